@@ -1,0 +1,13 @@
+#pragma once
+
+namespace CLI {
+class App;
+}
+
+namespace dimerec::cli {
+
+// Each adds one family of subcommands to the `dimerec` program; the callbacks run inside
+// app.parse() and report errors by throwing.
+void addDataCommands(CLI::App& app);
+
+}  // namespace dimerec::cli

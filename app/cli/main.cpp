@@ -1,0 +1,25 @@
+// `dimerec`: the headless command line over the same core as the workbench.
+#include "CliCommands.h"
+#include "util/BuildInfo.h"
+
+#include <CLI/CLI.hpp>
+
+#include <exception>
+#include <iostream>
+
+int main(int argc, char** argv) {
+    CLI::App app{"dimerec: train, evaluate and compare DimeRec and baselines from the command line"};
+    app.set_version_flag("-V,--version", [] { return dimerec::versionText(); },
+                         "Print the version, LibTorch, BLAS and device facts and exit");
+    app.require_subcommand(1);
+    dimerec::cli::addDataCommands(app);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& error) {
+        return app.exit(error);
+    } catch (const std::exception& error) {
+        std::cerr << "dimerec: error: " << error.what() << "\n";
+        return 1;
+    }
+    return 0;
+}

@@ -1,0 +1,20 @@
+#include "data/DefaultDataset.h"
+
+#include "data/Dataset.h"
+#include "data/EmbeddedDataset.h"
+#include "data/MovieLensCsv.h"
+#include "data/Preprocess.h"
+#include "data/RawLog.h"
+
+namespace dimerec {
+
+Dataset loadDefaultDataset() {
+    const EmbeddedDatasetFiles& files = embeddedDatasetFiles();
+    RawLog log = readMovieLensCsv(files.ratingsCsv, "embedded:ml-latest-small/ratings.csv",
+                                  files.moviesCsv, "embedded:ml-latest-small/movies.csv");
+    log.name = "MovieLens latest-small";
+    log.source = "embedded:ml-latest-small";
+    return preprocess(log, PreprocessOptions{});
+}
+
+}  // namespace dimerec

@@ -1,0 +1,34 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace dimerec {
+
+// One interaction as read from a file, before filtering and re-indexing.
+struct RawInteraction {
+    std::string user;           // original user id
+    std::string item;           // original item id
+    int64_t timestamp = 0;      // seconds (or the file's order when there is no time column)
+    float rating = 0.0f;        // explicit rating; 0 when the file has none
+};
+
+// Side information about one original item id.
+struct RawItemInfo {
+    std::string title;                    // display title ("" when unknown)
+    std::vector<std::string> categories;  // category names, first one is the primary
+};
+
+// Everything an importer read from its files; turned into a Dataset by preprocess().
+struct RawLog {
+    std::string name;                                   // display name of the dataset
+    std::string source;                                 // file path(s) or "embedded:..."
+    std::vector<RawInteraction> rows;                   // in file order
+    std::unordered_map<std::string, RawItemInfo> items;  // keyed by original item id
+    bool hasTimestamps = false;                         // rows carry real times
+    bool hasRatings = false;                            // rows carry real ratings
+};
+
+}  // namespace dimerec

@@ -1,0 +1,17 @@
+#pragma once
+
+#include <c10/core/Device.h>
+
+#include <string>
+
+namespace dimerec {
+
+// Turns "auto", "cpu", "cuda" or "cuda:N" into a device. "auto" picks CUDA when this
+// LibTorch build and machine have it, else the CPU. Asking for CUDA where there is none
+// throws std::invalid_argument with a message that says so.
+c10::Device resolveDevice(const std::string& name);
+
+// Sets LibTorch's intra-op thread count; 0 means every hardware thread. Returns the count used.
+int configureThreads(int requested);
+
+}  // namespace dimerec

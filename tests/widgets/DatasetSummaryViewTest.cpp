@@ -1,0 +1,32 @@
+#include "DatasetSummaryView.h"
+
+#include <QApplication>
+#include <QLabel>
+
+#include <gtest/gtest.h>
+
+namespace dimerec {
+namespace {
+
+TEST(DatasetSummaryView, ShowsTheNumbers) {
+    int argc = 1;
+    char name[] = "test_widgets";
+    char* argv[] = {name, nullptr};
+    QApplication app(argc, argv);
+    QLocale::setDefault(QLocale::c());
+    DatasetSummaryView view;
+    DatasetStatistics stats;
+    stats.name = "toy";
+    stats.users = 3;
+    stats.items = 4;
+    stats.interactions = 6;
+    stats.density = 0.5;
+    view.setSummary(stats);
+    QStringList texts;
+    for (const QLabel* label : view.findChildren<QLabel*>()) texts << label->text();
+    EXPECT_TRUE(texts.contains(QStringLiteral("toy")));
+    EXPECT_TRUE(texts.contains(QStringLiteral("50.000 %")));
+}
+
+}  // namespace
+}  // namespace dimerec

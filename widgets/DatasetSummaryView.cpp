@@ -1,0 +1,36 @@
+#include "DatasetSummaryView.h"
+
+#include <QFormLayout>
+#include <QLabel>
+#include <QLocale>
+
+namespace dimerec {
+
+DatasetSummaryView::DatasetSummaryView(QWidget* parent) : QWidget(parent) {
+    auto* form = new QFormLayout(this);
+    name_ = new QLabel(this);
+    users_ = new QLabel(this);
+    items_ = new QLabel(this);
+    interactions_ = new QLabel(this);
+    categories_ = new QLabel(this);
+    density_ = new QLabel(this);
+    form->addRow(tr("Dataset:"), name_);
+    form->addRow(tr("Users:"), users_);
+    form->addRow(tr("Items:"), items_);
+    form->addRow(tr("Interactions:"), interactions_);
+    form->addRow(tr("Categories:"), categories_);
+    form->addRow(tr("Density:"), density_);
+}
+
+void DatasetSummaryView::setSummary(const DatasetStatistics& stats) {
+    stats_ = stats;
+    const QLocale locale;
+    name_->setText(QString::fromStdString(stats.name));
+    users_->setText(locale.toString(stats.users));
+    items_->setText(locale.toString(stats.items));
+    interactions_->setText(locale.toString(static_cast<qlonglong>(stats.interactions)));
+    categories_->setText(locale.toString(stats.categories));
+    density_->setText(QStringLiteral("%1 %").arg(stats.density * 100.0, 0, 'f', 3));
+}
+
+}  // namespace dimerec
