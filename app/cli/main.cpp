@@ -13,6 +13,8 @@ int main(int argc, char** argv) {
                          "Print the version, LibTorch, BLAS and device facts and exit");
     app.require_subcommand(1);
     dimerec::cli::addDataCommands(app);
+    dimerec::cli::addTrainCommands(app);
+    dimerec::cli::addRunsCommands(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& error) {
