@@ -1,0 +1,101 @@
+#pragma once
+
+#include "store/RunRecords.h"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace dimerec {
+
+struct EvaluationEvent;
+struct TrainResult;
+
+// The SQLite database that keeps every run (DESIGN §4): studies → runs with config,
+// provenance, loss and metric series, final metrics, tags, notes, checkpoints and embedding
+// snapshots. WAL mode, foreign keys, a busy timeout and short transactions let several
+// processes (the workbench and a `dimerec train` in a terminal) use one file at once.
+//
+// A RunStore is one connection; use it from one thread at a time (give each thread its own).
+// Every failure throws StoreError naming the file; a failed write leaves what was stored
+// before it untouched.
+class RunStore {
+public:
+    enum class Mode { ReadWrite, ReadOnly };
+
+    // Opens (creating it and its folder if needed) the database at `path` and brings an older
+    // schema up to date. Runs left "running" by a process of this host that no longer exists
+    // become "interrupted". A file that is not writable opens read-only.
+    explicit RunStore(const std::string& path, Mode mode = Mode::ReadWrite);
+    ~RunStore();
+    RunStore(RunStore&&) noexcept;
+    RunStore& operator=(RunStore&&) noexcept;
+    RunStore(const RunStore&) = delete;
+    RunStore& operator=(const RunStore&) = delete;
+
+    // $XDG_DATA_HOME/dimerec/runs.sqlite, else ~/.local/share/dimerec/runs.sqlite.
+    static std::string defaultPath();
+    // The schema version this program writes.
+    static int schemaVersion();
+
+    const std::string& path() const;
+    bool readOnly() const;
+
+    // Studies.
+    int64_t ensureStudy(const std::string& name);
+    std::vector<std::string> studies() const;
+
+    // Writing a run (the trainer does this through RunRecorder).
+    int64_t createRun(const NewRun& run);
+    // Appends loss points in one transaction.
+    void appendSteps(int64_t run, const std::vector<StepPoint>& points);
+    void appendEvaluation(int64_t run, const EvaluationEvent& event);
+    void addCheckpoint(int64_t run, const CheckpointRef& checkpoint);
+    // Status, message, end time, steps, elapsed, final metrics (best valid and test) and
+    // checkpoint paths. "early-stopped" is stored as "finished" with the reason in the message.
+    void finishRun(int64_t run, const TrainResult& result);
+    void setStatus(int64_t run, const std::string& status, const std::string& message = "");
+    int64_t addEmbeddingSnapshot(int64_t run, const EmbeddingSnapshot& snapshot);
+    // Marks "running" runs whose process is gone (same host) as interrupted; returns how many.
+    int recoverInterruptedRuns();
+
+    // Queries for the views and the command line.
+    std::vector<RunSummary> listRuns(const RunQuery& query) const;
+    // Runs matching the query's filter (limit and offset ignored).
+    int64_t countRuns(const RunQuery& query) const;
+    RunDetails run(int64_t run) const;
+    // Run id of a uuid (or of a unique uuid prefix of at least 4 characters); 0 if none.
+    int64_t findRun(const std::string& uuidOrPrefix) const;
+    std::vector<SeriesPoint> series(int64_t run, const std::string& source,
+                                    const std::string& name) const;
+    std::vector<SeriesInfo> seriesList(int64_t run) const;
+    EmbeddingSnapshot embeddingSnapshot(int64_t snapshotId) const;
+    // Runs matching the filter grouped by config hash, with statistics of their final
+    // metrics from `split` (test | valid); groups in order of their first run.
+    std::vector<SeedGroup> seedGroups(const RunQuery& query, const std::string& split = "test") const;
+    // Every tag in use, sorted.
+    std::vector<std::string> tags() const;
+
+    // Editing.
+    void addTags(int64_t run, const std::vector<std::string>& tags);
+    void removeTags(int64_t run, const std::vector<std::string>& tags);
+    void setNotes(int64_t run, const std::string& notes);
+    void setArchived(int64_t run, bool archived);
+    // Deletes the run and everything it logged (checkpoint files on disk stay).
+    void deleteRun(int64_t run);
+
+    // One JSON file (gzip-compressed when the path ends in ".gz") with config, provenance,
+    // final metrics, series, tags, notes, checkpoints and embedding snapshots.
+    void exportBundle(int64_t run, const std::string& path) const;
+    // Imports a bundle into `study` ("" = the study named in the bundle). Importing a run
+    // whose uuid is already stored changes nothing and returns its id.
+    int64_t importBundle(const std::string& path, const std::string& study = "");
+
+    struct Impl;
+
+private:
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace dimerec
