@@ -20,6 +20,7 @@ struct Splits {
     // Training sequences: loo = each user's sequence without its last two items;
     // comirec = whole sequences of the training users; dreamrec = training sequences.
     std::vector<std::vector<int32_t>> trainSequences;
+    std::vector<int32_t> trainUsers; // dense user id of each training sequence (parallel)
     std::vector<EvalCase> valid;
     std::vector<EvalCase> test;
     std::vector<int64_t> itemCounts; // interactions per item in the training sequences

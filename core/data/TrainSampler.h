@@ -1,0 +1,71 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace dimerec {
+
+struct Batch;
+struct Splits;
+
+// How training batches are drawn.
+struct SamplerOptions {
+    int batchSize = 256;                     // rows per batch (the last batch may be smaller)
+    int maxLength = 50;                      // history columns N
+    int negatives = 0;                       // shared negatives per batch (0 = 10 × batchSize)
+    std::string negativeSampler = "uniform";  // uniform | log-uniform (by training popularity)
+    uint64_t seed = 42;                      // everything drawn is a function of it
+};
+
+// Turns training sequences into padded batches with shared sampled-softmax negatives.
+// Samples per epoch: for loo and dreamrec, every position t ≥ 1 of every training sequence
+// (items before t → item t); for comirec, one sample per training user with at least two
+// items, cut at k ~ Uniform{min(4, len−1) … len−1} (ComiRec's random-cut training).
+// Histories are right-aligned, truncated to the most recent maxLength items, padded with
+// numItems. The epoch's order is a function of (seed, epoch), each batch's cuts and
+// negatives of (seed, epoch, batch index), so restore() reproduces batches bit for bit.
+class TrainSampler {
+public:
+    struct SamplerState {
+        int64_t epoch = 0;       // epoch in progress
+        int64_t batchIndex = 0;  // index of the next batch next() returns
+    };
+
+    // The sampler reads splits on every batch: they must outlive it. Throws
+    // std::invalid_argument for a non-positive batch size or length, negative negatives,
+    // an unknown negative sampler, or splits without any training sample.
+    TrainSampler(const Splits& splits, SamplerOptions options);
+
+    // Positions the sampler at the first batch of the given epoch (0-based).
+    void startEpoch(int64_t epoch);
+    // Fills the next batch; false (batch untouched) when the epoch is exhausted.
+    bool next(Batch& batch);
+
+    int64_t batchesPerEpoch() const;
+    int64_t samplesPerEpoch() const;
+    int64_t negativesPerBatch() const { return negatives_; }
+    // Probability that one negative draw yields the item (for logQ corrections).
+    double negativeProbability(int32_t item) const;
+
+    SamplerState state() const { return state_; }
+    void restore(const SamplerState& state);
+
+private:
+    struct Sample {
+        int32_t sequence;  // index into the training sequences
+        int32_t position;  // target position; for comirec unused (the cut is drawn per batch)
+    };
+
+    const Splits& splits_;
+    SamplerOptions options_;
+    bool randomCut_ = false;
+    int64_t negatives_ = 0;
+    std::vector<Sample> samples_;          // the epoch's samples before shuffling
+    std::vector<int32_t> order_;           // the epoch's permutation of samples_
+    std::vector<int32_t> itemsByPopularity_;  // log-uniform rank -> item
+    std::vector<int32_t> rankOfItem_;         // item -> log-uniform rank
+    SamplerState state_;
+};
+
+}  // namespace dimerec
