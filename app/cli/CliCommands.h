@@ -11,5 +11,6 @@ namespace dimerec::cli {
 void addDataCommands(CLI::App& app);   // dimerec data …
 void addTrainCommands(CLI::App& app);  // dimerec train / evaluate
 void addRunsCommands(CLI::App& app);   // dimerec runs …
+void addExportCommands(CLI::App& app); // dimerec export table / plot
 
 }  // namespace dimerec::cli

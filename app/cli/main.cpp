@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
     dimerec::cli::addDataCommands(app);
     dimerec::cli::addTrainCommands(app);
     dimerec::cli::addRunsCommands(app);
+    dimerec::cli::addExportCommands(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& error) {
