@@ -1,0 +1,113 @@
+#include "model/Diffusion.h"
+
+#include <cmath>
+#include <stdexcept>
+
+namespace dimerec {
+namespace {
+
+constexpr double kCosineOffset = 0.008;  // Nichol & Dhariwal's s
+constexpr double kMaxBeta = 0.999;       // keeps the cosine schedule's last step finite
+constexpr double kMinNorm = 1e-12;       // below this a vector counts as zero
+constexpr double kMinAngle = 1e-6;       // sin(r)/r is taken as 1 below this angle
+
+}  // namespace
+
+DiffusionSchedule DiffusionSchedule::make(const std::string& kind, int steps, double betaStart,
+                                          double betaEnd) {
+    if (steps < 1) throw std::invalid_argument("diffusion steps: must be >= 1");
+    const auto f64 = torch::TensorOptions().dtype(torch::kFloat64);
+    torch::Tensor betas;
+    if (kind == "linear") {
+        betas = torch::linspace(betaStart, betaEnd, steps, f64);
+    } else if (kind == "exp") {
+        betas = torch::exp(torch::linspace(std::log(betaStart), std::log(betaEnd), steps, f64));
+    } else if (kind == "cosine") {
+        auto f = [&](double t) {
+            const double angle = (t / steps + kCosineOffset) / (1.0 + kCosineOffset) * M_PI / 2.0;
+            return std::cos(angle) * std::cos(angle);
+        };
+        betas = torch::empty({steps}, f64);
+        auto b = betas.accessor<double, 1>();
+        for (int t = 1; t <= steps; ++t) b[t - 1] = std::min(1.0 - f(t) / f(t - 1), kMaxBeta);
+    } else {
+        throw std::invalid_argument("schedule: expected linear, cosine or exp, got '" + kind + "'");
+    }
+    DiffusionSchedule s;
+    s.betas = betas;
+    s.alphaBars = torch::cumprod(1.0 - betas, 0);
+    const torch::Tensor previous = torch::cat({torch::ones({1}, f64), s.alphaBars.slice(0, 0, steps - 1)});
+    const torch::Tensor oneMinus = 1.0 - s.alphaBars;
+    s.posteriorCoefX0 = torch::sqrt(previous) * betas / oneMinus;
+    s.posteriorCoefXt = torch::sqrt(1.0 - betas) * (1.0 - previous) / oneMinus;
+    s.posteriorVariance = betas * (1.0 - previous) / oneMinus;
+    return s;
+}
+
+torch::Tensor l2Normalize(const torch::Tensor& x) {
+    return x / x.norm(2, -1, true).clamp_min(kMinNorm);
+}
+
+torch::Tensor projectToTangent(const torch::Tensor& v, const torch::Tensor& base) {
+    return v - (v * base).sum(-1, true) * base;
+}
+
+torch::Tensor sphereExp(const torch::Tensor& base, const torch::Tensor& tangent) {
+    const torch::Tensor r = tangent.norm(2, -1, true);
+    const torch::Tensor safe = r.clamp_min(kMinAngle);
+    return torch::cos(r) * base + (torch::sin(safe) / safe) * tangent;
+}
+
+DiffusionProcess::DiffusionProcess(const Options& options)
+    : options_(options),
+      schedule_(DiffusionSchedule::make(options.schedule, options.steps, options.betaStart,
+                                        options.betaEnd)) {
+    sqrtAlphaBar_ = torch::sqrt(schedule_.alphaBars).to(torch::kFloat32);
+    sqrtOneMinusAlphaBar_ = torch::sqrt(1.0 - schedule_.alphaBars).to(torch::kFloat32);
+}
+
+DiffusionProcess::Noised DiffusionProcess::diffuse(const torch::Tensor& target, const torch::Tensor& t,
+                                                   const torch::Tensor& noise) const {
+    const torch::Tensor index = (t - 1).to(torch::kCPU);
+    const torch::Tensor spread =
+        sqrtOneMinusAlphaBar_.index_select(0, index).to(target.device()).unsqueeze(1);
+    Noised out;
+    if (options_.geodesic) {
+        out.x0 = l2Normalize(target);
+        torch::Tensor tangent = projectToTangent(noise, out.x0);
+        if (options_.perDimNoise) tangent = tangent / std::sqrt(static_cast<double>(target.size(1) - 1));
+        out.xt = sphereExp(out.x0, spread * tangent);
+    } else {
+        out.x0 = target;
+        const torch::Tensor keep = sqrtAlphaBar_.index_select(0, index).to(target.device()).unsqueeze(1);
+        out.xt = keep * target + spread * noise;
+    }
+    return out;
+}
+
+torch::Tensor DiffusionProcess::reverseStep(const torch::Tensor& xt, const torch::Tensor& x0Hat, int t,
+                                            const torch::Tensor& noise) const {
+    const double coefX0 = schedule_.posteriorCoefX0[t - 1].item<double>();
+    const double coefXt = schedule_.posteriorCoefXt[t - 1].item<double>();
+    const double variance = schedule_.posteriorVariance[t - 1].item<double>();
+    const double sigma = options_.literalReverseNoise ? variance : std::sqrt(variance);
+    torch::Tensor next = coefX0 * x0Hat + coefXt * xt;
+    if (sigma > 0.0) next = next + sigma * noise;
+    return options_.geodesic ? l2Normalize(next) : next;
+}
+
+torch::Tensor DiffusionProcess::sample(const std::function<torch::Tensor(const torch::Tensor&, int)>& denoise,
+                                       int64_t rows, int64_t dim, at::Generator& generator,
+                                       const torch::Device& device) const {
+    const auto cpu = torch::TensorOptions().dtype(torch::kFloat32);
+    auto draw = [&] { return torch::randn({rows, dim}, generator, cpu).to(device); };
+    torch::Tensor x = draw();
+    if (options_.geodesic) x = l2Normalize(x);
+    for (int t = steps(); t >= 1; --t) {
+        const torch::Tensor x0Hat = denoise(x, t);
+        x = reverseStep(x, x0Hat, t, t > 1 ? draw() : torch::zeros_like(x));
+    }
+    return x;
+}
+
+}  // namespace dimerec

@@ -1,0 +1,79 @@
+#pragma once
+
+#include "model/Diffusion.h"
+#include "model/Guidance.h"
+#include "model/Recommender.h"
+
+namespace dimerec {
+
+// DAM denoiser (spec §1.4): MLP([x_t; s_t; vec(g)]) → x̂_0 with a learnable step table. The
+// first layer is kept as three blocks (x_t, step, guidance) — the same map as one Linear over
+// the concatenation — so the reverse process can compute the guidance block once per user.
+class DenoiserImpl : public torch::nn::Module {
+public:
+    DenoiserImpl(int dim, int interests, int hidden, int steps);
+
+    // Guidance block of the first layer: g [B, K, d] → [B, hidden].
+    torch::Tensor guidance(const torch::Tensor& interests);
+    // x̂_0 for x_t [B, d] at steps t ([B] int64, 1-based) given guidance(g).
+    torch::Tensor forward(const torch::Tensor& xt, const torch::Tensor& t, const torch::Tensor& guidancePart);
+    // x̂_0 for every row at the same step t.
+    torch::Tensor atStep(const torch::Tensor& xt, int t, const torch::Tensor& guidancePart);
+
+private:
+    torch::Tensor finish(const torch::Tensor& preActivation);
+
+    torch::nn::Embedding steps_;
+    torch::nn::Linear fromX_;
+    torch::nn::Linear fromStep_;
+    torch::nn::Linear fromGuidance_;
+    torch::nn::Linear out_;
+};
+TORCH_MODULE(Denoiser);
+
+// K-interest retrieval model trained with the argmax readout and sampled softmax: ComiRec-SA/DR,
+// and DimeRec's GEM on its own (the useDiffusion = false ablation).
+class MultiInterestRecommender : public Recommender {
+public:
+    MultiInterestRecommender(const std::string& name, std::string lossName, const std::string& gem,
+                             int32_t numItems, int dim, int interests, int maxLength);
+
+    LossTerms loss(const BatchTensors& batch) override;
+    torch::Tensor userVectors(const torch::Tensor& history, const torch::Tensor& lengths) override;
+    torch::Tensor itemEmbeddings() override;
+
+private:
+    std::string lossName_;
+    torch::nn::Embedding items_;
+    std::shared_ptr<GuidanceModule> gem_;
+};
+
+// DimeRec (spec §1–2): GEM → guidance g, DAM denoiser over the geodesic random walk (or the
+// Euclidean DDPM ablation); L = [L_gem] + λ L_recon + μ L_ssm; retrieval with the
+// reverse-process sample (Algorithm 2).
+class DimeRecRecommender : public Recommender {
+public:
+    DimeRecRecommender(const ModelConfig& config, int32_t numItems, int maxLength);
+
+    LossTerms loss(const BatchTensors& batch) override;
+    torch::Tensor userVectors(const torch::Tensor& history, const torch::Tensor& lengths) override;
+    torch::Tensor itemEmbeddings() override;
+    bool isGenerative() const override { return true; }
+    torch::Tensor sampleUserVectors(const torch::Tensor& history, const torch::Tensor& lengths,
+                                    int samples) override;
+
+    const DiffusionProcess& diffusion() const { return diffusion_; }
+
+private:
+    torch::Tensor guidanceOf(const torch::Tensor& history);
+
+    torch::nn::Embedding items_;
+    std::shared_ptr<GuidanceModule> gem_;
+    Denoiser denoiser_;
+    DiffusionProcess diffusion_;
+    double lambda_;
+    double mu_;
+    bool useGemLoss_;
+};
+
+}  // namespace dimerec

@@ -1,0 +1,94 @@
+#pragma once
+
+#include <torch/torch.h>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace dimerec {
+
+struct Batch;
+struct ModelConfig;
+
+// A training batch as tensors on the model's device (see Batch for the layout).
+struct BatchTensors {
+    torch::Tensor history;    // [B, N] int64, right-aligned, padding id = numItems
+    torch::Tensor lengths;    // [B] int64, real items per row
+    torch::Tensor targets;    // [B] int64
+    torch::Tensor negatives;  // [M] int64, shared by the whole batch
+};
+
+BatchTensors toTensors(const Batch& batch, const torch::Device& device);
+
+// The losses of one step: the total that is optimised and each named term
+// ("gem", "recon", "ssm" for DimeRec, "ce" for the baselines).
+struct LossTerms {
+    torch::Tensor total;
+    std::map<std::string, torch::Tensor> terms;
+};
+
+// Sampled softmax (ComiRec's objective, spec §1.3): for each row, −log of the target's share
+// among the target and the batch's shared negatives, with raw inner products as logits.
+// Negatives that coincide with a row's target are masked out (TF's remove_accidental_hits).
+// user [B, d], targetEmb [B, d], negativeEmb [M, d]; returns the mean over rows.
+torch::Tensor sampledSoftmaxLoss(const torch::Tensor& user, const torch::Tensor& targetEmb,
+                                 const torch::Tensor& negativeEmb, const torch::Tensor& targets,
+                                 const torch::Tensor& negatives);
+
+// The item table every embedding model shares: numItems rows plus the padding row (id
+// numItems, kept at zero), initialised N(0, 1/d) so embeddings start near unit norm.
+torch::nn::Embedding makeItemTable(int32_t numItems, int dim);
+
+// The common face of DimeRec and every baseline: training loss, full-ranking scores and the
+// vectors users are retrieved with. The module holds all parameters (save/load, optimiser).
+class Recommender : public torch::nn::Module {
+public:
+    Recommender(std::string name, int32_t numItems);
+
+    const std::string& modelName() const { return name_; }
+    int32_t numItems() const { return numItems_; }
+    torch::Device device() const;
+
+    virtual LossTerms loss(const BatchTensors& batch) = 0;
+    LossTerms loss(const Batch& batch);
+
+    // [B, numItems] scores for full ranking. Multi-interest models take the max over their
+    // interests (ComiRec's merge with λ = 0); DimeRec scores its reverse-process sample.
+    virtual torch::Tensor scoreAll(const torch::Tensor& history, const torch::Tensor& lengths);
+
+    // [B, V, d]: the vectors a user is retrieved with (V = 1, or K interests).
+    virtual torch::Tensor userVectors(const torch::Tensor& history, const torch::Tensor& lengths) = 0;
+
+    // [numItems, d]: the item table used for retrieval (no padding row).
+    virtual torch::Tensor itemEmbeddings() = 0;
+
+    // Whether sampleUserVectors draws from a generative process (DimeRec with diffusion).
+    virtual bool isGenerative() const { return false; }
+
+    // [B, samples, d]: independent reverse-process samples of the next-interest vector.
+    // Throws std::logic_error for models without a generative process.
+    virtual torch::Tensor sampleUserVectors(const torch::Tensor& history, const torch::Tensor& lengths,
+                                            int samples);
+
+    // Inference noise comes from the model's own generator, so that evaluating in the middle of
+    // training never disturbs the training random stream (needed for bit-identical resume).
+    void setInferenceSeed(uint64_t seed);
+
+protected:
+    at::Generator& inferenceGenerator() { return inferenceGenerator_; }
+
+private:
+    std::string name_;
+    int32_t numItems_;
+    at::Generator inferenceGenerator_;
+};
+
+// Builds the model named by config.model. itemCounts (training interactions per item) feeds
+// most-pop. Throws std::invalid_argument for inconsistent settings (e.g. K > maxLength).
+std::unique_ptr<Recommender> makeRecommender(const ModelConfig& config, int32_t numItems,
+                                             int maxLength, const std::vector<int64_t>& itemCounts);
+
+}  // namespace dimerec

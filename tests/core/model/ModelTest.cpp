@@ -1,0 +1,231 @@
+#include "data/Batch.h"
+#include "experiment/RunConfig.h"
+#include "model/Guidance.h"
+#include "model/Recommender.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+
+namespace dimerec {
+namespace {
+
+constexpr int32_t kItems = 20;
+constexpr int kLength = 6;
+
+TEST(SampledSoftmax, MatchesHandComputedValue) {
+    // user (1, 0), target (2, 0) → logit 2; negatives (0, 1) → 0 and (1, 0) → 1:
+    // log(e² + e⁰ + e¹) − 2 = 0.40760596 (hand computation).
+    const torch::Tensor user = torch::tensor({1.0f, 0.0f}).view({1, 2});
+    const torch::Tensor target = torch::tensor({2.0f, 0.0f}).view({1, 2});
+    const torch::Tensor negatives = torch::tensor({0.0f, 1.0f, 1.0f, 0.0f}).view({2, 2});
+    const torch::Tensor value = sampledSoftmaxLoss(user, target, negatives, torch::tensor({int64_t{5}}),
+                                                   torch::tensor({int64_t{7}, int64_t{8}}));
+    EXPECT_NEAR(value.item<double>(), 0.40760596444438013, 1e-6);
+    // A negative that is the target itself is dropped (accidental hit): log(e² + e⁰) − 2.
+    const torch::Tensor hit = sampledSoftmaxLoss(user, target, negatives, torch::tensor({int64_t{8}}),
+                                                 torch::tensor({int64_t{7}, int64_t{8}}));
+    EXPECT_NEAR(hit.item<double>(), std::log(std::exp(2.0) + 1.0) - 2.0, 1e-6);
+}
+
+TEST(Guidance, ArgmaxReadoutPicksTheInterestClosestToTheTarget) {
+    // Interests e1, e2; target (0.2, 0.9) has the larger inner product with e2.
+    const torch::Tensor interests = torch::tensor({1.0f, 0.0f, 0.0f, 1.0f, 3.0f, 0.0f, 0.0f, 1.0f}).view({2, 2, 2});
+    const torch::Tensor target = torch::tensor({0.2f, 0.9f, 0.5f, 0.1f}).view({2, 2});
+    const torch::Tensor picked = selectInterest(interests, target);
+    EXPECT_TRUE(torch::equal(picked, torch::tensor({0.0f, 1.0f, 3.0f, 0.0f}).view({2, 2})));
+}
+
+TEST(Guidance, RuleTakesTheLastKItemsAndPadsShortHistories) {
+    const auto rule = makeGuidance("rule", 2, 3, 4);
+    const torch::Tensor h = torch::arange(8, torch::kFloat32).view({1, 4, 2});
+    EXPECT_TRUE(torch::equal(rule->forward(h, torch::ones({1, 4}, torch::kBool)), h.slice(1, 1, 4)));
+    const torch::Tensor shortHistory = torch::ones({1, 2, 2});
+    const torch::Tensor padded = rule->forward(shortHistory, torch::ones({1, 2}, torch::kBool));
+    EXPECT_TRUE(torch::equal(padded, torch::tensor({0.0f, 0.0f, 1.0f, 1.0f, 1.0f, 1.0f}).view({1, 3, 2})));
+}
+
+TEST(Guidance, AttentionAndRoutingGiveKFiniteInterestsEvenForEmptyHistories) {
+    torch::manual_seed(1);
+    for (const char* kind : {"sa", "dr"}) {
+        const auto gem = makeGuidance(kind, 8, 4, kLength);
+        torch::Tensor h = torch::randn({3, kLength, 8});
+        torch::Tensor mask = torch::ones({3, kLength}, torch::kBool);
+        mask[2].fill_(false);  // an all-padding row
+        h[2].zero_();
+        const torch::Tensor g = gem->forward(h, mask);
+        EXPECT_EQ(g.sizes(), (std::vector<int64_t>{3, 4, 8})) << kind;
+        EXPECT_TRUE(torch::isfinite(g).all().item<bool>()) << kind;
+    }
+}
+
+TEST(Guidance, SelfAttentionIgnoresPaddedPositions) {
+    // Changing what sits in a masked position must not change the interests.
+    torch::manual_seed(2);
+    const auto gem = makeGuidance("sa", 8, 2, 4);
+    const torch::Tensor mask = torch::tensor({false, true, true, true}).view({1, 4});
+    torch::Tensor h = torch::randn({1, 4, 8});
+    h[0][0].zero_();
+    const torch::Tensor a = gem->forward(h, mask);
+    torch::Tensor other = h.clone();
+    other[0][0].fill_(5.0f);
+    // The weighted sum uses H, so the padded row only matters through its weight, which is 0.
+    EXPECT_TRUE(torch::allclose(a, gem->forward(other, mask).detach(), 1e-6, 1e-6));
+}
+
+// Items come in 4 groups of 5; a user's history stays in one group and its target is the
+// next item of that group, so a sequence model can learn the structure.
+Batch structuredBatch(int64_t rows, uint64_t seed) {
+    std::mt19937_64 random(seed);
+    Batch batch;
+    batch.size = rows;
+    batch.maxLength = kLength;
+    for (int64_t r = 0; r < rows; ++r) {
+        const int group = static_cast<int>(random() % 4);
+        const int length = 2 + static_cast<int>(random() % (kLength - 1));
+        const int start = static_cast<int>(random() % 5);
+        for (int c = 0; c < kLength - length; ++c) batch.history.push_back(kItems);
+        for (int c = 0; c < length; ++c) batch.history.push_back(group * 5 + (start + c) % 5);
+        batch.lengths.push_back(length);
+        batch.targets.push_back(group * 5 + (start + length) % 5);
+    }
+    for (int i = 0; i < 12; ++i) batch.negatives.push_back(static_cast<int64_t>(random() % kItems));
+    return batch;
+}
+
+ModelConfig smallConfig(const std::string& model) {
+    ModelConfig c;
+    c.model = model;
+    c.dim = 8;
+    c.interests = 2;
+    c.diffusionSteps = 10;
+    c.noiseScale = "per-dim";
+    c.layers = 1;
+    c.dropout = 0.0;
+    return c;
+}
+
+class EveryModel : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(EveryModel, LossFallsAndScoresCoverEveryItem) {
+    torch::manual_seed(11);
+    const std::vector<int64_t> counts(kItems, 1);
+    auto model = makeRecommender(smallConfig(GetParam()), kItems, kLength, counts);
+    const Batch batch = structuredBatch(64, 3);
+    const BatchTensors tensors = toTensors(batch, torch::kCPU);
+    const LossTerms first = model->loss(tensors);
+    ASSERT_TRUE(std::isfinite(first.total.item<double>()));
+    torch::optim::Adam optimizer(model->parameters(), torch::optim::AdamOptions(0.05));
+    for (int step = 0; step < 40; ++step) {
+        optimizer.zero_grad();
+        model->loss(tensors).total.backward();
+        optimizer.step();
+    }
+    torch::manual_seed(11);  // the same diffusion draws as the first evaluation
+    EXPECT_LT(model->loss(tensors).total.item<double>(), first.total.item<double>()) << GetParam();
+    torch::NoGradGuard noGrad;
+    model->eval();
+    const torch::Tensor scores = model->scoreAll(tensors.history, tensors.lengths);
+    EXPECT_EQ(scores.sizes(), (std::vector<int64_t>{64, kItems}));
+    EXPECT_TRUE(torch::isfinite(scores).all().item<bool>());
+}
+
+INSTANTIATE_TEST_SUITE_P(Models, EveryModel,
+                         ::testing::Values("dimerec", "comirec-sa", "comirec-dr", "mean-pool", "sasrec",
+                                           "gru4rec"),
+                         [](const auto& info) {
+                             std::string name = info.param;
+                             name.erase(std::remove(name.begin(), name.end(), '-'), name.end());
+                             return name;
+                         });
+
+TEST(DimeRec, LossHasTheThreeTermsAndHonoursTheWeights) {
+    ModelConfig c = smallConfig("dimerec");
+    c.lambda = 0.5;
+    c.mu = 2.0;
+    torch::manual_seed(12);
+    auto model = makeRecommender(c, kItems, kLength, {});
+    const BatchTensors tensors = toTensors(structuredBatch(16, 4), torch::kCPU);
+    const LossTerms terms = model->loss(tensors);
+    ASSERT_EQ(terms.terms.size(), 3u);
+    const double expected = terms.terms.at("gem").item<double>() + 0.5 * terms.terms.at("recon").item<double>() +
+                            2.0 * terms.terms.at("ssm").item<double>();
+    EXPECT_NEAR(terms.total.item<double>(), expected, 1e-5);
+
+    c.useGemLoss = false;
+    torch::manual_seed(12);
+    auto withoutGem = makeRecommender(c, kItems, kLength, {});
+    const LossTerms ablated = withoutGem->loss(tensors);
+    EXPECT_NEAR(ablated.total.item<double>(),
+                0.5 * ablated.terms.at("recon").item<double>() + 2.0 * ablated.terms.at("ssm").item<double>(), 1e-5);
+}
+
+TEST(DimeRec, GemOnlyAblationIsTheMultiInterestModel) {
+    ModelConfig c = smallConfig("dimerec");
+    c.useDiffusion = false;
+    auto model = makeRecommender(c, kItems, kLength, {});
+    EXPECT_FALSE(model->isGenerative());
+    const LossTerms terms = model->loss(structuredBatch(8, 5));
+    ASSERT_EQ(terms.terms.count("gem"), 1u);
+    EXPECT_EQ(terms.terms.size(), 1u);
+}
+
+TEST(DimeRec, ReverseSamplesAreUnitVectorsAndSeeded) {
+    auto model = makeRecommender(smallConfig("dimerec"), kItems, kLength, {});
+    const BatchTensors tensors = toTensors(structuredBatch(5, 6), torch::kCPU);
+    torch::NoGradGuard noGrad;
+    model->setInferenceSeed(9);
+    const torch::Tensor samples = model->sampleUserVectors(tensors.history, tensors.lengths, 3);
+    EXPECT_EQ(samples.sizes(), (std::vector<int64_t>{5, 3, 8}));
+    EXPECT_TRUE(torch::allclose(samples.norm(2, 2), torch::ones({5, 3}), 1e-5, 1e-5));
+    model->setInferenceSeed(9);
+    EXPECT_TRUE(torch::equal(samples, model->sampleUserVectors(tensors.history, tensors.lengths, 3)));
+    // Different samples for one user differ: the reverse process is stochastic.
+    EXPECT_FALSE(torch::equal(samples.select(1, 0), samples.select(1, 1)));
+}
+
+TEST(MultiInterest, ScoresAreTheMaximumOverInterests) {
+    auto model = makeRecommender(smallConfig("comirec-sa"), kItems, kLength, {});
+    const BatchTensors tensors = toTensors(structuredBatch(4, 7), torch::kCPU);
+    torch::NoGradGuard noGrad;
+    const torch::Tensor interests = model->userVectors(tensors.history, tensors.lengths);
+    ASSERT_EQ(interests.size(1), 2);
+    const torch::Tensor manual = torch::max(interests[0][0].matmul(model->itemEmbeddings().t()),
+                                            interests[0][1].matmul(model->itemEmbeddings().t()));
+    EXPECT_TRUE(torch::allclose(model->scoreAll(tensors.history, tensors.lengths)[0], manual));
+    EXPECT_THROW(model->sampleUserVectors(tensors.history, tensors.lengths, 2), std::logic_error);
+}
+
+TEST(Gru4Rec, PaddingDoesNotChangeTheUserVector) {
+    auto model = makeRecommender(smallConfig("gru4rec"), kItems, kLength, {});
+    torch::NoGradGuard noGrad;
+    const torch::Tensor padded = torch::tensor(std::vector<int64_t>{kItems, kItems, kItems, 3, 4, 5}).view({1, kLength});
+    const torch::Tensor bare = torch::tensor(std::vector<int64_t>{3, 4, 5}).view({1, 3});
+    const torch::Tensor length = torch::tensor({int64_t{3}});
+    EXPECT_TRUE(torch::allclose(model->userVectors(padded, length), model->userVectors(bare, length), 1e-6, 1e-6));
+}
+
+TEST(MostPop, RanksByTrainingCounts) {
+    std::vector<int64_t> counts(kItems, 0);
+    counts[7] = 10;
+    counts[2] = 5;
+    auto model = makeRecommender(smallConfig("most-pop"), kItems, kLength, counts);
+    EXPECT_TRUE(model->parameters().empty());
+    const torch::Tensor scores = model->scoreAll(torch::full({2, kLength}, kItems, torch::kInt64),
+                                                 torch::zeros({2}, torch::kInt64));
+    const torch::Tensor top = std::get<1>(scores.topk(2, 1));
+    EXPECT_EQ(top[1][0].item<int64_t>(), 7);
+    EXPECT_EQ(top[1][1].item<int64_t>(), 2);
+}
+
+TEST(Factory, RejectsMoreInterestsThanHistoryPositions) {
+    ModelConfig c = smallConfig("comirec-sa");
+    c.interests = kLength + 1;
+    EXPECT_THROW(makeRecommender(c, kItems, kLength, {}), std::invalid_argument);
+    EXPECT_THROW(makeRecommender(smallConfig("most-pop"), kItems, kLength, {1, 2}), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace dimerec
