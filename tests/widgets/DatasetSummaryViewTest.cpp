@@ -1,6 +1,7 @@
 #include "DatasetSummaryView.h"
 
-#include <QApplication>
+#include "QtTestApp.h"
+
 #include <QLabel>
 
 #include <gtest/gtest.h>
@@ -9,11 +10,7 @@ namespace dimerec {
 namespace {
 
 TEST(DatasetSummaryView, ShowsTheNumbers) {
-    int argc = 1;
-    char name[] = "test_widgets";
-    char* argv[] = {name, nullptr};
-    QApplication app(argc, argv);
-    QLocale::setDefault(QLocale::c());
+    qtTestApp();
     DatasetSummaryView view;
     DatasetStatistics stats;
     stats.name = "toy";

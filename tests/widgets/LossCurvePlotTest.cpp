@@ -1,0 +1,101 @@
+#include "LossCurvePlot.h"
+#include "QtTestApp.h"
+
+#include <QTest>
+
+#include <gtest/gtest.h>
+
+#include "QCustomPlotInclude.h"
+
+#include <cmath>
+
+namespace dimerec {
+namespace {
+
+// Waits for the plot's coalesced redraw (30 ms timer).
+void settle() { QTest::qWait(80); }
+
+TEST(LossCurvePlot, SmoothsTheFullSeriesWithTheSliderWeight) {
+    qtTestApp();
+    LossCurvePlot plot;
+    plot.setSmoothing(0.5);
+    plot.addPoints(QStringLiteral("total"), {1, 2, 3}, {1.0, 2.0, 3.0});
+    // Hand computation in CurveMathTest: 1, 5/3, 17/7.
+    std::vector<double> smoothed = plot.smoothedValues(QStringLiteral("total"));
+    ASSERT_EQ(smoothed.size(), 3u);
+    EXPECT_DOUBLE_EQ(smoothed[1], 5.0 / 3.0);
+    EXPECT_DOUBLE_EQ(smoothed[2], 17.0 / 7.0);
+    plot.setSmoothing(0.0);
+    EXPECT_EQ(plot.smoothedValues(QStringLiteral("total")), (std::vector<double>{1.0, 2.0, 3.0}));
+}
+
+TEST(LossCurvePlot, IgnoresPointsThatGoBackInSteps) {
+    qtTestApp();
+    LossCurvePlot plot;
+    plot.addPoints(QStringLiteral("gem"), {1, 2, 3}, {1.0, 1.0, 1.0});
+    plot.addPoint(QStringLiteral("gem"), 2, 5.0);
+    EXPECT_EQ(plot.storedPointCount(QStringLiteral("gem")), 3);
+}
+
+TEST(LossCurvePlot, StoresAMillionPointsButDrawsADecimation) {
+    qtTestApp();
+    LossCurvePlot plot;
+    plot.resize(800, 400);
+    plot.setDisplayBuckets(400);
+    constexpr int kPoints = 1'000'000;
+    QVector<double> steps(kPoints);
+    QVector<double> values(kPoints);
+    for (int i = 0; i < kPoints; ++i) {
+        steps[i] = i + 1;
+        values[i] = 1.0 + std::exp(-i * 1e-5);
+    }
+    plot.addPoints(QStringLiteral("total"), steps, values);
+    settle();
+    EXPECT_EQ(plot.storedPointCount(QStringLiteral("total")), kPoints);
+    EXPECT_GT(plot.displayedPointCount(QStringLiteral("total")), 0);
+    EXPECT_LE(plot.displayedPointCount(QStringLiteral("total")), 2 * 400 + 2);
+    // Zooming into 100 steps shows every one of them (plus a neighbour on each side).
+    plot.plot()->xAxis->setRange(1000, 1099);
+    settle();
+    EXPECT_EQ(plot.displayedPointCount(QStringLiteral("total")), 100 + 2);
+}
+
+TEST(LossCurvePlot, LogScaleToggleSwitchesTheValueAxis) {
+    qtTestApp();
+    LossCurvePlot plot;
+    plot.addPoints(QStringLiteral("total"), {1, 2}, {10.0, 0.1});
+    plot.setLogScale(true);
+    settle();
+    EXPECT_EQ(plot.plot()->yAxis->scaleType(), QCPAxis::stLogarithmic);
+    EXPECT_LT(plot.plot()->yAxis->range().lower, 0.1);
+    EXPECT_GT(plot.plot()->yAxis->range().lower, 0.0);
+    plot.setLogScale(false);
+    EXPECT_EQ(plot.plot()->yAxis->scaleType(), QCPAxis::stLinear);
+}
+
+TEST(LossCurvePlot, ReadoutNamesTheNearestStepOfEverySeries) {
+    qtTestApp();
+    LossCurvePlot plot;
+    plot.setSmoothing(0.0);
+    plot.addPoints(QStringLiteral("total"), {10, 20, 30}, {3.0, 2.0, 1.0});
+    plot.addPoints(QStringLiteral("ssm"), {10, 20, 30}, {0.5, 0.25, 0.125});
+    const QString text = plot.readoutAt(21.0);
+    EXPECT_TRUE(text.contains(QStringLiteral("step 20"))) << text.toStdString();
+    EXPECT_TRUE(text.contains(QStringLiteral("total: 2"))) << text.toStdString();
+    EXPECT_TRUE(text.contains(QStringLiteral("ssm: 0.25"))) << text.toStdString();
+}
+
+TEST(LossCurvePlot, RemovingAndClearingSeries) {
+    qtTestApp();
+    LossCurvePlot plot;
+    plot.addPoint(QStringLiteral("a"), 1, 1.0);
+    plot.addPoint(QStringLiteral("b"), 1, 1.0);
+    plot.removeSeries(QStringLiteral("a"));
+    EXPECT_EQ(plot.seriesNames(), QStringList{QStringLiteral("b")});
+    plot.clear();
+    EXPECT_TRUE(plot.seriesNames().isEmpty());
+    EXPECT_EQ(plot.plot()->graphCount(), 0);
+}
+
+}  // namespace
+}  // namespace dimerec

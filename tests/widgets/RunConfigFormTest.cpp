@@ -1,0 +1,125 @@
+#include "QtTestApp.h"
+#include "RunConfigForm.h"
+
+#include <QComboBox>
+#include <QDir>
+#include <QLineEdit>
+#include <QSettings>
+#include <QSpinBox>
+#include <QTemporaryDir>
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+namespace dimerec {
+namespace {
+
+class RunConfigFormTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        qtTestApp();
+        ASSERT_TRUE(settingsDir_.isValid());
+        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, settingsDir_.path());
+        QCoreApplication::setOrganizationName(QStringLiteral("DimeRecTest"));
+    }
+    QTemporaryDir settingsDir_;
+};
+
+TEST_F(RunConfigFormTest, RoundTripsEveryField) {
+    RunConfigForm form;
+    RunConfig config;
+    config.name = "probe";
+    config.data.protocol = "comirec";
+    config.data.minRating = 3.5f;
+    config.data.splitSeed = 9876543210ULL;
+    config.model.model = "sasrec";
+    config.model.heads = 4;
+    config.model.betaStart = 2e-4;
+    config.model.useGemLoss = false;
+    config.train.learningRate = 5e-4;
+    config.train.maxSteps = 25;
+    config.train.device = "cpu";
+    config.eval.topK = {10, 20};
+    config.eval.excludeHistory = true;
+    form.setConfig(config);
+    EXPECT_TRUE(form.isValid());
+    EXPECT_EQ(toJson(form.config()), toJson(config));
+}
+
+TEST_F(RunConfigFormTest, MarksEveryInvalidFieldWithCoresMessage) {
+    RunConfigForm form;
+    RunConfig config;
+    config.model.dim = 64;
+    form.setConfig(config);
+    ASSERT_TRUE(form.isValid());
+    // Two cross-field errors at once: heads must divide dim; the early-stopping cut-off must
+    // be one of the evaluation cut-offs.
+    qobject_cast<QSpinBox*>(form.editor(QStringLiteral("model.heads")))->setValue(3);
+    qobject_cast<QLineEdit*>(form.editor(QStringLiteral("eval.topK")))->setText(QStringLiteral("5, 20"));
+    EXPECT_FALSE(form.isValid());
+    EXPECT_TRUE(form.errors().contains(QStringLiteral("model.heads")));
+    EXPECT_TRUE(form.errors().value(QStringLiteral("model.heads")).contains(QStringLiteral("divide")));
+    EXPECT_TRUE(form.errors().contains(QStringLiteral("train.earlyStopMetric")));
+    EXPECT_FALSE(form.editor(QStringLiteral("model.heads"))->styleSheet().isEmpty());
+    EXPECT_TRUE(form.editor(QStringLiteral("model.dim"))->styleSheet().isEmpty());
+    qobject_cast<QSpinBox*>(form.editor(QStringLiteral("model.heads")))->setValue(4);
+    qobject_cast<QLineEdit*>(form.editor(QStringLiteral("eval.topK")))->setText(QStringLiteral("10, 20"));
+    EXPECT_TRUE(form.isValid());
+    EXPECT_TRUE(form.editor(QStringLiteral("model.heads"))->styleSheet().isEmpty());
+}
+
+TEST_F(RunConfigFormTest, UnreadableListIsMarkedAndKeepsTheLastValue) {
+    RunConfigForm form;
+    qobject_cast<QLineEdit*>(form.editor(QStringLiteral("eval.topK")))->setText(QStringLiteral("5, x"));
+    EXPECT_TRUE(form.errors().contains(QStringLiteral("eval.topK")));
+    EXPECT_EQ(form.config().eval.topK, (std::vector<int>{5, 10, 20, 50}));
+}
+
+TEST_F(RunConfigFormTest, BuiltInPresetsSetTheModelAndKeepTheRest) {
+    RunConfigForm form;
+    RunConfig config;
+    config.train.epochs = 3;
+    form.setConfig(config);
+    const QStringList presets = form.builtInPresets();
+    ASSERT_TRUE(presets.contains(QStringLiteral("DimeRec (paper defaults)")));
+    form.applyPreset(QStringLiteral("Baseline: SASRec"));
+    EXPECT_EQ(form.config().model.model, "sasrec");
+    EXPECT_EQ(form.config().train.epochs, 3);
+    form.applyPreset(QStringLiteral("Ablation: w/o L_ssm (μ = 0)"));
+    EXPECT_EQ(form.config().model.model, "dimerec");
+    EXPECT_EQ(form.config().model.mu, 0.0);
+    form.applyPreset(QStringLiteral("DimeRec (paper defaults)"));
+    EXPECT_EQ(toJson(form.config()).at("model"), toJson(RunConfig{}).at("model"));
+}
+
+TEST_F(RunConfigFormTest, UserPresetsPersistInSettings) {
+    {
+        RunConfigForm form;
+        RunConfig config;
+        config.model.interests = 7;
+        config.train.batchSize = 32;
+        form.setConfig(config);
+        EXPECT_TRUE(form.saveUserPreset(QStringLiteral("my small run")));
+        EXPECT_FALSE(form.saveUserPreset(QStringLiteral("DimeRec (paper defaults)")));
+    }
+    RunConfigForm form;
+    EXPECT_TRUE(form.userPresets().contains(QStringLiteral("my small run")));
+    form.applyPreset(QStringLiteral("my small run"));
+    EXPECT_EQ(form.config().model.interests, 7);
+    EXPECT_EQ(form.config().train.batchSize, 32);
+    form.removeUserPreset(QStringLiteral("my small run"));
+    EXPECT_TRUE(form.userPresets().isEmpty());
+}
+
+TEST_F(RunConfigFormTest, BaselinesDisableDimeRecOnlyFields) {
+    RunConfigForm form;
+    EXPECT_TRUE(form.editor(QStringLiteral("model.diffusionSteps"))->isEnabled());
+    form.applyPreset(QStringLiteral("Baseline: GRU4Rec"));
+    EXPECT_FALSE(form.editor(QStringLiteral("model.diffusionSteps"))->isEnabled());
+    EXPECT_FALSE(form.editor(QStringLiteral("model.gem"))->isEnabled());
+    EXPECT_TRUE(form.editor(QStringLiteral("model.layers"))->isEnabled());
+}
+
+}  // namespace
+}  // namespace dimerec
