@@ -1,0 +1,296 @@
+// Run bundles: one JSON document (optionally gzip-compressed) that carries a run from one
+// database to another. Format "dimerec-run-bundle", version 1:
+//   run        identity, names, status, times, notes, checkpoint paths
+//   config     the full run config;  provenance, tags, finalMetrics {test, valid}
+//   series     [{source, name, steps[], epochs[], values[]}]  (columns keep files small)
+//   embeddings [{step, label, rows, dim, data}]  data: base64 of little-endian float32
+#include "store/RunStore.h"
+
+#include "store/RunStoreImpl.h"
+
+#include <nlohmann/json.hpp>
+#include <zlib.h>
+
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace dimerec {
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kBundleFormat = "dimerec-run-bundle";
+constexpr int kBundleVersion = 1;
+constexpr const char* kBase64 =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+std::string toBase64(const unsigned char* bytes, size_t size) {
+    std::string out;
+    out.reserve((size + 2) / 3 * 4);
+    for (size_t i = 0; i < size; i += 3) {
+        const uint32_t chunk = (uint32_t{bytes[i]} << 16) |
+                               (i + 1 < size ? uint32_t{bytes[i + 1]} << 8 : 0) |
+                               (i + 2 < size ? uint32_t{bytes[i + 2]} : 0);
+        out += kBase64[(chunk >> 18) & 63];
+        out += kBase64[(chunk >> 12) & 63];
+        out += i + 1 < size ? kBase64[(chunk >> 6) & 63] : '=';
+        out += i + 2 < size ? kBase64[chunk & 63] : '=';
+    }
+    return out;
+}
+
+std::vector<unsigned char> fromBase64(const std::string& text, const std::string& file) {
+    int value[256];
+    std::fill(std::begin(value), std::end(value), -1);
+    for (int i = 0; i < 64; ++i) value[static_cast<unsigned char>(kBase64[i])] = i;
+    std::vector<unsigned char> out;
+    uint32_t chunk = 0;
+    int bits = 0;
+    for (char c : text) {
+        if (c == '=') break;
+        const int v = value[static_cast<unsigned char>(c)];
+        if (v < 0) throw StoreError(file, "embedding data is not base64");
+        chunk = (chunk << 6) | static_cast<uint32_t>(v);
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            out.push_back(static_cast<unsigned char>((chunk >> bits) & 0xFF));
+        }
+    }
+    return out;
+}
+
+bool endsWith(const std::string& text, const std::string& suffix) {
+    return text.size() >= suffix.size() &&
+           text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// Written next to the target and renamed over it, so a failed export never leaves half a file.
+void writeFile(const std::string& path, const std::string& content) {
+    const std::string temporary = path + ".partial";
+    bool ok = false;
+    if (endsWith(path, ".gz")) {
+        gzFile file = gzopen(temporary.c_str(), "wb");
+        if (file != nullptr) {
+            ok = gzwrite(file, content.data(), static_cast<unsigned>(content.size())) ==
+                 static_cast<int>(content.size());
+            ok = gzclose(file) == Z_OK && ok;
+        }
+    } else {
+        std::ofstream out(temporary, std::ios::binary);
+        out.write(content.data(), static_cast<std::streamsize>(content.size()));
+        out.close();
+        ok = static_cast<bool>(out);
+    }
+    std::error_code error;
+    if (ok) std::filesystem::rename(temporary, path, error);
+    if (!ok || error) {
+        std::filesystem::remove(temporary, error);
+        throw StoreError(path, "cannot write the bundle (disk full, or no permission?)");
+    }
+}
+
+// Reads plain or gzip-compressed files alike (zlib passes plain files through).
+std::string readFile(const std::string& path) {
+    gzFile file = gzopen(path.c_str(), "rb");
+    if (file == nullptr) throw StoreError(path, "cannot open the bundle");
+    std::string content;
+    char buffer[1 << 16];
+    int read = 0;
+    while ((read = gzread(file, buffer, sizeof(buffer))) > 0) content.append(buffer, static_cast<size_t>(read));
+    const bool failed = read < 0;
+    gzclose(file);
+    if (failed) throw StoreError(path, "the bundle is damaged (gzip error)");
+    return content;
+}
+
+}  // namespace
+
+void RunStore::exportBundle(int64_t run, const std::string& path) const {
+    const RunDetails details = this->run(run);
+    const RunSummary& s = details.summary;
+    json bundle;
+    bundle["format"] = kBundleFormat;
+    bundle["formatVersion"] = kBundleVersion;
+    bundle["run"] = {{"uuid", s.uuid},
+                     {"study", s.study},
+                     {"name", s.name},
+                     {"model", s.model},
+                     {"dataset", s.dataset},
+                     {"datasetFingerprint", details.datasetFingerprint},
+                     {"protocol", s.protocol},
+                     {"configHash", s.configHash},
+                     {"seed", s.seed},
+                     {"status", s.status},
+                     {"message", s.message},
+                     {"startedAt", s.startedAt},
+                     {"endedAt", s.endedAt},
+                     {"steps", s.steps},
+                     {"elapsedSeconds", s.elapsedSeconds},
+                     {"archived", s.archived},
+                     {"notes", details.notes},
+                     {"bestCheckpoint", details.bestCheckpoint},
+                     {"lastCheckpoint", details.lastCheckpoint}};
+    bundle["config"] = json::parse(details.configJson);
+    bundle["provenance"] = provenanceToJson(details.provenance);
+    bundle["tags"] = s.tags;
+    bundle["finalMetrics"] = {{"test", s.testMetrics}, {"valid", s.validMetrics}};
+    bundle["checkpoints"] = json::array();
+    for (const CheckpointRef& c : details.checkpoints) {
+        bundle["checkpoints"].push_back({{"path", c.path}, {"step", c.step}, {"best", c.best}});
+    }
+    bundle["series"] = json::array();
+    for (const SeriesInfo& info : details.series) {
+        json steps = json::array(), epochs = json::array(), values = json::array();
+        for (const SeriesPoint& p : series(run, info.source, info.name)) {
+            steps.push_back(p.step);
+            epochs.push_back(p.epoch);
+            values.push_back(p.value);
+        }
+        bundle["series"].push_back({{"source", info.source}, {"name", info.name},
+                                    {"steps", steps}, {"epochs", epochs}, {"values", values}});
+    }
+    bundle["embeddings"] = json::array();
+    for (const EmbeddingSnapshot& listed : details.embeddings) {
+        const EmbeddingSnapshot e = embeddingSnapshot(listed.id);
+        bundle["embeddings"].push_back(
+            {{"step", e.step}, {"label", e.label}, {"rows", e.rows}, {"dim", e.dim},
+             {"data", toBase64(reinterpret_cast<const unsigned char*>(e.data.data()),
+                               e.data.size() * sizeof(float))}});
+    }
+    writeFile(path, bundle.dump());
+}
+
+int64_t RunStore::importBundle(const std::string& path, const std::string& study) {
+    json bundle;
+    try {
+        bundle = json::parse(readFile(path));
+    } catch (const json::parse_error& error) {
+        throw StoreError(path, std::string("is not a run bundle (invalid JSON: ") + error.what() + ")");
+    }
+    if (!bundle.is_object() || bundle.value("format", "") != kBundleFormat) {
+        throw StoreError(path, "is not a DimeRec run bundle (no \"format\": \"dimerec-run-bundle\")");
+    }
+    if (bundle.value("formatVersion", 0) > kBundleVersion) {
+        throw StoreError(path, "was written by a newer DimeRec (bundle version " +
+                                   std::to_string(bundle.value("formatVersion", 0)) + ")");
+    }
+    int64_t id = 0;
+    try {
+        const json& r = bundle.at("run");
+        const std::string uuid = r.at("uuid").get<std::string>();
+        const Provenance provenance = provenanceFromJson(bundle.value("provenance", json::object()));
+        std::string status = r.at("status").get<std::string>();
+        std::string message = r.value("message", "");
+        if (status == "running" || status == "queued") {
+            // No process here writes it: it stays as far as it got on the other machine.
+            status = "interrupted";
+            message = "imported while it was still running elsewhere";
+        }
+        impl_->write("importing bundle " + path, [&] {
+            SQLite::Statement& existing = impl_->prepare("SELECT id FROM runs WHERE uuid = ?");
+            existing.bind(1, uuid);
+            if (existing.executeStep()) {
+                id = existing.getColumn(0).getInt64();
+                return;
+            }
+            const int64_t studyId =
+                impl_->studyId(study.empty() ? r.value("study", std::string("imported")) : study);
+            SQLite::Statement& insert = impl_->prepare(
+                "INSERT INTO runs(uuid, study_id, name, config_json, config_hash, seed, model, "
+                "dataset, dataset_fingerprint, protocol, status, message, started_at, ended_at, "
+                "steps, elapsed_seconds, provenance_json, notes, best_checkpoint, "
+                "last_checkpoint, archived, pid, host) "
+                "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            insert.bind(1, uuid);
+            insert.bind(2, studyId);
+            insert.bind(3, r.value("name", ""));
+            insert.bind(4, bundle.at("config").dump(2));
+            insert.bind(5, r.at("configHash").get<std::string>());
+            insert.bind(6, static_cast<int64_t>(r.at("seed").get<uint64_t>()));
+            insert.bind(7, r.at("model").get<std::string>());
+            insert.bind(8, r.at("dataset").get<std::string>());
+            insert.bind(9, r.value("datasetFingerprint", ""));
+            insert.bind(10, r.value("protocol", ""));
+            insert.bind(11, status);
+            insert.bind(12, message);
+            insert.bind(13, r.value("startedAt", 0.0));
+            insert.bind(14, r.value("endedAt", 0.0));
+            insert.bind(15, r.value("steps", int64_t{0}));
+            insert.bind(16, r.value("elapsedSeconds", 0.0));
+            insert.bind(17, provenanceToJson(provenance).dump());
+            insert.bind(18, r.value("notes", ""));
+            insert.bind(19, r.value("bestCheckpoint", ""));
+            insert.bind(20, r.value("lastCheckpoint", ""));
+            insert.bind(21, r.value("archived", false) ? 1 : 0);
+            insert.bind(22, provenance.pid);
+            insert.bind(23, provenance.host);
+            insert.exec();
+            id = impl_->db.getLastInsertRowid();
+
+            for (const std::string& tag : bundle.value("tags", std::vector<std::string>{})) {
+                SQLite::Statement& tagInsert =
+                    impl_->prepare("INSERT OR IGNORE INTO tags(run_id, tag) VALUES(?, ?)");
+                tagInsert.bind(1, id);
+                tagInsert.bind(2, tag);
+                tagInsert.exec();
+            }
+            const json metrics = bundle.value("finalMetrics", json::object());
+            for (const char* split : {"test", "valid"}) {
+                impl_->setFinalMetrics(
+                    id, split, metrics.value(split, std::map<std::string, double>{}));
+            }
+            for (const json& c : bundle.value("checkpoints", json::array())) {
+                SQLite::Statement& checkpoint = impl_->prepare(
+                    "INSERT INTO checkpoints(run_id, path, step, best) VALUES(?, ?, ?, ?)");
+                checkpoint.bind(1, id);
+                checkpoint.bind(2, c.at("path").get<std::string>());
+                checkpoint.bind(3, c.value("step", int64_t{0}));
+                checkpoint.bind(4, c.value("best", false) ? 1 : 0);
+                checkpoint.exec();
+            }
+            for (const json& s : bundle.value("series", json::array())) {
+                const auto steps = s.at("steps").get<std::vector<int64_t>>();
+                const auto epochs = s.at("epochs").get<std::vector<int64_t>>();
+                const auto values = s.at("values").get<std::vector<double>>();
+                if (epochs.size() != steps.size() || values.size() != steps.size()) {
+                    throw StoreError(path, "series " + s.at("name").get<std::string>() +
+                                               " has columns of different lengths");
+                }
+                const int64_t series = impl_->seriesId(id, s.at("source").get<std::string>(),
+                                                       s.at("name").get<std::string>());
+                for (size_t i = 0; i < steps.size(); ++i) {
+                    impl_->insertPoint(series, steps[i], epochs[i], values[i]);
+                }
+            }
+            for (const json& e : bundle.value("embeddings", json::array())) {
+                const std::vector<unsigned char> bytes =
+                    fromBase64(e.at("data").get<std::string>(), path);
+                const int64_t rows = e.at("rows").get<int64_t>();
+                const int64_t dim = e.at("dim").get<int64_t>();
+                if (static_cast<int64_t>(bytes.size()) != rows * dim * int64_t{sizeof(float)}) {
+                    throw StoreError(path, "embedding snapshot '" + e.value("label", "") +
+                                               "' does not hold rows × dim floats");
+                }
+                SQLite::Statement& snapshot = impl_->prepare(
+                    "INSERT INTO embeddings(run_id, step, label, rows, dim, data) "
+                    "VALUES(?, ?, ?, ?, ?, ?)");
+                snapshot.bind(1, id);
+                snapshot.bind(2, e.value("step", int64_t{0}));
+                snapshot.bind(3, e.value("label", ""));
+                snapshot.bind(4, rows);
+                snapshot.bind(5, dim);
+                snapshot.bind(6, bytes.data(), static_cast<int>(bytes.size()));
+                snapshot.exec();
+            }
+        });
+    } catch (const json::exception& error) {
+        throw StoreError(path, std::string("is not a valid run bundle: ") + error.what());
+    }
+    return id;
+}
+
+}  // namespace dimerec

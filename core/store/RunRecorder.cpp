@@ -1,0 +1,50 @@
+#include "store/RunRecorder.h"
+
+#include "store/RunStore.h"
+
+namespace dimerec {
+
+RunRecorder::RunRecorder(RunStore& store, int64_t run, RunRecorderOptions options)
+    : store_(store), run_(run), options_(options), lastFlush_(std::chrono::steady_clock::now()) {}
+
+RunRecorder::~RunRecorder() {
+    try {
+        flush();
+    } catch (...) {
+        // The trainer already learnt of any store failure from onFinished or an earlier flush.
+    }
+}
+
+void RunRecorder::onProgress(const ProgressEvent& event) {
+    buffer_.push_back({event.step, event.epoch, event.losses});
+    lastStep_ = event.step;
+    const auto now = std::chrono::steady_clock::now();
+    if (std::chrono::duration<double>(now - lastFlush_).count() >= options_.flushIntervalSeconds) {
+        flush();
+    }
+}
+
+void RunRecorder::onEvaluation(const EvaluationEvent& event) {
+    flush();
+    store_.appendEvaluation(run_, event);
+}
+
+void RunRecorder::onCheckpoint(const std::string& path, bool best) {
+    flush();
+    store_.addCheckpoint(run_, {path, lastStep_, best});
+}
+
+void RunRecorder::onFinished(const TrainResult& result) {
+    flush();
+    store_.finishRun(run_, result);
+}
+
+void RunRecorder::flush() {
+    lastFlush_ = std::chrono::steady_clock::now();
+    if (buffer_.empty()) return;
+    // Cleared only after the write succeeded, so a failed flush loses nothing it could retry.
+    store_.appendSteps(run_, buffer_);
+    buffer_.clear();
+}
+
+}  // namespace dimerec

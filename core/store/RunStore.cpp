@@ -1,0 +1,526 @@
+#include "store/RunStore.h"
+
+#include "store/RunStoreImpl.h"
+#include "train/TrainObserver.h"
+#include "util/BuildInfo.h"
+
+#include <nlohmann/json.hpp>
+#include <sqlite3.h>
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <random>
+#include <set>
+#include <stdexcept>
+
+namespace dimerec {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A writer that holds the lock longer than this (it never should: our transactions are
+// short) makes the other side fail with a clear message instead of hanging.
+constexpr int kBusyTimeoutMs = 5000;
+
+const std::set<std::string> kStatuses = {"queued",    "running",  "finished",
+                                         "failed",    "cancelled", "interrupted"};
+
+std::string newUuid() {
+    std::random_device device;
+    std::mt19937_64 random((static_cast<uint64_t>(device()) << 32) ^ device() ^
+                           static_cast<uint64_t>(
+                               std::chrono::steady_clock::now().time_since_epoch().count()));
+    const uint64_t high = (random() & ~0xF000ULL) | 0x4000ULL;                // version 4
+    const uint64_t low = (random() & ~(0xC000ULL << 48)) | (0x8000ULL << 48);  // variant 1
+    char text[37];
+    std::snprintf(text, sizeof(text), "%08llx-%04llx-%04llx-%04llx-%012llx",
+                  static_cast<unsigned long long>(high >> 32),
+                  static_cast<unsigned long long>((high >> 16) & 0xFFFF),
+                  static_cast<unsigned long long>(high & 0xFFFF),
+                  static_cast<unsigned long long>(low >> 48),
+                  static_cast<unsigned long long>(low & 0xFFFFFFFFFFFFULL));
+    return text;
+}
+
+bool processGone(int64_t pid) {
+    if (pid <= 0 || pid == static_cast<int64_t>(getpid())) return false;
+    return kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH;
+}
+
+StoreError storeError(const std::string& path, const SQLite::Exception& error,
+                      const std::string& action) {
+    const std::string detail = error.what();
+    switch (error.getErrorCode() & 0xFF) {
+    case SQLITE_NOTADB:
+    case SQLITE_CORRUPT:
+        return StoreError(path, "is not a DimeRec run database (not an SQLite file, or damaged: " +
+                                    detail + ") — found while " + action);
+    case SQLITE_FULL:
+        return StoreError(path, "the disk is full (or the file size limit was reached) while " +
+                                    action + "; nothing from this change was stored");
+    case SQLITE_READONLY:
+        return StoreError(path, "is read-only; nothing from " + action + " was stored");
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        return StoreError(path, "stayed locked by another process for more than " +
+                                    std::to_string(kBusyTimeoutMs / 1000) + " s while " +
+                                    action + "; nothing from this change was stored");
+    case SQLITE_IOERR:
+        return StoreError(path, "input/output error while " + action + " (" + detail +
+                                    "); nothing from this change was stored");
+    case SQLITE_CANTOPEN:
+        return StoreError(path, "cannot be opened (" + detail + ")");
+    default:
+        return StoreError(path, detail + " (while " + action + ")");
+    }
+}
+
+int openFlags(bool readOnly) {
+    return readOnly ? SQLite::OPEN_READONLY : SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE;
+}
+
+void requireStatus(const std::string& status) {
+    if (kStatuses.count(status) == 0) {
+        throw std::invalid_argument("run status '" + status +
+                                    "' is not one of queued, running, finished, failed, "
+                                    "cancelled, interrupted");
+    }
+}
+
+}  // namespace
+
+double unixNow() {
+    return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+nlohmann::json provenanceToJson(const Provenance& p) {
+    return {{"programVersion", p.programVersion}, {"gitCommit", p.gitCommit},
+            {"libtorchVersion", p.libtorchVersion}, {"blasLibrary", p.blasLibrary},
+            {"device", p.device}, {"threads", p.threads}, {"host", p.host}, {"pid", p.pid}};
+}
+
+Provenance provenanceFromJson(const nlohmann::json& json) {
+    Provenance p;
+    p.programVersion = json.value("programVersion", "");
+    p.gitCommit = json.value("gitCommit", "");
+    p.libtorchVersion = json.value("libtorchVersion", "");
+    p.blasLibrary = json.value("blasLibrary", "");
+    p.device = json.value("device", "");
+    p.threads = json.value("threads", 0);
+    p.host = json.value("host", "");
+    p.pid = json.value("pid", int64_t{0});
+    return p;
+}
+
+Provenance currentProvenance(const std::string& device, int threads) {
+    const BuildInfo& info = buildInfo();
+    Provenance p;
+    p.programVersion = info.programVersion;
+    p.gitCommit = info.gitCommit;
+    p.libtorchVersion = info.libtorchVersion;
+    p.blasLibrary = info.blasLibrary;
+    p.device = device;
+    p.threads = threads;
+    p.host = info.host;
+    p.pid = static_cast<int64_t>(getpid());
+    return p;
+}
+
+RunStore::Impl::Impl(const std::string& file, bool readOnlyMode)
+    : path(file), readOnly(readOnlyMode), db(file, openFlags(readOnlyMode), kBusyTimeoutMs) {}
+
+SQLite::Statement& RunStore::Impl::prepare(const std::string& sql) const {
+    auto& slot = statements[sql];
+    if (!slot) {
+        slot = std::make_unique<SQLite::Statement>(db, sql);
+    } else {
+        slot->reset();
+        slot->clearBindings();
+    }
+    return *slot;
+}
+
+void RunStore::Impl::resetStatements() const {
+    for (auto& [sql, statement] : statements) statement->tryReset();
+}
+
+StoreError RunStore::Impl::translate(const SQLite::Exception& error,
+                                     const std::string& action) const {
+    return storeError(path, error, action);
+}
+
+void RunStore::Impl::requireWritable(const std::string& action) const {
+    if (readOnly) {
+        throw StoreError(path, "is open read-only; nothing from " + action + " was stored");
+    }
+}
+
+void RunStore::Impl::requireRun(int64_t run) const {
+    SQLite::Statement& query = prepare("SELECT 1 FROM runs WHERE id = ?");
+    query.bind(1, run);
+    if (!query.executeStep()) throw StoreError(path, "has no run with id " + std::to_string(run));
+}
+
+int64_t RunStore::Impl::studyId(const std::string& name) {
+    if (name.empty()) throw std::invalid_argument("a study needs a name");
+    SQLite::Statement& find = prepare("SELECT id FROM studies WHERE name = ?");
+    find.bind(1, name);
+    if (find.executeStep()) return find.getColumn(0).getInt64();
+    SQLite::Statement& insert = prepare("INSERT INTO studies(name, created_at) VALUES(?, ?)");
+    insert.bind(1, name);
+    insert.bind(2, unixNow());
+    insert.exec();
+    return db.getLastInsertRowid();
+}
+
+int64_t RunStore::Impl::seriesId(int64_t run, const std::string& source,
+                                 const std::string& name) {
+    SQLite::Statement& find =
+        prepare("SELECT id FROM series WHERE run_id = ? AND source = ? AND name = ?");
+    find.bind(1, run);
+    find.bind(2, source);
+    find.bind(3, name);
+    if (find.executeStep()) return find.getColumn(0).getInt64();
+    SQLite::Statement& insert =
+        prepare("INSERT INTO series(run_id, source, name) VALUES(?, ?, ?)");
+    insert.bind(1, run);
+    insert.bind(2, source);
+    insert.bind(3, name);
+    insert.exec();
+    return db.getLastInsertRowid();
+}
+
+void RunStore::Impl::insertPoint(int64_t series, int64_t step, int64_t epoch, double value) {
+    // A resumed run logs again from its checkpoint's step: the newer value wins.
+    SQLite::Statement& insert = prepare(
+        "INSERT OR REPLACE INTO points(series_id, step, epoch, value) VALUES(?, ?, ?, ?)");
+    insert.bind(1, series);
+    insert.bind(2, step);
+    insert.bind(3, epoch);
+    insert.bind(4, value);
+    insert.exec();
+}
+
+void RunStore::Impl::setFinalMetrics(int64_t run, const std::string& split,
+                                     const std::map<std::string, double>& metrics) {
+    if (metrics.empty()) return;
+    SQLite::Statement& clear = prepare("DELETE FROM final_metrics WHERE run_id = ? AND split = ?");
+    clear.bind(1, run);
+    clear.bind(2, split);
+    clear.exec();
+    for (const auto& [name, value] : metrics) {
+        SQLite::Statement& insert =
+            prepare("INSERT INTO final_metrics(run_id, split, name, value) VALUES(?, ?, ?, ?)");
+        insert.bind(1, run);
+        insert.bind(2, split);
+        insert.bind(3, name);
+        insert.bind(4, value);
+        insert.exec();
+    }
+}
+
+RunStore::RunStore(const std::string& path, Mode mode) {
+    bool readOnly = mode == Mode::ReadOnly;
+    std::error_code error;
+    if (fs::exists(path, error)) {
+        if (fs::is_directory(path, error)) throw StoreError(path, "is a folder, not a database file");
+        readOnly = readOnly || access(path.c_str(), W_OK) != 0;
+    } else if (readOnly) {
+        throw StoreError(path, "does not exist");
+    } else if (const fs::path folder = fs::path(path).parent_path(); !folder.empty()) {
+        fs::create_directories(folder, error);
+        if (error) throw StoreError(path, "cannot create its folder: " + error.message());
+    }
+    try {
+        impl_ = std::make_unique<Impl>(path, readOnly);
+        impl_->openSchema();
+    } catch (const SQLite::Exception& failure) {
+        throw storeError(path, failure, "opening the database");
+    }
+    if (!readOnly) recoverInterruptedRuns();
+}
+
+RunStore::~RunStore() = default;
+RunStore::RunStore(RunStore&&) noexcept = default;
+RunStore& RunStore::operator=(RunStore&&) noexcept = default;
+
+std::string RunStore::defaultPath() {
+    const char* dataHome = std::getenv("XDG_DATA_HOME");
+    if (dataHome != nullptr && fs::path(dataHome).is_absolute()) {
+        return (fs::path(dataHome) / "dimerec" / "runs.sqlite").string();
+    }
+    const char* home = std::getenv("HOME");
+    const fs::path base = home != nullptr && *home != '\0' ? fs::path(home) : fs::current_path();
+    return (base / ".local" / "share" / "dimerec" / "runs.sqlite").string();
+}
+
+const std::string& RunStore::path() const { return impl_->path; }
+bool RunStore::readOnly() const { return impl_->readOnly; }
+
+int64_t RunStore::ensureStudy(const std::string& name) {
+    int64_t id = 0;
+    impl_->write("creating study '" + name + "'", [&] { id = impl_->studyId(name); });
+    return id;
+}
+
+int64_t RunStore::createRun(const NewRun& run) {
+    if (run.status != "queued" && run.status != "running") {
+        throw std::invalid_argument("a new run is queued or running, not '" + run.status + "'");
+    }
+    const std::string configJson = toJson(run.config).dump(2);
+    const std::string hash = configHash(run.config);
+    const std::string provenance = provenanceToJson(run.provenance).dump();
+    const std::string dataset = run.datasetName.empty() ? run.config.data.dataset : run.datasetName;
+    int64_t id = 0;
+    impl_->write("creating a run", [&] {
+        const int64_t study = impl_->studyId(run.study);
+        SQLite::Statement& insert = impl_->prepare(
+            "INSERT INTO runs(uuid, study_id, name, config_json, config_hash, seed, model, "
+            "dataset, dataset_fingerprint, protocol, status, started_at, provenance_json, pid, "
+            "host) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        insert.bind(1, newUuid());
+        insert.bind(2, study);
+        insert.bind(3, run.config.name);
+        insert.bind(4, configJson);
+        insert.bind(5, hash);
+        insert.bind(6, static_cast<int64_t>(run.config.train.seed));
+        insert.bind(7, run.config.model.model);
+        insert.bind(8, dataset);
+        insert.bind(9, run.datasetFingerprint);
+        insert.bind(10, run.config.data.protocol);
+        insert.bind(11, run.status);
+        insert.bind(12, unixNow());
+        insert.bind(13, provenance);
+        insert.bind(14, run.provenance.pid);
+        insert.bind(15, run.provenance.host);
+        insert.exec();
+        id = impl_->db.getLastInsertRowid();
+    });
+    return id;
+}
+
+void RunStore::appendSteps(int64_t run, const std::vector<StepPoint>& points) {
+    if (points.empty()) return;
+    impl_->write("appending loss points of run " + std::to_string(run), [&] {
+        impl_->requireRun(run);
+        std::map<std::string, int64_t> seriesOf;
+        int64_t lastStep = 0;
+        for (const StepPoint& point : points) {
+            for (const auto& [name, value] : point.losses) {
+                auto found = seriesOf.find(name);
+                if (found == seriesOf.end()) {
+                    found = seriesOf.emplace(name, impl_->seriesId(run, "train", name)).first;
+                }
+                impl_->insertPoint(found->second, point.step, point.epoch, value);
+            }
+            lastStep = std::max(lastStep, point.step);
+        }
+        SQLite::Statement& steps =
+            impl_->prepare("UPDATE runs SET steps = max(steps, ?) WHERE id = ?");
+        steps.bind(1, lastStep);
+        steps.bind(2, run);
+        steps.exec();
+    });
+}
+
+void RunStore::appendEvaluation(int64_t run, const EvaluationEvent& event) {
+    if (event.split.empty()) throw std::invalid_argument("an evaluation event needs a split");
+    impl_->write("storing the " + event.split + " evaluation of run " + std::to_string(run), [&] {
+        impl_->requireRun(run);
+        for (const auto& [name, value] : event.metrics) {
+            impl_->insertPoint(impl_->seriesId(run, event.split, name), event.step, event.epoch,
+                               value);
+        }
+        // The final test is the run's result even if the process dies before finishing.
+        if (event.split == "test") impl_->setFinalMetrics(run, "test", event.metrics);
+    });
+}
+
+void RunStore::addCheckpoint(int64_t run, const CheckpointRef& checkpoint) {
+    impl_->write("recording a checkpoint of run " + std::to_string(run), [&] {
+        impl_->requireRun(run);
+        SQLite::Statement& insert = impl_->prepare(
+            "INSERT INTO checkpoints(run_id, path, step, best) VALUES(?, ?, ?, ?)");
+        insert.bind(1, run);
+        insert.bind(2, checkpoint.path);
+        insert.bind(3, checkpoint.step);
+        insert.bind(4, checkpoint.best ? 1 : 0);
+        insert.exec();
+        SQLite::Statement& update = impl_->prepare(
+            checkpoint.best ? "UPDATE runs SET best_checkpoint = ? WHERE id = ?"
+                            : "UPDATE runs SET last_checkpoint = ? WHERE id = ?");
+        update.bind(1, checkpoint.path);
+        update.bind(2, run);
+        update.exec();
+    });
+}
+
+void RunStore::finishRun(int64_t run, const TrainResult& result) {
+    std::string status = result.status;
+    std::string message = result.message;
+    if (status == "early-stopped") {
+        status = "finished";
+        message = message.empty() ? "early-stopped" : "early-stopped: " + message;
+    }
+    requireStatus(status);
+    impl_->write("storing the result of run " + std::to_string(run), [&] {
+        impl_->requireRun(run);
+        SQLite::Statement& update = impl_->prepare(
+            "UPDATE runs SET status = ?, message = ?, ended_at = ?, steps = max(steps, ?), "
+            "elapsed_seconds = ?, best_checkpoint = CASE WHEN ? = '' THEN best_checkpoint "
+            "ELSE ? END, last_checkpoint = CASE WHEN ? = '' THEN last_checkpoint ELSE ? END "
+            "WHERE id = ?");
+        update.bind(1, status);
+        update.bind(2, message);
+        update.bind(3, unixNow());
+        update.bind(4, result.steps);
+        update.bind(5, result.elapsedSeconds);
+        update.bind(6, result.bestCheckpoint);
+        update.bind(7, result.bestCheckpoint);
+        update.bind(8, result.lastCheckpoint);
+        update.bind(9, result.lastCheckpoint);
+        update.bind(10, run);
+        update.exec();
+        impl_->setFinalMetrics(run, "valid", result.bestValid);
+        impl_->setFinalMetrics(run, "test", result.test);
+    });
+}
+
+void RunStore::setStatus(int64_t run, const std::string& status, const std::string& message) {
+    requireStatus(status);
+    const bool active = status == "queued" || status == "running";
+    impl_->write("setting the status of run " + std::to_string(run), [&] {
+        impl_->requireRun(run);
+        // A run set running (again, when resumed) belongs to this process from now on.
+        SQLite::Statement& update = impl_->prepare(
+            "UPDATE runs SET status = ?, message = ?, ended_at = ?, "
+            "pid = CASE WHEN ? THEN ? ELSE pid END, host = CASE WHEN ? THEN ? ELSE host END "
+            "WHERE id = ?");
+        const bool claim = status == "running";
+        update.bind(1, status);
+        update.bind(2, message);
+        update.bind(3, active ? 0.0 : unixNow());
+        update.bind(4, claim ? 1 : 0);
+        update.bind(5, static_cast<int64_t>(getpid()));
+        update.bind(6, claim ? 1 : 0);
+        update.bind(7, buildInfo().host);
+        update.bind(8, run);
+        update.exec();
+    });
+}
+
+int64_t RunStore::addEmbeddingSnapshot(int64_t run, const EmbeddingSnapshot& snapshot) {
+    if (snapshot.rows < 0 || snapshot.dim <= 0 ||
+        static_cast<int64_t>(snapshot.data.size()) != snapshot.rows * snapshot.dim) {
+        throw std::invalid_argument("embedding snapshot '" + snapshot.label + "': " +
+                                    std::to_string(snapshot.data.size()) +
+                                    " values do not make " + std::to_string(snapshot.rows) +
+                                    " rows of " + std::to_string(snapshot.dim));
+    }
+    int64_t id = 0;
+    impl_->write("storing an embedding snapshot of run " + std::to_string(run), [&] {
+        impl_->requireRun(run);
+        SQLite::Statement& insert = impl_->prepare(
+            "INSERT INTO embeddings(run_id, step, label, rows, dim, data) VALUES(?, ?, ?, ?, ?, ?)");
+        insert.bind(1, run);
+        insert.bind(2, snapshot.step);
+        insert.bind(3, snapshot.label);
+        insert.bind(4, snapshot.rows);
+        insert.bind(5, snapshot.dim);
+        insert.bind(6, snapshot.data.data(),
+                    static_cast<int>(snapshot.data.size() * sizeof(float)));
+        insert.exec();
+        id = impl_->db.getLastInsertRowid();
+    });
+    return id;
+}
+
+int RunStore::recoverInterruptedRuns() {
+    int recovered = 0;
+    impl_->write("marking interrupted runs", [&] {
+        SQLite::Statement& running =
+            impl_->prepare("SELECT id, pid FROM runs WHERE status = 'running' AND host = ?");
+        running.bind(1, buildInfo().host);
+        std::vector<std::pair<int64_t, int64_t>> gone;
+        while (running.executeStep()) {
+            const int64_t pid = running.getColumn(1).getInt64();
+            if (processGone(pid)) gone.emplace_back(running.getColumn(0).getInt64(), pid);
+        }
+        for (const auto& [run, pid] : gone) {
+            SQLite::Statement& update = impl_->prepare(
+                "UPDATE runs SET status = 'interrupted', message = ?, ended_at = ? WHERE id = ?");
+            update.bind(1, "process " + std::to_string(pid) +
+                               " ended without finishing the run; what it logged is kept");
+            update.bind(2, unixNow());
+            update.bind(3, run);
+            update.exec();
+        }
+        recovered = static_cast<int>(gone.size());
+    });
+    return recovered;
+}
+
+void RunStore::addTags(int64_t run, const std::vector<std::string>& tags) {
+    impl_->write("tagging run " + std::to_string(run), [&] {
+        impl_->requireRun(run);
+        for (const std::string& tag : tags) {
+            if (tag.empty()) throw std::invalid_argument("a tag cannot be empty");
+            SQLite::Statement& insert =
+                impl_->prepare("INSERT OR IGNORE INTO tags(run_id, tag) VALUES(?, ?)");
+            insert.bind(1, run);
+            insert.bind(2, tag);
+            insert.exec();
+        }
+    });
+}
+
+void RunStore::removeTags(int64_t run, const std::vector<std::string>& tags) {
+    impl_->write("untagging run " + std::to_string(run), [&] {
+        impl_->requireRun(run);
+        for (const std::string& tag : tags) {
+            SQLite::Statement& remove =
+                impl_->prepare("DELETE FROM tags WHERE run_id = ? AND tag = ?");
+            remove.bind(1, run);
+            remove.bind(2, tag);
+            remove.exec();
+        }
+    });
+}
+
+void RunStore::setNotes(int64_t run, const std::string& notes) {
+    impl_->write("saving the notes of run " + std::to_string(run), [&] {
+        impl_->requireRun(run);
+        SQLite::Statement& update = impl_->prepare("UPDATE runs SET notes = ? WHERE id = ?");
+        update.bind(1, notes);
+        update.bind(2, run);
+        update.exec();
+    });
+}
+
+void RunStore::setArchived(int64_t run, bool archived) {
+    impl_->write("archiving run " + std::to_string(run), [&] {
+        impl_->requireRun(run);
+        SQLite::Statement& update = impl_->prepare("UPDATE runs SET archived = ? WHERE id = ?");
+        update.bind(1, archived ? 1 : 0);
+        update.bind(2, run);
+        update.exec();
+    });
+}
+
+void RunStore::deleteRun(int64_t run) {
+    impl_->write("deleting run " + std::to_string(run), [&] {
+        impl_->requireRun(run);
+        SQLite::Statement& remove = impl_->prepare("DELETE FROM runs WHERE id = ?");
+        remove.bind(1, run);
+        remove.exec();
+    });
+}
+
+}  // namespace dimerec

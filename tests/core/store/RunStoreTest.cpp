@@ -1,0 +1,397 @@
+#include "StoreTestSupport.h"
+
+#include "store/RunRecorder.h"
+#include "store/RunStore.h"
+#include "store/StoreError.h"
+#include "train/TrainObserver.h"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <cstdlib>
+#include <fstream>
+
+namespace dimerec {
+namespace {
+
+using test::makeRun;
+using test::TempDir;
+
+TEST(RunStoreTest, CreatesRunWithConfigProvenanceAndSeries) {
+    TempDir dir;
+    RunStore store(dir.file("runs.sqlite"));
+    NewRun spec = makeRun("dimerec", 7, "lambda ablation", "λ=1");
+    spec.datasetFingerprint = "fp-ml1m";
+    const int64_t id = store.createRun(spec);
+
+    store.appendSteps(id, {{1, 0, {{"total", 3.0}, {"gem", 1.0}}},
+                           {2, 0, {{"total", 2.5}, {"gem", 0.75}}},
+                           {3, 1, {{"total", 2.0}, {"gem", 0.5}}}});
+    EvaluationEvent valid;
+    valid.step = 3;
+    valid.epoch = 1;
+    valid.split = "valid";
+    valid.metrics = {{"ndcg@10", 0.125}, {"hr@10", 0.25}};
+    store.appendEvaluation(id, valid);
+    store.addCheckpoint(id, {"/tmp/ckpt/best.pt", 3, true});
+    TrainResult result;
+    result.status = "early-stopped";
+    result.message = "no improvement in 10 evaluations";
+    result.steps = 3;
+    result.elapsedSeconds = 12.5;
+    result.bestValid = {{"ndcg@10", 0.125}};
+    result.test = {{"ndcg@10", 0.11}, {"hr@10", 0.2}};
+    result.bestCheckpoint = "/tmp/ckpt/best.pt";
+    result.lastCheckpoint = "/tmp/ckpt/last.pt";
+    store.finishRun(id, result);
+
+    const RunDetails details = store.run(id);
+    EXPECT_EQ(details.summary.study, "lambda ablation");
+    EXPECT_EQ(details.summary.name, "λ=1");
+    EXPECT_EQ(details.summary.model, "dimerec");
+    EXPECT_EQ(details.summary.dataset, "ml-1m");
+    EXPECT_EQ(details.summary.seed, 7u);
+    EXPECT_EQ(details.summary.configHash, configHash(spec.config));
+    EXPECT_EQ(details.summary.status, "finished");
+    EXPECT_EQ(details.summary.message, "early-stopped: no improvement in 10 evaluations");
+    EXPECT_EQ(details.summary.steps, 3);
+    EXPECT_DOUBLE_EQ(details.summary.elapsedSeconds, 12.5);
+    EXPECT_GE(details.summary.endedAt, details.summary.startedAt);
+    EXPECT_EQ(details.summary.uuid.size(), 36u);
+    EXPECT_DOUBLE_EQ(details.summary.testMetrics.at("hr@10"), 0.2);
+    EXPECT_DOUBLE_EQ(details.summary.validMetrics.at("ndcg@10"), 0.125);
+    EXPECT_EQ(details.datasetFingerprint, "fp-ml1m");
+    EXPECT_EQ(runConfigFromJson(nlohmann::json::parse(details.configJson)).model.model, "dimerec");
+    EXPECT_EQ(details.provenance.pid, static_cast<int64_t>(getpid()));
+    EXPECT_EQ(details.provenance.threads, 2);
+    EXPECT_EQ(details.bestCheckpoint, "/tmp/ckpt/best.pt");
+    EXPECT_EQ(details.lastCheckpoint, "/tmp/ckpt/last.pt");
+    ASSERT_EQ(details.checkpoints.size(), 1u);
+    EXPECT_TRUE(details.checkpoints[0].best);
+
+    // train/gem, train/total, valid/hr@10, valid/ndcg@10
+    ASSERT_EQ(details.series.size(), 4u);
+    const auto gem = store.series(id, "train", "gem");
+    ASSERT_EQ(gem.size(), 3u);
+    EXPECT_EQ(gem[2].step, 3);
+    EXPECT_EQ(gem[2].epoch, 1);
+    EXPECT_DOUBLE_EQ(gem[2].value, 0.5);
+    EXPECT_EQ(store.series(id, "valid", "ndcg@10").size(), 1u);
+    EXPECT_TRUE(store.series(id, "train", "nonexistent").empty());
+}
+
+TEST(RunStoreTest, ResumedRunOverwritesRepeatedSteps) {
+    TempDir dir;
+    RunStore store(dir.file("runs.sqlite"));
+    const int64_t id = store.createRun(makeRun("sasrec", 1));
+    store.appendSteps(id, {{1, 0, {{"ce", 5.0}}}, {2, 0, {{"ce", 4.0}}}});
+    store.appendSteps(id, {{2, 0, {{"ce", 3.5}}}, {3, 0, {{"ce", 3.0}}}});
+    const auto points = store.series(id, "train", "ce");
+    ASSERT_EQ(points.size(), 3u);
+    EXPECT_DOUBLE_EQ(points[1].value, 3.5);
+}
+
+TEST(RunStoreTest, ListsPagesFiltersAndSorts) {
+    TempDir dir;
+    RunStore store(dir.file("runs.sqlite"));
+    // 30 runs: models cycle sasrec / dimerec / gru4rec, test ndcg@10 = i / 100.
+    for (int i = 0; i < 30; ++i) {
+        const char* models[] = {"sasrec", "dimerec", "gru4rec"};
+        const int64_t id = store.createRun(makeRun(models[i % 3], static_cast<uint64_t>(i),
+                                                   i < 10 ? "first" : "second",
+                                                   "run " + std::to_string(i)));
+        TrainResult result;
+        result.status = i % 5 == 0 ? "failed" : "finished";
+        result.test = {{"ndcg@10", i / 100.0}};
+        store.finishRun(id, result);
+        if (i % 2 == 0) store.addTags(id, {"even"});
+    }
+    RunQuery all;
+    all.limit = 0;
+    EXPECT_EQ(store.countRuns(all), 30);
+
+    RunQuery page;
+    page.sortBy = "id";
+    page.descending = false;
+    page.limit = 7;
+    page.offset = 28;
+    const auto last = store.listRuns(page);
+    ASSERT_EQ(last.size(), 2u);
+    EXPECT_EQ(last[0].name, "run 28");
+
+    RunQuery byMetric;
+    byMetric.sortBy = "test:ndcg@10";
+    byMetric.limit = 3;
+    const auto best = store.listRuns(byMetric);
+    ASSERT_EQ(best.size(), 3u);
+    EXPECT_EQ(best[0].name, "run 29");
+    EXPECT_EQ(best[2].name, "run 27");
+
+    RunQuery filtered;
+    filtered.model = "dimerec";
+    filtered.tags = {"even"};
+    filtered.statuses = {"finished"};
+    filtered.study = "second";
+    // By hand: dimerec (i % 3 == 1) and even: 4, 10, 16, 22, 28; finished (i % 5 != 0) drops
+    // 10; study "second" (i >= 10) leaves 16, 22, 28.
+    EXPECT_EQ(store.countRuns(filtered), 3);
+
+    RunQuery text;
+    text.text = "RUN 2";  // case-insensitive substring: run 2, run 20..29
+    EXPECT_EQ(store.countRuns(text), 11);
+    text.text = "EVE";  // matches the tag "even"
+    EXPECT_EQ(store.countRuns(text), 15);
+    text.text = "100%";  // LIKE wildcards are taken literally
+    EXPECT_EQ(store.countRuns(text), 0);
+
+    RunQuery badSort;
+    badSort.sortBy = "drop table runs";
+    EXPECT_THROW(store.listRuns(badSort), std::invalid_argument);
+}
+
+TEST(RunStoreTest, MetricSortPutsRunsWithoutTheMetricLast) {
+    TempDir dir;
+    RunStore store(dir.file("runs.sqlite"));
+    const int64_t without = store.createRun(makeRun("sasrec", 1));
+    const int64_t low = store.createRun(makeRun("sasrec", 2));
+    const int64_t high = store.createRun(makeRun("sasrec", 3));
+    TrainResult result;
+    result.status = "finished";
+    result.test = {{"hr@10", 0.1}};
+    store.finishRun(low, result);
+    result.test = {{"hr@10", 0.3}};
+    store.finishRun(high, result);
+    RunQuery query;
+    query.sortBy = "test:hr@10";
+    for (bool descending : {true, false}) {
+        query.descending = descending;
+        const auto runs = store.listRuns(query);
+        ASSERT_EQ(runs.size(), 3u);
+        EXPECT_EQ(runs[0].id, descending ? high : low);
+        EXPECT_EQ(runs[2].id, without);
+    }
+}
+
+TEST(RunStoreTest, SeedGroupsAggregateFinalMetrics) {
+    TempDir dir;
+    RunStore store(dir.file("runs.sqlite"));
+    const double ndcg[] = {0.30, 0.32, 0.34};
+    for (int seed = 0; seed < 3; ++seed) {
+        const int64_t id = store.createRun(makeRun("dimerec", static_cast<uint64_t>(seed)));
+        TrainResult result;
+        result.status = "finished";
+        result.test = {{"ndcg@10", ndcg[seed]}};
+        store.finishRun(id, result);
+    }
+    store.createRun(makeRun("sasrec", 0));
+    const auto groups = store.seedGroups(RunQuery{});
+    ASSERT_EQ(groups.size(), 2u);
+    const SeedGroup& group = groups[0];
+    EXPECT_EQ(group.model, "dimerec");
+    EXPECT_EQ(group.runIds.size(), 3u);
+    EXPECT_EQ(group.seeds, (std::vector<uint64_t>{0, 1, 2}));
+    const MetricStats& stats = group.metrics.at("ndcg@10");
+    // By hand: mean 0.32; deviations ±0.02, 0 → sample variance 0.0008 / 2 = 0.0004, std 0.02;
+    // std-err 0.02 / sqrt(3) = 0.011547.
+    EXPECT_EQ(stats.n, 3);
+    EXPECT_NEAR(stats.mean, 0.32, 1e-12);
+    EXPECT_NEAR(stats.stdDev, 0.02, 1e-12);
+    EXPECT_NEAR(stats.stdErr, 0.02 / std::sqrt(3.0), 1e-12);
+    EXPECT_DOUBLE_EQ(stats.min, 0.30);
+    EXPECT_DOUBLE_EQ(stats.max, 0.34);
+    EXPECT_TRUE(groups[1].metrics.empty());
+}
+
+TEST(RunStoreTest, TagsNotesArchiveAndDelete) {
+    TempDir dir;
+    RunStore store(dir.file("runs.sqlite"));
+    const int64_t id = store.createRun(makeRun("dimerec", 1));
+    const int64_t other = store.createRun(makeRun("dimerec", 2));
+    store.appendSteps(id, {{1, 0, {{"total", 1.0}}}});
+    store.addTags(id, {"paper", "ablation", "paper"});
+    store.removeTags(id, {"ablation"});
+    store.setNotes(id, "looks good");
+    EXPECT_EQ(store.run(id).summary.tags, std::vector<std::string>{"paper"});
+    EXPECT_EQ(store.run(id).notes, "looks good");
+    EXPECT_EQ(store.tags(), std::vector<std::string>{"paper"});
+
+    store.setArchived(other, true);
+    EXPECT_EQ(store.countRuns(RunQuery{}), 1);
+    RunQuery withArchived;
+    withArchived.includeArchived = true;
+    EXPECT_EQ(store.countRuns(withArchived), 2);
+
+    store.deleteRun(id);
+    EXPECT_THROW(store.run(id), StoreError);
+    EXPECT_TRUE(store.series(id, "train", "total").empty());
+    EXPECT_TRUE(store.tags().empty());
+    EXPECT_THROW(store.deleteRun(id), StoreError);
+}
+
+TEST(RunStoreTest, StatusChangesAreValidated) {
+    TempDir dir;
+    RunStore store(dir.file("runs.sqlite"));
+    const int64_t id = store.createRun(makeRun("dimerec", 1));
+    store.setStatus(id, "cancelled", "stopped by the user");
+    EXPECT_EQ(store.run(id).summary.status, "cancelled");
+    EXPECT_GT(store.run(id).summary.endedAt, 0.0);
+    EXPECT_THROW(store.setStatus(id, "exploded"), std::invalid_argument);
+    EXPECT_THROW(store.setStatus(id + 100, "failed"), StoreError);
+}
+
+TEST(RunStoreTest, EmbeddingSnapshotsRoundTrip) {
+    TempDir dir;
+    RunStore store(dir.file("runs.sqlite"));
+    const int64_t id = store.createRun(makeRun("dimerec", 1));
+    EmbeddingSnapshot snapshot;
+    snapshot.step = 40;
+    snapshot.label = "epoch 2";
+    snapshot.rows = 3;
+    snapshot.dim = 2;
+    snapshot.data = {1.0f, 0.0f, 0.0f, 1.0f, -0.6f, 0.8f};
+    const int64_t snapshotId = store.addEmbeddingSnapshot(id, snapshot);
+    const RunDetails details = store.run(id);
+    ASSERT_EQ(details.embeddings.size(), 1u);
+    EXPECT_TRUE(details.embeddings[0].data.empty());
+    const EmbeddingSnapshot loaded = store.embeddingSnapshot(snapshotId);
+    EXPECT_EQ(loaded.label, "epoch 2");
+    EXPECT_EQ(loaded.data, snapshot.data);
+    snapshot.rows = 4;
+    EXPECT_THROW(store.addEmbeddingSnapshot(id, snapshot), std::invalid_argument);
+}
+
+TEST(RunStoreTest, BundlesRoundTripPlainAndGzipAndImportIsIdempotent) {
+    TempDir dir;
+    RunStore source(dir.file("a.sqlite"));
+    const int64_t id = source.createRun(makeRun("dimerec", 5, "sweep", "bundle me"));
+    source.appendSteps(id, {{1, 0, {{"total", 2.0}}}, {2, 0, {{"total", 1.0 / 3.0}}}});
+    source.addTags(id, {"paper"});
+    source.setNotes(id, "notes survive");
+    source.addEmbeddingSnapshot(id, {0, 2, "best", 2, 2, {0.6f, 0.8f, 1.0f, 0.0f}});
+    TrainResult result;
+    result.status = "finished";
+    result.test = {{"ndcg@10", 0.123456789012345}};
+    source.finishRun(id, result);
+
+    for (const std::string name : {"run.json", "run.json.gz"}) {
+        source.exportBundle(id, dir.file(name));
+        RunStore target(dir.file("b-" + name + ".sqlite"));
+        const int64_t imported = target.importBundle(dir.file(name), "imports");
+        EXPECT_EQ(target.importBundle(dir.file(name)), imported);
+        EXPECT_EQ(target.countRuns(RunQuery{}), 1);
+        const RunDetails a = source.run(id);
+        const RunDetails b = target.run(imported);
+        EXPECT_EQ(b.summary.uuid, a.summary.uuid);
+        EXPECT_EQ(b.summary.study, "imports");
+        EXPECT_EQ(b.summary.configHash, a.summary.configHash);
+        EXPECT_EQ(b.summary.tags, a.summary.tags);
+        EXPECT_EQ(b.summary.testMetrics, a.summary.testMetrics);  // exact: JSON round-trips doubles
+        EXPECT_EQ(b.notes, "notes survive");
+        EXPECT_EQ(b.provenance.gitCommit, a.provenance.gitCommit);
+        const auto series = target.series(imported, "train", "total");
+        ASSERT_EQ(series.size(), 2u);
+        EXPECT_EQ(series[1].value, 1.0 / 3.0);
+        ASSERT_EQ(b.embeddings.size(), 1u);
+        EXPECT_EQ(target.embeddingSnapshot(b.embeddings[0].id).data,
+                  (std::vector<float>{0.6f, 0.8f, 1.0f, 0.0f}));
+    }
+    std::ifstream gz(dir.file("run.json.gz"), std::ios::binary);
+    EXPECT_EQ(gz.get(), 0x1f);  // gzip magic
+}
+
+TEST(RunStoreTest, RejectsFilesThatAreNotBundles) {
+    TempDir dir;
+    RunStore store(dir.file("runs.sqlite"));
+    const std::string notJson = dir.file("notes.txt");
+    std::ofstream(notJson) << "hello";
+    EXPECT_THROW(store.importBundle(notJson), StoreError);
+    const std::string otherJson = dir.file("other.json");
+    std::ofstream(otherJson) << R"({"format": "something-else"})";
+    EXPECT_THROW(store.importBundle(otherJson), StoreError);
+    const std::string truncated = dir.file("truncated.json");
+    std::ofstream(truncated) << R"({"format": "dimerec-run-bundle", "run": {"uuid": "x"}})";
+    EXPECT_THROW(store.importBundle(truncated), StoreError);
+    EXPECT_EQ(store.countRuns(RunQuery{}), 0);
+}
+
+TEST(RunStoreTest, FindsRunsByUuidPrefix) {
+    TempDir dir;
+    RunStore store(dir.file("runs.sqlite"));
+    const int64_t id = store.createRun(makeRun("dimerec", 1));
+    const std::string uuid = store.run(id).summary.uuid;
+    EXPECT_EQ(store.findRun(uuid), id);
+    EXPECT_EQ(store.findRun(uuid.substr(0, 8)), id);
+    EXPECT_EQ(store.findRun("zzzz"), 0);
+    EXPECT_EQ(store.findRun("%%%%"), 0);
+}
+
+TEST(RunStoreTest, DefaultPathFollowsXdg) {
+    const char* saved = std::getenv("XDG_DATA_HOME");
+    const std::string restore = saved ? saved : "";
+    setenv("XDG_DATA_HOME", "/data/home", 1);
+    EXPECT_EQ(RunStore::defaultPath(), "/data/home/dimerec/runs.sqlite");
+    setenv("XDG_DATA_HOME", "relative/ignored", 1);
+    EXPECT_EQ(RunStore::defaultPath(),
+              std::string(std::getenv("HOME")) + "/.local/share/dimerec/runs.sqlite");
+    if (saved) {
+        setenv("XDG_DATA_HOME", restore.c_str(), 1);
+    } else {
+        unsetenv("XDG_DATA_HOME");
+    }
+}
+
+TEST(RunRecorderTest, BuffersStepsAndWritesThemAtEvaluationAndEnd) {
+    TempDir dir;
+    RunStore store(dir.file("runs.sqlite"));
+    RunStore reader(dir.file("runs.sqlite"));
+    const int64_t id = store.createRun(makeRun("dimerec", 1));
+    RunRecorderOptions options;
+    options.flushIntervalSeconds = 3600.0;  // only events flush in this test
+    RunRecorder recorder(store, id, options);
+    for (int64_t step = 1; step <= 5; ++step) {
+        ProgressEvent progress;
+        progress.step = step;
+        progress.losses = {{"total", 1.0 / static_cast<double>(step)}};
+        recorder.onProgress(progress);
+    }
+    EXPECT_TRUE(reader.series(id, "train", "total").empty());
+    EvaluationEvent valid;
+    valid.step = 5;
+    valid.split = "valid";
+    valid.metrics = {{"ndcg@10", 0.2}};
+    recorder.onEvaluation(valid);
+    EXPECT_EQ(reader.series(id, "train", "total").size(), 5u);
+    EXPECT_EQ(reader.run(id).summary.steps, 5);
+    recorder.onCheckpoint("/tmp/last.pt", false);
+    EXPECT_EQ(reader.run(id).lastCheckpoint, "/tmp/last.pt");
+    EXPECT_EQ(reader.run(id).checkpoints.at(0).step, 5);
+
+    ProgressEvent progress;
+    progress.step = 6;
+    progress.losses = {{"total", 0.1}};
+    recorder.onProgress(progress);
+    TrainResult result;
+    result.status = "finished";
+    result.steps = 6;
+    recorder.onFinished(result);
+    EXPECT_EQ(reader.series(id, "train", "total").size(), 6u);
+    EXPECT_EQ(reader.run(id).summary.status, "finished");
+}
+
+TEST(RunRecorderTest, FlushesByTime) {
+    TempDir dir;
+    RunStore store(dir.file("runs.sqlite"));
+    const int64_t id = store.createRun(makeRun("dimerec", 1));
+    RunRecorderOptions options;
+    options.flushIntervalSeconds = 0.0;  // every step is "late": each one is written at once
+    RunRecorder recorder(store, id, options);
+    ProgressEvent progress;
+    progress.step = 1;
+    progress.losses = {{"total", 1.0}};
+    recorder.onProgress(progress);
+    EXPECT_EQ(store.series(id, "train", "total").size(), 1u);
+}
+
+}  // namespace
+}  // namespace dimerec
