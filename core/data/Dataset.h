@@ -20,6 +20,8 @@ struct Dataset {
     std::vector<std::vector<int64_t>> timestamps;  // per user, parallel to sequences; may be empty
     std::vector<std::string> categoryNames;        // dense category id -> name
     std::vector<std::vector<int32_t>> itemCategories;  // per item, dense category ids (multi-label)
+    int64_t skippedLines = 0;                  // malformed input lines skipped on request
+    std::string firstSkipped;                  // the first skipped line's error ("" if none)
 
     int32_t numUsers() const { return static_cast<int32_t>(sequences.size()); }
     int32_t numItems() const { return static_cast<int32_t>(itemIds.size()); }

@@ -8,13 +8,15 @@
 
 namespace dimerec {
 
-Dataset loadDefaultDataset() {
+RawLog readDefaultRawLog() {
     const EmbeddedDatasetFiles& files = embeddedDatasetFiles();
     RawLog log = readMovieLensCsv(files.ratingsCsv, "embedded:ml-latest-small/ratings.csv",
                                   files.moviesCsv, "embedded:ml-latest-small/movies.csv");
     log.name = "MovieLens latest-small";
     log.source = "embedded:ml-latest-small";
-    return preprocess(log, PreprocessOptions{});
+    return log;
 }
+
+Dataset loadDefaultDataset() { return preprocess(readDefaultRawLog(), PreprocessOptions{}); }
 
 }  // namespace dimerec

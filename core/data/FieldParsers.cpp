@@ -16,18 +16,20 @@ std::string_view trimmed(std::string_view text) {
 }
 }  // namespace
 
-int64_t parseInt64Field(std::string_view text, const CsvReader& reader, std::string_view field) {
+int64_t parseInt64Field(std::string_view text, const std::string& file, int64_t line,
+                        std::string_view field) {
     const std::string_view value = trimmed(text);
     int64_t result = 0;
     const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), result);
     if (value.empty() || error != std::errc() || end != value.data() + value.size()) {
-        throw ParseError(reader.fileName(), reader.line(), std::string(field),
+        throw ParseError(file, line, std::string(field),
                          "expected an integer, got '" + std::string(text) + "'");
     }
     return result;
 }
 
-float parseFloatField(std::string_view text, const CsvReader& reader, std::string_view field) {
+float parseFloatField(std::string_view text, const std::string& file, int64_t line,
+                      std::string_view field) {
     const std::string value(trimmed(text));
     size_t used = 0;
     float result = 0.0f;
@@ -37,10 +39,18 @@ float parseFloatField(std::string_view text, const CsvReader& reader, std::strin
         used = std::string::npos;
     }
     if (value.empty() || used != value.size() || !std::isfinite(result)) {
-        throw ParseError(reader.fileName(), reader.line(), std::string(field),
+        throw ParseError(file, line, std::string(field),
                          "expected a number, got '" + std::string(text) + "'");
     }
     return result;
+}
+
+int64_t parseInt64Field(std::string_view text, const CsvReader& reader, std::string_view field) {
+    return parseInt64Field(text, reader.fileName(), reader.line(), field);
+}
+
+float parseFloatField(std::string_view text, const CsvReader& reader, std::string_view field) {
+    return parseFloatField(text, reader.fileName(), reader.line(), field);
 }
 
 }  // namespace dimerec

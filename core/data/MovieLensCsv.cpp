@@ -1,5 +1,6 @@
 #include "data/MovieLensCsv.h"
 
+#include "data/BadLines.h"
 #include "data/CsvReader.h"
 #include "data/FieldParsers.h"
 #include "data/ParseError.h"
@@ -36,6 +37,13 @@ void requireFieldCount(const CsvReader& reader, const std::vector<std::string>& 
 
 RawLog readMovieLensCsv(std::string_view ratingsText, const std::string& ratingsName,
                         std::string_view moviesText, const std::string& moviesName) {
+    BadLines strict(false);
+    return readMovieLensCsv(ratingsText, ratingsName, moviesText, moviesName, strict);
+}
+
+RawLog readMovieLensCsv(std::string_view ratingsText, const std::string& ratingsName,
+                        std::string_view moviesText, const std::string& moviesName,
+                        BadLines& badLines) {
     RawLog log;
     log.hasTimestamps = true;
     log.hasRatings = true;
@@ -44,13 +52,15 @@ RawLog readMovieLensCsv(std::string_view ratingsText, const std::string& ratings
     CsvReader ratings(ratingsText, ratingsName);
     expectHeader(ratings, {"userId", "movieId", "rating", "timestamp"});
     while (ratings.next(fields)) {
-        requireFieldCount(ratings, fields, 4);
-        RawInteraction row;
-        row.user = std::to_string(parseInt64Field(fields[0], ratings, "userId"));
-        row.item = std::to_string(parseInt64Field(fields[1], ratings, "movieId"));
-        row.rating = parseFloatField(fields[2], ratings, "rating");
-        row.timestamp = parseInt64Field(fields[3], ratings, "timestamp");
-        log.rows.push_back(std::move(row));
+        badLines.guard([&] {
+            requireFieldCount(ratings, fields, 4);
+            RawInteraction row;
+            row.user = std::to_string(parseInt64Field(fields[0], ratings, "userId"));
+            row.item = std::to_string(parseInt64Field(fields[1], ratings, "movieId"));
+            row.rating = parseFloatField(fields[2], ratings, "rating");
+            row.timestamp = parseInt64Field(fields[3], ratings, "timestamp");
+            log.rows.push_back(std::move(row));
+        });
     }
     if (log.rows.empty()) throw ParseError(ratingsName, 0, "", "no ratings after the header");
 
@@ -58,20 +68,22 @@ RawLog readMovieLensCsv(std::string_view ratingsText, const std::string& ratings
     CsvReader movies(moviesText, moviesName);
     expectHeader(movies, {"movieId", "title", "genres"});
     while (movies.next(fields)) {
-        requireFieldCount(movies, fields, 3);
-        const std::string id = std::to_string(parseInt64Field(fields[0], movies, "movieId"));
-        RawItemInfo info;
-        info.title = fields[1];
-        if (fields[2] != "(no genres listed)") {
-            size_t start = 0;
-            while (start <= fields[2].size()) {
-                const size_t bar = fields[2].find('|', start);
-                const size_t end = bar == std::string::npos ? fields[2].size() : bar;
-                if (end > start) info.categories.push_back(fields[2].substr(start, end - start));
-                start = end + 1;
+        badLines.guard([&] {
+            requireFieldCount(movies, fields, 3);
+            const std::string id = std::to_string(parseInt64Field(fields[0], movies, "movieId"));
+            RawItemInfo info;
+            info.title = fields[1];
+            if (fields[2] != "(no genres listed)") {
+                size_t start = 0;
+                while (start <= fields[2].size()) {
+                    const size_t bar = fields[2].find('|', start);
+                    const size_t end = bar == std::string::npos ? fields[2].size() : bar;
+                    if (end > start) info.categories.push_back(fields[2].substr(start, end - start));
+                    start = end + 1;
+                }
             }
-        }
-        log.items[id] = std::move(info);
+            log.items[id] = std::move(info);
+        });
     }
     return log;
 }

@@ -5,6 +5,7 @@
 
 namespace dimerec {
 
+class BadLines;
 struct RawLog;
 
 // Reads MovieLens `ratings.csv` (userId,movieId,rating,timestamp) and optionally
@@ -13,5 +14,9 @@ struct RawLog;
 // "(no genres listed)" means none. Throws ParseError on any malformed line.
 RawLog readMovieLensCsv(std::string_view ratingsText, const std::string& ratingsName,
                         std::string_view moviesText, const std::string& moviesName);
+// The same, with malformed lines (not headers) thrown or counted as badLines says.
+RawLog readMovieLensCsv(std::string_view ratingsText, const std::string& ratingsName,
+                        std::string_view moviesText, const std::string& moviesName,
+                        BadLines& badLines);
 
 }  // namespace dimerec

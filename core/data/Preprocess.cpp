@@ -53,6 +53,8 @@ Dataset preprocess(const RawLog& log, const PreprocessOptions& options) {
     Dataset data;
     data.name = log.name;
     data.source = log.source;
+    data.skippedLines = log.skippedLines;
+    data.firstSkipped = log.firstSkipped;
     std::unordered_map<std::string_view, int32_t> userIndex, itemIndex;
     std::vector<std::vector<size_t>> rowsOfUser;
     for (size_t i = 0; i < log.rows.size(); ++i) {

@@ -29,6 +29,8 @@ struct RawLog {
     std::unordered_map<std::string, RawItemInfo> items;  // keyed by original item id
     bool hasTimestamps = false;                         // rows carry real times
     bool hasRatings = false;                            // rows carry real ratings
+    int64_t skippedLines = 0;                           // malformed lines skipped on request
+    std::string firstSkipped;                           // the first skipped line's error
 };
 
 }  // namespace dimerec

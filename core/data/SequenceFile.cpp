@@ -1,0 +1,94 @@
+#include "data/SequenceFile.h"
+
+#include "data/BadLines.h"
+#include "data/FileDecoding.h"
+#include "data/LineReader.h"
+#include "data/ParseError.h"
+#include "data/RawLog.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <unordered_set>
+#include <vector>
+
+namespace dimerec {
+namespace {
+
+// 1-based line of a byte offset, for JSON errors.
+int64_t lineAt(std::string_view text, size_t offset) {
+    offset = std::min(offset, text.size());
+    return 1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(offset), '\n');
+}
+
+}  // namespace
+
+RawLog readSequenceFile(std::string_view text, const std::string& name, BadLines& badLines) {
+    requireUtf8(text, name);
+    RawLog log;
+    log.rows.reserve(text.size() / 5);
+    LineReader reader(text, name);
+    std::string_view line;
+    std::vector<std::string_view> tokens;
+    int64_t order = 0;
+    while (reader.next(line)) {
+        badLines.guard([&] {
+            splitOnWhitespace(line, tokens);
+            if (tokens.size() < 2) {
+                throw ParseError(name, reader.line(), tokens.empty() ? "" : "items",
+                                 "expected a user id followed by at least one item id");
+            }
+            const std::string user(tokens[0]);
+            for (size_t i = 1; i < tokens.size(); ++i) {
+                RawInteraction row;
+                row.user = user;
+                row.item = std::string(tokens[i]);
+                row.timestamp = order++;
+                log.rows.push_back(std::move(row));
+            }
+        });
+    }
+    if (log.rows.empty()) throw ParseError(name, 0, "", "the file holds no sequences");
+    return log;
+}
+
+void readItemAttributesJson(std::string_view text, const std::string& name, RawLog& log) {
+    nlohmann::json json;
+    try {
+        json = nlohmann::json::parse(text.begin(), text.end());
+    } catch (const nlohmann::json::parse_error& error) {
+        throw ParseError(name, lineAt(text, error.byte == 0 ? 0 : error.byte - 1), "",
+                         std::string("not valid JSON: ") + error.what());
+    }
+    if (!json.is_object()) {
+        throw ParseError(name, 1, "", "expected a JSON object mapping item ids to attribute lists");
+    }
+    std::unordered_set<std::string_view> known;
+    known.reserve(log.rows.size() / 8);
+    for (const RawInteraction& row : log.rows) known.insert(row.item);
+    for (const auto& [item, attributes] : json.items()) {
+        if (known.count(item) == 0) {
+            throw ParseError(name, 0, item,
+                             "item '" + item +
+                                 "' does not occur in the interactions (a file of another "
+                                 "dataset?)");
+        }
+        if (!attributes.is_array()) {
+            throw ParseError(name, 0, item, "expected a list of attribute ids");
+        }
+        RawItemInfo& info = log.items[item];
+        for (const auto& attribute : attributes) {
+            if (attribute.is_number_integer()) {
+                info.categories.push_back(std::to_string(attribute.get<int64_t>()));
+            } else if (attribute.is_string()) {
+                info.categories.push_back(attribute.get<std::string>());
+            } else {
+                throw ParseError(name, 0, item,
+                                 "expected attribute ids (integers or strings), got " +
+                                     attribute.dump());
+            }
+        }
+    }
+}
+
+}  // namespace dimerec
