@@ -1,0 +1,109 @@
+#include "data/Splits.h"
+#include "eval/Evaluator.h"
+#include "eval/RankingMetrics.h"
+#include "model/Recommender.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+namespace dimerec {
+namespace {
+
+// Scores every item from a fixed table row chosen by the user's most recent item, so the
+// rankings below can be written down by hand.
+class TableModel : public Recommender {
+public:
+    explicit TableModel(torch::Tensor table) : Recommender("table", static_cast<int32_t>(table.size(1))) {
+        table_ = register_buffer("table", table);
+    }
+    LossTerms loss(const BatchTensors&) override { throw std::logic_error("not trained"); }
+    torch::Tensor scoreAll(const torch::Tensor& history, const torch::Tensor&) override {
+        return table_.index_select(0, history.select(1, history.size(1) - 1));
+    }
+    torch::Tensor userVectors(const torch::Tensor&, const torch::Tensor&) override { return {}; }
+    torch::Tensor itemEmbeddings() override { return {}; }
+
+private:
+    torch::Tensor table_;
+};
+
+// Row 0 ranks items 1, 3, 2, 4, 0, 5; row 1 ranks 0, 1, 2, 3, 4, 5.
+TableModel handModel() {
+    return TableModel(torch::tensor({0.1f, 0.9f, 0.3f, 0.8f, 0.2f, 0.0f, 0.5f, 0.4f, 0.3f, 0.2f, 0.1f, 0.0f}).view({2, 6}));
+}
+
+std::vector<EvalCase> handCases() {
+    return {EvalCase{0, {0}, {3}}, EvalCase{1, {1}, {2, 5}}, EvalCase{2, {0}, {}}};
+}
+
+EvalConfig cutoffs(std::vector<int> topK, int batchUsers = 1024) {
+    EvalConfig c;
+    c.topK = std::move(topK);
+    c.batchUsers = batchUsers;
+    return c;
+}
+
+TEST(Evaluator, RankingMetricsMatchHandComputation) {
+    TableModel model = handModel();
+    const std::vector<std::vector<int32_t>> categories = {{0}, {0, 3}, {1}, {1}, {2}, {2}};
+    const auto m = Evaluator(cutoffs({1, 3}), 4, categories).evaluate(model, handCases());
+    // The case without targets is skipped. K = 1: neither top item is a target.
+    EXPECT_DOUBLE_EQ(m.at("hr@1"), 0.0);
+    EXPECT_DOUBLE_EQ(m.at("ndcg@1"), 0.0);
+    // K = 3. User A: target 3 at position 2 → HR 1, recall 1, NDCG 1/log2(3), MRR 1/2.
+    // User B: targets {2, 5}, hit 2 at position 3 → HR 1, recall 1/2,
+    // NDCG (1/log2 4)/(1 + 1/log2 3) = 0.30657, MRR 1/3.
+    EXPECT_DOUBLE_EQ(m.at("hr@3"), 1.0);
+    EXPECT_DOUBLE_EQ(m.at("recall@3"), 0.75);
+    const double ndcgA = 1.0 / std::log2(3.0);
+    const double ndcgB = 0.5 / (1.0 + 1.0 / std::log2(3.0));
+    EXPECT_NEAR(m.at("ndcg@3"), (ndcgA + ndcgB) / 2.0, 1e-12);
+    EXPECT_NEAR(m.at("mrr@3"), (0.5 + 1.0 / 3.0) / 2.0, 1e-12);
+    // Diversity@3: A's top 3 (1, 3, 2) have primary categories 0, 1, 1 → 2 of 3 pairs differ;
+    // B's (0, 1, 2) have 0, 0, 1 → 2 of 3. Distinct labels: A {0, 3, 1} = 3, B {0, 3, 1} = 3.
+    EXPECT_NEAR(m.at("diversity@3"), 2.0 / 3.0, 1e-12);
+    EXPECT_DOUBLE_EQ(m.at("categories@3"), 3.0);
+    // Items shown in the top 3: {0, 1, 2, 3} of 6; counts sorted 0,0,1,1,2,2 → Gini
+    // Σ(2i−n−1)c_i/(n Σc) = 16/36.
+    EXPECT_NEAR(m.at("coverage@3"), 4.0 / 6.0, 1e-12);
+    EXPECT_NEAR(m.at("gini@3"), 16.0 / 36.0, 1e-12);
+}
+
+TEST(Evaluator, BatchingDoesNotChangeTheResult) {
+    TableModel model = handModel();
+    const auto whole = Evaluator(cutoffs({1, 2, 3}), 4).evaluate(model, handCases());
+    const auto oneByOne = Evaluator(cutoffs({1, 2, 3}, 1), 4).evaluate(model, handCases());
+    EXPECT_EQ(whole, oneByOne);
+    EXPECT_EQ(whole.count("diversity@3"), 0u);  // no categories given
+}
+
+TEST(Evaluator, ExcludingHistoryMasksTheUsersOwnItems) {
+    TableModel model = handModel();
+    EvalConfig config = cutoffs({3});
+    config.excludeHistory = true;
+    // User B's history {1} is masked: ranking 0, 2, 3 → target 2 at position 2:
+    // NDCG (1/log2 3)/(1 + 1/log2 3), recall 1/2.
+    const auto m = Evaluator(config, 4).evaluate(model, {EvalCase{1, {1}, {2, 5}}});
+    EXPECT_NEAR(m.at("ndcg@3"), (1.0 / std::log2(3.0)) / (1.0 + 1.0 / std::log2(3.0)), 1e-12);
+    EXPECT_DOUBLE_EQ(m.at("recall@3"), 0.5);
+}
+
+TEST(Evaluator, PadsRightAlignedAndTruncatesToTheMostRecentItems) {
+    const std::vector<EvalCase> cases = {EvalCase{0, {1, 2, 3, 4}, {5}}, EvalCase{1, {7}, {5}}};
+    const HistoryBatch batch = padHistories(cases, 0, 2, 3, 9, torch::kCPU);
+    EXPECT_TRUE(torch::equal(batch.history, torch::tensor(std::vector<int64_t>{2, 3, 4, 9, 9, 7}).view({2, 3})));
+    EXPECT_TRUE(torch::equal(batch.lengths, torch::tensor(std::vector<int64_t>{3, 1})));
+}
+
+TEST(RankingMetrics, SingleTargetNdcgIsOneOverLogOfRankPlusOne) {
+    // DreamRec's form: target at rank r = 4 → 1/log2(5).
+    RankingMetrics metrics({5}, 10);
+    const int64_t ranked[] = {9, 8, 7, 6, 5};
+    metrics.add(ranked, {6});
+    EXPECT_NEAR(metrics.result().at("ndcg@5"), 1.0 / std::log2(5.0), 1e-12);
+    EXPECT_DOUBLE_EQ(metrics.result().at("mrr@5"), 0.25);
+}
+
+}  // namespace
+}  // namespace dimerec
