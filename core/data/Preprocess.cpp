@@ -57,6 +57,7 @@ Dataset preprocess(const RawLog& log, const PreprocessOptions& options) {
     data.firstSkipped = log.firstSkipped;
     std::unordered_map<std::string_view, int32_t> userIndex, itemIndex;
     std::vector<std::vector<size_t>> rowsOfUser;
+    std::vector<int32_t> itemOfRow(log.rows.size(), -1);
     for (size_t i = 0; i < log.rows.size(); ++i) {
         if (!keep[i]) continue;
         const RawInteraction& row = log.rows[i];
@@ -67,9 +68,9 @@ Dataset preprocess(const RawLog& log, const PreprocessOptions& options) {
             rowsOfUser.emplace_back();
         }
         rowsOfUser[static_cast<size_t>(userIt->second)].push_back(i);
-        if (itemIndex.try_emplace(row.item, data.numItems()).second) {
-            data.itemIds.push_back(row.item);
-        }
+        auto [itemIt, newItem] = itemIndex.try_emplace(row.item, data.numItems());
+        if (newItem) data.itemIds.push_back(row.item);
+        itemOfRow[i] = itemIt->second;
     }
     if (data.userIds.empty()) {
         throw std::runtime_error("dataset '" + log.name + "': no interactions left after " +
@@ -82,8 +83,9 @@ Dataset preprocess(const RawLog& log, const PreprocessOptions& options) {
         std::stable_sort(rows.begin(), rows.end(), [&](size_t a, size_t b) {
             return log.rows[a].timestamp < log.rows[b].timestamp;
         });
+        data.sequences[user].reserve(rows.size());
         for (size_t row : rows) {
-            data.sequences[user].push_back(itemIndex.at(log.rows[row].item));
+            data.sequences[user].push_back(itemOfRow[row]);
             if (log.hasTimestamps) data.timestamps[user].push_back(log.rows[row].timestamp);
         }
     }

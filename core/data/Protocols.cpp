@@ -5,6 +5,7 @@
 #include "data/Splits.h"
 #include "experiment/RunConfig.h"
 
+#include <algorithm>
 #include <numeric>
 #include <stdexcept>
 
@@ -65,13 +66,14 @@ void addComiRecCases(const Dataset& data, const std::vector<int32_t>& users,
     }
 }
 
-void addDreamRecCases(const Dataset& data, const std::vector<int32_t>& users,
+void addDreamRecCases(const Dataset& data, const std::vector<int32_t>& users, size_t limit,
                       std::vector<EvalCase>& cases) {
     for (int32_t user : users) {
         const Sequence& sequence = data.sequences[static_cast<size_t>(user)];
         for (size_t t = 1; t < sequence.size(); ++t) {
+            const size_t from = limit > 0 && t > limit ? t - limit : 0;
             cases.push_back({user,
-                             Sequence(sequence.begin(),
+                             Sequence(sequence.begin() + static_cast<std::ptrdiff_t>(from),
                                       sequence.begin() + static_cast<std::ptrdiff_t>(t)),
                              {sequence[t]}});
         }
@@ -91,9 +93,15 @@ Splits makeSplits(const Dataset& data, const DataConfig& config) {
         for (int32_t user : partition.train) {
             addTrainSequence(splits, user, data.sequences[static_cast<size_t>(user)]);
         }
-        const auto addCases = config.protocol == "comirec" ? addComiRecCases : addDreamRecCases;
-        addCases(data, partition.valid, splits.valid);
-        addCases(data, partition.test, splits.test);
+        if (config.protocol == "comirec") {
+            addComiRecCases(data, partition.valid, splits.valid);
+            addComiRecCases(data, partition.test, splits.test);
+        } else {
+            splits.historyLimit = std::max(config.maxLength, 0);
+            const auto limit = static_cast<size_t>(splits.historyLimit);
+            addDreamRecCases(data, partition.valid, limit, splits.valid);
+            addDreamRecCases(data, partition.test, limit, splits.test);
+        }
     } else {
         throw std::invalid_argument("data.protocol: expected loo, comirec or dreamrec, got '" +
                                     config.protocol + "'");

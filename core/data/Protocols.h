@@ -14,10 +14,11 @@ struct Splits;
 //   ⌊0.9n⌋); a held-out user's first k = ⌊0.8·len⌋ items are the history, the rest the targets
 //   (users whose history would be empty get no case).
 // - "dreamrec": sequences shuffled and split 8:1:1 the same way; every position t ≥ 1 of a
-//   held-out sequence is one case (items before t → item t). Position 0, whose history is
-//   empty, is left out (DreamRec's release pads it; no model can score an empty history).
-// Histories are full prefixes; models truncate to their maxLength. itemCounts counts the
-// training sequences. Throws std::invalid_argument for an unknown protocol.
+//   held-out sequence is one case (items before t → item t), its history cut to the last
+//   config.maxLength items (Splits::historyLimit). Position 0, whose history is empty, is
+//   left out (DreamRec's release pads it; no model can score an empty history).
+// Other histories are full prefixes; models truncate to their maxLength. itemCounts counts
+// the training sequences. Throws std::invalid_argument for an unknown protocol.
 Splits makeSplits(const Dataset& data, const DataConfig& config);
 
 }  // namespace dimerec

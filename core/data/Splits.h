@@ -9,7 +9,7 @@ namespace dimerec {
 // One evaluation case: a history and the item(s) the model should rank highly.
 struct EvalCase {
     int32_t user = 0;                // dense user id
-    std::vector<int32_t> history;    // oldest first, full prefix (models truncate to maxLength)
+    std::vector<int32_t> history;    // oldest first; full prefix unless Splits::historyLimit
     std::vector<int32_t> targets;    // one item (loo, dreamrec) or the held-out rest (comirec)
 };
 
@@ -24,6 +24,11 @@ struct Splits {
     std::vector<EvalCase> valid;
     std::vector<EvalCase> test;
     std::vector<int64_t> itemCounts; // interactions per item in the training sequences
+    // 0: every EvalCase history is the full prefix (models truncate to maxLength). dreamrec
+    // makes a case of every position, so full prefixes would grow with the square of the
+    // sequence length (ML-1M: ~40 M ids); there each history keeps only its most recent
+    // historyLimit (= DataConfig::maxLength) items, which is all a model reads.
+    int32_t historyLimit = 0;
 };
 
 }  // namespace dimerec

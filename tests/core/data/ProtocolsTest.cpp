@@ -125,8 +125,29 @@ TEST(Protocols, DreamRecMakesOneCasePerHeldOutPosition) {
             EXPECT_EQ(cases->size(), 6u);
         }
     }
+    EXPECT_EQ(splits.historyLimit, 50);  // DataConfig::maxLength default
     // The split of users is the same as ComiRec's under the same seed.
     EXPECT_EQ(splits.trainUsers, makeSplits(data, protocol("comirec")).trainUsers);
+}
+
+TEST(Protocols, DreamRecHistoriesKeepTheLastMaxLengthItems) {
+    DataConfig config = protocol("dreamrec");
+    config.maxLength = 2;
+    const Dataset data = tenUsers();
+    const Splits splits = makeSplits(data, config);
+    EXPECT_EQ(splits.historyLimit, 2);
+    for (const EvalCase& evalCase : splits.test) {
+        const Items& all = data.sequences[static_cast<size_t>(evalCase.user)];
+        ASSERT_LE(evalCase.history.size(), 2u);
+        // The target sits at position t; the history holds positions t-2, t-1 (or just 0).
+        const auto t = static_cast<size_t>(
+            std::find(all.begin(), all.end(), evalCase.targets[0]) - all.begin());
+        EXPECT_EQ(evalCase.history.back(), all[t - 1]);
+        if (t >= 2) {
+            EXPECT_EQ(evalCase.history.front(), all[t - 2]);
+        }
+    }
+    EXPECT_EQ(makeSplits(data, protocol("loo")).historyLimit, 0);
 }
 
 TEST(Protocols, UnknownProtocolIsRejected) {
