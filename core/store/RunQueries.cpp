@@ -300,7 +300,8 @@ std::vector<SeriesInfo> RunStore::seriesList(int64_t run) const {
     return impl_->read("listing the series of run " + std::to_string(run), [&] {
         SQLite::Statement& query = impl_->prepare(
             "SELECT s.source, s.name, (SELECT count(*) FROM points p WHERE p.series_id = s.id) "
-            "FROM series s WHERE s.run_id = ? ORDER BY s.source DESC, s.name");
+            "FROM series s WHERE s.run_id = ? ORDER BY CASE s.source WHEN 'train' THEN 0 WHEN "
+            "'valid' THEN 1 ELSE 2 END, s.source, s.name");
         query.bind(1, run);
         std::vector<SeriesInfo> list;
         while (query.executeStep()) {
