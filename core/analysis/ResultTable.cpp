@@ -1,0 +1,95 @@
+#include "analysis/ResultTable.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <stdexcept>
+
+namespace dimerec {
+
+ResultTable::ResultTable(std::vector<ResultColumn> columns) : columns_(std::move(columns)) {}
+
+void ResultTable::addRow(const std::string& label, std::vector<ResultCell> cells) {
+    if (cells.size() != columns_.size()) {
+        throw std::invalid_argument("ResultTable: row \"" + label + "\" has " +
+                                    std::to_string(cells.size()) + " cells for " +
+                                    std::to_string(columns_.size()) + " columns");
+    }
+    rows_.push_back(ResultRow{label, std::move(cells)});
+}
+
+const ResultCell& ResultTable::cell(size_t row, size_t column) const {
+    if (row >= rows_.size() || column >= columns_.size()) {
+        throw std::out_of_range("ResultTable: no cell (" + std::to_string(row) + ", " +
+                                std::to_string(column) + ") in a table of " +
+                                std::to_string(rows_.size()) + " rows and " +
+                                std::to_string(columns_.size()) + " columns");
+    }
+    return rows_[row].cells[column];
+}
+
+void ResultTable::setBaseline(std::optional<size_t> row) {
+    if (row && *row >= rows_.size()) {
+        throw std::out_of_range("ResultTable: baseline row " + std::to_string(*row) +
+                                " does not exist (" + std::to_string(rows_.size()) + " rows)");
+    }
+    baseline_ = row;
+}
+
+std::optional<double> ResultTable::relativeDelta(size_t row, size_t column) const {
+    const ResultCell& value = cell(row, column);
+    if (!baseline_ || *baseline_ == row || value.stats.n == 0) {
+        return std::nullopt;
+    }
+    const ResultCell& base = cell(*baseline_, column);
+    if (base.stats.n == 0 || base.stats.mean == 0.0) {
+        return std::nullopt;
+    }
+    return (value.stats.mean - base.stats.mean) / std::fabs(base.stats.mean);
+}
+
+CellRank ResultTable::rank(size_t row, size_t column, double resolution) const {
+    const bool higher = columns_.at(column).higherIsBetter;
+    // Scores oriented so that larger is better, rounded to the printed digit when asked.
+    const auto score = [&](const ResultCell& c) {
+        const double oriented = higher ? c.stats.mean : -c.stats.mean;
+        return resolution > 0.0 ? std::round(oriented / resolution) : oriented;
+    };
+    if (cell(row, column).stats.n == 0) {
+        return CellRank::None;
+    }
+    std::vector<double> distinct;
+    for (const ResultRow& r : rows_) {
+        if (r.cells[column].stats.n > 0) {
+            distinct.push_back(score(r.cells[column]));
+        }
+    }
+    std::sort(distinct.begin(), distinct.end(), std::greater<>());
+    distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+    const double mine = score(cell(row, column));
+    if (mine == distinct[0]) {
+        return CellRank::Best;
+    }
+    return distinct.size() > 1 && mine == distinct[1] ? CellRank::Second : CellRank::None;
+}
+
+std::string metricLabel(const std::string& key) {
+    static const std::vector<std::string> kAcronyms = {"hr", "ndcg", "mrr", "map", "auc", "ild"};
+    const size_t at = key.find('@');
+    std::string name = key.substr(0, at);
+    const std::string rest = at == std::string::npos ? "" : key.substr(at);
+    if (std::find(kAcronyms.begin(), kAcronyms.end(), name) != kAcronyms.end()) {
+        std::transform(name.begin(), name.end(), name.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+    } else if (!name.empty()) {
+        name[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(name[0])));
+    }
+    return name + rest;
+}
+
+bool metricHigherIsBetter(const std::string& key) {
+    const auto startsWith = [&key](const char* prefix) { return key.rfind(prefix, 0) == 0; };
+    return !(startsWith("gini") || startsWith("loss") || key == "total");
+}
+
+}  // namespace dimerec

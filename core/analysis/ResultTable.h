@@ -1,0 +1,71 @@
+#pragma once
+
+#include "store/RunRecords.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace dimerec {
+
+// One metric column of a result table.
+struct ResultColumn {
+    std::string key;             // metric key as stored, e.g. "ndcg@10"
+    std::string label;           // header text, e.g. "NDCG@10" (see metricLabel)
+    bool higherIsBetter = true;  // which end of the column is marked best
+};
+
+// One cell: the metric over a run (n = 1) or a seed group (mean ± std over n seeds).
+struct ResultCell {
+    MetricStats stats;  // n = 0: no value (the run lacks the metric)
+    std::optional<double> pValue;  // significance of the difference to the baseline row, if tested
+};
+
+struct ResultRow {
+    std::string label;               // run, seed group or variant name (plain text, escaped on export)
+    std::vector<ResultCell> cells;   // one per column
+};
+
+// Where a cell ranks in its column.
+enum class CellRank { None, Best, Second };
+
+// Rows are runs or variants, columns metrics — the layout of a paper's results or ablation
+// table. Knows which cells are best and second best and their deltas to a baseline row; the
+// exporters (TableExport.h) and the comparison view render it.
+class ResultTable {
+public:
+    explicit ResultTable(std::vector<ResultColumn> columns = {});
+
+    // Appends a row; `cells` must have one entry per column (std::invalid_argument otherwise).
+    void addRow(const std::string& label, std::vector<ResultCell> cells);
+
+    const std::vector<ResultColumn>& columns() const { return columns_; }
+    const std::vector<ResultRow>& rows() const { return rows_; }
+    const ResultCell& cell(size_t row, size_t column) const;
+
+    // The row other rows are compared with; std::nullopt for none.
+    void setBaseline(std::optional<size_t> row);
+    std::optional<size_t> baseline() const { return baseline_; }
+
+    // (mean − baseline mean) / |baseline mean|: +0.05 reads "5 % higher". Empty for the
+    // baseline row itself, without a baseline, when either cell is empty or the baseline is 0.
+    std::optional<double> relativeDelta(size_t row, size_t column) const;
+
+    // Best and second best of a column by mean, in the column's direction. Means that print
+    // the same are tied: with `resolution` > 0 (the value of the last printed digit) they
+    // are compared rounded to it, so every tied best cell is marked best and the second is
+    // the next distinct printed value.
+    CellRank rank(size_t row, size_t column, double resolution = 0.0) const;
+
+private:
+    std::vector<ResultColumn> columns_;
+    std::vector<ResultRow> rows_;
+    std::optional<size_t> baseline_;
+};
+
+// Header text for a metric key: "ndcg@10" → "NDCG@10", "recall@20" → "Recall@20".
+std::string metricLabel(const std::string& key);
+// Whether larger values of a metric are better: true except for the Gini index and losses.
+bool metricHigherIsBetter(const std::string& key);
+
+}  // namespace dimerec

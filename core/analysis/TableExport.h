@@ -1,0 +1,42 @@
+#pragma once
+
+#include <string>
+
+namespace dimerec {
+
+class ResultTable;
+
+// How a ResultTable is printed for a paper.
+struct TableFormat {
+    std::string caption;                // LaTeX \caption / Markdown "Table:" line; "" = none
+    std::string label;                  // LaTeX \label key, e.g. "tab:main"; "" = none
+    std::string cornerLabel = "Model";  // header of the row-label column
+    int decimals = 4;                   // digits after the point of every printed number
+    double scale = 1.0;                 // printed values are multiplied by it (100: percentages)
+    bool showStd = true;                // mean ± std for cells over more than one seed
+    bool showN = true;                  // the number of seeds of rows (or cells) with n > 1
+    bool showDeltas = true;             // relative delta to the baseline row after each value
+    bool markBest = true;               // best in bold, second best underlined
+    double alpha = 0.05;                // cells whose p-value is below it get a dagger (†)
+    bool runsAsColumns = false;         // transposed: one column per row of the table
+};
+
+// A booktabs `table` (needs \usepackage{booktabs}): best \textbf, second \underline,
+// mean ± std as $a \pm b$, labels escaped for LaTeX.
+std::string toLatex(const ResultTable& table, const TableFormat& format = {});
+
+// A pipe table: best **bold**, second <u>underlined</u>, labels escaped; the caption follows
+// as a pandoc "Table:" line.
+std::string toMarkdown(const ResultTable& table, const TableFormat& format = {});
+
+// Plain numbers for other tools, unscaled and unrounded: label, then per metric its mean and,
+// when the table has them, `<key>_std`, `<key>_n`, `<key>_delta` (to the baseline) and `<key>_p`.
+// Empty fields where a cell has no value.
+std::string toCsv(const ResultTable& table, const TableFormat& format = {});
+
+// Text escaped for a LaTeX text-mode argument; a few Greek letters and symbols become math.
+std::string escapeLatex(const std::string& text);
+// Text escaped for a Markdown table cell.
+std::string escapeMarkdown(const std::string& text);
+
+}  // namespace dimerec
