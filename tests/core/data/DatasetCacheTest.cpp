@@ -1,0 +1,144 @@
+#include "ScratchDir.h"
+#include "TestData.h"
+#include "data/Dataset.h"
+#include "data/DatasetCache.h"
+#include "data/DatasetLoader.h"
+#include "experiment/RunConfig.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
+
+namespace dimerec {
+namespace {
+
+using test::ScratchDir;
+
+bool sameContent(const Dataset& a, const Dataset& b) {
+    return a.name == b.name && a.source == b.source && a.fingerprint == b.fingerprint &&
+           a.userIds == b.userIds && a.itemIds == b.itemIds && a.itemTitles == b.itemTitles &&
+           a.sequences == b.sequences && a.timestamps == b.timestamps &&
+           a.categoryNames == b.categoryNames && a.itemCategories == b.itemCategories &&
+           a.skippedLines == b.skippedLines && a.firstSkipped == b.firstSkipped;
+}
+
+std::string readAll(const std::filesystem::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+struct CacheFixture : ::testing::Test {
+    ScratchDir dir;
+    std::filesystem::path ratings = dir.write(
+        "data/ratings.dat", "1::10::5::100\n1::20::3::50\n2::10::4::70\n2::30::2::80\n");
+    LoadOptions options;
+    DataConfig config;
+
+    void SetUp() override {
+        options.cacheDir = (dir.path() / "cache").string();
+        config.dataset = ratings.string();
+    }
+    DatasetCache cache() const { return DatasetCache(options.cacheDir); }
+};
+
+TEST_F(CacheFixture, StoresAndReloadsEveryField) {
+    const Dataset built = loadDataset(config, options);
+    EXPECT_EQ(built.fingerprint.size(), 64u);  // SHA-256 hex
+    ASSERT_TRUE(std::filesystem::exists(cache().fileFor(built.fingerprint)));
+    const std::optional<Dataset> cached = cache().load(built.fingerprint);
+    ASSERT_TRUE(cached.has_value());
+    EXPECT_TRUE(sameContent(*cached, built));
+    EXPECT_TRUE(sameContent(loadDataset(config, options), built));
+}
+
+TEST_F(CacheFixture, AHitSkipsParsing) {
+    Dataset built = loadDataset(config, options);
+    // Plant a marker under the same fingerprint: a reload that parsed would not show it.
+    built.itemTitles[0] = "from the cache";
+    ASSERT_TRUE(cache().store(built));
+    EXPECT_EQ(loadDataset(config, options).itemTitles[0], "from the cache");
+    LoadOptions uncached = options;
+    uncached.useCache = false;
+    EXPECT_EQ(loadDataset(config, uncached).itemTitles[0], "");
+}
+
+TEST_F(CacheFixture, ChangedFileOrOptionRebuilds) {
+    const Dataset first = loadDataset(config, options);
+    DataConfig stricter = config;
+    stricter.minRating = 4.0f;
+    const Dataset filtered = loadDataset(stricter, options);
+    EXPECT_NE(filtered.fingerprint, first.fingerprint);
+    EXPECT_EQ(filtered.numInteractions(), 2);  // ratings 5 and 4
+    DataConfig cored = config;
+    cored.userCore = 2;
+    EXPECT_NE(loadDataset(cored, options).fingerprint, first.fingerprint);
+
+    std::ofstream(ratings, std::ios::app) << "3::10::1::90\n";
+    const Dataset changed = loadDataset(config, options);
+    EXPECT_NE(changed.fingerprint, first.fingerprint);
+    EXPECT_EQ(changed.numUsers(), 3);
+}
+
+TEST_F(CacheFixture, CorruptOrTruncatedFileIsIgnoredAndRebuilt) {
+    const Dataset built = loadDataset(config, options);
+    const std::filesystem::path file = cache().fileFor(built.fingerprint);
+    const std::string good = readAll(file);
+
+    std::string flipped = good;
+    flipped[flipped.size() / 2] = static_cast<char>(flipped[flipped.size() / 2] ^ 0x5A);
+    std::ofstream(file, std::ios::binary | std::ios::trunc) << flipped;
+    EXPECT_FALSE(cache().load(built.fingerprint).has_value());
+    EXPECT_TRUE(sameContent(loadDataset(config, options), built));
+    EXPECT_EQ(readAll(file), good);  // rewritten
+
+    for (const size_t keep : {size_t{0}, size_t{5}, good.size() - 1}) {
+        std::ofstream(file, std::ios::binary | std::ios::trunc) << good.substr(0, keep);
+        EXPECT_FALSE(cache().load(built.fingerprint).has_value()) << keep;
+        EXPECT_TRUE(sameContent(loadDataset(config, options), built)) << keep;
+    }
+}
+
+TEST_F(CacheFixture, UnwritableDirectoryOnlyCostsTime) {
+    options.cacheDir = (dir.path() / "data" / "ratings.dat" / "sub").string();  // under a file
+    EXPECT_EQ(loadDataset(config, options).numInteractions(), 4);
+}
+
+TEST(DatasetCache, DefaultDirectoryFollowsTheEnvironment) {
+    const char* saved = std::getenv("DIMEREC_CACHE_DIR");
+    const std::string savedValue = saved != nullptr ? saved : "";
+    const char* savedXdg = std::getenv("XDG_CACHE_HOME");
+    const std::string savedXdgValue = savedXdg != nullptr ? savedXdg : "";
+    ::unsetenv("DIMEREC_CACHE_DIR");
+    ::setenv("XDG_CACHE_HOME", "/tmp/xdg-test", 1);
+    EXPECT_EQ(DatasetCache::defaultDirectory(), std::filesystem::path("/tmp/xdg-test/dimerec"));
+    ::setenv("DIMEREC_CACHE_DIR", "/tmp/elsewhere", 1);
+    EXPECT_EQ(DatasetCache::defaultDirectory(), std::filesystem::path("/tmp/elsewhere"));
+    if (saved != nullptr) {
+        ::setenv("DIMEREC_CACHE_DIR", savedValue.c_str(), 1);
+    } else {
+        ::unsetenv("DIMEREC_CACHE_DIR");
+    }
+    if (savedXdg != nullptr) {
+        ::setenv("XDG_CACHE_HOME", savedXdgValue.c_str(), 1);
+    } else {
+        ::unsetenv("XDG_CACHE_HOME");
+    }
+}
+
+TEST(DatasetCache, RealMovieLens1mRoundTrip) {
+    DIMEREC_REQUIRE_DATA(folder, "ml-1m");
+    ScratchDir dir;
+    DataConfig config;
+    config.dataset = folder.string();
+    LoadOptions options;
+    options.cacheDir = dir.path().string();
+    const Dataset built = loadDataset(config, options);
+    const Dataset reloaded = loadDataset(config, options);
+    EXPECT_TRUE(sameContent(reloaded, built));
+    EXPECT_EQ(reloaded.numInteractions(), 1000209);  // ml-1m/README.md
+}
+
+}  // namespace
+}  // namespace dimerec
