@@ -1,0 +1,59 @@
+#pragma once
+
+#include "experiment/RunConfig.h"
+#include "train/TrainObserver.h"
+
+#include <memory>
+#include <string>
+
+namespace dimerec {
+
+class Recommender;
+struct Dataset;
+struct Splits;
+
+struct TrainerOptions {
+    std::string checkpointDir;  // where last.pt / best.pt go ("" = keep the best in memory only)
+    std::string resumeFrom;     // checkpoint to continue from ("" = a fresh run)
+};
+
+// Trains one run (spec §1–2, issue 4): splits the dataset by config.data.protocol, builds the
+// model, runs Adam/AdamW over the sampler's batches with validation every train.evalEvery
+// steps (0 = each epoch), early stopping on train.earlyStopMetric, keeps the best model and
+// reports the test metrics of the best model at the end. Runs on the calling thread.
+//
+// Checkpoints (last.pt at every validation and on cancel; best.pt at each improvement) hold
+// model, optimiser, sampler position, CPU random state and counters: resuming on the CPU
+// continues bit for bit where the interrupted run was. Training noise uses LibTorch's global
+// CPU generator (seeded from train.seed), so run one Trainer at a time per process.
+class Trainer {
+public:
+    Trainer(RunConfig config, std::shared_ptr<const Dataset> dataset, TrainerOptions options = {});
+    ~Trainer();
+    Trainer(const Trainer&) = delete;
+    Trainer& operator=(const Trainer&) = delete;
+
+    // Never throws: any failure ends the run with status "failed" and the error as message.
+    // Calls observer.onFinished(result) before returning.
+    TrainResult run(TrainObserver& observer, TrainControl& control);
+
+    // After run(): the model with the best checkpoint's parameters, and the splits it was
+    // evaluated on (nullptr before run() or if it failed before building them).
+    Recommender* model() const { return model_.get(); }
+    const Splits* splits() const { return splits_.get(); }
+
+private:
+    TrainResult execute(TrainObserver& observer, TrainControl& control);
+
+    RunConfig config_;
+    std::shared_ptr<const Dataset> dataset_;
+    TrainerOptions options_;
+    std::unique_ptr<Splits> splits_;
+    std::unique_ptr<Recommender> model_;
+};
+
+// The item categories of a dataset when every item has a list (empty otherwise), for the
+// diversity metrics.
+std::vector<std::vector<int32_t>> evaluationCategories(const Dataset& dataset);
+
+}  // namespace dimerec
