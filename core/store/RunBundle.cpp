@@ -200,36 +200,35 @@ int64_t RunStore::importBundle(const std::string& path, const std::string& study
             const int64_t studyId =
                 impl_->studyId(study.empty() ? r.value("study", std::string("imported")) : study);
             SQLite::Statement& insert = impl_->prepare(
-                "INSERT INTO runs(uuid, study_id, name, config_json, config_hash, seed, model, "
-                "dataset, dataset_fingerprint, protocol, status, message, started_at, ended_at, "
-                "steps, elapsed_seconds, provenance_json, notes, best_checkpoint, "
-                "last_checkpoint, archived, pid, host) "
-                "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                "INSERT INTO runs(uuid, study_id, name, config_hash, seed, model, dataset, "
+                "dataset_fingerprint, protocol, status, message, started_at, ended_at, steps, "
+                "elapsed_seconds, notes, best_checkpoint, last_checkpoint, archived, pid, host) "
+                "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
             insert.bind(1, uuid);
             insert.bind(2, studyId);
             insert.bind(3, r.value("name", ""));
-            insert.bind(4, bundle.at("config").dump(2));
-            insert.bind(5, r.at("configHash").get<std::string>());
-            insert.bind(6, static_cast<int64_t>(r.at("seed").get<uint64_t>()));
-            insert.bind(7, r.at("model").get<std::string>());
-            insert.bind(8, r.at("dataset").get<std::string>());
-            insert.bind(9, r.value("datasetFingerprint", ""));
-            insert.bind(10, r.value("protocol", ""));
-            insert.bind(11, status);
-            insert.bind(12, message);
-            insert.bind(13, r.value("startedAt", 0.0));
-            insert.bind(14, r.value("endedAt", 0.0));
-            insert.bind(15, r.value("steps", int64_t{0}));
-            insert.bind(16, r.value("elapsedSeconds", 0.0));
-            insert.bind(17, provenanceToJson(provenance).dump());
-            insert.bind(18, r.value("notes", ""));
-            insert.bind(19, r.value("bestCheckpoint", ""));
-            insert.bind(20, r.value("lastCheckpoint", ""));
-            insert.bind(21, r.value("archived", false) ? 1 : 0);
-            insert.bind(22, provenance.pid);
-            insert.bind(23, provenance.host);
+            insert.bind(4, r.at("configHash").get<std::string>());
+            insert.bind(5, static_cast<int64_t>(r.at("seed").get<uint64_t>()));
+            insert.bind(6, r.at("model").get<std::string>());
+            insert.bind(7, r.at("dataset").get<std::string>());
+            insert.bind(8, r.value("datasetFingerprint", ""));
+            insert.bind(9, r.value("protocol", ""));
+            insert.bind(10, status);
+            insert.bind(11, message);
+            insert.bind(12, r.value("startedAt", 0.0));
+            insert.bind(13, r.value("endedAt", 0.0));
+            insert.bind(14, r.value("steps", int64_t{0}));
+            insert.bind(15, r.value("elapsedSeconds", 0.0));
+            insert.bind(16, r.value("notes", ""));
+            insert.bind(17, r.value("bestCheckpoint", ""));
+            insert.bind(18, r.value("lastCheckpoint", ""));
+            insert.bind(19, r.value("archived", false) ? 1 : 0);
+            insert.bind(20, provenance.pid);
+            insert.bind(21, provenance.host);
             insert.exec();
             id = impl_->db.getLastInsertRowid();
+            impl_->insertDocuments(id, bundle.at("config").dump(2),
+                                   provenanceToJson(provenance).dump());
 
             for (const std::string& tag : bundle.value("tags", std::vector<std::string>{})) {
                 SQLite::Statement& tagInsert =

@@ -213,9 +213,9 @@ RunDetails RunStore::run(int64_t run) const {
     return impl_->read("reading run " + std::to_string(run), [&] {
         SQLite::Statement& row = impl_->prepare(
             std::string(kSummaryColumns) +
-            ", r.config_json, r.dataset_fingerprint, r.provenance_json, r.notes, "
+            ", d.config_json, r.dataset_fingerprint, d.provenance_json, r.notes, "
             "r.best_checkpoint, r.last_checkpoint FROM runs r JOIN studies s ON s.id = "
-            "r.study_id WHERE r.id = ?");
+            "r.study_id JOIN run_documents d ON d.run_id = r.id WHERE r.id = ?");
         row.bind(1, run);
         if (!row.executeStep()) {
             throw StoreError(impl_->path, "has no run with id " + std::to_string(run));

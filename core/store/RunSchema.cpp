@@ -72,7 +72,9 @@ CREATE INDEX checkpoints_by_run ON checkpoints(run_id);
 )sql";
 
 // Version 2: archiving, the writing process as columns (crash recovery looks runs up by
-// host), embedding snapshots, and the indexes the paged run table sorts and filters by.
+// host), embedding snapshots, and what makes the paged run table fast: the bulky JSON
+// documents move out of `runs` (a filter or count then scans 10x fewer pages) and indexes
+// for the columns it sorts and filters by.
 constexpr const char* kMigrationTo2 = R"sql(
 ALTER TABLE runs ADD COLUMN archived INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE runs ADD COLUMN pid INTEGER NOT NULL DEFAULT 0;
@@ -80,6 +82,14 @@ ALTER TABLE runs ADD COLUMN host TEXT NOT NULL DEFAULT '';
 UPDATE runs SET pid = coalesce(json_extract(provenance_json, '$.pid'), 0),
                 host = coalesce(json_extract(provenance_json, '$.host'), '')
   WHERE json_valid(provenance_json);
+CREATE TABLE run_documents(
+  run_id INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+  config_json TEXT NOT NULL,
+  provenance_json TEXT NOT NULL);
+INSERT INTO run_documents(run_id, config_json, provenance_json)
+  SELECT id, config_json, provenance_json FROM runs;
+ALTER TABLE runs DROP COLUMN config_json;
+ALTER TABLE runs DROP COLUMN provenance_json;
 CREATE TABLE embeddings(
   id INTEGER PRIMARY KEY,
   run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
@@ -89,7 +99,7 @@ CREATE TABLE embeddings(
   dim INTEGER NOT NULL,
   data BLOB NOT NULL);
 CREATE INDEX embeddings_by_run ON embeddings(run_id);
-CREATE INDEX runs_by_started ON runs(started_at);
+CREATE INDEX runs_by_started ON runs(archived, started_at);
 CREATE INDEX runs_by_status ON runs(status, host);
 CREATE INDEX runs_by_model ON runs(model);
 CREATE INDEX runs_by_dataset ON runs(dataset);
@@ -140,6 +150,7 @@ void RunStore::Impl::openSchema() {
     // In WAL mode NORMAL survives any crash of the process; a power cut may lose the last
     // commits but never corrupts the file.
     db.exec("PRAGMA synchronous = NORMAL");
+    db.exec("PRAGMA cache_size = -16384");  // 16 MiB: the run table of 10,000 runs stays cached
     if (version == current) return;
     SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
     // Another process may have migrated while we waited for the write lock.

@@ -208,6 +208,16 @@ void RunStore::Impl::insertPoint(int64_t series, int64_t step, int64_t epoch, do
     insert.exec();
 }
 
+void RunStore::Impl::insertDocuments(int64_t run, const std::string& configJson,
+                                     const std::string& provenanceJson) {
+    SQLite::Statement& insert = prepare(
+        "INSERT INTO run_documents(run_id, config_json, provenance_json) VALUES(?, ?, ?)");
+    insert.bind(1, run);
+    insert.bind(2, configJson);
+    insert.bind(3, provenanceJson);
+    insert.exec();
+}
+
 void RunStore::Impl::setFinalMetrics(int64_t run, const std::string& split,
                                      const std::map<std::string, double>& metrics) {
     if (metrics.empty()) return;
@@ -282,26 +292,25 @@ int64_t RunStore::createRun(const NewRun& run) {
     impl_->write("creating a run", [&] {
         const int64_t study = impl_->studyId(run.study);
         SQLite::Statement& insert = impl_->prepare(
-            "INSERT INTO runs(uuid, study_id, name, config_json, config_hash, seed, model, "
-            "dataset, dataset_fingerprint, protocol, status, started_at, provenance_json, pid, "
-            "host) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            "INSERT INTO runs(uuid, study_id, name, config_hash, seed, model, dataset, "
+            "dataset_fingerprint, protocol, status, started_at, pid, host) "
+            "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         insert.bind(1, newUuid());
         insert.bind(2, study);
         insert.bind(3, run.config.name);
-        insert.bind(4, configJson);
-        insert.bind(5, hash);
-        insert.bind(6, static_cast<int64_t>(run.config.train.seed));
-        insert.bind(7, run.config.model.model);
-        insert.bind(8, dataset);
-        insert.bind(9, run.datasetFingerprint);
-        insert.bind(10, run.config.data.protocol);
-        insert.bind(11, run.status);
-        insert.bind(12, unixNow());
-        insert.bind(13, provenance);
-        insert.bind(14, run.provenance.pid);
-        insert.bind(15, run.provenance.host);
+        insert.bind(4, hash);
+        insert.bind(5, static_cast<int64_t>(run.config.train.seed));
+        insert.bind(6, run.config.model.model);
+        insert.bind(7, dataset);
+        insert.bind(8, run.datasetFingerprint);
+        insert.bind(9, run.config.data.protocol);
+        insert.bind(10, run.status);
+        insert.bind(11, unixNow());
+        insert.bind(12, run.provenance.pid);
+        insert.bind(13, run.provenance.host);
         insert.exec();
         id = impl_->db.getLastInsertRowid();
+        impl_->insertDocuments(id, configJson, provenance);
     });
     return id;
 }

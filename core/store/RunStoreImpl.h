@@ -81,6 +81,8 @@ struct RunStore::Impl {
     int64_t studyId(const std::string& name);
     int64_t seriesId(int64_t run, const std::string& source, const std::string& name);
     void insertPoint(int64_t series, int64_t step, int64_t epoch, double value);
+    void insertDocuments(int64_t run, const std::string& configJson,
+                         const std::string& provenanceJson);
     void setFinalMetrics(int64_t run, const std::string& split,
                          const std::map<std::string, double>& metrics);
 };
