@@ -1,28 +1,199 @@
 #include "CliCommands.h"
 #include "data/Dataset.h"
-#include "data/DefaultDataset.h"
+#include "data/DatasetLoader.h"
+#include "data/DatasetStatistics.h"
+#include "data/Protocols.h"
+#include "data/Splits.h"
+#include "experiment/RunConfig.h"
 
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <iomanip>
 #include <iostream>
 #include <memory>
+#include <numeric>
+#include <sstream>
 
 namespace dimerec::cli {
+namespace {
+
+struct StatsArguments {
+    DataConfig data;
+    std::string columns;        // column mapping text for generic logs
+    bool skipBadLines = false;  // skip malformed lines and report how many
+    bool noCache = false;       // parse even when a cached copy exists
+    bool splits = false;        // also print the three protocols' split sizes
+    bool json = false;          // print everything (distributions included) as JSON
+};
+
+std::string percent(double share) {
+    std::ostringstream out;
+    out << std::fixed << std::setprecision(1) << 100.0 * share << " %";
+    return out.str();
+}
+
+// Users per length bucket, in roughly logarithmic bins, for a terminal-sized histogram.
+void printLengthBuckets(const DatasetStatistics& stats) {
+    static const int64_t kEdges[] = {1, 5, 10, 20, 50, 100, 200, 500, 1000, 2000};
+    std::cout << "length buckets (users)\n";
+    for (size_t b = 0; b < std::size(kEdges); ++b) {
+        const int64_t from = kEdges[b];
+        const int64_t to = b + 1 < std::size(kEdges) ? kEdges[b + 1] - 1 : stats.maxLength;
+        if (from > stats.maxLength) break;
+        int64_t users = 0;
+        for (int64_t length = from; length <= to && length <= stats.maxLength; ++length) {
+            users += stats.lengthHistogram[static_cast<size_t>(length)];
+        }
+        std::ostringstream range;
+        range << from << "-" << to;
+        std::cout << "  " << std::left << std::setw(12) << range.str() << std::right
+                  << std::setw(9) << users << "\n";
+    }
+}
+
+void printCategories(const DatasetStatistics& stats) {
+    std::vector<size_t> order(stats.categoryNames.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+        return stats.categoryInteractions[a] > stats.categoryInteractions[b];
+    });
+    constexpr size_t kShown = 20;
+    std::cout << "categories by interactions" << (order.size() > kShown ? " (top 20)" : "")
+              << "\n";
+    for (size_t i = 0; i < std::min(kShown, order.size()); ++i) {
+        const size_t c = order[i];
+        std::cout << "  " << std::left << std::setw(24) << stats.categoryNames[c] << std::right
+                  << std::setw(8) << stats.categoryItems[c] << " items" << std::setw(11)
+                  << stats.categoryInteractions[c] << " interactions\n";
+    }
+}
+
+void printText(const Dataset& data, const DatasetStatistics& stats) {
+    std::cout << "dataset        " << data.name << "\n"
+              << "source         " << data.source << "\n"
+              << "fingerprint    " << data.fingerprint << "\n"
+              << "users          " << stats.users << "\n"
+              << "items          " << stats.items << "\n"
+              << "interactions   " << stats.interactions << "\n"
+              << "density        " << std::setprecision(4) << 100.0 * stats.density << " %\n"
+              << "repeats        " << stats.repeatInteractions
+              << " (interactions with an item already in the user's history)\n"
+              << "length         min " << stats.minLength << ", median " << stats.medianLength
+              << ", mean " << std::fixed << std::setprecision(1) << stats.meanLength << ", max "
+              << stats.maxLength << "\n"
+              << "popularity     top 1 % of items: " << percent(stats.top1PercentShare)
+              << ", top 10 %: " << percent(stats.top10PercentShare)
+              << ", top 20 %: " << percent(stats.top20PercentShare) << " of interactions; "
+              << stats.singletonItems << " items met once\n"
+              << "categories     " << stats.categories << " (" << std::setprecision(2)
+              << stats.meanCategoriesPerItem << " per item, " << stats.itemsWithoutCategory
+              << " items without)\n";
+    if (data.skippedLines > 0) {
+        std::cout << "skipped lines  " << data.skippedLines << " (first: " << data.firstSkipped
+                  << ")\n";
+    }
+    printLengthBuckets(stats);
+    if (stats.categories > 0) printCategories(stats);
+}
+
+nlohmann::json statsJson(const Dataset& data, const DatasetStatistics& stats) {
+    return {{"name", data.name},
+            {"source", data.source},
+            {"fingerprint", data.fingerprint},
+            {"users", stats.users},
+            {"items", stats.items},
+            {"interactions", stats.interactions},
+            {"density", stats.density},
+            {"repeatInteractions", stats.repeatInteractions},
+            {"minLength", stats.minLength},
+            {"maxLength", stats.maxLength},
+            {"meanLength", stats.meanLength},
+            {"medianLength", stats.medianLength},
+            {"lengthHistogram", stats.lengthHistogram},
+            {"itemPopularity", stats.itemPopularity},
+            {"top1PercentShare", stats.top1PercentShare},
+            {"top10PercentShare", stats.top10PercentShare},
+            {"top20PercentShare", stats.top20PercentShare},
+            {"singletonItems", stats.singletonItems},
+            {"categories", stats.categories},
+            {"categoryNames", stats.categoryNames},
+            {"categoryItems", stats.categoryItems},
+            {"categoryInteractions", stats.categoryInteractions},
+            {"itemsWithoutCategory", stats.itemsWithoutCategory},
+            {"meanCategoriesPerItem", stats.meanCategoriesPerItem},
+            {"skippedLines", data.skippedLines}};
+}
+
+nlohmann::json splitsJson(const Dataset& data, DataConfig config) {
+    nlohmann::json all = nlohmann::json::object();
+    for (const char* protocol : {"loo", "comirec", "dreamrec"}) {
+        config.protocol = protocol;
+        const Splits splits = makeSplits(data, config);
+        int64_t trainItems = 0;
+        for (const auto& sequence : splits.trainSequences) trainItems += static_cast<int64_t>(sequence.size());
+        all[protocol] = {{"trainSequences", splits.trainSequences.size()},
+                         {"trainInteractions", trainItems},
+                         {"validCases", splits.valid.size()},
+                         {"testCases", splits.test.size()}};
+    }
+    return all;
+}
+
+void runStats(const StatsArguments& arguments) {
+    LoadOptions options;
+    if (!arguments.columns.empty()) options.columns = parseColumnMapping(arguments.columns);
+    options.skipBadLines = arguments.skipBadLines;
+    options.useCache = !arguments.noCache;
+    const Dataset data = loadDataset(arguments.data, options);
+    const DatasetStatistics stats = summarize(data);
+    if (arguments.json) {
+        nlohmann::json json = statsJson(data, stats);
+        if (arguments.splits) json["splits"] = splitsJson(data, arguments.data);
+        std::cout << json.dump(2) << "\n";
+        return;
+    }
+    printText(data, stats);
+    if (arguments.splits) {
+        std::cout << "splits (seed " << arguments.data.splitSeed << ")\n";
+        const nlohmann::json all = splitsJson(data, arguments.data);
+        for (const auto& [protocol, sizes] : all.items()) {
+            std::cout << "  " << std::left << std::setw(10) << protocol << std::right
+                      << sizes["trainSequences"] << " training sequences ("
+                      << sizes["trainInteractions"] << " interactions), " << sizes["validCases"]
+                      << " validation cases, " << sizes["testCases"] << " test cases\n";
+        }
+    }
+}
+
+}  // namespace
 
 void addDataCommands(CLI::App& app) {
     CLI::App* data = app.add_subcommand("data", "Inspect datasets");
     data->require_subcommand(1);
     CLI::App* stats = data->add_subcommand("stats", "Print a dataset's statistics");
-    auto dataset = std::make_shared<std::string>("default");
-    stats->add_option("--dataset", *dataset, "Dataset to read (default: the embedded one)");
-    stats->callback([dataset] {
-        const Dataset loaded = loadDefaultDataset();
-        std::cout << "dataset       " << loaded.name << "\n"
-                  << "users         " << loaded.numUsers() << "\n"
-                  << "items         " << loaded.numItems() << "\n"
-                  << "interactions  " << loaded.numInteractions() << "\n"
-                  << "categories    " << loaded.numCategories() << "\n";
-    });
+    auto arguments = std::make_shared<StatsArguments>();
+    stats->add_option("--dataset", arguments->data.dataset,
+                      "\"default\" (the embedded MovieLens latest-small), a folder or a file");
+    stats->add_option("--format", arguments->data.format, "auto | movielens | sequences | csv")
+        ->check(CLI::IsMember({"auto", "movielens", "sequences", "csv"}));
+    stats->add_option("--min-rating", arguments->data.minRating,
+                      "Keep interactions rated at least this (0 keeps all)");
+    stats->add_option("--user-core", arguments->data.userCore, "Iterative k-core on users");
+    stats->add_option("--item-core", arguments->data.itemCore, "Iterative k-core on items");
+    stats->add_option("--columns", arguments->columns,
+                      "Column mapping of a generic log, e.g. user=uid,item=sku,timestamp=time,"
+                      "delimiter=tab,header=no");
+    stats->add_flag("--skip-bad-lines", arguments->skipBadLines,
+                    "Skip malformed lines (their count is reported) instead of stopping");
+    stats->add_flag("--no-cache", arguments->noCache, "Parse the files even if cached");
+    stats->add_flag("--splits", arguments->splits,
+                    "Also print the sizes of the loo, comirec and dreamrec splits");
+    stats->add_option("--split-seed", arguments->data.splitSeed, "Seed of the user splits");
+    stats->add_flag("--json", arguments->json,
+                    "Print JSON with the full distributions (for plotting)");
+    stats->callback([arguments] { runStats(*arguments); });
 }
 
 }  // namespace dimerec::cli
