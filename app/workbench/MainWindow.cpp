@@ -1,29 +1,660 @@
 #include "MainWindow.h"
 
-#include "DatasetSummaryView.h"
+#include "DatasetHistograms.h"
+#include "DatasetStatsView.h"
+#include "ImportDatasetDialog.h"
+#include "LossCurvePlot.h"
+#include "RunBrowser.h"
+#include "RunConfigForm.h"
+#include "TrainingWorker.h"
 #include "data/Dataset.h"
-#include "data/DefaultDataset.h"
+#include "data/DatasetStatistics.h"
+#include "store/RunStore.h"
 #include "util/BuildInfo.h"
 
+#include <nlohmann/json.hpp>
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDir>
+#include <QDockWidget>
+#include <QDragEnterEvent>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QListWidget>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSettings>
+#include <QSplitter>
 #include <QStatusBar>
+#include <QTableView>
+#include <QThread>
+#include <QTimer>
+#include <QToolBar>
+#include <QVBoxLayout>
+
+#include <exception>
 
 namespace dimerec {
+namespace {
 
-MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
-    setWindowTitle(tr("DimeRec Workbench"));
-    summary_ = new DatasetSummaryView(this);
-    setCentralWidget(summary_);
-    resize(1100, 720);
-    loadDefaultDataset();
+constexpr int kRecentDatasets = 8;
+constexpr int kMaxOverlaidRuns = 8;
+constexpr int kBrowserRefreshMs = 1000;  // live run-table updates while training
+const QString kDefaultDatasetKey = QStringLiteral("default");
+
+// Whether two data configs load the same dataset (protocol, history length and split seed
+// only change how it is split).
+bool sameSource(const DataConfig& a, const DataConfig& b) {
+    return a.dataset == b.dataset && a.format == b.format && a.minRating == b.minRating &&
+           a.userCore == b.userCore && a.itemCore == b.itemCore;
 }
 
-void MainWindow::loadDefaultDataset() {
-    const Dataset data = dimerec::loadDefaultDataset();
-    summary_->setSummary(summarize(data));
-    statusBar()->showMessage(
-        tr("LibTorch %1 · BLAS %2")
-            .arg(QString::fromStdString(buildInfo().libtorchVersion),
-                 QString::fromStdString(buildInfo().blasLibrary)));
+QString encodeDataset(const DataConfig& data, const QString& columns) {
+    RunConfig config;
+    config.data = data;
+    nlohmann::json entry = {{"data", toJson(config).at("data")}, {"columns", columns.toStdString()}};
+    return QString::fromStdString(entry.dump());
+}
+
+bool decodeDataset(const QString& text, DataConfig& data, QString& columns) {
+    try {
+        const nlohmann::json entry = nlohmann::json::parse(text.toStdString());
+        data = runConfigFromJson({{"data", entry.at("data")}}).data;
+        columns = QString::fromStdString(entry.value("columns", std::string()));
+        return true;
+    } catch (const std::exception&) {
+        return false;
+    }
+}
+
+QString formatDuration(double seconds) {
+    const auto total = static_cast<qint64>(seconds + 0.5);
+    const qint64 hours = total / 3600;
+    const qint64 minutes = (total / 60) % 60;
+    const qint64 secs = total % 60;
+    if (hours > 0) {
+        return QStringLiteral("%1:%2:%3").arg(hours).arg(minutes, 2, 10, QLatin1Char('0')).arg(secs, 2, 10, QLatin1Char('0'));
+    }
+    return QStringLiteral("%1:%2").arg(minutes).arg(secs, 2, 10, QLatin1Char('0'));
+}
+
+// Validation metrics worth a curve: the @10 and @20 cut-offs (the rest stay in the store).
+bool plottedMetric(const QString& name) {
+    return name.endsWith(QLatin1String("@10")) || name.endsWith(QLatin1String("@20"));
+}
+
+}  // namespace
+
+struct MainWindow::LoadResult {
+    int generation = 0;
+    DataConfig config;
+    QString columns;
+    std::shared_ptr<const Dataset> data;
+    DatasetStatistics stats;
+    DatasetHistograms plots;
+    QString error;
+};
+
+MainWindow::MainWindow(const QString& storePath, QWidget* parent)
+    : QMainWindow(parent),
+      storePath_(storePath.isEmpty() ? QString::fromStdString(RunStore::defaultPath()) : storePath) {
+    setWindowTitle(tr("DimeRec Workbench"));
+    setObjectName(QStringLiteral("MainWindow"));
+    setAcceptDrops(true);
+    store_ = std::make_unique<RunStore>(storePath_.toStdString());
+
+    const QString checkpoints = QFileInfo(storePath_).dir().filePath(QStringLiteral("checkpoints"));
+    workerThread_ = new QThread(this);
+    workerThread_->setObjectName(QStringLiteral("training"));
+    worker_ = new TrainingWorker(storePath_, checkpoints);
+    worker_->moveToThread(workerThread_);
+    connect(workerThread_, &QThread::finished, worker_, &QObject::deleteLater);
+    connect(worker_, &TrainingWorker::runStarted, this, &MainWindow::onRunStarted);
+    connect(worker_, &TrainingWorker::progress, this, &MainWindow::onProgress);
+    connect(worker_, &TrainingWorker::curvePoints, this, &MainWindow::onCurvePoints);
+    connect(worker_, &TrainingWorker::runFinished, this, &MainWindow::onRunFinished);
+    connect(worker_, &TrainingWorker::idle, this, &MainWindow::onIdle);
+    connect(worker_, &TrainingWorker::queueChanged, this, [this](int) { updateRunControls(); });
+    workerThread_->start();
+
+    buildActions();
+    buildCentre();
+    buildDatasetDock();
+    buildConfigDock();
+    buildStatusBar();
+    resize(1400, 900);
+    restoreSettings();
+    refreshDatasetList();
+    updateRunControls();
+
+    // The default dataset is there from the first start.
+    DataConfig data = form_->config().data;
+    openDataset(data.dataset == "default" ? data : DataConfig{});
+}
+
+MainWindow::~MainWindow() {
+    worker_->cancelAll();
+    workerThread_->quit();
+    workerThread_->wait();
+    for (QThread* loader : loaders_) loader->wait();
+}
+
+bool MainWindow::isTraining() const { return worker_->isBusy() || worker_->queuedCount() > 0; }
+
+void MainWindow::buildActions() {
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    importAction_ = file->addAction(tr("&Import dataset…"), this, [this] { importDataset(); });
+    importAction_->setShortcut(QKeySequence::Open);
+    file->addSeparator();
+    QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+
+    QMenu* run = menuBar()->addMenu(tr("&Run"));
+    startAction_ = run->addAction(tr("&Start / queue run"), this, [this] { startRun(); });
+    startAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
+    startAction_->setToolTip(tr("Train the configured run; while one trains, queue it (Ctrl+R)"));
+    pauseAction_ = run->addAction(tr("&Pause"), this, &MainWindow::togglePause);
+    pauseAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_P));
+    cancelAction_ = run->addAction(tr("&Cancel"), this, &MainWindow::cancelRuns);
+    cancelAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Period));
+    cancelAction_->setToolTip(tr("Stop the run after the current batch (it stays resumable) and "
+                                 "drop the queue (Ctrl+.)"));
+    resumeAction_ = run->addAction(tr("Res&ume selected run"), this, &MainWindow::resumeSelectedRun);
+    resumeAction_->setToolTip(tr("Continue a cancelled or interrupted run from its last checkpoint"));
+
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    QAction* refresh = view->addAction(tr("&Refresh runs"), this, [this] { browser_->refresh(); });
+    refresh->setShortcut(QKeySequence::Refresh);
+    QAction* fit = view->addAction(tr("&Fit curves"), this, [this] {
+        lossPlot_->resetView();
+        validPlot_->resetView();
+    });
+    fit->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
+    view->addSeparator();
+    viewMenu_ = view;
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About"), this, [this] {
+        QMessageBox::about(this, tr("About DimeRec Workbench"),
+                           QStringLiteral("<pre>%1</pre>").arg(QString::fromStdString(versionText()).toHtmlEscaped()));
+    });
+
+    QToolBar* bar = addToolBar(tr("Run"));
+    bar->setObjectName(QStringLiteral("runToolBar"));
+    bar->addAction(importAction_);
+    bar->addSeparator();
+    bar->addAction(startAction_);
+    bar->addAction(pauseAction_);
+    bar->addAction(cancelAction_);
+    bar->addAction(resumeAction_);
+}
+
+void MainWindow::buildCentre() {
+    auto* centre = new QSplitter(Qt::Vertical, this);
+    centre->setObjectName(QStringLiteral("centreSplitter"));
+
+    auto* top = new QWidget(centre);
+    auto* topLayout = new QVBoxLayout(top);
+    topLayout->setContentsMargins(4, 4, 4, 0);
+    auto* progressRow = new QHBoxLayout;
+    progress_ = new QProgressBar(top);
+    progress_->setTextVisible(true);
+    progress_->setFormat(QStringLiteral("%p %"));
+    progressRow->addWidget(progress_, 1);
+    progressText_ = new QLabel(tr("No run yet: pick a preset on the right and press Start (Ctrl+R)."), top);
+    progressText_->setMinimumWidth(360);
+    progressRow->addWidget(progressText_);
+    pauseButton_ = new QPushButton(tr("Pause"), top);
+    pauseButton_->setToolTip(tr("Pause or resume the run (Ctrl+P)"));
+    progressRow->addWidget(pauseButton_);
+    cancelButton_ = new QPushButton(tr("Cancel"), top);
+    cancelButton_->setToolTip(cancelAction_->toolTip());
+    progressRow->addWidget(cancelButton_);
+    topLayout->addLayout(progressRow);
+
+    auto* curves = new QSplitter(Qt::Horizontal, top);
+    curves->setObjectName(QStringLiteral("curveSplitter"));
+    lossPlot_ = new LossCurvePlot(curves);
+    lossPlot_->setTitle(tr("Training losses"));
+    lossPlot_->setAxisLabels(tr("step"), tr("loss"));
+    validPlot_ = new LossCurvePlot(curves);
+    validPlot_->setTitle(tr("Validation metrics"));
+    validPlot_->setAxisLabels(tr("step"), tr("metric"));
+    validPlot_->setSmoothingAvailable(false);
+    curves->setStretchFactor(0, 3);
+    curves->setStretchFactor(1, 2);
+    topLayout->addWidget(curves, 1);
+
+    browser_ = new RunBrowser(*store_, centre);
+    centre->addWidget(top);
+    centre->addWidget(browser_);
+    centre->setStretchFactor(0, 3);
+    centre->setStretchFactor(1, 2);
+    setCentralWidget(centre);
+
+    auto* deleteRuns = new QAction(tr("Delete selected runs"), browser_);
+    deleteRuns->setShortcut(QKeySequence::Delete);
+    deleteRuns->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    connect(deleteRuns, &QAction::triggered, browser_, [this] { browser_->deleteSelected(true); });
+    browser_->table()->addAction(deleteRuns);
+
+    browserTimer_ = new QTimer(this);
+    browserTimer_->setInterval(kBrowserRefreshMs);
+    connect(browserTimer_, &QTimer::timeout, browser_, &RunBrowser::refresh);
+    connect(pauseButton_, &QPushButton::clicked, this, &MainWindow::togglePause);
+    connect(cancelButton_, &QPushButton::clicked, this, &MainWindow::cancelRuns);
+    connect(browser_, &RunBrowser::selectionChanged, this, &MainWindow::onSelectionChanged);
+    connect(browser_, &RunBrowser::rerunRequested, this, [this](const QString& json) {
+        try {
+            RunConfig config = runConfigFromJson(nlohmann::json::parse(json.toStdString()));
+            form_->setConfig(config);
+            statusBar()->showMessage(tr("The run configuration now holds that run's config."), 5000);
+        } catch (const std::exception& error) {
+            QMessageBox::warning(this, tr("Run again"), QString::fromUtf8(error.what()));
+        }
+    });
+}
+
+void MainWindow::buildDatasetDock() {
+    auto* dock = new QDockWidget(tr("Datasets"), this);
+    dock->setObjectName(QStringLiteral("datasetsDock"));
+    auto* panel = new QWidget(dock);
+    auto* layout = new QVBoxLayout(panel);
+    layout->setContentsMargins(4, 4, 4, 4);
+    datasets_ = new QListWidget(panel);
+    datasets_->setToolTip(tr("The embedded default and recently used datasets; click one to "
+                             "load it and use it for the next run. Drop a file on the window "
+                             "to import it."));
+    datasets_->setMaximumHeight(110);
+    layout->addWidget(datasets_);
+    auto* import = new QPushButton(tr("Import dataset…"), panel);
+    import->setToolTip(tr("Import a MovieLens folder, a sequence file or a CSV/TSV log (Ctrl+O)"));
+    layout->addWidget(import);
+    datasetStatus_ = new QLabel(panel);
+    datasetStatus_->setWordWrap(true);
+    layout->addWidget(datasetStatus_);
+    datasetView_ = new DatasetStatsView(panel);
+    layout->addWidget(datasetView_, 1);
+    dock->setWidget(panel);
+    addDockWidget(Qt::LeftDockWidgetArea, dock);
+    viewMenu_->addAction(dock->toggleViewAction());
+
+    connect(import, &QPushButton::clicked, this, [this] { importDataset(); });
+    connect(datasets_, &QListWidget::itemActivated, this, [this](QListWidgetItem* item) {
+        DataConfig data;
+        QString columns;
+        if (decodeDataset(item->data(Qt::UserRole).toString(), data, columns)) openDataset(data, columns);
+    });
+    connect(datasets_, &QListWidget::itemClicked, datasets_, &QListWidget::itemActivated);
+}
+
+void MainWindow::buildConfigDock() {
+    auto* dock = new QDockWidget(tr("Run configuration"), this);
+    dock->setObjectName(QStringLiteral("configDock"));
+    auto* panel = new QWidget(dock);
+    auto* layout = new QVBoxLayout(panel);
+    layout->setContentsMargins(0, 0, 0, 4);
+    form_ = new RunConfigForm(panel);
+    layout->addWidget(form_, 1);
+    startButton_ = new QPushButton(tr("Start run"), panel);
+    startButton_->setToolTip(startAction_->toolTip());
+    QFont bold = startButton_->font();
+    bold.setBold(true);
+    startButton_->setFont(bold);
+    layout->addWidget(startButton_);
+    dock->setWidget(panel);
+    dock->setMinimumWidth(330);
+    addDockWidget(Qt::RightDockWidgetArea, dock);
+    viewMenu_->addAction(dock->toggleViewAction());
+    connect(startButton_, &QPushButton::clicked, this, [this] { startRun(); });
+    connect(form_, &RunConfigForm::validityChanged, this, [this] { updateRunControls(); });
+}
+
+void MainWindow::buildStatusBar() {
+    const BuildInfo& info = buildInfo();
+    const bool cuda = info.cudaAvailable.rfind("yes", 0) == 0;
+    auto* device = new QLabel(cuda ? tr("Device: CUDA %1").arg(QString::fromStdString(info.cudaAvailable))
+                                   : tr("Device: CPU"), this);
+    auto* threads = new QLabel(tr("Threads: %1").arg(info.hardwareThreads), this);
+    threads->setToolTip(tr("Hardware threads; a run uses the count set in its configuration"));
+    auto* database = new QLabel(tr("Runs: %1").arg(QDir::toNativeSeparators(storePath_)), this);
+    database->setToolTip(tr("The run database (SQLite)"));
+    database->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    device->setToolTip(tr("BLAS: %1").arg(QString::fromStdString(info.blasLibrary)));
+    statusBar()->addPermanentWidget(device);
+    statusBar()->addPermanentWidget(threads);
+    statusBar()->addPermanentWidget(database);
+}
+
+void MainWindow::restoreSettings() {
+    QSettings settings;
+    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    for (QSplitter* splitter : findChildren<QSplitter*>()) {
+        if (splitter->objectName().isEmpty()) continue;
+        splitter->restoreState(settings.value(QStringLiteral("window/") + splitter->objectName()).toByteArray());
+    }
+    const QString last = settings.value(QStringLiteral("run/lastConfig")).toString();
+    if (!last.isEmpty()) {
+        try {
+            form_->setConfig(runConfigFromJson(nlohmann::json::parse(last.toStdString())));
+        } catch (const std::exception&) {
+            // A config from an older version that no longer reads: the defaults stay.
+        }
+    }
+    lossPlot_->setSmoothing(settings.value(QStringLiteral("curves/smoothing"), lossPlot_->smoothing()).toDouble());
+    lossPlot_->setLogScale(settings.value(QStringLiteral("curves/logScale"), false).toBool());
+}
+
+void MainWindow::saveSettings() {
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState());
+    for (QSplitter* splitter : findChildren<QSplitter*>()) {
+        if (splitter->objectName().isEmpty()) continue;
+        settings.setValue(QStringLiteral("window/") + splitter->objectName(), splitter->saveState());
+    }
+    if (form_->isValid()) {
+        settings.setValue(QStringLiteral("run/lastConfig"), QString::fromStdString(toJson(form_->config()).dump()));
+    }
+    settings.setValue(QStringLiteral("curves/smoothing"), lossPlot_->smoothing());
+    settings.setValue(QStringLiteral("curves/logScale"), lossPlot_->logScale());
+}
+
+void MainWindow::rememberDataset(const DataConfig& config, const QString& columns) {
+    if (config.dataset == "default") return;
+    QSettings settings;
+    QStringList recent = settings.value(QStringLiteral("datasets/recent")).toStringList();
+    const QString entry = encodeDataset(config, columns);
+    recent.removeAll(entry);
+    recent.prepend(entry);
+    while (recent.size() > kRecentDatasets) recent.removeLast();
+    settings.setValue(QStringLiteral("datasets/recent"), recent);
+    refreshDatasetList();
+}
+
+void MainWindow::refreshDatasetList() {
+    datasets_->clear();
+    auto* standard = new QListWidgetItem(tr("MovieLens latest-small (embedded default)"), datasets_);
+    standard->setData(Qt::UserRole, encodeDataset(DataConfig{}, QString()));
+    QSettings settings;
+    for (const QString& entry : settings.value(QStringLiteral("datasets/recent")).toStringList()) {
+        DataConfig data;
+        QString columns;
+        if (!decodeDataset(entry, data, columns)) continue;
+        auto* item = new QListWidgetItem(QFileInfo(QString::fromStdString(data.dataset)).fileName(), datasets_);
+        item->setToolTip(QString::fromStdString(data.dataset));
+        item->setData(Qt::UserRole, entry);
+    }
+}
+
+void MainWindow::openDataset(const DataConfig& config, const QString& columns) {
+    const int generation = ++loadGeneration_;
+    datasetStatus_->setText(tr("Loading %1…").arg(QString::fromStdString(config.dataset)));
+    auto result = std::make_shared<LoadResult>();
+    result->generation = generation;
+    result->config = config;
+    result->columns = columns;
+    QThread* loader = QThread::create([this, result] {
+        try {
+            LoadOptions options;
+            if (!result->columns.isEmpty()) options.columns = parseColumnMapping(result->columns.toStdString());
+            auto data = std::make_shared<const Dataset>(loadDataset(result->config, options));
+            result->stats = summarize(*data);
+            result->plots = computeHistograms(*data);
+            result->data = std::move(data);
+        } catch (const std::exception& error) {
+            result->error = QString::fromUtf8(error.what());
+        }
+        // Delivered on the window's thread (dropped if the window is gone by then).
+        QMetaObject::invokeMethod(this, [this, result] { datasetLoaded(result); }, Qt::QueuedConnection);
+    });
+    loaders_.push_back(loader);
+    connect(loader, &QThread::finished, this, [this, loader] {
+        loaders_.removeAll(loader);
+        loader->deleteLater();
+    });
+    loader->start(QThread::LowPriority);
+}
+
+void MainWindow::datasetLoaded(const std::shared_ptr<LoadResult>& result) {
+    if (result->generation != loadGeneration_) return;  // a newer request superseded this one
+    if (!result->error.isEmpty()) {
+        datasetStatus_->setText(tr("Could not load %1: %2")
+                                    .arg(QString::fromStdString(result->config.dataset), result->error));
+        Q_EMIT datasetFailed(result->error);
+        return;
+    }
+    currentData_ = result->data;
+    currentDataConfig_ = result->config;
+    datasetView_->setSummary(result->stats);
+    datasetView_->setSequenceLengths(result->plots.lengths);
+    datasetView_->setPopularity(result->plots.popularity);
+    datasetView_->setCategories(result->plots.categories);
+    datasetStatus_->setText(tr("%1 — used by the next run.").arg(QString::fromStdString(currentData_->name)));
+    RunConfig config = form_->config();
+    config.data = result->config;
+    form_->setConfig(config);
+    rememberDataset(result->config, result->columns);
+    Q_EMIT datasetReady(QString::fromStdString(currentData_->name));
+}
+
+void MainWindow::importDataset(const QString& path) {
+    ImportDatasetDialog dialog(path, this);
+    if (dialog.exec() != QDialog::Accepted) return;
+    openDataset(dialog.dataConfig(), dialog.columnsText());
+}
+
+bool MainWindow::startRun() {
+    if (!form_->isValid()) {
+        statusBar()->showMessage(tr("Fix the marked fields of the run configuration first."), 5000);
+        return false;
+    }
+    TrainingWorker::Job job;
+    job.config = form_->config();
+    // The window's loaded dataset serves the run when it is the one the config names (and
+    // carries any column mapping the import used); otherwise the worker loads it.
+    if (currentData_ && sameSource(job.config.data, currentDataConfig_)) {
+        job.dataset = currentData_;
+    }
+    const bool queued = isTraining();
+    worker_->enqueue(std::move(job));
+    statusBar()->showMessage(queued ? tr("Run queued behind the current one.") : tr("Starting run…"), 4000);
+    updateRunControls();
+    return true;
+}
+
+void MainWindow::cancelRuns() {
+    if (!isTraining()) return;
+    worker_->cancelAll();
+    progressText_->setText(tr("Cancelling after the current batch…"));
+}
+
+void MainWindow::togglePause() {
+    if (!worker_->isBusy()) return;
+    if (worker_->isPaused()) {
+        worker_->resume();
+    } else {
+        worker_->pause();
+        progressText_->setText(tr("Paused."));
+    }
+    updateRunControls();
+}
+
+void MainWindow::resumeSelectedRun() {
+    const QVector<qint64> runs = browser_->selectedRuns();
+    if (runs.size() != 1) {
+        statusBar()->showMessage(tr("Select one cancelled or interrupted run to resume."), 5000);
+        return;
+    }
+    try {
+        const RunDetails details = store_->run(runs.front());
+        if (details.lastCheckpoint.empty()) {
+            QMessageBox::information(this, tr("Resume run"), tr("This run has no checkpoint to resume from."));
+            return;
+        }
+        TrainingWorker::Job job;
+        job.config = runConfigFromJson(nlohmann::json::parse(details.configJson));
+        job.resumeRun = runs.front();
+        job.resumeFrom = details.lastCheckpoint;
+        worker_->enqueue(std::move(job));
+        updateRunControls();
+    } catch (const std::exception& error) {
+        QMessageBox::warning(this, tr("Resume run"), QString::fromUtf8(error.what()));
+    }
+}
+
+void MainWindow::updateRunControls() {
+    const bool busy = worker_->isBusy();
+    const int queued = worker_->queuedCount();
+    startButton_->setEnabled(form_->isValid());
+    startAction_->setEnabled(form_->isValid());
+    startButton_->setText(busy || queued > 0 ? tr("Queue run (%1 waiting)").arg(queued) : tr("Start run"));
+    pauseButton_->setEnabled(busy);
+    pauseAction_->setEnabled(busy);
+    cancelButton_->setEnabled(busy || queued > 0);
+    cancelAction_->setEnabled(busy || queued > 0);
+    const QString pauseText = worker_->isPaused() ? tr("Resume") : tr("Pause");
+    pauseButton_->setText(pauseText);
+    pauseAction_->setText(pauseText);
+}
+
+void MainWindow::onRunStarted(qint64 runId, const QString& title) {
+    liveRun_ = runId;
+    progress_->setRange(0, 0);
+    progressText_->setText(tr("Run %1 (%2): preparing…").arg(runId).arg(title));
+    browser_->refresh();
+    browserTimer_->start();
+    if (browser_->selectedRuns().isEmpty()) showRuns({runId});
+    updateRunControls();
+}
+
+void MainWindow::onProgress(const TrainingProgress& p) {
+    if (p.totalSteps > 0) {
+        progress_->setRange(0, static_cast<int>(std::min<qint64>(p.totalSteps, std::numeric_limits<int>::max())));
+        progress_->setValue(static_cast<int>(std::min<qint64>(p.step, p.totalSteps)));
+    }
+    if (worker_->isPaused()) return;
+    const QLocale locale;
+    progressText_->setText(tr("Run %1 · step %2 / %3 · epoch %4 · %5 samples/s · ETA %6")
+                               .arg(p.runId)
+                               .arg(locale.toString(p.step), locale.toString(p.totalSteps))
+                               .arg(p.epoch + 1)
+                               .arg(locale.toString(p.samplesPerSecond, 'f', 0), formatDuration(p.etaSeconds)));
+}
+
+QString MainWindow::seriesName(qint64 runId, const QString& name) const {
+    return shownRuns_.size() == 1 ? name : QStringLiteral("#%1 %2").arg(runId).arg(name);
+}
+
+void MainWindow::onCurvePoints(const CurveBatch& batch) {
+    if (!shownRuns_.contains(batch.runId)) return;
+    const bool train = batch.source == QLatin1String("train");
+    LossCurvePlot* plot = train ? lossPlot_ : validPlot_;
+    for (auto it = batch.values.cbegin(); it != batch.values.cend(); ++it) {
+        if (!train && !plottedMetric(it.key())) continue;
+        if (train && shownRuns_.size() > 1 && it.key() != QLatin1String("total")) continue;
+        plot->addPoints(seriesName(batch.runId, it.key()), batch.steps, it.value());
+    }
+}
+
+void MainWindow::onRunFinished(const RunOutcome& outcome) {
+    QString text = tr("Run %1 %2 after %3 steps (%4).")
+                       .arg(outcome.runId)
+                       .arg(outcome.status)
+                       .arg(outcome.steps)
+                       .arg(formatDuration(outcome.elapsedSeconds));
+    if (outcome.status == QLatin1String("failed")) text += QLatin1Char(' ') + outcome.message;
+    progressText_->setText(text);
+    statusBar()->showMessage(text, 10000);
+    browser_->refresh();
+    updateRunControls();
+}
+
+void MainWindow::onIdle() {
+    browserTimer_->stop();
+    progress_->setRange(0, 1);
+    progress_->setValue(progress_->maximum());
+    browser_->refresh();
+    updateRunControls();
+    if (closing_) close();
+}
+
+void MainWindow::onSelectionChanged(const QVector<qint64>& runs) {
+    if (runs.isEmpty()) {
+        showRuns(liveRun_ != 0 ? QVector<qint64>{liveRun_} : QVector<qint64>{});
+    } else {
+        showRuns(runs.mid(0, kMaxOverlaidRuns));
+    }
+}
+
+void MainWindow::showRuns(const QVector<qint64>& runs) {
+    shownRuns_ = runs;
+    lossPlot_->clear();
+    validPlot_->clear();
+    for (qint64 run : runs) {
+        try {
+            for (const SeriesInfo& info : store_->seriesList(run)) {
+                const QString name = QString::fromStdString(info.name);
+                const bool train = info.source == "train";
+                if (!train && (info.source != "valid" || !plottedMetric(name))) continue;
+                if (train && runs.size() > 1 && name != QLatin1String("total")) continue;
+                QVector<double> steps;
+                QVector<double> values;
+                for (const SeriesPoint& point : store_->series(run, info.source, info.name)) {
+                    steps.push_back(static_cast<double>(point.step));
+                    values.push_back(point.value);
+                }
+                (train ? lossPlot_ : validPlot_)->addPoints(seriesName(run, name), steps, values);
+            }
+        } catch (const std::exception& error) {
+            statusBar()->showMessage(QString::fromUtf8(error.what()), 5000);
+        }
+    }
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+    if (isTraining() && !closing_) {
+        const auto answer = QMessageBox::question(
+            this, tr("Training in progress"),
+            tr("A run is training. Stop it and quit? The run is kept as cancelled and can be "
+               "resumed from its last checkpoint."),
+            QMessageBox::Yes | QMessageBox::No, QMessageBox::No);
+        if (answer != QMessageBox::Yes) {
+            event->ignore();
+            return;
+        }
+        closing_ = true;
+        worker_->cancelAll();
+        progressText_->setText(tr("Stopping the run before quitting…"));
+        event->ignore();  // closes for real when the worker reports idle
+        return;
+    }
+    if (isTraining()) {
+        event->ignore();
+        return;
+    }
+    saveSettings();
+    event->accept();
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
+    if (event->mimeData()->hasUrls() && event->mimeData()->urls().front().isLocalFile()) {
+        event->acceptProposedAction();
+    }
+}
+
+void MainWindow::dropEvent(QDropEvent* event) {
+    const QString path = event->mimeData()->urls().front().toLocalFile();
+    event->acceptProposedAction();
+    // Open the dialog after the drop has finished, not inside the drag's event handling.
+    QTimer::singleShot(0, this, [this, path] { importDataset(path); });
 }
 
 }  // namespace dimerec

@@ -1,22 +1,131 @@
 #pragma once
 
+#include "data/DatasetLoader.h"
+#include "experiment/RunConfig.h"
+
 #include <QMainWindow>
+#include <QVector>
+
+#include <memory>
+
+class QAction;
+class QLabel;
+class QListWidget;
+class QMenu;
+class QProgressBar;
+class QPushButton;
+class QThread;
+class QTimer;
 
 namespace dimerec {
 
-class DatasetSummaryView;
+class DatasetStatsView;
+class LossCurvePlot;
+class RunBrowser;
+class RunConfigForm;
+class RunStore;
+class TrainingWorker;
+struct CurveBatch;
+struct Dataset;
+struct RunOutcome;
+struct TrainingProgress;
 
-// The workbench's main window.
+// The workbench window: datasets on the left, the run configuration on the right, live
+// curves and progress in the middle above the run browser. Every long task (dataset import,
+// training) runs in a worker thread; the window only ever shows plain values.
 class MainWindow : public QMainWindow {
     Q_OBJECT
 
 public:
-    explicit MainWindow(QWidget* parent = nullptr);
+    // storePath "" = RunStore::defaultPath().
+    explicit MainWindow(const QString& storePath = QString(), QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    // Loads a dataset in the background; its statistics appear when it is ready.
+    void openDataset(const DataConfig& config, const QString& columns = QString());
+    // Starts (or queues behind the current run) a run of the form's config; false when the
+    // form is invalid.
+    bool startRun();
+    void cancelRuns();
+    void importDataset(const QString& path = QString());
+
+    RunConfigForm* configForm() const { return form_; }
+    LossCurvePlot* lossPlot() const { return lossPlot_; }
+    LossCurvePlot* validationPlot() const { return validPlot_; }
+    RunBrowser* runBrowser() const { return browser_; }
+    TrainingWorker* worker() const { return worker_; }
+    DatasetStatsView* datasetView() const { return datasetView_; }
+    std::shared_ptr<const Dataset> currentDataset() const { return currentData_; }
+    bool isTraining() const;
+
+Q_SIGNALS:
+    void datasetReady(const QString& name);
+    void datasetFailed(const QString& message);
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
 
 private:
-    void loadDefaultDataset();
+    struct LoadResult;
 
-    DatasetSummaryView* summary_ = nullptr;
+    void buildActions();
+    void buildDatasetDock();
+    void buildConfigDock();
+    void buildCentre();
+    void buildStatusBar();
+    void restoreSettings();
+    void saveSettings();
+    void rememberDataset(const DataConfig& config, const QString& columns);
+    void refreshDatasetList();
+    void datasetLoaded(const std::shared_ptr<LoadResult>& result);
+
+    void onRunStarted(qint64 runId, const QString& title);
+    void onProgress(const TrainingProgress& progress);
+    void onCurvePoints(const CurveBatch& batch);
+    void onRunFinished(const RunOutcome& outcome);
+    void onIdle();
+    void onSelectionChanged(const QVector<qint64>& runs);
+    void showRuns(const QVector<qint64>& runs);
+    QString seriesName(qint64 runId, const QString& name) const;
+    void resumeSelectedRun();
+    void togglePause();
+    void updateRunControls();
+
+    QString storePath_;
+    std::unique_ptr<RunStore> store_;
+    QThread* workerThread_ = nullptr;
+    TrainingWorker* worker_ = nullptr;
+    QVector<QThread*> loaders_;
+    int loadGeneration_ = 0;
+
+    QListWidget* datasets_ = nullptr;
+    DatasetStatsView* datasetView_ = nullptr;
+    QLabel* datasetStatus_ = nullptr;
+    RunConfigForm* form_ = nullptr;
+    QPushButton* startButton_ = nullptr;
+    LossCurvePlot* lossPlot_ = nullptr;
+    LossCurvePlot* validPlot_ = nullptr;
+    QProgressBar* progress_ = nullptr;
+    QLabel* progressText_ = nullptr;
+    QPushButton* pauseButton_ = nullptr;
+    QPushButton* cancelButton_ = nullptr;
+    RunBrowser* browser_ = nullptr;
+    QTimer* browserTimer_ = nullptr;
+
+    QMenu* viewMenu_ = nullptr;
+    QAction* startAction_ = nullptr;
+    QAction* pauseAction_ = nullptr;
+    QAction* cancelAction_ = nullptr;
+    QAction* importAction_ = nullptr;
+    QAction* resumeAction_ = nullptr;
+
+    std::shared_ptr<const Dataset> currentData_;
+    DataConfig currentDataConfig_;  // what currentData_ was loaded with
+    qint64 liveRun_ = 0;
+    QVector<qint64> shownRuns_;   // runs whose curves the plots show
+    bool closing_ = false;
 };
 
 }  // namespace dimerec

@@ -1,0 +1,85 @@
+#include "DatasetHistograms.h"
+
+#include "data/Dataset.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+namespace dimerec {
+namespace {
+
+constexpr int kMaxLengthBins = 40;
+
+// The smallest of 1, 2, 5, 10, 20, 50, … that needs at most kMaxLengthBins bins, so that
+// the axis reads naturally.
+double niceBinWidth(double longest) {
+    for (double scale = 1.0;; scale *= 10.0) {
+        for (double factor : {1.0, 2.0, 5.0}) {
+            if (longest / (factor * scale) <= kMaxLengthBins) return factor * scale;
+        }
+    }
+}
+
+HistogramBars lengthBars(const Dataset& data) {
+    HistogramBars bars;
+    size_t longest = 0;
+    for (const auto& sequence : data.sequences) longest = std::max(longest, sequence.size());
+    if (longest == 0) return bars;
+    const double width = niceBinWidth(static_cast<double>(longest));
+    const int bins = static_cast<int>(std::ceil((static_cast<double>(longest) + 1.0) / width));
+    bars.counts.fill(0.0, bins);
+    for (const auto& sequence : data.sequences) {
+        bars.counts[static_cast<int>(static_cast<double>(sequence.size()) / width)] += 1.0;
+    }
+    for (int i = 0; i < bins; ++i) bars.positions.push_back((i + 0.5) * width);
+    bars.width = width * 0.9;
+    return bars;
+}
+
+HistogramBars popularityBars(const Dataset& data) {
+    std::vector<int64_t> perItem(static_cast<size_t>(data.numItems()), 0);
+    for (const auto& sequence : data.sequences) {
+        for (int32_t item : sequence) {
+            if (item >= 0 && item < data.numItems()) ++perItem[static_cast<size_t>(item)];
+        }
+    }
+    HistogramBars bars;
+    for (int64_t count : perItem) {
+        if (count <= 0) continue;
+        const auto bin = static_cast<int>(std::floor(std::log2(static_cast<double>(count))));
+        if (bin >= bars.counts.size()) bars.counts.resize(bin + 1);
+        bars.counts[bin] += 1.0;
+    }
+    // Bin b holds counts 2^b … 2^(b+1)−1; its bar sits at the geometric centre.
+    for (int b = 0; b < bars.counts.size(); ++b) bars.positions.push_back(std::pow(2.0, b + 0.5));
+    return bars;
+}
+
+HistogramBars categoryBars(const Dataset& data) {
+    HistogramBars bars;
+    std::vector<double> counts(static_cast<size_t>(data.numCategories()), 0.0);
+    for (const auto& categories : data.itemCategories) {
+        for (int32_t category : categories) {
+            if (category >= 0 && category < data.numCategories()) counts[static_cast<size_t>(category)] += 1.0;
+        }
+    }
+    std::vector<size_t> order(counts.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return counts[a] > counts[b]; });
+    for (size_t i = 0; i < order.size(); ++i) {
+        bars.positions.push_back(static_cast<double>(i + 1));
+        bars.counts.push_back(counts[order[i]]);
+        bars.labels.push_back(QString::fromStdString(data.categoryNames[order[i]]));
+    }
+    bars.width = 0.7;
+    return bars;
+}
+
+}  // namespace
+
+DatasetHistograms computeHistograms(const Dataset& data) {
+    return {lengthBars(data), popularityBars(data), categoryBars(data)};
+}
+
+}  // namespace dimerec

@@ -1,0 +1,138 @@
+#include "ImportDatasetDialog.h"
+
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QDoubleSpinBox>
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSpinBox>
+
+#include <exception>
+#include <limits>
+
+namespace dimerec {
+
+ImportDatasetDialog::ImportDatasetDialog(const QString& path, QWidget* parent) : QDialog(parent) {
+    setWindowTitle(tr("Import dataset"));
+    auto* form = new QFormLayout(this);
+
+    auto* pathRow = new QHBoxLayout;
+    path_ = new QLineEdit(path, this);
+    path_->setPlaceholderText(tr("file or folder (MovieLens, sequences, CSV/TSV log; .gz ok)"));
+    pathRow->addWidget(path_, 1);
+    auto* browse = new QPushButton(tr("Browse…"), this);
+    pathRow->addWidget(browse);
+    form->addRow(tr("Path:"), pathRow);
+
+    format_ = new QComboBox(this);
+    format_->addItem(tr("auto-detect"), QStringLiteral("auto"));
+    format_->addItem(tr("MovieLens"), QStringLiteral("movielens"));
+    format_->addItem(tr("sequences (one user per line)"), QStringLiteral("sequences"));
+    format_->addItem(tr("CSV / TSV log"), QStringLiteral("csv"));
+    form->addRow(tr("Format:"), format_);
+    detected_ = new QLabel(this);
+    detected_->setWordWrap(true);
+    form->addRow(QString(), detected_);
+
+    columns_ = new QLineEdit(this);
+    columns_->setPlaceholderText(tr("e.g. user=uid,item=2,timestamp=-,delimiter=tab,header=no"));
+    columns_->setToolTip(tr("Column mapping of a generic log: header names or 0-based indices; "
+                            "empty finds the usual names (user, item, timestamp, rating, category)"));
+    form->addRow(tr("Columns:"), columns_);
+    columnsError_ = new QLabel(this);
+    columnsError_->setStyleSheet(QStringLiteral("color: #b71c1c;"));
+    form->addRow(QString(), columnsError_);
+
+    minRating_ = new QDoubleSpinBox(this);
+    minRating_->setRange(0.0, 100.0);
+    minRating_->setDecimals(1);
+    minRating_->setSpecialValueText(tr("keep all"));
+    minRating_->setToolTip(tr("Keep interactions rated at least this"));
+    form->addRow(tr("Minimum rating:"), minRating_);
+    userCore_ = new QSpinBox(this);
+    userCore_->setRange(0, 100000);
+    userCore_->setSpecialValueText(tr("off"));
+    userCore_->setToolTip(tr("Repeatedly drop users with fewer interactions"));
+    form->addRow(tr("User k-core:"), userCore_);
+    itemCore_ = new QSpinBox(this);
+    itemCore_->setRange(0, 100000);
+    itemCore_->setSpecialValueText(tr("off"));
+    itemCore_->setToolTip(tr("Repeatedly drop items with fewer interactions"));
+    form->addRow(tr("Item k-core:"), itemCore_);
+    protocol_ = new QComboBox(this);
+    protocol_->addItem(tr("leave-one-out"), QStringLiteral("loo"));
+    protocol_->addItem(tr("ComiRec (strong generalisation)"), QStringLiteral("comirec"));
+    protocol_->addItem(tr("DreamRec (8:1:1)"), QStringLiteral("dreamrec"));
+    form->addRow(tr("Protocol:"), protocol_);
+    splitSeed_ = new QSpinBox(this);
+    splitSeed_->setRange(0, std::numeric_limits<int>::max());
+    splitSeed_->setValue(static_cast<int>(DataConfig{}.splitSeed));
+    form->addRow(tr("Split seed:"), splitSeed_);
+
+    buttons_ = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
+    buttons_->button(QDialogButtonBox::Ok)->setText(tr("Import"));
+    form->addRow(buttons_);
+
+    connect(browse, &QPushButton::clicked, this, &ImportDatasetDialog::browse);
+    connect(path_, &QLineEdit::textChanged, this, &ImportDatasetDialog::detect);
+    connect(format_, qOverload<int>(&QComboBox::currentIndexChanged), this, &ImportDatasetDialog::detect);
+    connect(columns_, &QLineEdit::textChanged, this, &ImportDatasetDialog::detect);
+    connect(buttons_, &QDialogButtonBox::accepted, this, &QDialog::accept);
+    connect(buttons_, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    detect();
+    resize(520, sizeHint().height());
+}
+
+void ImportDatasetDialog::browse() {
+    const QString file = QFileDialog::getOpenFileName(this, tr("Dataset file"), path_->text());
+    if (!file.isEmpty()) path_->setText(file);
+}
+
+void ImportDatasetDialog::detect() {
+    bool ok = !path_->text().trimmed().isEmpty();
+    detected_->clear();
+    if (ok) {
+        try {
+            const DatasetSource source = resolveDatasetSource(path_->text().trimmed().toStdString(),
+                                                              format_->currentData().toString().toStdString());
+            detected_->setText(tr("Detected: %1 (%2)").arg(QString::fromStdString(source.name),
+                                                           QString::fromStdString(source.reader)));
+            columns_->setEnabled(source.reader == "delimited");
+        } catch (const std::exception& error) {
+            detected_->setText(QString::fromUtf8(error.what()));
+            ok = false;
+        }
+    }
+    columnsError_->clear();
+    if (columns_->isEnabled() && !columns_->text().trimmed().isEmpty()) {
+        try {
+            parseColumnMapping(columns_->text().trimmed().toStdString());
+        } catch (const std::exception& error) {
+            columnsError_->setText(QString::fromUtf8(error.what()));
+            ok = false;
+        }
+    }
+    buttons_->button(QDialogButtonBox::Ok)->setEnabled(ok);
+}
+
+DataConfig ImportDatasetDialog::dataConfig() const {
+    DataConfig config;
+    config.dataset = path_->text().trimmed().toStdString();
+    config.format = format_->currentData().toString().toStdString();
+    config.protocol = protocol_->currentData().toString().toStdString();
+    config.minRating = static_cast<float>(minRating_->value());
+    config.userCore = userCore_->value();
+    config.itemCore = itemCore_->value();
+    config.splitSeed = static_cast<uint64_t>(splitSeed_->value());
+    return config;
+}
+
+QString ImportDatasetDialog::columnsText() const {
+    return columns_->isEnabled() ? columns_->text().trimmed() : QString();
+}
+
+}  // namespace dimerec

@@ -1,0 +1,220 @@
+// LibTorch-including core headers first: Qt's macros must never meet LibTorch's headers.
+#include "util/Device.h"
+
+#include "TrainingWorker.h"
+#include "train/Trainer.h"
+
+#include "data/Dataset.h"
+#include "data/DatasetLoader.h"
+#include "store/RunRecorder.h"
+#include "store/RunStore.h"
+#include "util/BuildInfo.h"
+
+#include <nlohmann/json.hpp>
+
+#include <QDir>
+#include <QMetaObject>
+
+#include <chrono>
+#include <exception>
+#include <utility>
+
+namespace dimerec {
+namespace {
+
+// The window redraws at most this often, whatever the step rate.
+constexpr auto kEmitInterval = std::chrono::milliseconds(150);
+
+// Adapts the trainer's callbacks: every event goes to the recorder (the store keeps all of
+// it); the window gets progress and curve points in batches, and evaluations at once.
+class SignalingObserver : public TrainObserver {
+public:
+    SignalingObserver(TrainingWorker& worker, RunRecorder& recorder, qint64 runId)
+        : worker_(worker), recorder_(recorder), runId_(runId) {
+        pending_.runId = runId;
+        pending_.source = QStringLiteral("train");
+    }
+
+    void onProgress(const ProgressEvent& event) override {
+        recorder_.onProgress(event);
+        pending_.steps.push_back(static_cast<double>(event.step));
+        for (const auto& [name, value] : event.losses) {
+            pending_.values[QString::fromStdString(name)].push_back(value);
+        }
+        latest_ = {runId_, event.step, event.totalSteps, event.epoch, event.samplesPerSecond,
+                   event.elapsedSeconds, event.etaSeconds};
+        const auto now = std::chrono::steady_clock::now();
+        if (now - lastEmit_ >= kEmitInterval) flush(now);
+    }
+
+    void onEvaluation(const EvaluationEvent& event) override {
+        recorder_.onEvaluation(event);
+        if (event.split != "valid") return;
+        CurveBatch batch;
+        batch.runId = runId_;
+        batch.source = QStringLiteral("valid");
+        batch.steps.push_back(static_cast<double>(event.step));
+        for (const auto& [name, value] : event.metrics) {
+            batch.values[QString::fromStdString(name)].push_back(value);
+        }
+        Q_EMIT worker_.curvePoints(batch);
+    }
+
+    void onCheckpoint(const std::string& path, bool best) override {
+        recorder_.onCheckpoint(path, best);
+    }
+
+    void onFinished(const TrainResult& result) override {
+        recorder_.onFinished(result);
+        flush(std::chrono::steady_clock::now());
+    }
+
+    void flush(std::chrono::steady_clock::time_point now) {
+        lastEmit_ = now;
+        if (latest_.step > 0) Q_EMIT worker_.progress(latest_);
+        if (pending_.steps.isEmpty()) return;
+        Q_EMIT worker_.curvePoints(pending_);
+        pending_.steps.clear();
+        pending_.values.clear();
+    }
+
+private:
+    TrainingWorker& worker_;
+    RunRecorder& recorder_;
+    qint64 runId_;
+    CurveBatch pending_;
+    TrainingProgress latest_;
+    std::chrono::steady_clock::time_point lastEmit_{};
+};
+
+}  // namespace
+
+TrainingWorker::TrainingWorker(QString storePath, QString checkpointRoot, QObject* parent)
+    : QObject(parent), storePath_(std::move(storePath)), checkpointRoot_(std::move(checkpointRoot)) {
+    qRegisterMetaType<TrainingProgress>();
+    qRegisterMetaType<CurveBatch>();
+    qRegisterMetaType<RunOutcome>();
+}
+
+TrainingWorker::~TrainingWorker() = default;
+
+void TrainingWorker::enqueue(Job job) {
+    int queued = 0;
+    {
+        const std::lock_guard lock(mutex_);
+        queue_.push_back(std::move(job));
+        queued = static_cast<int>(queue_.size());
+    }
+    Q_EMIT queueChanged(queued);
+    // One drain loop at a time; it picks up jobs queued while it runs.
+    if (!draining_.exchange(true)) {
+        QMetaObject::invokeMethod(this, &TrainingWorker::processQueue, Qt::QueuedConnection);
+    }
+}
+
+void TrainingWorker::pause() { control_.pause = true; }
+
+void TrainingWorker::resume() { control_.pause = false; }
+
+void TrainingWorker::cancelCurrent() {
+    control_.cancel = true;
+    control_.pause = false;
+}
+
+void TrainingWorker::cancelAll() {
+    {
+        const std::lock_guard lock(mutex_);
+        queue_.clear();
+    }
+    Q_EMIT queueChanged(0);
+    cancelCurrent();
+}
+
+int TrainingWorker::queuedCount() const {
+    const std::lock_guard lock(mutex_);
+    return static_cast<int>(queue_.size());
+}
+
+void TrainingWorker::processQueue() {
+    while (true) {
+        Job job;
+        int remaining = 0;
+        {
+            const std::lock_guard lock(mutex_);
+            if (queue_.empty()) {
+                draining_ = false;
+                break;
+            }
+            job = std::move(queue_.front());
+            queue_.pop_front();
+            remaining = static_cast<int>(queue_.size());
+            busy_ = true;
+        }
+        Q_EMIT queueChanged(remaining);
+        control_.cancel = false;
+        control_.pause = false;
+        runJob(job);
+        busy_ = false;
+    }
+    Q_EMIT idle();
+}
+
+std::shared_ptr<const Dataset> TrainingWorker::datasetFor(const Job& job) {
+    if (job.dataset) return job.dataset;
+    const std::string key = toJson(job.config).at("data").dump();
+    if (key != cachedDataKey_ || !cachedData_) {
+        cachedData_ = std::make_shared<const Dataset>(loadDataset(job.config.data));
+        cachedDataKey_ = key;
+    }
+    return cachedData_;
+}
+
+void TrainingWorker::runJob(Job& job) {
+    qint64 runId = job.resumeRun;
+    try {
+        if (!store_) store_ = std::make_unique<RunStore>(storePath_.toStdString());
+        const std::shared_ptr<const Dataset> data = datasetFor(job);
+        const std::string device = resolveDevice(job.config.train.device).str();
+        const int threads = job.config.train.threads > 0 ? job.config.train.threads
+                                                         : buildInfo().hardwareThreads;
+        if (runId == 0) {
+            NewRun run;
+            run.config = job.config;
+            run.datasetName = data->name;
+            run.datasetFingerprint = data->fingerprint;
+            run.provenance = currentProvenance(device, threads);
+            runId = store_->createRun(run);
+        } else {
+            store_->setStatus(runId, "running", "resumed");
+        }
+        const QString title = job.config.name.empty()
+                                  ? QString::fromStdString(job.config.model.model)
+                                  : QString::fromStdString(job.config.name);
+        Q_EMIT runStarted(runId, title);
+
+        TrainerOptions options;
+        options.checkpointDir =
+            QDir(checkpointRoot_).filePath(QStringLiteral("run-%1").arg(runId)).toStdString();
+        options.resumeFrom = job.resumeFrom;
+        RunRecorder recorder(*store_, runId);
+        SignalingObserver observer(*this, recorder, runId);
+        Trainer trainer(job.config, data, options);
+        // Never throws; reports onFinished (which stores the outcome) before returning.
+        const TrainResult result = trainer.run(observer, control_);
+        Q_EMIT runFinished({runId, QString::fromStdString(result.status),
+                            QString::fromStdString(result.message), result.steps, result.elapsedSeconds});
+    } catch (const std::exception& error) {
+        // Nothing throws across a signal: the error becomes the run's outcome.
+        const QString message = QString::fromUtf8(error.what());
+        if (store_ && runId != 0) {
+            try {
+                store_->setStatus(runId, "failed", error.what());
+            } catch (const std::exception&) {
+                // The store itself failed; the window still hears about the run below.
+            }
+        }
+        Q_EMIT runFinished({runId, QStringLiteral("failed"), message, 0, 0.0});
+    }
+}
+
+}  // namespace dimerec

@@ -1,0 +1,79 @@
+#pragma once
+
+#include "TrainingTypes.h"
+#include "experiment/RunConfig.h"
+#include "train/TrainObserver.h"
+
+#include <QObject>
+
+#include <atomic>
+#include <deque>
+#include <memory>
+#include <mutex>
+
+namespace dimerec {
+
+struct Dataset;
+class RunStore;
+
+// Trains runs one after another in its own thread (moved there by its owner): each queued
+// job becomes a run in the store, trained by core's Trainer while a RunRecorder stores its
+// series; progress and curve points reach the window as queued signals carrying plain
+// values, batched so that the window redraws a few times a second whatever the step rate.
+// enqueue, pause, resume and cancel may be called from any thread: they only touch a
+// mutex-guarded queue and the trainer's atomic flags, so they act within one batch even
+// while a run blocks the worker's thread.
+class TrainingWorker : public QObject {
+    Q_OBJECT
+
+public:
+    struct Job {
+        RunConfig config;
+        // The dataset config.data stands for, when the caller already has it loaded (e.g.
+        // imported with a column mapping); else the worker loads it.
+        std::shared_ptr<const Dataset> dataset;
+        qint64 resumeRun = 0;      // continue this stored run from its last checkpoint
+        std::string resumeFrom;    // that checkpoint's path
+    };
+
+    // storePath: the run database; checkpointRoot: where each run's checkpoint folder goes.
+    TrainingWorker(QString storePath, QString checkpointRoot, QObject* parent = nullptr);
+    ~TrainingWorker() override;
+
+    void enqueue(Job job);
+    void pause();
+    void resume();
+    void cancelCurrent();
+    // Cancels the running job and drops the queued ones.
+    void cancelAll();
+    bool isBusy() const { return busy_.load(); }
+    bool isPaused() const { return control_.pause.load(); }
+    int queuedCount() const;
+
+Q_SIGNALS:
+    void runStarted(qint64 runId, const QString& title);
+    void progress(const dimerec::TrainingProgress& progress);
+    void curvePoints(const dimerec::CurveBatch& batch);
+    void runFinished(const dimerec::RunOutcome& outcome);
+    void queueChanged(int queued);
+    // The queue is empty and nothing runs.
+    void idle();
+
+private:
+    void processQueue();
+    void runJob(Job& job);
+    std::shared_ptr<const Dataset> datasetFor(const Job& job);
+
+    QString storePath_;
+    QString checkpointRoot_;
+    std::unique_ptr<RunStore> store_;  // this thread's own connection, opened on first use
+    mutable std::mutex mutex_;
+    std::deque<Job> queue_;
+    TrainControl control_;
+    std::atomic<bool> busy_{false};
+    std::atomic<bool> draining_{false};
+    std::string cachedDataKey_;        // data config JSON of cachedData_
+    std::shared_ptr<const Dataset> cachedData_;
+};
+
+}  // namespace dimerec

@@ -1,0 +1,129 @@
+#include "LossCurvePlot.h"
+#include "MainWindow.h"
+#include "QtTestApp.h"
+#include "RunBrowser.h"
+#include "RunConfigForm.h"
+#include "RunTableModel.h"
+#include "TrainingWorker.h"
+#include "data/Dataset.h"
+#include "store/RunStore.h"
+
+#include <QElapsedTimer>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimer>
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+namespace dimerec {
+namespace {
+
+constexpr int kWaitMs = 60'000;  // upper bound for a busy two-core machine; tests end far sooner
+
+// A small DimeRec run on the embedded dataset: enough steps to watch and cancel.
+RunConfig smallConfig() {
+    RunConfig config;
+    config.name = "window test";
+    config.model.dim = 16;
+    config.model.interests = 2;
+    config.model.diffusionSteps = 10;
+    config.train.batchSize = 32;
+    config.train.epochs = 50;
+    config.train.evalEvery = 20;
+    config.train.threads = 1;
+    config.train.device = "cpu";
+    config.eval.topK = {10, 20};
+    return config;
+}
+
+class MainWindowTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        qtTestApp();
+        ASSERT_TRUE(dir_.isValid());
+        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, dir_.filePath(QStringLiteral("settings")));
+        QCoreApplication::setOrganizationName(QStringLiteral("DimeRecWindowTest"));
+        qputenv("DIMEREC_CACHE_DIR", dir_.filePath(QStringLiteral("cache")).toUtf8());
+    }
+
+    QString storePath() const { return dir_.filePath(QStringLiteral("runs.sqlite")); }
+
+    // Opens the window and waits for the default dataset.
+    std::unique_ptr<MainWindow> openWindow() {
+        auto window = std::make_unique<MainWindow>(storePath());
+        QSignalSpy ready(window.get(), &MainWindow::datasetReady);
+        window->show();
+        EXPECT_TRUE(ready.wait(kWaitMs));
+        return window;
+    }
+
+    QTemporaryDir dir_;
+};
+
+TEST_F(MainWindowTest, TrainsCancelsAndShowsTheRunAsCancelled) {
+    auto window = openWindow();
+    ASSERT_NE(window->currentDataset(), nullptr);
+    EXPECT_EQ(window->currentDataset()->numUsers(), 610);  // MovieLens latest-small's README
+
+    window->configForm()->setConfig(smallConfig());
+    QSignalSpy points(window->worker(), &TrainingWorker::curvePoints);
+    QSignalSpy finished(window->worker(), &TrainingWorker::runFinished);
+    ASSERT_TRUE(window->startRun());
+    ASSERT_TRUE(points.wait(kWaitMs));
+    // Wait until the live loss curve has points drawn from the run.
+    for (int i = 0; i < 100 && window->lossPlot()->storedPointCount(QStringLiteral("total")) == 0; ++i) {
+        QTest::qWait(50);
+    }
+    EXPECT_GT(window->lossPlot()->storedPointCount(QStringLiteral("total")), 0);
+
+    window->cancelRuns();
+    ASSERT_TRUE(finished.wait(kWaitMs));
+    const auto outcome = finished.takeFirst().at(0).value<RunOutcome>();
+    EXPECT_EQ(outcome.status, QStringLiteral("cancelled")) << outcome.message.toStdString();
+
+    window->runBrowser()->refresh();
+    RunTableModel* model = window->runBrowser()->model();
+    const int row = model->rowOfRun(outcome.runId);
+    ASSERT_GE(row, 0);
+    EXPECT_EQ(model->index(row, RunTableModel::Status).data().toString(), QStringLiteral("cancelled"));
+    EXPECT_EQ(model->index(row, RunTableModel::Name).data().toString(), QStringLiteral("window test"));
+
+    // Cancelled means resumable: the run kept a checkpoint.
+    RunStore store(storePath().toStdString());
+    EXPECT_FALSE(store.run(outcome.runId).lastCheckpoint.empty());
+}
+
+TEST_F(MainWindowTest, EventLoopNeverStallsWhileTraining) {
+    auto window = openWindow();
+    window->configForm()->setConfig(smallConfig());
+    QSignalSpy started(window->worker(), &TrainingWorker::runStarted);
+    QSignalSpy finished(window->worker(), &TrainingWorker::runFinished);
+    ASSERT_TRUE(window->startRun());
+    ASSERT_TRUE(started.wait(kWaitMs));
+
+    QElapsedTimer clock;
+    qint64 last = 0;
+    qint64 longestGap = 0;
+    QTimer ticker;
+    ticker.setInterval(10);
+    QObject::connect(&ticker, &QTimer::timeout, [&] {
+        const qint64 now = clock.elapsed();
+        longestGap = std::max(longestGap, now - last);
+        last = now;
+    });
+    clock.start();
+    ticker.start();
+    QTest::qWait(3000);  // curves, progress and the run table update meanwhile
+    ticker.stop();
+    window->cancelRuns();
+    ASSERT_TRUE(finished.wait(kWaitMs));
+    EXPECT_GT(window->lossPlot()->storedPointCount(QStringLiteral("total")), 0);
+    EXPECT_LT(longestGap, 100) << "the window stalled for " << longestGap << " ms";
+}
+
+}  // namespace
+}  // namespace dimerec
