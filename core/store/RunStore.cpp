@@ -452,26 +452,34 @@ int64_t RunStore::addEmbeddingSnapshot(int64_t run, const EmbeddingSnapshot& sna
 }
 
 int RunStore::recoverInterruptedRuns() {
+    // Looked up first without the write lock, so that merely opening the store (every
+    // `dimerec runs list`) does not queue behind a writer when there is nothing to recover.
+    const std::vector<std::pair<int64_t, int64_t>> gone =
+        impl_->read("looking for interrupted runs", [&] {
+            SQLite::Statement& running =
+                impl_->prepare("SELECT id, pid FROM runs WHERE status = 'running' AND host = ?");
+            running.bind(1, buildInfo().host);
+            std::vector<std::pair<int64_t, int64_t>> found;
+            while (running.executeStep()) {
+                const int64_t pid = running.getColumn(1).getInt64();
+                if (processGone(pid)) found.emplace_back(running.getColumn(0).getInt64(), pid);
+            }
+            return found;
+        });
+    if (gone.empty()) return 0;
     int recovered = 0;
     impl_->write("marking interrupted runs", [&] {
-        SQLite::Statement& running =
-            impl_->prepare("SELECT id, pid FROM runs WHERE status = 'running' AND host = ?");
-        running.bind(1, buildInfo().host);
-        std::vector<std::pair<int64_t, int64_t>> gone;
-        while (running.executeStep()) {
-            const int64_t pid = running.getColumn(1).getInt64();
-            if (processGone(pid)) gone.emplace_back(running.getColumn(0).getInt64(), pid);
-        }
         for (const auto& [run, pid] : gone) {
             SQLite::Statement& update = impl_->prepare(
-                "UPDATE runs SET status = 'interrupted', message = ?, ended_at = ? WHERE id = ?");
+                "UPDATE runs SET status = 'interrupted', message = ?, ended_at = ? "
+                "WHERE id = ? AND status = 'running' AND pid = ?");
             update.bind(1, "process " + std::to_string(pid) +
                                " ended without finishing the run; what it logged is kept");
             update.bind(2, unixNow());
             update.bind(3, run);
-            update.exec();
+            update.bind(4, pid);
+            recovered += update.exec();
         }
-        recovered = static_cast<int>(gone.size());
     });
     return recovered;
 }
