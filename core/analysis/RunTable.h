@@ -1,0 +1,36 @@
+#pragma once
+
+#include "analysis/ResultTable.h"
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace dimerec {
+
+class RunStore;
+
+// Which runs of the store go into a result table, and how.
+struct RunTableRequest {
+    std::vector<int64_t> runs;           // run ids in row order; empty: the finished runs of `study`
+    std::string study;                   // used when `runs` is empty
+    std::vector<std::string> metrics;    // metric keys in column order; empty: every metric the runs have
+    std::string split = "test";          // final metrics of: test | valid
+    bool groupSeeds = false;             // one row per config hash: mean ± std over its seeds
+    int64_t baselineRun = 0;             // the run (grouped: its group) others are compared with; 0 = none
+    bool significance = false;           // grouped, with a baseline: p-value of each cell against it
+    std::map<int64_t, std::string> labels;  // row labels by run id (grouped: any run of the group)
+};
+
+// Builds the table of `request` from the store's final metrics. Rows are labelled by the
+// run's name (else "model #id"); a seed group by what its runs' names share, minus a
+// trailing "seed" ("dimerec λ=1 seed 1" and "… seed 2" → "dimerec λ=1"), else its model.
+// Significance compares seeds: a paired t-test when both groups ran the same seeds,
+// Welch's t-test otherwise; cells of groups with fewer than two seeds get none. A seed that
+// a group ran twice counts once (its first run).
+// Throws std::invalid_argument for an empty selection, an unknown split or a baseline
+// outside the selection, and StoreError for runs the store does not have.
+ResultTable buildRunTable(const RunStore& store, const RunTableRequest& request);
+
+}  // namespace dimerec

@@ -1,0 +1,129 @@
+#include "analysis/RunTable.h"
+#include "analysis/TableExport.h"
+#include "store/RunStore.h"
+#include "train/TrainObserver.h"
+
+#include "../store/StoreTestSupport.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <stdexcept>
+
+namespace dimerec {
+namespace {
+
+// A study "paper" with SASRec and DimeRec λ=1 over seeds 1 and 2, DimeRec λ=0 over seed 1
+// (without NDCG), a failed run, and one run in another study.
+class RunTableTest : public ::testing::Test {
+protected:
+    RunTableTest() : store_(dir_.file("runs.sqlite")) {
+        sasrec1_ = add("sasrec", 1, "SASRec seed 1", 1.0, {{"hr@10", 0.50}, {"ndcg@10", 0.25}});
+        sasrec2_ = add("sasrec", 2, "SASRec seed 2", 1.0, {{"hr@10", 0.52}, {"ndcg@10", 0.27}});
+        dimerec1_ = add("dimerec", 1, "dimerec λ=1 seed 1", 1.0, {{"hr@10", 0.60}, {"ndcg@10", 0.30}});
+        dimerec2_ = add("dimerec", 2, "dimerec λ=1 seed 2", 1.0, {{"hr@10", 0.64}, {"ndcg@10", 0.31}});
+        ablation_ = add("dimerec", 1, "dimerec λ=0 seed 1", 0.0, {{"hr@10", 0.55}});
+        const int64_t failed = store_.createRun(test::makeRun("gru4rec", 1, "paper"));
+        TrainResult result;
+        result.status = "failed";
+        store_.finishRun(failed, result);
+        add("sasrec", 3, "elsewhere", 1.0, {{"hr@10", 0.9}}, "other");
+    }
+
+    int64_t add(const std::string& model, uint64_t seed, const std::string& name, double lambda,
+                const std::map<std::string, double>& test, const std::string& study = "paper") {
+        NewRun run = test::makeRun(model, seed, study, name);
+        run.config.model.lambda = lambda;
+        const int64_t id = store_.createRun(run);
+        TrainResult result;
+        result.status = "finished";
+        result.test = test;
+        store_.finishRun(id, result);
+        return id;
+    }
+
+    test::TempDir dir_;
+    RunStore store_;
+    int64_t sasrec1_ = 0, sasrec2_ = 0, dimerec1_ = 0, dimerec2_ = 0, ablation_ = 0;
+};
+
+TEST_F(RunTableTest, SingleRunsInTheGivenOrder) {
+    RunTableRequest request;
+    request.runs = {dimerec1_, sasrec1_};
+    request.baselineRun = sasrec1_;
+    const ResultTable table = buildRunTable(store_, request);
+    ASSERT_EQ(table.rows().size(), 2u);
+    EXPECT_EQ(table.rows()[0].label, "dimerec λ=1 seed 1");
+    EXPECT_EQ(table.rows()[1].label, "SASRec seed 1");
+    ASSERT_EQ(table.columns().size(), 2u);
+    EXPECT_EQ(table.columns()[0].label, "HR@10");
+    EXPECT_EQ(table.columns()[1].key, "ndcg@10");
+    EXPECT_EQ(table.baseline(), std::optional<size_t>(1));
+    // (0.30 − 0.25) / 0.25.
+    EXPECT_NEAR(*table.relativeDelta(0, 1), 0.2, 1e-12);
+    EXPECT_EQ(table.cell(0, 0).stats.n, 1);
+}
+
+TEST_F(RunTableTest, SeedGroupsOfAStudyWithSignificance) {
+    RunTableRequest request;
+    request.study = "paper";
+    request.groupSeeds = true;
+    request.baselineRun = sasrec2_;
+    request.significance = true;
+    const ResultTable table = buildRunTable(store_, request);
+    // The failed run and the other study's run stay out; groups in order of their first run.
+    ASSERT_EQ(table.rows().size(), 3u);
+    EXPECT_EQ(table.rows()[0].label, "SASRec");
+    EXPECT_EQ(table.rows()[1].label, "dimerec λ=1");
+    EXPECT_EQ(table.rows()[2].label, "dimerec λ=0 seed 1");
+    EXPECT_EQ(table.baseline(), std::optional<size_t>(0));
+    // DimeRec λ=1 HR: (0.60 + 0.64)/2 = 0.62, sd |0.64 − 0.60|/√2.
+    const ResultCell& hr = table.cell(1, 0);
+    EXPECT_EQ(hr.stats.n, 2);
+    EXPECT_NEAR(hr.stats.mean, 0.62, 1e-12);
+    EXPECT_NEAR(hr.stats.stdDev, 0.04 / std::sqrt(2.0), 1e-12);
+    // Same seeds → paired t-test on d = (0.10, 0.12): mean 0.11, sd 0.02/√2, se 0.01, t = 11
+    // with 1 df (Cauchy): p = 1 − 2·atan(11)/π. NDCG: d = (0.05, 0.04), t = 0.045/0.005 = 9.
+    ASSERT_TRUE(hr.pValue.has_value());
+    EXPECT_NEAR(*hr.pValue, 1.0 - 2.0 * std::atan(11.0) / M_PI, 1e-9);
+    EXPECT_NEAR(*table.cell(1, 1).pValue, 1.0 - 2.0 * std::atan(9.0) / M_PI, 1e-9);
+    // One seed: no test; no NDCG at all: an empty cell; the baseline is not tested.
+    EXPECT_FALSE(table.cell(2, 0).pValue.has_value());
+    EXPECT_EQ(table.cell(2, 1).stats.n, 0);
+    EXPECT_FALSE(table.cell(0, 0).pValue.has_value());
+}
+
+TEST_F(RunTableTest, ChosenMetricsLabelsAndMarkdown) {
+    RunTableRequest request;
+    request.runs = {sasrec1_, sasrec2_, dimerec1_, dimerec2_};
+    request.groupSeeds = true;
+    request.metrics = {"ndcg@10"};
+    request.labels = {{dimerec2_, "DimeRec (ours)"}};
+    TableFormat format;
+    format.decimals = 3;
+    // NDCG means 0.260 ± 0.014 and 0.305 ± 0.007 (sds 0.02/√2 and 0.01/√2).
+    EXPECT_EQ(toMarkdown(buildRunTable(store_, request), format),
+              "| Model | NDCG@10 |\n"
+              "| :--- | ---: |\n"
+              "| SASRec (n=2) | <u>0.260 ± 0.014</u> |\n"
+              "| DimeRec (ours) (n=2) | **0.305 ± 0.007** |\n");
+}
+
+TEST_F(RunTableTest, Errors) {
+    RunTableRequest request;
+    EXPECT_THROW(buildRunTable(store_, request), std::invalid_argument);
+    request.study = "nothing here";
+    EXPECT_THROW(buildRunTable(store_, request), std::invalid_argument);
+    request.study = "paper";
+    request.split = "train";
+    EXPECT_THROW(buildRunTable(store_, request), std::invalid_argument);
+    request.split = "test";
+    request.baselineRun = 9999;
+    EXPECT_THROW(buildRunTable(store_, request), std::invalid_argument);
+    request = RunTableRequest{};
+    request.runs = {12345};
+    EXPECT_ANY_THROW(buildRunTable(store_, request));
+}
+
+}  // namespace
+}  // namespace dimerec
