@@ -4,6 +4,7 @@
 #include "data/CsvReader.h"
 #include "data/FieldParsers.h"
 #include "data/FileDecoding.h"
+#include "data/IdTable.h"
 #include "data/ParseError.h"
 #include "data/RawLog.h"
 
@@ -228,6 +229,7 @@ RawLog readDelimitedLog(std::string_view text, const std::string& name,
     const std::string& itemName = header.empty() ? "item" : header[static_cast<size_t>(item)];
 
     RawLog log;
+    IdTable users, items;
     log.hasTimestamps = time != kNoColumn;
     log.hasRatings = rating != kNoColumn;
     int64_t order = 0;
@@ -239,19 +241,21 @@ RawLog readDelimitedLog(std::string_view text, const std::string& name,
                                      " fields separated by '" + std::string(1, delimiter) +
                                      "', found " + std::to_string(fields.size()));
             }
+            const std::string& userId = fields[static_cast<size_t>(user)];
+            const std::string& itemId = fields[static_cast<size_t>(item)];
+            if (userId.empty()) throw ParseError(name, reader.line(), userName, "empty user id");
+            if (itemId.empty()) throw ParseError(name, reader.line(), itemName, "empty item id");
             RawInteraction row;
-            row.user = fields[static_cast<size_t>(user)];
-            row.item = fields[static_cast<size_t>(item)];
-            if (row.user.empty()) throw ParseError(name, reader.line(), userName, "empty user id");
-            if (row.item.empty()) throw ParseError(name, reader.line(), itemName, "empty item id");
             row.timestamp = time == kNoColumn ? order : parseTime(fields[static_cast<size_t>(time)], reader);
             if (rating != kNoColumn) {
                 row.rating = parseFloatField(fields[static_cast<size_t>(rating)], reader,
                                              header.empty() ? "rating" : header[static_cast<size_t>(rating)]);
             }
+            row.user = users.intern(userId);
+            row.item = items.intern(itemId);
             if (category != kNoColumn) {
                 const std::string& labels = fields[static_cast<size_t>(category)];
-                RawItemInfo& info = log.items[row.item];
+                RawItemInfo& info = log.items[itemId];
                 size_t start = 0;
                 while (start <= labels.size()) {
                     const size_t bar = labels.find('|', start);
@@ -265,10 +269,12 @@ RawLog readDelimitedLog(std::string_view text, const std::string& name,
                 }
             }
             ++order;
-            log.rows.push_back(std::move(row));
+            log.rows.push_back(row);
         });
     }
     if (log.rows.empty()) throw ParseError(name, 0, "", "the file holds no interactions");
+    log.userIds = users.names();
+    log.itemIds = items.names();
     return log;
 }
 

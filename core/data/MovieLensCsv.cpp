@@ -3,6 +3,7 @@
 #include "data/BadLines.h"
 #include "data/CsvReader.h"
 #include "data/FieldParsers.h"
+#include "data/IdTable.h"
 #include "data/ParseError.h"
 #include "data/RawLog.h"
 
@@ -49,20 +50,25 @@ RawLog readMovieLensCsv(std::string_view ratingsText, const std::string& ratings
     log.hasRatings = true;
     std::vector<std::string> fields;
 
+    IdTable users, items;
     CsvReader ratings(ratingsText, ratingsName);
     expectHeader(ratings, {"userId", "movieId", "rating", "timestamp"});
     while (ratings.next(fields)) {
         badLines.guard([&] {
             requireFieldCount(ratings, fields, 4);
+            const int64_t user = parseInt64Field(fields[0], ratings, "userId");
+            const int64_t item = parseInt64Field(fields[1], ratings, "movieId");
             RawInteraction row;
-            row.user = std::to_string(parseInt64Field(fields[0], ratings, "userId"));
-            row.item = std::to_string(parseInt64Field(fields[1], ratings, "movieId"));
             row.rating = parseFloatField(fields[2], ratings, "rating");
             row.timestamp = parseInt64Field(fields[3], ratings, "timestamp");
-            log.rows.push_back(std::move(row));
+            row.user = users.intern(std::to_string(user));
+            row.item = items.intern(std::to_string(item));
+            log.rows.push_back(row);
         });
     }
     if (log.rows.empty()) throw ParseError(ratingsName, 0, "", "no ratings after the header");
+    log.userIds = users.names();
+    log.itemIds = items.names();
 
     if (moviesText.empty()) return log;
     CsvReader movies(moviesText, moviesName);

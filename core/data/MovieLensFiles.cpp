@@ -3,6 +3,7 @@
 #include "data/BadLines.h"
 #include "data/FieldParsers.h"
 #include "data/FileDecoding.h"
+#include "data/IdTable.h"
 #include "data/LineReader.h"
 #include "data/ParseError.h"
 #include "data/RawLog.h"
@@ -42,6 +43,7 @@ void finish(RawLog& log, const std::string& name) {
 // Reads user, item, rating, timestamp rows separated by `separator` into log.
 void readRatings(std::string_view text, const std::string& name, const char* separator,
                  const char* userField, const char* itemField, BadLines& badLines, RawLog& log) {
+    IdTable users, items;
     LineReader reader(text, name);
     std::string_view line;
     std::vector<std::string_view> fields;
@@ -49,14 +51,18 @@ void readRatings(std::string_view text, const std::string& name, const char* sep
         badLines.guard([&] {
             splitOn(line, separator, fields);
             requireFields(reader, fields, 4, separator);
+            const std::string user = idField(fields[0], reader, userField);
+            const std::string item = idField(fields[1], reader, itemField);
             RawInteraction row;
-            row.user = idField(fields[0], reader, userField);
-            row.item = idField(fields[1], reader, itemField);
             row.rating = parseFloatField(fields[2], name, reader.line(), "rating");
             row.timestamp = parseInt64Field(fields[3], name, reader.line(), "timestamp");
-            log.rows.push_back(std::move(row));
+            row.user = users.intern(user);
+            row.item = items.intern(item);
+            log.rows.push_back(row);
         });
     }
+    log.userIds = users.names();
+    log.itemIds = items.names();
 }
 
 }  // namespace

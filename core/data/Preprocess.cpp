@@ -21,19 +21,21 @@ std::vector<char> selectRows(const RawLog& log, const PreprocessOptions& options
         }
     }
     if (options.userCore <= 0 && options.itemCore <= 0) return keep;
+    std::vector<int64_t> userCount(log.userIds.size()), itemCount(log.itemIds.size());
     bool changed = true;
     while (changed) {
         changed = false;
-        std::unordered_map<std::string_view, int> userCount, itemCount;
+        std::fill(userCount.begin(), userCount.end(), 0);
+        std::fill(itemCount.begin(), itemCount.end(), 0);
         for (size_t i = 0; i < log.rows.size(); ++i) {
             if (!keep[i]) continue;
-            ++userCount[log.rows[i].user];
-            ++itemCount[log.rows[i].item];
+            ++userCount[static_cast<size_t>(log.rows[i].user)];
+            ++itemCount[static_cast<size_t>(log.rows[i].item)];
         }
         for (size_t i = 0; i < log.rows.size(); ++i) {
             if (!keep[i]) continue;
-            if (userCount[log.rows[i].user] < options.userCore ||
-                itemCount[log.rows[i].item] < options.itemCore) {
+            if (userCount[static_cast<size_t>(log.rows[i].user)] < options.userCore ||
+                itemCount[static_cast<size_t>(log.rows[i].item)] < options.itemCore) {
                 keep[i] = 0;
                 changed = true;
             }
@@ -55,22 +57,26 @@ Dataset preprocess(const RawLog& log, const PreprocessOptions& options) {
     data.source = log.source;
     data.skippedLines = log.skippedLines;
     data.firstSkipped = log.firstSkipped;
-    std::unordered_map<std::string_view, int32_t> userIndex, itemIndex;
+    // Raw index -> dense index (-1 until the first kept row), so that dense ids follow the
+    // order of first appearance among the kept rows.
+    std::vector<int32_t> userIndex(log.userIds.size(), -1), itemIndex(log.itemIds.size(), -1);
     std::vector<std::vector<size_t>> rowsOfUser;
-    std::vector<int32_t> itemOfRow(log.rows.size(), -1);
     for (size_t i = 0; i < log.rows.size(); ++i) {
         if (!keep[i]) continue;
         const RawInteraction& row = log.rows[i];
-        auto [userIt, newUser] = userIndex.try_emplace(row.user, data.numUsers());
-        if (newUser) {
-            data.userIds.push_back(row.user);
+        int32_t& user = userIndex[static_cast<size_t>(row.user)];
+        if (user < 0) {
+            user = data.numUsers();
+            data.userIds.push_back(log.userIds[static_cast<size_t>(row.user)]);
             data.sequences.emplace_back();
             rowsOfUser.emplace_back();
         }
-        rowsOfUser[static_cast<size_t>(userIt->second)].push_back(i);
-        auto [itemIt, newItem] = itemIndex.try_emplace(row.item, data.numItems());
-        if (newItem) data.itemIds.push_back(row.item);
-        itemOfRow[i] = itemIt->second;
+        rowsOfUser[static_cast<size_t>(user)].push_back(i);
+        int32_t& item = itemIndex[static_cast<size_t>(row.item)];
+        if (item < 0) {
+            item = data.numItems();
+            data.itemIds.push_back(log.itemIds[static_cast<size_t>(row.item)]);
+        }
     }
     if (data.userIds.empty()) {
         throw std::runtime_error("dataset '" + log.name + "': no interactions left after " +
@@ -85,7 +91,7 @@ Dataset preprocess(const RawLog& log, const PreprocessOptions& options) {
         });
         data.sequences[user].reserve(rows.size());
         for (size_t row : rows) {
-            data.sequences[user].push_back(itemOfRow[row]);
+            data.sequences[user].push_back(itemIndex[static_cast<size_t>(log.rows[row].item)]);
             if (log.hasTimestamps) data.timestamps[user].push_back(log.rows[row].timestamp);
         }
     }

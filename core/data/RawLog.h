@@ -9,8 +9,8 @@ namespace dimerec {
 
 // One interaction as read from a file, before filtering and re-indexing.
 struct RawInteraction {
-    std::string user;           // original user id
-    std::string item;           // original item id
+    int32_t user = 0;           // index into RawLog::userIds
+    int32_t item = 0;           // index into RawLog::itemIds
     int64_t timestamp = 0;      // seconds (or the file's order when there is no time column)
     float rating = 0.0f;        // explicit rating; 0 when the file has none
 };
@@ -25,6 +25,8 @@ struct RawItemInfo {
 struct RawLog {
     std::string name;                                   // display name of the dataset
     std::string source;                                 // file path(s) or "embedded:..."
+    std::vector<std::string> userIds;                   // original user ids, first seen first
+    std::vector<std::string> itemIds;                   // original item ids, first seen first
     std::vector<RawInteraction> rows;                   // in file order
     std::unordered_map<std::string, RawItemInfo> items;  // keyed by original item id
     bool hasTimestamps = false;                         // rows carry real times

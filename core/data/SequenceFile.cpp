@@ -2,6 +2,7 @@
 
 #include "data/BadLines.h"
 #include "data/FileDecoding.h"
+#include "data/IdTable.h"
 #include "data/LineReader.h"
 #include "data/ParseError.h"
 #include "data/RawLog.h"
@@ -29,6 +30,7 @@ RawLog readSequenceFile(std::string_view text, const std::string& name, BadLines
     // Every separator ends at most one id, so this bounds the rows without regrowing.
     log.rows.reserve(static_cast<size_t>(std::count(text.begin(), text.end(), ' ') +
                                          std::count(text.begin(), text.end(), '\t')));
+    IdTable users, items;
     LineReader reader(text, name);
     std::string_view line;
     std::vector<std::string_view> tokens;
@@ -40,17 +42,19 @@ RawLog readSequenceFile(std::string_view text, const std::string& name, BadLines
                 throw ParseError(name, reader.line(), tokens.empty() ? "" : "items",
                                  "expected a user id followed by at least one item id");
             }
-            const std::string user(tokens[0]);
+            const int32_t user = users.intern(tokens[0]);
             for (size_t i = 1; i < tokens.size(); ++i) {
                 RawInteraction row;
                 row.user = user;
-                row.item = std::string(tokens[i]);
+                row.item = items.intern(tokens[i]);
                 row.timestamp = order++;
-                log.rows.push_back(std::move(row));
+                log.rows.push_back(row);
             }
         });
     }
     if (log.rows.empty()) throw ParseError(name, 0, "", "the file holds no sequences");
+    log.userIds = users.names();
+    log.itemIds = items.names();
     return log;
 }
 
@@ -66,8 +70,11 @@ void readItemAttributesJson(std::string_view text, const std::string& name, RawL
         throw ParseError(name, 1, "", "expected a JSON object mapping item ids to attribute lists");
     }
     std::unordered_set<std::string_view> known;
-    known.reserve(log.rows.size() / 8);
-    for (const RawInteraction& row : log.rows) known.insert(row.item);
+    std::vector<char> used(log.itemIds.size(), 0);
+    for (const RawInteraction& row : log.rows) used[static_cast<size_t>(row.item)] = 1;
+    for (size_t item = 0; item < used.size(); ++item) {
+        if (used[item]) known.insert(log.itemIds[item]);
+    }
     for (const auto& [item, attributes] : json.items()) {
         if (known.count(item) == 0) {
             throw ParseError(name, 0, item,
