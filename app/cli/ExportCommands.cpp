@@ -1,9 +1,156 @@
+// `dimerec export table …`: the tables of a paper, regenerated from the run store by a script.
 #include "CliCommands.h"
+#include "analysis/RunTable.h"
+#include "analysis/TableExport.h"
+#include "store/RunStore.h"
 
 #include <CLI/CLI.hpp>
 
-namespace dimerec::cli {
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <stdexcept>
 
-void addExportCommands(CLI::App& app) {}
+namespace dimerec::cli {
+namespace {
+
+// Everything `export table` is told on its command line.
+struct TableOptions {
+    std::string db = RunStore::defaultPath();
+    std::vector<std::string> runs;        // ids or uuid prefixes, in row order
+    std::string study;
+    std::vector<std::string> metrics;
+    std::string split = "test";
+    bool groupSeeds = false;
+    std::string baseline;                 // id or uuid prefix; "" = none
+    bool significance = false;
+    std::vector<std::string> names;       // RUN=LABEL row labels
+    std::string format;                   // latex | markdown | csv; "" = from the output's extension
+    std::string output;                   // file; "" = standard output
+    TableFormat table;
+    bool percent = false;
+    bool noStd = false;
+};
+
+int64_t resolveRun(const RunStore& store, const std::string& reference) {
+    if (!reference.empty() && reference.size() < 12 &&
+        reference.find_first_not_of("0123456789") == std::string::npos) {
+        return store.run(std::stoll(reference)).summary.id;  // throws for a missing run
+    }
+    const int64_t id = store.findRun(reference);
+    if (id == 0) {
+        throw std::invalid_argument("no run in " + store.path() + " has id or uuid '" +
+                                    reference + "'");
+    }
+    return id;
+}
+
+std::string formatOf(const TableOptions& options) {
+    if (!options.format.empty()) {
+        return options.format;
+    }
+    const auto endsWith = [&options](const std::string& suffix) {
+        return options.output.size() >= suffix.size() &&
+               options.output.compare(options.output.size() - suffix.size(), suffix.size(),
+                                      suffix) == 0;
+    };
+    if (endsWith(".tex")) return "latex";
+    if (endsWith(".md")) return "markdown";
+    if (endsWith(".csv")) return "csv";
+    throw std::invalid_argument("give --format latex|markdown|csv (or an -o file ending in "
+                                ".tex, .md or .csv)");
+}
+
+void exportTable(TableOptions options) {
+    const std::string format = formatOf(options);
+    const RunStore store(options.db, RunStore::Mode::ReadOnly);
+    RunTableRequest request;
+    for (const std::string& run : options.runs) {
+        request.runs.push_back(resolveRun(store, run));
+    }
+    request.study = options.study;
+    request.metrics = options.metrics;
+    request.split = options.split;
+    request.groupSeeds = options.groupSeeds;
+    request.significance = options.significance;
+    if (!options.baseline.empty()) {
+        request.baselineRun = resolveRun(store, options.baseline);
+    }
+    for (const std::string& name : options.names) {
+        const size_t equals = name.find('=');
+        if (equals == std::string::npos || equals == 0) {
+            throw std::invalid_argument("--name wants RUN=LABEL, got '" + name + "'");
+        }
+        request.labels[resolveRun(store, name.substr(0, equals))] = name.substr(equals + 1);
+    }
+    const ResultTable table = buildRunTable(store, request);
+
+    options.table.scale = options.percent ? 100.0 : 1.0;
+    options.table.showStd = !options.noStd;
+    const std::string text = format == "latex"      ? toLatex(table, options.table)
+                             : format == "markdown" ? toMarkdown(table, options.table)
+                                                    : toCsv(table, options.table);
+    if (options.output.empty()) {
+        std::cout << text;
+        return;
+    }
+    std::ofstream file(options.output, std::ios::binary);
+    file << text;
+    file.close();
+    if (!file) {
+        throw std::runtime_error("could not write " + options.output);
+    }
+    std::cout << "wrote a " << format << " table of " << table.rows().size() << " rows and "
+              << table.columns().size() << " metrics to " << options.output << "\n";
+}
+
+}  // namespace
+
+void addExportCommands(CLI::App& app) {
+    CLI::App* exportCommand = app.add_subcommand("export", "Export tables for papers");
+    exportCommand->require_subcommand(1);
+    CLI::App* table = exportCommand->add_subcommand(
+        "table", "Results of runs or seed groups as a LaTeX (booktabs), Markdown or CSV table");
+    auto options = std::make_shared<TableOptions>();
+    table->add_option("--db", options->db, "Run database (default: " + RunStore::defaultPath() + ")");
+    CLI::Option* runs = table->add_option("--runs", options->runs,
+                                          "Runs (ids or uuid prefixes), one row each, in this order")
+                            ->delimiter(',');
+    CLI::Option* study = table->add_option("--study", options->study,
+                                           "Every finished run of this study, in id order");
+    runs->excludes(study);
+    table->add_option("--metrics", options->metrics,
+                      "Metric columns, e.g. hr@10,ndcg@10 (default: every metric of the runs)")
+        ->delimiter(',');
+    table->add_option("--split", options->split, "Final metrics of: test | valid")
+        ->check(CLI::IsMember({"test", "valid"}));
+    table->add_flag("--group-seeds", options->groupSeeds,
+                    "One row per seed group (same config): mean ± std over seeds");
+    table->add_option("--baseline", options->baseline,
+                      "Run (grouped: its group) the others are compared with: relative deltas");
+    table->add_flag("--significance", options->significance,
+                    "With --group-seeds and --baseline: mark cells that differ at p < alpha "
+                    "(paired t-test over shared seeds, else Welch)");
+    table->add_option("--alpha", options->table.alpha, "Significance level of the dagger mark");
+    table->add_option("--name", options->names, "Row label of a run (or its group): RUN=LABEL");
+    table->add_option("--format", options->format, "latex | markdown | csv (default: from -o)")
+        ->check(CLI::IsMember({"latex", "markdown", "csv"}));
+    table->add_option("-o,--output", options->output, "Write to this file instead of standard output");
+    table->add_option("--caption", options->table.caption, "Table caption");
+    table->add_option("--label", options->table.label, "LaTeX label, e.g. tab:main");
+    table->add_option("--corner", options->table.cornerLabel, "Header of the label column");
+    table->add_option("--decimals", options->table.decimals, "Digits after the point")
+        ->check(CLI::Range(0, 12));
+    table->add_flag("--percent", options->percent, "Print values × 100");
+    table->add_flag("--no-std", options->noStd, "Means only, without ± std");
+    table->add_flag("--transpose", options->table.runsAsColumns,
+                    "One column per run (or group), one row per metric");
+    table->callback([options] {
+        if (options->runs.empty() && options->study.empty()) {
+            throw std::invalid_argument("export table: give --runs or --study");
+        }
+        exportTable(*options);
+    });
+}
 
 }  // namespace dimerec::cli
