@@ -1,0 +1,33 @@
+# `dimerec export table …` on its own scratch database filled from the run-store bundle
+# fixtures: two runs of one config, seeds 1 and 2, test HR@10 0.50 / 0.52, NDCG@10 0.25 / 0.27.
+set(DIMEREC_EXPORT_DB "${CMAKE_CURRENT_BINARY_DIR}/cli-export.sqlite")
+set(DIMEREC_EXPORT_CSV "${CMAKE_CURRENT_BINARY_DIR}/cli-export.csv")
+add_test(NAME cli.export.setup
+  COMMAND sh -c "rm -f \"$0\" \"$0-wal\" \"$0-shm\" \"$1\" && \"$2\" runs import --db \"$0\" \"$3\" \"$4\""
+          "${DIMEREC_EXPORT_DB}" "${DIMEREC_EXPORT_CSV}" "$<TARGET_FILE:dimerec>"
+          "${PROJECT_SOURCE_DIR}/tests/fixtures/store/run-bundle-seed1.json"
+          "${PROJECT_SOURCE_DIR}/tests/fixtures/store/run-bundle-seed2.json")
+set_tests_properties(cli.export.setup PROPERTIES FIXTURES_SETUP export-db
+  PASS_REGULAR_EXPRESSION "imported run 2 from")
+# name (pattern to expect) arguments…: one `export table` on the filled database.
+function(dimerec_export_test name pattern)
+  add_test(NAME cli.export.${name} COMMAND dimerec export table --db "${DIMEREC_EXPORT_DB}" ${ARGN})
+  set_tests_properties(cli.export.${name} PROPERTIES FIXTURES_REQUIRED export-db
+    PASS_REGULAR_EXPRESSION "${pattern}")
+endfunction()
+# Seed 2 is best (bold) in both columns, seed 1 second (underlined).
+dimerec_export_test(markdown "\\| dimerec λ=1 seed 1 \\| <u>0\\.5000</u> \\| <u>0\\.2500</u> \\|\n\\| dimerec λ=1 seed 2 \\| \\*\\*0\\.5200\\*\\* \\| \\*\\*0\\.2700\\*\\* \\|"
+  --runs 1,2 --format markdown)
+# One seed group: mean (0.50 + 0.52)/2 = 0.51, sd 0.02/√2 = 0.0141; λ escaped to math.
+dimerec_export_test(latex-groups "dimerec \\$\\\\lambda\\$=1 \\(\\$n\\{=\\}2\\$\\) & \\$\\\\mathbf\\{0\\.5100 \\\\pm 0\\.0141\\}\\$"
+  --study "cli fixture" --group-seeds --format latex --caption "Fixture" --label tab:fixture)
+# Deltas to run 1: (0.52 − 0.50)/0.50 = +4 %, (0.27 − 0.25)/0.25 = +8 %; runs given by uuid prefix.
+dimerec_export_test(transposed-deltas "\\| HR@10 \\| <u>0\\.5000</u> \\| \\*\\*0\\.5200\\*\\* \\(\\+4\\.0%\\) \\|"
+  --runs 3f2a,2 --baseline 1 --transpose --format markdown)
+dimerec_export_test(csv-file "wrote a csv table of 2 rows and 2 metrics to" --runs 1,2 --baseline 1
+  -o "${DIMEREC_EXPORT_CSV}")
+set_tests_properties(cli.export.csv-file PROPERTIES FIXTURES_SETUP export-csv)
+add_test(NAME cli.export.csv-content COMMAND "${CMAKE_COMMAND}" -E cat "${DIMEREC_EXPORT_CSV}")
+set_tests_properties(cli.export.csv-content PROPERTIES FIXTURES_REQUIRED export-csv
+  PASS_REGULAR_EXPRESSION "^Model,hr@10,hr@10_delta,ndcg@10,ndcg@10_delta\ndimerec λ=1 seed 1,0\\.5,,0\\.25,\n")
+dimerec_export_test(needs-selection "give --runs or --study" --format csv)
