@@ -1,9 +1,241 @@
 #include "CliCommands.h"
 
+#include "data/Dataset.h"
+#include "data/DatasetLoader.h"
+#include "data/Protocols.h"
+#include "data/Splits.h"
+#include "eval/Evaluator.h"
+#include "experiment/RunConfig.h"
+#include "model/Recommender.h"
+#include "train/Checkpoint.h"
+#include "train/Trainer.h"
+#include "util/Device.h"
+
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <memory>
+#include <sstream>
 
 namespace dimerec::cli {
+namespace {
 
-void addTrainCommands(CLI::App& app) {}
+struct TrainArguments {
+    std::string configFile;            // JSON run config ("" = defaults)
+    std::vector<std::string> overrides;  // section.field=value
+    std::string device;                // overrides train.device when given
+    int threads = -1;                  // overrides train.threads when >= 0
+    std::string checkpointDir;         // where last.pt / best.pt go
+    std::string resume;                // checkpoint to continue from
+    bool json = false;                 // print the result as JSON on stdout
+};
+
+struct EvaluateArguments {
+    std::string checkpoint;
+    std::string device = "auto";
+    int threads = 0;
+    bool json = false;
+};
+
+// Ctrl-C asks the running trainer to stop after its batch and write a resumable checkpoint.
+std::atomic<TrainControl*> activeControl{nullptr};
+void requestCancel(int) {
+    if (TrainControl* control = activeControl.load()) control->cancel = true;
+}
+
+RunConfig readConfigFile(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) throw std::invalid_argument("config file '" + path + "': cannot open");
+    nlohmann::json json;
+    try {
+        in >> json;
+    } catch (const nlohmann::json::parse_error& error) {
+        throw std::invalid_argument("config file '" + path + "': not valid JSON (" + error.what() + ")");
+    }
+    try {
+        return runConfigFromJson(json);
+    } catch (const std::invalid_argument& error) {
+        throw std::invalid_argument("config file '" + path + "': " + error.what());
+    }
+}
+
+std::string duration(double seconds) {
+    const auto total = static_cast<int64_t>(seconds + 0.5);
+    std::ostringstream out;
+    if (total >= 3600) out << total / 3600 << "h";
+    out << std::setfill('0') << std::setw(total >= 3600 ? 2 : 1) << (total / 60) % 60 << "m" << std::setw(2)
+        << total % 60 << "s";
+    return out.str();
+}
+
+// Progress on stderr: one rewritten line on a terminal, a plain line every few seconds
+// otherwise (logs stay short).
+class CliObserver : public TrainObserver {
+public:
+    explicit CliObserver(bool quiet) : quiet_(quiet), terminal_(isatty(fileno(stderr)) != 0) {}
+
+    void onProgress(const ProgressEvent& e) override {
+        if (quiet_) return;
+        const auto now = std::chrono::steady_clock::now();
+        const bool last = e.step == e.totalSteps;
+        if (!last && now - lastPrint_ < (terminal_ ? std::chrono::milliseconds(200) : std::chrono::seconds(5))) return;
+        lastPrint_ = now;
+        std::ostringstream line;
+        line << "step " << e.step << "/" << e.totalSteps << "  epoch " << e.epoch + 1 << std::fixed
+             << std::setprecision(4);
+        for (const auto& [name, value] : e.losses) line << "  " << name << " " << value;
+        line << std::setprecision(0) << "  " << e.samplesPerSecond << " samples/s  ETA " << duration(e.etaSeconds);
+        if (terminal_) {
+            std::cerr << "\r\033[K" << line.str() << std::flush;
+            pendingNewline_ = true;
+        } else {
+            std::cerr << line.str() << "\n";
+        }
+    }
+
+    void onEvaluation(const EvaluationEvent& e) override {
+        if (quiet_) return;
+        endLine();
+        std::cerr << e.split << " @ step " << e.step << std::fixed << std::setprecision(4);
+        for (const char* name : {"hr@10", "ndcg@10", "recall@20", "ndcg@20"}) {
+            const auto found = e.metrics.find(name);
+            if (found != e.metrics.end()) std::cerr << "  " << name << " " << found->second;
+        }
+        std::cerr << (e.improved ? "  (best)" : "") << "\n";
+    }
+
+    void endLine() {
+        if (pendingNewline_) std::cerr << "\n";
+        pendingNewline_ = false;
+    }
+
+private:
+    bool quiet_;
+    bool terminal_;
+    bool pendingNewline_ = false;
+    std::chrono::steady_clock::time_point lastPrint_{};
+};
+
+void printMetrics(const std::string& split, const std::map<std::string, double>& metrics) {
+    std::cout << split << "\n";
+    for (const auto& [name, value] : metrics) {
+        std::cout << "  " << std::left << std::setw(16) << name << std::right << std::fixed << std::setprecision(4)
+                  << value << "\n";
+    }
+}
+
+void runTrain(const TrainArguments& args) {
+    RunConfig config;
+    if (!args.configFile.empty()) {
+        config = readConfigFile(args.configFile);
+    } else if (!args.resume.empty()) {
+        config = readCheckpointConfig(args.resume);
+    }
+    for (const std::string& assignment : args.overrides) applyOverride(config, assignment);
+    if (!args.device.empty()) applyOverride(config, "train.device=" + args.device);
+    if (args.threads >= 0) applyOverride(config, "train.threads=" + std::to_string(args.threads));
+    validate(config);
+    resolveDevice(config.train.device);  // fail before loading data when the device is absent
+
+    TrainerOptions options{args.checkpointDir, args.resume};
+    if (options.checkpointDir.empty() && !args.resume.empty()) {
+        options.checkpointDir = std::filesystem::path(args.resume).parent_path().string();
+    }
+    auto dataset = std::make_shared<const Dataset>(loadDataset(config.data));
+    if (!args.json) {
+        std::cerr << "dataset " << dataset->name << ": " << dataset->numUsers() << " users, " << dataset->numItems()
+                  << " items; model " << config.model.model << ", protocol " << config.data.protocol << ", "
+                  << configureThreads(config.train.threads) << " threads\n";
+    }
+    Trainer trainer(config, dataset, options);
+    TrainControl control;
+    CliObserver observer(args.json);
+    activeControl = &control;
+    auto previous = std::signal(SIGINT, requestCancel);
+    const TrainResult result = trainer.run(observer, control);
+    std::signal(SIGINT, previous);
+    activeControl = nullptr;
+    observer.endLine();
+    if (result.status == "failed") throw std::runtime_error("training failed: " + result.message);
+
+    if (args.json) {
+        nlohmann::json out = {{"status", result.status},         {"message", result.message},
+                              {"steps", result.steps},           {"elapsedSeconds", result.elapsedSeconds},
+                              {"valid", result.bestValid},       {"test", result.test},
+                              {"bestCheckpoint", result.bestCheckpoint}, {"lastCheckpoint", result.lastCheckpoint},
+                              {"configHash", configHash(config)}, {"config", toJson(config)}};
+        std::cout << out.dump(2) << "\n";
+        return;
+    }
+    std::cout << "status " << result.status << ": " << result.message << " (" << duration(result.elapsedSeconds)
+              << ")\n";
+    printMetrics("valid (best)", result.bestValid);
+    printMetrics("test", result.test);
+    if (!result.bestCheckpoint.empty()) std::cout << "best checkpoint " << result.bestCheckpoint << "\n";
+    if (!result.lastCheckpoint.empty()) std::cout << "last checkpoint " << result.lastCheckpoint << "\n";
+}
+
+void runEvaluate(const EvaluateArguments& args) {
+    RunConfig config = readCheckpointConfig(args.checkpoint);
+    configureThreads(args.threads);
+    const torch::Device device = resolveDevice(args.device);
+    const Dataset dataset = loadDataset(config.data);
+    const Splits splits = makeSplits(dataset, config.data);
+    auto model = makeRecommender(config.model, splits.numItems, config.data.maxLength, splits.itemCounts);
+    loadCheckpoint(args.checkpoint, *model, nullptr);
+    model->to(device);
+    const Evaluator evaluator(config.eval, config.data.maxLength, evaluationCategories(dataset), config.train.seed);
+    const auto valid = evaluator.evaluate(*model, splits.valid);
+    const auto test = evaluator.evaluate(*model, splits.test);
+    if (args.json) {
+        std::cout << nlohmann::json{{"checkpoint", args.checkpoint}, {"valid", valid}, {"test", test}}.dump(2) << "\n";
+        return;
+    }
+    std::cout << "checkpoint " << args.checkpoint << ": model " << config.model.model << " on " << dataset.name
+              << " (" << config.data.protocol << ")\n";
+    printMetrics("valid", valid);
+    printMetrics("test", test);
+}
+
+}  // namespace
+
+void addTrainCommands(CLI::App& app) {
+    auto train = std::make_shared<TrainArguments>();
+    CLI::App* trainCommand = app.add_subcommand("train", "Train a model (DimeRec or a baseline) and report its metrics");
+    trainCommand->add_option("-c,--config", train->configFile, "Run config (JSON); missing keys keep their defaults")
+        ->check(CLI::ExistingFile);
+    trainCommand->add_option("-s,--set", train->overrides, "Override a config field, e.g. --set model.lambda=0.5")
+        ->take_all();
+    trainCommand->add_option("--device", train->device, "auto, cpu, cuda or cuda:N (overrides train.device)");
+    trainCommand->add_option("--threads", train->threads, "LibTorch threads, 0 = all cores (overrides train.threads)")
+        ->check(CLI::NonNegativeNumber);
+    trainCommand->add_option("--checkpoint-dir", train->checkpointDir, "Write last.pt and best.pt here");
+    trainCommand->add_option("--resume", train->resume, "Continue from this checkpoint (last.pt)")
+        ->check(CLI::ExistingFile);
+    trainCommand->add_flag("--json", train->json, "Print the result as JSON (no progress lines)");
+    trainCommand->callback([train] { runTrain(*train); });
+
+    auto evaluate = std::make_shared<EvaluateArguments>();
+    CLI::App* evaluateCommand =
+        app.add_subcommand("evaluate", "Evaluate a checkpoint on its run's validation and test splits");
+    evaluateCommand->add_option("--checkpoint", evaluate->checkpoint, "Checkpoint file (best.pt or last.pt)")
+        ->required()
+        ->check(CLI::ExistingFile);
+    evaluateCommand->add_option("--device", evaluate->device, "auto, cpu, cuda or cuda:N");
+    evaluateCommand->add_option("--threads", evaluate->threads, "LibTorch threads, 0 = all cores")
+        ->check(CLI::NonNegativeNumber);
+    evaluateCommand->add_flag("--json", evaluate->json, "Print the metrics as JSON");
+    evaluateCommand->callback([evaluate] { runEvaluate(*evaluate); });
+}
 
 }  // namespace dimerec::cli
