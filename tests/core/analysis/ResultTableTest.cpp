@@ -4,7 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <stdexcept>
+#include <unistd.h>
 
 namespace dimerec {
 namespace {
@@ -189,6 +193,39 @@ TEST(TableExport, MissingCellsAndPerCellSeeds) {
               "| :--- | ---: | ---: |\n"
               "| x | 0.20 ± 0.10 (n=3) | 0.20 ± 0.14 (n=2) |\n"
               "| y | 0.50 | – |\n");
+}
+
+TEST(TableExport, LatexCompilesWithPdflatex) {
+    // Debian's texlive-latex-base + texlive-latex-recommended provide pdflatex and booktabs;
+    // scripts/install-deps.sh does not install them, so without them this is skipped, in CI too.
+    if (std::system("command -v pdflatex > /dev/null 2>&1") != 0) {
+        GTEST_SKIP() << "pdflatex not installed: the LaTeX table is not compiled";
+    }
+    const std::filesystem::path dir =
+        std::filesystem::temp_directory_path() / ("dimerec-latex-" + std::to_string(getpid()));
+    std::filesystem::create_directories(dir);
+    TableFormat transposed = paperFormat();
+    transposed.runsAsColumns = true;
+    transposed.label = "tab:transposed";
+    {
+        std::ofstream document(dir / "table.tex");
+        document << "\\documentclass{article}\n\\usepackage[utf8]{inputenc}\n"
+                 << "\\usepackage{booktabs}\n\\begin{document}\n"
+                 << toLatex(mainTable(), paperFormat()) << toLatex(mainTable(), transposed)
+                 << "\\end{document}\n";
+    }
+    const std::string command = "cd '" + dir.string() +
+                                "' && pdflatex -interaction=nonstopmode -halt-on-error table.tex"
+                                " > pdflatex.log 2>&1";
+    const int status = std::system(command.c_str());
+    std::string log;
+    if (status != 0) {
+        std::ifstream file(dir / "pdflatex.log");
+        log.assign(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
+    }
+    EXPECT_EQ(status, 0) << log;
+    EXPECT_TRUE(std::filesystem::exists(dir / "table.pdf"));
+    std::filesystem::remove_all(dir);
 }
 
 }  // namespace
