@@ -65,6 +65,9 @@ void readItemAttributesJson(std::string_view text, const std::string& name, RawL
     } catch (const nlohmann::json::parse_error& error) {
         throw ParseError(name, lineAt(text, error.byte == 0 ? 0 : error.byte - 1), "",
                          std::string("not valid JSON: ") + error.what());
+    } catch (const nlohmann::json::exception& error) {
+        // e.g. a number too large for any JSON number type
+        throw ParseError(name, 0, "", std::string("unreadable JSON: ") + error.what());
     }
     if (!json.is_object()) {
         throw ParseError(name, 1, "", "expected a JSON object mapping item ids to attribute lists");

@@ -215,6 +215,11 @@ TEST(Importers, AttributeFileOfAnotherDatasetIsRejected) {
     const ParseError broken = parseErrorOf([&] { load(dir.path().string()); });
     EXPECT_EQ(broken.line(), 2);
     EXPECT_NE(std::string(broken.what()).find("not valid JSON"), std::string::npos);
+    // Found by the parser fuzzer: a number beyond double range is no parse_error in
+    // nlohmann-json but must still become a ParseError.
+    dir.write("X_item2attributes.json", "{\"a\": [222222222e222222222]}");
+    EXPECT_NE(std::string(parseErrorOf([&] { load(dir.path().string()); }).what()).find("JSON"),
+              std::string::npos);
 }
 
 TEST(Importers, KCoreThatLeavesNothingIsAnError) {
