@@ -27,10 +27,11 @@ std::runtime_error checkpointError(const std::string& path, const std::string& w
     return std::runtime_error("checkpoint '" + path + "': " + what);
 }
 
-void readArchive(const std::string& path, torch::serialize::InputArchive& archive) {
+void readArchive(const std::string& path, torch::serialize::InputArchive& archive,
+                 c10::optional<torch::Device> device = c10::nullopt) {
     if (!std::filesystem::is_regular_file(path)) throw checkpointError(path, "no such file");
     try {
-        archive.load_from(path);
+        archive.load_from(path, device);
     } catch (const c10::Error& error) {
         throw checkpointError(path, "not a DimeRec checkpoint (" + std::string(error.what_without_backtrace()) + ")");
     }
@@ -101,7 +102,8 @@ RunConfig readCheckpointConfig(const std::string& path) {
 
 CheckpointContents loadCheckpoint(const std::string& path, Recommender& model, torch::optim::Optimizer* optimizer) {
     torch::serialize::InputArchive archive;
-    readArchive(path, archive);
+    // Tensors land on the model's device, so parameters stay where the optimiser expects them.
+    readArchive(path, archive, model.device());
     CheckpointContents out;
     out.config = configOf(path, archive);
     try {
@@ -114,6 +116,7 @@ CheckpointContents loadCheckpoint(const std::string& path, Recommender& model, t
         }
         torch::Tensor state;
         archive.read("state", state);
+        state = state.to(torch::kCPU);
         if (state.numel() != 7 || state[0].item<int64_t>() != kFormatVersion) {
             throw checkpointError(path, "unsupported checkpoint format");
         }
@@ -126,7 +129,7 @@ CheckpointContents loadCheckpoint(const std::string& path, Recommender& model, t
         out.state.bestStep = s[6];
         torch::Tensor bestMetric;
         archive.read("bestMetric", bestMetric);
-        out.state.bestMetric = bestMetric.item<double>();
+        out.state.bestMetric = bestMetric.to(torch::kCPU).item<double>();
         c10::IValue bestValid;
         archive.read("bestValid", bestValid);
         out.state.bestValid = nlohmann::json::parse(bestValid.toStringRef()).get<std::map<std::string, double>>();
@@ -134,7 +137,7 @@ CheckpointContents loadCheckpoint(const std::string& path, Recommender& model, t
         archive.read("rng", rng);
         at::Generator generator = at::detail::getDefaultCPUGenerator();
         std::lock_guard<std::mutex> lock(generator.mutex());
-        generator.set_state(rng);
+        generator.set_state(rng.to(torch::kCPU));
         torch::serialize::InputArchive bestArchive;
         archive.read("best", bestArchive);
         const torch::Device device = model.device();
