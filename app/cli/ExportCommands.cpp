@@ -123,6 +123,7 @@ void addExportCommands(CLI::App& app) {
                       "Metric columns, e.g. hr@10,ndcg@10 (default: every metric of the runs)")
         ->delimiter(',');
     table->add_option("--split", options->split, "Final metrics of: test | valid")
+        ->capture_default_str()
         ->check(CLI::IsMember({"test", "valid"}));
     table->add_flag("--group-seeds", options->groupSeeds,
                     "One row per seed group (same config): mean ± std over seeds");
@@ -131,15 +132,18 @@ void addExportCommands(CLI::App& app) {
     table->add_flag("--significance", options->significance,
                     "With --group-seeds and --baseline: mark cells that differ at p < alpha "
                     "(paired t-test over shared seeds, else Welch)");
-    table->add_option("--alpha", options->table.alpha, "Significance level of the dagger mark");
+    table->add_option("--alpha", options->table.alpha, "Significance level of the dagger mark")
+        ->capture_default_str();
     table->add_option("--name", options->names, "Row label of a run (or its group): RUN=LABEL");
     table->add_option("--format", options->format, "latex | markdown | csv (default: from -o)")
         ->check(CLI::IsMember({"latex", "markdown", "csv"}));
     table->add_option("-o,--output", options->output, "Write to this file instead of standard output");
     table->add_option("--caption", options->table.caption, "Table caption");
     table->add_option("--label", options->table.label, "LaTeX label, e.g. tab:main");
-    table->add_option("--corner", options->table.cornerLabel, "Header of the label column");
+    table->add_option("--corner", options->table.cornerLabel, "Header of the label column")
+        ->capture_default_str();
     table->add_option("--decimals", options->table.decimals, "Digits after the point")
+        ->capture_default_str()
         ->check(CLI::Range(0, 12));
     table->add_flag("--percent", options->percent, "Print values × 100");
     table->add_flag("--no-std", options->noStd, "Means only, without ± std");
