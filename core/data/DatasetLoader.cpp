@@ -154,7 +154,8 @@ RawLog parse(const DatasetSource& source, std::vector<InputFile>& inputs,
         return readMovieLens100k(main, mainName, info, infoName, badLines);
     }
     if (source.reader == "movielens-csv") {
-        return readMovieLensCsv(main, mainName, info, infoName, badLines);
+        return readMovieLensCsv(main, mainName, utf8OrLatin1ToUtf8(std::move(info)), infoName,
+                                badLines);
     }
     if (source.reader == "delimited") return readDelimitedLog(main, mainName, options.columns, badLines);
     RawLog log = source.reader == "movielens-dat" ? readMovieLensDatRatings(main, mainName, badLines)

@@ -1,10 +1,11 @@
 #include "data/DefaultDataset.h"
 
 #include "data/Dataset.h"
+#include "data/DatasetLoader.h"
 #include "data/EmbeddedDataset.h"
 #include "data/MovieLensCsv.h"
-#include "data/Preprocess.h"
 #include "data/RawLog.h"
+#include "experiment/RunConfig.h"
 
 namespace dimerec {
 
@@ -17,6 +18,11 @@ RawLog readDefaultRawLog() {
     return log;
 }
 
-Dataset loadDefaultDataset() { return preprocess(readDefaultRawLog(), PreprocessOptions{}); }
+Dataset loadDefaultDataset() {
+    // Through the loader, so that the fingerprint equals that of --dataset default.
+    LoadOptions options;
+    options.useCache = false;
+    return loadDataset(DataConfig{}, options);
+}
 
 }  // namespace dimerec

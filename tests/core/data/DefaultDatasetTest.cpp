@@ -1,6 +1,8 @@
 #include "data/Dataset.h"
+#include "data/DatasetLoader.h"
 #include "data/DefaultDataset.h"
 #include "data/EmbeddedDataset.h"
+#include "experiment/RunConfig.h"
 
 #include <gtest/gtest.h>
 
@@ -34,6 +36,14 @@ TEST(DefaultDataset, SequencesAreChronologicalAndTitled) {
     EXPECT_EQ(data.itemTitles[static_cast<size_t>(item)], "Toy Story (1995)");
     ASSERT_EQ(data.itemCategories[static_cast<size_t>(item)].size(), 5u);
     EXPECT_EQ(data.categoryNames[static_cast<size_t>(data.primaryCategory(item))], "Adventure");
+}
+
+TEST(DefaultDataset, FingerprintMatchesTheLoaderEntryPoint) {
+    const Dataset data = loadDefaultDataset();
+    EXPECT_EQ(data.fingerprint.size(), 64u);  // SHA-256 hex
+    LoadOptions options;
+    options.useCache = false;
+    EXPECT_EQ(loadDataset(DataConfig{}, options).fingerprint, data.fingerprint);
 }
 
 TEST(DefaultDataset, ShipsTheGroupLensLicence) {
