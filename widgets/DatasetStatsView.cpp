@@ -9,6 +9,11 @@
 #include <algorithm>
 
 namespace dimerec {
+namespace {
+
+constexpr int kAxisTicks = 3;  // the dock is narrow: few, readable tick labels
+
+}  // namespace
 
 DatasetStatsView::DatasetStatsView(QWidget* parent) : QWidget(parent) {
     auto* layout = new QVBoxLayout(this);
@@ -35,6 +40,8 @@ QCustomPlot* DatasetStatsView::makePlot(const QString& xLabel, const QString& yL
     plot->xAxis->setLabel(xLabel);
     plot->yAxis->setLabel(yLabel);
     plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
+    plot->xAxis->ticker()->setTickCount(kAxisTicks);
+    plot->xAxis->ticker()->setTickStepStrategy(QCPAxisTicker::tssMeetTickCount);
     plot->axisRect()->setRangeZoom(Qt::Horizontal);
     plot->axisRect()->setRangeDrag(Qt::Horizontal);
     return plot;

@@ -7,7 +7,7 @@
 #include <QLabel>
 #include <QLocale>
 #include <QMouseEvent>
-#include <QPushButton>
+#include <QToolButton>
 #include <QSlider>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -65,7 +65,7 @@ LossCurvePlot::LossCurvePlot(QWidget* parent) : QWidget(parent) {
     bar->addWidget(smoothingLabel_);
     slider_ = new QSlider(Qt::Horizontal, this);
     slider_->setRange(0, kSliderSteps);
-    slider_->setFixedWidth(120);
+    slider_->setFixedWidth(90);
     slider_->setToolTip(tr("Weight of the debiased exponential moving average (as in "
                            "TensorBoard); the raw values stay visible faintly"));
     bar->addWidget(slider_);
@@ -75,7 +75,8 @@ LossCurvePlot::LossCurvePlot(QWidget* parent) : QWidget(parent) {
     logBox_ = new QCheckBox(tr("Log scale"), this);
     logBox_->setToolTip(tr("Logarithmic value axis"));
     bar->addWidget(logBox_);
-    auto* reset = new QPushButton(tr("Fit"), this);
+    auto* reset = new QToolButton(this);
+    reset->setText(tr("Fit"));
     reset->setToolTip(tr("Show all data and follow new points again (or double-click the plot)"));
     bar->addWidget(reset);
     layout->addLayout(bar);
@@ -113,7 +114,7 @@ LossCurvePlot::LossCurvePlot(QWidget* parent) : QWidget(parent) {
     connect(slider_, &QSlider::valueChanged, this,
             [this](int value) { setSmoothing(static_cast<double>(value) / (kSliderSteps + 1)); });
     connect(logBox_, &QCheckBox::toggled, this, &LossCurvePlot::setLogScale);
-    connect(reset, &QPushButton::clicked, this, &LossCurvePlot::resetView);
+    connect(reset, &QToolButton::clicked, this, &LossCurvePlot::resetView);
     connect(plot_, &QCustomPlot::mouseDoubleClick, this, [this](QMouseEvent*) { resetView(); });
     // A zoom or pan (anything but our own refresh moving the axis) freezes the view; the new
     // range then needs a fresh decimation.
@@ -132,6 +133,10 @@ LossCurvePlot::LossCurvePlot(QWidget* parent) : QWidget(parent) {
 LossCurvePlot::~LossCurvePlot() = default;
 
 void LossCurvePlot::setTitle(const QString& title) { title_->setText(title); }
+
+void LossCurvePlot::setLegendCorner(Qt::Alignment corner) {
+    plot_->axisRect()->insetLayout()->setInsetAlignment(0, corner);
+}
 
 void LossCurvePlot::setAxisLabels(const QString& x, const QString& y) {
     plot_->xAxis->setLabel(x);

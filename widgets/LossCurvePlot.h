@@ -42,6 +42,7 @@ public:
     void clear();
 
     void setTitle(const QString& title);
+    void setLegendCorner(Qt::Alignment corner);
     void setAxisLabels(const QString& x, const QString& y);
     // Curves with few points (validation metrics) read better unsmoothed: hides the slider
     // and draws the raw values in full colour.

@@ -54,8 +54,10 @@ RunBrowser::RunBrowser(RunStore& store, QWidget* parent) : QWidget(parent), stor
     table_->setWordWrap(false);
     table_->setColumnHidden(RunTableModel::Protocol, true);
     table_->setColumnHidden(RunTableModel::Seed, true);
+    table_->resizeColumnsToContents();
 
     auto* side = new QWidget(splitter);
+    side->setMaximumWidth(240);
     auto* sideLayout = new QVBoxLayout(side);
     sideLayout->setContentsMargins(4, 0, 0, 0);
     details_ = new QLabel(tr("Select runs to compare their curves."), side);
@@ -100,7 +102,10 @@ RunBrowser::RunBrowser(RunStore& store, QWidget* parent) : QWidget(parent), stor
     });
     connect(model_, &QAbstractItemModel::modelAboutToBeReset, this,
             [this] { keptSelection_ = selectedRuns(); });
-    connect(model_, &QAbstractItemModel::modelReset, this, [this] { selectRuns(keptSelection_); });
+    connect(model_, &QAbstractItemModel::modelReset, this, [this] {
+        table_->resizeColumnsToContents();
+        selectRuns(keptSelection_);
+    });
     connect(addTags, &QPushButton::clicked, this, &RunBrowser::addTagsFromEditor);
     connect(removeTags, &QPushButton::clicked, this, &RunBrowser::removeTagsFromEditor);
     connect(saveNotes_, &QPushButton::clicked, this, &RunBrowser::saveNotes);

@@ -28,6 +28,7 @@ const QString kSettingsGroup = QStringLiteral("runConfigPresets");
 const QString kInvalidStyle =
     QStringLiteral("border: 1px solid #d62728; background-color: #fdecea;");
 constexpr int kIntMax = std::numeric_limits<int>::max();
+constexpr int kComboChars = 12;  // combo boxes may shrink to this; the dock stays narrow
 
 template <class T>
 T valueOf(const std::function<T&(RunConfig&)>& ref, const RunConfig& config) {
@@ -90,6 +91,8 @@ RunConfigForm::RunConfigForm(QWidget* parent) : QWidget(parent) {
     auto* presetRow = new QHBoxLayout;
     presetRow->addWidget(new QLabel(tr("Preset:"), this));
     presets_ = new QComboBox(this);
+    presets_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    presets_->setMinimumContentsLength(kComboChars);
     presets_->setToolTip(tr("Built-in presets set the model section (paper defaults, a baseline "
                             "or an ablation) and keep data, training and evaluation settings; "
                             "your own presets restore a whole configuration"));
@@ -210,6 +213,8 @@ void RunConfigForm::addChoice(QFormLayout* form, const QString& key, const QStri
                               const QString& tip, Ref<std::string> ref,
                               const QList<QPair<QString, QString>>& choices) {
     auto* combo = new QComboBox(this);
+    combo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    combo->setMinimumContentsLength(kComboChars);
     for (const auto& [value, text] : choices) combo->addItem(text, value);
     connect(combo, qOverload<int>(&QComboBox::currentIndexChanged), this, &RunConfigForm::onEdited);
     addField(form, label,

@@ -84,9 +84,12 @@ QString formatDuration(double seconds) {
     return QStringLiteral("%1:%2").arg(minutes).arg(secs, 2, 10, QLatin1Char('0'));
 }
 
-// Validation metrics worth a curve: the @10 and @20 cut-offs (the rest stay in the store).
+// Validation metrics worth a live curve: HR and NDCG at 10 and 20 share a scale; the others
+// (coverage, diversity, …) stay in the store and the run browser.
 bool plottedMetric(const QString& name) {
-    return name.endsWith(QLatin1String("@10")) || name.endsWith(QLatin1String("@20"));
+    static const QStringList plotted = {QStringLiteral("hr@10"), QStringLiteral("hr@20"),
+                                        QStringLiteral("ndcg@10"), QStringLiteral("ndcg@20")};
+    return plotted.contains(name);
 }
 
 }  // namespace
@@ -208,8 +211,8 @@ void MainWindow::buildCentre() {
     progress_->setFormat(QStringLiteral("%p %"));
     progressRow->addWidget(progress_, 1);
     progressText_ = new QLabel(tr("No run yet: pick a preset on the right and press Start (Ctrl+R)."), top);
-    progressText_->setMinimumWidth(360);
-    progressRow->addWidget(progressText_);
+    progressText_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    progressRow->addWidget(progressText_, 2);
     pauseButton_ = new QPushButton(tr("Pause"), top);
     pauseButton_->setToolTip(tr("Pause or resume the run (Ctrl+P)"));
     progressRow->addWidget(pauseButton_);
@@ -227,6 +230,7 @@ void MainWindow::buildCentre() {
     validPlot_->setTitle(tr("Validation metrics"));
     validPlot_->setAxisLabels(tr("step"), tr("metric"));
     validPlot_->setSmoothingAvailable(false);
+    validPlot_->setLegendCorner(Qt::AlignTop | Qt::AlignLeft);  // metrics rise to the right
     curves->setStretchFactor(0, 3);
     curves->setStretchFactor(1, 2);
     topLayout->addWidget(curves, 1);
@@ -265,13 +269,16 @@ void MainWindow::buildDatasetDock() {
     auto* dock = new QDockWidget(tr("Datasets"), this);
     dock->setObjectName(QStringLiteral("datasetsDock"));
     auto* panel = new QWidget(dock);
+    panel->setMinimumWidth(250);
     auto* layout = new QVBoxLayout(panel);
     layout->setContentsMargins(4, 4, 4, 4);
     datasets_ = new QListWidget(panel);
     datasets_->setToolTip(tr("The embedded default and recently used datasets; click one to "
                              "load it and use it for the next run. Drop a file on the window "
                              "to import it."));
-    datasets_->setMaximumHeight(110);
+    datasets_->setMaximumHeight(80);
+    datasets_->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    datasets_->setTextElideMode(Qt::ElideMiddle);
     layout->addWidget(datasets_);
     auto* import = new QPushButton(tr("Import dataset…"), panel);
     import->setToolTip(tr("Import a MovieLens folder, a sequence file or a CSV/TSV log (Ctrl+O)"));
@@ -309,7 +316,7 @@ void MainWindow::buildConfigDock() {
     startButton_->setFont(bold);
     layout->addWidget(startButton_);
     dock->setWidget(panel);
-    dock->setMinimumWidth(330);
+    dock->setMinimumWidth(300);
     addDockWidget(Qt::RightDockWidgetArea, dock);
     viewMenu_->addAction(dock->toggleViewAction());
     connect(startButton_, &QPushButton::clicked, this, [this] { startRun(); });
@@ -515,7 +522,11 @@ void MainWindow::updateRunControls() {
     const int queued = worker_->queuedCount();
     startButton_->setEnabled(form_->isValid());
     startAction_->setEnabled(form_->isValid());
-    startButton_->setText(busy || queued > 0 ? tr("Queue run (%1 waiting)").arg(queued) : tr("Start run"));
+    if (!busy && queued == 0) {
+        startButton_->setText(tr("Start run"));
+    } else {
+        startButton_->setText(queued > 0 ? tr("Queue run (%1 waiting)").arg(queued) : tr("Queue run"));
+    }
     pauseButton_->setEnabled(busy);
     pauseAction_->setEnabled(busy);
     cancelButton_->setEnabled(busy || queued > 0);

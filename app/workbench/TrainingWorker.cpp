@@ -15,6 +15,12 @@
 #include <QDir>
 #include <QMetaObject>
 
+#ifdef __linux__
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
+
 #include <chrono>
 #include <exception>
 #include <utility>
@@ -24,6 +30,9 @@ namespace {
 
 // The window redraws at most this often, whatever the step rate.
 constexpr auto kEmitInterval = std::chrono::milliseconds(150);
+#ifdef __linux__
+constexpr int kTrainingNiceness = 5;  // how much lower than the window the training thread runs
+#endif
 
 // Adapts the trainer's callbacks: every event goes to the recorder (the store keeps all of
 // it); the window gets progress and curve points in batches, and evaluations at once.
@@ -136,6 +145,13 @@ int TrainingWorker::queuedCount() const {
 }
 
 void TrainingWorker::processQueue() {
+#ifdef __linux__
+    // Linux lets one thread be nicer than the rest of its process: training yields the CPU to
+    // the window's thread, so the window stays responsive on a machine with few cores.
+    static thread_local const bool niced =
+        setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), kTrainingNiceness) == 0;
+    Q_UNUSED(niced);
+#endif
     while (true) {
         Job job;
         int remaining = 0;

@@ -1,13 +1,54 @@
 // The DimeRec Workbench desktop application.
 #include "MainWindow.h"
+#include "RunConfigForm.h"
+
+#include <nlohmann/json.hpp>
 
 #include <QApplication>
+#include <QCommandLineParser>
+#include <QFile>
+#include <QMessageBox>
+
+#include <exception>
+#include <memory>
 
 int main(int argc, char** argv) {
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("DimeRec Workbench"));
     QApplication::setOrganizationName(QStringLiteral("DimeRec"));
-    dimerec::MainWindow window;
-    window.show();
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QApplication::translate("main", "Train and compare DimeRec runs."));
+    parser.addHelpOption();
+    const QCommandLineOption config(QStringLiteral("config"),
+                                    QApplication::translate("main", "Fill the run configuration from a JSON file."),
+                                    QStringLiteral("file"));
+    const QCommandLineOption start(QStringLiteral("start"),
+                                   QApplication::translate("main", "Start the configured run once the dataset is loaded."));
+    const QCommandLineOption store(QStringLiteral("store"),
+                                   QApplication::translate("main", "Run database to use (default: the user's)."),
+                                   QStringLiteral("path"));
+    parser.addOptions({config, start, store});
+    parser.process(app);
+
+    std::unique_ptr<dimerec::MainWindow> window;
+    try {
+        window = std::make_unique<dimerec::MainWindow>(parser.value(store));
+        if (parser.isSet(config)) {
+            QFile file(parser.value(config));
+            if (!file.open(QIODevice::ReadOnly)) {
+                throw std::runtime_error("cannot open " + parser.value(config).toStdString());
+            }
+            window->configForm()->setConfig(dimerec::runConfigFromJson(nlohmann::json::parse(file.readAll().toStdString())));
+        }
+    } catch (const std::exception& error) {
+        QMessageBox::critical(nullptr, QApplication::applicationName(), QString::fromUtf8(error.what()));
+        return 1;
+    }
+    if (parser.isSet(start)) {
+        QObject::connect(window.get(), &dimerec::MainWindow::datasetReady, window.get(),
+                         [&window] { window->startRun(); }, Qt::SingleShotConnection);
+    }
+    window->show();
     return QApplication::exec();
 }
