@@ -114,6 +114,11 @@ TEST_F(MainWindowTest, TrainsCancelsAndShowsTheRunAsCancelled) {
     EXPECT_EQ(model->index(row, RunTableModel::Status).data().toString(), QStringLiteral("cancelled"));
     EXPECT_EQ(model->index(row, RunTableModel::Name).data().toString(), QStringLiteral("window test"));
 
+    // Selecting the run shows its stored curves (reloaded from the store, not the live ones).
+    window->lossPlot()->clear();
+    window->runBrowser()->selectRuns({outcome.runId});
+    EXPECT_GT(window->lossPlot()->storedPointCount(QStringLiteral("total")), 0);
+
     // Cancelled means resumable: the run kept a checkpoint.
     RunStore store(storePath().toStdString());
     EXPECT_FALSE(store.run(outcome.runId).lastCheckpoint.empty());

@@ -1,0 +1,81 @@
+#include "QtTestApp.h"
+#include "RunBrowser.h"
+#include "RunTableModel.h"
+#include "store/RunStore.h"
+
+#include <QSignalSpy>
+#include <QTableView>
+#include <QTemporaryDir>
+
+#include <gtest/gtest.h>
+
+namespace dimerec {
+namespace {
+
+// One page and a bit: 210 runs, every third a SASRec baseline.
+constexpr int kRuns = RunTableModel::kPageSize + 10;
+
+class RunBrowserTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        qtTestApp();
+        ASSERT_TRUE(dir_.isValid());
+        store_ = std::make_unique<RunStore>(dir_.filePath(QStringLiteral("runs.sqlite")).toStdString());
+        for (int i = 0; i < kRuns; ++i) {
+            NewRun run;
+            run.config.name = "run " + std::to_string(i + 1);
+            run.config.model.model = i % 3 == 0 ? "sasrec" : "dimerec";
+            run.status = "queued";
+            store_->createRun(run);
+        }
+    }
+
+    QTemporaryDir dir_;
+    std::unique_ptr<RunStore> store_;
+};
+
+TEST_F(RunBrowserTest, PagesThroughTheStore) {
+    RunTableModel model(*store_);
+    EXPECT_EQ(model.totalRuns(), kRuns);
+    EXPECT_EQ(model.rowCount(), RunTableModel::kPageSize);
+    ASSERT_TRUE(model.canFetchMore({}));
+    model.fetchMore({});
+    EXPECT_EQ(model.rowCount(), kRuns);
+    EXPECT_FALSE(model.canFetchMore({}));
+}
+
+TEST_F(RunBrowserTest, FiltersAndSortsInTheStore) {
+    RunTableModel model(*store_);
+    model.setFilterText(QStringLiteral("sasrec"));
+    EXPECT_EQ(model.totalRuns(), (kRuns + 2) / 3);  // runs 1, 4, 7, … are SASRec
+    model.setFilterText(QString());
+    model.sort(RunTableModel::Id, Qt::AscendingOrder);
+    EXPECT_EQ(model.index(0, RunTableModel::Id).data().toLongLong(), 1);
+    model.sort(RunTableModel::Id, Qt::DescendingOrder);
+    EXPECT_EQ(model.index(0, RunTableModel::Id).data().toLongLong(), kRuns);
+}
+
+TEST_F(RunBrowserTest, TagsShowAfterARefreshThatKeepsTheSelection) {
+    RunBrowser browser(*store_);
+    browser.model()->sort(RunTableModel::Id, Qt::AscendingOrder);
+    browser.selectRuns({2, 3});
+    QSignalSpy selection(&browser, &RunBrowser::selectionChanged);
+    store_->addTags(2, {"baseline"});
+    browser.refresh();
+    const int row = browser.model()->rowOfRun(2);
+    EXPECT_EQ(browser.model()->index(row, RunTableModel::Tags).data().toString(), QStringLiteral("baseline"));
+    EXPECT_EQ(browser.selectedRuns(), (QVector<qint64>{2, 3}));
+}
+
+TEST_F(RunBrowserTest, DeletesTheSelectedRuns) {
+    RunBrowser browser(*store_);
+    browser.model()->sort(RunTableModel::Id, Qt::AscendingOrder);  // runs 5 and 6 on the first page
+    browser.selectRuns({5, 6});
+    browser.deleteSelected(false);
+    EXPECT_EQ(store_->countRuns(RunQuery{}), kRuns - 2);
+    EXPECT_EQ(browser.model()->rowOfRun(5), -1);
+    EXPECT_TRUE(browser.selectedRuns().isEmpty());
+}
+
+}  // namespace
+}  // namespace dimerec
