@@ -6,10 +6,12 @@
 #include "eval/Evaluator.h"
 #include "experiment/RunConfig.h"
 #include "model/Recommender.h"
+#include "train/MemoryTuning.h"
 #include "util/Device.h"
 
 #include <benchmark/benchmark.h>
 
+#include <cstdlib>
 #include <random>
 
 namespace {
@@ -19,6 +21,14 @@ constexpr int32_t kUsers = 6040;
 constexpr int kLength = 50;
 
 const char* const kModels[] = {"dimerec", "comirec-sa"};
+
+// LibTorch threads: $DIMEREC_BENCH_THREADS, default every core. With 1 the CPU column is the
+// whole cost of an iteration, which stays meaningful on a busy machine.
+void setUp() {
+    const char* threads = std::getenv("DIMEREC_BENCH_THREADS");
+    dimerec::configureThreads(threads != nullptr ? std::atoi(threads) : 0);
+    dimerec::retainLargeAllocations();
+}
 
 dimerec::Batch randomBatch(int64_t size, std::mt19937_64& random) {
     std::uniform_int_distribution<int64_t> item(0, kItems - 1);
@@ -40,7 +50,7 @@ dimerec::ModelConfig modelConfig(int index) {
 
 // One optimiser step (forward, backward, Adam) per iteration; items/s = training samples/s.
 void BM_TrainStep(benchmark::State& state) {
-    dimerec::configureThreads(0);
+    setUp();
     torch::manual_seed(1);
     const dimerec::ModelConfig config = modelConfig(static_cast<int>(state.range(0)));
     auto model = dimerec::makeRecommender(config, kItems, kLength, std::vector<int64_t>(kItems, 1));
@@ -62,7 +72,7 @@ BENCHMARK(BM_TrainStep)->ArgsProduct({{0, 1}, {128, 256}})->Unit(benchmark::kMil
 // Scores of all 6,040 users over all 3,706 items and their top 50, in batches of 1,024 users
 // (the Evaluator's path, metrics included).
 void BM_FullRanking(benchmark::State& state) {
-    dimerec::configureThreads(0);
+    setUp();
     torch::manual_seed(1);
     const dimerec::ModelConfig config = modelConfig(static_cast<int>(state.range(0)));
     auto model = dimerec::makeRecommender(config, kItems, kLength, std::vector<int64_t>(kItems, 1));
@@ -82,7 +92,7 @@ BENCHMARK(BM_FullRanking)->DenseRange(0, 1)->Unit(benchmark::kMillisecond)->UseR
 
 // The machine's single-precision matrix product rate, for scale (FLOP/s counter).
 void BM_Gemm(benchmark::State& state) {
-    dimerec::configureThreads(0);
+    setUp();
     const int64_t n = state.range(0);
     const torch::Tensor a = torch::randn({n, n});
     const torch::Tensor b = torch::randn({n, n});

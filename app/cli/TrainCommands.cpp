@@ -8,6 +8,7 @@
 #include "experiment/RunConfig.h"
 #include "model/Recommender.h"
 #include "train/Checkpoint.h"
+#include "train/MemoryTuning.h"
 #include "train/Trainer.h"
 #include "util/Device.h"
 
@@ -188,6 +189,7 @@ void runTrain(const TrainArguments& args) {
 void runEvaluate(const EvaluateArguments& args) {
     RunConfig config = readCheckpointConfig(args.checkpoint);
     configureThreads(args.threads);
+    retainLargeAllocations();
     const torch::Device device = resolveDevice(args.device);
     const Dataset dataset = loadDataset(config.data);
     const Splits splits = makeSplits(dataset, config.data);

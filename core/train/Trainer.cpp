@@ -8,6 +8,7 @@
 #include "eval/Evaluator.h"
 #include "model/Recommender.h"
 #include "train/Checkpoint.h"
+#include "train/MemoryTuning.h"
 #include "util/Device.h"
 
 #include <chrono>
@@ -70,6 +71,7 @@ TrainResult Trainer::execute(TrainObserver& observer, TrainControl& control) {
     const TrainConfig& tc = config_.train;
     const int maxLength = config_.data.maxLength;
     configureThreads(tc.threads);
+    retainLargeAllocations();
     const torch::Device device = resolveDevice(tc.device);
     torch::manual_seed(tc.seed);
 

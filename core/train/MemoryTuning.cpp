@@ -1,0 +1,23 @@
+#include "train/MemoryTuning.h"
+
+#include <cstdlib>  // defines __GLIBC__ on glibc systems
+
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
+namespace dimerec {
+
+void retainLargeAllocations() {
+#if defined(__GLIBC__)
+    // Blocks below 1 GiB come from the heap. (32 MiB, glibc's own ceiling for its dynamic
+    // threshold, measured no better than the default here: 25 + 88 ms vs 10 + 10 ms for the
+    // forward + backward pass of ComiRec-SA at batch 128.)
+    constexpr int kMmapThreshold = 1 << 30;
+    constexpr int kTrimThreshold = 1 << 30;  // keep up to 1 GiB of free heap for reuse
+    mallopt(M_MMAP_THRESHOLD, kMmapThreshold);
+    mallopt(M_TRIM_THRESHOLD, kTrimThreshold);
+#endif
+}
+
+}  // namespace dimerec
