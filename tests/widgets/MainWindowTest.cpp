@@ -8,7 +8,9 @@
 #include "data/Dataset.h"
 #include "store/RunStore.h"
 
+#include <QAbstractButton>
 #include <QElapsedTimer>
+#include <QMessageBox>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -122,6 +124,26 @@ TEST_F(MainWindowTest, TrainsCancelsAndShowsTheRunAsCancelled) {
     // Cancelled means resumable: the run kept a checkpoint.
     RunStore store(storePath().toStdString());
     EXPECT_FALSE(store.run(outcome.runId).lastCheckpoint.empty());
+}
+
+TEST_F(MainWindowTest, ClosingDuringARunAsksThenCancelsAndCloses) {
+    auto window = openWindow();
+    window->configForm()->setConfig(smallConfig());
+    QSignalSpy points(window->worker(), &TrainingWorker::curvePoints);
+    QSignalSpy finished(window->worker(), &TrainingWorker::runFinished);
+    ASSERT_TRUE(window->startRun());
+    ASSERT_TRUE(waitForSignal(points));
+    // Answer the "training in progress" question with Yes once it shows.
+    QTimer::singleShot(200, [] {
+        auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+        ASSERT_NE(box, nullptr);
+        box->button(QMessageBox::Yes)->click();
+    });
+    window->close();
+    ASSERT_TRUE(waitForSignal(finished));
+    EXPECT_EQ(finished.first().at(0).value<RunOutcome>().status, QStringLiteral("cancelled"));
+    for (int i = 0; i < 100 && window->isVisible(); ++i) QTest::qWait(20);
+    EXPECT_FALSE(window->isVisible());
 }
 
 TEST_F(MainWindowTest, EventLoopNeverStallsWhileTraining) {
