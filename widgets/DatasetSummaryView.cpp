@@ -14,12 +14,17 @@ DatasetSummaryView::DatasetSummaryView(QWidget* parent) : QWidget(parent) {
     interactions_ = new QLabel(this);
     categories_ = new QLabel(this);
     density_ = new QLabel(this);
+    lengths_ = new QLabel(this);
+    longTail_ = new QLabel(this);
+    longTail_->setToolTip(tr("Share of all interactions that fall on the most popular 10 % of items"));
     form->addRow(tr("Dataset:"), name_);
     form->addRow(tr("Users:"), users_);
     form->addRow(tr("Items:"), items_);
     form->addRow(tr("Interactions:"), interactions_);
     form->addRow(tr("Categories:"), categories_);
     form->addRow(tr("Density:"), density_);
+    form->addRow(tr("Lengths:"), lengths_);
+    form->addRow(tr("Top 10 % items:"), longTail_);
 }
 
 void DatasetSummaryView::setSummary(const DatasetStatistics& stats) {
@@ -31,6 +36,12 @@ void DatasetSummaryView::setSummary(const DatasetStatistics& stats) {
     interactions_->setText(locale.toString(static_cast<qlonglong>(stats.interactions)));
     categories_->setText(locale.toString(stats.categories));
     density_->setText(QStringLiteral("%1 %").arg(stats.density * 100.0, 0, 'f', 3));
+    lengths_->setText(tr("%1–%2, median %3, mean %4")
+                          .arg(stats.minLength)
+                          .arg(stats.maxLength)
+                          .arg(stats.medianLength, 0, 'f', 0)
+                          .arg(stats.meanLength, 0, 'f', 1));
+    longTail_->setText(tr("%1 % of interactions").arg(stats.top10PercentShare * 100.0, 0, 'f', 1));
 }
 
 }  // namespace dimerec

@@ -9,7 +9,8 @@ class QLabel;
 
 namespace dimerec {
 
-// Shows a dataset's summary numbers (users, items, interactions, categories, density).
+// Shows a dataset's summary numbers (users, items, interactions, categories, density,
+// sequence lengths and how much of the traffic the most popular items take).
 class DatasetSummaryView : public QWidget {
     Q_OBJECT
 
@@ -27,6 +28,8 @@ private:
     QLabel* interactions_ = nullptr;
     QLabel* categories_ = nullptr;
     QLabel* density_ = nullptr;
+    QLabel* lengths_ = nullptr;
+    QLabel* longTail_ = nullptr;
 };
 
 }  // namespace dimerec

@@ -1,6 +1,6 @@
 #include "DatasetHistograms.h"
 
-#include "data/Dataset.h"
+#include "data/DatasetStatistics.h"
 
 #include <algorithm>
 #include <cmath>
@@ -21,31 +21,24 @@ double niceBinWidth(double longest) {
     }
 }
 
-HistogramBars lengthBars(const Dataset& data) {
+HistogramBars lengthBars(const DatasetStatistics& stats) {
     HistogramBars bars;
-    size_t longest = 0;
-    for (const auto& sequence : data.sequences) longest = std::max(longest, sequence.size());
-    if (longest == 0) return bars;
-    const double width = niceBinWidth(static_cast<double>(longest));
-    const int bins = static_cast<int>(std::ceil((static_cast<double>(longest) + 1.0) / width));
+    const auto& histogram = stats.lengthHistogram;  // users per exact length
+    if (histogram.empty()) return bars;
+    const double width = niceBinWidth(static_cast<double>(histogram.size() - 1));
+    const int bins = static_cast<int>(std::ceil(static_cast<double>(histogram.size()) / width));
     bars.counts.fill(0.0, bins);
-    for (const auto& sequence : data.sequences) {
-        bars.counts[static_cast<int>(static_cast<double>(sequence.size()) / width)] += 1.0;
+    for (size_t length = 0; length < histogram.size(); ++length) {
+        bars.counts[static_cast<int>(static_cast<double>(length) / width)] += static_cast<double>(histogram[length]);
     }
     for (int i = 0; i < bins; ++i) bars.positions.push_back((i + 0.5) * width);
     bars.width = width * 0.9;
     return bars;
 }
 
-HistogramBars popularityBars(const Dataset& data) {
-    std::vector<int64_t> perItem(static_cast<size_t>(data.numItems()), 0);
-    for (const auto& sequence : data.sequences) {
-        for (int32_t item : sequence) {
-            if (item >= 0 && item < data.numItems()) ++perItem[static_cast<size_t>(item)];
-        }
-    }
+HistogramBars popularityBars(const DatasetStatistics& stats) {
     HistogramBars bars;
-    for (int64_t count : perItem) {
+    for (int64_t count : stats.itemPopularity) {
         if (count <= 0) continue;
         const auto bin = static_cast<int>(std::floor(std::log2(static_cast<double>(count))));
         if (bin >= bars.counts.size()) bars.counts.resize(bin + 1);
@@ -56,21 +49,16 @@ HistogramBars popularityBars(const Dataset& data) {
     return bars;
 }
 
-HistogramBars categoryBars(const Dataset& data) {
+HistogramBars categoryBars(const DatasetStatistics& stats) {
     HistogramBars bars;
-    std::vector<double> counts(static_cast<size_t>(data.numCategories()), 0.0);
-    for (const auto& categories : data.itemCategories) {
-        for (int32_t category : categories) {
-            if (category >= 0 && category < data.numCategories()) counts[static_cast<size_t>(category)] += 1.0;
-        }
-    }
-    std::vector<size_t> order(counts.size());
+    const auto& counts = stats.categoryItems;
+    std::vector<size_t> order(std::min(counts.size(), stats.categoryNames.size()));
     std::iota(order.begin(), order.end(), 0);
     std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return counts[a] > counts[b]; });
     for (size_t i = 0; i < order.size(); ++i) {
         bars.positions.push_back(static_cast<double>(i + 1));
-        bars.counts.push_back(counts[order[i]]);
-        bars.labels.push_back(QString::fromStdString(data.categoryNames[order[i]]));
+        bars.counts.push_back(static_cast<double>(counts[order[i]]));
+        bars.labels.push_back(QString::fromStdString(stats.categoryNames[order[i]]));
     }
     bars.width = 0.7;
     return bars;
@@ -78,8 +66,8 @@ HistogramBars categoryBars(const Dataset& data) {
 
 }  // namespace
 
-DatasetHistograms computeHistograms(const Dataset& data) {
-    return {lengthBars(data), popularityBars(data), categoryBars(data)};
+DatasetHistograms computeHistograms(const DatasetStatistics& stats) {
+    return {lengthBars(stats), popularityBars(stats), categoryBars(stats)};
 }
 
 }  // namespace dimerec

@@ -414,7 +414,7 @@ void MainWindow::openDataset(const DataConfig& config, const QString& columns) {
             if (!result->columns.isEmpty()) options.columns = parseColumnMapping(result->columns.toStdString());
             auto data = std::make_shared<const Dataset>(loadDataset(result->config, options));
             result->stats = summarize(*data);
-            result->plots = computeHistograms(*data);
+            result->plots = computeHistograms(result->stats);
             result->data = std::move(data);
         } catch (const std::exception& error) {
             result->error = QString::fromUtf8(error.what());
