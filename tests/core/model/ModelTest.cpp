@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <random>
 
 namespace dimerec {
@@ -160,6 +161,36 @@ TEST(DimeRec, LossHasTheThreeTermsAndHonoursTheWeights) {
     const LossTerms ablated = withoutGem->loss(tensors);
     EXPECT_NEAR(ablated.total.item<double>(),
                 0.5 * ablated.terms.at("recon").item<double>() + 2.0 * ablated.terms.at("ssm").item<double>(), 1e-5);
+}
+
+TEST(DimeRec, EveryVariantTrainsAndScores) {
+    std::vector<std::function<void(ModelConfig&)>> variants = {
+        [](ModelConfig& c) { c.geometry = "euclidean"; },
+        [](ModelConfig& c) { c.gem = "rule"; },
+        [](ModelConfig& c) { c.gem = "dr"; },
+        [](ModelConfig& c) { c.schedule = "cosine"; c.reverseNoise = "literal"; },
+        [](ModelConfig& c) { c.schedule = "exp"; c.noiseScale = "literal"; },
+        [](ModelConfig& c) { c.lambda = 0.0; c.mu = 0.0; },
+    };
+    const BatchTensors tensors = toTensors(structuredBatch(64, 8), torch::kCPU);
+    for (size_t v = 0; v < variants.size(); ++v) {
+        ModelConfig c = smallConfig("dimerec");
+        variants[v](c);
+        torch::manual_seed(13);
+        auto model = makeRecommender(c, kItems, kLength, {});
+        const double before = model->loss(tensors).total.item<double>();
+        torch::optim::Adam optimizer(model->parameters(), torch::optim::AdamOptions(0.05));
+        for (int step = 0; step < 30; ++step) {
+            optimizer.zero_grad();
+            model->loss(tensors).total.backward();
+            optimizer.step();
+        }
+        torch::manual_seed(13);
+        EXPECT_LT(model->loss(tensors).total.item<double>(), before) << "variant " << v;
+        torch::NoGradGuard noGrad;
+        EXPECT_TRUE(torch::isfinite(model->scoreAll(tensors.history, tensors.lengths)).all().item<bool>())
+            << "variant " << v;
+    }
 }
 
 TEST(DimeRec, GemOnlyAblationIsTheMultiInterestModel) {
