@@ -126,6 +126,26 @@ TEST_F(MainWindowTest, TrainsCancelsAndShowsTheRunAsCancelled) {
     EXPECT_FALSE(store.run(outcome.runId).lastCheckpoint.empty());
 }
 
+TEST_F(MainWindowTest, QueuedRunsTrainOneAfterAnother) {
+    auto window = openWindow();
+    RunConfig config = smallConfig();
+    config.train.maxSteps = 5;
+    window->configForm()->setConfig(config);
+    QSignalSpy finished(window->worker(), &TrainingWorker::runFinished);
+    ASSERT_TRUE(window->startRun());
+    ASSERT_TRUE(window->startRun());  // queued behind the first
+    QElapsedTimer clock;
+    clock.start();
+    while (finished.size() < 2 && clock.elapsed() < kWaitMs) QTest::qWait(20);
+    ASSERT_EQ(finished.size(), 2);
+    const auto first = finished.at(0).at(0).value<RunOutcome>();
+    const auto second = finished.at(1).at(0).value<RunOutcome>();
+    EXPECT_EQ(first.status, QStringLiteral("finished")) << first.message.toStdString();
+    EXPECT_EQ(second.status, QStringLiteral("finished")) << second.message.toStdString();
+    EXPECT_EQ(first.steps, 5);
+    EXPECT_NE(first.runId, second.runId);
+}
+
 TEST_F(MainWindowTest, ClosingDuringARunAsksThenCancelsAndCloses) {
     auto window = openWindow();
     window->configForm()->setConfig(smallConfig());
