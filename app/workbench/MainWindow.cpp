@@ -136,9 +136,8 @@ MainWindow::MainWindow(const QString& storePath, QWidget* parent)
     refreshDatasetList();
     updateRunControls();
 
-    // The default dataset is there from the first start.
-    DataConfig data = form_->config().data;
-    openDataset(data.dataset == "default" ? data : DataConfig{});
+    // The dataset of the last configuration (the embedded default on the first start).
+    openDataset(form_->config().data);
 }
 
 MainWindow::~MainWindow() {
