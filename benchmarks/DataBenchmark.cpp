@@ -18,10 +18,10 @@ namespace {
 // ../shared/data/ml-1m, or $DIMEREC_DATA_DIR/ml-1m.
 std::filesystem::path ml1mFolder() {
     const char* env = std::getenv("DIMEREC_DATA_DIR");
-    const std::filesystem::path root = env != nullptr && *env != '\0'
-                                           ? std::filesystem::path(env)
-                                           : std::filesystem::path(DIMEREC_SOURCE_DIR) / ".." /
-                                                 "shared" / "data";
+    const std::filesystem::path root =
+        env != nullptr && *env != '\0'
+            ? std::filesystem::path(env)
+            : std::filesystem::path(DIMEREC_SOURCE_DIR) / ".." / "shared" / "data";
     return root / "ml-1m";
 }
 
@@ -139,7 +139,7 @@ static void BM_Ml1mSamplerEpoch(benchmark::State& state) {
         dimerec::Batch batch;
         while (sampler.next(batch)) benchmark::DoNotOptimize(batch.history.data());
     }
-    state.counters["samples/s"] = benchmark::Counter(
-        static_cast<double>(sampler.samplesPerEpoch()), benchmark::Counter::kIsIterationInvariantRate);
+    state.counters["samples/s"] = benchmark::Counter(static_cast<double>(sampler.samplesPerEpoch()),
+                                                     benchmark::Counter::kIsIterationInvariantRate);
 }
 BENCHMARK(BM_Ml1mSamplerEpoch)->Unit(benchmark::kMillisecond);

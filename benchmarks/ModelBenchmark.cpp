@@ -57,7 +57,8 @@ void BM_TrainStep(benchmark::State& state) {
     torch::optim::Adam optimizer(model->parameters(), torch::optim::AdamOptions(1e-3));
     std::mt19937_64 random(2);
     std::vector<dimerec::BatchTensors> batches;
-    for (int i = 0; i < 8; ++i) batches.push_back(dimerec::toTensors(randomBatch(state.range(1), random), torch::kCPU));
+    for (int i = 0; i < 8; ++i)
+        batches.push_back(dimerec::toTensors(randomBatch(state.range(1), random), torch::kCPU));
     size_t next = 0;
     for (auto _ : state) {
         optimizer.zero_grad();
@@ -67,7 +68,10 @@ void BM_TrainStep(benchmark::State& state) {
     state.SetLabel(config.model);
     state.SetItemsProcessed(state.iterations() * state.range(1));
 }
-BENCHMARK(BM_TrainStep)->ArgsProduct({{0, 1}, {128, 256}})->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_TrainStep)
+    ->ArgsProduct({{0, 1}, {128, 256}})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 // Scores of all 6,040 users over all 3,706 items and their top 50, in batches of 1,024 users
 // (the Evaluator's path, metrics included).
@@ -97,8 +101,8 @@ void BM_Gemm(benchmark::State& state) {
     const torch::Tensor a = torch::randn({n, n});
     const torch::Tensor b = torch::randn({n, n});
     for (auto _ : state) benchmark::DoNotOptimize(a.mm(b));
-    state.counters["FLOP/s"] =
-        benchmark::Counter(2.0 * n * n * n * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+    state.counters["FLOP/s"] = benchmark::Counter(
+        2.0 * n * n * n * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_Gemm)->Arg(1024)->Unit(benchmark::kMillisecond)->UseRealTime();
 

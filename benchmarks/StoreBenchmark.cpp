@@ -50,8 +50,10 @@ RunStore& tenThousandRuns() {
             TrainResult result;
             result.status = i % 13 == 0 ? "failed" : "finished";
             const double quality = static_cast<double>((i * 7919) % kRuns) / kRuns;
-            result.test = {{"ndcg@10", 0.3 * quality}, {"hr@10", 0.6 * quality},
-                           {"recall@20", 0.7 * quality}, {"diversity@20", 1.0 - quality}};
+            result.test = {{"ndcg@10", 0.3 * quality},
+                           {"hr@10", 0.6 * quality},
+                           {"recall@20", 0.7 * quality},
+                           {"diversity@20", 1.0 - quality}};
             result.bestValid = result.test;
             created->finishRun(id, result);
             if (i % 10 == 0) created->addTags(id, {"paper"});
@@ -67,22 +69,22 @@ void BM_ListPageOf10kRuns(benchmark::State& state) {
     query.limit = 50;
     query.offset = 200;
     switch (state.range(0)) {
-    case 0:
-        state.SetLabel("newest first, no filter");
-        break;
-    case 1:
-        state.SetLabel("model+dataset+status filter, sorted by test:ndcg@10");
-        query.model = "dimerec";
-        query.dataset = "ml-1m";
-        query.statuses = {"finished"};
-        query.sortBy = "test:ndcg@10";
-        query.offset = 50;
-        break;
-    default:
-        state.SetLabel("text filter 'run 1', sorted by name");
-        query.text = "run 1";
-        query.sortBy = "name";
-        break;
+        case 0:
+            state.SetLabel("newest first, no filter");
+            break;
+        case 1:
+            state.SetLabel("model+dataset+status filter, sorted by test:ndcg@10");
+            query.model = "dimerec";
+            query.dataset = "ml-1m";
+            query.statuses = {"finished"};
+            query.sortBy = "test:ndcg@10";
+            query.offset = 50;
+            break;
+        default:
+            state.SetLabel("text filter 'run 1', sorted by name");
+            query.text = "run 1";
+            query.sortBy = "name";
+            break;
     }
     for (auto _ : state) {
         benchmark::DoNotOptimize(store.listRuns(query));
@@ -101,7 +103,8 @@ void BM_Insert1MPoints(benchmark::State& state) {
         state.ResumeTiming();
         std::vector<StepPoint> batch;
         for (int64_t step = 1; step <= 250000; ++step) {
-            batch.push_back({step, step / 1000,
+            batch.push_back({step,
+                             step / 1000,
                              {{"total", 1.0}, {"gem", 0.5}, {"recon", 0.25}, {"ssm", 0.25}}});
             if (batch.size() == 500) {
                 store.appendSteps(run, batch);
@@ -109,8 +112,8 @@ void BM_Insert1MPoints(benchmark::State& state) {
             }
         }
     }
-    state.counters["points/s"] = benchmark::Counter(
-        1e6 * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+    state.counters["points/s"] = benchmark::Counter(1e6 * static_cast<double>(state.iterations()),
+                                                    benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_Insert1MPoints)->Iterations(1)->Unit(benchmark::kMillisecond);
 

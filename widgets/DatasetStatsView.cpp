@@ -47,7 +47,9 @@ QCustomPlot* DatasetStatsView::makePlot(const QString& xLabel, const QString& yL
     return plot;
 }
 
-void DatasetStatsView::setSummary(const DatasetStatistics& stats) { summary_->setSummary(stats); }
+void DatasetStatsView::setSummary(const DatasetStatistics& stats) {
+    summary_->setSummary(stats);
+}
 
 void DatasetStatsView::showBars(QCustomPlot* plot, const HistogramBars& bars, bool logX) {
     plot->clearPlottables();
@@ -80,8 +82,14 @@ void DatasetStatsView::showBars(QCustomPlot* plot, const HistogramBars& bars, bo
     plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
-void DatasetStatsView::setSequenceLengths(const HistogramBars& bars) { showBars(lengths_, bars, false); }
-void DatasetStatsView::setPopularity(const HistogramBars& bars) { showBars(popularity_, bars, true); }
-void DatasetStatsView::setCategories(const HistogramBars& bars) { showBars(categories_, bars, false); }
+void DatasetStatsView::setSequenceLengths(const HistogramBars& bars) {
+    showBars(lengths_, bars, false);
+}
+void DatasetStatsView::setPopularity(const HistogramBars& bars) {
+    showBars(popularity_, bars, true);
+}
+void DatasetStatsView::setCategories(const HistogramBars& bars) {
+    showBars(categories_, bars, false);
+}
 
 }  // namespace dimerec

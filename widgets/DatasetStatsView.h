@@ -16,8 +16,8 @@ struct DatasetStatistics;
 struct HistogramBars {
     QVector<double> positions;  // bar centres (or 1, 2, … for labelled bars)
     QVector<double> counts;
-    QStringList labels;         // tick labels for categorical bars; empty for numeric ones
-    double width = 1.0;         // bar width in x units
+    QStringList labels;  // tick labels for categorical bars; empty for numeric ones
+    double width = 1.0;  // bar width in x units
 };
 
 // A dataset's summary numbers above three plots: the sequence-length histogram, item

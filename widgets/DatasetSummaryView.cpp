@@ -16,7 +16,8 @@ DatasetSummaryView::DatasetSummaryView(QWidget* parent) : QWidget(parent) {
     density_ = new QLabel(this);
     lengths_ = new QLabel(this);
     longTail_ = new QLabel(this);
-    longTail_->setToolTip(tr("Share of all interactions that fall on the most popular 10 % of items"));
+    longTail_->setToolTip(
+        tr("Share of all interactions that fall on the most popular 10 % of items"));
     form->addRow(tr("Dataset:"), name_);
     form->addRow(tr("Users:"), users_);
     form->addRow(tr("Items:"), items_);

@@ -16,7 +16,11 @@ public:
     double weight() const { return weight_; }
     // Feeds the next raw value and returns its smoothed value.
     double push(double value);
-    void reset() { last_ = 0.0; count_ = 0; factor_ = 1.0; }
+    void reset() {
+        last_ = 0.0;
+        count_ = 0;
+        factor_ = 1.0;
+    }
 
     // Smooths a whole series from its start.
     static std::vector<double> smooth(const std::vector<double>& values, double weight);

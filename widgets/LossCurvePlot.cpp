@@ -21,18 +21,18 @@
 namespace dimerec {
 namespace {
 
-constexpr int kSliderSteps = 999;           // slider positions map to weights 0 … 0.999
-constexpr int kRefreshDelayMs = 30;          // coalesces bursts of appends into one redraw
-constexpr int kRawAlpha = 60;                // opacity of the faint raw curve
-constexpr double kRangeMargin = 0.05;        // fraction of the value span left above and below
+constexpr int kSliderSteps = 999;      // slider positions map to weights 0 … 0.999
+constexpr int kRefreshDelayMs = 30;    // coalesces bursts of appends into one redraw
+constexpr int kRawAlpha = 60;          // opacity of the faint raw curve
+constexpr double kRangeMargin = 0.05;  // fraction of the value span left above and below
 
 // Tableau 10, the palette TensorBoard and matplotlib users recognise.
 const QColor& paletteColor(size_t index) {
-    static const QColor colors[] = {
-        QColor(0x1f, 0x77, 0xb4), QColor(0xff, 0x7f, 0x0e), QColor(0x2c, 0xa0, 0x2c),
-        QColor(0xd6, 0x27, 0x28), QColor(0x94, 0x67, 0xbd), QColor(0x8c, 0x56, 0x4b),
-        QColor(0xe3, 0x77, 0xc2), QColor(0x7f, 0x7f, 0x7f), QColor(0xbc, 0xbd, 0x22),
-        QColor(0x17, 0xbe, 0xcf)};
+    static const QColor colors[] = {QColor(0x1f, 0x77, 0xb4), QColor(0xff, 0x7f, 0x0e),
+                                    QColor(0x2c, 0xa0, 0x2c), QColor(0xd6, 0x27, 0x28),
+                                    QColor(0x94, 0x67, 0xbd), QColor(0x8c, 0x56, 0x4b),
+                                    QColor(0xe3, 0x77, 0xc2), QColor(0x7f, 0x7f, 0x7f),
+                                    QColor(0xbc, 0xbd, 0x22), QColor(0x17, 0xbe, 0xcf)};
     return colors[index % (sizeof(colors) / sizeof(colors[0]))];
 }
 
@@ -66,8 +66,9 @@ LossCurvePlot::LossCurvePlot(QWidget* parent) : QWidget(parent) {
     slider_ = new QSlider(Qt::Horizontal, this);
     slider_->setRange(0, kSliderSteps);
     slider_->setFixedWidth(90);
-    slider_->setToolTip(tr("Weight of the debiased exponential moving average (as in "
-                           "TensorBoard); the raw values stay visible faintly"));
+    slider_->setToolTip(
+        tr("Weight of the debiased exponential moving average (as in "
+           "TensorBoard); the raw values stay visible faintly"));
     bar->addWidget(slider_);
     sliderValue_ = new QLabel(this);
     sliderValue_->setMinimumWidth(QFontMetrics(font()).horizontalAdvance(QStringLiteral("0.000")));
@@ -132,7 +133,9 @@ LossCurvePlot::LossCurvePlot(QWidget* parent) : QWidget(parent) {
 
 LossCurvePlot::~LossCurvePlot() = default;
 
-void LossCurvePlot::setTitle(const QString& title) { title_->setText(title); }
+void LossCurvePlot::setTitle(const QString& title) {
+    title_->setText(title);
+}
 
 void LossCurvePlot::setLegendCorner(Qt::Alignment corner) {
     plot_->axisRect()->insetLayout()->setInsetAlignment(0, corner);
@@ -358,14 +361,16 @@ QString LossCurvePlot::readoutAt(double step) const {
         size_t i = static_cast<size_t>(it - series->x.begin());
         if (i == series->x.size() || (i > 0 && step - series->x[i - 1] < series->x[i] - step)) --i;
         shownStep = series->x[i];
-        QString line = QStringLiteral("%1: %2").arg(series->name, QString::number(series->smooth[i], 'g', 5));
+        QString line =
+            QStringLiteral("%1: %2").arg(series->name, QString::number(series->smooth[i], 'g', 5));
         if (smoothingAvailable_ && smoothing_ > 0.0) {
             line += tr(" (raw %1)").arg(QString::number(series->raw[i], 'g', 5));
         }
         lines << line;
     }
     if (lines.isEmpty()) return {};
-    lines.prepend(tr("step %1").arg(locale.toString(static_cast<qlonglong>(std::llround(shownStep)))));
+    lines.prepend(
+        tr("step %1").arg(locale.toString(static_cast<qlonglong>(std::llround(shownStep)))));
     return lines.join(QLatin1Char('\n'));
 }
 

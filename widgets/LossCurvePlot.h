@@ -95,7 +95,7 @@ private:
     double smoothing_ = 0.6;
     bool smoothingAvailable_ = true;
     bool logScale_ = false;
-    bool autoRange_ = true;   // follow the data until the user zooms or pans
+    bool autoRange_ = true;  // follow the data until the user zooms or pans
     bool refreshing_ = false;
     int fixedBuckets_ = 0;
 };

@@ -37,8 +37,8 @@ DecimatedSeries decimateMinMax(const std::vector<double>& x, const std::vector<d
             if (second != first) emit(second);
         };
         for (int64_t i = lo; i < hi; ++i) {
-            const auto b = std::min<int64_t>(buckets - 1,
-                                             static_cast<int64_t>(std::floor((x[i] - xMin) / width)));
+            const auto b = std::min<int64_t>(
+                buckets - 1, static_cast<int64_t>(std::floor((x[i] - xMin) / width)));
             if (b != bucket) {
                 flush();
                 bucket = b;

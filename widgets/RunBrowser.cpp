@@ -82,8 +82,9 @@ RunBrowser::RunBrowser(RunStore& store, QWidget* parent) : QWidget(parent), stor
     saveNotes_ = new QPushButton(tr("Save notes"), side);
     buttons->addWidget(saveNotes_);
     rerun_ = new QPushButton(tr("Run again…"), side);
-    rerun_->setToolTip(tr("Fill the run configuration with this run's config to run it again "
-                          "with changes"));
+    rerun_->setToolTip(
+        tr("Fill the run configuration with this run's config to run it again "
+           "with changes"));
     buttons->addWidget(rerun_);
     delete_ = new QPushButton(tr("Delete"), side);
     delete_->setToolTip(tr("Delete the selected runs and everything they logged (Del)"));
@@ -135,7 +136,9 @@ void RunBrowser::selectRuns(const QVector<qint64>& ids) {
     QItemSelection selection;
     for (qint64 id : ids) {
         const int row = model_->rowOfRun(id);
-        if (row >= 0) selection.select(model_->index(row, 0), model_->index(row, RunTableModel::ColumnCount - 1));
+        if (row >= 0)
+            selection.select(model_->index(row, 0),
+                             model_->index(row, RunTableModel::ColumnCount - 1));
     }
     table_->selectionModel()->select(selection, QItemSelectionModel::ClearAndSelect);
 }
@@ -169,15 +172,19 @@ void RunBrowser::updateDetails() {
         return;
     }
     if (!one) {
-        details_->setText(tr("%n runs selected: their curves are overlaid.", nullptr, static_cast<int>(runs.size())));
+        details_->setText(tr("%n runs selected: their curves are overlaid.", nullptr,
+                             static_cast<int>(runs.size())));
         return;
     }
     const RunSummary* run = model_->runAt(model_->rowOfRun(runs.front()));
     if (run == nullptr) return;
-    QString text = tr("<b>Run %1</b> · %2 on %3 · %4").arg(run->id).arg(
-        QString::fromStdString(run->model), QString::fromStdString(run->dataset),
-        QString::fromStdString(run->status));
-    if (!run->message.empty()) text += QStringLiteral("<br>") + QString::fromStdString(run->message).toHtmlEscaped();
+    QString text =
+        tr("<b>Run %1</b> · %2 on %3 · %4")
+            .arg(run->id)
+            .arg(QString::fromStdString(run->model), QString::fromStdString(run->dataset),
+                 QString::fromStdString(run->status));
+    if (!run->message.empty())
+        text += QStringLiteral("<br>") + QString::fromStdString(run->message).toHtmlEscaped();
     details_->setText(text);
     if (!notes_->hasFocus()) {
         try {
@@ -229,8 +236,8 @@ void RunBrowser::deleteSelected(bool confirm) {
     if (confirm &&
         QMessageBox::question(this, tr("Delete runs"),
                               tr("Delete %n run(s) and everything they logged? Checkpoint files "
-                                 "on disk are kept.", nullptr, static_cast<int>(runs.size()))) !=
-            QMessageBox::Yes) {
+                                 "on disk are kept.",
+                                 nullptr, static_cast<int>(runs.size()))) != QMessageBox::Yes) {
         return;
     }
     guarded([&] {

@@ -62,18 +62,24 @@ const std::vector<Preset>& builtIns() {
          [](ModelConfig& m) { m.model = "comirec-sa"; }},
         {QT_TRANSLATE_NOOP("RunConfigForm", "Baseline: ComiRec-DR"),
          [](ModelConfig& m) { m.model = "comirec-dr"; }},
-        {QT_TRANSLATE_NOOP("RunConfigForm", "Baseline: SASRec"), [](ModelConfig& m) { m.model = "sasrec"; }},
-        {QT_TRANSLATE_NOOP("RunConfigForm", "Baseline: GRU4Rec"), [](ModelConfig& m) { m.model = "gru4rec"; }},
+        {QT_TRANSLATE_NOOP("RunConfigForm", "Baseline: SASRec"),
+         [](ModelConfig& m) { m.model = "sasrec"; }},
+        {QT_TRANSLATE_NOOP("RunConfigForm", "Baseline: GRU4Rec"),
+         [](ModelConfig& m) { m.model = "gru4rec"; }},
         {QT_TRANSLATE_NOOP("RunConfigForm", "Baseline: mean pooling"),
          [](ModelConfig& m) { m.model = "mean-pool"; }},
         {QT_TRANSLATE_NOOP("RunConfigForm", "Baseline: most popular"),
          [](ModelConfig& m) { m.model = "most-pop"; }},
         {QT_TRANSLATE_NOOP("RunConfigForm", "Ablation: rule-based GEM (last K items)"),
          [](ModelConfig& m) { m.gem = "rule"; }},
-        {QT_TRANSLATE_NOOP("RunConfigForm", "Ablation: GEM = ComiRec-DR"), [](ModelConfig& m) { m.gem = "dr"; }},
-        {QT_TRANSLATE_NOOP("RunConfigForm", "Ablation: w/o L_gem"), [](ModelConfig& m) { m.useGemLoss = false; }},
-        {QT_TRANSLATE_NOOP("RunConfigForm", "Ablation: w/o L_recon (λ = 0)"), [](ModelConfig& m) { m.lambda = 0.0; }},
-        {QT_TRANSLATE_NOOP("RunConfigForm", "Ablation: w/o L_ssm (μ = 0)"), [](ModelConfig& m) { m.mu = 0.0; }},
+        {QT_TRANSLATE_NOOP("RunConfigForm", "Ablation: GEM = ComiRec-DR"),
+         [](ModelConfig& m) { m.gem = "dr"; }},
+        {QT_TRANSLATE_NOOP("RunConfigForm", "Ablation: w/o L_gem"),
+         [](ModelConfig& m) { m.useGemLoss = false; }},
+        {QT_TRANSLATE_NOOP("RunConfigForm", "Ablation: w/o L_recon (λ = 0)"),
+         [](ModelConfig& m) { m.lambda = 0.0; }},
+        {QT_TRANSLATE_NOOP("RunConfigForm", "Ablation: w/o L_ssm (μ = 0)"),
+         [](ModelConfig& m) { m.mu = 0.0; }},
         {QT_TRANSLATE_NOOP("RunConfigForm", "Ablation: Euclidean DDPM noise"),
          [](ModelConfig& m) { m.geometry = "euclidean"; }},
         {QT_TRANSLATE_NOOP("RunConfigForm", "Ablation: GEM only (w/o diffusion)"),
@@ -93,9 +99,10 @@ RunConfigForm::RunConfigForm(QWidget* parent) : QWidget(parent) {
     presets_ = new QComboBox(this);
     presets_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
     presets_->setMinimumContentsLength(kComboChars);
-    presets_->setToolTip(tr("Built-in presets set the model section (paper defaults, a baseline "
-                            "or an ablation) and keep data, training and evaluation settings; "
-                            "your own presets restore a whole configuration"));
+    presets_->setToolTip(
+        tr("Built-in presets set the model section (paper defaults, a baseline "
+           "or an ablation) and keep data, training and evaluation settings; "
+           "your own presets restore a whole configuration"));
     presetRow->addWidget(presets_, 1);
     auto* save = new QPushButton(tr("Save…"), this);
     save->setToolTip(tr("Save the current configuration as a preset of your own"));
@@ -162,8 +169,7 @@ void RunConfigForm::addInt(QFormLayout* form, const QString& key, const QString&
     connect(spin, qOverload<int>(&QSpinBox::valueChanged), this, &RunConfigForm::onEdited);
     addField(form, label,
              {key, tip, spin, [spin, ref](const RunConfig& c) { spin->setValue(valueOf(ref, c)); },
-              [spin, ref](RunConfig& c) { ref(c) = spin->value(); },
-              resetter(ref)});
+              [spin, ref](RunConfig& c) { ref(c) = spin->value(); }, resetter(ref)});
 }
 
 void RunConfigForm::addInt64(QFormLayout* form, const QString& key, const QString& label,
@@ -177,8 +183,7 @@ void RunConfigForm::addInt64(QFormLayout* form, const QString& key, const QStrin
               [spin, ref](const RunConfig& c) {
                   spin->setValue(static_cast<int>(std::min<int64_t>(valueOf(ref, c), kIntMax)));
               },
-              [spin, ref](RunConfig& c) { ref(c) = spin->value(); },
-              resetter(ref)});
+              [spin, ref](RunConfig& c) { ref(c) = spin->value(); }, resetter(ref)});
 }
 
 template <class T>
@@ -190,13 +195,11 @@ void RunConfigForm::addReal(QFormLayout* form, const QString& key, const QString
     spin->setDecimals(decimals);
     spin->setSingleStep(step);
     connect(spin, qOverload<double>(&QDoubleSpinBox::valueChanged), this, &RunConfigForm::onEdited);
-    addField(form, label,
-             {key, tip, spin,
-              [spin, ref](const RunConfig& c) {
-                  spin->setValue(static_cast<double>(valueOf(ref, c)));
-              },
-              [spin, ref](RunConfig& c) { ref(c) = static_cast<T>(spin->value()); },
-              resetter(ref)});
+    addField(
+        form, label,
+        {key, tip, spin,
+         [spin, ref](const RunConfig& c) { spin->setValue(static_cast<double>(valueOf(ref, c))); },
+         [spin, ref](RunConfig& c) { ref(c) = static_cast<T>(spin->value()); }, resetter(ref)});
 }
 
 void RunConfigForm::addBool(QFormLayout* form, const QString& key, const QString& label,
@@ -205,8 +208,7 @@ void RunConfigForm::addBool(QFormLayout* form, const QString& key, const QString
     connect(box, &QCheckBox::toggled, this, &RunConfigForm::onEdited);
     addField(form, label,
              {key, tip, box, [box, ref](const RunConfig& c) { box->setChecked(valueOf(ref, c)); },
-              [box, ref](RunConfig& c) { ref(c) = box->isChecked(); },
-              resetter(ref)});
+              [box, ref](RunConfig& c) { ref(c) = box->isChecked(); }, resetter(ref)});
 }
 
 void RunConfigForm::addChoice(QFormLayout* form, const QString& key, const QString& label,
@@ -217,21 +219,22 @@ void RunConfigForm::addChoice(QFormLayout* form, const QString& key, const QStri
     combo->setMinimumContentsLength(kComboChars);
     for (const auto& [value, text] : choices) combo->addItem(text, value);
     connect(combo, qOverload<int>(&QComboBox::currentIndexChanged), this, &RunConfigForm::onEdited);
-    addField(form, label,
-             {key, tip, combo,
-              [combo, ref](const RunConfig& c) {
-                  const QString value = QString::fromStdString(valueOf(ref, c));
-                  int index = combo->findData(value);
-                  // A stored config may name a value this program does not offer: show it, so
-                  // that validation can mark it instead of silently replacing it.
-                  if (index < 0) {
-                      combo->addItem(value, value);
-                      index = combo->count() - 1;
-                  }
-                  combo->setCurrentIndex(index);
-              },
-              [combo, ref](RunConfig& c) { ref(c) = combo->currentData().toString().toStdString(); },
-              resetter(ref)});
+    addField(
+        form, label,
+        {key, tip, combo,
+         [combo, ref](const RunConfig& c) {
+             const QString value = QString::fromStdString(valueOf(ref, c));
+             int index = combo->findData(value);
+             // A stored config may name a value this program does not offer: show it, so
+             // that validation can mark it instead of silently replacing it.
+             if (index < 0) {
+                 combo->addItem(value, value);
+                 index = combo->count() - 1;
+             }
+             combo->setCurrentIndex(index);
+         },
+         [combo, ref](RunConfig& c) { ref(c) = combo->currentData().toString().toStdString(); },
+         resetter(ref)});
 }
 
 void RunConfigForm::addText(QFormLayout* form, const QString& key, const QString& label,
@@ -251,17 +254,17 @@ void RunConfigForm::addText(QFormLayout* form, const QString& key, const QString
 void RunConfigForm::addSeed(QFormLayout* form, const QString& key, const QString& label,
                             const QString& tip, Ref<uint64_t> ref) {
     auto* edit = new QLineEdit(this);
-    edit->setValidator(new QRegularExpressionValidator(QRegularExpression(QStringLiteral("\\d{1,19}")), edit));
+    edit->setValidator(
+        new QRegularExpressionValidator(QRegularExpression(QStringLiteral("\\d{1,19}")), edit));
     connect(edit, &QLineEdit::textChanged, this, &RunConfigForm::onEdited);
     addField(form, label,
              {key, tip, edit,
-              [edit, ref](const RunConfig& c) {
-                  edit->setText(QString::number(valueOf(ref, c)));
-              },
+              [edit, ref](const RunConfig& c) { edit->setText(QString::number(valueOf(ref, c))); },
               [edit, ref, key](RunConfig& c) {
                   bool ok = false;
                   const qulonglong value = edit->text().toULongLong(&ok);
-                  if (!ok) throw std::invalid_argument(key.toStdString() + ": expected a whole number");
+                  if (!ok)
+                      throw std::invalid_argument(key.toStdString() + ": expected a whole number");
                   ref(c) = value;
               },
               resetter(ref)});
@@ -271,49 +274,56 @@ void RunConfigForm::addIntList(QFormLayout* form, const QString& key, const QStr
                                const QString& tip, Ref<std::vector<int>> ref) {
     auto* edit = new QLineEdit(this);
     connect(edit, &QLineEdit::textChanged, this, &RunConfigForm::onEdited);
-    addField(form, label,
-             {key, tip, edit,
-              [edit, ref](const RunConfig& c) {
-                  QStringList parts;
-                  for (int value : valueOf(ref, c)) parts << QString::number(value);
-                  edit->setText(parts.join(QStringLiteral(", ")));
-              },
-              [edit, ref, key](RunConfig& c) {
-                  std::vector<int> values;
-                  for (const QString& part : edit->text().split(QLatin1Char(','), Qt::SkipEmptyParts)) {
-                      bool ok = false;
-                      const int value = part.trimmed().toInt(&ok);
-                      if (!ok) {
-                          throw std::invalid_argument(key.toStdString() + ": '" + part.trimmed().toStdString() +
-                                                      "' is not a whole number");
-                      }
-                      values.push_back(value);
-                  }
-                  ref(c) = values;
-              },
-              resetter(ref)});
+    addField(
+        form, label,
+        {key, tip, edit,
+         [edit, ref](const RunConfig& c) {
+             QStringList parts;
+             for (int value : valueOf(ref, c)) parts << QString::number(value);
+             edit->setText(parts.join(QStringLiteral(", ")));
+         },
+         [edit, ref, key](RunConfig& c) {
+             std::vector<int> values;
+             for (const QString& part : edit->text().split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+                 bool ok = false;
+                 const int value = part.trimmed().toInt(&ok);
+                 if (!ok) {
+                     throw std::invalid_argument(key.toStdString() + ": '" +
+                                                 part.trimmed().toStdString() +
+                                                 "' is not a whole number");
+                 }
+                 values.push_back(value);
+             }
+             ref(c) = values;
+         },
+         resetter(ref)});
 }
 
 void RunConfigForm::buildFields() {
     QFormLayout* run = addGroup(tr("Run"));
-    addText(run, QStringLiteral("name"), tr("Name"), tr("Optional label shown in the run browser"),
-            [](RunConfig& c) -> std::string& { return c.name; }, tr("(none)"));
+    addText(
+        run, QStringLiteral("name"), tr("Name"), tr("Optional label shown in the run browser"),
+        [](RunConfig& c) -> std::string& { return c.name; }, tr("(none)"));
 
     QFormLayout* data = addGroup(tr("Data"));
     addText(data, QStringLiteral("data.dataset"), tr("Dataset"),
             tr("\"default\" (the embedded MovieLens latest-small) or the path of a dataset file "
                "or folder; choosing a dataset in the Datasets panel fills this in"),
             member(&RunConfig::data, &DataConfig::dataset));
-    addChoice(data, QStringLiteral("data.format"), tr("Format"),
-              tr("How to read the dataset; auto detects MovieLens folders, sequence files and CSV logs"),
-              member(&RunConfig::data, &DataConfig::format),
-              {{"auto", tr("auto-detect")}, {"movielens", tr("MovieLens")},
-               {"sequences", tr("sequences (one user per line)")}, {"csv", tr("CSV log")}});
+    addChoice(
+        data, QStringLiteral("data.format"), tr("Format"),
+        tr("How to read the dataset; auto detects MovieLens folders, sequence files and CSV logs"),
+        member(&RunConfig::data, &DataConfig::format),
+        {{"auto", tr("auto-detect")},
+         {"movielens", tr("MovieLens")},
+         {"sequences", tr("sequences (one user per line)")},
+         {"csv", tr("CSV log")}});
     addChoice(data, QStringLiteral("data.protocol"), tr("Protocol"),
               tr("Evaluation protocol: leave-one-out (last item test, second-last validation), "
                  "ComiRec (held-out users, later items as targets) or DreamRec (8:1:1 sequences)"),
               member(&RunConfig::data, &DataConfig::protocol),
-              {{"loo", tr("leave-one-out")}, {"comirec", tr("ComiRec (strong generalisation)")},
+              {{"loo", tr("leave-one-out")},
+               {"comirec", tr("ComiRec (strong generalisation)")},
                {"dreamrec", tr("DreamRec (8:1:1)")}});
     addInt(data, QStringLiteral("data.maxLength"), tr("History length N"),
            tr("Most recent items of a history fed to the models"),
@@ -335,14 +345,19 @@ void RunConfigForm::buildFields() {
     addChoice(model, QStringLiteral("model.model"), tr("Model"),
               tr("DimeRec, or a baseline trained and evaluated the same way"),
               member(&RunConfig::model, &ModelConfig::model),
-              {{"dimerec", tr("DimeRec")}, {"comirec-sa", tr("ComiRec-SA")},
-               {"comirec-dr", tr("ComiRec-DR")}, {"mean-pool", tr("mean pooling")},
-               {"sasrec", tr("SASRec")}, {"gru4rec", tr("GRU4Rec")}, {"most-pop", tr("most popular")}});
+              {{"dimerec", tr("DimeRec")},
+               {"comirec-sa", tr("ComiRec-SA")},
+               {"comirec-dr", tr("ComiRec-DR")},
+               {"mean-pool", tr("mean pooling")},
+               {"sasrec", tr("SASRec")},
+               {"gru4rec", tr("GRU4Rec")},
+               {"most-pop", tr("most popular")}});
     addChoice(model, QStringLiteral("model.gem"), tr("Guidance module (GEM)"),
               tr("How DimeRec extracts its K interest vectors: self-attention (ComiRec-SA, the "
                  "paper's main choice), dynamic routing (ComiRec-DR) or the last K items (rule)"),
               member(&RunConfig::model, &ModelConfig::gem),
-              {{"sa", tr("self-attention (ComiRec-SA)")}, {"dr", tr("dynamic routing (ComiRec-DR)")},
+              {{"sa", tr("self-attention (ComiRec-SA)")},
+               {"dr", tr("dynamic routing (ComiRec-DR)")},
                {"rule", tr("rule: last K items")}});
     addInt(model, QStringLiteral("model.dim"), tr("Embedding size d"),
            tr("Width of item embeddings and of every hidden vector"),
@@ -355,7 +370,8 @@ void RunConfigForm::buildFields() {
     addInt(model, QStringLiteral("model.heads"), tr("Attention heads"),
            tr("SASRec attention heads; must divide the embedding size"),
            member(&RunConfig::model, &ModelConfig::heads), 1, 64);
-    addReal<double>(model, QStringLiteral("model.dropout"), tr("Dropout"), tr("SASRec / GRU4Rec dropout rate"),
+    addReal<double>(model, QStringLiteral("model.dropout"), tr("Dropout"),
+                    tr("SASRec / GRU4Rec dropout rate"),
                     member(&RunConfig::model, &ModelConfig::dropout), 0.0, 0.99, 2, 0.05);
 
     QFormLayout* diffusion = addGroup(tr("Diffusion"));
@@ -377,10 +393,11 @@ void RunConfigForm::buildFields() {
               tr("Geodesic random walk on the unit sphere (DimeRec) or Euclidean DDPM noise"),
               member(&RunConfig::model, &ModelConfig::geometry),
               {{"geodesic", tr("geodesic (sphere)")}, {"euclidean", tr("Euclidean (DDPM)")}});
-    addChoice(diffusion, QStringLiteral("model.noiseScale"), tr("Noise scale"),
-              tr("Tangent noise as in Algorithm 1, sqrt(1−ᾱ)·ε, or scaled per dimension, ε/sqrt(d−1)"),
-              member(&RunConfig::model, &ModelConfig::noiseScale),
-              {{"literal", tr("literal sqrt(1−ᾱ)·ε")}, {"per-dim", tr("per dimension ε/sqrt(d−1)")}});
+    addChoice(
+        diffusion, QStringLiteral("model.noiseScale"), tr("Noise scale"),
+        tr("Tangent noise as in Algorithm 1, sqrt(1−ᾱ)·ε, or scaled per dimension, ε/sqrt(d−1)"),
+        member(&RunConfig::model, &ModelConfig::noiseScale),
+        {{"literal", tr("literal sqrt(1−ᾱ)·ε")}, {"per-dim", tr("per dimension ε/sqrt(d−1)")}});
     addChoice(diffusion, QStringLiteral("model.reverseNoise"), tr("Reverse noise"),
               tr("Noise added in each reverse step: sqrt(β̃_t)·ε' as in DDPM, or β̃_t·ε' as "
                  "printed in the paper's Algorithm 2"),
@@ -418,16 +435,20 @@ void RunConfigForm::buildFields() {
     QFormLayout* train = addGroup(tr("Training"));
     addChoice(train, QStringLiteral("train.optimizer"), tr("Optimiser"),
               tr("Adam with L2 weight decay, or AdamW with decoupled weight decay"),
-              member(&RunConfig::train, &TrainConfig::optimizer), {{"adam", tr("Adam")}, {"adamw", tr("AdamW")}});
-    addReal<double>(train, QStringLiteral("train.learningRate"), tr("Learning rate"), tr("Optimiser step size"),
+              member(&RunConfig::train, &TrainConfig::optimizer),
+              {{"adam", tr("Adam")}, {"adamw", tr("AdamW")}});
+    addReal<double>(train, QStringLiteral("train.learningRate"), tr("Learning rate"),
+                    tr("Optimiser step size"),
                     member(&RunConfig::train, &TrainConfig::learningRate), 0.0, 10.0, 6, 1e-4);
     addReal<double>(train, QStringLiteral("train.weightDecay"), tr("Weight decay"),
                     tr("L2 (Adam) or decoupled (AdamW) weight decay"),
                     member(&RunConfig::train, &TrainConfig::weightDecay), 0.0, 10.0, 6, 1e-5);
-    addInt(train, QStringLiteral("train.batchSize"), tr("Batch size"), tr("Training samples per step"),
-           member(&RunConfig::train, &TrainConfig::batchSize), 1, 1000000);
-    addInt(train, QStringLiteral("train.epochs"), tr("Epochs"), tr("Passes over the training samples"),
-           member(&RunConfig::train, &TrainConfig::epochs), 1, 100000);
+    addInt(train, QStringLiteral("train.batchSize"), tr("Batch size"),
+           tr("Training samples per step"), member(&RunConfig::train, &TrainConfig::batchSize), 1,
+           1000000);
+    addInt(train, QStringLiteral("train.epochs"), tr("Epochs"),
+           tr("Passes over the training samples"), member(&RunConfig::train, &TrainConfig::epochs),
+           1, 100000);
     addInt64(train, QStringLiteral("train.maxSteps"), tr("Max steps"),
              tr("Stop after this many optimiser steps (0 = no limit)"),
              member(&RunConfig::train, &TrainConfig::maxSteps), tr("no limit"));
@@ -511,7 +532,8 @@ void RunConfigForm::revalidate() {
         try {
             field.store(config);
         } catch (const std::invalid_argument& error) {
-            errors_.insert(field.key, QString::fromStdString(error.what()).section(QStringLiteral(": "), 1));
+            errors_.insert(field.key,
+                           QString::fromStdString(error.what()).section(QStringLiteral(": "), 1));
         }
     }
     // validate() names the first invalid field; reset it to its default and ask again, so
@@ -540,7 +562,8 @@ void RunConfigForm::revalidate() {
             field.editor->setToolTip(field.tooltip);
         } else {
             field.editor->setStyleSheet(kInvalidStyle);
-            field.editor->setToolTip(field.tooltip + QStringLiteral("\n\n") + tr("Invalid: %1").arg(*error));
+            field.editor->setToolTip(field.tooltip + QStringLiteral("\n\n") +
+                                     tr("Invalid: %1").arg(*error));
         }
     }
     QStringList lines;
@@ -604,14 +627,17 @@ void RunConfigForm::applyPreset(const QString& name) {
     settings.beginGroup(kSettingsGroup);
     if (!settings.contains(name)) return;
     try {
-        setConfig(runConfigFromJson(nlohmann::json::parse(settings.value(name).toString().toStdString())));
+        setConfig(runConfigFromJson(
+            nlohmann::json::parse(settings.value(name).toString().toStdString())));
     } catch (const std::exception& error) {
-        status_->setText(tr("Preset \"%1\" cannot be read: %2").arg(name, QString::fromUtf8(error.what())));
+        status_->setText(
+            tr("Preset \"%1\" cannot be read: %2").arg(name, QString::fromUtf8(error.what())));
     }
 }
 
 bool RunConfigForm::saveUserPreset(const QString& name) {
-    if (!isValid() || name.trimmed().isEmpty() || builtInPresets().contains(name.trimmed())) return false;
+    if (!isValid() || name.trimmed().isEmpty() || builtInPresets().contains(name.trimmed()))
+        return false;
     QSettings settings;
     settings.beginGroup(kSettingsGroup);
     settings.setValue(name.trimmed(), QString::fromStdString(toJson(config()).dump()));

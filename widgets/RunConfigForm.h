@@ -55,8 +55,8 @@ private:
         QString key;
         QString tooltip;
         QWidget* editor = nullptr;
-        std::function<void(const RunConfig&)> load;   // config → editor
-        std::function<void(RunConfig&)> store;        // editor → config; throws on bad text
+        std::function<void(const RunConfig&)> load;  // config → editor
+        std::function<void(RunConfig&)> store;       // editor → config; throws on bad text
         std::function<void(RunConfig&)> resetToDefault;
     };
     template <class T>
@@ -79,8 +79,8 @@ private:
                  Ref<std::string> ref, const QString& placeholder = QString());
     void addSeed(QFormLayout* form, const QString& key, const QString& label, const QString& tip,
                  Ref<uint64_t> ref);
-    void addIntList(QFormLayout* form, const QString& key, const QString& label,
-                    const QString& tip, Ref<std::vector<int>> ref);
+    void addIntList(QFormLayout* form, const QString& key, const QString& label, const QString& tip,
+                    Ref<std::vector<int>> ref);
 
     void buildFields();
     void onEdited();

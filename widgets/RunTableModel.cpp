@@ -14,20 +14,34 @@ namespace {
 // Store sort keys of the columns, "" for columns the store cannot sort by.
 const char* sortKey(int column) {
     switch (column) {
-    case RunTableModel::Status: return "status";
-    case RunTableModel::Id: return "id";
-    case RunTableModel::Name: return "name";
-    case RunTableModel::Study: return "study";
-    case RunTableModel::Model: return "model";
-    case RunTableModel::Dataset: return "dataset";
-    case RunTableModel::Protocol: return "protocol";
-    case RunTableModel::Seed: return "seed";
-    case RunTableModel::Steps: return "steps";
-    case RunTableModel::ValidNdcg: return "valid:ndcg@10";
-    case RunTableModel::TestNdcg: return "test:ndcg@10";
-    case RunTableModel::TestHr: return "test:hr@10";
-    case RunTableModel::Started: return "started";
-    default: return "";
+        case RunTableModel::Status:
+            return "status";
+        case RunTableModel::Id:
+            return "id";
+        case RunTableModel::Name:
+            return "name";
+        case RunTableModel::Study:
+            return "study";
+        case RunTableModel::Model:
+            return "model";
+        case RunTableModel::Dataset:
+            return "dataset";
+        case RunTableModel::Protocol:
+            return "protocol";
+        case RunTableModel::Seed:
+            return "seed";
+        case RunTableModel::Steps:
+            return "steps";
+        case RunTableModel::ValidNdcg:
+            return "valid:ndcg@10";
+        case RunTableModel::TestNdcg:
+            return "test:ndcg@10";
+        case RunTableModel::TestHr:
+            return "test:hr@10";
+        case RunTableModel::Started:
+            return "started";
+        default:
+            return "";
     }
 }
 
@@ -65,11 +79,16 @@ QIcon RunTableModel::statusIcon(const QString& status) {
     const auto cached = cache.constFind(status);
     if (cached != cache.constEnd()) return *cached;
     QColor color(0x9e, 0x9e, 0x9e);
-    if (status == QLatin1String("running")) color = QColor(0x1f, 0x77, 0xb4);
-    else if (status == QLatin1String("finished")) color = QColor(0x2c, 0xa0, 0x2c);
-    else if (status == QLatin1String("failed")) color = QColor(0xd6, 0x27, 0x28);
-    else if (status == QLatin1String("cancelled")) color = QColor(0xff, 0x7f, 0x0e);
-    else if (status == QLatin1String("queued")) color = QColor(0xc7, 0xc7, 0xc7);
+    if (status == QLatin1String("running"))
+        color = QColor(0x1f, 0x77, 0xb4);
+    else if (status == QLatin1String("finished"))
+        color = QColor(0x2c, 0xa0, 0x2c);
+    else if (status == QLatin1String("failed"))
+        color = QColor(0xd6, 0x27, 0x28);
+    else if (status == QLatin1String("cancelled"))
+        color = QColor(0xff, 0x7f, 0x0e);
+    else if (status == QLatin1String("queued"))
+        color = QColor(0xc7, 0xc7, 0xc7);
     QPixmap pixmap(12, 12);
     pixmap.fill(Qt::transparent);
     QPainter painter(&pixmap);
@@ -93,57 +112,91 @@ QVariant RunTableModel::data(const QModelIndex& index, int role) const {
     }
     if (role == Qt::TextAlignmentRole) {
         switch (index.column()) {
-        case Id: case Seed: case Steps: case ValidNdcg: case TestNdcg: case TestHr:
-            return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
-        default: return {};
+            case Id:
+            case Seed:
+            case Steps:
+            case ValidNdcg:
+            case TestNdcg:
+            case TestHr:
+                return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
+            default:
+                return {};
         }
     }
     if (role != Qt::DisplayRole) return {};
     switch (index.column()) {
-    case Status: return QString::fromStdString(run.status);
-    case Id: return QVariant::fromValue<qlonglong>(run.id);
-    case Name: return QString::fromStdString(run.name);
-    case Study: return QString::fromStdString(run.study);
-    case Model: return QString::fromStdString(run.model);
-    case Dataset: return QString::fromStdString(run.dataset);
-    case Protocol: return QString::fromStdString(run.protocol);
-    case Seed: return QString::number(run.seed);
-    case Steps: return QVariant::fromValue<qlonglong>(run.steps);
-    case ValidNdcg: return metric(run.validMetrics, "ndcg@10");
-    case TestNdcg: return metric(run.testMetrics, "ndcg@10");
-    case TestHr: return metric(run.testMetrics, "hr@10");
-    case Tags: {
-        QStringList tags;
-        for (const std::string& tag : run.tags) tags << QString::fromStdString(tag);
-        return tags.join(QStringLiteral(", "));
-    }
-    case Started:
-        return run.startedAt > 0.0
-                   ? QDateTime::fromSecsSinceEpoch(static_cast<qint64>(run.startedAt))
-                         .toString(QStringLiteral("yyyy-MM-dd HH:mm"))
-                   : QString();
-    default: return {};
+        case Status:
+            return QString::fromStdString(run.status);
+        case Id:
+            return QVariant::fromValue<qlonglong>(run.id);
+        case Name:
+            return QString::fromStdString(run.name);
+        case Study:
+            return QString::fromStdString(run.study);
+        case Model:
+            return QString::fromStdString(run.model);
+        case Dataset:
+            return QString::fromStdString(run.dataset);
+        case Protocol:
+            return QString::fromStdString(run.protocol);
+        case Seed:
+            return QString::number(run.seed);
+        case Steps:
+            return QVariant::fromValue<qlonglong>(run.steps);
+        case ValidNdcg:
+            return metric(run.validMetrics, "ndcg@10");
+        case TestNdcg:
+            return metric(run.testMetrics, "ndcg@10");
+        case TestHr:
+            return metric(run.testMetrics, "hr@10");
+        case Tags: {
+            QStringList tags;
+            for (const std::string& tag : run.tags) tags << QString::fromStdString(tag);
+            return tags.join(QStringLiteral(", "));
+        }
+        case Started:
+            return run.startedAt > 0.0
+                       ? QDateTime::fromSecsSinceEpoch(static_cast<qint64>(run.startedAt))
+                             .toString(QStringLiteral("yyyy-MM-dd HH:mm"))
+                       : QString();
+        default:
+            return {};
     }
 }
 
 QVariant RunTableModel::headerData(int section, Qt::Orientation orientation, int role) const {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
     switch (section) {
-    case Status: return tr("Status");
-    case Id: return tr("ID");
-    case Name: return tr("Name");
-    case Study: return tr("Study");
-    case Model: return tr("Model");
-    case Dataset: return tr("Dataset");
-    case Protocol: return tr("Protocol");
-    case Seed: return tr("Seed");
-    case Steps: return tr("Steps");
-    case ValidNdcg: return tr("Valid NDCG@10");
-    case TestNdcg: return tr("Test NDCG@10");
-    case TestHr: return tr("Test HR@10");
-    case Tags: return tr("Tags");
-    case Started: return tr("Started");
-    default: return {};
+        case Status:
+            return tr("Status");
+        case Id:
+            return tr("ID");
+        case Name:
+            return tr("Name");
+        case Study:
+            return tr("Study");
+        case Model:
+            return tr("Model");
+        case Dataset:
+            return tr("Dataset");
+        case Protocol:
+            return tr("Protocol");
+        case Seed:
+            return tr("Seed");
+        case Steps:
+            return tr("Steps");
+        case ValidNdcg:
+            return tr("Valid NDCG@10");
+        case TestNdcg:
+            return tr("Test NDCG@10");
+        case TestHr:
+            return tr("Test HR@10");
+        case Tags:
+            return tr("Tags");
+        case Started:
+            return tr("Started");
+        default:
+            return {};
     }
 }
 
@@ -186,13 +239,15 @@ void RunTableModel::refresh() {
     total_ = store_.countRuns(query_);
     const int64_t wanted = std::max<int64_t>(static_cast<int64_t>(rows_.size()), kPageSize);
     std::vector<RunSummary> fresh = query(0, wanted);
-    const bool sameRows = fresh.size() == rows_.size() &&
-                          std::equal(fresh.begin(), fresh.end(), rows_.begin(),
-                                     [](const RunSummary& a, const RunSummary& b) { return a.id == b.id; });
+    const bool sameRows =
+        fresh.size() == rows_.size() &&
+        std::equal(fresh.begin(), fresh.end(), rows_.begin(),
+                   [](const RunSummary& a, const RunSummary& b) { return a.id == b.id; });
     if (sameRows) {
         rows_ = std::move(fresh);
         if (!rows_.empty()) {
-            Q_EMIT dataChanged(index(0, 0), index(static_cast<int>(rows_.size()) - 1, ColumnCount - 1));
+            Q_EMIT dataChanged(index(0, 0),
+                               index(static_cast<int>(rows_.size()) - 1, ColumnCount - 1));
         }
         return;
     }

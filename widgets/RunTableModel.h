@@ -18,8 +18,23 @@ class RunTableModel : public QAbstractTableModel {
     Q_OBJECT
 
 public:
-    enum Column { Status, Id, Name, Study, Model, Dataset, Protocol, Seed, Steps,
-                  ValidNdcg, TestNdcg, TestHr, Tags, Started, ColumnCount };
+    enum Column {
+        Status,
+        Id,
+        Name,
+        Study,
+        Model,
+        Dataset,
+        Protocol,
+        Seed,
+        Steps,
+        ValidNdcg,
+        TestNdcg,
+        TestHr,
+        Tags,
+        Started,
+        ColumnCount
+    };
     static constexpr int kPageSize = 200;
     static constexpr int RunIdRole = Qt::UserRole + 1;
 

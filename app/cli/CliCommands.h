@@ -8,9 +8,9 @@ namespace dimerec::cli {
 
 // Each adds one family of subcommands to the `dimerec` program; the callbacks run inside
 // app.parse() and report errors by throwing.
-void addDataCommands(CLI::App& app);   // dimerec data …
-void addTrainCommands(CLI::App& app);  // dimerec train / evaluate
-void addRunsCommands(CLI::App& app);   // dimerec runs …
-void addExportCommands(CLI::App& app); // dimerec export table / plot
+void addDataCommands(CLI::App& app);    // dimerec data …
+void addTrainCommands(CLI::App& app);   // dimerec train / evaluate
+void addRunsCommands(CLI::App& app);    // dimerec runs …
+void addExportCommands(CLI::App& app);  // dimerec export table / plot
 
 }  // namespace dimerec::cli

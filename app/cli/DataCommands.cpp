@@ -48,8 +48,8 @@ void printLengthBuckets(const DatasetStatistics& stats) {
         }
         std::ostringstream range;
         range << from << "-" << to;
-        std::cout << "  " << std::left << std::setw(12) << range.str() << std::right
-                  << std::setw(9) << users << "\n";
+        std::cout << "  " << std::left << std::setw(12) << range.str() << std::right << std::setw(9)
+                  << users << "\n";
     }
 }
 
@@ -60,8 +60,7 @@ void printCategories(const DatasetStatistics& stats) {
         return stats.categoryInteractions[a] > stats.categoryInteractions[b];
     });
     constexpr size_t kShown = 20;
-    std::cout << "categories by interactions" << (order.size() > kShown ? " (top 20)" : "")
-              << "\n";
+    std::cout << "categories by interactions" << (order.size() > kShown ? " (top 20)" : "") << "\n";
     for (size_t i = 0; i < std::min(kShown, order.size()); ++i) {
         const size_t c = order[i];
         std::cout << "  " << std::left << std::setw(24) << stats.categoryNames[c] << std::right
@@ -132,7 +131,8 @@ nlohmann::json splitsJson(const Dataset& data, DataConfig config) {
         config.protocol = protocol;
         const Splits splits = makeSplits(data, config);
         int64_t trainItems = 0;
-        for (const auto& sequence : splits.trainSequences) trainItems += static_cast<int64_t>(sequence.size());
+        for (const auto& sequence : splits.trainSequences)
+            trainItems += static_cast<int64_t>(sequence.size());
         all[protocol] = {{"trainSequences", splits.trainSequences.size()},
                          {"trainInteractions", trainItems},
                          {"validCases", splits.valid.size()},

@@ -17,33 +17,20 @@ namespace {
 // Everything `export table` is told on its command line.
 struct TableOptions {
     std::string db = RunStore::defaultPath();
-    std::vector<std::string> runs;        // ids or uuid prefixes, in row order
+    std::vector<std::string> runs;  // ids or uuid prefixes, in row order
     std::string study;
     std::vector<std::string> metrics;
     std::string split = "test";
     bool groupSeeds = false;
-    std::string baseline;                 // id or uuid prefix; "" = none
+    std::string baseline;  // id or uuid prefix; "" = none
     bool significance = false;
-    std::vector<std::string> names;       // RUN=LABEL row labels
-    std::string format;                   // latex | markdown | csv; "" = from the output's extension
-    std::string output;                   // file; "" = standard output
+    std::vector<std::string> names;  // RUN=LABEL row labels
+    std::string format;              // latex | markdown | csv; "" = from the output's extension
+    std::string output;              // file; "" = standard output
     TableFormat table;
     bool percent = false;
     bool noStd = false;
 };
-
-int64_t resolveRun(const RunStore& store, const std::string& reference) {
-    if (!reference.empty() && reference.size() < 12 &&
-        reference.find_first_not_of("0123456789") == std::string::npos) {
-        return store.run(std::stoll(reference)).summary.id;  // throws for a missing run
-    }
-    const int64_t id = store.findRun(reference);
-    if (id == 0) {
-        throw std::invalid_argument("no run in " + store.path() + " has id or uuid '" +
-                                    reference + "'");
-    }
-    return id;
-}
 
 std::string formatOf(const TableOptions& options) {
     if (!options.format.empty()) {
@@ -57,8 +44,9 @@ std::string formatOf(const TableOptions& options) {
     if (endsWith(".tex")) return "latex";
     if (endsWith(".md")) return "markdown";
     if (endsWith(".csv")) return "csv";
-    throw std::invalid_argument("give --format latex|markdown|csv (or an -o file ending in "
-                                ".tex, .md or .csv)");
+    throw std::invalid_argument(
+        "give --format latex|markdown|csv (or an -o file ending in "
+        ".tex, .md or .csv)");
 }
 
 void exportTable(TableOptions options) {
@@ -66,7 +54,7 @@ void exportTable(TableOptions options) {
     const RunStore store(options.db, RunStore::Mode::ReadOnly);
     RunTableRequest request;
     for (const std::string& run : options.runs) {
-        request.runs.push_back(resolveRun(store, run));
+        request.runs.push_back(store.resolveRun(run));
     }
     request.study = options.study;
     request.metrics = options.metrics;
@@ -74,14 +62,14 @@ void exportTable(TableOptions options) {
     request.groupSeeds = options.groupSeeds;
     request.significance = options.significance;
     if (!options.baseline.empty()) {
-        request.baselineRun = resolveRun(store, options.baseline);
+        request.baselineRun = store.resolveRun(options.baseline);
     }
     for (const std::string& name : options.names) {
         const size_t equals = name.find('=');
         if (equals == std::string::npos || equals == 0) {
             throw std::invalid_argument("--name wants RUN=LABEL, got '" + name + "'");
         }
-        request.labels[resolveRun(store, name.substr(0, equals))] = name.substr(equals + 1);
+        request.labels[store.resolveRun(name.substr(0, equals))] = name.substr(equals + 1);
     }
     const ResultTable table = buildRunTable(store, request);
 
@@ -112,15 +100,18 @@ void addExportCommands(CLI::App& app) {
     CLI::App* table = exportCommand->add_subcommand(
         "table", "Results of runs or seed groups as a LaTeX (booktabs), Markdown or CSV table");
     auto options = std::make_shared<TableOptions>();
-    table->add_option("--db", options->db, "Run database (default: " + RunStore::defaultPath() + ")");
-    CLI::Option* runs = table->add_option("--runs", options->runs,
-                                          "Runs (ids or uuid prefixes), one row each, in this order")
+    table->add_option("--db", options->db,
+                      "Run database (default: " + RunStore::defaultPath() + ")");
+    CLI::Option* runs = table
+                            ->add_option("--runs", options->runs,
+                                         "Runs (ids or uuid prefixes), one row each, in this order")
                             ->delimiter(',');
     CLI::Option* study = table->add_option("--study", options->study,
                                            "Every finished run of this study, in id order");
     runs->excludes(study);
-    table->add_option("--metrics", options->metrics,
-                      "Metric columns, e.g. hr@10,ndcg@10 (default: every metric of the runs)")
+    table
+        ->add_option("--metrics", options->metrics,
+                     "Metric columns, e.g. hr@10,ndcg@10 (default: every metric of the runs)")
         ->delimiter(',');
     table->add_option("--split", options->split, "Final metrics of: test | valid")
         ->capture_default_str()
@@ -137,7 +128,8 @@ void addExportCommands(CLI::App& app) {
     table->add_option("--name", options->names, "Row label of a run (or its group): RUN=LABEL");
     table->add_option("--format", options->format, "latex | markdown | csv (default: from -o)")
         ->check(CLI::IsMember({"latex", "markdown", "csv"}));
-    table->add_option("-o,--output", options->output, "Write to this file instead of standard output");
+    table->add_option("-o,--output", options->output,
+                      "Write to this file instead of standard output");
     table->add_option("--caption", options->table.caption, "Table caption");
     table->add_option("--label", options->table.label, "LaTeX label, e.g. tab:main");
     table->add_option("--corner", options->table.cornerLabel, "Header of the label column")

@@ -71,13 +71,15 @@ void printTable(const Table& table, const Output& output) {
     std::vector<size_t> widths;
     for (const auto& header : table.headers) widths.push_back(displayWidth(header));
     for (const auto& row : table.rows) {
-        for (size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], displayWidth(row[i]));
+        for (size_t i = 0; i < row.size(); ++i)
+            widths[i] = std::max(widths[i], displayWidth(row[i]));
     }
     auto line = [&](const std::vector<std::string>& cells) {
         std::string text;
         for (size_t i = 0; i < cells.size(); ++i) {
             text += cells[i];
-            if (i + 1 < cells.size()) text += std::string(widths[i] - displayWidth(cells[i]) + 2, ' ');
+            if (i + 1 < cells.size())
+                text += std::string(widths[i] - displayWidth(cells[i]) + 2, ' ');
         }
         std::cout << text << "\n";
     };
@@ -106,22 +108,6 @@ std::string join(const std::vector<std::string>& parts, const char* separator) {
     std::string text;
     for (const auto& part : parts) text += (text.empty() ? "" : separator) + part;
     return text;
-}
-
-// A run given as its id or (a prefix of) its uuid.
-int64_t resolveRun(const RunStore& store, const std::string& reference) {
-    if (!reference.empty() &&
-        reference.find_first_not_of("0123456789") == std::string::npos && reference.size() < 12) {
-        const int64_t id = std::stoll(reference);
-        store.run(id);  // throws, naming the database, if there is no such run
-        return id;
-    }
-    const int64_t id = store.findRun(reference);
-    if (id == 0) {
-        throw std::invalid_argument("no run in " + store.path() + " has id or uuid '" +
-                                    reference + "'");
-    }
-    return id;
 }
 
 json summaryJson(const RunSummary& s) {
@@ -186,15 +172,21 @@ void listRuns(const std::string& db, ListOptions options, const Output& output) 
         return;
     }
     Table table;
-    table.headers = {"id", "uuid", "study", "name", "model", "dataset", "seed", "status",
-                     "started", "steps"};
+    table.headers = {"id",      "uuid", "study",  "name",    "model",
+                     "dataset", "seed", "status", "started", "steps"};
     for (const std::string& metric : options.metrics) table.headers.push_back(metric);
     table.headers.push_back("tags");
     for (const RunSummary& run : runs) {
-        std::vector<std::string> row = {std::to_string(run.id), run.uuid.substr(0, 8), run.study,
-                                        run.name, run.model, run.dataset,
-                                        std::to_string(run.seed), run.status,
-                                        formatTime(run.startedAt), std::to_string(run.steps)};
+        std::vector<std::string> row = {std::to_string(run.id),
+                                        run.uuid.substr(0, 8),
+                                        run.study,
+                                        run.name,
+                                        run.model,
+                                        run.dataset,
+                                        std::to_string(run.seed),
+                                        run.status,
+                                        formatTime(run.startedAt),
+                                        std::to_string(run.steps)};
         for (const std::string& metric : options.metrics) {
             const auto found = run.testMetrics.find(metric);
             row.push_back(found == run.testMetrics.end() ? "" : formatNumber(found->second));
@@ -210,16 +202,20 @@ void listRuns(const std::string& db, ListOptions options, const Output& output) 
 
 void showRun(const std::string& db, const std::string& reference, bool asJson) {
     const RunStore store(db);
-    const RunDetails details = store.run(resolveRun(store, reference));
+    const RunDetails details = store.run(store.resolveRun(reference));
     const RunSummary& s = details.summary;
     const Provenance& p = details.provenance;
     if (asJson) {
         json out = summaryJson(s);
         out["config"] = json::parse(details.configJson);
         out["datasetFingerprint"] = details.datasetFingerprint;
-        out["provenance"] = {{"programVersion", p.programVersion}, {"gitCommit", p.gitCommit},
-                             {"libtorchVersion", p.libtorchVersion}, {"blasLibrary", p.blasLibrary},
-                             {"device", p.device}, {"threads", p.threads}, {"host", p.host},
+        out["provenance"] = {{"programVersion", p.programVersion},
+                             {"gitCommit", p.gitCommit},
+                             {"libtorchVersion", p.libtorchVersion},
+                             {"blasLibrary", p.blasLibrary},
+                             {"device", p.device},
+                             {"threads", p.threads},
+                             {"host", p.host},
                              {"pid", p.pid}};
         out["notes"] = details.notes;
         out["bestCheckpoint"] = details.bestCheckpoint;
@@ -233,7 +229,8 @@ void showRun(const std::string& db, const std::string& reference, bool asJson) {
         return;
     }
     auto field = [](const std::string& key, const std::string& value) {
-        std::cout << key << std::string(key.size() < 20 ? 20 - key.size() : 1, ' ') << value << "\n";
+        std::cout << key << std::string(key.size() < 20 ? 20 - key.size() : 1, ' ') << value
+                  << "\n";
     };
     field("run", std::to_string(s.id) + " (" + s.uuid + ")");
     field("name", s.name);
@@ -259,7 +256,8 @@ void showRun(const std::string& db, const std::string& reference, bool asJson) {
     if (!details.notes.empty()) field("notes", details.notes);
     for (const auto& [split, metrics] :
          {std::pair{"test", &s.testMetrics}, std::pair{"valid", &s.validMetrics}}) {
-        for (const auto& [name, value] : *metrics) field(std::string(split) + " " + name, formatNumber(value));
+        for (const auto& [name, value] : *metrics)
+            field(std::string(split) + " " + name, formatNumber(value));
     }
     for (const SeriesInfo& info : details.series) {
         field("series " + info.source + "/" + info.name, std::to_string(info.points) + " points");
@@ -273,7 +271,7 @@ void compareRuns(const std::string& db, const std::vector<std::string>& referenc
     const RunStore store(db);
     std::vector<RunSummary> runs;
     for (const std::string& reference : references) {
-        runs.push_back(store.run(resolveRun(store, reference)).summary);
+        runs.push_back(store.run(store.resolveRun(reference)).summary);
     }
     std::set<std::string> metrics;
     for (const RunSummary& run : runs) {
@@ -314,12 +312,16 @@ void compareGroups(const std::string& db, const RunQuery& query,
         for (const SeedGroup& group : groups) {
             json stats;
             for (const auto& [name, m] : group.metrics) {
-                stats[name] = {{"n", m.n},     {"mean", m.mean}, {"std", m.stdDev},
-                               {"stdErr", m.stdErr}, {"min", m.min}, {"max", m.max}};
+                stats[name] = {{"n", m.n},           {"mean", m.mean}, {"std", m.stdDev},
+                               {"stdErr", m.stdErr}, {"min", m.min},   {"max", m.max}};
             }
-            out.push_back({{"configHash", group.configHash}, {"name", group.name},
-                           {"model", group.model}, {"dataset", group.dataset},
-                           {"runIds", group.runIds}, {"seeds", group.seeds}, {"metrics", stats}});
+            out.push_back({{"configHash", group.configHash},
+                           {"name", group.name},
+                           {"model", group.model},
+                           {"dataset", group.dataset},
+                           {"runIds", group.runIds},
+                           {"seeds", group.seeds},
+                           {"metrics", stats}});
         }
         std::cout << out.dump(2) << "\n";
         return;
@@ -382,8 +384,8 @@ void addRunsCommands(CLI::App& app) {
     auto compareRefs = std::make_shared<std::vector<std::string>>();
     auto compareGroupsFlag = std::make_shared<bool>(false);
     auto compareQuery = std::make_shared<RunQuery>();
-    auto compareMetrics = std::make_shared<std::vector<std::string>>(
-        std::vector<std::string>{"ndcg@10", "hr@10"});
+    auto compareMetrics =
+        std::make_shared<std::vector<std::string>>(std::vector<std::string>{"ndcg@10", "hr@10"});
     auto compareOutput = std::make_shared<Output>();
     CLI::App* compare = runs->add_subcommand(
         "compare", "Compare the test metrics of runs, or of seed groups (--groups)");
@@ -395,16 +397,16 @@ void addRunsCommands(CLI::App& app) {
     compare->add_option("--metric", *compareMetrics, "Metrics of the --groups table")
         ->capture_default_str();
     addOutputFlags(compare, compareOutput);
-    compare->callback([db, compareRefs, compareGroupsFlag, compareQuery, compareMetrics,
-                       compareOutput] {
-        if (*compareGroupsFlag) {
-            compareGroups(*db, *compareQuery, *compareMetrics, *compareOutput);
-        } else if (compareRefs->size() < 2) {
-            throw std::invalid_argument("runs compare needs two or more runs, or --groups");
-        } else {
-            compareRuns(*db, *compareRefs, *compareOutput);
-        }
-    });
+    compare->callback(
+        [db, compareRefs, compareGroupsFlag, compareQuery, compareMetrics, compareOutput] {
+            if (*compareGroupsFlag) {
+                compareGroups(*db, *compareQuery, *compareMetrics, *compareOutput);
+            } else if (compareRefs->size() < 2) {
+                throw std::invalid_argument("runs compare needs two or more runs, or --groups");
+            } else {
+                compareRuns(*db, *compareRefs, *compareOutput);
+            }
+        });
 
     auto tagRef = std::make_shared<std::string>();
     auto tagAdd = std::make_shared<std::vector<std::string>>();
@@ -418,7 +420,7 @@ void addRunsCommands(CLI::App& app) {
     CLI::Option* notesOption = tag->add_option("--notes", *tagNotes, "Replace the run's notes");
     tag->callback([db, tagRef, tagAdd, tagRemove, tagNotes, notesOption] {
         RunStore store(*db);
-        const int64_t id = resolveRun(store, *tagRef);
+        const int64_t id = store.resolveRun(*tagRef);
         store.addTags(id, *tagAdd);
         store.removeTags(id, *tagRemove);
         if (notesOption->count() > 0) store.setNotes(id, *tagNotes);
@@ -435,11 +437,12 @@ void addRunsCommands(CLI::App& app) {
     remove->add_flag("-y,--yes", *deleteYes, "Really delete (deleting cannot be undone)");
     remove->callback([db, deleteRefs, deleteYes, archive] {
         if (!*archive && !*deleteYes) {
-            throw std::invalid_argument("deleting runs cannot be undone: add --yes (or use --archive)");
+            throw std::invalid_argument(
+                "deleting runs cannot be undone: add --yes (or use --archive)");
         }
         RunStore store(*db);
         std::vector<int64_t> ids;
-        for (const std::string& reference : *deleteRefs) ids.push_back(resolveRun(store, reference));
+        for (const std::string& reference : *deleteRefs) ids.push_back(store.resolveRun(reference));
         for (const int64_t id : ids) {
             if (*archive) {
                 store.setArchived(id, true);
@@ -460,7 +463,7 @@ void addRunsCommands(CLI::App& app) {
     exportCommand->add_option("-o,--out", *exportPath, "Bundle file to write")->required();
     exportCommand->callback([db, exportRef, exportPath] {
         const RunStore store(*db);
-        const int64_t id = resolveRun(store, *exportRef);
+        const int64_t id = store.resolveRun(*exportRef);
         store.exportBundle(id, *exportPath);
         std::cout << "exported run " << id << " to " << *exportPath << "\n";
     });
@@ -471,7 +474,8 @@ void addRunsCommands(CLI::App& app) {
         runs->add_subcommand("import", "Add runs from bundle files (a run already stored is kept)");
     addDbOption(importCommand, db);
     importCommand->add_option("bundles", *importPaths, "Bundle files")->required();
-    importCommand->add_option("--study", *importStudy, "Study to put the runs in (default: theirs)");
+    importCommand->add_option("--study", *importStudy,
+                              "Study to put the runs in (default: theirs)");
     importCommand->callback([db, importPaths, importStudy] {
         RunStore store(*db);
         for (const std::string& path : *importPaths) {

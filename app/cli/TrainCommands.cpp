@@ -10,6 +10,9 @@
 #include "train/Checkpoint.h"
 #include "train/MemoryTuning.h"
 #include "train/Trainer.h"
+
+#include "store/RunRecorder.h"
+#include "store/RunStore.h"
 #include "util/Device.h"
 
 #include <CLI/CLI.hpp>
@@ -32,13 +35,16 @@ namespace dimerec::cli {
 namespace {
 
 struct TrainArguments {
-    std::string configFile;            // JSON run config ("" = defaults)
+    std::string configFile;              // JSON run config ("" = defaults)
     std::vector<std::string> overrides;  // section.field=value
-    std::string device;                // overrides train.device when given
-    int threads = -1;                  // overrides train.threads when >= 0
-    std::string checkpointDir;         // where last.pt / best.pt go
-    std::string resume;                // checkpoint to continue from
-    bool json = false;                 // print the result as JSON on stdout
+    std::string device;                  // overrides train.device when given
+    int threads = -1;                    // overrides train.threads when >= 0
+    std::string checkpointDir;           // where last.pt / best.pt go
+    std::string resume;                  // checkpoint to continue from
+    bool json = false;                   // print the result as JSON on stdout
+    std::string db;                      // run store ("" = RunStore::defaultPath())
+    std::string study = "default";       // study the stored run belongs to
+    bool noStore = false;                // do not record the run
 };
 
 struct EvaluateArguments {
@@ -61,7 +67,8 @@ RunConfig readConfigFile(const std::string& path) {
     try {
         in >> json;
     } catch (const nlohmann::json::parse_error& error) {
-        throw std::invalid_argument("config file '" + path + "': not valid JSON (" + error.what() + ")");
+        throw std::invalid_argument("config file '" + path + "': not valid JSON (" + error.what() +
+                                    ")");
     }
     try {
         return runConfigFromJson(json);
@@ -74,8 +81,8 @@ std::string duration(double seconds) {
     const auto total = static_cast<int64_t>(seconds + 0.5);
     std::ostringstream out;
     if (total >= 3600) out << total / 3600 << "h";
-    out << std::setfill('0') << std::setw(total >= 3600 ? 2 : 1) << (total / 60) % 60 << "m" << std::setw(2)
-        << total % 60 << "s";
+    out << std::setfill('0') << std::setw(total >= 3600 ? 2 : 1) << (total / 60) % 60 << "m"
+        << std::setw(2) << total % 60 << "s";
     return out.str();
 }
 
@@ -83,19 +90,25 @@ std::string duration(double seconds) {
 // otherwise (logs stay short).
 class CliObserver : public TrainObserver {
 public:
-    explicit CliObserver(bool quiet) : quiet_(quiet), terminal_(isatty(fileno(stderr)) != 0) {}
+    // recorder: where every event is also forwarded (the run store), or nullptr.
+    CliObserver(bool quiet, TrainObserver* recorder)
+        : quiet_(quiet), terminal_(isatty(fileno(stderr)) != 0), recorder_(recorder) {}
 
     void onProgress(const ProgressEvent& e) override {
+        if (recorder_ != nullptr) recorder_->onProgress(e);
         if (quiet_) return;
         const auto now = std::chrono::steady_clock::now();
         const bool last = e.step == e.totalSteps;
-        if (!last && now - lastPrint_ < (terminal_ ? std::chrono::milliseconds(200) : std::chrono::seconds(5))) return;
+        if (!last && now - lastPrint_ <
+                         (terminal_ ? std::chrono::milliseconds(200) : std::chrono::seconds(5)))
+            return;
         lastPrint_ = now;
         std::ostringstream line;
         line << "step " << e.step << "/" << e.totalSteps << "  epoch " << e.epoch + 1 << std::fixed
              << std::setprecision(4);
         for (const auto& [name, value] : e.losses) line << "  " << name << " " << value;
-        line << std::setprecision(0) << "  " << e.samplesPerSecond << " samples/s  ETA " << duration(e.etaSeconds);
+        line << std::setprecision(0) << "  " << e.samplesPerSecond << " samples/s  ETA "
+             << duration(e.etaSeconds);
         if (terminal_) {
             std::cerr << "\r\033[K" << line.str() << std::flush;
             pendingNewline_ = true;
@@ -105,6 +118,7 @@ public:
     }
 
     void onEvaluation(const EvaluationEvent& e) override {
+        if (recorder_ != nullptr) recorder_->onEvaluation(e);
         if (quiet_) return;
         endLine();
         std::cerr << e.split << " @ step " << e.step << std::fixed << std::setprecision(4);
@@ -113,6 +127,14 @@ public:
             if (found != e.metrics.end()) std::cerr << "  " << name << " " << found->second;
         }
         std::cerr << (e.improved ? "  (best)" : "") << "\n";
+    }
+
+    void onCheckpoint(const std::string& path, bool best) override {
+        if (recorder_ != nullptr) recorder_->onCheckpoint(path, best);
+    }
+
+    void onFinished(const TrainResult& result) override {
+        if (recorder_ != nullptr) recorder_->onFinished(result);
     }
 
     void endLine() {
@@ -124,14 +146,15 @@ private:
     bool quiet_;
     bool terminal_;
     bool pendingNewline_ = false;
+    TrainObserver* recorder_;
     std::chrono::steady_clock::time_point lastPrint_{};
 };
 
 void printMetrics(const std::string& split, const std::map<std::string, double>& metrics) {
     std::cout << split << "\n";
     for (const auto& [name, value] : metrics) {
-        std::cout << "  " << std::left << std::setw(16) << name << std::right << std::fixed << std::setprecision(4)
-                  << value << "\n";
+        std::cout << "  " << std::left << std::setw(16) << name << std::right << std::fixed
+                  << std::setprecision(4) << value << "\n";
     }
 }
 
@@ -154,13 +177,22 @@ void runTrain(const TrainArguments& args) {
     }
     auto dataset = std::make_shared<const Dataset>(loadDataset(config.data));
     if (!args.json) {
-        std::cerr << "dataset " << dataset->name << ": " << dataset->numUsers() << " users, " << dataset->numItems()
-                  << " items; model " << config.model.model << ", protocol " << config.data.protocol << ", "
-                  << configureThreads(config.train.threads) << " threads\n";
+        std::cerr << "dataset " << dataset->name << ": " << dataset->numUsers() << " users, "
+                  << dataset->numItems() << " items; model " << config.model.model << ", protocol "
+                  << config.data.protocol << ", " << configureThreads(config.train.threads)
+                  << " threads\n";
+    }
+    std::unique_ptr<RunStore> store;
+    std::unique_ptr<RunRecorder> recorder;
+    if (!args.noStore) {
+        store = std::make_unique<RunStore>(args.db.empty() ? RunStore::defaultPath() : args.db);
+        const int64_t run = store->createRun(newRunFor(config, *dataset, args.study));
+        recorder = std::make_unique<RunRecorder>(*store, run);
+        if (!args.json) std::cerr << "recording run " << run << " in " << store->path() << "\n";
     }
     Trainer trainer(config, dataset, options);
     TrainControl control;
-    CliObserver observer(args.json);
+    CliObserver observer(args.json, recorder.get());
     activeControl = &control;
     auto previous = std::signal(SIGINT, requestCancel);
     const TrainResult result = trainer.run(observer, control);
@@ -170,20 +202,27 @@ void runTrain(const TrainArguments& args) {
     if (result.status == "failed") throw std::runtime_error("training failed: " + result.message);
 
     if (args.json) {
-        nlohmann::json out = {{"status", result.status},         {"message", result.message},
-                              {"steps", result.steps},           {"elapsedSeconds", result.elapsedSeconds},
-                              {"valid", result.bestValid},       {"test", result.test},
-                              {"bestCheckpoint", result.bestCheckpoint}, {"lastCheckpoint", result.lastCheckpoint},
-                              {"configHash", configHash(config)}, {"config", toJson(config)}};
+        nlohmann::json out = {{"status", result.status},
+                              {"message", result.message},
+                              {"steps", result.steps},
+                              {"elapsedSeconds", result.elapsedSeconds},
+                              {"valid", result.bestValid},
+                              {"test", result.test},
+                              {"bestCheckpoint", result.bestCheckpoint},
+                              {"lastCheckpoint", result.lastCheckpoint},
+                              {"configHash", configHash(config)},
+                              {"config", toJson(config)}};
         std::cout << out.dump(2) << "\n";
         return;
     }
-    std::cout << "status " << result.status << ": " << result.message << " (" << duration(result.elapsedSeconds)
-              << ")\n";
+    std::cout << "status " << result.status << ": " << result.message << " ("
+              << duration(result.elapsedSeconds) << ")\n";
     printMetrics("valid (best)", result.bestValid);
     printMetrics("test", result.test);
-    if (!result.bestCheckpoint.empty()) std::cout << "best checkpoint " << result.bestCheckpoint << "\n";
-    if (!result.lastCheckpoint.empty()) std::cout << "last checkpoint " << result.lastCheckpoint << "\n";
+    if (!result.bestCheckpoint.empty())
+        std::cout << "best checkpoint " << result.bestCheckpoint << "\n";
+    if (!result.lastCheckpoint.empty())
+        std::cout << "last checkpoint " << result.lastCheckpoint << "\n";
 }
 
 void runEvaluate(const EvaluateArguments& args) {
@@ -193,18 +232,24 @@ void runEvaluate(const EvaluateArguments& args) {
     const torch::Device device = resolveDevice(args.device);
     const Dataset dataset = loadDataset(config.data);
     const Splits splits = makeSplits(dataset, config.data);
-    auto model = makeRecommender(config.model, splits.numItems, config.data.maxLength, splits.itemCounts);
+    auto model =
+        makeRecommender(config.model, splits.numItems, config.data.maxLength, splits.itemCounts);
     loadCheckpoint(args.checkpoint, *model, nullptr);
     model->to(device);
-    const Evaluator evaluator(config.eval, config.data.maxLength, evaluationCategories(dataset), config.train.seed);
+    const Evaluator evaluator(config.eval, config.data.maxLength, evaluationCategories(dataset),
+                              config.train.seed);
     const auto valid = evaluator.evaluate(*model, splits.valid);
     const auto test = evaluator.evaluate(*model, splits.test);
     if (args.json) {
-        std::cout << nlohmann::json{{"checkpoint", args.checkpoint}, {"valid", valid}, {"test", test}}.dump(2) << "\n";
+        std::cout << nlohmann::json{{"checkpoint", args.checkpoint},
+                                    {"valid", valid},
+                                    {"test", test}}
+                         .dump(2)
+                  << "\n";
         return;
     }
-    std::cout << "checkpoint " << args.checkpoint << ": model " << config.model.model << " on " << dataset.name
-              << " (" << config.data.protocol << ")\n";
+    std::cout << "checkpoint " << args.checkpoint << ": model " << config.model.model << " on "
+              << dataset.name << " (" << config.data.protocol << ")\n";
     printMetrics("valid", valid);
     printMetrics("test", test);
 }
@@ -213,24 +258,39 @@ void runEvaluate(const EvaluateArguments& args) {
 
 void addTrainCommands(CLI::App& app) {
     auto train = std::make_shared<TrainArguments>();
-    CLI::App* trainCommand = app.add_subcommand("train", "Train a model (DimeRec or a baseline) and report its metrics");
-    trainCommand->add_option("-c,--config", train->configFile, "Run config (JSON); missing keys keep their defaults")
+    CLI::App* trainCommand =
+        app.add_subcommand("train", "Train a model (DimeRec or a baseline) and report its metrics");
+    trainCommand
+        ->add_option("-c,--config", train->configFile,
+                     "Run config (JSON); missing keys keep their defaults")
         ->check(CLI::ExistingFile);
-    trainCommand->add_option("-s,--set", train->overrides, "Override a config field, e.g. --set model.lambda=0.5")
+    trainCommand
+        ->add_option("-s,--set", train->overrides,
+                     "Override a config field, e.g. --set model.lambda=0.5")
         ->take_all();
-    trainCommand->add_option("--device", train->device, "auto, cpu, cuda or cuda:N (overrides train.device)");
-    trainCommand->add_option("--threads", train->threads, "LibTorch threads, 0 = all cores (overrides train.threads)")
+    trainCommand->add_option("--device", train->device,
+                             "auto, cpu, cuda or cuda:N (overrides train.device)");
+    trainCommand
+        ->add_option("--threads", train->threads,
+                     "LibTorch threads, 0 = all cores (overrides train.threads)")
         ->check(CLI::NonNegativeNumber);
-    trainCommand->add_option("--checkpoint-dir", train->checkpointDir, "Write last.pt and best.pt here");
+    trainCommand->add_option("--checkpoint-dir", train->checkpointDir,
+                             "Write last.pt and best.pt here");
     trainCommand->add_option("--resume", train->resume, "Continue from this checkpoint (last.pt)")
         ->check(CLI::ExistingFile);
     trainCommand->add_flag("--json", train->json, "Print the result as JSON (no progress lines)");
+    trainCommand->add_option("--db", train->db, "Run store to record the run in (default: " +
+                                                    RunStore::defaultPath() + ")");
+    trainCommand->add_option("--study", train->study, "Study the recorded run belongs to")
+        ->capture_default_str();
+    trainCommand->add_flag("--no-store", train->noStore, "Do not record the run in the run store");
     trainCommand->callback([train] { runTrain(*train); });
 
     auto evaluate = std::make_shared<EvaluateArguments>();
-    CLI::App* evaluateCommand =
-        app.add_subcommand("evaluate", "Evaluate a checkpoint on its run's validation and test splits");
-    evaluateCommand->add_option("--checkpoint", evaluate->checkpoint, "Checkpoint file (best.pt or last.pt)")
+    CLI::App* evaluateCommand = app.add_subcommand(
+        "evaluate", "Evaluate a checkpoint on its run's validation and test splits");
+    evaluateCommand
+        ->add_option("--checkpoint", evaluate->checkpoint, "Checkpoint file (best.pt or last.pt)")
         ->required()
         ->check(CLI::ExistingFile);
     evaluateCommand->add_option("--device", evaluate->device, "auto, cpu, cuda or cuda:N");

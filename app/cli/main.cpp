@@ -8,9 +8,11 @@
 #include <iostream>
 
 int main(int argc, char** argv) {
-    CLI::App app{"dimerec: train, evaluate and compare DimeRec and baselines from the command line"};
-    app.set_version_flag("-V,--version", [] { return dimerec::versionText(); },
-                         "Print the version, LibTorch, BLAS and device facts and exit");
+    CLI::App app{
+        "dimerec: train, evaluate and compare DimeRec and baselines from the command line"};
+    app.set_version_flag(
+        "-V,--version", [] { return dimerec::versionText(); },
+        "Print the version, LibTorch, BLAS and device facts and exit");
     app.require_subcommand(1);
     dimerec::cli::addDataCommands(app);
     dimerec::cli::addTrainCommands(app);

@@ -29,7 +29,8 @@ HistogramBars lengthBars(const DatasetStatistics& stats) {
     const int bins = static_cast<int>(std::ceil(static_cast<double>(histogram.size()) / width));
     bars.counts.fill(0.0, bins);
     for (size_t length = 0; length < histogram.size(); ++length) {
-        bars.counts[static_cast<int>(static_cast<double>(length) / width)] += static_cast<double>(histogram[length]);
+        bars.counts[static_cast<int>(static_cast<double>(length) / width)] +=
+            static_cast<double>(histogram[length]);
     }
     for (int i = 0; i < bins; ++i) bars.positions.push_back((i + 0.5) * width);
     bars.width = width * 0.9;
@@ -54,7 +55,8 @@ HistogramBars categoryBars(const DatasetStatistics& stats) {
     const auto& counts = stats.categoryItems;
     std::vector<size_t> order(std::min(counts.size(), stats.categoryNames.size()));
     std::iota(order.begin(), order.end(), 0);
-    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return counts[a] > counts[b]; });
+    std::stable_sort(order.begin(), order.end(),
+                     [&](size_t a, size_t b) { return counts[a] > counts[b]; });
     for (size_t i = 0; i < order.size(); ++i) {
         bars.positions.push_back(static_cast<double>(i + 1));
         bars.counts.push_back(static_cast<double>(counts[order[i]]));

@@ -40,8 +40,9 @@ ImportDatasetDialog::ImportDatasetDialog(const QString& path, QWidget* parent) :
 
     columns_ = new QLineEdit(this);
     columns_->setPlaceholderText(tr("e.g. user=uid,item=2,timestamp=-,delimiter=tab,header=no"));
-    columns_->setToolTip(tr("Column mapping of a generic log: header names or 0-based indices; "
-                            "empty finds the usual names (user, item, timestamp, rating, category)"));
+    columns_->setToolTip(
+        tr("Column mapping of a generic log: header names or 0-based indices; "
+           "empty finds the usual names (user, item, timestamp, rating, category)"));
     form->addRow(tr("Columns:"), columns_);
     columnsError_ = new QLabel(this);
     columnsError_->setStyleSheet(QStringLiteral("color: #b71c1c;"));
@@ -79,7 +80,8 @@ ImportDatasetDialog::ImportDatasetDialog(const QString& path, QWidget* parent) :
 
     connect(browse, &QPushButton::clicked, this, &ImportDatasetDialog::browse);
     connect(path_, &QLineEdit::textChanged, this, &ImportDatasetDialog::detect);
-    connect(format_, qOverload<int>(&QComboBox::currentIndexChanged), this, &ImportDatasetDialog::detect);
+    connect(format_, qOverload<int>(&QComboBox::currentIndexChanged), this,
+            &ImportDatasetDialog::detect);
     connect(columns_, &QLineEdit::textChanged, this, &ImportDatasetDialog::detect);
     connect(buttons_, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(buttons_, &QDialogButtonBox::rejected, this, &QDialog::reject);
@@ -97,10 +99,12 @@ void ImportDatasetDialog::detect() {
     detected_->clear();
     if (ok) {
         try {
-            const DatasetSource source = resolveDatasetSource(path_->text().trimmed().toStdString(),
-                                                              format_->currentData().toString().toStdString());
-            detected_->setText(tr("Detected: %1 (%2)").arg(QString::fromStdString(source.name),
-                                                           QString::fromStdString(source.reader)));
+            const DatasetSource source =
+                resolveDatasetSource(path_->text().trimmed().toStdString(),
+                                     format_->currentData().toString().toStdString());
+            detected_->setText(tr("Detected: %1 (%2)")
+                                   .arg(QString::fromStdString(source.name),
+                                        QString::fromStdString(source.reader)));
             columns_->setEnabled(source.reader == "delimited");
         } catch (const std::exception& error) {
             detected_->setText(QString::fromUtf8(error.what()));

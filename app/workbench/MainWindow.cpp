@@ -58,7 +58,8 @@ bool sameSource(const DataConfig& a, const DataConfig& b) {
 QString encodeDataset(const DataConfig& data, const QString& columns) {
     RunConfig config;
     config.data = data;
-    nlohmann::json entry = {{"data", toJson(config).at("data")}, {"columns", columns.toStdString()}};
+    nlohmann::json entry = {{"data", toJson(config).at("data")},
+                            {"columns", columns.toStdString()}};
     return QString::fromStdString(entry.dump());
 }
 
@@ -79,7 +80,10 @@ QString formatDuration(double seconds) {
     const qint64 minutes = (total / 60) % 60;
     const qint64 secs = total % 60;
     if (hours > 0) {
-        return QStringLiteral("%1:%2:%3").arg(hours).arg(minutes, 2, 10, QLatin1Char('0')).arg(secs, 2, 10, QLatin1Char('0'));
+        return QStringLiteral("%1:%2:%3")
+            .arg(hours)
+            .arg(minutes, 2, 10, QLatin1Char('0'))
+            .arg(secs, 2, 10, QLatin1Char('0'));
     }
     return QStringLiteral("%1:%2").arg(minutes).arg(secs, 2, 10, QLatin1Char('0'));
 }
@@ -106,7 +110,8 @@ struct MainWindow::LoadResult {
 
 MainWindow::MainWindow(const QString& storePath, QWidget* parent)
     : QMainWindow(parent),
-      storePath_(storePath.isEmpty() ? QString::fromStdString(RunStore::defaultPath()) : storePath) {
+      storePath_(storePath.isEmpty() ? QString::fromStdString(RunStore::defaultPath())
+                                     : storePath) {
     setWindowTitle(tr("DimeRec Workbench"));
     setObjectName(QStringLiteral("MainWindow"));
     setAcceptDrops(true);
@@ -147,7 +152,9 @@ MainWindow::~MainWindow() {
     for (QThread* loader : loaders_) loader->wait();
 }
 
-bool MainWindow::isTraining() const { return worker_->isBusy() || worker_->queuedCount() > 0; }
+bool MainWindow::isTraining() const {
+    return worker_->isBusy() || worker_->queuedCount() > 0;
+}
 
 void MainWindow::buildActions() {
     QMenu* file = menuBar()->addMenu(tr("&File"));
@@ -165,10 +172,13 @@ void MainWindow::buildActions() {
     pauseAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_P));
     cancelAction_ = run->addAction(tr("&Cancel"), this, &MainWindow::cancelRuns);
     cancelAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Period));
-    cancelAction_->setToolTip(tr("Stop the run after the current batch (it stays resumable) and "
-                                 "drop the queue (Ctrl+.)"));
-    resumeAction_ = run->addAction(tr("Res&ume selected run"), this, &MainWindow::resumeSelectedRun);
-    resumeAction_->setToolTip(tr("Continue a cancelled or interrupted run from its last checkpoint"));
+    cancelAction_->setToolTip(
+        tr("Stop the run after the current batch (it stays resumable) and "
+           "drop the queue (Ctrl+.)"));
+    resumeAction_ =
+        run->addAction(tr("Res&ume selected run"), this, &MainWindow::resumeSelectedRun);
+    resumeAction_->setToolTip(
+        tr("Continue a cancelled or interrupted run from its last checkpoint"));
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
     QAction* refresh = view->addAction(tr("&Refresh runs"), this, [this] { browser_->refresh(); });
@@ -184,7 +194,8 @@ void MainWindow::buildActions() {
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About"), this, [this] {
         QMessageBox::about(this, tr("About DimeRec Workbench"),
-                           QStringLiteral("<pre>%1</pre>").arg(QString::fromStdString(versionText()).toHtmlEscaped()));
+                           QStringLiteral("<pre>%1</pre>")
+                               .arg(QString::fromStdString(versionText()).toHtmlEscaped()));
     });
 
     QToolBar* bar = addToolBar(tr("Run"));
@@ -209,7 +220,8 @@ void MainWindow::buildCentre() {
     progress_->setTextVisible(true);
     progress_->setFormat(QStringLiteral("%p %"));
     progressRow->addWidget(progress_, 1);
-    progressText_ = new QLabel(tr("No run yet: pick a preset on the right and press Start (Ctrl+R)."), top);
+    progressText_ =
+        new QLabel(tr("No run yet: pick a preset on the right and press Start (Ctrl+R)."), top);
     progressText_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     progressRow->addWidget(progressText_, 2);
     pauseButton_ = new QPushButton(tr("Pause"), top);
@@ -257,7 +269,8 @@ void MainWindow::buildCentre() {
         try {
             RunConfig config = runConfigFromJson(nlohmann::json::parse(json.toStdString()));
             form_->setConfig(config);
-            statusBar()->showMessage(tr("The run configuration now holds that run's config."), 5000);
+            statusBar()->showMessage(tr("The run configuration now holds that run's config."),
+                                     5000);
         } catch (const std::exception& error) {
             QMessageBox::warning(this, tr("Run again"), QString::fromUtf8(error.what()));
         }
@@ -272,9 +285,10 @@ void MainWindow::buildDatasetDock() {
     auto* layout = new QVBoxLayout(panel);
     layout->setContentsMargins(4, 4, 4, 4);
     datasets_ = new QListWidget(panel);
-    datasets_->setToolTip(tr("The embedded default and recently used datasets; click one to "
-                             "load it and use it for the next run. Drop a file on the window "
-                             "to import it."));
+    datasets_->setToolTip(
+        tr("The embedded default and recently used datasets; click one to "
+           "load it and use it for the next run. Drop a file on the window "
+           "to import it."));
     datasets_->setMaximumHeight(80);
     datasets_->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     datasets_->setTextElideMode(Qt::ElideMiddle);
@@ -295,7 +309,8 @@ void MainWindow::buildDatasetDock() {
     connect(datasets_, &QListWidget::itemActivated, this, [this](QListWidgetItem* item) {
         DataConfig data;
         QString columns;
-        if (decodeDataset(item->data(Qt::UserRole).toString(), data, columns)) openDataset(data, columns);
+        if (decodeDataset(item->data(Qt::UserRole).toString(), data, columns))
+            openDataset(data, columns);
     });
     connect(datasets_, &QListWidget::itemClicked, datasets_, &QListWidget::itemActivated);
 }
@@ -325,8 +340,10 @@ void MainWindow::buildConfigDock() {
 void MainWindow::buildStatusBar() {
     const BuildInfo& info = buildInfo();
     const bool cuda = info.cudaAvailable.rfind("yes", 0) == 0;
-    auto* device = new QLabel(cuda ? tr("Device: CUDA %1").arg(QString::fromStdString(info.cudaAvailable))
-                                   : tr("Device: CPU"), this);
+    auto* device =
+        new QLabel(cuda ? tr("Device: CUDA %1").arg(QString::fromStdString(info.cudaAvailable))
+                        : tr("Device: CPU"),
+                   this);
     auto* threads = new QLabel(tr("Threads: %1").arg(info.hardwareThreads), this);
     threads->setToolTip(tr("Hardware threads; a run uses the count set in its configuration"));
     auto* database = new QLabel(tr("Runs: %1").arg(QDir::toNativeSeparators(storePath_)), this);
@@ -344,7 +361,8 @@ void MainWindow::restoreSettings() {
     restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
     for (QSplitter* splitter : findChildren<QSplitter*>()) {
         if (splitter->objectName().isEmpty()) continue;
-        splitter->restoreState(settings.value(QStringLiteral("window/") + splitter->objectName()).toByteArray());
+        splitter->restoreState(
+            settings.value(QStringLiteral("window/") + splitter->objectName()).toByteArray());
     }
     const QString last = settings.value(QStringLiteral("run/lastConfig")).toString();
     if (!last.isEmpty()) {
@@ -354,7 +372,8 @@ void MainWindow::restoreSettings() {
             // A config from an older version that no longer reads: the defaults stay.
         }
     }
-    lossPlot_->setSmoothing(settings.value(QStringLiteral("curves/smoothing"), lossPlot_->smoothing()).toDouble());
+    lossPlot_->setSmoothing(
+        settings.value(QStringLiteral("curves/smoothing"), lossPlot_->smoothing()).toDouble());
     lossPlot_->setLogScale(settings.value(QStringLiteral("curves/logScale"), false).toBool());
 }
 
@@ -364,10 +383,12 @@ void MainWindow::saveSettings() {
     settings.setValue(QStringLiteral("window/state"), saveState());
     for (QSplitter* splitter : findChildren<QSplitter*>()) {
         if (splitter->objectName().isEmpty()) continue;
-        settings.setValue(QStringLiteral("window/") + splitter->objectName(), splitter->saveState());
+        settings.setValue(QStringLiteral("window/") + splitter->objectName(),
+                          splitter->saveState());
     }
     if (form_->isValid()) {
-        settings.setValue(QStringLiteral("run/lastConfig"), QString::fromStdString(toJson(form_->config()).dump()));
+        settings.setValue(QStringLiteral("run/lastConfig"),
+                          QString::fromStdString(toJson(form_->config()).dump()));
     }
     settings.setValue(QStringLiteral("curves/smoothing"), lossPlot_->smoothing());
     settings.setValue(QStringLiteral("curves/logScale"), lossPlot_->logScale());
@@ -387,14 +408,16 @@ void MainWindow::rememberDataset(const DataConfig& config, const QString& column
 
 void MainWindow::refreshDatasetList() {
     datasets_->clear();
-    auto* standard = new QListWidgetItem(tr("MovieLens latest-small (embedded default)"), datasets_);
+    auto* standard =
+        new QListWidgetItem(tr("MovieLens latest-small (embedded default)"), datasets_);
     standard->setData(Qt::UserRole, encodeDataset(DataConfig{}, QString()));
     QSettings settings;
     for (const QString& entry : settings.value(QStringLiteral("datasets/recent")).toStringList()) {
         DataConfig data;
         QString columns;
         if (!decodeDataset(entry, data, columns)) continue;
-        auto* item = new QListWidgetItem(QFileInfo(QString::fromStdString(data.dataset)).fileName(), datasets_);
+        auto* item = new QListWidgetItem(QFileInfo(QString::fromStdString(data.dataset)).fileName(),
+                                         datasets_);
         item->setToolTip(QString::fromStdString(data.dataset));
         item->setData(Qt::UserRole, entry);
     }
@@ -410,7 +433,8 @@ void MainWindow::openDataset(const DataConfig& config, const QString& columns) {
     QThread* loader = QThread::create([this, result] {
         try {
             LoadOptions options;
-            if (!result->columns.isEmpty()) options.columns = parseColumnMapping(result->columns.toStdString());
+            if (!result->columns.isEmpty())
+                options.columns = parseColumnMapping(result->columns.toStdString());
             auto data = std::make_shared<const Dataset>(loadDataset(result->config, options));
             result->stats = summarize(*data);
             result->plots = computeHistograms(result->stats);
@@ -419,7 +443,8 @@ void MainWindow::openDataset(const DataConfig& config, const QString& columns) {
             result->error = QString::fromUtf8(error.what());
         }
         // Delivered on the window's thread (dropped if the window is gone by then).
-        QMetaObject::invokeMethod(this, [this, result] { datasetLoaded(result); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [this, result] { datasetLoaded(result); }, Qt::QueuedConnection);
     });
     loaders_.push_back(loader);
     connect(loader, &QThread::finished, this, [this, loader] {
@@ -432,8 +457,9 @@ void MainWindow::openDataset(const DataConfig& config, const QString& columns) {
 void MainWindow::datasetLoaded(const std::shared_ptr<LoadResult>& result) {
     if (result->generation != loadGeneration_) return;  // a newer request superseded this one
     if (!result->error.isEmpty()) {
-        datasetStatus_->setText(tr("Could not load %1: %2")
-                                    .arg(QString::fromStdString(result->config.dataset), result->error));
+        datasetStatus_->setText(
+            tr("Could not load %1: %2")
+                .arg(QString::fromStdString(result->config.dataset), result->error));
         Q_EMIT datasetFailed(result->error);
         return;
     }
@@ -443,7 +469,8 @@ void MainWindow::datasetLoaded(const std::shared_ptr<LoadResult>& result) {
     datasetView_->setSequenceLengths(result->plots.lengths);
     datasetView_->setPopularity(result->plots.popularity);
     datasetView_->setCategories(result->plots.categories);
-    datasetStatus_->setText(tr("%1 — used by the next run.").arg(QString::fromStdString(currentData_->name)));
+    datasetStatus_->setText(
+        tr("%1 — used by the next run.").arg(QString::fromStdString(currentData_->name)));
     RunConfig config = form_->config();
     config.data = result->config;
     form_->setConfig(config);
@@ -471,7 +498,8 @@ bool MainWindow::startRun() {
     }
     const bool queued = isTraining();
     worker_->enqueue(std::move(job));
-    statusBar()->showMessage(queued ? tr("Run queued behind the current one.") : tr("Starting run…"), 4000);
+    statusBar()->showMessage(
+        queued ? tr("Run queued behind the current one.") : tr("Starting run…"), 4000);
     updateRunControls();
     return true;
 }
@@ -502,7 +530,8 @@ void MainWindow::resumeSelectedRun() {
     try {
         const RunDetails details = store_->run(runs.front());
         if (details.lastCheckpoint.empty()) {
-            QMessageBox::information(this, tr("Resume run"), tr("This run has no checkpoint to resume from."));
+            QMessageBox::information(this, tr("Resume run"),
+                                     tr("This run has no checkpoint to resume from."));
             return;
         }
         TrainingWorker::Job job;
@@ -524,7 +553,8 @@ void MainWindow::updateRunControls() {
     if (!busy && queued == 0) {
         startButton_->setText(tr("Start run"));
     } else {
-        startButton_->setText(queued > 0 ? tr("Queue run (%1 waiting)").arg(queued) : tr("Queue run"));
+        startButton_->setText(queued > 0 ? tr("Queue run (%1 waiting)").arg(queued)
+                                         : tr("Queue run"));
     }
     pauseButton_->setEnabled(busy);
     pauseAction_->setEnabled(busy);
@@ -547,16 +577,18 @@ void MainWindow::onRunStarted(qint64 runId, const QString& title) {
 
 void MainWindow::onProgress(const TrainingProgress& p) {
     if (p.totalSteps > 0) {
-        progress_->setRange(0, static_cast<int>(std::min<qint64>(p.totalSteps, std::numeric_limits<int>::max())));
+        progress_->setRange(
+            0, static_cast<int>(std::min<qint64>(p.totalSteps, std::numeric_limits<int>::max())));
         progress_->setValue(static_cast<int>(std::min<qint64>(p.step, p.totalSteps)));
     }
     if (worker_->isPaused()) return;
     const QLocale locale;
-    progressText_->setText(tr("Run %1 · step %2 / %3 · epoch %4 · %5 samples/s · ETA %6")
-                               .arg(p.runId)
-                               .arg(locale.toString(p.step), locale.toString(p.totalSteps))
-                               .arg(p.epoch + 1)
-                               .arg(locale.toString(p.samplesPerSecond, 'f', 0), formatDuration(p.etaSeconds)));
+    progressText_->setText(
+        tr("Run %1 · step %2 / %3 · epoch %4 · %5 samples/s · ETA %6")
+            .arg(p.runId)
+            .arg(locale.toString(p.step), locale.toString(p.totalSteps))
+            .arg(p.epoch + 1)
+            .arg(locale.toString(p.samplesPerSecond, 'f', 0), formatDuration(p.etaSeconds)));
 }
 
 QString MainWindow::seriesName(qint64 runId, const QString& name) const {

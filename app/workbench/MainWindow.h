@@ -124,7 +124,7 @@ private:
     std::shared_ptr<const Dataset> currentData_;
     DataConfig currentDataConfig_;  // what currentData_ was loaded with
     qint64 liveRun_ = 0;
-    QVector<qint64> shownRuns_;   // runs whose curves the plots show
+    QVector<qint64> shownRuns_;  // runs whose curves the plots show
     bool closing_ = false;
 };
 

@@ -33,7 +33,7 @@ struct CurveBatch {
 // How a run ended.
 struct RunOutcome {
     qint64 runId = 0;
-    QString status;   // finished | early-stopped | cancelled | failed
+    QString status;  // finished | early-stopped | cancelled | failed
     QString message;
     qint64 steps = 0;
     double elapsedSeconds = 0.0;

@@ -1,5 +1,4 @@
 // LibTorch-including core headers first: Qt's macros must never meet LibTorch's headers.
-#include "util/Device.h"
 
 #include "TrainingWorker.h"
 #include "train/Trainer.h"
@@ -8,7 +7,6 @@
 #include "data/DatasetLoader.h"
 #include "store/RunRecorder.h"
 #include "store/RunStore.h"
-#include "util/BuildInfo.h"
 
 #include <nlohmann/json.hpp>
 
@@ -50,8 +48,13 @@ public:
         for (const auto& [name, value] : event.losses) {
             pending_.values[QString::fromStdString(name)].push_back(value);
         }
-        latest_ = {runId_, event.step, event.totalSteps, event.epoch, event.samplesPerSecond,
-                   event.elapsedSeconds, event.etaSeconds};
+        latest_ = {runId_,
+                   event.step,
+                   event.totalSteps,
+                   event.epoch,
+                   event.samplesPerSecond,
+                   event.elapsedSeconds,
+                   event.etaSeconds};
         const auto now = std::chrono::steady_clock::now();
         if (now - lastEmit_ >= kEmitInterval) flush(now);
     }
@@ -99,7 +102,9 @@ private:
 }  // namespace
 
 TrainingWorker::TrainingWorker(QString storePath, QString checkpointRoot, QObject* parent)
-    : QObject(parent), storePath_(std::move(storePath)), checkpointRoot_(std::move(checkpointRoot)) {
+    : QObject(parent),
+      storePath_(std::move(storePath)),
+      checkpointRoot_(std::move(checkpointRoot)) {
     qRegisterMetaType<TrainingProgress>();
     qRegisterMetaType<CurveBatch>();
     qRegisterMetaType<RunOutcome>();
@@ -121,9 +126,13 @@ void TrainingWorker::enqueue(Job job) {
     }
 }
 
-void TrainingWorker::pause() { control_.pause = true; }
+void TrainingWorker::pause() {
+    control_.pause = true;
+}
 
-void TrainingWorker::resume() { control_.pause = false; }
+void TrainingWorker::resume() {
+    control_.pause = false;
+}
 
 void TrainingWorker::cancelCurrent() {
     control_.cancel = true;
@@ -190,16 +199,8 @@ void TrainingWorker::runJob(Job& job) {
     try {
         if (!store_) store_ = std::make_unique<RunStore>(storePath_.toStdString());
         const std::shared_ptr<const Dataset> data = datasetFor(job);
-        const std::string device = resolveDevice(job.config.train.device).str();
-        const int threads = job.config.train.threads > 0 ? job.config.train.threads
-                                                         : buildInfo().hardwareThreads;
         if (runId == 0) {
-            NewRun run;
-            run.config = job.config;
-            run.datasetName = data->name;
-            run.datasetFingerprint = data->fingerprint;
-            run.provenance = currentProvenance(device, threads);
-            runId = store_->createRun(run);
+            runId = store_->createRun(newRunFor(job.config, *data, "default"));
         } else {
             store_->setStatus(runId, "running", "resumed");
         }
@@ -218,7 +219,8 @@ void TrainingWorker::runJob(Job& job) {
         // Never throws; reports onFinished (which stores the outcome) before returning.
         const TrainResult result = trainer.run(observer, control_);
         Q_EMIT runFinished({runId, QString::fromStdString(result.status),
-                            QString::fromStdString(result.message), result.steps, result.elapsedSeconds});
+                            QString::fromStdString(result.message), result.steps,
+                            result.elapsedSeconds});
     } catch (const std::exception& error) {
         // Nothing throws across a signal: the error becomes the run's outcome.
         const QString message = QString::fromUtf8(error.what());

@@ -32,8 +32,8 @@ public:
         // The dataset config.data stands for, when the caller already has it loaded (e.g.
         // imported with a column mapping); else the worker loads it.
         std::shared_ptr<const Dataset> dataset;
-        qint64 resumeRun = 0;      // continue this stored run from its last checkpoint
-        std::string resumeFrom;    // that checkpoint's path
+        qint64 resumeRun = 0;    // continue this stored run from its last checkpoint
+        std::string resumeFrom;  // that checkpoint's path
     };
 
     // storePath: the run database; checkpointRoot: where each run's checkpoint folder goes.
@@ -72,7 +72,7 @@ private:
     TrainControl control_;
     std::atomic<bool> busy_{false};
     std::atomic<bool> draining_{false};
-    std::string cachedDataKey_;        // data config JSON of cachedData_
+    std::string cachedDataKey_;  // data config JSON of cachedData_
     std::shared_ptr<const Dataset> cachedData_;
 };
 

@@ -18,16 +18,20 @@ int main(int argc, char** argv) {
     QApplication::setOrganizationName(QStringLiteral("DimeRec"));
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QApplication::translate("main", "Train and compare DimeRec runs."));
+    parser.setApplicationDescription(
+        QApplication::translate("main", "Train and compare DimeRec runs."));
     parser.addHelpOption();
-    const QCommandLineOption config(QStringLiteral("config"),
-                                    QApplication::translate("main", "Fill the run configuration from a JSON file."),
-                                    QStringLiteral("file"));
-    const QCommandLineOption start(QStringLiteral("start"),
-                                   QApplication::translate("main", "Start the configured run once the dataset is loaded."));
-    const QCommandLineOption store(QStringLiteral("store"),
-                                   QApplication::translate("main", "Run database to use (default: the user's)."),
-                                   QStringLiteral("path"));
+    const QCommandLineOption config(
+        QStringLiteral("config"),
+        QApplication::translate("main", "Fill the run configuration from a JSON file."),
+        QStringLiteral("file"));
+    const QCommandLineOption start(
+        QStringLiteral("start"),
+        QApplication::translate("main", "Start the configured run once the dataset is loaded."));
+    const QCommandLineOption store(
+        QStringLiteral("store"),
+        QApplication::translate("main", "Run database to use (default: the user's)."),
+        QStringLiteral("path"));
     parser.addOptions({config, start, store});
     parser.process(app);
 
@@ -39,15 +43,18 @@ int main(int argc, char** argv) {
             if (!file.open(QIODevice::ReadOnly)) {
                 throw std::runtime_error("cannot open " + parser.value(config).toStdString());
             }
-            window->configForm()->setConfig(dimerec::runConfigFromJson(nlohmann::json::parse(file.readAll().toStdString())));
+            window->configForm()->setConfig(
+                dimerec::runConfigFromJson(nlohmann::json::parse(file.readAll().toStdString())));
         }
     } catch (const std::exception& error) {
-        QMessageBox::critical(nullptr, QApplication::applicationName(), QString::fromUtf8(error.what()));
+        QMessageBox::critical(nullptr, QApplication::applicationName(),
+                              QString::fromUtf8(error.what()));
         return 1;
     }
     if (parser.isSet(start)) {
-        QObject::connect(window.get(), &dimerec::MainWindow::datasetReady, window.get(),
-                         [&window] { window->startRun(); }, Qt::SingleShotConnection);
+        QObject::connect(
+            window.get(), &dimerec::MainWindow::datasetReady, window.get(),
+            [&window] { window->startRun(); }, Qt::SingleShotConnection);
     }
     window->show();
     return QApplication::exec();

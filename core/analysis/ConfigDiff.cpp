@@ -12,7 +12,8 @@ namespace {
 using nlohmann::json;
 
 // Leaves of `value` by dotted path; arrays count as leaves.
-void collectLeaves(const json& value, const std::string& path, std::map<std::string, json>& leaves) {
+void collectLeaves(const json& value, const std::string& path,
+                   std::map<std::string, json>& leaves) {
     if (value.is_object() && !value.empty()) {
         for (const auto& [key, child] : value.items()) {
             collectLeaves(child, path.empty() ? key : path + "." + key, leaves);
@@ -36,7 +37,8 @@ std::vector<ConfigDifference> configDiff(const std::vector<std::string>& configJ
                                         " is not valid JSON: " + error.what());
         }
         if (!config.is_object()) {
-            throw std::invalid_argument("config " + std::to_string(i + 1) + " is not a JSON object");
+            throw std::invalid_argument("config " + std::to_string(i + 1) +
+                                        " is not a JSON object");
         }
         collectLeaves(config, "", leaves[i]);
         for (const auto& [path, value] : leaves[i]) {

@@ -7,8 +7,9 @@ namespace dimerec {
 
 // One config field whose value is not the same in every compared run.
 struct ConfigDifference {
-    std::string field;                // dotted path, e.g. "model.lambda"
-    std::vector<std::string> values;  // per config, compact JSON ("1.0", "\"sa\"", "[10,20]"); "" where absent
+    std::string field;  // dotted path, e.g. "model.lambda"
+    std::vector<std::string>
+        values;  // per config, compact JSON ("1.0", "\"sa\"", "[10,20]"); "" where absent
 };
 
 // The fields that differ among run configs (RunDetails::configJson), sorted by path: what a

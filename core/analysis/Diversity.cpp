@@ -2,15 +2,12 @@
 
 #include <algorithm>
 #include <cmath>
-#include <set>
 #include <stdexcept>
 #include <string>
 
 namespace dimerec {
 
 namespace {
-
-constexpr int32_t kUnknownCategory = -1;  // primary category of an item without categories
 
 // The top n of one list (n ≤ 0: all of it), every id checked against the catalogue size.
 std::vector<int32_t> topItems(const std::vector<std::vector<int32_t>>& lists, size_t list, int n,
@@ -28,52 +25,7 @@ std::vector<int32_t> topItems(const std::vector<std::vector<int32_t>>& lists, si
     return std::vector<int32_t>(items.begin(), items.begin() + static_cast<ptrdiff_t>(count));
 }
 
-int32_t primaryCategory(const std::vector<std::vector<int32_t>>& itemCategories, int32_t item) {
-    const std::vector<int32_t>& categories = itemCategories[static_cast<size_t>(item)];
-    return categories.empty() ? kUnknownCategory : categories.front();
-}
-
 }  // namespace
-
-double diversityAtN(const std::vector<std::vector<int32_t>>& lists, int n,
-                    const std::vector<std::vector<int32_t>>& itemCategories) {
-    double sum = 0.0;
-    int64_t counted = 0;
-    for (size_t l = 0; l < lists.size(); ++l) {
-        const std::vector<int32_t> items = topItems(lists, l, n, itemCategories.size(), "diversityAtN");
-        if (items.size() < 2) {
-            continue;
-        }
-        int64_t different = 0;
-        for (size_t i = 0; i < items.size(); ++i) {
-            for (size_t j = i + 1; j < items.size(); ++j) {
-                different += primaryCategory(itemCategories, items[i]) !=
-                             primaryCategory(itemCategories, items[j]);
-            }
-        }
-        const double pairs = static_cast<double>(items.size() * (items.size() - 1) / 2);
-        sum += static_cast<double>(different) / pairs;
-        ++counted;
-    }
-    return counted == 0 ? 0.0 : sum / static_cast<double>(counted);
-}
-
-double distinctCategoriesAtN(const std::vector<std::vector<int32_t>>& lists, int n,
-                             const std::vector<std::vector<int32_t>>& itemCategories) {
-    if (lists.empty()) {
-        return 0.0;
-    }
-    double sum = 0.0;
-    for (size_t l = 0; l < lists.size(); ++l) {
-        std::set<int32_t> distinct;
-        for (int32_t item : topItems(lists, l, n, itemCategories.size(), "distinctCategoriesAtN")) {
-            const std::vector<int32_t>& categories = itemCategories[static_cast<size_t>(item)];
-            distinct.insert(categories.begin(), categories.end());
-        }
-        sum += static_cast<double>(distinct.size());
-    }
-    return sum / static_cast<double>(lists.size());
-}
 
 double intraListDistance(const std::vector<std::vector<int32_t>>& lists, int n,
                          const std::vector<float>& embeddings, int64_t dim) {
@@ -86,7 +38,8 @@ double intraListDistance(const std::vector<std::vector<int32_t>>& lists, int n,
     std::vector<double> norms(numItems, 0.0);
     for (size_t item = 0; item < numItems; ++item) {
         for (int64_t k = 0; k < dim; ++k) {
-            const double value = embeddings[item * static_cast<size_t>(dim) + static_cast<size_t>(k)];
+            const double value =
+                embeddings[item * static_cast<size_t>(dim) + static_cast<size_t>(k)];
             norms[item] += value * value;
         }
         norms[item] = std::sqrt(norms[item]);
@@ -121,44 +74,6 @@ double intraListDistance(const std::vector<std::vector<int32_t>>& lists, int n,
         ++counted;
     }
     return counted == 0 ? 0.0 : sum / static_cast<double>(counted);
-}
-
-std::vector<int64_t> recommendationCounts(const std::vector<std::vector<int32_t>>& lists, int n,
-                                          int32_t numItems) {
-    if (numItems < 0) {
-        throw std::invalid_argument("recommendationCounts: negative catalogue size " +
-                                    std::to_string(numItems));
-    }
-    std::vector<int64_t> counts(static_cast<size_t>(numItems), 0);
-    for (size_t l = 0; l < lists.size(); ++l) {
-        for (int32_t item : topItems(lists, l, n, counts.size(), "recommendationCounts")) {
-            ++counts[static_cast<size_t>(item)];
-        }
-    }
-    return counts;
-}
-
-double catalogueCoverage(const std::vector<std::vector<int32_t>>& lists, int n, int32_t numItems) {
-    const std::vector<int64_t> counts = recommendationCounts(lists, n, numItems);
-    if (counts.empty()) {
-        return 0.0;
-    }
-    const auto covered = std::count_if(counts.begin(), counts.end(), [](int64_t c) { return c > 0; });
-    return static_cast<double>(covered) / static_cast<double>(counts.size());
-}
-
-double giniIndex(const std::vector<std::vector<int32_t>>& lists, int n, int32_t numItems) {
-    std::vector<int64_t> counts = recommendationCounts(lists, n, numItems);
-    std::sort(counts.begin(), counts.end());
-    const double m = static_cast<double>(counts.size());
-    double weighted = 0.0;
-    double total = 0.0;
-    for (size_t i = 0; i < counts.size(); ++i) {
-        const double rank = static_cast<double>(i + 1);
-        weighted += (2.0 * rank - m - 1.0) * static_cast<double>(counts[i]);
-        total += static_cast<double>(counts[i]);
-    }
-    return total == 0.0 ? 0.0 : weighted / (m * total);
 }
 
 std::vector<double> categoryShares(const std::vector<std::vector<int32_t>>& lists, int n,

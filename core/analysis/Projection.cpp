@@ -10,8 +10,9 @@ namespace dimerec {
 
 namespace {
 
-constexpr int64_t kViewDim = 3;        // the globe
-constexpr int kMaxJacobiSweeps = 100;  // cyclic Jacobi converges quadratically; ~10 sweeps in practice
+constexpr int64_t kViewDim = 3;  // the globe
+constexpr int kMaxJacobiSweeps =
+    100;  // cyclic Jacobi converges quadratically; ~10 sweeps in practice
 constexpr double kOffDiagonalTolerance = 1e-30;  // relative squared off-diagonal mass that ends it
 
 int64_t rowCount(const std::vector<float>& data, int64_t dim, const char* caller) {

@@ -18,9 +18,9 @@ struct PcaOptions {
 // the variance each explains.
 struct SphereBasis {
     int64_t dim = 0;
-    std::vector<double> mean;                  // d; subtracted before projecting (zeros if not centred)
-    std::vector<double> directions;            // 3 × d row-major, orthonormal; each one's largest
-                                               // coordinate is positive, so the view is repeatable
+    std::vector<double> mean;        // d; subtracted before projecting (zeros if not centred)
+    std::vector<double> directions;  // 3 × d row-major, orthonormal; each one's largest
+                                     // coordinate is positive, so the view is repeatable
     std::array<double, 3> explainedVariance{};  // share of the total variance along each direction
 };
 
@@ -29,7 +29,8 @@ struct SphereBasis {
 // (Jacobi eigen-decomposition of the d × d covariance); for d = 3 the identity, so that 3-dim
 // embeddings are shown as they are. Needs dim ≥ 3 and at least one row
 // (std::invalid_argument otherwise).
-SphereBasis fitSphereBasis(const std::vector<float>& data, int64_t dim, const PcaOptions& options = {});
+SphereBasis fitSphereBasis(const std::vector<float>& data, int64_t dim,
+                           const PcaOptions& options = {});
 
 // Projects rows × basis.dim vectors (normalised first, like the fit) onto the basis and back
 // onto the unit sphere: rows × 3 unit vectors. The same basis serves the items, a user's

@@ -17,13 +17,13 @@ struct ResultColumn {
 
 // One cell: the metric over a run (n = 1) or a seed group (mean ± std over n seeds).
 struct ResultCell {
-    MetricStats stats;  // n = 0: no value (the run lacks the metric)
+    MetricStats stats;             // n = 0: no value (the run lacks the metric)
     std::optional<double> pValue;  // significance of the difference to the baseline row, if tested
 };
 
 struct ResultRow {
-    std::string label;               // run, seed group or variant name (plain text, escaped on export)
-    std::vector<ResultCell> cells;   // one per column
+    std::string label;  // run, seed group or variant name (plain text, escaped on export)
+    std::vector<ResultCell> cells;  // one per column
 };
 
 // Where a cell ranks in its column.

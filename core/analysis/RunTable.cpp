@@ -34,7 +34,8 @@ std::string groupLabel(const std::vector<RunSummary>& runs) {
     std::string common = runs.front().name;
     for (const RunSummary& run : runs) {
         size_t length = 0;
-        while (length < common.size() && length < run.name.size() && common[length] == run.name[length]) {
+        while (length < common.size() && length < run.name.size() &&
+               common[length] == run.name[length]) {
             ++length;
         }
         if (length < common.size()) {
@@ -127,8 +128,9 @@ std::optional<double> pValue(const std::map<uint64_t, double>& row,
     if (row.size() < 2 || baseline.size() < 2) {
         return std::nullopt;
     }
-    const bool sameSeeds = std::equal(row.begin(), row.end(), baseline.begin(), baseline.end(),
-                                      [](const auto& a, const auto& b) { return a.first == b.first; });
+    const bool sameSeeds =
+        std::equal(row.begin(), row.end(), baseline.begin(), baseline.end(),
+                   [](const auto& a, const auto& b) { return a.first == b.first; });
     return sameSeeds ? pairedTTest(valuesOf(row), valuesOf(baseline)).pValue
                      : welchTTest(valuesOf(row), valuesOf(baseline)).pValue;
 }
@@ -176,7 +178,8 @@ ResultTable buildRunTable(const RunStore& store, const RunTableRequest& request)
 
     ResultTable table(columns);
     for (size_t r = 0; r < rows.size(); ++r) {
-        std::string label = request.groupSeeds ? groupLabel(rows[r].runs) : runLabel(rows[r].runs.front());
+        std::string label =
+            request.groupSeeds ? groupLabel(rows[r].runs) : runLabel(rows[r].runs.front());
         for (const RunSummary& run : rows[r].runs) {
             if (const auto custom = request.labels.find(run.id); custom != request.labels.end()) {
                 label = custom->second;

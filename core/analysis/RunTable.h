@@ -13,13 +13,14 @@ class RunStore;
 
 // Which runs of the store go into a result table, and how.
 struct RunTableRequest {
-    std::vector<int64_t> runs;           // run ids in row order; empty: the finished runs of `study`
-    std::string study;                   // used when `runs` is empty
-    std::vector<std::string> metrics;    // metric keys in column order; empty: every metric the runs have
-    std::string split = "test";          // final metrics of: test | valid
-    bool groupSeeds = false;             // one row per config hash: mean ± std over its seeds
-    int64_t baselineRun = 0;             // the run (grouped: its group) others are compared with; 0 = none
-    bool significance = false;           // grouped, with a baseline: p-value of each cell against it
+    std::vector<int64_t> runs;  // run ids in row order; empty: the finished runs of `study`
+    std::string study;          // used when `runs` is empty
+    std::vector<std::string>
+        metrics;                 // metric keys in column order; empty: every metric the runs have
+    std::string split = "test";  // final metrics of: test | valid
+    bool groupSeeds = false;     // one row per config hash: mean ± std over its seeds
+    int64_t baselineRun = 0;     // the run (grouped: its group) others are compared with; 0 = none
+    bool significance = false;   // grouped, with a baseline: p-value of each cell against it
     std::map<int64_t, std::string> labels;  // row labels by run id (grouped: any run of the group)
 };
 

@@ -10,7 +10,7 @@ namespace dimerec {
 
 namespace {
 
-constexpr int kMaxFractionTerms = 500;       // continued fraction of I_x(a, b); converges in < 100
+constexpr int kMaxFractionTerms = 500;        // continued fraction of I_x(a, b); converges in < 100
 constexpr double kFractionTolerance = 1e-15;  // relative change that ends the continued fraction
 constexpr double kTiny = 1e-300;              // keeps Lentz's method away from division by zero
 constexpr int64_t kExactWilcoxonLimit = 50;   // R's wilcox.test: exact below 50 pairs
@@ -64,8 +64,8 @@ std::vector<double> differences(const std::vector<double>& a, const std::vector<
                                 const char* test) {
     if (a.size() != b.size()) {
         throw std::invalid_argument(std::string(test) + ": the samples differ in size (" +
-                                    std::to_string(a.size()) + " and " +
-                                    std::to_string(b.size()) + " values)");
+                                    std::to_string(a.size()) + " and " + std::to_string(b.size()) +
+                                    " values)");
     }
     requireFinite(a, test, "a");
     requireFinite(b, test, "b");
@@ -92,12 +92,12 @@ double sampleVariance(const std::vector<double>& values, double center) {
 // their digits instead of being 1 − (1 − p).
 double tPValue(double t, double df, Alternative alternative) {
     switch (alternative) {
-    case Alternative::Less:
-        return studentTCdf(t, df);
-    case Alternative::Greater:
-        return studentTCdf(-t, df);
-    case Alternative::TwoSided:
-        break;
+        case Alternative::Less:
+            return studentTCdf(t, df);
+        case Alternative::Greater:
+            return studentTCdf(-t, df);
+        case Alternative::TwoSided:
+            break;
     }
     if (std::isinf(t)) {
         return 0.0;
@@ -146,13 +146,14 @@ std::vector<double> signedRankCdf(int64_t n) {
 
 double regularizedIncompleteBeta(double a, double b, double x) {
     if (!(a > 0.0) || !(b > 0.0) || !(x >= 0.0 && x <= 1.0)) {
-        throw std::invalid_argument("regularizedIncompleteBeta: needs a > 0, b > 0 and 0 <= x <= 1");
+        throw std::invalid_argument(
+            "regularizedIncompleteBeta: needs a > 0, b > 0 and 0 <= x <= 1");
     }
     if (x == 0.0 || x == 1.0) {
         return x;
     }
-    const double logFront = std::lgamma(a + b) - std::lgamma(a) - std::lgamma(b) +
-                            a * std::log(x) + b * std::log1p(-x);
+    const double logFront =
+        std::lgamma(a + b) - std::lgamma(a) - std::lgamma(b) + a * std::log(x) + b * std::log1p(-x);
     const double front = std::exp(logFront);
     // The continued fraction converges fast only on this side of the mean; the symmetry
     // I_x(a, b) = 1 − I_{1−x}(b, a) covers the other.
@@ -173,7 +174,9 @@ double studentTCdf(double t, double df) {
     return t > 0.0 ? 1.0 - tail : tail;
 }
 
-double normalCdf(double z) { return 0.5 * std::erfc(-z / std::sqrt(2.0)); }
+double normalCdf(double z) {
+    return 0.5 * std::erfc(-z / std::sqrt(2.0));
+}
 
 TestResult pairedTTest(const std::vector<double>& a, const std::vector<double>& b,
                        Alternative alternative) {
@@ -264,18 +267,18 @@ TestResult wilcoxonSignedRank(const std::vector<double>& a, const std::vector<do
         const auto atMost = [&cdf](double value) {
             return value < 0.0 ? 0.0 : cdf[static_cast<size_t>(value)];
         };
-        const double lower = atMost(v);             // P(V ≤ v)
-        const double upper = 1.0 - atMost(v - 1.0); // P(V ≥ v)
+        const double lower = atMost(v);              // P(V ≤ v)
+        const double upper = 1.0 - atMost(v - 1.0);  // P(V ≥ v)
         switch (alternative) {
-        case Alternative::Less:
-            result.pValue = lower;
-            break;
-        case Alternative::Greater:
-            result.pValue = upper;
-            break;
-        case Alternative::TwoSided:
-            result.pValue = std::min(1.0, 2.0 * std::min(lower, upper));
-            break;
+            case Alternative::Less:
+                result.pValue = lower;
+                break;
+            case Alternative::Greater:
+                result.pValue = upper;
+                break;
+            case Alternative::TwoSided:
+                result.pValue = std::min(1.0, 2.0 * std::min(lower, upper));
+                break;
         }
         return result;
     }
@@ -283,16 +286,16 @@ TestResult wilcoxonSignedRank(const std::vector<double>& a, const std::vector<do
     const double sigma = std::sqrt(nd * (nd + 1.0) * (2.0 * nd + 1.0) / 24.0 - tieTerm / 48.0);
     double z = v - center;
     switch (alternative) {
-    case Alternative::Less:
-        result.pValue = normalCdf((z + 0.5) / sigma);
-        break;
-    case Alternative::Greater:
-        result.pValue = 1.0 - normalCdf((z - 0.5) / sigma);
-        break;
-    case Alternative::TwoSided:
-        z = (z - (z > 0.0 ? 0.5 : z < 0.0 ? -0.5 : 0.0)) / sigma;
-        result.pValue = std::min(1.0, 2.0 * std::min(normalCdf(z), 1.0 - normalCdf(z)));
-        break;
+        case Alternative::Less:
+            result.pValue = normalCdf((z + 0.5) / sigma);
+            break;
+        case Alternative::Greater:
+            result.pValue = 1.0 - normalCdf((z - 0.5) / sigma);
+            break;
+        case Alternative::TwoSided:
+            z = (z - (z > 0.0 ? 0.5 : z < 0.0 ? -0.5 : 0.0)) / sigma;
+            result.pValue = std::min(1.0, 2.0 * std::min(normalCdf(z), 1.0 - normalCdf(z)));
+            break;
     }
     return result;
 }

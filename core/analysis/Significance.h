@@ -16,7 +16,7 @@ struct TestResult {
     double statistic = 0.0;  // t, or V = sum of the ranks of positive differences (Wilcoxon)
     double df = 0.0;         // degrees of freedom of the t distribution; 0 for Wilcoxon
     double pValue = 1.0;
-    int64_t n = 0;           // pairs (Wilcoxon: non-zero differences), or total sample size (Welch)
+    int64_t n = 0;  // pairs (Wilcoxon: non-zero differences), or total sample size (Welch)
     double meanDifference = 0.0;  // mean of a − b (paired) or mean(a) − mean(b) (Welch)
 };
 

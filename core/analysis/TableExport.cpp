@@ -17,12 +17,12 @@ namespace {
 // A cell as the text formats show it, before LaTeX or Markdown syntax is applied.
 struct CellText {
     bool empty = true;
-    std::string mean;             // formatted, scaled mean
-    std::string stdDev;           // formatted, scaled std; "" when not shown
+    std::string mean;    // formatted, scaled mean
+    std::string stdDev;  // formatted, scaled std; "" when not shown
     CellRank rank = CellRank::None;
-    std::string delta;            // "+3.1%"; "" when not shown
+    std::string delta;  // "+3.1%"; "" when not shown
     bool significant = false;
-    int64_t n = 0;                // seeds to show in the cell; 0 = none
+    int64_t n = 0;  // seeds to show in the cell; 0 = none
 };
 
 // A row or column heading with the seeds to show beside it (0 = none).
@@ -75,8 +75,7 @@ Grid buildGrid(const ResultTable& table, const TableFormat& format) {
     for (size_t r = 0; r < table.rows().size(); ++r) {
         const ResultRow& row = table.rows()[r];
         const int64_t rowSeeds = uniformSeeds(row);
-        grid.rowHeadings.push_back(
-            Heading{row.label, format.showN && rowSeeds > 1 ? rowSeeds : 0});
+        grid.rowHeadings.push_back(Heading{row.label, format.showN && rowSeeds > 1 ? rowSeeds : 0});
         std::vector<CellText> texts;
         for (size_t c = 0; c < row.cells.size(); ++c) {
             const ResultCell& cell = row.cells[c];
@@ -138,27 +137,27 @@ std::string latexCell(const CellText& cell) {
         const std::string math = cell.mean + " \\pm " + cell.stdDev;
         const std::string dagger = cell.significant ? "^{\\dagger}" : "";
         switch (cell.rank) {
-        case CellRank::Best:
-            text = "$\\mathbf{" + math + "}" + dagger + "$";
-            break;
-        case CellRank::Second:
-            text = "\\underline{$" + math + dagger + "$}";
-            break;
-        case CellRank::None:
-            text = "$" + math + dagger + "$";
-            break;
+            case CellRank::Best:
+                text = "$\\mathbf{" + math + "}" + dagger + "$";
+                break;
+            case CellRank::Second:
+                text = "\\underline{$" + math + dagger + "$}";
+                break;
+            case CellRank::None:
+                text = "$" + math + dagger + "$";
+                break;
         }
     } else {
         switch (cell.rank) {
-        case CellRank::Best:
-            text = "\\textbf{" + cell.mean + "}";
-            break;
-        case CellRank::Second:
-            text = "\\underline{" + cell.mean + "}";
-            break;
-        case CellRank::None:
-            text = cell.mean;
-            break;
+            case CellRank::Best:
+                text = "\\textbf{" + cell.mean + "}";
+                break;
+            case CellRank::Second:
+                text = "\\underline{" + cell.mean + "}";
+                break;
+            case CellRank::None:
+                text = cell.mean;
+                break;
         }
         if (cell.significant) {
             text += "$^{\\dagger}$";
@@ -187,14 +186,14 @@ std::string markdownCell(const CellText& cell) {
     }
     std::string text = cell.stdDev.empty() ? cell.mean : cell.mean + " ± " + cell.stdDev;
     switch (cell.rank) {
-    case CellRank::Best:
-        text = "**" + text + "**";
-        break;
-    case CellRank::Second:
-        text = "<u>" + text + "</u>";
-        break;
-    case CellRank::None:
-        break;
+        case CellRank::Best:
+            text = "**" + text + "**";
+            break;
+        case CellRank::Second:
+            text = "<u>" + text + "</u>";
+            break;
+        case CellRank::None:
+            break;
     }
     if (cell.significant) {
         text += "†";
@@ -233,10 +232,10 @@ std::string csvField(const std::string& text) {
 
 std::string escapeLatex(const std::string& text) {
     static const std::map<std::string, std::string> kSymbols = {
-        {"±", "$\\pm$"},       {"×", "$\\times$"},    {"−", "$-$"},          {"≤", "$\\leq$"},
-        {"≥", "$\\geq$"},      {"→", "$\\rightarrow$"}, {"α", "$\\alpha$"},  {"β", "$\\beta$"},
-        {"γ", "$\\gamma$"},    {"δ", "$\\delta$"},    {"ε", "$\\epsilon$"},  {"θ", "$\\theta$"},
-        {"λ", "$\\lambda$"},   {"μ", "$\\mu$"},       {"σ", "$\\sigma$"},    {"τ", "$\\tau$"},
+        {"±", "$\\pm$"},       {"×", "$\\times$"},      {"−", "$-$"},         {"≤", "$\\leq$"},
+        {"≥", "$\\geq$"},      {"→", "$\\rightarrow$"}, {"α", "$\\alpha$"},   {"β", "$\\beta$"},
+        {"γ", "$\\gamma$"},    {"δ", "$\\delta$"},      {"ε", "$\\epsilon$"}, {"θ", "$\\theta$"},
+        {"λ", "$\\lambda$"},   {"μ", "$\\mu$"},         {"σ", "$\\sigma$"},   {"τ", "$\\tau$"},
         {"†", "$^{\\dagger}$"}};
     std::string out;
     for (size_t i = 0; i < text.size();) {
@@ -252,18 +251,41 @@ std::string escapeLatex(const std::string& text) {
             continue;
         }
         switch (c) {
-        case '&': case '%': case '$': case '#': case '_': case '{': case '}':
-            out += '\\';
-            out += static_cast<char>(c);
-            break;
-        case '~': out += "\\textasciitilde{}"; break;
-        case '^': out += "\\textasciicircum{}"; break;
-        case '\\': out += "\\textbackslash{}"; break;
-        case '<': out += "\\textless{}"; break;
-        case '>': out += "\\textgreater{}"; break;
-        case '|': out += "\\textbar{}"; break;
-        case '\n': case '\r': case '\t': out += ' '; break;
-        default: out += static_cast<char>(c);
+            case '&':
+            case '%':
+            case '$':
+            case '#':
+            case '_':
+            case '{':
+            case '}':
+                out += '\\';
+                out += static_cast<char>(c);
+                break;
+            case '~':
+                out += "\\textasciitilde{}";
+                break;
+            case '^':
+                out += "\\textasciicircum{}";
+                break;
+            case '\\':
+                out += "\\textbackslash{}";
+                break;
+            case '<':
+                out += "\\textless{}";
+                break;
+            case '>':
+                out += "\\textgreater{}";
+                break;
+            case '|':
+                out += "\\textbar{}";
+                break;
+            case '\n':
+            case '\r':
+            case '\t':
+                out += ' ';
+                break;
+            default:
+                out += static_cast<char>(c);
         }
         ++i;
     }
@@ -274,12 +296,25 @@ std::string escapeMarkdown(const std::string& text) {
     std::string out;
     for (char c : text) {
         switch (c) {
-        case '\\': case '|': case '*': case '_': case '`': case '[': case ']': case '<': case '>':
-            out += '\\';
-            out += c;
-            break;
-        case '\n': case '\r': case '\t': out += ' '; break;
-        default: out += c;
+            case '\\':
+            case '|':
+            case '*':
+            case '_':
+            case '`':
+            case '[':
+            case ']':
+            case '<':
+            case '>':
+                out += '\\';
+                out += c;
+                break;
+            case '\n':
+            case '\r':
+            case '\t':
+                out += ' ';
+                break;
+            default:
+                out += c;
         }
     }
     return out;
@@ -375,8 +410,7 @@ std::string toCsv(const ResultTable& table, const TableFormat& format) {
             const bool filled = cell.stats.n > 0;
             out << ',' << (filled ? exactNumber(cell.stats.mean) : "");
             if (seeds) {
-                out << ',' << (filled ? exactNumber(cell.stats.stdDev) : "") << ','
-                    << cell.stats.n;
+                out << ',' << (filled ? exactNumber(cell.stats.stdDev) : "") << ',' << cell.stats.n;
             }
             if (deltas) {
                 const auto delta = table.relativeDelta(r, c);

@@ -76,7 +76,8 @@ public:
     template <typename T>
     std::vector<std::vector<T>> nested() {
         const uint64_t count = value<uint64_t>();
-        if (count > bytes_.size() / sizeof(uint64_t)) throw std::runtime_error("count past the end");
+        if (count > bytes_.size() / sizeof(uint64_t))
+            throw std::runtime_error("count past the end");
         std::vector<std::vector<T>> lists(count);
         for (auto& list : lists) {
             const uint64_t size = value<uint64_t>();

@@ -84,29 +84,33 @@ DatasetSource fileSource(const fs::path& file, const std::string& format) {
     if (movielens && plain == "ratings.csv") {
         return {"movielens-csv", name, file, findBeside(directory, "movies.csv")};
     }
-    if (format == "csv" || (format == "auto" && (endsWith(plain, ".csv") || endsWith(plain, ".tsv")))) {
+    if (format == "csv" ||
+        (format == "auto" && (endsWith(plain, ".csv") || endsWith(plain, ".tsv")))) {
         return {"delimited", name, file, {}};
     }
     if (format == "auto") return sequencesSource(file, name);
-    throw std::invalid_argument("dataset '" + file.string() + "': not a MovieLens file (u.data, "
+    throw std::invalid_argument("dataset '" + file.string() +
+                                "': not a MovieLens file (u.data, "
                                 "*.dat or ratings.csv) although format is movielens");
 }
 
 DatasetSource directorySource(const fs::path& directory, const std::string& format) {
     const bool any = format == "auto";
-    const std::string name = directory.filename().empty() ? directory.parent_path().filename().string()
-                                                          : directory.filename().string();
+    const std::string name = directory.filename().empty()
+                                 ? directory.parent_path().filename().string()
+                                 : directory.filename().string();
     std::vector<std::pair<std::string, std::string>> candidates;  // file, reader family
     if (any || format == "movielens") {
-        candidates.insert(candidates.end(),
-                          {{"u.data", "movielens"}, {"ratings.dat", "movielens"},
-                           {"ratings.csv", "movielens"}});
+        candidates.insert(
+            candidates.end(),
+            {{"u.data", "movielens"}, {"ratings.dat", "movielens"}, {"ratings.csv", "movielens"}});
     }
     if (any || format == "sequences") candidates.push_back({"sequences.txt", "sequences"});
     for (const auto& [file, family] : candidates) {
         const fs::path found = findBeside(directory, file);
         if (!found.empty()) {
-            DatasetSource source = fileSource(found, family == "movielens" ? "movielens" : "sequences");
+            DatasetSource source =
+                fileSource(found, family == "movielens" ? "movielens" : "sequences");
             source.name = name;
             return source;
         }
@@ -129,8 +133,8 @@ DatasetSource directorySource(const fs::path& directory, const std::string& form
     throw std::invalid_argument(
         "dataset folder '" + directory.string() +
         "': found none of u.data, ratings.dat, ratings.csv, sequences.txt or X.txt with "
-        "X_item2attributes.json" + (any ? "" : " for format " + format) +
-        "; give the interaction file itself");
+        "X_item2attributes.json" +
+        (any ? "" : " for format " + format) + "; give the interaction file itself");
 }
 
 struct InputFile {
@@ -157,9 +161,11 @@ RawLog parse(const DatasetSource& source, std::vector<InputFile>& inputs,
         return readMovieLensCsv(main, mainName, utf8OrLatin1ToUtf8(std::move(info)), infoName,
                                 badLines);
     }
-    if (source.reader == "delimited") return readDelimitedLog(main, mainName, options.columns, badLines);
-    RawLog log = source.reader == "movielens-dat" ? readMovieLensDatRatings(main, mainName, badLines)
-                                                  : readSequenceFile(main, mainName, badLines);
+    if (source.reader == "delimited")
+        return readDelimitedLog(main, mainName, options.columns, badLines);
+    RawLog log = source.reader == "movielens-dat"
+                     ? readMovieLensDatRatings(main, mainName, badLines)
+                     : readSequenceFile(main, mainName, badLines);
     if (!info.empty()) {
         if (plainName(source.itemInfo) == "movies.dat") {
             log.items = readMovieLensDatMovies(info, infoName, badLines);
@@ -182,8 +188,8 @@ PreprocessOptions preprocessOptions(const DataConfig& config) {
 
 DatasetSource resolveDatasetSource(const std::string& path, const std::string& format) {
     if (format != "auto" && format != "movielens" && format != "sequences" && format != "csv") {
-        throw std::invalid_argument("data.format: expected auto, movielens, sequences or csv, got '" +
-                                    format + "'");
+        throw std::invalid_argument(
+            "data.format: expected auto, movielens, sequences or csv, got '" + format + "'");
     }
     if (path == "default") return {"embedded", "MovieLens latest-small", {}, {}};
     const fs::path location(path);
@@ -193,7 +199,9 @@ DatasetSource resolveDatasetSource(const std::string& path, const std::string& f
     throw std::invalid_argument("dataset '" + path + "': no such file or folder");
 }
 
-Dataset loadDataset(const DataConfig& config) { return loadDataset(config, LoadOptions{}); }
+Dataset loadDataset(const DataConfig& config) {
+    return loadDataset(config, LoadOptions{});
+}
 
 Dataset loadDataset(const DataConfig& config, const LoadOptions& options) {
     const DatasetSource source = resolveDatasetSource(config.dataset, config.format);
@@ -218,8 +226,8 @@ Dataset loadDataset(const DataConfig& config, const LoadOptions& options) {
         }
     }
     const std::string fingerprint = hasher.hexDigest();
-    const std::string location = source.reader == "embedded" ? "embedded:ml-latest-small"
-                                                              : config.dataset;
+    const std::string location =
+        source.reader == "embedded" ? "embedded:ml-latest-small" : config.dataset;
 
     const DatasetCache cache(options.cacheDir);
     if (options.useCache) {

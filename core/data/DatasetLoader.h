@@ -20,11 +20,11 @@ struct LoadOptions {
 
 // The files a dataset path stands for and the reader that fits them.
 struct DatasetSource {
-    std::string reader;                   // movielens-100k | movielens-dat | movielens-csv |
-                                          // sequences | delimited | embedded
-    std::string name;                     // display name
-    std::filesystem::path interactions;   // the interaction file (empty for embedded)
-    std::filesystem::path itemInfo;       // titles / categories file, empty when none
+    std::string reader;                  // movielens-100k | movielens-dat | movielens-csv |
+                                         // sequences | delimited | embedded
+    std::string name;                    // display name
+    std::filesystem::path interactions;  // the interaction file (empty for embedded)
+    std::filesystem::path itemInfo;      // titles / categories file, empty when none
 };
 
 // Decides which files and reader a path means. format "auto" looks at names: a folder with

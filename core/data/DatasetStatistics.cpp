@@ -16,7 +16,8 @@ double topShare(const std::vector<int64_t>& descending, int64_t total, double fr
     const auto count = std::max<size_t>(
         1, static_cast<size_t>(std::ceil(fraction * static_cast<double>(descending.size()))));
     const int64_t top = std::accumulate(
-        descending.begin(), descending.begin() + static_cast<std::ptrdiff_t>(std::min(count, descending.size())),
+        descending.begin(),
+        descending.begin() + static_cast<std::ptrdiff_t>(std::min(count, descending.size())),
         int64_t{0});
     return static_cast<double>(top) / static_cast<double>(total);
 }
@@ -25,15 +26,16 @@ void summarizeLengths(const Dataset& data, DatasetStatistics& stats) {
     if (data.sequences.empty()) return;
     std::vector<int32_t> lengths;
     lengths.reserve(data.sequences.size());
-    for (const auto& sequence : data.sequences) lengths.push_back(static_cast<int32_t>(sequence.size()));
+    for (const auto& sequence : data.sequences)
+        lengths.push_back(static_cast<int32_t>(sequence.size()));
     std::sort(lengths.begin(), lengths.end());
     stats.minLength = lengths.front();
     stats.maxLength = lengths.back();
-    stats.meanLength = static_cast<double>(stats.interactions) / static_cast<double>(lengths.size());
+    stats.meanLength =
+        static_cast<double>(stats.interactions) / static_cast<double>(lengths.size());
     const size_t middle = lengths.size() / 2;
-    stats.medianLength = lengths.size() % 2 == 1
-                             ? lengths[middle]
-                             : (lengths[middle - 1] + lengths[middle]) / 2.0;
+    stats.medianLength =
+        lengths.size() % 2 == 1 ? lengths[middle] : (lengths[middle - 1] + lengths[middle]) / 2.0;
     stats.lengthHistogram.assign(static_cast<size_t>(stats.maxLength) + 1, 0);
     for (int32_t length : lengths) ++stats.lengthHistogram[static_cast<size_t>(length)];
 }
@@ -75,7 +77,8 @@ DatasetStatistics summarize(const Dataset& data) {
         labels += static_cast<int64_t>(categories.size());
         for (int32_t category : categories) {
             ++stats.categoryItems[static_cast<size_t>(category)];
-            stats.categoryInteractions[static_cast<size_t>(category)] += perItem[static_cast<size_t>(item)];
+            stats.categoryInteractions[static_cast<size_t>(category)] +=
+                perItem[static_cast<size_t>(item)];
         }
     }
     stats.meanCategoriesPerItem =

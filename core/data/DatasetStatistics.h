@@ -18,10 +18,10 @@ struct DatasetStatistics {
     int32_t categories = 0;    // distinct item categories
     double density = 0.0;      // interactions / (users × items)
 
-    int32_t minLength = 0;        // shortest user sequence
-    int32_t maxLength = 0;        // longest user sequence
-    double meanLength = 0.0;      // mean sequence length
-    double medianLength = 0.0;    // median sequence length (mean of the middle two if even)
+    int32_t minLength = 0;      // shortest user sequence
+    int32_t maxLength = 0;      // longest user sequence
+    double meanLength = 0.0;    // mean sequence length
+    double medianLength = 0.0;  // median sequence length (mean of the middle two if even)
     // lengthHistogram[L] = users whose sequence has exactly L items (L = 0..maxLength).
     std::vector<int64_t> lengthHistogram;
     int64_t repeatInteractions = 0;  // interactions with an item the user had already met

@@ -77,8 +77,10 @@ int resolveColumn(const std::string& role, const std::string& spec,
         throw ParseError(file, header.empty() ? 0 : 1, role,
                          header.empty()
                              ? "the file has no header: give the " + role + " column's index"
-                             : "no " + role + " column found; name it in the column mapping "
-                                              "(the header has: " + joined(header) + ")");
+                             : "no " + role +
+                                   " column found; name it in the column mapping "
+                                   "(the header has: " +
+                                   joined(header) + ")");
     }
     return kNoColumn;
 }
@@ -122,9 +124,9 @@ int64_t parseTime(std::string_view text, const CsvReader& reader) {
     }
     if (rest == "Z") rest = {};
     if (!valid || !rest.empty()) {
-        throw ParseError(reader.fileName(), reader.line(), "timestamp",
-                         "expected integer seconds or an ISO date/time, got '" + std::string(text) +
-                             "'");
+        throw ParseError(
+            reader.fileName(), reader.line(), "timestamp",
+            "expected integer seconds or an ISO date/time, got '" + std::string(text) + "'");
     }
     return daysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second;
 }
@@ -175,8 +177,10 @@ ColumnMapping parseColumnMapping(const std::string& text) {
             } else if (value.size() == 1) {
                 mapping.delimiter = value[0];
             } else {
-                throw std::invalid_argument("column mapping: delimiter must be one character, "
-                                            "tab, comma, semicolon or space, got '" + value + "'");
+                throw std::invalid_argument(
+                    "column mapping: delimiter must be one character, "
+                    "tab, comma, semicolon or space, got '" +
+                    value + "'");
             }
         } else if (key == "header") {
             if (value != "yes" && value != "no") {
@@ -216,14 +220,14 @@ RawLog readDelimitedLog(std::string_view text, const std::string& name,
     const int item = resolveColumn("item", mapping.item,
                                    {"item", "item_id", "itemid", "movieid", "movie_id", "iid"},
                                    header, true, name);
-    const int time = resolveColumn("timestamp", mapping.timestamp,
-                                   {"timestamp", "time", "ts", "date", "datetime"}, header, false,
-                                   name);
-    const int rating = resolveColumn("rating", mapping.rating, {"rating", "score"}, header, false,
-                                     name);
-    const int category = resolveColumn("category", mapping.category,
-                                       {"category", "categories", "genre", "genres"}, header,
-                                       false, name);
+    const int time =
+        resolveColumn("timestamp", mapping.timestamp,
+                      {"timestamp", "time", "ts", "date", "datetime"}, header, false, name);
+    const int rating =
+        resolveColumn("rating", mapping.rating, {"rating", "score"}, header, false, name);
+    const int category =
+        resolveColumn("category", mapping.category, {"category", "categories", "genre", "genres"},
+                      header, false, name);
     const int needed = std::max({user, item, time, rating, category}) + 1;
     const std::string& userName = header.empty() ? "user" : header[static_cast<size_t>(user)];
     const std::string& itemName = header.empty() ? "item" : header[static_cast<size_t>(item)];
@@ -246,10 +250,12 @@ RawLog readDelimitedLog(std::string_view text, const std::string& name,
             if (userId.empty()) throw ParseError(name, reader.line(), userName, "empty user id");
             if (itemId.empty()) throw ParseError(name, reader.line(), itemName, "empty item id");
             RawInteraction row;
-            row.timestamp = time == kNoColumn ? order : parseTime(fields[static_cast<size_t>(time)], reader);
+            row.timestamp =
+                time == kNoColumn ? order : parseTime(fields[static_cast<size_t>(time)], reader);
             if (rating != kNoColumn) {
-                row.rating = parseFloatField(fields[static_cast<size_t>(rating)], reader,
-                                             header.empty() ? "rating" : header[static_cast<size_t>(rating)]);
+                row.rating = parseFloatField(
+                    fields[static_cast<size_t>(rating)], reader,
+                    header.empty() ? "rating" : header[static_cast<size_t>(rating)]);
             }
             row.user = users.intern(userId);
             row.item = items.intern(itemId);

@@ -4,6 +4,7 @@
 
 // .incbin places the files' bytes into the object file without a generated source; the
 // linker-visible start/end labels give each file's extent.
+// clang-format off
 #define DIMEREC_INCBIN(symbol, file)                                  \
     __asm__(".section .rodata\n"                                     \
             ".global " #symbol "_begin\n"                            \
@@ -14,6 +15,7 @@
             ".previous\n");                                          \
     extern "C" const char symbol##_begin[];                          \
     extern "C" const char symbol##_end[];
+// clang-format on
 
 DIMEREC_INCBIN(dimerec_ml_ratings, "ratings.csv")
 DIMEREC_INCBIN(dimerec_ml_movies, "movies.csv")
@@ -27,10 +29,9 @@ std::string_view span(const char* begin, const char* end) {
 }  // namespace
 
 const EmbeddedDatasetFiles& embeddedDatasetFiles() {
-    static const EmbeddedDatasetFiles files{
-        span(dimerec_ml_ratings_begin, dimerec_ml_ratings_end),
-        span(dimerec_ml_movies_begin, dimerec_ml_movies_end),
-        span(dimerec_ml_readme_begin, dimerec_ml_readme_end)};
+    static const EmbeddedDatasetFiles files{span(dimerec_ml_ratings_begin, dimerec_ml_ratings_end),
+                                            span(dimerec_ml_movies_begin, dimerec_ml_movies_end),
+                                            span(dimerec_ml_readme_begin, dimerec_ml_readme_end)};
     return files;
 }
 

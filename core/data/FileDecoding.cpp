@@ -105,7 +105,10 @@ std::string readFileBytes(const std::filesystem::path& path) {
 
 std::string decompressIfNeeded(std::string bytes, const std::string& fileName) {
     if (startsWith(bytes, "\x1f\x8b")) return inflateGzip(bytes, fileName);
-    if (startsWith(bytes, std::string_view("\xFD" "7zXZ\0", 6))) return decodeXz(bytes, fileName);
+    if (startsWith(bytes, std::string_view("\xFD"
+                                           "7zXZ\0",
+                                           6)))
+        return decodeXz(bytes, fileName);
     return bytes;
 }
 

@@ -20,7 +20,8 @@ bool LineReader::next(std::string_view& line) {
     return false;
 }
 
-void splitOn(std::string_view line, std::string_view separator, std::vector<std::string_view>& out) {
+void splitOn(std::string_view line, std::string_view separator,
+             std::vector<std::string_view>& out) {
     out.clear();
     size_t start = 0;
     while (true) {

@@ -84,7 +84,8 @@ RawLog readMovieLensCsv(std::string_view ratingsText, const std::string& ratings
                 while (start <= fields[2].size()) {
                     const size_t bar = fields[2].find('|', start);
                     const size_t end = bar == std::string::npos ? fields[2].size() : bar;
-                    if (end > start) info.categories.push_back(fields[2].substr(start, end - start));
+                    if (end > start)
+                        info.categories.push_back(fields[2].substr(start, end - start));
                     start = end + 1;
                 }
             }

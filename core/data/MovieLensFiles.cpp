@@ -16,9 +16,9 @@ namespace {
 
 // u.genre of ML-100K: the order of the 19 flags in u.item.
 constexpr std::array<const char*, 19> kGenres100k = {
-    "unknown", "Action", "Adventure", "Animation", "Children's", "Comedy", "Crime",
-    "Documentary", "Drama", "Fantasy", "Film-Noir", "Horror", "Musical", "Mystery",
-    "Romance", "Sci-Fi", "Thriller", "War", "Western"};
+    "unknown",     "Action", "Adventure", "Animation", "Children's", "Comedy",  "Crime",
+    "Documentary", "Drama",  "Fantasy",   "Film-Noir", "Horror",     "Musical", "Mystery",
+    "Romance",     "Sci-Fi", "Thriller",  "War",       "Western"};
 constexpr size_t kItemFields100k = 5 + kGenres100k.size();
 
 void requireFields(const LineReader& reader, const std::vector<std::string_view>& fields,
@@ -86,9 +86,9 @@ RawLog readMovieLens100k(std::string_view dataText, const std::string& dataName,
                 for (size_t g = 0; g < kGenres100k.size(); ++g) {
                     const std::string_view flag = fields[5 + g];
                     if (flag != "0" && flag != "1") {
-                        throw ParseError(itemName, reader.line(), kGenres100k[g],
-                                         "expected a genre flag 0 or 1, got '" +
-                                             std::string(flag) + "'");
+                        throw ParseError(
+                            itemName, reader.line(), kGenres100k[g],
+                            "expected a genre flag 0 or 1, got '" + std::string(flag) + "'");
                     }
                     if (flag == "1") info.categories.emplace_back(kGenres100k[g]);
                 }

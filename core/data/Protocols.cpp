@@ -28,10 +28,10 @@ void splitLeaveOneOut(const Dataset& data, Splits& splits) {
             continue;
         }
         addTrainSequence(splits, user, Sequence(sequence.begin(), sequence.end() - 2));
-        splits.valid.push_back({user, Sequence(sequence.begin(), sequence.end() - 2),
-                                {sequence[n - 2]}});
-        splits.test.push_back({user, Sequence(sequence.begin(), sequence.end() - 1),
-                               {sequence[n - 1]}});
+        splits.valid.push_back(
+            {user, Sequence(sequence.begin(), sequence.end() - 2), {sequence[n - 2]}});
+        splits.test.push_back(
+            {user, Sequence(sequence.begin(), sequence.end() - 1), {sequence[n - 1]}});
     }
 }
 

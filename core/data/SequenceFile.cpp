@@ -95,9 +95,9 @@ void readItemAttributesJson(std::string_view text, const std::string& name, RawL
             } else if (attribute.is_string()) {
                 info.categories.push_back(attribute.get<std::string>());
             } else {
-                throw ParseError(name, 0, item,
-                                 "expected attribute ids (integers or strings), got " +
-                                     attribute.dump());
+                throw ParseError(
+                    name, 0, item,
+                    "expected attribute ids (integers or strings), got " + attribute.dump());
             }
         }
     }

@@ -36,8 +36,9 @@ TrainSampler::TrainSampler(const Splits& splits, SamplerOptions options)
                                     std::to_string(options_.negatives));
     }
     if (options_.negativeSampler != "uniform" && options_.negativeSampler != "log-uniform") {
-        throw std::invalid_argument("sampler: negative sampler must be uniform or log-uniform, got '" +
-                                    options_.negativeSampler + "'");
+        throw std::invalid_argument(
+            "sampler: negative sampler must be uniform or log-uniform, got '" +
+            options_.negativeSampler + "'");
     }
     if (splits_.numItems <= 0) throw std::invalid_argument("sampler: the splits have no items");
     negatives_ = options_.negatives > 0 ? options_.negatives : 10LL * options_.batchSize;
@@ -74,7 +75,9 @@ TrainSampler::TrainSampler(const Splits& splits, SamplerOptions options)
     startEpoch(0);
 }
 
-void TrainSampler::startEpoch(int64_t epoch) { restore({epoch, 0}); }
+void TrainSampler::startEpoch(int64_t epoch) {
+    restore({epoch, 0});
+}
 
 void TrainSampler::restore(const SamplerState& state) {
     if (state.epoch < 0 || state.batchIndex < 0) {
@@ -90,7 +93,9 @@ void TrainSampler::restore(const SamplerState& state) {
     state_ = state;
 }
 
-int64_t TrainSampler::samplesPerEpoch() const { return static_cast<int64_t>(samples_.size()); }
+int64_t TrainSampler::samplesPerEpoch() const {
+    return static_cast<int64_t>(samples_.size());
+}
 
 int64_t TrainSampler::batchesPerEpoch() const {
     return (samplesPerEpoch() + options_.batchSize - 1) / options_.batchSize;
@@ -108,8 +113,7 @@ bool TrainSampler::next(Batch& batch) {
     if (state_.batchIndex >= batchesPerEpoch()) return false;
     const int64_t begin = state_.batchIndex * options_.batchSize;
     const int64_t end = std::min<int64_t>(begin + options_.batchSize, samplesPerEpoch());
-    std::mt19937_64 engine(mixSeed(options_.seed, kBatchStream,
-                                   static_cast<uint64_t>(state_.epoch),
+    std::mt19937_64 engine(mixSeed(options_.seed, kBatchStream, static_cast<uint64_t>(state_.epoch),
                                    static_cast<uint64_t>(state_.batchIndex)));
     const int64_t width = options_.maxLength;
     const int64_t padding = splits_.numItems;
@@ -120,7 +124,8 @@ bool TrainSampler::next(Batch& batch) {
     batch.lengths.resize(static_cast<size_t>(batch.size));
     batch.targets.resize(static_cast<size_t>(batch.size));
     for (int64_t row = 0; row < batch.size; ++row) {
-        const Sample& sample = samples_[static_cast<size_t>(order_[static_cast<size_t>(begin + row)])];
+        const Sample& sample =
+            samples_[static_cast<size_t>(order_[static_cast<size_t>(begin + row)])];
         const std::vector<int32_t>& sequence =
             splits_.trainSequences[static_cast<size_t>(sample.sequence)];
         int32_t position = sample.position;
@@ -132,7 +137,8 @@ bool TrainSampler::next(Batch& batch) {
         }
         const int64_t length = std::min<int64_t>(position, width);
         int64_t* out = batch.history.data() + row * width + (width - length);
-        for (int64_t i = 0; i < length; ++i) out[i] = sequence[static_cast<size_t>(position - length + i)];
+        for (int64_t i = 0; i < length; ++i)
+            out[i] = sequence[static_cast<size_t>(position - length + i)];
         batch.lengths[static_cast<size_t>(row)] = length;
         batch.targets[static_cast<size_t>(row)] = sequence[static_cast<size_t>(position)];
     }

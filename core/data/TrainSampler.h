@@ -11,11 +11,11 @@ struct Splits;
 
 // How training batches are drawn.
 struct SamplerOptions {
-    int batchSize = 256;                     // rows per batch (the last batch may be smaller)
-    int maxLength = 50;                      // history columns N
-    int negatives = 0;                       // shared negatives per batch (0 = 10 × batchSize)
+    int batchSize = 256;                      // rows per batch (the last batch may be smaller)
+    int maxLength = 50;                       // history columns N
+    int negatives = 0;                        // shared negatives per batch (0 = 10 × batchSize)
     std::string negativeSampler = "uniform";  // uniform | log-uniform (by training popularity)
-    uint64_t seed = 42;                      // everything drawn is a function of it
+    uint64_t seed = 42;                       // everything drawn is a function of it
 };
 
 // Turns training sequences into padded batches with shared sampled-softmax negatives.
@@ -61,8 +61,8 @@ private:
     SamplerOptions options_;
     bool randomCut_ = false;
     int64_t negatives_ = 0;
-    std::vector<Sample> samples_;          // the epoch's samples before shuffling
-    std::vector<int32_t> order_;           // the epoch's permutation of samples_
+    std::vector<Sample> samples_;             // the epoch's samples before shuffling
+    std::vector<int32_t> order_;              // the epoch's permutation of samples_
     std::vector<int32_t> itemsByPopularity_;  // log-uniform rank -> item
     std::vector<int32_t> rankOfItem_;         // item -> log-uniform rank
     SamplerState state_;

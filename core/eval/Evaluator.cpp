@@ -9,8 +9,8 @@
 
 namespace dimerec {
 
-HistoryBatch padHistories(const std::vector<EvalCase>& cases, size_t begin, size_t end, int maxLength,
-                          int64_t padId, const torch::Device& device) {
+HistoryBatch padHistories(const std::vector<EvalCase>& cases, size_t begin, size_t end,
+                          int maxLength, int64_t padId, const torch::Device& device) {
     const int64_t rows = static_cast<int64_t>(end - begin);
     torch::Tensor history = torch::full({rows, maxLength}, padId, torch::kInt64);
     torch::Tensor lengths = torch::empty({rows}, torch::kInt64);
@@ -26,15 +26,20 @@ HistoryBatch padHistories(const std::vector<EvalCase>& cases, size_t begin, size
     return {history.to(device), lengths.to(device)};
 }
 
-Evaluator::Evaluator(EvalConfig config, int maxLength, std::vector<std::vector<int32_t>> itemCategories,
-                     uint64_t seed)
-    : config_(std::move(config)), maxLength_(maxLength), itemCategories_(std::move(itemCategories)), seed_(seed) {}
+Evaluator::Evaluator(EvalConfig config, int maxLength,
+                     std::vector<std::vector<int32_t>> itemCategories, uint64_t seed)
+    : config_(std::move(config)),
+      maxLength_(maxLength),
+      itemCategories_(std::move(itemCategories)),
+      seed_(seed) {}
 
-std::map<std::string, double> Evaluator::evaluate(Recommender& model, const std::vector<EvalCase>& cases) const {
+std::map<std::string, double> Evaluator::evaluate(Recommender& model,
+                                                  const std::vector<EvalCase>& cases) const {
     const int32_t numItems = model.numItems();
     if (!itemCategories_.empty() && static_cast<int32_t>(itemCategories_.size()) != numItems) {
         throw std::invalid_argument("evaluation: " + std::to_string(itemCategories_.size()) +
-                                    " item category lists for " + std::to_string(numItems) + " items");
+                                    " item category lists for " + std::to_string(numItems) +
+                                    " items");
     }
     std::vector<EvalCase> usable;
     usable.reserve(cases.size());
@@ -62,13 +67,16 @@ std::map<std::string, double> Evaluator::evaluate(Recommender& model, const std:
                 }
             }
             scores = scores.contiguous().clone();
-            scores.index_put_({torch::tensor(rows, torch::kInt64).to(device), torch::tensor(items, torch::kInt64).to(device)},
+            scores.index_put_({torch::tensor(rows, torch::kInt64).to(device),
+                               torch::tensor(items, torch::kInt64).to(device)},
                               -std::numeric_limits<float>::infinity());
         }
-        const torch::Tensor top = std::get<1>(scores.topk(metrics.maxCutoff(), 1)).to(torch::kCPU).contiguous();
+        const torch::Tensor top =
+            std::get<1>(scores.topk(metrics.maxCutoff(), 1)).to(torch::kCPU).contiguous();
         const int64_t* ranked = top.data_ptr<int64_t>();
         for (size_t r = begin; r < end; ++r) {
-            metrics.add(ranked + static_cast<int64_t>(r - begin) * metrics.maxCutoff(), usable[r].targets);
+            metrics.add(ranked + static_cast<int64_t>(r - begin) * metrics.maxCutoff(),
+                        usable[r].targets);
         }
     }
     model.train(wasTraining);

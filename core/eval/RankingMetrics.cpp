@@ -55,7 +55,8 @@ void RankingMetrics::add(const int64_t* ranked, const std::vector<int32_t>& targ
         const double pairs = cut * (cut - 1) / 2.0;
         sums_["diversity" + at] += pairs > 0 ? differing / pairs : 0.0;
         std::set<int32_t> seen;
-        for (int p = 0; p < cut; ++p) seen.insert(itemCategories_[ranked[p]].begin(), itemCategories_[ranked[p]].end());
+        for (int p = 0; p < cut; ++p)
+            seen.insert(itemCategories_[ranked[p]].begin(), itemCategories_[ranked[p]].end());
         sums_["categories" + at] += static_cast<double>(seen.size());
     }
 }
@@ -67,12 +68,15 @@ std::map<std::string, double> RankingMetrics::result() const {
     for (size_t k = 0; k < topK_.size(); ++k) {
         std::vector<int64_t> counts = exposure_[k];
         std::sort(counts.begin(), counts.end());
-        const double total = static_cast<double>(std::accumulate(counts.begin(), counts.end(), int64_t{0}));
-        const int64_t covered = std::count_if(counts.begin(), counts.end(), [](int64_t c) { return c > 0; });
+        const double total =
+            static_cast<double>(std::accumulate(counts.begin(), counts.end(), int64_t{0}));
+        const int64_t covered =
+            std::count_if(counts.begin(), counts.end(), [](int64_t c) { return c > 0; });
         // Gini of sorted counts: Σ (2i − n − 1) c_i / (n Σ c_i), i = 1..n.
         double weighted = 0.0;
         const double n = static_cast<double>(counts.size());
-        for (size_t i = 0; i < counts.size(); ++i) weighted += (2.0 * (i + 1) - n - 1.0) * counts[i];
+        for (size_t i = 0; i < counts.size(); ++i)
+            weighted += (2.0 * (i + 1) - n - 1.0) * counts[i];
         const std::string at = "@" + std::to_string(topK_[k]);
         out["coverage" + at] = covered / n;
         out["gini" + at] = total > 0 ? weighted / (n * total) : 0.0;

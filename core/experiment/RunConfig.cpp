@@ -127,9 +127,9 @@ void validate(const RunConfig& c) {
     requireAtLeast("data.minRating", c.data.minRating, 0.0f);
     requireAtLeast("data.userCore", c.data.userCore, 0);
     requireAtLeast("data.itemCore", c.data.itemCore, 0);
-    requireOneOf("model.model", c.model.model,
-                 {"dimerec", "comirec-sa", "comirec-dr", "mean-pool", "sasrec", "gru4rec",
-                  "most-pop"});
+    requireOneOf(
+        "model.model", c.model.model,
+        {"dimerec", "comirec-sa", "comirec-dr", "mean-pool", "sasrec", "gru4rec", "most-pop"});
     requireOneOf("model.gem", c.model.gem, {"rule", "sa", "dr"});
     requireAtLeast("model.dim", c.model.dim, 2);
     requireAtLeast("model.interests", c.model.interests, 1);
@@ -181,7 +181,8 @@ void validate(const RunConfig& c) {
     }
     const int cut = std::atoi(metric.c_str() + at + 1);
     if (std::find(c.eval.topK.begin(), c.eval.topK.end(), cut) == c.eval.topK.end()) {
-        invalid("train.earlyStopMetric", "its cut-off must be one of eval.topK, got '" + metric + "'");
+        invalid("train.earlyStopMetric",
+                "its cut-off must be one of eval.topK, got '" + metric + "'");
     }
     if (c.eval.topK.empty()) invalid("eval.topK", "needs at least one cut-off");
     for (int k : c.eval.topK) requireAtLeast("eval.topK", k, 1);
@@ -190,9 +191,8 @@ void validate(const RunConfig& c) {
 
 json toJson(const RunConfig& config) {
     json out = json::object();
-    visitFields(config, [&](const std::string& key, const auto& field) {
-        out[pointerOf(key)] = field;
-    });
+    visitFields(config,
+                [&](const std::string& key, const auto& field) { out[pointerOf(key)] = field; });
     return out;
 }
 

@@ -24,16 +24,17 @@ struct DataConfig {
 };
 
 struct ModelConfig {
-    std::string model = "dimerec";      // dimerec | comirec-sa | comirec-dr | mean-pool | sasrec | gru4rec | most-pop
-    std::string gem = "sa";             // DimeRec guidance module: rule | sa | dr
-    int dim = 64;                       // embedding size d
-    int interests = 4;                  // guidance length K
-    int diffusionSteps = 100;           // T
-    std::string schedule = "linear";    // linear | cosine | exp
-    double betaStart = 1e-4;            // first β of the linear / exp schedule
-    double betaEnd = 0.02;              // last β of the linear / exp schedule
-    std::string geometry = "geodesic";  // geodesic (random walk on the sphere) | euclidean (DDPM)
-    std::string noiseScale = "literal"; // literal sqrt(1-ᾱ)·ε | per-dim (ε / sqrt(d-1))
+    std::string model =
+        "dimerec";  // dimerec | comirec-sa | comirec-dr | mean-pool | sasrec | gru4rec | most-pop
+    std::string gem = "sa";              // DimeRec guidance module: rule | sa | dr
+    int dim = 64;                        // embedding size d
+    int interests = 4;                   // guidance length K
+    int diffusionSteps = 100;            // T
+    std::string schedule = "linear";     // linear | cosine | exp
+    double betaStart = 1e-4;             // first β of the linear / exp schedule
+    double betaEnd = 0.02;               // last β of the linear / exp schedule
+    std::string geometry = "geodesic";   // geodesic (random walk on the sphere) | euclidean (DDPM)
+    std::string noiseScale = "literal";  // literal sqrt(1-ᾱ)·ε | per-dim (ε / sqrt(d-1))
     std::string reverseNoise = "sqrt";  // sqrt: sqrt(β̃_t)·ε' (DDPM) | literal: β̃_t·ε' (paper)
     double lambda = 1.0;                // weight of L_recon
     double mu = 1.0;                    // weight of L_ssm
@@ -42,26 +43,26 @@ struct ModelConfig {
     int denoiserHidden = 0;             // hidden width of the DAM MLP (0 = 2d)
     int negatives = 0;                  // sampled-softmax negatives per batch (0 = 10 × batch)
     std::string negativeSampler = "uniform";  // uniform | log-uniform
-    int samplesPerUser = 1;             // reverse-process samples drawn per user at inference
-    int layers = 2;                     // SASRec blocks / GRU layers
-    int heads = 1;                      // SASRec attention heads
-    double dropout = 0.2;               // SASRec / GRU4Rec dropout
+    int samplesPerUser = 1;                   // reverse-process samples drawn per user at inference
+    int layers = 2;                           // SASRec blocks / GRU layers
+    int heads = 1;                            // SASRec attention heads
+    double dropout = 0.2;                     // SASRec / GRU4Rec dropout
 };
 
 struct TrainConfig {
-    std::string optimizer = "adam";     // adam | adamw
-    double learningRate = 1e-3;         // Adam step size
-    double weightDecay = 0.0;           // L2 (adam) or decoupled (adamw) weight decay
-    int batchSize = 256;                // training samples per step
-    int epochs = 20;                    // passes over the training samples
-    int64_t maxSteps = 0;               // stop after this many steps (0 = no limit)
-    double clipGradNorm = 0.0;          // clip the global gradient norm (0 = off)
-    int64_t evalEvery = 0;              // validate every N steps (0 = once per epoch)
+    std::string optimizer = "adam";           // adam | adamw
+    double learningRate = 1e-3;               // Adam step size
+    double weightDecay = 0.0;                 // L2 (adam) or decoupled (adamw) weight decay
+    int batchSize = 256;                      // training samples per step
+    int epochs = 20;                          // passes over the training samples
+    int64_t maxSteps = 0;                     // stop after this many steps (0 = no limit)
+    double clipGradNorm = 0.0;                // clip the global gradient norm (0 = off)
+    int64_t evalEvery = 0;                    // validate every N steps (0 = once per epoch)
     std::string earlyStopMetric = "ndcg@10";  // validation metric for early stopping and "best"
-    int patience = 10;                  // evaluations without improvement before stopping (0 = off)
-    uint64_t seed = 42;                 // seed of initialisation, sampling and diffusion noise
-    int threads = 0;                    // LibTorch intra-op threads (0 = all cores)
-    std::string device = "auto";        // auto | cpu | cuda | cuda:N
+    int patience = 10;            // evaluations without improvement before stopping (0 = off)
+    uint64_t seed = 42;           // seed of initialisation, sampling and diffusion noise
+    int threads = 0;              // LibTorch intra-op threads (0 = all cores)
+    std::string device = "auto";  // auto | cpu | cuda | cuda:N
 };
 
 struct EvalConfig {
@@ -71,7 +72,7 @@ struct EvalConfig {
 };
 
 struct RunConfig {
-    std::string name;   // optional human label
+    std::string name;  // optional human label
     DataConfig data;
     ModelConfig model;
     TrainConfig train;

@@ -10,8 +10,8 @@ constexpr double kBlockedAttention = -1e9;  // finite, so all-padding rows stay 
 
 LossTerms sampledSoftmaxTerms(const torch::Tensor& user, torch::nn::Embedding& items,
                               const BatchTensors& batch) {
-    const torch::Tensor value = sampledSoftmaxLoss(user, items(batch.targets), items(batch.negatives),
-                                                   batch.targets, batch.negatives);
+    const torch::Tensor value = sampledSoftmaxLoss(
+        user, items(batch.targets), items(batch.negatives), batch.targets, batch.negatives);
     return {value, {{"ce", value}}};
 }
 
@@ -22,9 +22,11 @@ MeanPoolRecommender::MeanPoolRecommender(int32_t numItems, int dim)
       items_(register_module("items", makeItemTable(numItems, dim))),
       project_(register_module("project", torch::nn::Linear(dim, dim))) {}
 
-torch::Tensor MeanPoolRecommender::userVectors(const torch::Tensor& history, const torch::Tensor& lengths) {
+torch::Tensor MeanPoolRecommender::userVectors(const torch::Tensor& history,
+                                               const torch::Tensor& lengths) {
     // Padding rows of the table are zero, so the plain sum is the masked sum.
-    const torch::Tensor mean = items_(history).sum(1) / lengths.clamp_min(1).unsqueeze(1).to(torch::kFloat32);
+    const torch::Tensor mean =
+        items_(history).sum(1) / lengths.clamp_min(1).unsqueeze(1).to(torch::kFloat32);
     return project_(mean).unsqueeze(1);
 }
 
@@ -32,7 +34,9 @@ LossTerms MeanPoolRecommender::loss(const BatchTensors& batch) {
     return sampledSoftmaxTerms(userVectors(batch.history, batch.lengths).squeeze(1), items_, batch);
 }
 
-torch::Tensor MeanPoolRecommender::itemEmbeddings() { return items_->weight.slice(0, 0, numItems()); }
+torch::Tensor MeanPoolRecommender::itemEmbeddings() {
+    return items_->weight.slice(0, 0, numItems());
+}
 
 Gru4RecRecommender::Gru4RecRecommender(int32_t numItems, int dim, int layers, double dropout)
     : Recommender("gru4rec", numItems),
@@ -42,7 +46,8 @@ Gru4RecRecommender::Gru4RecRecommender(int32_t numItems, int dim, int layers, do
                                                      .dropout(layers > 1 ? dropout : 0.0)
                                                      .batch_first(true)))) {}
 
-torch::Tensor Gru4RecRecommender::userVectors(const torch::Tensor& history, const torch::Tensor& lengths) {
+torch::Tensor Gru4RecRecommender::userVectors(const torch::Tensor& history,
+                                              const torch::Tensor& lengths) {
     // Histories arrive right-aligned; packing wants them left-aligned.
     const int64_t n = history.size(1);
     const torch::Tensor used = lengths.clamp(1, n);
@@ -59,15 +64,19 @@ LossTerms Gru4RecRecommender::loss(const BatchTensors& batch) {
     return sampledSoftmaxTerms(userVectors(batch.history, batch.lengths).squeeze(1), items_, batch);
 }
 
-torch::Tensor Gru4RecRecommender::itemEmbeddings() { return items_->weight.slice(0, 0, numItems()); }
+torch::Tensor Gru4RecRecommender::itemEmbeddings() {
+    return items_->weight.slice(0, 0, numItems());
+}
 
 SasRecBlockImpl::SasRecBlockImpl(int dim, int heads, double dropout)
     : heads_(heads),
-      attentionNorm_(register_module("attentionNorm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({dim})))),
+      attentionNorm_(register_module("attentionNorm",
+                                     torch::nn::LayerNorm(torch::nn::LayerNormOptions({dim})))),
       query_(register_module("query", torch::nn::Linear(dim, dim))),
       keyValue_(register_module("keyValue", torch::nn::Linear(dim, 2 * dim))),
       output_(register_module("output", torch::nn::Linear(dim, dim))),
-      feedForwardNorm_(register_module("feedForwardNorm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({dim})))),
+      feedForwardNorm_(register_module("feedForwardNorm",
+                                       torch::nn::LayerNorm(torch::nn::LayerNormOptions({dim})))),
       feedForward1_(register_module("feedForward1", torch::nn::Linear(dim, dim))),
       feedForward2_(register_module("feedForward2", torch::nn::Linear(dim, dim))),
       dropout_(register_module("dropout", torch::nn::Dropout(dropout))) {}
@@ -78,13 +87,16 @@ torch::Tensor SasRecBlockImpl::forward(const torch::Tensor& x, const torch::Tens
     const int64_t n = x.size(1);
     const int64_t d = x.size(2);
     const int64_t headDim = d / heads_;
-    auto split = [&](const torch::Tensor& t) { return t.view({b, n, heads_, headDim}).transpose(1, 2); };
+    auto split = [&](const torch::Tensor& t) {
+        return t.view({b, n, heads_, headDim}).transpose(1, 2);
+    };
     const torch::Tensor normed = attentionNorm_(x);
     const auto keyValue = keyValue_(x).chunk(2, -1);
     const torch::Tensor q = split(query_(normed));
     const torch::Tensor k = split(keyValue[0]);
     const torch::Tensor v = split(keyValue[1]);
-    torch::Tensor attention = torch::softmax(q.matmul(k.transpose(2, 3)) / std::sqrt(double(headDim)) + bias, -1);
+    torch::Tensor attention =
+        torch::softmax(q.matmul(k.transpose(2, 3)) / std::sqrt(double(headDim)) + bias, -1);
     attention = dropout_(attention);
     const torch::Tensor mixed = attention.matmul(v).transpose(1, 2).reshape({b, n, d});
     const torch::Tensor attended = normed + dropout_(output_(mixed));
@@ -93,15 +105,17 @@ torch::Tensor SasRecBlockImpl::forward(const torch::Tensor& x, const torch::Tens
     return fed * keep;
 }
 
-SasRecRecommender::SasRecRecommender(int32_t numItems, int dim, int maxLength, int layers, int heads,
-                                     double dropout)
+SasRecRecommender::SasRecRecommender(int32_t numItems, int dim, int maxLength, int layers,
+                                     int heads, double dropout)
     : Recommender("sasrec", numItems),
       dim_(dim),
       items_(register_module("items", makeItemTable(numItems, dim))),
-      positions_(register_parameter("positions", torch::randn({maxLength, dim}) * (1.0 / std::sqrt(dim)))),
+      positions_(
+          register_parameter("positions", torch::randn({maxLength, dim}) * (1.0 / std::sqrt(dim)))),
       dropout_(register_module("dropout", torch::nn::Dropout(dropout))),
       blocks_(register_module("blocks", torch::nn::ModuleList())),
-      finalNorm_(register_module("finalNorm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({dim})))) {
+      finalNorm_(
+          register_module("finalNorm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({dim})))) {
     for (int i = 0; i < layers; ++i) blocks_->push_back(SasRecBlock(dim, heads, dropout));
 }
 
@@ -109,10 +123,12 @@ torch::Tensor SasRecRecommender::userVectors(const torch::Tensor& history, const
     const int64_t n = history.size(1);
     const torch::Tensor real = history != numItems();  // [B, N]
     const torch::Tensor keep = real.unsqueeze(-1).to(torch::kFloat32);
-    torch::Tensor x = dropout_(items_(history) * std::sqrt(double(dim_)) + positions_.slice(0, 0, n)) * keep;
+    torch::Tensor x =
+        dropout_(items_(history) * std::sqrt(double(dim_)) + positions_.slice(0, 0, n)) * keep;
     const torch::Tensor causal = torch::ones({n, n}, real.options()).tril();
     const torch::Tensor allowed = causal.unsqueeze(0).logical_and(real.unsqueeze(1)).unsqueeze(1);
-    const torch::Tensor bias = torch::zeros(allowed.sizes(), x.options()).masked_fill(allowed.logical_not(), kBlockedAttention);
+    const torch::Tensor bias = torch::zeros(allowed.sizes(), x.options())
+                                   .masked_fill(allowed.logical_not(), kBlockedAttention);
     for (const auto& block : *blocks_) x = block->as<SasRecBlockImpl>()->forward(x, bias, keep);
     return finalNorm_(x.select(1, n - 1)).unsqueeze(1);
 }
@@ -121,15 +137,18 @@ LossTerms SasRecRecommender::loss(const BatchTensors& batch) {
     return sampledSoftmaxTerms(userVectors(batch.history, batch.lengths).squeeze(1), items_, batch);
 }
 
-torch::Tensor SasRecRecommender::itemEmbeddings() { return items_->weight.slice(0, 0, numItems()); }
+torch::Tensor SasRecRecommender::itemEmbeddings() {
+    return items_->weight.slice(0, 0, numItems());
+}
 
 MostPopRecommender::MostPopRecommender(int32_t numItems, const std::vector<int64_t>& itemCounts)
     : Recommender("most-pop", numItems) {
     if (static_cast<int64_t>(itemCounts.size()) != numItems) {
-        throw std::invalid_argument("most-pop: expected " + std::to_string(numItems) + " item counts, got " +
-                                    std::to_string(itemCounts.size()));
+        throw std::invalid_argument("most-pop: expected " + std::to_string(numItems) +
+                                    " item counts, got " + std::to_string(itemCounts.size()));
     }
-    popularity_ = register_buffer("popularity", torch::tensor(itemCounts, torch::kInt64).to(torch::kFloat32));
+    popularity_ =
+        register_buffer("popularity", torch::tensor(itemCounts, torch::kInt64).to(torch::kFloat32));
 }
 
 LossTerms MostPopRecommender::loss(const BatchTensors&) {

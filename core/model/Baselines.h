@@ -36,7 +36,8 @@ class SasRecBlockImpl : public torch::nn::Module {
 public:
     SasRecBlockImpl(int dim, int heads, double dropout);
     // x [B, N, d]; bias [B, 1, N, N] additive attention mask; keep [B, N, 1] real positions.
-    torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& bias, const torch::Tensor& keep);
+    torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& bias,
+                          const torch::Tensor& keep);
 
 private:
     int64_t heads_;
@@ -55,7 +56,8 @@ TORCH_MODULE(SasRecBlock);
 // is the output at the most recent position.
 class SasRecRecommender : public Recommender {
 public:
-    SasRecRecommender(int32_t numItems, int dim, int maxLength, int layers, int heads, double dropout);
+    SasRecRecommender(int32_t numItems, int dim, int maxLength, int layers, int heads,
+                      double dropout);
     LossTerms loss(const BatchTensors& batch) override;
     torch::Tensor userVectors(const torch::Tensor& history, const torch::Tensor& lengths) override;
     torch::Tensor itemEmbeddings() override;

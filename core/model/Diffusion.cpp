@@ -36,7 +36,8 @@ DiffusionSchedule DiffusionSchedule::make(const std::string& kind, int steps, do
     DiffusionSchedule s;
     s.betas = betas;
     s.alphaBars = torch::cumprod(1.0 - betas, 0);
-    const torch::Tensor previous = torch::cat({torch::ones({1}, f64), s.alphaBars.slice(0, 0, steps - 1)});
+    const torch::Tensor previous =
+        torch::cat({torch::ones({1}, f64), s.alphaBars.slice(0, 0, steps - 1)});
     const torch::Tensor oneMinus = 1.0 - s.alphaBars;
     s.posteriorCoefX0 = torch::sqrt(previous) * betas / oneMinus;
     s.posteriorCoefXt = torch::sqrt(1.0 - betas) * (1.0 - previous) / oneMinus;
@@ -66,7 +67,8 @@ DiffusionProcess::DiffusionProcess(const Options& options)
     sqrtOneMinusAlphaBar_ = torch::sqrt(1.0 - schedule_.alphaBars).to(torch::kFloat32);
 }
 
-DiffusionProcess::Noised DiffusionProcess::diffuse(const torch::Tensor& target, const torch::Tensor& t,
+DiffusionProcess::Noised DiffusionProcess::diffuse(const torch::Tensor& target,
+                                                   const torch::Tensor& t,
                                                    const torch::Tensor& noise) const {
     const torch::Tensor index = (t - 1).to(torch::kCPU);
     const torch::Tensor spread =
@@ -75,18 +77,20 @@ DiffusionProcess::Noised DiffusionProcess::diffuse(const torch::Tensor& target, 
     if (options_.geodesic) {
         out.x0 = l2Normalize(target);
         torch::Tensor tangent = projectToTangent(noise, out.x0);
-        if (options_.perDimNoise) tangent = tangent / std::sqrt(static_cast<double>(target.size(1) - 1));
+        if (options_.perDimNoise)
+            tangent = tangent / std::sqrt(static_cast<double>(target.size(1) - 1));
         out.xt = sphereExp(out.x0, spread * tangent);
     } else {
         out.x0 = target;
-        const torch::Tensor keep = sqrtAlphaBar_.index_select(0, index).to(target.device()).unsqueeze(1);
+        const torch::Tensor keep =
+            sqrtAlphaBar_.index_select(0, index).to(target.device()).unsqueeze(1);
         out.xt = keep * target + spread * noise;
     }
     return out;
 }
 
-torch::Tensor DiffusionProcess::reverseStep(const torch::Tensor& xt, const torch::Tensor& x0Hat, int t,
-                                            const torch::Tensor& noise) const {
+torch::Tensor DiffusionProcess::reverseStep(const torch::Tensor& xt, const torch::Tensor& x0Hat,
+                                            int t, const torch::Tensor& noise) const {
     const double coefX0 = schedule_.posteriorCoefX0[t - 1].item<double>();
     const double coefXt = schedule_.posteriorCoefXt[t - 1].item<double>();
     const double variance = schedule_.posteriorVariance[t - 1].item<double>();
@@ -96,9 +100,9 @@ torch::Tensor DiffusionProcess::reverseStep(const torch::Tensor& xt, const torch
     return options_.geodesic ? l2Normalize(next) : next;
 }
 
-torch::Tensor DiffusionProcess::sample(const std::function<torch::Tensor(const torch::Tensor&, int)>& denoise,
-                                       int64_t rows, int64_t dim, at::Generator& generator,
-                                       const torch::Device& device) const {
+torch::Tensor DiffusionProcess::sample(
+    const std::function<torch::Tensor(const torch::Tensor&, int)>& denoise, int64_t rows,
+    int64_t dim, at::Generator& generator, const torch::Device& device) const {
     const auto cpu = torch::TensorOptions().dtype(torch::kFloat32);
     auto draw = [&] { return torch::randn({rows, dim}, generator, cpu).to(device); };
     torch::Tensor x = draw();

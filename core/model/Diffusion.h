@@ -10,17 +10,18 @@ namespace dimerec {
 // β schedule and the DDPM quantities derived from it, in double precision on the CPU; index
 // t−1 holds step t (t = 1..T), with ᾱ_0 = 1.
 struct DiffusionSchedule {
-    torch::Tensor betas;          // β_t
-    torch::Tensor alphaBars;      // ᾱ_t = Π_{s≤t} (1 − β_s)
-    torch::Tensor posteriorCoefX0;  // sqrt(ᾱ_{t−1}) β_t / (1 − ᾱ_t)
-    torch::Tensor posteriorCoefXt;  // sqrt(α_t) (1 − ᾱ_{t−1}) / (1 − ᾱ_t)
+    torch::Tensor betas;              // β_t
+    torch::Tensor alphaBars;          // ᾱ_t = Π_{s≤t} (1 − β_s)
+    torch::Tensor posteriorCoefX0;    // sqrt(ᾱ_{t−1}) β_t / (1 − ᾱ_t)
+    torch::Tensor posteriorCoefXt;    // sqrt(α_t) (1 − ᾱ_{t−1}) / (1 − ᾱ_t)
     torch::Tensor posteriorVariance;  // β̃_t = β_t (1 − ᾱ_{t−1}) / (1 − ᾱ_t)
 
     int steps() const { return static_cast<int>(betas.size(0)); }
 
     // linear: β from betaStart to betaEnd evenly; exp: geometric from betaStart to betaEnd;
     // cosine: Nichol & Dhariwal's ᾱ(t) = cos²(((t/T)+s)/(1+s)·π/2), s = 0.008, β clipped to 0.999.
-    static DiffusionSchedule make(const std::string& kind, int steps, double betaStart, double betaEnd);
+    static DiffusionSchedule make(const std::string& kind, int steps, double betaStart,
+                                  double betaEnd);
 };
 
 // x / ‖x‖ along the last dimension (rows of norm 0 stay 0).
@@ -38,13 +39,13 @@ torch::Tensor sphereExp(const torch::Tensor& base, const torch::Tensor& tangent)
 class DiffusionProcess {
 public:
     struct Options {
-        std::string schedule = "linear";     // linear | cosine | exp
-        int steps = 100;                     // T
-        double betaStart = 1e-4;             // first β (linear, exp)
-        double betaEnd = 0.02;               // last β (linear, exp)
-        bool geodesic = true;                // false = Euclidean DDPM
-        bool perDimNoise = false;            // scale tangent noise by 1/sqrt(d−1) (spec §2.5)
-        bool literalReverseNoise = false;    // β̃_t·ε' (paper) instead of sqrt(β̃_t)·ε'
+        std::string schedule = "linear";   // linear | cosine | exp
+        int steps = 100;                   // T
+        double betaStart = 1e-4;           // first β (linear, exp)
+        double betaEnd = 0.02;             // last β (linear, exp)
+        bool geodesic = true;              // false = Euclidean DDPM
+        bool perDimNoise = false;          // scale tangent noise by 1/sqrt(d−1) (spec §2.5)
+        bool literalReverseNoise = false;  // β̃_t·ε' (paper) instead of sqrt(β̃_t)·ε'
     };
 
     struct Noised {
@@ -60,7 +61,8 @@ public:
     // One-shot forward jump to step t ([B] int64, 1-based) with the given Gaussian draw
     // noise [B, d] ~ N(0, I): geodesic x_t = exp_{x0}[sqrt(1−ᾱ_t)·proj(noise)], Euclidean
     // x_t = sqrt(ᾱ_t) x0 + sqrt(1−ᾱ_t) noise.
-    Noised diffuse(const torch::Tensor& target, const torch::Tensor& t, const torch::Tensor& noise) const;
+    Noised diffuse(const torch::Tensor& target, const torch::Tensor& t,
+                   const torch::Tensor& noise) const;
 
     // x_{t−1} from x_t and the denoiser's x̂_0 at step t (scalar), with noise [B, d] ~ N(0, I):
     // posterior mean + σ_t noise, re-normalised onto the sphere in the geodesic case.

@@ -22,9 +22,11 @@ DiffusionProcess::Options diffusionOptions(const ModelConfig& c) {
 DenoiserImpl::DenoiserImpl(int dim, int interests, int hidden, int steps)
     : steps_(register_module("steps", torch::nn::Embedding(steps, dim))),
       fromX_(register_module("fromX", torch::nn::Linear(dim, hidden))),
-      fromStep_(register_module("fromStep", torch::nn::Linear(torch::nn::LinearOptions(dim, hidden).bias(false)))),
-      fromGuidance_(register_module("fromGuidance",
-                                    torch::nn::Linear(torch::nn::LinearOptions(interests * dim, hidden).bias(false)))),
+      fromStep_(register_module(
+          "fromStep", torch::nn::Linear(torch::nn::LinearOptions(dim, hidden).bias(false)))),
+      fromGuidance_(register_module(
+          "fromGuidance",
+          torch::nn::Linear(torch::nn::LinearOptions(interests * dim, hidden).bias(false)))),
       out_(register_module("out", torch::nn::Linear(hidden, dim))) {}
 
 torch::Tensor DenoiserImpl::guidance(const torch::Tensor& interests) {
@@ -40,28 +42,32 @@ torch::Tensor DenoiserImpl::forward(const torch::Tensor& xt, const torch::Tensor
     return finish(fromX_(xt) + fromStep_(steps_(t - 1)) + guidancePart);
 }
 
-torch::Tensor DenoiserImpl::atStep(const torch::Tensor& xt, int t, const torch::Tensor& guidancePart) {
+torch::Tensor DenoiserImpl::atStep(const torch::Tensor& xt, int t,
+                                   const torch::Tensor& guidancePart) {
     const torch::Tensor step = fromStep_(steps_->weight[t - 1]);
     return finish(fromX_(xt) + step + guidancePart);
 }
 
 MultiInterestRecommender::MultiInterestRecommender(const std::string& name, std::string lossName,
-                                                   const std::string& gem, int32_t numItems, int dim,
-                                                   int interests, int maxLength)
+                                                   const std::string& gem, int32_t numItems,
+                                                   int dim, int interests, int maxLength)
     : Recommender(name, numItems),
       lossName_(std::move(lossName)),
       items_(register_module("items", makeItemTable(numItems, dim))),
       gem_(register_module("gem", makeGuidance(gem, dim, interests, maxLength))) {}
 
 LossTerms MultiInterestRecommender::loss(const BatchTensors& batch) {
-    const torch::Tensor interests = gem_->forward(items_(batch.history), batch.history != numItems());
+    const torch::Tensor interests =
+        gem_->forward(items_(batch.history), batch.history != numItems());
     const torch::Tensor target = items_(batch.targets);
-    const torch::Tensor value = sampledSoftmaxLoss(selectInterest(interests, target), target,
-                                                   items_(batch.negatives), batch.targets, batch.negatives);
+    const torch::Tensor value =
+        sampledSoftmaxLoss(selectInterest(interests, target), target, items_(batch.negatives),
+                           batch.targets, batch.negatives);
     return {value, {{lossName_, value}}};
 }
 
-torch::Tensor MultiInterestRecommender::userVectors(const torch::Tensor& history, const torch::Tensor&) {
+torch::Tensor MultiInterestRecommender::userVectors(const torch::Tensor& history,
+                                                    const torch::Tensor&) {
     return gem_->forward(items_(history), history != numItems());
 }
 
@@ -72,11 +78,12 @@ torch::Tensor MultiInterestRecommender::itemEmbeddings() {
 DimeRecRecommender::DimeRecRecommender(const ModelConfig& config, int32_t numItems, int maxLength)
     : Recommender("dimerec", numItems),
       items_(register_module("items", makeItemTable(numItems, config.dim))),
-      gem_(register_module("gem", makeGuidance(config.gem, config.dim, config.interests, maxLength))),
-      denoiser_(register_module("denoiser",
-                                Denoiser(config.dim, config.interests,
-                                         config.denoiserHidden > 0 ? config.denoiserHidden : 2 * config.dim,
-                                         config.diffusionSteps))),
+      gem_(register_module("gem",
+                           makeGuidance(config.gem, config.dim, config.interests, maxLength))),
+      denoiser_(register_module(
+          "denoiser", Denoiser(config.dim, config.interests,
+                               config.denoiserHidden > 0 ? config.denoiserHidden : 2 * config.dim,
+                               config.diffusionSteps))),
       diffusion_(diffusionOptions(config)),
       lambda_(config.lambda),
       mu_(config.mu),
@@ -90,25 +97,28 @@ LossTerms DimeRecRecommender::loss(const BatchTensors& batch) {
     const torch::Tensor interests = guidanceOf(batch.history);
     const torch::Tensor target = items_(batch.targets);
     const torch::Tensor negatives = items_(batch.negatives);
-    const torch::Tensor gem = sampledSoftmaxLoss(selectInterest(interests, target), target, negatives,
-                                                 batch.targets, batch.negatives);
+    const torch::Tensor gem = sampledSoftmaxLoss(selectInterest(interests, target), target,
+                                                 negatives, batch.targets, batch.negatives);
 
     const int64_t rows = target.size(0);
-    const torch::Tensor t = torch::randint(1, diffusion_.steps() + 1, {rows}, torch::kInt64).to(target.device());
+    const torch::Tensor t =
+        torch::randint(1, diffusion_.steps() + 1, {rows}, torch::kInt64).to(target.device());
     const torch::Tensor noise = torch::randn(target.sizes(), target.options());
     const DiffusionProcess::Noised noised = diffusion_.diffuse(target, t, noise);
     const torch::Tensor x0Hat = denoiser_->forward(noised.xt, t, denoiser_->guidance(interests));
     const torch::Tensor recon = (noised.x0 - x0Hat).pow(2).sum(1).mean();
-    const torch::Tensor ssm = sampledSoftmaxLoss(x0Hat, target, negatives, batch.targets, batch.negatives);
+    const torch::Tensor ssm =
+        sampledSoftmaxLoss(x0Hat, target, negatives, batch.targets, batch.negatives);
 
     torch::Tensor total = lambda_ * recon + mu_ * ssm;
     if (useGemLoss_) total = total + gem;
     return {total, {{"gem", gem}, {"recon", recon}, {"ssm", ssm}}};
 }
 
-torch::Tensor DimeRecRecommender::sampleUserVectors(const torch::Tensor& history, const torch::Tensor&,
-                                                    int samples) {
-    if (samples < 1) throw std::invalid_argument("samples: must be >= 1, got " + std::to_string(samples));
+torch::Tensor DimeRecRecommender::sampleUserVectors(const torch::Tensor& history,
+                                                    const torch::Tensor&, int samples) {
+    if (samples < 1)
+        throw std::invalid_argument("samples: must be >= 1, got " + std::to_string(samples));
     const int64_t users = history.size(0);
     // Guidance once per user (Algorithm 2 recomputes it every step; the result is identical).
     const torch::Tensor guidance =
@@ -119,7 +129,8 @@ torch::Tensor DimeRecRecommender::sampleUserVectors(const torch::Tensor& history
     return x0.view({users, samples, -1});
 }
 
-torch::Tensor DimeRecRecommender::userVectors(const torch::Tensor& history, const torch::Tensor& lengths) {
+torch::Tensor DimeRecRecommender::userVectors(const torch::Tensor& history,
+                                              const torch::Tensor& lengths) {
     return sampleUserVectors(history, lengths, 1);
 }
 

@@ -16,7 +16,8 @@ public:
     // Guidance block of the first layer: g [B, K, d] → [B, hidden].
     torch::Tensor guidance(const torch::Tensor& interests);
     // x̂_0 for x_t [B, d] at steps t ([B] int64, 1-based) given guidance(g).
-    torch::Tensor forward(const torch::Tensor& xt, const torch::Tensor& t, const torch::Tensor& guidancePart);
+    torch::Tensor forward(const torch::Tensor& xt, const torch::Tensor& t,
+                          const torch::Tensor& guidancePart);
     // x̂_0 for every row at the same step t.
     torch::Tensor atStep(const torch::Tensor& xt, int t, const torch::Tensor& guidancePart);
 

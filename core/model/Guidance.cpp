@@ -8,8 +8,8 @@ namespace {
 // ComiRec masks padded attention logits with −2^32 rather than −inf, so that an all-padding
 // history yields uniform (zero-vector) interests instead of NaN.
 constexpr double kMaskedLogit = -4294967296.0;
-constexpr int kRoutingIterations = 3;     // ComiRec-DR
-constexpr double kSquashEpsilon = 1e-9;   // ComiRec-DR's guard inside the squash norm
+constexpr int kRoutingIterations = 3;    // ComiRec-DR
+constexpr double kSquashEpsilon = 1e-9;  // ComiRec-DR's guard inside the squash norm
 
 class RuleGuidance : public GuidanceModule {
 public:
@@ -29,7 +29,8 @@ private:
 class SelfAttentiveGuidance : public GuidanceModule {
 public:
     SelfAttentiveGuidance(int dim, int interests, int maxLength)
-        : positions_(register_parameter("positions", torch::randn({maxLength, dim}) * (1.0 / std::sqrt(dim)))),
+        : positions_(register_parameter("positions",
+                                        torch::randn({maxLength, dim}) * (1.0 / std::sqrt(dim)))),
           hidden_(register_module("hidden", torch::nn::Linear(dim, 4 * dim))),
           heads_(register_module("heads", torch::nn::Linear(4 * dim, interests))) {}
 
@@ -68,9 +69,11 @@ public:
             const bool last = iteration == kRoutingIterations - 1;
             const torch::Tensor coupling = torch::softmax(logits, 1) * validity;
             const torch::Tensor votes = last ? predictions : predictions.detach();
-            const torch::Tensor summed = coupling.unsqueeze(2).matmul(votes).squeeze(2);  // [B, K, d]
+            const torch::Tensor summed =
+                coupling.unsqueeze(2).matmul(votes).squeeze(2);  // [B, K, d]
             const torch::Tensor squaredNorm = summed.pow(2).sum(-1, true);
-            capsules = summed * (squaredNorm / (1.0 + squaredNorm) / torch::sqrt(squaredNorm + kSquashEpsilon));
+            capsules = summed * (squaredNorm / (1.0 + squaredNorm) /
+                                 torch::sqrt(squaredNorm + kSquashEpsilon));
             if (!last) logits = logits + votes.matmul(capsules.unsqueeze(-1)).squeeze(-1);
         }
         return capsules;

@@ -31,15 +31,16 @@ BatchTensors toTensors(const Batch& batch, const torch::Device& device) {
     out.history = longTensor(batch.history, {batch.size, batch.maxLength}).to(device);
     out.lengths = longTensor(batch.lengths, {batch.size}).to(device);
     out.targets = longTensor(batch.targets, {batch.size}).to(device);
-    out.negatives = longTensor(batch.negatives, {static_cast<int64_t>(batch.negatives.size())}).to(device);
+    out.negatives =
+        longTensor(batch.negatives, {static_cast<int64_t>(batch.negatives.size())}).to(device);
     return out;
 }
 
 torch::Tensor sampledSoftmaxLoss(const torch::Tensor& user, const torch::Tensor& targetEmb,
                                  const torch::Tensor& negativeEmb, const torch::Tensor& targets,
                                  const torch::Tensor& negatives) {
-    const torch::Tensor positive = (user * targetEmb).sum(1, true);           // [B, 1]
-    torch::Tensor negative = user.matmul(negativeEmb.t());                   // [B, M]
+    const torch::Tensor positive = (user * targetEmb).sum(1, true);  // [B, 1]
+    torch::Tensor negative = user.matmul(negativeEmb.t());           // [B, M]
     negative = negative.masked_fill(targets.unsqueeze(1) == negatives.unsqueeze(0),
                                     -std::numeric_limits<float>::infinity());
     const torch::Tensor logits = torch::cat({positive, negative}, 1);
@@ -47,7 +48,8 @@ torch::Tensor sampledSoftmaxLoss(const torch::Tensor& user, const torch::Tensor&
 }
 
 torch::nn::Embedding makeItemTable(int32_t numItems, int dim) {
-    torch::nn::Embedding table(torch::nn::EmbeddingOptions(numItems + 1, dim).padding_idx(numItems));
+    torch::nn::Embedding table(
+        torch::nn::EmbeddingOptions(numItems + 1, dim).padding_idx(numItems));
     torch::NoGradGuard noGrad;
     table->weight.normal_(0.0, 1.0 / std::sqrt(static_cast<double>(dim)));
     table->weight[numItems].zero_();
@@ -65,11 +67,13 @@ torch::Device Recommender::device() const {
     return torch::kCPU;
 }
 
-LossTerms Recommender::loss(const Batch& batch) { return loss(toTensors(batch, device())); }
+LossTerms Recommender::loss(const Batch& batch) {
+    return loss(toTensors(batch, device()));
+}
 
 torch::Tensor Recommender::scoreAll(const torch::Tensor& history, const torch::Tensor& lengths) {
-    const torch::Tensor users = userVectors(history, lengths);           // [B, V, d]
-    const torch::Tensor scores = users.matmul(itemEmbeddings().t());     // [B, V, I]
+    const torch::Tensor users = userVectors(history, lengths);        // [B, V, d]
+    const torch::Tensor scores = users.matmul(itemEmbeddings().t());  // [B, V, I]
     return scores.size(1) == 1 ? scores.squeeze(1) : std::get<0>(scores.max(1));
 }
 
@@ -82,7 +86,8 @@ void Recommender::setInferenceSeed(uint64_t seed) {
     inferenceGenerator_.set_current_seed(seed);
 }
 
-std::unique_ptr<Recommender> makeRecommender(const ModelConfig& config, int32_t numItems, int maxLength,
+std::unique_ptr<Recommender> makeRecommender(const ModelConfig& config, int32_t numItems,
+                                             int maxLength,
                                              const std::vector<int64_t>& itemCounts) {
     if (numItems < 1) throw std::invalid_argument("model: the dataset has no items");
     if (maxLength < 1) throw std::invalid_argument("data.maxLength: must be >= 1");
@@ -90,27 +95,31 @@ std::unique_ptr<Recommender> makeRecommender(const ModelConfig& config, int32_t 
     const bool usesGem = model == "dimerec" || model == "comirec-sa" || model == "comirec-dr";
     if (usesGem && config.interests > maxLength) {
         throw std::invalid_argument("model.interests (" + std::to_string(config.interests) +
-                                    ") must not exceed data.maxLength (" + std::to_string(maxLength) + ")");
+                                    ") must not exceed data.maxLength (" +
+                                    std::to_string(maxLength) + ")");
     }
     if (model == "dimerec") {
-        if (config.useDiffusion) return std::make_unique<DimeRecRecommender>(config, numItems, maxLength);
-        return std::make_unique<MultiInterestRecommender>("dimerec", "gem", config.gem, numItems, config.dim,
-                                                          config.interests, maxLength);
+        if (config.useDiffusion)
+            return std::make_unique<DimeRecRecommender>(config, numItems, maxLength);
+        return std::make_unique<MultiInterestRecommender>("dimerec", "gem", config.gem, numItems,
+                                                          config.dim, config.interests, maxLength);
     }
     if (model == "comirec-sa" || model == "comirec-dr") {
-        return std::make_unique<MultiInterestRecommender>(model, "ce", model == "comirec-sa" ? "sa" : "dr",
-                                                          numItems, config.dim, config.interests, maxLength);
+        return std::make_unique<MultiInterestRecommender>(
+            model, "ce", model == "comirec-sa" ? "sa" : "dr", numItems, config.dim,
+            config.interests, maxLength);
     }
     if (model == "mean-pool") return std::make_unique<MeanPoolRecommender>(numItems, config.dim);
     if (model == "gru4rec") {
-        return std::make_unique<Gru4RecRecommender>(numItems, config.dim, config.layers, config.dropout);
+        return std::make_unique<Gru4RecRecommender>(numItems, config.dim, config.layers,
+                                                    config.dropout);
     }
     if (model == "sasrec") {
         if (config.dim % config.heads != 0) {
             throw std::invalid_argument("model.heads must divide model.dim");
         }
-        return std::make_unique<SasRecRecommender>(numItems, config.dim, maxLength, config.layers, config.heads,
-                                                   config.dropout);
+        return std::make_unique<SasRecRecommender>(numItems, config.dim, maxLength, config.layers,
+                                                   config.heads, config.dropout);
     }
     if (model == "most-pop") return std::make_unique<MostPopRecommender>(numItems, itemCounts);
     throw std::invalid_argument("model.model: unknown model '" + model + "'");

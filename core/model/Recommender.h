@@ -60,7 +60,8 @@ public:
     virtual torch::Tensor scoreAll(const torch::Tensor& history, const torch::Tensor& lengths);
 
     // [B, V, d]: the vectors a user is retrieved with (V = 1, or K interests).
-    virtual torch::Tensor userVectors(const torch::Tensor& history, const torch::Tensor& lengths) = 0;
+    virtual torch::Tensor userVectors(const torch::Tensor& history,
+                                      const torch::Tensor& lengths) = 0;
 
     // [numItems, d]: the item table used for retrieval (no padding row).
     virtual torch::Tensor itemEmbeddings() = 0;
@@ -70,8 +71,8 @@ public:
 
     // [B, samples, d]: independent reverse-process samples of the next-interest vector.
     // Throws std::logic_error for models without a generative process.
-    virtual torch::Tensor sampleUserVectors(const torch::Tensor& history, const torch::Tensor& lengths,
-                                            int samples);
+    virtual torch::Tensor sampleUserVectors(const torch::Tensor& history,
+                                            const torch::Tensor& lengths, int samples);
 
     // Inference noise comes from the model's own generator, so that evaluating in the middle of
     // training never disturbs the training random stream (needed for bit-identical resume).

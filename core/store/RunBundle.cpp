@@ -24,8 +24,7 @@ using nlohmann::json;
 
 constexpr const char* kBundleFormat = "dimerec-run-bundle";
 constexpr int kBundleVersion = 1;
-constexpr const char* kBase64 =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+constexpr const char* kBase64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 std::string toBase64(const unsigned char* bytes, size_t size) {
     std::string out;
@@ -100,7 +99,8 @@ std::string readFile(const std::string& path) {
     std::string content;
     char buffer[1 << 16];
     int read = 0;
-    while ((read = gzread(file, buffer, sizeof(buffer))) > 0) content.append(buffer, static_cast<size_t>(read));
+    while ((read = gzread(file, buffer, sizeof(buffer))) > 0)
+        content.append(buffer, static_cast<size_t>(read));
     const bool failed = read < 0;
     gzclose(file);
     if (failed) throw StoreError(path, "the bundle is damaged (gzip error)");
@@ -150,14 +150,20 @@ void RunStore::exportBundle(int64_t run, const std::string& path) const {
             epochs.push_back(p.epoch);
             values.push_back(p.value);
         }
-        bundle["series"].push_back({{"source", info.source}, {"name", info.name},
-                                    {"steps", steps}, {"epochs", epochs}, {"values", values}});
+        bundle["series"].push_back({{"source", info.source},
+                                    {"name", info.name},
+                                    {"steps", steps},
+                                    {"epochs", epochs},
+                                    {"values", values}});
     }
     bundle["embeddings"] = json::array();
     for (const EmbeddingSnapshot& listed : details.embeddings) {
         const EmbeddingSnapshot e = embeddingSnapshot(listed.id);
         bundle["embeddings"].push_back(
-            {{"step", e.step}, {"label", e.label}, {"rows", e.rows}, {"dim", e.dim},
+            {{"step", e.step},
+             {"label", e.label},
+             {"rows", e.rows},
+             {"dim", e.dim},
              {"data", toBase64(reinterpret_cast<const unsigned char*>(e.data.data()),
                                e.data.size() * sizeof(float))}});
     }
@@ -169,10 +175,12 @@ int64_t RunStore::importBundle(const std::string& path, const std::string& study
     try {
         bundle = json::parse(readFile(path));
     } catch (const json::parse_error& error) {
-        throw StoreError(path, std::string("is not a run bundle (invalid JSON: ") + error.what() + ")");
+        throw StoreError(path,
+                         std::string("is not a run bundle (invalid JSON: ") + error.what() + ")");
     }
     if (!bundle.is_object() || bundle.value("format", "") != kBundleFormat) {
-        throw StoreError(path, "is not a DimeRec run bundle (no \"format\": \"dimerec-run-bundle\")");
+        throw StoreError(path,
+                         "is not a DimeRec run bundle (no \"format\": \"dimerec-run-bundle\")");
     }
     if (bundle.value("formatVersion", 0) > kBundleVersion) {
         throw StoreError(path, "was written by a newer DimeRec (bundle version " +
@@ -182,7 +190,8 @@ int64_t RunStore::importBundle(const std::string& path, const std::string& study
     try {
         const json& r = bundle.at("run");
         const std::string uuid = r.at("uuid").get<std::string>();
-        const Provenance provenance = provenanceFromJson(bundle.value("provenance", json::object()));
+        const Provenance provenance =
+            provenanceFromJson(bundle.value("provenance", json::object()));
         std::string status = r.at("status").get<std::string>();
         std::string message = r.value("message", "");
         if (status == "running" || status == "queued") {
@@ -239,8 +248,8 @@ int64_t RunStore::importBundle(const std::string& path, const std::string& study
             }
             const json metrics = bundle.value("finalMetrics", json::object());
             for (const char* split : {"test", "valid"}) {
-                impl_->setFinalMetrics(
-                    id, split, metrics.value(split, std::map<std::string, double>{}));
+                impl_->setFinalMetrics(id, split,
+                                       metrics.value(split, std::map<std::string, double>{}));
             }
             for (const json& c : bundle.value("checkpoints", json::array())) {
                 SQLite::Statement& checkpoint = impl_->prepare(

@@ -13,14 +13,19 @@ namespace dimerec {
 namespace {
 
 // Sortable columns; user input only ever selects one of these fixed SQL fragments.
-const std::map<std::string, std::string> kSortColumns = {
-    {"id", "r.id"},           {"name", "r.name"},
-    {"study", "s.name"},      {"model", "r.model"},
-    {"dataset", "r.dataset"}, {"protocol", "r.protocol"},
-    {"seed", "r.seed"},       {"status", "r.status"},
-    {"started", "r.started_at"}, {"ended", "r.ended_at"},
-    {"steps", "r.steps"},     {"elapsed", "r.elapsed_seconds"},
-    {"config_hash", "r.config_hash"}};
+const std::map<std::string, std::string> kSortColumns = {{"id", "r.id"},
+                                                         {"name", "r.name"},
+                                                         {"study", "s.name"},
+                                                         {"model", "r.model"},
+                                                         {"dataset", "r.dataset"},
+                                                         {"protocol", "r.protocol"},
+                                                         {"seed", "r.seed"},
+                                                         {"status", "r.status"},
+                                                         {"started", "r.started_at"},
+                                                         {"ended", "r.ended_at"},
+                                                         {"steps", "r.steps"},
+                                                         {"elapsed", "r.elapsed_seconds"},
+                                                         {"config_hash", "r.config_hash"}};
 
 constexpr const char* kSummaryColumns =
     "SELECT r.id, r.uuid, s.name, r.name, r.model, r.dataset, r.protocol, r.config_hash, "
@@ -177,8 +182,9 @@ std::vector<RunSummary> RunStore::listRuns(const RunQuery& query) const {
         if (column == kSortColumns.end()) {
             std::string known;
             for (const auto& [key, sql] : kSortColumns) known += (known.empty() ? "" : ", ") + key;
-            throw std::invalid_argument("unknown sort key '" + query.sortBy + "' (expected one of " +
-                                        known + ", or test:<metric> / valid:<metric>)");
+            throw std::invalid_argument("unknown sort key '" + query.sortBy +
+                                        "' (expected one of " + known +
+                                        ", or test:<metric> / valid:<metric>)");
         }
         order = column->second;
     }
@@ -224,15 +230,16 @@ RunDetails RunStore::run(int64_t run) const {
         details.summary = readSummary(row);
         details.configJson = row.getColumn(16).getString();
         details.datasetFingerprint = row.getColumn(17).getString();
-        const auto provenance = nlohmann::json::parse(row.getColumn(18).getString(), nullptr, false);
+        const auto provenance =
+            nlohmann::json::parse(row.getColumn(18).getString(), nullptr, false);
         if (provenance.is_object()) details.provenance = provenanceFromJson(provenance);
         details.notes = row.getColumn(19).getString();
         details.bestCheckpoint = row.getColumn(20).getString();
         details.lastCheckpoint = row.getColumn(21).getString();
         completeSummary(*impl_, details.summary);
 
-        SQLite::Statement& checkpoints = impl_->prepare(
-            "SELECT path, step, best FROM checkpoints WHERE run_id = ? ORDER BY id");
+        SQLite::Statement& checkpoints =
+            impl_->prepare("SELECT path, step, best FROM checkpoints WHERE run_id = ? ORDER BY id");
         checkpoints.bind(1, run);
         while (checkpoints.executeStep()) {
             details.checkpoints.push_back({checkpoints.getColumn(0).getString(),
@@ -275,25 +282,38 @@ int64_t RunStore::findRun(const std::string& uuidOrPrefix) const {
     });
 }
 
+int64_t RunStore::resolveRun(const std::string& reference) const {
+    if (!reference.empty() && reference.size() < 12 &&
+        reference.find_first_not_of("0123456789") == std::string::npos) {
+        const int64_t id = std::stoll(reference);
+        run(id);  // throws, naming the database, if there is no such run
+        return id;
+    }
+    const int64_t id = findRun(reference);
+    if (id == 0) {
+        throw std::invalid_argument("no run in " + path() + " has id or uuid '" + reference + "'");
+    }
+    return id;
+}
+
 std::vector<SeriesPoint> RunStore::series(int64_t run, const std::string& source,
                                           const std::string& name) const {
-    return impl_->read("reading series " + source + "/" + name + " of run " + std::to_string(run),
-                       [&] {
-                           SQLite::Statement& query = impl_->prepare(
-                               "SELECT p.step, p.epoch, p.value FROM series s JOIN points p ON "
-                               "p.series_id = s.id WHERE s.run_id = ? AND s.source = ? AND "
-                               "s.name = ? ORDER BY p.step");
-                           query.bind(1, run);
-                           query.bind(2, source);
-                           query.bind(3, name);
-                           std::vector<SeriesPoint> points;
-                           while (query.executeStep()) {
-                               points.push_back({query.getColumn(0).getInt64(),
-                                                 query.getColumn(1).getInt64(),
-                                                 query.getColumn(2).getDouble()});
-                           }
-                           return points;
-                       });
+    return impl_->read(
+        "reading series " + source + "/" + name + " of run " + std::to_string(run), [&] {
+            SQLite::Statement& query = impl_->prepare(
+                "SELECT p.step, p.epoch, p.value FROM series s JOIN points p ON "
+                "p.series_id = s.id WHERE s.run_id = ? AND s.source = ? AND "
+                "s.name = ? ORDER BY p.step");
+            query.bind(1, run);
+            query.bind(2, source);
+            query.bind(3, name);
+            std::vector<SeriesPoint> points;
+            while (query.executeStep()) {
+                points.push_back({query.getColumn(0).getInt64(), query.getColumn(1).getInt64(),
+                                  query.getColumn(2).getDouble()});
+            }
+            return points;
+        });
 }
 
 std::vector<SeriesInfo> RunStore::seriesList(int64_t run) const {
@@ -345,9 +365,9 @@ std::vector<SeedGroup> RunStore::seedGroups(const RunQuery& query, const std::st
         std::vector<SeedGroup> groups;
         std::map<std::string, size_t> groupOf;
         std::map<int64_t, size_t> groupOfRun;
-        SQLite::Statement& runs = impl_->prepare(
-            "SELECT r.id, r.config_hash, r.name, r.model, r.dataset, r.seed " + filter.sql +
-            " ORDER BY r.id");
+        SQLite::Statement& runs =
+            impl_->prepare("SELECT r.id, r.config_hash, r.name, r.model, r.dataset, r.seed " +
+                           filter.sql + " ORDER BY r.id");
         bindAll(runs, filter.params);
         while (runs.executeStep()) {
             const std::string hash = runs.getColumn(1).getString();
@@ -369,7 +389,8 @@ std::vector<SeedGroup> RunStore::seedGroups(const RunQuery& query, const std::st
         std::vector<std::map<std::string, std::vector<double>>> values(groups.size());
         SQLite::Statement& metrics = impl_->prepare(
             "SELECT f.run_id, f.name, f.value FROM final_metrics f WHERE f.split = ? AND "
-            "f.run_id IN (SELECT r.id " + filter.sql + ") ORDER BY f.run_id");
+            "f.run_id IN (SELECT r.id " +
+            filter.sql + ") ORDER BY f.run_id");
         metrics.bind(1, split);
         for (size_t i = 0; i < filter.params.size(); ++i) {
             metrics.bind(static_cast<int>(i + 2), filter.params[i]);

@@ -9,6 +9,8 @@
 
 namespace dimerec {
 
+struct Dataset;
+
 // Plain values that go into and come out of the run store (RunStore.h). Times are Unix
 // seconds (UTC); 0 means "not yet".
 
@@ -29,13 +31,17 @@ Provenance currentProvenance(const std::string& device, int threads);
 
 // Everything known when a run starts.
 struct NewRun {
-    std::string study = "default";    // study (group of runs) the run belongs to; created on demand
-    RunConfig config;                 // full config; its JSON and hash are stored
-    std::string datasetName;          // dataset shown in the run table (default: config.data.dataset)
-    std::string datasetFingerprint;   // SHA-256 of the prepared dataset, "" if unknown
-    std::string status = "running";   // queued | running
+    std::string study = "default";  // study (group of runs) the run belongs to; created on demand
+    RunConfig config;               // full config; its JSON and hash are stored
+    std::string datasetName;        // dataset shown in the run table (default: config.data.dataset)
+    std::string datasetFingerprint;  // SHA-256 of the prepared dataset, "" if unknown
+    std::string status = "running";  // queued | running
     Provenance provenance;
 };
+
+// A run about to train `config` on `data` in this process: dataset name and fingerprint,
+// the resolved device and thread count in its provenance.
+NewRun newRunFor(const RunConfig& config, const Dataset& data, const std::string& study);
 
 // One training step's loss terms.
 struct StepPoint {
@@ -59,9 +65,9 @@ struct SeriesInfo {
 };
 
 struct CheckpointRef {
-    std::string path;  // checkpoint file on disk (may have been moved or deleted since)
-    int64_t step = 0;  // training step it was written at (0 if unknown)
-    bool best = false; // best checkpoint on the early-stopping metric so far
+    std::string path;   // checkpoint file on disk (may have been moved or deleted since)
+    int64_t step = 0;   // training step it was written at (0 if unknown)
+    bool best = false;  // best checkpoint on the early-stopping metric so far
 };
 
 // Item embeddings at one point of training (for the sphere view), stored as float32.
@@ -77,16 +83,16 @@ struct EmbeddingSnapshot {
 // A row of the run table.
 struct RunSummary {
     int64_t id = 0;
-    std::string uuid;         // stable identity across machines (export / import)
+    std::string uuid;  // stable identity across machines (export / import)
     std::string study;
-    std::string name;         // config.name, may be empty
+    std::string name;  // config.name, may be empty
     std::string model;
     std::string dataset;
     std::string protocol;
-    std::string configHash;   // equal hash, different seed = one seed group
+    std::string configHash;  // equal hash, different seed = one seed group
     uint64_t seed = 0;
-    std::string status;       // queued | running | finished | failed | cancelled | interrupted
-    std::string message;      // why it ended (error text of a failed run)
+    std::string status;   // queued | running | finished | failed | cancelled | interrupted
+    std::string message;  // why it ended (error text of a failed run)
     double startedAt = 0.0;
     double endedAt = 0.0;
     int64_t steps = 0;
@@ -100,12 +106,12 @@ struct RunSummary {
 // Everything the store keeps about one run, except the series and embedding data.
 struct RunDetails {
     RunSummary summary;
-    std::string configJson;          // full config, as stored (pretty-printed JSON)
+    std::string configJson;  // full config, as stored (pretty-printed JSON)
     std::string datasetFingerprint;
     Provenance provenance;
     std::string notes;
-    std::string bestCheckpoint;      // "" if none
-    std::string lastCheckpoint;      // resumable checkpoint, "" if none
+    std::string bestCheckpoint;              // "" if none
+    std::string lastCheckpoint;              // resumable checkpoint, "" if none
     std::vector<CheckpointRef> checkpoints;  // in the order they were written
     std::vector<SeriesInfo> series;
     std::vector<EmbeddingSnapshot> embeddings;  // without data
@@ -113,20 +119,20 @@ struct RunDetails {
 
 // Filter, order and page of a run listing. Empty fields do not filter.
 struct RunQuery {
-    std::string text;                   // substring (case-insensitive) of name, model, dataset, study, tags or notes
+    std::string text;  // substring (case-insensitive) of name, model, dataset, study, tags or notes
     std::vector<std::string> tags;      // runs carrying every one of these tags
     std::vector<std::string> statuses;  // runs with any of these statuses
     std::string model;
     std::string dataset;
     std::string study;
     std::string configHash;
-    bool includeArchived = false;       // archived runs are hidden unless set
+    bool includeArchived = false;  // archived runs are hidden unless set
     // A column (id, name, study, model, dataset, protocol, seed, status, started, ended,
     // steps, elapsed, config_hash) or a final metric "test:ndcg@10" / "valid:ndcg@10".
     // Runs without the metric sort last in both directions.
     std::string sortBy = "started";
     bool descending = true;
-    int64_t limit = 100;                // rows per page (0 = all)
+    int64_t limit = 100;  // rows per page (0 = all)
     int64_t offset = 0;
 };
 
@@ -143,11 +149,11 @@ struct MetricStats {
 // Runs that share a config hash (same config, different seeds).
 struct SeedGroup {
     std::string configHash;
-    std::string name;       // name of the group's first run
+    std::string name;  // name of the group's first run
     std::string model;
     std::string dataset;
-    std::vector<int64_t> runIds;   // in id order
-    std::vector<uint64_t> seeds;   // of runIds, same order
+    std::vector<int64_t> runIds;                 // in id order
+    std::vector<uint64_t> seeds;                 // of runIds, same order
     std::map<std::string, MetricStats> metrics;  // over the runs that have each metric
 };
 

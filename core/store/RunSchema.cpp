@@ -112,7 +112,9 @@ constexpr std::array<const char*, 2> kMigrations = {kMigrationTo1, kMigrationTo2
 
 }  // namespace
 
-int RunStore::schemaVersion() { return static_cast<int>(kMigrations.size()); }
+int RunStore::schemaVersion() {
+    return static_cast<int>(kMigrations.size());
+}
 
 void RunStore::Impl::openSchema() {
     const int current = RunStore::schemaVersion();
@@ -121,8 +123,9 @@ void RunStore::Impl::openSchema() {
     const int version = db.execAndGet("PRAGMA user_version").getInt();
     const int64_t objects = db.execAndGet("SELECT count(*) FROM sqlite_master").getInt64();
     if (applicationId != kApplicationId && (applicationId != 0 || objects > 0)) {
-        throw StoreError(path, "is an SQLite database of another program, not a DimeRec run "
-                               "database; it was left untouched");
+        throw StoreError(path,
+                         "is an SQLite database of another program, not a DimeRec run "
+                         "database; it was left untouched");
     }
     if (version > current) {
         throw StoreError(path, "was written by a newer DimeRec (schema version " +

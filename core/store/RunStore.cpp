@@ -2,7 +2,9 @@
 
 #include "store/RunStoreImpl.h"
 #include "train/TrainObserver.h"
+#include "data/Dataset.h"
 #include "util/BuildInfo.h"
+#include "util/Device.h"
 
 #include <nlohmann/json.hpp>
 #include <sqlite3.h>
@@ -28,15 +30,15 @@ namespace fs = std::filesystem;
 // short) makes the other side fail with a clear message instead of hanging.
 constexpr int kBusyTimeoutMs = 5000;
 
-const std::set<std::string> kStatuses = {"queued",    "running",  "finished",
-                                         "failed",    "cancelled", "interrupted"};
+const std::set<std::string> kStatuses = {"queued", "running",   "finished",
+                                         "failed", "cancelled", "interrupted"};
 
 std::string newUuid() {
     std::random_device device;
-    std::mt19937_64 random((static_cast<uint64_t>(device()) << 32) ^ device() ^
-                           static_cast<uint64_t>(
-                               std::chrono::steady_clock::now().time_since_epoch().count()));
-    const uint64_t high = (random() & ~0xF000ULL) | 0x4000ULL;                // version 4
+    std::mt19937_64 random(
+        (static_cast<uint64_t>(device()) << 32) ^ device() ^
+        static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count()));
+    const uint64_t high = (random() & ~0xF000ULL) | 0x4000ULL;                 // version 4
     const uint64_t low = (random() & ~(0xC000ULL << 48)) | (0x8000ULL << 48);  // variant 1
     char text[37];
     std::snprintf(text, sizeof(text), "%08llx-%04llx-%04llx-%04llx-%012llx",
@@ -57,27 +59,28 @@ StoreError storeError(const std::string& path, const SQLite::Exception& error,
                       const std::string& action) {
     const std::string detail = error.what();
     switch (error.getErrorCode() & 0xFF) {
-    case SQLITE_NOTADB:
-    case SQLITE_CORRUPT:
-        return StoreError(path, "is not a DimeRec run database (not an SQLite file, or damaged: " +
-                                    detail + ") — found while " + action);
-    case SQLITE_FULL:
-        return StoreError(path, "the disk is full (or the file size limit was reached) while " +
-                                    action + "; nothing from this change was stored");
-    case SQLITE_READONLY:
-        return StoreError(path, "is read-only; nothing from " + action + " was stored");
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-        return StoreError(path, "stayed locked by another process for more than " +
-                                    std::to_string(kBusyTimeoutMs / 1000) + " s while " +
-                                    action + "; nothing from this change was stored");
-    case SQLITE_IOERR:
-        return StoreError(path, "input/output error while " + action + " (" + detail +
-                                    "); nothing from this change was stored");
-    case SQLITE_CANTOPEN:
-        return StoreError(path, "cannot be opened (" + detail + ")");
-    default:
-        return StoreError(path, detail + " (while " + action + ")");
+        case SQLITE_NOTADB:
+        case SQLITE_CORRUPT:
+            return StoreError(
+                path, "is not a DimeRec run database (not an SQLite file, or damaged: " + detail +
+                          ") — found while " + action);
+        case SQLITE_FULL:
+            return StoreError(path, "the disk is full (or the file size limit was reached) while " +
+                                        action + "; nothing from this change was stored");
+        case SQLITE_READONLY:
+            return StoreError(path, "is read-only; nothing from " + action + " was stored");
+        case SQLITE_BUSY:
+        case SQLITE_LOCKED:
+            return StoreError(path, "stayed locked by another process for more than " +
+                                        std::to_string(kBusyTimeoutMs / 1000) + " s while " +
+                                        action + "; nothing from this change was stored");
+        case SQLITE_IOERR:
+            return StoreError(path, "input/output error while " + action + " (" + detail +
+                                        "); nothing from this change was stored");
+        case SQLITE_CANTOPEN:
+            return StoreError(path, "cannot be opened (" + detail + ")");
+        default:
+            return StoreError(path, detail + " (while " + action + ")");
     }
 }
 
@@ -101,9 +104,14 @@ double unixNow() {
 }
 
 nlohmann::json provenanceToJson(const Provenance& p) {
-    return {{"programVersion", p.programVersion}, {"gitCommit", p.gitCommit},
-            {"libtorchVersion", p.libtorchVersion}, {"blasLibrary", p.blasLibrary},
-            {"device", p.device}, {"threads", p.threads}, {"host", p.host}, {"pid", p.pid}};
+    return {{"programVersion", p.programVersion},
+            {"gitCommit", p.gitCommit},
+            {"libtorchVersion", p.libtorchVersion},
+            {"blasLibrary", p.blasLibrary},
+            {"device", p.device},
+            {"threads", p.threads},
+            {"host", p.host},
+            {"pid", p.pid}};
 }
 
 Provenance provenanceFromJson(const nlohmann::json& json) {
@@ -131,6 +139,18 @@ Provenance currentProvenance(const std::string& device, int threads) {
     p.host = info.host;
     p.pid = static_cast<int64_t>(getpid());
     return p;
+}
+
+NewRun newRunFor(const RunConfig& config, const Dataset& data, const std::string& study) {
+    NewRun run;
+    run.study = study;
+    run.config = config;
+    run.datasetName = data.name;
+    run.datasetFingerprint = data.fingerprint;
+    const int threads =
+        config.train.threads > 0 ? config.train.threads : buildInfo().hardwareThreads;
+    run.provenance = currentProvenance(resolveDevice(config.train.device).str(), threads);
+    return run;
 }
 
 RunStore::Impl::Impl(const std::string& file, bool readOnlyMode)
@@ -180,16 +200,14 @@ int64_t RunStore::Impl::studyId(const std::string& name) {
     return db.getLastInsertRowid();
 }
 
-int64_t RunStore::Impl::seriesId(int64_t run, const std::string& source,
-                                 const std::string& name) {
+int64_t RunStore::Impl::seriesId(int64_t run, const std::string& source, const std::string& name) {
     SQLite::Statement& find =
         prepare("SELECT id FROM series WHERE run_id = ? AND source = ? AND name = ?");
     find.bind(1, run);
     find.bind(2, source);
     find.bind(3, name);
     if (find.executeStep()) return find.getColumn(0).getInt64();
-    SQLite::Statement& insert =
-        prepare("INSERT INTO series(run_id, source, name) VALUES(?, ?, ?)");
+    SQLite::Statement& insert = prepare("INSERT INTO series(run_id, source, name) VALUES(?, ?, ?)");
     insert.bind(1, run);
     insert.bind(2, source);
     insert.bind(3, name);
@@ -199,8 +217,8 @@ int64_t RunStore::Impl::seriesId(int64_t run, const std::string& source,
 
 void RunStore::Impl::insertPoint(int64_t series, int64_t step, int64_t epoch, double value) {
     // A resumed run logs again from its checkpoint's step: the newer value wins.
-    SQLite::Statement& insert = prepare(
-        "INSERT OR REPLACE INTO points(series_id, step, epoch, value) VALUES(?, ?, ?, ?)");
+    SQLite::Statement& insert =
+        prepare("INSERT OR REPLACE INTO points(series_id, step, epoch, value) VALUES(?, ?, ?, ?)");
     insert.bind(1, series);
     insert.bind(2, step);
     insert.bind(3, epoch);
@@ -210,8 +228,8 @@ void RunStore::Impl::insertPoint(int64_t series, int64_t step, int64_t epoch, do
 
 void RunStore::Impl::insertDocuments(int64_t run, const std::string& configJson,
                                      const std::string& provenanceJson) {
-    SQLite::Statement& insert = prepare(
-        "INSERT INTO run_documents(run_id, config_json, provenance_json) VALUES(?, ?, ?)");
+    SQLite::Statement& insert =
+        prepare("INSERT INTO run_documents(run_id, config_json, provenance_json) VALUES(?, ?, ?)");
     insert.bind(1, run);
     insert.bind(2, configJson);
     insert.bind(3, provenanceJson);
@@ -240,7 +258,8 @@ RunStore::RunStore(const std::string& path, Mode mode) {
     bool readOnly = mode == Mode::ReadOnly;
     std::error_code error;
     if (fs::exists(path, error)) {
-        if (fs::is_directory(path, error)) throw StoreError(path, "is a folder, not a database file");
+        if (fs::is_directory(path, error))
+            throw StoreError(path, "is a folder, not a database file");
         readOnly = readOnly || access(path.c_str(), W_OK) != 0;
     } else if (readOnly) {
         throw StoreError(path, "does not exist");
@@ -271,8 +290,12 @@ std::string RunStore::defaultPath() {
     return (base / ".local" / "share" / "dimerec" / "runs.sqlite").string();
 }
 
-const std::string& RunStore::path() const { return impl_->path; }
-bool RunStore::readOnly() const { return impl_->readOnly; }
+const std::string& RunStore::path() const {
+    return impl_->path;
+}
+bool RunStore::readOnly() const {
+    return impl_->readOnly;
+}
 
 int64_t RunStore::ensureStudy(const std::string& name) {
     int64_t id = 0;
@@ -355,16 +378,16 @@ void RunStore::appendEvaluation(int64_t run, const EvaluationEvent& event) {
 void RunStore::addCheckpoint(int64_t run, const CheckpointRef& checkpoint) {
     impl_->write("recording a checkpoint of run " + std::to_string(run), [&] {
         impl_->requireRun(run);
-        SQLite::Statement& insert = impl_->prepare(
-            "INSERT INTO checkpoints(run_id, path, step, best) VALUES(?, ?, ?, ?)");
+        SQLite::Statement& insert =
+            impl_->prepare("INSERT INTO checkpoints(run_id, path, step, best) VALUES(?, ?, ?, ?)");
         insert.bind(1, run);
         insert.bind(2, checkpoint.path);
         insert.bind(3, checkpoint.step);
         insert.bind(4, checkpoint.best ? 1 : 0);
         insert.exec();
-        SQLite::Statement& update = impl_->prepare(
-            checkpoint.best ? "UPDATE runs SET best_checkpoint = ? WHERE id = ?"
-                            : "UPDATE runs SET last_checkpoint = ? WHERE id = ?");
+        SQLite::Statement& update =
+            impl_->prepare(checkpoint.best ? "UPDATE runs SET best_checkpoint = ? WHERE id = ?"
+                                           : "UPDATE runs SET last_checkpoint = ? WHERE id = ?");
         update.bind(1, checkpoint.path);
         update.bind(2, run);
         update.exec();
@@ -428,8 +451,8 @@ void RunStore::setStatus(int64_t run, const std::string& status, const std::stri
 int64_t RunStore::addEmbeddingSnapshot(int64_t run, const EmbeddingSnapshot& snapshot) {
     if (snapshot.rows < 0 || snapshot.dim <= 0 ||
         static_cast<int64_t>(snapshot.data.size()) != snapshot.rows * snapshot.dim) {
-        throw std::invalid_argument("embedding snapshot '" + snapshot.label + "': " +
-                                    std::to_string(snapshot.data.size()) +
+        throw std::invalid_argument("embedding snapshot '" + snapshot.label +
+                                    "': " + std::to_string(snapshot.data.size()) +
                                     " values do not make " + std::to_string(snapshot.rows) +
                                     " rows of " + std::to_string(snapshot.dim));
     }
@@ -437,7 +460,8 @@ int64_t RunStore::addEmbeddingSnapshot(int64_t run, const EmbeddingSnapshot& sna
     impl_->write("storing an embedding snapshot of run " + std::to_string(run), [&] {
         impl_->requireRun(run);
         SQLite::Statement& insert = impl_->prepare(
-            "INSERT INTO embeddings(run_id, step, label, rows, dim, data) VALUES(?, ?, ?, ?, ?, ?)");
+            "INSERT INTO embeddings(run_id, step, label, rows, dim, data) VALUES(?, ?, ?, ?, ?, "
+            "?)");
         insert.bind(1, run);
         insert.bind(2, snapshot.step);
         insert.bind(3, snapshot.label);

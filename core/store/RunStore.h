@@ -67,13 +67,17 @@ public:
     RunDetails run(int64_t run) const;
     // Run id of a uuid (or of a unique uuid prefix of at least 4 characters); 0 if none.
     int64_t findRun(const std::string& uuidOrPrefix) const;
+    // Run id of a reference given by a user: a run id, or a uuid (prefix); throws
+    // std::invalid_argument naming the database when no run matches.
+    int64_t resolveRun(const std::string& reference) const;
     std::vector<SeriesPoint> series(int64_t run, const std::string& source,
                                     const std::string& name) const;
     std::vector<SeriesInfo> seriesList(int64_t run) const;
     EmbeddingSnapshot embeddingSnapshot(int64_t snapshotId) const;
     // Runs matching the filter grouped by config hash, with statistics of their final
     // metrics from `split` (test | valid); groups in order of their first run.
-    std::vector<SeedGroup> seedGroups(const RunQuery& query, const std::string& split = "test") const;
+    std::vector<SeedGroup> seedGroups(const RunQuery& query,
+                                      const std::string& split = "test") const;
     // Every tag in use, sorted.
     std::vector<std::string> tags() const;
 

@@ -19,8 +19,9 @@ std::vector<torch::Tensor> stateTensors(Recommender& model) {
 }
 
 torch::Tensor stateVector(const TrainingState& s) {
-    return torch::tensor(std::vector<int64_t>{kFormatVersion, s.step, s.samplerEpoch, s.samplerBatch, s.evaluations,
-                                              s.badEvaluations, s.bestStep});
+    return torch::tensor(std::vector<int64_t>{kFormatVersion, s.step, s.samplerEpoch,
+                                              s.samplerBatch, s.evaluations, s.badEvaluations,
+                                              s.bestStep});
 }
 
 std::runtime_error checkpointError(const std::string& path, const std::string& what) {
@@ -33,13 +34,15 @@ void readArchive(const std::string& path, torch::serialize::InputArchive& archiv
     try {
         archive.load_from(path, device);
     } catch (const c10::Error& error) {
-        throw checkpointError(path, "not a DimeRec checkpoint (" + std::string(error.what_without_backtrace()) + ")");
+        throw checkpointError(
+            path, "not a DimeRec checkpoint (" + std::string(error.what_without_backtrace()) + ")");
     }
 }
 
 RunConfig configOf(const std::string& path, torch::serialize::InputArchive& archive) {
     c10::IValue text;
-    if (!archive.try_read("config", text) || !text.isString()) throw checkpointError(path, "has no run config");
+    if (!archive.try_read("config", text) || !text.isString())
+        throw checkpointError(path, "has no run config");
     try {
         return runConfigFromJson(nlohmann::json::parse(text.toStringRef()));
     } catch (const std::exception& error) {
@@ -57,7 +60,8 @@ std::vector<torch::Tensor> snapshotModel(Recommender& model) {
 
 void restoreModel(Recommender& model, const std::vector<torch::Tensor>& snapshot) {
     std::vector<torch::Tensor> live = stateTensors(model);
-    if (live.size() != snapshot.size()) throw std::logic_error("model snapshot does not fit the model");
+    if (live.size() != snapshot.size())
+        throw std::logic_error("model snapshot does not fit the model");
     torch::NoGradGuard noGrad;
     for (size_t i = 0; i < live.size(); ++i) live[i].copy_(snapshot[i]);
 }
@@ -84,7 +88,8 @@ void saveCheckpoint(const std::string& path, const RunConfig& config, Recommende
         archive.write("rng", generator.get_state());
     }
     torch::serialize::OutputArchive bestArchive;
-    for (size_t i = 0; i < best.size(); ++i) bestArchive.write(std::to_string(i), best[i].to(torch::kCPU));
+    for (size_t i = 0; i < best.size(); ++i)
+        bestArchive.write(std::to_string(i), best[i].to(torch::kCPU));
     archive.write("best", bestArchive);
 
     const std::filesystem::path target(path);
@@ -100,7 +105,8 @@ RunConfig readCheckpointConfig(const std::string& path) {
     return configOf(path, archive);
 }
 
-CheckpointContents loadCheckpoint(const std::string& path, Recommender& model, torch::optim::Optimizer* optimizer) {
+CheckpointContents loadCheckpoint(const std::string& path, Recommender& model,
+                                  torch::optim::Optimizer* optimizer) {
     torch::serialize::InputArchive archive;
     // Tensors land on the model's device, so parameters stay where the optimiser expects them.
     readArchive(path, archive, model.device());
@@ -132,7 +138,8 @@ CheckpointContents loadCheckpoint(const std::string& path, Recommender& model, t
         out.state.bestMetric = bestMetric.to(torch::kCPU).item<double>();
         c10::IValue bestValid;
         archive.read("bestValid", bestValid);
-        out.state.bestValid = nlohmann::json::parse(bestValid.toStringRef()).get<std::map<std::string, double>>();
+        out.state.bestValid =
+            nlohmann::json::parse(bestValid.toStringRef()).get<std::map<std::string, double>>();
         torch::Tensor rng;
         archive.read("rng", rng);
         at::Generator generator = at::detail::getDefaultCPUGenerator();
@@ -147,7 +154,8 @@ CheckpointContents loadCheckpoint(const std::string& path, Recommender& model, t
             out.best.push_back(tensor.to(device));
         }
     } catch (const c10::Error& error) {
-        throw checkpointError(path, "does not fit this model (" + std::string(error.what_without_backtrace()) + ")");
+        throw checkpointError(
+            path, "does not fit this model (" + std::string(error.what_without_backtrace()) + ")");
     }
     return out;
 }

@@ -15,13 +15,13 @@ class Recommender;
 
 // Where a run stands, everything besides the tensors that a resume needs.
 struct TrainingState {
-    int64_t step = 0;                 // optimiser steps done
-    int64_t samplerEpoch = 0;         // TrainSampler position: epoch in progress
-    int64_t samplerBatch = 0;         // … and the index of its next batch
-    int64_t evaluations = 0;          // validations done
-    int64_t badEvaluations = 0;       // validations since the last improvement
-    int64_t bestStep = -1;            // step of the best validation (-1 = none yet)
-    double bestMetric = -1.0;         // best value of train.earlyStopMetric (-1 = none yet)
+    int64_t step = 0;                         // optimiser steps done
+    int64_t samplerEpoch = 0;                 // TrainSampler position: epoch in progress
+    int64_t samplerBatch = 0;                 // … and the index of its next batch
+    int64_t evaluations = 0;                  // validations done
+    int64_t badEvaluations = 0;               // validations since the last improvement
+    int64_t bestStep = -1;                    // step of the best validation (-1 = none yet)
+    double bestMetric = -1.0;                 // best value of train.earlyStopMetric (-1 = none yet)
     std::map<std::string, double> bestValid;  // validation metrics at bestStep
 };
 

@@ -9,12 +9,12 @@ namespace dimerec {
 
 // Reported after every training step (the GUI rate-limits what it draws).
 struct ProgressEvent {
-    int64_t step = 0;               // optimiser steps done, 1-based
-    int64_t epoch = 0;              // current epoch, 0-based
-    int64_t totalSteps = 0;         // planned steps (epochs × batches, or maxSteps)
-    double samplesPerSecond = 0.0;  // recent training throughput
-    double elapsedSeconds = 0.0;    // wall time since the run (or its resume) started
-    double etaSeconds = 0.0;        // estimated time to the planned end
+    int64_t step = 0;                      // optimiser steps done, 1-based
+    int64_t epoch = 0;                     // current epoch, 0-based
+    int64_t totalSteps = 0;                // planned steps (epochs × batches, or maxSteps)
+    double samplesPerSecond = 0.0;         // recent training throughput
+    double elapsedSeconds = 0.0;           // wall time since the run (or its resume) started
+    double etaSeconds = 0.0;               // estimated time to the planned end
     std::map<std::string, double> losses;  // "total", "gem", "recon", "ssm" or "ce"
 };
 
@@ -22,21 +22,21 @@ struct ProgressEvent {
 struct EvaluationEvent {
     int64_t step = 0;
     int64_t epoch = 0;
-    std::string split;                       // valid | test
-    std::map<std::string, double> metrics;   // "hr@10", "ndcg@10", "recall@20", "diversity@20", …
-    bool improved = false;                   // new best on the early-stopping metric
+    std::string split;                      // valid | test
+    std::map<std::string, double> metrics;  // "hr@10", "ndcg@10", "recall@20", "diversity@20", …
+    bool improved = false;                  // new best on the early-stopping metric
 };
 
 // How a training run ended.
 struct TrainResult {
-    std::string status;                     // finished | early-stopped | cancelled | failed
-    std::string message;                    // human-readable reason (error text for failed)
-    int64_t steps = 0;                      // optimiser steps done
+    std::string status;   // finished | early-stopped | cancelled | failed
+    std::string message;  // human-readable reason (error text for failed)
+    int64_t steps = 0;    // optimiser steps done
     double elapsedSeconds = 0.0;
     std::map<std::string, double> bestValid;  // validation metrics at the best checkpoint
     std::map<std::string, double> test;       // test metrics of the best checkpoint
-    std::string bestCheckpoint;             // path of the best checkpoint ("" if none)
-    std::string lastCheckpoint;             // path of the latest (resumable) checkpoint
+    std::string bestCheckpoint;               // path of the best checkpoint ("" if none)
+    std::string lastCheckpoint;               // path of the latest (resumable) checkpoint
 };
 
 // The trainer's only way of talking to the world; the GUI adapts it to signals, the CLI

@@ -27,19 +27,23 @@ double secondsSince(Clock::time_point start) {
     return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-std::unique_ptr<torch::optim::Optimizer> makeOptimizer(const TrainConfig& c, std::vector<torch::Tensor> parameters) {
+std::unique_ptr<torch::optim::Optimizer> makeOptimizer(const TrainConfig& c,
+                                                       std::vector<torch::Tensor> parameters) {
     if (c.optimizer == "adamw") {
         return std::make_unique<torch::optim::AdamW>(
-            std::move(parameters), torch::optim::AdamWOptions(c.learningRate).weight_decay(c.weightDecay));
+            std::move(parameters),
+            torch::optim::AdamWOptions(c.learningRate).weight_decay(c.weightDecay));
     }
-    return std::make_unique<torch::optim::Adam>(std::move(parameters),
-                                                torch::optim::AdamOptions(c.learningRate).weight_decay(c.weightDecay));
+    return std::make_unique<torch::optim::Adam>(
+        std::move(parameters),
+        torch::optim::AdamOptions(c.learningRate).weight_decay(c.weightDecay));
 }
 
 }  // namespace
 
 std::vector<std::vector<int32_t>> evaluationCategories(const Dataset& dataset) {
-    if (dataset.numCategories() == 0 || static_cast<int32_t>(dataset.itemCategories.size()) != dataset.numItems()) {
+    if (dataset.numCategories() == 0 ||
+        static_cast<int32_t>(dataset.itemCategories.size()) != dataset.numItems()) {
         return {};
     }
     return dataset.itemCategories;
@@ -88,8 +92,10 @@ TrainResult Trainer::execute(TrainObserver& observer, TrainControl& control) {
     TrainingState state;
     std::vector<torch::Tensor> best;
     if (!options_.resumeFrom.empty()) {
-        const CheckpointContents loaded = loadCheckpoint(options_.resumeFrom, *model_, optimizer.get());
-        if (configHash(loaded.config) != configHash(config_) || loaded.config.train.seed != tc.seed) {
+        const CheckpointContents loaded =
+            loadCheckpoint(options_.resumeFrom, *model_, optimizer.get());
+        if (configHash(loaded.config) != configHash(config_) ||
+            loaded.config.train.seed != tc.seed) {
             throw std::invalid_argument("checkpoint '" + options_.resumeFrom +
                                         "' belongs to a run with a different config or seed");
         }
@@ -143,7 +149,8 @@ TrainResult Trainer::execute(TrainObserver& observer, TrainControl& control) {
         observer.onEvaluation(event);
     };
 
-    if (!options_.checkpointDir.empty() && std::filesystem::exists(dir / "best.pt") && !options_.resumeFrom.empty()) {
+    if (!options_.checkpointDir.empty() && std::filesystem::exists(dir / "best.pt") &&
+        !options_.resumeFrom.empty()) {
         result.bestCheckpoint = (dir / "best.pt").string();
     }
     result.status = "finished";
@@ -152,7 +159,8 @@ TrainResult Trainer::execute(TrainObserver& observer, TrainControl& control) {
     Batch batch;
     bool evaluatedLast = false;
     while (optimizer && state.step < totalSteps) {
-        while (control.pause.load() && !control.cancel.load()) std::this_thread::sleep_for(kPausePoll);
+        while (control.pause.load() && !control.cancel.load())
+            std::this_thread::sleep_for(kPausePoll);
         if (control.cancel.load()) {
             saveLast();
             result.status = "cancelled";
@@ -174,7 +182,9 @@ TrainResult Trainer::execute(TrainObserver& observer, TrainControl& control) {
         evaluatedLast = false;
 
         const double seconds = secondsSince(stepStart);
-        stepSeconds = state.step == startStep + 1 ? seconds : (1.0 - kRateSmoothing) * stepSeconds + kRateSmoothing * seconds;
+        stepSeconds = state.step == startStep + 1
+                          ? seconds
+                          : (1.0 - kRateSmoothing) * stepSeconds + kRateSmoothing * seconds;
         ProgressEvent progress;
         progress.step = state.step;
         progress.epoch = sampler.state().epoch;
@@ -214,8 +224,9 @@ TrainResult Trainer::execute(TrainObserver& observer, TrainControl& control) {
     result.test = test.metrics;
     observer.onEvaluation(test);
     if (result.message.empty()) {
-        result.message = "trained " + std::to_string(state.step) + " steps; best " + tc.earlyStopMetric + " " +
-                         std::to_string(state.bestMetric) + " at step " + std::to_string(state.bestStep);
+        result.message = "trained " + std::to_string(state.step) + " steps; best " +
+                         tc.earlyStopMetric + " " + std::to_string(state.bestMetric) + " at step " +
+                         std::to_string(state.bestStep);
     }
     return result;
 }

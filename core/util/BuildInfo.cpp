@@ -59,8 +59,7 @@ std::string versionText() {
     const BuildInfo& info = buildInfo();
     std::ostringstream out;
     out << "dimerec " << info.programVersion << " (commit " << info.gitCommit << ")\n"
-        << "LibTorch " << info.libtorchVersion << ", CUDA available: " << info.cudaAvailable
-        << "\n"
+        << "LibTorch " << info.libtorchVersion << ", CUDA available: " << info.cudaAvailable << "\n"
         << "BLAS: " << info.blasLibrary << "\n"
         << "CPU threads: " << info.hardwareThreads << ", host: " << info.host << "\n";
     return out.str();

@@ -6,13 +6,13 @@ namespace dimerec {
 
 // Facts about this build and the machine it runs on, recorded with every run.
 struct BuildInfo {
-    std::string programVersion;  // project version, e.g. "0.1.0"
-    std::string gitCommit;       // `git describe --dirty` at configure time
-    std::string libtorchVersion; // TORCH_VERSION of the LibTorch we were built against
-    std::string blasLibrary;     // resolved path of the BLAS providing sgemm_ at run time
-    std::string cudaAvailable;   // "yes (N devices)" or "no"
-    std::string host;            // host name
-    int hardwareThreads = 0;     // std::thread::hardware_concurrency()
+    std::string programVersion;   // project version, e.g. "0.1.0"
+    std::string gitCommit;        // `git describe --dirty` at configure time
+    std::string libtorchVersion;  // TORCH_VERSION of the LibTorch we were built against
+    std::string blasLibrary;      // resolved path of the BLAS providing sgemm_ at run time
+    std::string cudaAvailable;    // "yes (N devices)" or "no"
+    std::string host;             // host name
+    int hardwareThreads = 0;      // std::thread::hardware_concurrency()
 };
 
 // Collects the build info once; cheap to call again.

@@ -21,17 +21,19 @@ inline bool runningInCi() {
     return ci != nullptr && std::string(ci) == "true";
 }
 
-inline std::filesystem::path fixturesDir() { return DIMEREC_FIXTURES_DIR; }
+inline std::filesystem::path fixturesDir() {
+    return DIMEREC_FIXTURES_DIR;
+}
 
 }  // namespace dimerec::test
 
 // Resolves a file under the data root into `var`; a missing file fails under CI=true and skips
 // the test elsewhere.
-#define DIMEREC_REQUIRE_DATA(var, relative)                                                 \
-    const std::filesystem::path var = ::dimerec::test::dataDir() / (relative);              \
-    if (!std::filesystem::exists(var)) {                                                   \
-        if (::dimerec::test::runningInCi()) {                                               \
-            FAIL() << "dataset file missing under CI: " << var;                           \
-        }                                                                                  \
-        GTEST_SKIP() << "dataset file missing (set DIMEREC_DATA_DIR): " << var;           \
+#define DIMEREC_REQUIRE_DATA(var, relative)                                     \
+    const std::filesystem::path var = ::dimerec::test::dataDir() / (relative);  \
+    if (!std::filesystem::exists(var)) {                                        \
+        if (::dimerec::test::runningInCi()) {                                   \
+            FAIL() << "dataset file missing under CI: " << var;                 \
+        }                                                                       \
+        GTEST_SKIP() << "dataset file missing (set DIMEREC_DATA_DIR): " << var; \
     }

@@ -13,7 +13,9 @@ namespace dimerec {
 namespace {
 
 // Waits for the plot's coalesced redraw (30 ms timer).
-void settle() { QTest::qWait(80); }
+void settle() {
+    QTest::qWait(80);
+}
 
 TEST(LossCurvePlot, SmoothsTheFullSeriesWithTheSliderWeight) {
     qtTestApp();

@@ -69,7 +69,8 @@ protected:
     void SetUp() override {
         qtTestApp();
         ASSERT_TRUE(dir_.isValid());
-        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, dir_.filePath(QStringLiteral("settings")));
+        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope,
+                           dir_.filePath(QStringLiteral("settings")));
         QCoreApplication::setOrganizationName(QStringLiteral("DimeRecWindowTest"));
         qputenv("DIMEREC_CACHE_DIR", dir_.filePath(QStringLiteral("cache")).toUtf8());
     }
@@ -99,7 +100,8 @@ TEST_F(MainWindowTest, TrainsCancelsAndShowsTheRunAsCancelled) {
     ASSERT_TRUE(window->startRun());
     ASSERT_TRUE(waitForSignal(points));
     // Wait until the live loss curve has points drawn from the run.
-    for (int i = 0; i < 100 && window->lossPlot()->storedPointCount(QStringLiteral("total")) == 0; ++i) {
+    for (int i = 0; i < 100 && window->lossPlot()->storedPointCount(QStringLiteral("total")) == 0;
+         ++i) {
         QTest::qWait(50);
     }
     EXPECT_GT(window->lossPlot()->storedPointCount(QStringLiteral("total")), 0);
@@ -113,8 +115,10 @@ TEST_F(MainWindowTest, TrainsCancelsAndShowsTheRunAsCancelled) {
     RunTableModel* model = window->runBrowser()->model();
     const int row = model->rowOfRun(outcome.runId);
     ASSERT_GE(row, 0);
-    EXPECT_EQ(model->index(row, RunTableModel::Status).data().toString(), QStringLiteral("cancelled"));
-    EXPECT_EQ(model->index(row, RunTableModel::Name).data().toString(), QStringLiteral("window test"));
+    EXPECT_EQ(model->index(row, RunTableModel::Status).data().toString(),
+              QStringLiteral("cancelled"));
+    EXPECT_EQ(model->index(row, RunTableModel::Name).data().toString(),
+              QStringLiteral("window test"));
 
     // Selecting the run shows its stored curves (reloaded from the store, not the live ones).
     window->lossPlot()->clear();

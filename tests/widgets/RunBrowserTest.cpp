@@ -20,7 +20,8 @@ protected:
     void SetUp() override {
         qtTestApp();
         ASSERT_TRUE(dir_.isValid());
-        store_ = std::make_unique<RunStore>(dir_.filePath(QStringLiteral("runs.sqlite")).toStdString());
+        store_ =
+            std::make_unique<RunStore>(dir_.filePath(QStringLiteral("runs.sqlite")).toStdString());
         for (int i = 0; i < kRuns; ++i) {
             NewRun run;
             run.config.name = "run " + std::to_string(i + 1);
@@ -63,7 +64,8 @@ TEST_F(RunBrowserTest, TagsShowAfterARefreshThatKeepsTheSelection) {
     store_->addTags(2, {"baseline"});
     browser.refresh();
     const int row = browser.model()->rowOfRun(2);
-    EXPECT_EQ(browser.model()->index(row, RunTableModel::Tags).data().toString(), QStringLiteral("baseline"));
+    EXPECT_EQ(browser.model()->index(row, RunTableModel::Tags).data().toString(),
+              QStringLiteral("baseline"));
     EXPECT_EQ(browser.selectedRuns(), (QVector<qint64>{2, 3}));
 }
 

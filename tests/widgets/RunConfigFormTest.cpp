@@ -56,22 +56,26 @@ TEST_F(RunConfigFormTest, MarksEveryInvalidFieldWithCoresMessage) {
     // Two cross-field errors at once: heads must divide dim; the early-stopping cut-off must
     // be one of the evaluation cut-offs.
     qobject_cast<QSpinBox*>(form.editor(QStringLiteral("model.heads")))->setValue(3);
-    qobject_cast<QLineEdit*>(form.editor(QStringLiteral("eval.topK")))->setText(QStringLiteral("5, 20"));
+    qobject_cast<QLineEdit*>(form.editor(QStringLiteral("eval.topK")))
+        ->setText(QStringLiteral("5, 20"));
     EXPECT_FALSE(form.isValid());
     EXPECT_TRUE(form.errors().contains(QStringLiteral("model.heads")));
-    EXPECT_TRUE(form.errors().value(QStringLiteral("model.heads")).contains(QStringLiteral("divide")));
+    EXPECT_TRUE(
+        form.errors().value(QStringLiteral("model.heads")).contains(QStringLiteral("divide")));
     EXPECT_TRUE(form.errors().contains(QStringLiteral("train.earlyStopMetric")));
     EXPECT_FALSE(form.editor(QStringLiteral("model.heads"))->styleSheet().isEmpty());
     EXPECT_TRUE(form.editor(QStringLiteral("model.dim"))->styleSheet().isEmpty());
     qobject_cast<QSpinBox*>(form.editor(QStringLiteral("model.heads")))->setValue(4);
-    qobject_cast<QLineEdit*>(form.editor(QStringLiteral("eval.topK")))->setText(QStringLiteral("10, 20"));
+    qobject_cast<QLineEdit*>(form.editor(QStringLiteral("eval.topK")))
+        ->setText(QStringLiteral("10, 20"));
     EXPECT_TRUE(form.isValid());
     EXPECT_TRUE(form.editor(QStringLiteral("model.heads"))->styleSheet().isEmpty());
 }
 
 TEST_F(RunConfigFormTest, UnreadableListIsMarkedAndKeepsTheLastValue) {
     RunConfigForm form;
-    qobject_cast<QLineEdit*>(form.editor(QStringLiteral("eval.topK")))->setText(QStringLiteral("5, x"));
+    qobject_cast<QLineEdit*>(form.editor(QStringLiteral("eval.topK")))
+        ->setText(QStringLiteral("5, x"));
     EXPECT_TRUE(form.errors().contains(QStringLiteral("eval.topK")));
     EXPECT_EQ(form.config().eval.topK, (std::vector<int>{5, 10, 20, 50}));
 }

@@ -64,9 +64,18 @@ TEST(Projection, PrincipalDirectionsOfARotatedCross) {
     EXPECT_NEAR(basis.explainedVariance[2], 1.0 / 6.0, 1e-6);
     // R e1 = (cos30°, sin30°, 0, 0); R e2 = (−sin30°, cos30°, 0, 0), sign flipped to make
     // its largest coordinate (cos30°) positive either way; R e3 = (0, 0, cos60°, sin60°).
-    const std::vector<double> expected = {std::cos(M_PI / 6), std::sin(M_PI / 6), 0, 0,
-                                          -std::sin(M_PI / 6), std::cos(M_PI / 6), 0, 0,
-                                          0, 0, std::cos(M_PI / 3), std::sin(M_PI / 3)};
+    const std::vector<double> expected = {std::cos(M_PI / 6),
+                                          std::sin(M_PI / 6),
+                                          0,
+                                          0,
+                                          -std::sin(M_PI / 6),
+                                          std::cos(M_PI / 6),
+                                          0,
+                                          0,
+                                          0,
+                                          0,
+                                          std::cos(M_PI / 3),
+                                          std::sin(M_PI / 3)};
     for (size_t i = 0; i < expected.size(); ++i) {
         EXPECT_NEAR(basis.directions[i], expected[i], 1e-6) << "coordinate " << i;
     }

@@ -13,7 +13,9 @@
 namespace dimerec {
 namespace {
 
-ResultCell single(double value) { return ResultCell{aggregate({value}), std::nullopt}; }
+ResultCell single(double value) {
+    return ResultCell{aggregate({value}), std::nullopt};
+}
 
 ResultCell seeds(std::vector<double> values, std::optional<double> pValue = std::nullopt) {
     return ResultCell{aggregate(values), pValue};
@@ -24,13 +26,13 @@ ResultCell seeds(std::vector<double> values, std::optional<double> pValue = std:
 // (Gini, lower is better). Deltas to SASRec by hand: ComiRec +5.0 %, +2.5 %, −8.3 %;
 // DimeRec +12.5 %, +12.5 %, −16.7 %.
 ResultTable mainTable() {
-    ResultTable table({{"hr@10", "HR@10", true}, {"ndcg@10", "NDCG@10", true},
-                       {"gini@10", "Gini@10", false}});
+    ResultTable table(
+        {{"hr@10", "HR@10", true}, {"ndcg@10", "NDCG@10", true}, {"gini@10", "Gini@10", false}});
     table.addRow("SASRec", {single(0.0800), single(0.0400), single(0.6000)});
     table.addRow("ComiRec-SA", {single(0.0840), single(0.0410), single(0.5500)});
-    table.addRow("DimeRec (λ=1, 50%)", {seeds({0.089, 0.090, 0.091}, 0.01),
-                                          seeds({0.043, 0.045, 0.047}, 0.2),
-                                          seeds({0.49, 0.50, 0.51})});
+    table.addRow("DimeRec (λ=1, 50%)",
+                 {seeds({0.089, 0.090, 0.091}, 0.01), seeds({0.043, 0.045, 0.047}, 0.2),
+                  seeds({0.49, 0.50, 0.51})});
     table.setBaseline(0);
     return table;
 }

@@ -20,8 +20,10 @@ protected:
     RunTableTest() : store_(dir_.file("runs.sqlite")) {
         sasrec1_ = add("sasrec", 1, "SASRec seed 1", 1.0, {{"hr@10", 0.50}, {"ndcg@10", 0.25}});
         sasrec2_ = add("sasrec", 2, "SASRec seed 2", 1.0, {{"hr@10", 0.52}, {"ndcg@10", 0.27}});
-        dimerec1_ = add("dimerec", 1, "dimerec λ=1 seed 1", 1.0, {{"hr@10", 0.60}, {"ndcg@10", 0.30}});
-        dimerec2_ = add("dimerec", 2, "dimerec λ=1 seed 2", 1.0, {{"hr@10", 0.64}, {"ndcg@10", 0.31}});
+        dimerec1_ =
+            add("dimerec", 1, "dimerec λ=1 seed 1", 1.0, {{"hr@10", 0.60}, {"ndcg@10", 0.30}});
+        dimerec2_ =
+            add("dimerec", 2, "dimerec λ=1 seed 2", 1.0, {{"hr@10", 0.64}, {"ndcg@10", 0.31}});
         ablation_ = add("dimerec", 1, "dimerec λ=0 seed 1", 0.0, {{"hr@10", 0.55}});
         const int64_t failed = store_.createRun(test::makeRun("gru4rec", 1, "paper"));
         TrainResult result;

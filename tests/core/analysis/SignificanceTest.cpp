@@ -45,8 +45,9 @@ TEST(Distributions, StudentT) {
     // Far tails keep relative precision: F(−40; 3) = 1.7e-5 (to 2 digits, from the df = 3 closed
     // form ½ + (θ + sinθ cosθ)/π with θ = atan(t/√3)).
     const double theta = std::atan(-40.0 / std::sqrt(3.0));
-    EXPECT_NEAR(studentTCdf(-40.0, 3.0) / (0.5 + (theta + std::sin(theta) * std::cos(theta)) / M_PI),
-                1.0, 1e-6);
+    EXPECT_NEAR(
+        studentTCdf(-40.0, 3.0) / (0.5 + (theta + std::sin(theta) * std::cos(theta)) / M_PI), 1.0,
+        1e-6);
 }
 
 TEST(Distributions, Normal) {
@@ -65,7 +66,8 @@ TEST(PairedTTest, SleepData) {
     EXPECT_NEAR(result.pValue, 0.002833, 5e-7);
     EXPECT_NEAR(result.meanDifference, -1.58, 1e-12);
     // One-sided halves it on the side of the effect.
-    EXPECT_NEAR(pairedTTest(kSleepDrug1, kSleepDrug2, Alternative::Less).pValue, 0.002833 / 2, 5e-7);
+    EXPECT_NEAR(pairedTTest(kSleepDrug1, kSleepDrug2, Alternative::Less).pValue, 0.002833 / 2,
+                5e-7);
     EXPECT_NEAR(pairedTTest(kSleepDrug1, kSleepDrug2, Alternative::Greater).pValue,
                 1.0 - 0.002833 / 2, 5e-7);
 }

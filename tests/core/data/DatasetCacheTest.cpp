@@ -31,8 +31,8 @@ std::string readAll(const std::filesystem::path& file) {
 
 struct CacheFixture : ::testing::Test {
     ScratchDir dir;
-    std::filesystem::path ratings = dir.write(
-        "data/ratings.dat", "1::10::5::100\n1::20::3::50\n2::10::4::70\n2::30::2::80\n");
+    std::filesystem::path ratings =
+        dir.write("data/ratings.dat", "1::10::5::100\n1::20::3::50\n2::10::4::70\n2::30::2::80\n");
     LoadOptions options;
     DataConfig config;
 

@@ -127,8 +127,9 @@ TEST(Importers, MappingThatNamesNoColumnIsAnError) {
         parseErrorOf([&] { load(fixture("logs/shop.csv"), "csv", 0.0f, options); });
     EXPECT_EQ(error.field(), "item");
     EXPECT_EQ(error.line(), 1);
-    EXPECT_NE(std::string(error.what()).find("no column named 'sku'; the header has: uid, product, "
-                                             "when, stars, tags"),
+    EXPECT_NE(std::string(error.what())
+                  .find("no column named 'sku'; the header has: uid, product, "
+                        "when, stars, tags"),
               std::string::npos)
         << error.what();
     // Without a mapping, "product" is no usual item column name.
@@ -168,7 +169,8 @@ TEST(Importers, SkippingBadLinesIsExplicitAndCounted) {
     const Dataset data = load(file.string(), "auto", 0.0f, options);
     EXPECT_EQ(data.numInteractions(), 2);
     EXPECT_EQ(data.skippedLines, 2);
-    EXPECT_NE(data.firstSkipped.find(":2: field 'MovieID'"), std::string::npos) << data.firstSkipped;
+    EXPECT_NE(data.firstSkipped.find(":2: field 'MovieID'"), std::string::npos)
+        << data.firstSkipped;
 }
 
 TEST(Importers, SequenceLineWithoutItemsIsMalformed) {
@@ -187,7 +189,10 @@ TEST(Importers, WrongEncodingIsReportedWithItsLine) {
     EXPECT_EQ(error.line(), 2);
     EXPECT_NE(std::string(error.what()).find("byte 0xE9 is not valid UTF-8"), std::string::npos)
         << error.what();
-    const auto utf16 = dir.write("wide.txt", std::string("\xFF\xFE" "1\0 \0" "2\0", 8));
+    const auto utf16 = dir.write("wide.txt", std::string("\xFF\xFE"
+                                                         "1\0 \0"
+                                                         "2\0",
+                                                         8));
     EXPECT_NE(std::string(parseErrorOf([&] { load(utf16.string()); }).what()).find("UTF-16"),
               std::string::npos);
 }

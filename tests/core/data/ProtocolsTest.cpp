@@ -72,7 +72,8 @@ TEST(Protocols, ComiRecSplitsUsersEightOneOne) {
     ASSERT_EQ(splits.trainSequences.size(), 8u);
     std::set<int32_t> seen(splits.trainUsers.begin(), splits.trainUsers.end());
     for (size_t i = 0; i < splits.trainUsers.size(); ++i) {
-        EXPECT_EQ(splits.trainSequences[i], data.sequences[static_cast<size_t>(splits.trainUsers[i])]);
+        EXPECT_EQ(splits.trainSequences[i],
+                  data.sequences[static_cast<size_t>(splits.trainUsers[i])]);
     }
     // A held-out user with 7 items: k = ⌊0.8·7⌋ = 5 history items, 2 targets. User 9 (1 item)
     // would have an empty history and gets no case.
@@ -140,8 +141,8 @@ TEST(Protocols, DreamRecHistoriesKeepTheLastMaxLengthItems) {
         const Items& all = data.sequences[static_cast<size_t>(evalCase.user)];
         ASSERT_LE(evalCase.history.size(), 2u);
         // The target sits at position t; the history holds positions t-2, t-1 (or just 0).
-        const auto t = static_cast<size_t>(
-            std::find(all.begin(), all.end(), evalCase.targets[0]) - all.begin());
+        const auto t = static_cast<size_t>(std::find(all.begin(), all.end(), evalCase.targets[0]) -
+                                           all.begin());
         EXPECT_EQ(evalCase.history.back(), all[t - 1]);
         if (t >= 2) {
             EXPECT_EQ(evalCase.history.front(), all[t - 2]);

@@ -32,8 +32,9 @@ int32_t itemIndex(const Dataset& data, const std::string& id) {
 }
 
 bool chronological(const Dataset& data) {
-    return std::all_of(data.timestamps.begin(), data.timestamps.end(),
-                       [](const auto& times) { return std::is_sorted(times.begin(), times.end()); });
+    return std::all_of(data.timestamps.begin(), data.timestamps.end(), [](const auto& times) {
+        return std::is_sorted(times.begin(), times.end());
+    });
 }
 
 TEST(RealData, MovieLens100k) {
@@ -63,7 +64,8 @@ TEST(RealData, MovieLens1mSequencesWithGenres) {
     EXPECT_EQ(data.userIds[0], "1");
     EXPECT_EQ(data.itemIds[static_cast<size_t>(data.sequences[0][0])], "3186");
     EXPECT_EQ(data.itemIds[static_cast<size_t>(data.sequences[0][1])], "1721");
-    EXPECT_EQ(data.itemTitles[static_cast<size_t>(data.sequences[0][0])], "Girl, Interrupted (1999)");
+    EXPECT_EQ(data.itemTitles[static_cast<size_t>(data.sequences[0][0])],
+              "Girl, Interrupted (1999)");
     const int32_t item = itemIndex(data, "73");
     ASSERT_GE(item, 0);
     EXPECT_EQ(data.itemTitles[static_cast<size_t>(item)], "Mis\xC3\xA9rables, Les (1995)");

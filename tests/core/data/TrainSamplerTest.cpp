@@ -44,7 +44,8 @@ std::vector<Row> rowsOf(const Batch& batch) {
     for (int64_t r = 0; r < batch.size; ++r) {
         const auto begin = batch.history.begin() + r * batch.maxLength;
         rows.emplace_back(std::vector<int64_t>(begin, begin + batch.maxLength),
-                          batch.lengths[static_cast<size_t>(r)], batch.targets[static_cast<size_t>(r)]);
+                          batch.lengths[static_cast<size_t>(r)],
+                          batch.targets[static_cast<size_t>(r)]);
     }
     return rows;
 }
@@ -157,7 +158,8 @@ TEST(TrainSampler, RestoreReproducesTheRemainingBatchesBitForBit) {
 TEST(TrainSampler, ComiRecDrawsOneRandomCutPerUserAndEpoch) {
     // A 10-item user is cut at k ∈ {4..9}; a 3-item user only at k = min(4, 2) = 2; a 1-item
     // user gives no sample.
-    const Splits splits = splitsOf("comirec", {{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, {10, 11, 12}, {13}}, 14);
+    const Splits splits =
+        splitsOf("comirec", {{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, {10, 11, 12}, {13}}, 14);
     TrainSampler sampler(splits, options(2, 3));
     EXPECT_EQ(sampler.samplesPerEpoch(), 2);
     std::set<int64_t> cuts;

@@ -14,7 +14,8 @@ namespace {
 // rankings below can be written down by hand.
 class TableModel : public Recommender {
 public:
-    explicit TableModel(torch::Tensor table) : Recommender("table", static_cast<int32_t>(table.size(1))) {
+    explicit TableModel(torch::Tensor table)
+        : Recommender("table", static_cast<int32_t>(table.size(1))) {
         table_ = register_buffer("table", table);
     }
     LossTerms loss(const BatchTensors&) override { throw std::logic_error("not trained"); }
@@ -30,7 +31,9 @@ private:
 
 // Row 0 ranks items 1, 3, 2, 4, 0, 5; row 1 ranks 0, 1, 2, 3, 4, 5.
 TableModel handModel() {
-    return TableModel(torch::tensor({0.1f, 0.9f, 0.3f, 0.8f, 0.2f, 0.0f, 0.5f, 0.4f, 0.3f, 0.2f, 0.1f, 0.0f}).view({2, 6}));
+    return TableModel(
+        torch::tensor({0.1f, 0.9f, 0.3f, 0.8f, 0.2f, 0.0f, 0.5f, 0.4f, 0.3f, 0.2f, 0.1f, 0.0f})
+            .view({2, 6}));
 }
 
 std::vector<EvalCase> handCases() {
@@ -92,7 +95,8 @@ TEST(Evaluator, ExcludingHistoryMasksTheUsersOwnItems) {
 TEST(Evaluator, PadsRightAlignedAndTruncatesToTheMostRecentItems) {
     const std::vector<EvalCase> cases = {EvalCase{0, {1, 2, 3, 4}, {5}}, EvalCase{1, {7}, {5}}};
     const HistoryBatch batch = padHistories(cases, 0, 2, 3, 9, torch::kCPU);
-    EXPECT_TRUE(torch::equal(batch.history, torch::tensor(std::vector<int64_t>{2, 3, 4, 9, 9, 7}).view({2, 3})));
+    EXPECT_TRUE(torch::equal(batch.history,
+                             torch::tensor(std::vector<int64_t>{2, 3, 4, 9, 9, 7}).view({2, 3})));
     EXPECT_TRUE(torch::equal(batch.lengths, torch::tensor(std::vector<int64_t>{3, 1})));
 }
 

@@ -7,17 +7,21 @@
 namespace dimerec {
 namespace {
 
-torch::Tensor row(std::vector<float> values) { return torch::tensor(values).unsqueeze(0); }
+torch::Tensor row(std::vector<float> values) {
+    return torch::tensor(values).unsqueeze(0);
+}
 
 void expectNear(const torch::Tensor& actual, std::vector<float> expected, double tolerance = 1e-6) {
     const torch::Tensor flat = actual.flatten().to(torch::kFloat64);
     ASSERT_EQ(flat.numel(), static_cast<int64_t>(expected.size()));
-    for (size_t i = 0; i < expected.size(); ++i) EXPECT_NEAR(flat[i].item<double>(), expected[i], tolerance) << i;
+    for (size_t i = 0; i < expected.size(); ++i)
+        EXPECT_NEAR(flat[i].item<double>(), expected[i], tolerance) << i;
 }
 
 TEST(SphereGeometry, ExpMapMatchesClosedForm) {
     // base e1, tangent (0, 0.3, 0.4), ‖v‖ = 0.5: (cos 0.5, sin 0.5·0.6, sin 0.5·0.8), by hand.
-    expectNear(sphereExp(row({1, 0, 0}), row({0, 0.3f, 0.4f})), {0.8775826f, 0.2876553f, 0.3835404f});
+    expectNear(sphereExp(row({1, 0, 0}), row({0, 0.3f, 0.4f})),
+               {0.8775826f, 0.2876553f, 0.3835404f});
     // A quarter turn moves e1 onto e2.
     expectNear(sphereExp(row({1, 0, 0}), row({0, static_cast<float>(M_PI / 2), 0})), {0, 1, 0});
     // A zero tangent leaves the point where it is (the sin(r)/r → 1 branch).
@@ -80,7 +84,8 @@ DiffusionProcess::Options smallProcess(bool geodesic) {
 TEST(DiffusionProcess, LastReverseStepReturnsTheNormalisedPrediction) {
     const DiffusionProcess process(smallProcess(true));
     // β̃_1 = 0 and μ̃_1 = x̂_0, so x_0 = x̂_0/‖x̂_0‖ whatever x_1 and the noise are.
-    expectNear(process.reverseStep(row({0, 0, 1}), row({3, 4, 0}), 1, row({5, 5, 5})), {0.6f, 0.8f, 0});
+    expectNear(process.reverseStep(row({0, 0, 1}), row({3, 4, 0}), 1, row({5, 5, 5})),
+               {0.6f, 0.8f, 0});
 }
 
 TEST(DiffusionProcess, ReverseStepIsThePosteriorMeanPlusScaledNoise) {
@@ -113,7 +118,8 @@ TEST(DiffusionProcess, GeodesicForwardJumpStaysOnTheSphereAtTheExpectedDistance)
 
 TEST(DiffusionProcess, EuclideanForwardJumpIsDdpm) {
     const DiffusionProcess process(smallProcess(false));
-    const auto noised = process.diffuse(row({2, 0}), torch::full({1}, 1, torch::kInt64), row({0, 1}));
+    const auto noised =
+        process.diffuse(row({2, 0}), torch::full({1}, 1, torch::kInt64), row({0, 1}));
     // ᾱ_1 = 0.9: sqrt(0.9)·(2, 0) + sqrt(0.1)·(0, 1).
     expectNear(noised.xt, {2.0f * std::sqrt(0.9f), std::sqrt(0.1f)}, 1e-6);
 }

@@ -22,18 +22,21 @@ TEST(SampledSoftmax, MatchesHandComputedValue) {
     const torch::Tensor user = torch::tensor({1.0f, 0.0f}).view({1, 2});
     const torch::Tensor target = torch::tensor({2.0f, 0.0f}).view({1, 2});
     const torch::Tensor negatives = torch::tensor({0.0f, 1.0f, 1.0f, 0.0f}).view({2, 2});
-    const torch::Tensor value = sampledSoftmaxLoss(user, target, negatives, torch::tensor({int64_t{5}}),
-                                                   torch::tensor({int64_t{7}, int64_t{8}}));
+    const torch::Tensor value =
+        sampledSoftmaxLoss(user, target, negatives, torch::tensor({int64_t{5}}),
+                           torch::tensor({int64_t{7}, int64_t{8}}));
     EXPECT_NEAR(value.item<double>(), 0.40760596444438013, 1e-6);
     // A negative that is the target itself is dropped (accidental hit): log(e² + e⁰) − 2.
-    const torch::Tensor hit = sampledSoftmaxLoss(user, target, negatives, torch::tensor({int64_t{8}}),
-                                                 torch::tensor({int64_t{7}, int64_t{8}}));
+    const torch::Tensor hit =
+        sampledSoftmaxLoss(user, target, negatives, torch::tensor({int64_t{8}}),
+                           torch::tensor({int64_t{7}, int64_t{8}}));
     EXPECT_NEAR(hit.item<double>(), std::log(std::exp(2.0) + 1.0) - 2.0, 1e-6);
 }
 
 TEST(Guidance, ArgmaxReadoutPicksTheInterestClosestToTheTarget) {
     // Interests e1, e2; target (0.2, 0.9) has the larger inner product with e2.
-    const torch::Tensor interests = torch::tensor({1.0f, 0.0f, 0.0f, 1.0f, 3.0f, 0.0f, 0.0f, 1.0f}).view({2, 2, 2});
+    const torch::Tensor interests =
+        torch::tensor({1.0f, 0.0f, 0.0f, 1.0f, 3.0f, 0.0f, 0.0f, 1.0f}).view({2, 2, 2});
     const torch::Tensor target = torch::tensor({0.2f, 0.9f, 0.5f, 0.1f}).view({2, 2});
     const torch::Tensor picked = selectInterest(interests, target);
     EXPECT_TRUE(torch::equal(picked, torch::tensor({0.0f, 1.0f, 3.0f, 0.0f}).view({2, 2})));
@@ -42,10 +45,12 @@ TEST(Guidance, ArgmaxReadoutPicksTheInterestClosestToTheTarget) {
 TEST(Guidance, RuleTakesTheLastKItemsAndPadsShortHistories) {
     const auto rule = makeGuidance("rule", 2, 3, 4);
     const torch::Tensor h = torch::arange(8, torch::kFloat32).view({1, 4, 2});
-    EXPECT_TRUE(torch::equal(rule->forward(h, torch::ones({1, 4}, torch::kBool)), h.slice(1, 1, 4)));
+    EXPECT_TRUE(
+        torch::equal(rule->forward(h, torch::ones({1, 4}, torch::kBool)), h.slice(1, 1, 4)));
     const torch::Tensor shortHistory = torch::ones({1, 2, 2});
     const torch::Tensor padded = rule->forward(shortHistory, torch::ones({1, 2}, torch::kBool));
-    EXPECT_TRUE(torch::equal(padded, torch::tensor({0.0f, 0.0f, 1.0f, 1.0f, 1.0f, 1.0f}).view({1, 3, 2})));
+    EXPECT_TRUE(
+        torch::equal(padded, torch::tensor({0.0f, 0.0f, 1.0f, 1.0f, 1.0f, 1.0f}).view({1, 3, 2})));
 }
 
 TEST(Guidance, AttentionAndRoutingGiveKFiniteInterestsEvenForEmptyHistories) {
@@ -134,8 +139,8 @@ TEST_P(EveryModel, LossFallsAndScoresCoverEveryItem) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Models, EveryModel,
-                         ::testing::Values("dimerec", "comirec-sa", "comirec-dr", "mean-pool", "sasrec",
-                                           "gru4rec"),
+                         ::testing::Values("dimerec", "comirec-sa", "comirec-dr", "mean-pool",
+                                           "sasrec", "gru4rec"),
                          [](const auto& info) {
                              std::string name = info.param;
                              name.erase(std::remove(name.begin(), name.end(), '-'), name.end());
@@ -151,7 +156,8 @@ TEST(DimeRec, LossHasTheThreeTermsAndHonoursTheWeights) {
     const BatchTensors tensors = toTensors(structuredBatch(16, 4), torch::kCPU);
     const LossTerms terms = model->loss(tensors);
     ASSERT_EQ(terms.terms.size(), 3u);
-    const double expected = terms.terms.at("gem").item<double>() + 0.5 * terms.terms.at("recon").item<double>() +
+    const double expected = terms.terms.at("gem").item<double>() +
+                            0.5 * terms.terms.at("recon").item<double>() +
                             2.0 * terms.terms.at("ssm").item<double>();
     EXPECT_NEAR(terms.total.item<double>(), expected, 1e-5);
 
@@ -160,7 +166,9 @@ TEST(DimeRec, LossHasTheThreeTermsAndHonoursTheWeights) {
     auto withoutGem = makeRecommender(c, kItems, kLength, {});
     const LossTerms ablated = withoutGem->loss(tensors);
     EXPECT_NEAR(ablated.total.item<double>(),
-                0.5 * ablated.terms.at("recon").item<double>() + 2.0 * ablated.terms.at("ssm").item<double>(), 1e-5);
+                0.5 * ablated.terms.at("recon").item<double>() +
+                    2.0 * ablated.terms.at("ssm").item<double>(),
+                1e-5);
 }
 
 TEST(DimeRec, EveryVariantTrainsAndScores) {
@@ -168,9 +176,18 @@ TEST(DimeRec, EveryVariantTrainsAndScores) {
         [](ModelConfig& c) { c.geometry = "euclidean"; },
         [](ModelConfig& c) { c.gem = "rule"; },
         [](ModelConfig& c) { c.gem = "dr"; },
-        [](ModelConfig& c) { c.schedule = "cosine"; c.reverseNoise = "literal"; },
-        [](ModelConfig& c) { c.schedule = "exp"; c.noiseScale = "literal"; },
-        [](ModelConfig& c) { c.lambda = 0.0; c.mu = 0.0; },
+        [](ModelConfig& c) {
+            c.schedule = "cosine";
+            c.reverseNoise = "literal";
+        },
+        [](ModelConfig& c) {
+            c.schedule = "exp";
+            c.noiseScale = "literal";
+        },
+        [](ModelConfig& c) {
+            c.lambda = 0.0;
+            c.mu = 0.0;
+        },
     };
     const BatchTensors tensors = toTensors(structuredBatch(64, 8), torch::kCPU);
     for (size_t v = 0; v < variants.size(); ++v) {
@@ -188,7 +205,8 @@ TEST(DimeRec, EveryVariantTrainsAndScores) {
         torch::manual_seed(13);
         EXPECT_LT(model->loss(tensors).total.item<double>(), before) << "variant " << v;
         torch::NoGradGuard noGrad;
-        EXPECT_TRUE(torch::isfinite(model->scoreAll(tensors.history, tensors.lengths)).all().item<bool>())
+        EXPECT_TRUE(
+            torch::isfinite(model->scoreAll(tensors.history, tensors.lengths)).all().item<bool>())
             << "variant " << v;
     }
 }
@@ -212,7 +230,8 @@ TEST(DimeRec, ReverseSamplesAreUnitVectorsAndSeeded) {
     EXPECT_EQ(samples.sizes(), (std::vector<int64_t>{5, 3, 8}));
     EXPECT_TRUE(torch::allclose(samples.norm(2, 2), torch::ones({5, 3}), 1e-5, 1e-5));
     model->setInferenceSeed(9);
-    EXPECT_TRUE(torch::equal(samples, model->sampleUserVectors(tensors.history, tensors.lengths, 3)));
+    EXPECT_TRUE(
+        torch::equal(samples, model->sampleUserVectors(tensors.history, tensors.lengths, 3)));
     // Different samples for one user differ: the reverse process is stochastic.
     EXPECT_FALSE(torch::equal(samples.select(1, 0), samples.select(1, 1)));
 }
@@ -232,10 +251,12 @@ TEST(MultiInterest, ScoresAreTheMaximumOverInterests) {
 TEST(Gru4Rec, PaddingDoesNotChangeTheUserVector) {
     auto model = makeRecommender(smallConfig("gru4rec"), kItems, kLength, {});
     torch::NoGradGuard noGrad;
-    const torch::Tensor padded = torch::tensor(std::vector<int64_t>{kItems, kItems, kItems, 3, 4, 5}).view({1, kLength});
+    const torch::Tensor padded =
+        torch::tensor(std::vector<int64_t>{kItems, kItems, kItems, 3, 4, 5}).view({1, kLength});
     const torch::Tensor bare = torch::tensor(std::vector<int64_t>{3, 4, 5}).view({1, 3});
     const torch::Tensor length = torch::tensor({int64_t{3}});
-    EXPECT_TRUE(torch::allclose(model->userVectors(padded, length), model->userVectors(bare, length), 1e-6, 1e-6));
+    EXPECT_TRUE(torch::allclose(model->userVectors(padded, length),
+                                model->userVectors(bare, length), 1e-6, 1e-6));
 }
 
 TEST(MostPop, RanksByTrainingCounts) {
@@ -255,7 +276,8 @@ TEST(Factory, RejectsMoreInterestsThanHistoryPositions) {
     ModelConfig c = smallConfig("comirec-sa");
     c.interests = kLength + 1;
     EXPECT_THROW(makeRecommender(c, kItems, kLength, {}), std::invalid_argument);
-    EXPECT_THROW(makeRecommender(smallConfig("most-pop"), kItems, kLength, {1, 2}), std::invalid_argument);
+    EXPECT_THROW(makeRecommender(smallConfig("most-pop"), kItems, kLength, {1, 2}),
+                 std::invalid_argument);
 }
 
 }  // namespace

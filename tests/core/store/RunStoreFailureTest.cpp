@@ -103,8 +103,9 @@ TEST(RunStoreFailureTest, MigratesADatabaseWrittenBySchemaVersion1) {
         old.exec(readBytes(std::string(DIMEREC_FIXTURES_DIR) + "/store/schema-v1.sql"));
         // The fixture's running run belongs to a dead process of *this* host, so that opening
         // the store must also recover it.
-        SQLite::Statement host(old, "UPDATE runs SET provenance_json = "
-                                    "json_set(provenance_json, '$.host', ?) WHERE id = 2");
+        SQLite::Statement host(old,
+                               "UPDATE runs SET provenance_json = "
+                               "json_set(provenance_json, '$.host', ?) WHERE id = 2");
         host.bind(1, buildInfo().host);
         host.exec();
     }
@@ -212,7 +213,8 @@ TEST(RunStoreFailureTest, FullDiskFailsCleanlyAndKeepsStoredRuns) {
     std::string report;
     char buffer[512];
     ssize_t got = 0;
-    while ((got = read(pipeFds[0], buffer, sizeof(buffer))) > 0) report.append(buffer, static_cast<size_t>(got));
+    while ((got = read(pipeFds[0], buffer, sizeof(buffer))) > 0)
+        report.append(buffer, static_cast<size_t>(got));
     close(pipeFds[0]);
     int status = 0;
     waitpid(child, &status, 0);

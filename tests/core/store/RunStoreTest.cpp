@@ -98,9 +98,9 @@ TEST(RunStoreTest, ListsPagesFiltersAndSorts) {
     // 30 runs: models cycle sasrec / dimerec / gru4rec, test ndcg@10 = i / 100.
     for (int i = 0; i < 30; ++i) {
         const char* models[] = {"sasrec", "dimerec", "gru4rec"};
-        const int64_t id = store.createRun(makeRun(models[i % 3], static_cast<uint64_t>(i),
-                                                   i < 10 ? "first" : "second",
-                                                   "run " + std::to_string(i)));
+        const int64_t id =
+            store.createRun(makeRun(models[i % 3], static_cast<uint64_t>(i),
+                                    i < 10 ? "first" : "second", "run " + std::to_string(i)));
         TrainResult result;
         result.status = i % 5 == 0 ? "failed" : "finished";
         result.test = {{"ndcg@10", i / 100.0}};

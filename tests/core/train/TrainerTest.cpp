@@ -30,7 +30,8 @@ std::shared_ptr<const Dataset> cyclicDataset() {
         const int group = u % kGroups;
         const int start = (u / kGroups) % kGroupSize;
         std::vector<int32_t> sequence;
-        for (int p = 0; p < 7 + u % 3; ++p) sequence.push_back(group * kGroupSize + (start + p) % kGroupSize);
+        for (int p = 0; p < 7 + u % 3; ++p)
+            sequence.push_back(group * kGroupSize + (start + p) % kGroupSize);
         data->userIds.push_back(std::to_string(u));
         data->sequences.push_back(sequence);
     }
@@ -103,7 +104,8 @@ TEST(Trainer, DimeRecLearnsTheStructureAndBeatsMostPopular) {
     ASSERT_GE(recorder.progress.size(), 40u);
     const size_t n = recorder.progress.size();
     EXPECT_LT(meanLoss(recorder.progress, n - 10, n), 0.5 * meanLoss(recorder.progress, 0, 10));
-    for (const char* term : {"gem", "recon", "ssm", "total"}) EXPECT_EQ(recorder.progress.back().losses.count(term), 1u);
+    for (const char* term : {"gem", "recon", "ssm", "total"})
+        EXPECT_EQ(recorder.progress.back().losses.count(term), 1u);
     EXPECT_GT(recorder.progress.back().samplesPerSecond, 0.0);
     // The next item is determined by the last one: a working model ranks it in its top 10
     // for (almost) every user, where popularity manages about a quarter.
@@ -168,7 +170,8 @@ TEST(Trainer, ResumingFromAMidRunCheckpointIsBitIdentical) {
     const auto expected = parametersIn(whole.lastCheckpoint, config);
     const auto actual = parametersIn(rest.lastCheckpoint, config);
     ASSERT_EQ(expected.size(), actual.size());
-    for (size_t i = 0; i < expected.size(); ++i) EXPECT_TRUE(torch::equal(expected[i], actual[i])) << i;
+    for (size_t i = 0; i < expected.size(); ++i)
+        EXPECT_TRUE(torch::equal(expected[i], actual[i])) << i;
     EXPECT_EQ(whole.test, rest.test);
     EXPECT_EQ(whole.bestValid, rest.bestValid);
     std::filesystem::remove_all(straightDir);

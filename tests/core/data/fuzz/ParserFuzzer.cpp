@@ -40,47 +40,47 @@ void run(uint8_t selector, std::string text) {
     BadLines lenient(true);
     BadLines& badLines = (selector & 0x80) != 0 ? lenient : strict;
     switch (selector % 9) {
-    case 0:
-        prepare(readSequenceFile(text, "fuzz.txt", badLines));
-        break;
-    case 1:
-        prepare(readMovieLens100k(text, "u.data", "", "u.item", badLines));
-        break;
-    case 2: {
-        const size_t cut = text.find('\x01');
-        const std::string data = text.substr(0, cut);
-        const std::string items = cut == std::string::npos ? "" : text.substr(cut + 1);
-        prepare(readMovieLens100k("1\t1\t5\t1\n", "u.data", items.empty() ? data : items, "u.item",
-                                  badLines));
-        break;
-    }
-    case 3:
-        prepare(readMovieLensDatRatings(text, "ratings.dat", badLines));
-        break;
-    case 4:
-        (void)readMovieLensDatMovies(text, "movies.dat", badLines);
-        break;
-    case 5:
-        prepare(readMovieLensCsv(text, "ratings.csv", "", "movies.csv", badLines));
-        break;
-    case 6: {
-        ColumnMapping mapping;
-        mapping.category = (selector & 0x40) != 0 ? "" : "-";
-        prepare(readDelimitedLog(text, "log.csv", mapping, badLines));
-        break;
-    }
-    case 7: {
-        RawLog log = readSequenceFile("1 1 2 3\n2 3 4\n", "seq.txt", badLines);
-        readItemAttributesJson(text, "attributes.json", log);
-        prepare(log);
-        break;
-    }
-    default: {
-        const std::string plain = decompressIfNeeded(text, "fuzz.gz");
-        requireUtf8(plain, "fuzz.gz");
-        (void)utf8OrLatin1ToUtf8(plain);
-        break;
-    }
+        case 0:
+            prepare(readSequenceFile(text, "fuzz.txt", badLines));
+            break;
+        case 1:
+            prepare(readMovieLens100k(text, "u.data", "", "u.item", badLines));
+            break;
+        case 2: {
+            const size_t cut = text.find('\x01');
+            const std::string data = text.substr(0, cut);
+            const std::string items = cut == std::string::npos ? "" : text.substr(cut + 1);
+            prepare(readMovieLens100k("1\t1\t5\t1\n", "u.data", items.empty() ? data : items,
+                                      "u.item", badLines));
+            break;
+        }
+        case 3:
+            prepare(readMovieLensDatRatings(text, "ratings.dat", badLines));
+            break;
+        case 4:
+            (void)readMovieLensDatMovies(text, "movies.dat", badLines);
+            break;
+        case 5:
+            prepare(readMovieLensCsv(text, "ratings.csv", "", "movies.csv", badLines));
+            break;
+        case 6: {
+            ColumnMapping mapping;
+            mapping.category = (selector & 0x40) != 0 ? "" : "-";
+            prepare(readDelimitedLog(text, "log.csv", mapping, badLines));
+            break;
+        }
+        case 7: {
+            RawLog log = readSequenceFile("1 1 2 3\n2 3 4\n", "seq.txt", badLines);
+            readItemAttributesJson(text, "attributes.json", log);
+            prepare(log);
+            break;
+        }
+        default: {
+            const std::string plain = decompressIfNeeded(text, "fuzz.gz");
+            requireUtf8(plain, "fuzz.gz");
+            (void)utf8OrLatin1ToUtf8(plain);
+            break;
+        }
     }
 }
 
