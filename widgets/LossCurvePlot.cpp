@@ -86,7 +86,7 @@ LossCurvePlot::LossCurvePlot(QWidget* parent) : QWidget(parent) {
     plot_->setMinimumHeight(160);
     plot_->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
     plot_->setNoAntialiasingOnDrag(true);
-    plot_->legend->setVisible(true);
+    plot_->legend->setVisible(false);  // shown once there is a series (see refresh())
     plot_->legend->setFont(font());
     plot_->legend->setBrush(QColor(255, 255, 255, 200));
     plot_->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
@@ -347,6 +347,8 @@ void LossCurvePlot::refresh() {
             series->rawGraph->data()->clear();
         }
     }
+    // An empty legend would be drawn as a stray little box.
+    plot_->legend->setVisible(!series_.empty());
     plot_->replot(QCustomPlot::rpQueuedReplot);
     refreshing_ = false;
 }
