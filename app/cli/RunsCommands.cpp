@@ -209,14 +209,7 @@ void showRun(const std::string& db, const std::string& reference, bool asJson) {
         json out = summaryJson(s);
         out["config"] = json::parse(details.configJson);
         out["datasetFingerprint"] = details.datasetFingerprint;
-        out["provenance"] = {{"programVersion", p.programVersion},
-                             {"gitCommit", p.gitCommit},
-                             {"libtorchVersion", p.libtorchVersion},
-                             {"blasLibrary", p.blasLibrary},
-                             {"device", p.device},
-                             {"threads", p.threads},
-                             {"host", p.host},
-                             {"pid", p.pid}};
+        out["provenance"] = provenanceToJson(p);
         out["notes"] = details.notes;
         out["bestCheckpoint"] = details.bestCheckpoint;
         out["lastCheckpoint"] = details.lastCheckpoint;

@@ -2,6 +2,8 @@
 
 #include "experiment/RunConfig.h"
 
+#include <nlohmann/json_fwd.hpp>
+
 #include <cstdint>
 #include <map>
 #include <string>
@@ -25,6 +27,9 @@ struct Provenance {
     std::string host;             // machine name; with pid, finds runs whose process died
     int64_t pid = 0;              // process that writes the run
 };
+
+// The provenance as a JSON object (stored with each run, in bundles, in `runs show --json`).
+nlohmann::json provenanceToJson(const Provenance& provenance);
 
 // This program and process, for a run on `device` with `threads` threads.
 Provenance currentProvenance(const std::string& device, int threads);

@@ -90,7 +90,6 @@ struct RunStore::Impl {
 // Current time as Unix seconds.
 double unixNow();
 
-nlohmann::json provenanceToJson(const Provenance& provenance);
 Provenance provenanceFromJson(const nlohmann::json& json);
 
 }  // namespace dimerec
