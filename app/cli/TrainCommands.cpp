@@ -279,8 +279,9 @@ void addTrainCommands(CLI::App& app) {
     trainCommand->add_option("--resume", train->resume, "Continue from this checkpoint (last.pt)")
         ->check(CLI::ExistingFile);
     trainCommand->add_flag("--json", train->json, "Print the result as JSON (no progress lines)");
-    trainCommand->add_option("--db", train->db, "Run store to record the run in (default: " +
-                                                    RunStore::defaultPath() + ")");
+    trainCommand->add_option(
+        "--db", train->db,
+        "Run store to record the run in (default: " + RunStore::defaultPath() + ")");
     trainCommand->add_option("--study", train->study, "Study the recorded run belongs to")
         ->capture_default_str();
     trainCommand->add_flag("--no-store", train->noStore, "Do not record the run in the run store");

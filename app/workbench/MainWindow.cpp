@@ -220,8 +220,7 @@ void MainWindow::buildCentre() {
     progress_->setTextVisible(true);
     progress_->setFormat(QStringLiteral("%p %"));
     progressRow->addWidget(progress_, 1);
-    progressText_ =
-        new QLabel(tr("No run yet: choose a preset, then Start (Ctrl+R)."), top);
+    progressText_ = new QLabel(tr("No run yet: choose a preset, then Start (Ctrl+R)."), top);
     progressText_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     progressRow->addWidget(progressText_, 2);
     pauseButton_ = new QPushButton(tr("Pause"), top);
