@@ -15,8 +15,9 @@ namespace {
 using Items = std::vector<int32_t>;
 using test::ScratchDir;
 
+// Importer fixtures, as copied into the build tree (see tests/core/data/CMakeLists.txt).
 std::string fixture(const std::string& relative) {
-    return (test::fixturesDir() / "data" / relative).string();
+    return (std::filesystem::path(DIMEREC_DATA_FIXTURES_DIR) / relative).string();
 }
 
 Dataset load(const std::string& path, const std::string& format = "auto", float minRating = 0.0f,
