@@ -12,5 +12,6 @@ void addDataCommands(CLI::App& app);    // dimerec data …
 void addTrainCommands(CLI::App& app);   // dimerec train / evaluate
 void addRunsCommands(CLI::App& app);    // dimerec runs …
 void addExportCommands(CLI::App& app);  // dimerec export table / plot
+void addSweepCommands(CLI::App& app);   // dimerec sweep
 
 }  // namespace dimerec::cli

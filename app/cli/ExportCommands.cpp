@@ -22,7 +22,8 @@ struct TableOptions {
     std::vector<std::string> metrics;
     std::string split = "test";
     bool groupSeeds = false;
-    std::string baseline;  // id or uuid prefix; "" = none
+    std::string baseline;   // id or uuid prefix; "" = none
+    std::string reference;  // row label of the study the others are tested against; "" = none
     bool significance = false;
     std::vector<std::string> names;  // RUN=LABEL row labels
     std::string format;              // latex | markdown | csv; "" = from the output's extension
@@ -49,6 +50,27 @@ std::string formatOf(const TableOptions& options) {
         ".tex, .md or .csv)");
 }
 
+// A finished run of `study` in the row labelled `label`: named `label`, or `label` followed by
+// " seed N" as a sweep names its trials.
+int64_t runOfLabel(const RunStore& store, const std::string& study, const std::string& label) {
+    RunQuery query;
+    query.study = study;
+    query.statuses = {"finished"};
+    query.sortBy = "id";
+    query.descending = false;
+    query.limit = 0;
+    const std::string seeded = label + " seed ";
+    for (const RunSummary& run : store.listRuns(query)) {
+        const bool trialOfLabel =
+            run.name.compare(0, seeded.size(), seeded) == 0 &&
+            run.name.find_first_not_of("0123456789", seeded.size()) == std::string::npos &&
+            run.name.size() > seeded.size();
+        if (run.name == label || trialOfLabel) return run.id;
+    }
+    throw std::invalid_argument("--reference '" + label + "': no finished run of study '" + study +
+                                "' is named '" + label + "' or '" + seeded + "N'");
+}
+
 void exportTable(TableOptions options) {
     const std::string format = formatOf(options);
     const RunStore store(options.db, RunStore::Mode::ReadOnly);
@@ -63,6 +85,11 @@ void exportTable(TableOptions options) {
     request.significance = options.significance;
     if (!options.baseline.empty()) {
         request.baselineRun = store.resolveRun(options.baseline);
+    }
+    if (!options.reference.empty()) {
+        request.baselineRun = runOfLabel(store, options.study, options.reference);
+        request.groupSeeds = true;
+        request.significance = true;
     }
     for (const std::string& name : options.names) {
         const size_t equals = name.find('=');
@@ -120,6 +147,12 @@ void addExportCommands(CLI::App& app) {
                     "One row per seed group (same config): mean ± std over seeds");
     table->add_option("--baseline", options->baseline,
                       "Run (grouped: its group) the others are compared with: relative deltas");
+    CLI::Option* reference = table->add_option(
+        "--reference", options->reference,
+        "With --study: the row (a sweep's variant, e.g. full) the others are compared with: "
+        "seed groups, relative deltas and significance marks");
+    reference->needs(study);
+    reference->excludes("--baseline");
     table->add_flag("--significance", options->significance,
                     "With --group-seeds and --baseline: mark cells that differ at p < alpha "
                     "(paired t-test over shared seeds, else Welch)");

@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
     dimerec::cli::addTrainCommands(app);
     dimerec::cli::addRunsCommands(app);
     dimerec::cli::addExportCommands(app);
+    dimerec::cli::addSweepCommands(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& error) {

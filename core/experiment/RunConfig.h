@@ -88,8 +88,9 @@ nlohmann::json toJson(const RunConfig& config);
 // std::invalid_argument naming the key path. The result is validated.
 RunConfig runConfigFromJson(const nlohmann::json& json);
 
-// Canonical JSON (sorted keys, no name, no seed) hashed with SHA-256, hex; equal for the runs
-// of one seed group.
+// Canonical JSON (sorted keys, without name, seed, threads and device: they do not change
+// what is computed) hashed with SHA-256, hex; equal for the runs of one seed group, and for a
+// sweep's trial however many threads or which device it ran with.
 std::string configHash(const RunConfig& config);
 
 // Applies "section.field=value" overrides (as given on the command line) to a config.

@@ -45,12 +45,13 @@ TEST(RunConfig, RejectsUnknownKeysWrongTypesAndBadValuesByName) {
               "train.earlyStopMetric: its cut-off must be one of eval.topK, got 'ndcg@7'");
 }
 
-TEST(RunConfig, HashIgnoresSeedNameAndDeviceButNotModelFields) {
+TEST(RunConfig, HashIgnoresSeedNameThreadsAndDeviceButNotModelFields) {
     RunConfig a;
     RunConfig b = a;
     b.train.seed = 7;
     b.name = "other";
     b.train.device = "cpu";
+    b.train.threads = 3;
     EXPECT_EQ(configHash(a), configHash(b));
     b.model.mu = 0.5;
     EXPECT_NE(configHash(a), configHash(b));

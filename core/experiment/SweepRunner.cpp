@@ -1,0 +1,155 @@
+#include "experiment/SweepRunner.h"
+
+#include "data/Dataset.h"
+#include "store/RunRecorder.h"
+#include "store/RunStore.h"
+#include "train/Trainer.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+
+namespace dimerec {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::vector<RunSummary> studyRuns(const RunStore& store, const std::string& study) {
+    RunQuery query;
+    query.study = study;
+    query.includeArchived = true;
+    query.sortBy = "id";
+    query.descending = false;
+    query.limit = 0;
+    return store.listRuns(query);
+}
+
+// Forwards every event to the store's recorder and then to the caller's observer.
+class TrialObserver : public TrainObserver {
+public:
+    TrialObserver(RunRecorder& recorder, TrainObserver* observer)
+        : recorder_(recorder), observer_(observer) {}
+
+    void onProgress(const ProgressEvent& event) override {
+        recorder_.onProgress(event);
+        if (observer_ != nullptr) observer_->onProgress(event);
+    }
+    void onEvaluation(const EvaluationEvent& event) override {
+        recorder_.onEvaluation(event);
+        if (observer_ != nullptr) observer_->onEvaluation(event);
+    }
+    void onCheckpoint(const std::string& path, bool best) override {
+        recorder_.onCheckpoint(path, best);
+        if (observer_ != nullptr) observer_->onCheckpoint(path, best);
+    }
+    void onFinished(const TrainResult& result) override {
+        recorder_.onFinished(result);
+        if (observer_ != nullptr) observer_->onFinished(result);
+    }
+
+private:
+    RunRecorder& recorder_;
+    TrainObserver* observer_;
+};
+
+}  // namespace
+
+int SweepState::finished() const {
+    return static_cast<int>(std::count_if(trials.begin(), trials.end(),
+                                          [](const TrialState& t) { return t.finishedRun != 0; }));
+}
+
+int SweepState::running() const {
+    return static_cast<int>(std::count_if(trials.begin(), trials.end(), [](const TrialState& t) {
+        return t.finishedRun == 0 && t.runningRun != 0;
+    }));
+}
+
+std::vector<int> SweepState::pending() const {
+    std::vector<int> out;
+    for (const TrialState& trial : trials) {
+        if (trial.finishedRun == 0 && trial.runningRun == 0) out.push_back(trial.index);
+    }
+    return out;
+}
+
+SweepState sweepState(const RunStore& store, const std::string& study,
+                      const std::vector<Trial>& trials) {
+    SweepState state;
+    std::map<std::string, size_t> trialOfKey;
+    for (const Trial& trial : trials) {
+        trialOfKey.emplace(trialKey(trial), state.trials.size());
+        TrialState trialState;
+        trialState.index = trial.index;
+        trialState.key = trialKey(trial);
+        state.trials.push_back(std::move(trialState));
+    }
+    // Runs in id order, so the latest unfinished run of a trial is seen last.
+    for (const RunSummary& run : studyRuns(store, study)) {
+        const auto found = trialOfKey.find(trialKey(run.configHash, run.seed));
+        if (found == trialOfKey.end()) continue;
+        TrialState& trial = state.trials[found->second];
+        if (run.status == "finished") {
+            if (trial.finishedRun == 0) {
+                trial.finishedRun = run.id;
+                trial.elapsedSeconds = run.elapsedSeconds;
+            }
+        } else if (run.status == "running" || run.status == "queued") {
+            trial.runningRun = run.id;
+        } else {
+            ++trial.unfinishedRuns;
+            trial.resumeFrom.clear();
+            if (run.status == "cancelled" || run.status == "interrupted") {
+                const std::string last = store.run(run.id).lastCheckpoint;
+                std::error_code error;
+                if (!last.empty() && fs::is_regular_file(last, error)) trial.resumeFrom = last;
+            }
+        }
+    }
+    return state;
+}
+
+std::optional<double> estimateSeconds(const RunStore& store, const std::string& study,
+                                      const std::vector<Trial>& trials, const SweepState& state) {
+    std::map<std::string, std::pair<double, int>> byModel;  // model → (sum, count)
+    double sum = 0.0;
+    int count = 0;
+    for (const RunSummary& run : studyRuns(store, study)) {
+        if (run.status != "finished") continue;
+        auto& [modelSum, modelCount] = byModel[run.model];
+        modelSum += run.elapsedSeconds;
+        ++modelCount;
+        sum += run.elapsedSeconds;
+        ++count;
+    }
+    if (count == 0) return std::nullopt;
+    double total = 0.0;
+    for (int index : state.pending()) {
+        const auto found = byModel.find(trials.at(index).config.model.model);
+        total += found != byModel.end() ? found->second.first / found->second.second : sum / count;
+    }
+    return total;
+}
+
+std::string checkpointDirFor(const RunStore& store, const std::string& runUuid) {
+    const fs::path database = fs::absolute(store.path());
+    return (database.parent_path() / "checkpoints" / runUuid).string();
+}
+
+TrialOutcome runTrial(RunStore& store, const std::string& study, const Trial& trial,
+                      const TrialState& state, std::shared_ptr<const Dataset> dataset,
+                      TrainObserver* observer, TrainControl& control) {
+    TrialOutcome outcome;
+    outcome.run = store.createRun(newRunFor(trial.config, *dataset, study));
+    const std::string uuid = store.run(outcome.run).summary.uuid;
+    TrainerOptions options;
+    options.checkpointDir = checkpointDirFor(store, uuid);
+    options.resumeFrom = state.resumeFrom;
+    RunRecorder recorder(store, outcome.run);
+    TrialObserver both(recorder, observer);
+    Trainer trainer(trial.config, std::move(dataset), options);
+    outcome.result = trainer.run(both, control);
+    return outcome;
+}
+
+}  // namespace dimerec

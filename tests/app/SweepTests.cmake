@@ -1,0 +1,41 @@
+# `dimerec sweep` on a tiny experiment (2 variants × 2 seeds, 3 steps each on the embedded
+# dataset): stopped after one trial, restarted, it ends with every trial exactly once in the
+# study; the same with two worker processes.
+set(DIMEREC_SWEEP_FILE "${CMAKE_CURRENT_SOURCE_DIR}/tiny-sweep.json")
+set(DIMEREC_SWEEP_DIR "${CMAKE_CURRENT_BINARY_DIR}/cli-sweep")
+add_test(NAME cli.sweep.clean COMMAND "${CMAKE_COMMAND}" -E rm -rf "${DIMEREC_SWEEP_DIR}")
+set_tests_properties(cli.sweep.clean PROPERTIES FIXTURES_SETUP sweep-clean RESOURCE_LOCK sweep)
+# name (pattern) database arguments…: one `dimerec …` step of the sequence, in order.
+function(dimerec_sweep_test name pattern previous)
+  add_test(NAME cli.sweep.${name} COMMAND dimerec ${ARGN})
+  set_tests_properties(cli.sweep.${name} PROPERTIES FIXTURES_REQUIRED "sweep-clean;${previous}"
+    FIXTURES_SETUP sweep-${name} RESOURCE_LOCK sweep PASS_REGULAR_EXPRESSION "${pattern}")
+endfunction()
+set(db "${DIMEREC_SWEEP_DIR}/one/runs.sqlite")
+dimerec_sweep_test(plan-empty "0 of 4 finished, 0 running elsewhere, 4 to run\nestimated[^\n]*unknown"
+  sweep-clean sweep "${DIMEREC_SWEEP_FILE}" --db "${db}" --dry-run)
+dimerec_sweep_test(first-trial "\\[1/1\\] #0 full seed 1: finished[^\n]*ndcg@10[^\n]*\nstudy cli-sweep: 1 of 4 trials finished"
+  sweep-plan-empty sweep "${DIMEREC_SWEEP_FILE}" --db "${db}" --max-trials 1)
+# Trial 0 is done and the estimate comes from its run.
+dimerec_sweep_test(plan-partial "1 of 4 finished, 0 running elsewhere, 3 to run\nestimated[^\n]*in one process.*#0 +full seed 1  finished \\(run 1\\).*#3 +w/o L_ssm seed 2  to run"
+  sweep-first-trial sweep "${DIMEREC_SWEEP_FILE}" --db "${db}" --dry-run)
+dimerec_sweep_test(rest "\\[1/3\\] #1 full seed 2.*\\[3/3\\] #3 w/o L_ssm seed 2: finished.*4 of 4 trials finished"
+  sweep-plan-partial sweep "${DIMEREC_SWEEP_FILE}" --db "${db}")
+dimerec_sweep_test(nothing-left "0 to run.*4 of 4 trials finished"
+  sweep-rest sweep "${DIMEREC_SWEEP_FILE}" --db "${db}")
+dimerec_sweep_test(each-once "\n4 of 4 runs"
+  sweep-nothing-left runs list --db "${db}" --study cli-sweep)
+# The ablation table: both variants as seed groups of two, deltas against "full".
+dimerec_sweep_test(table "\\| full \\(n=2\\) \\|.*\\| w/o L\\\\_ssm \\(n=2\\) \\|"
+  sweep-each-once export table --db "${db}" --study cli-sweep --reference full
+  --metrics ndcg@10,hr@10 --format markdown)
+set(db "${DIMEREC_SWEEP_DIR}/jobs/runs.sqlite")
+dimerec_sweep_test(jobs-first "2 of 4 trials finished"
+  sweep-clean sweep "${DIMEREC_SWEEP_FILE}" --db "${db}" --jobs 2 --max-trials 2)
+dimerec_sweep_test(jobs-rest "running 2 trial\\(s\\), 2 at a time.*4 of 4 trials finished"
+  sweep-jobs-first sweep "${DIMEREC_SWEEP_FILE}" --db "${db}" --jobs 2)
+dimerec_sweep_test(jobs-each-once "\n4 of 4 runs"
+  sweep-jobs-rest runs list --db "${db}" --study cli-sweep)
+dimerec_sweep_test(rejects-unknown-key "tiny-sweep-bad.json: unknown key 'seed'"
+  sweep-clean sweep "${CMAKE_CURRENT_BINARY_DIR}/tiny-sweep-bad.json" --dry-run)
+file(WRITE "${CMAKE_CURRENT_BINARY_DIR}/tiny-sweep-bad.json" "{ \"study\": \"bad\", \"seed\": 1 }\n")

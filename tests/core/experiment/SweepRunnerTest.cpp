@@ -1,0 +1,171 @@
+#include "experiment/SweepRunner.h"
+
+#include "../store/StoreTestSupport.h"
+#include "data/Dataset.h"
+#include "data/DatasetLoader.h"
+#include "store/RunStore.h"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <fstream>
+
+namespace dimerec {
+namespace {
+
+using nlohmann::json;
+
+// 2 variants × 2 seeds on the embedded dataset.
+std::vector<Trial> fourTrials() {
+    return expandTrials(experimentFromJson(json::parse(R"({
+        "study": "resume",
+        "base": { "model": { "model": "most-pop" } },
+        "variants": [ { "name": "a" }, { "name": "b", "set": { "eval.topK": [10] } } ],
+        "seeds": [1, 2] })"),
+                                           "resume.json"));
+}
+
+// A stored run of `trial` that ended with `status` after `seconds` of training.
+int64_t storeRun(RunStore& store, const Trial& trial, const std::string& status, double seconds,
+                 const std::string& lastCheckpoint = "") {
+    NewRun run;
+    run.study = "resume";
+    run.config = trial.config;
+    run.datasetName = "fixture";
+    run.provenance = currentProvenance("cpu", 1);
+    const int64_t id = store.createRun(run);
+    if (status == "running") return id;
+    TrainResult result;
+    result.status = status;
+    result.elapsedSeconds = seconds;
+    result.lastCheckpoint = lastCheckpoint;
+    store.finishRun(id, result);
+    return id;
+}
+
+TEST(SweepRunner, FinishedTrialsAreDoneOthersPendingOrResumed) {
+    const test::TempDir dir;
+    RunStore store(dir.file("runs.sqlite"));
+    const std::vector<Trial> trials = fourTrials();
+    ASSERT_EQ(trials.size(), 4u);
+
+    SweepState state = sweepState(store, "resume", trials);
+    EXPECT_EQ(state.finished(), 0);
+    EXPECT_EQ(state.pending(), (std::vector<int>{0, 1, 2, 3}));
+    EXPECT_FALSE(estimateSeconds(store, "resume", trials, state).has_value());
+
+    // Trial 0 finished (with more threads: threads do not change its identity); trial 1
+    // failed; trial 2 was cancelled with a checkpoint to resume from; trial 3 runs now in
+    // this (live) process.
+    Trial moreThreads = trials[0];
+    moreThreads.config.train.threads = 8;
+    const int64_t finished = storeRun(store, moreThreads, "finished", 30.0);
+    storeRun(store, trials[1], "failed", 1.0);
+    const std::string checkpoint = dir.file("last.pt");
+    std::ofstream(checkpoint) << "checkpoint";
+    storeRun(store, trials[2], "cancelled", 5.0, checkpoint);
+    const int64_t running = storeRun(store, trials[3], "running", 0.0);
+    // A run of another study with the same config does not count.
+    NewRun elsewhere;
+    elsewhere.study = "other";
+    elsewhere.config = trials[1].config;
+    const int64_t other = store.createRun(elsewhere);
+    TrainResult done;
+    done.status = "finished";
+    store.finishRun(other, done);
+
+    state = sweepState(store, "resume", trials);
+    EXPECT_EQ(state.trials[0].finishedRun, finished);
+    EXPECT_EQ(state.trials[0].elapsedSeconds, 30.0);
+    EXPECT_EQ(state.trials[1].finishedRun, 0);
+    EXPECT_EQ(state.trials[1].unfinishedRuns, 1);
+    EXPECT_EQ(state.trials[1].resumeFrom, "");  // a failed run starts afresh
+    EXPECT_EQ(state.trials[2].resumeFrom, checkpoint);
+    EXPECT_EQ(state.trials[3].runningRun, running);
+    EXPECT_EQ(state.finished(), 1);
+    EXPECT_EQ(state.running(), 1);
+    EXPECT_EQ(state.pending(), (std::vector<int>{1, 2}));
+    // Two pending trials of the only model with a finished run (30 s): 60 s.
+    EXPECT_EQ(estimateSeconds(store, "resume", trials, state), 60.0);
+
+    // The retry of trial 1 finishes; the cancelled trial's checkpoint went away.
+    storeRun(store, trials[1], "finished", 10.0);
+    std::filesystem::remove(checkpoint);
+    state = sweepState(store, "resume", trials);
+    EXPECT_NE(state.trials[1].finishedRun, 0);
+    EXPECT_EQ(state.trials[2].resumeFrom, "");
+    EXPECT_EQ(state.pending(), (std::vector<int>{2}));
+    // Mean of the finished most-pop runs (30 s, 10 s) for the one pending trial.
+    EXPECT_EQ(estimateSeconds(store, "resume", trials, state), 20.0);
+}
+
+TEST(SweepRunner, CheckpointsLiveBesideTheDatabase) {
+    const test::TempDir dir;
+    const RunStore store(dir.file("runs.sqlite"));
+    EXPECT_EQ(checkpointDirFor(store, "abc"),
+              (std::filesystem::path(dir.file("checkpoints")) / "abc").string());
+}
+
+// Asks the trainer to stop once `steps` steps are done (as Ctrl-C would).
+class CancelAfter : public TrainObserver {
+public:
+    CancelAfter(TrainControl& control, int64_t steps) : control_(control), steps_(steps) {}
+    void onProgress(const ProgressEvent& event) override {
+        if (event.step >= steps_) control_.cancel = true;
+    }
+    void onEvaluation(const EvaluationEvent&) override {}
+
+private:
+    TrainControl& control_;
+    int64_t steps_;
+};
+
+// A trial stopped by the user is recorded as cancelled with a resumable checkpoint beside the
+// database; the next attempt continues from it and finishes the trial.
+TEST(SweepRunner, CancelledTrialResumesFromItsCheckpointAndFinishes) {
+    const test::TempDir dir;
+    RunStore store(dir.file("runs.sqlite"));
+    const std::vector<Trial> trials = expandTrials(experimentFromJson(json::parse(R"({
+        "study": "resume",
+        "base": { "model": { "dim": 8, "diffusionSteps": 5, "interests": 2 },
+                  "train": { "maxSteps": 4, "batchSize": 32, "threads": 1, "device": "cpu" },
+                  "eval": { "topK": [10] } },
+        "seeds": [3] })"),
+                                                                      "resume.json"));
+    const auto dataset = std::make_shared<const Dataset>(loadDataset(trials[0].config.data));
+
+    TrainControl stop;
+    CancelAfter twoSteps(stop, 2);
+    const TrialOutcome cancelled =
+        runTrial(store, "resume", trials[0], TrialState{}, dataset, &twoSteps, stop);
+    EXPECT_EQ(cancelled.result.status, "cancelled");
+    EXPECT_EQ(cancelled.result.steps, 2);
+    const RunDetails first = store.run(cancelled.run);
+    EXPECT_EQ(first.summary.name, "seed 3");
+    EXPECT_EQ(first.summary.study, "resume");
+    EXPECT_EQ(std::filesystem::path(first.lastCheckpoint).parent_path(),
+              std::filesystem::path(checkpointDirFor(store, first.summary.uuid)));
+
+    SweepState state = sweepState(store, "resume", trials);
+    ASSERT_EQ(state.pending(), (std::vector<int>{0}));
+    EXPECT_EQ(state.trials[0].resumeFrom, first.lastCheckpoint);
+
+    TrainControl go;
+    const TrialOutcome finished =
+        runTrial(store, "resume", trials[0], state.trials[0], dataset, nullptr, go);
+    EXPECT_EQ(finished.result.status, "finished") << finished.result.message;
+    const RunDetails second = store.run(finished.run);
+    EXPECT_EQ(second.summary.steps, 4);
+    EXPECT_FALSE(second.bestCheckpoint.empty());
+    EXPECT_TRUE(std::filesystem::exists(second.bestCheckpoint));
+    EXPECT_EQ(std::filesystem::path(second.bestCheckpoint).parent_path(),
+              std::filesystem::path(checkpointDirFor(store, second.summary.uuid)));
+    EXPECT_TRUE(second.summary.testMetrics.count("ndcg@10"));
+    state = sweepState(store, "resume", trials);
+    EXPECT_EQ(state.trials[0].finishedRun, finished.run);
+    EXPECT_TRUE(state.pending().empty());
+}
+
+}  // namespace
+}  // namespace dimerec
