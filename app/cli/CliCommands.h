@@ -10,6 +10,8 @@ namespace dimerec::cli {
 // app.parse() and report errors by throwing.
 void addDataCommands(CLI::App& app);    // dimerec data …
 void addTrainCommands(CLI::App& app);   // dimerec train / evaluate
+void addRecommendCommands(CLI::App& app);  // dimerec recommend
+void addConfigCommands(CLI::App& app);     // dimerec config
 void addRunsCommands(CLI::App& app);    // dimerec runs …
 void addExportCommands(CLI::App& app);  // dimerec export table / plot
 void addSweepCommands(CLI::App& app);   // dimerec sweep

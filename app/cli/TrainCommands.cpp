@@ -1,14 +1,13 @@
 #include "CliCommands.h"
+#include "CliSupport.h"
 
 #include "data/Dataset.h"
 #include "data/DatasetLoader.h"
-#include "data/Protocols.h"
 #include "data/Splits.h"
 #include "eval/Evaluator.h"
 #include "experiment/RunConfig.h"
 #include "model/Recommender.h"
 #include "train/Checkpoint.h"
-#include "train/MemoryTuning.h"
 #include "train/Trainer.h"
 
 #include "store/RunRecorder.h"
@@ -20,15 +19,17 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <iomanip>
 #include <iostream>
+#include <cstdlib>
 #include <memory>
+#include <optional>
 #include <sstream>
 
 namespace dimerec::cli {
@@ -45,7 +46,28 @@ struct TrainArguments {
     std::string db;                      // run store ("" = RunStore::defaultPath())
     std::string study = "default";       // study the stored run belongs to
     bool noStore = false;                // do not record the run
+    int worldSize = 0;                   // data-parallel processes (0 = Slurm's, else alone)
+    int rank = 0;                        // this process's rank among them
+    std::string master;                  // ADDR:PORT of rank 0's rendezvous store
+    std::string backend = "auto";        // auto | gloo | nccl
 };
+
+// The data-parallel membership from the flags, else from Slurm's environment under srun;
+// none when the run has one process.
+std::optional<DistributedContext> distributedContextFor(const TrainArguments& args) {
+    DistributedContext context;
+    if (args.worldSize > 0) {
+        context.worldSize = args.worldSize;
+        context.rank = args.rank;
+        if (!args.master.empty()) parseMasterAddress(args.master, context);
+    } else {
+        context = distributedContextFromSlurm([](const char* name) { return std::getenv(name); });
+    }
+    context.backend = args.backend;
+    validate(context);
+    if (context.worldSize == 1) return std::nullopt;
+    return context;
+}
 
 struct EvaluateArguments {
     std::string checkpoint;
@@ -60,23 +82,6 @@ void requestCancel(int) {
     if (TrainControl* control = activeControl.load()) control->cancel = true;
 }
 
-RunConfig readConfigFile(const std::string& path) {
-    std::ifstream in(path);
-    if (!in) throw std::invalid_argument("config file '" + path + "': cannot open");
-    nlohmann::json json;
-    try {
-        in >> json;
-    } catch (const nlohmann::json::parse_error& error) {
-        throw std::invalid_argument("config file '" + path + "': not valid JSON (" + error.what() +
-                                    ")");
-    }
-    try {
-        return runConfigFromJson(json);
-    } catch (const std::invalid_argument& error) {
-        throw std::invalid_argument("config file '" + path + "': " + error.what());
-    }
-}
-
 std::string duration(double seconds) {
     const auto total = static_cast<int64_t>(seconds + 0.5);
     std::ostringstream out;
@@ -86,8 +91,20 @@ std::string duration(double seconds) {
     return out.str();
 }
 
-// Progress on stderr: one rewritten line on a terminal, a plain line every few seconds
-// otherwise (logs stay short).
+// "[#########...........]  45%  " for a terminal line; empty while the total is unknown.
+std::string progressBar(int64_t step, int64_t total) {
+    constexpr int64_t kWidth = 24;
+    if (total <= 0) return "";
+    const int64_t done = std::clamp<int64_t>(step * kWidth / total, 0, kWidth);
+    std::ostringstream bar;
+    bar << "[" << std::string(static_cast<size_t>(done), '#')
+        << std::string(static_cast<size_t>(kWidth - done), '.') << "] " << std::setw(3)
+        << std::clamp<int64_t>(step * 100 / total, 0, 100) << "%  ";
+    return bar.str();
+}
+
+// Progress on stderr: one progress bar rewritten in place on a terminal, a plain line every
+// few seconds otherwise (logs stay short).
 class CliObserver : public TrainObserver {
 public:
     // recorder: where every event is also forwarded (the run store), or nullptr.
@@ -110,7 +127,8 @@ public:
         line << std::setprecision(0) << "  " << e.samplesPerSecond << " samples/s  ETA "
              << duration(e.etaSeconds);
         if (terminal_) {
-            std::cerr << "\r\033[K" << line.str() << std::flush;
+            std::cerr << "\r\033[K" << progressBar(e.step, e.totalSteps) << line.str()
+                      << std::flush;
             pendingNewline_ = true;
         } else {
             std::cerr << line.str() << "\n";
@@ -171,20 +189,27 @@ void runTrain(const TrainArguments& args) {
     validate(config);
     resolveDevice(config.train.device);  // fail before loading data when the device is absent
 
-    TrainerOptions options{args.checkpointDir, args.resume};
+    TrainerOptions options{args.checkpointDir, args.resume, distributedContextFor(args)};
+    // Only rank 0 reports, stores and writes checkpoints; the others train quietly.
+    const bool follower = options.distributed && options.distributed->rank != 0;
     if (options.checkpointDir.empty() && !args.resume.empty()) {
         options.checkpointDir = std::filesystem::path(args.resume).parent_path().string();
     }
     auto dataset = std::make_shared<const Dataset>(loadDataset(config.data));
-    if (!args.json) {
+    if (!args.json && !follower) {
         std::cerr << "dataset " << dataset->name << ": " << dataset->numUsers() << " users, "
                   << dataset->numItems() << " items; model " << config.model.model << ", protocol "
                   << config.data.protocol << ", " << configureThreads(config.train.threads)
                   << " threads\n";
+        if (options.distributed) {
+            std::cerr << "data-parallel: " << options.distributed->worldSize
+                      << " processes, rendezvous at " << options.distributed->masterAddress << ":"
+                      << options.distributed->masterPort << "\n";
+        }
     }
     std::unique_ptr<RunStore> store;
     std::unique_ptr<RunRecorder> recorder;
-    if (!args.noStore) {
+    if (!args.noStore && !follower) {
         store = std::make_unique<RunStore>(args.db.empty() ? RunStore::defaultPath() : args.db);
         const int64_t run = store->createRun(newRunFor(config, *dataset, args.study));
         recorder = std::make_unique<RunRecorder>(*store, run);
@@ -192,7 +217,7 @@ void runTrain(const TrainArguments& args) {
     }
     Trainer trainer(config, dataset, options);
     TrainControl control;
-    CliObserver observer(args.json, recorder.get());
+    CliObserver observer(args.json || follower, recorder.get());
     activeControl = &control;
     auto previous = std::signal(SIGINT, requestCancel);
     const TrainResult result = trainer.run(observer, control);
@@ -200,6 +225,10 @@ void runTrain(const TrainArguments& args) {
     activeControl = nullptr;
     observer.endLine();
     if (result.status == "failed") throw std::runtime_error("training failed: " + result.message);
+    if (follower) {
+        std::cerr << result.status << ": " << result.message << "\n";
+        return;
+    }
 
     if (args.json) {
         nlohmann::json out = {{"status", result.status},
@@ -226,20 +255,15 @@ void runTrain(const TrainArguments& args) {
 }
 
 void runEvaluate(const EvaluateArguments& args) {
-    RunConfig config = readCheckpointConfig(args.checkpoint);
-    configureThreads(args.threads);
-    retainLargeAllocations();
-    const torch::Device device = resolveDevice(args.device);
-    const Dataset dataset = loadDataset(config.data);
-    const Splits splits = makeSplits(dataset, config.data);
-    auto model =
-        makeRecommender(config.model, splits.numItems, config.data.maxLength, splits.itemCounts);
-    loadCheckpoint(args.checkpoint, *model, nullptr);
-    model->to(device);
+    const CheckpointModel loaded = loadCheckpointModel(args.checkpoint, args.device, args.threads);
+    const RunConfig& config = loaded.config;
+    const Dataset& dataset = loaded.dataset;
+    const Splits& splits = loaded.splits;
+    Recommender& model = *loaded.model;
     const Evaluator evaluator(config.eval, config.data.maxLength, evaluationCategories(dataset),
                               config.train.seed);
-    const auto valid = evaluator.evaluate(*model, splits.valid);
-    const auto test = evaluator.evaluate(*model, splits.test);
+    const auto valid = evaluator.evaluate(model, splits.valid);
+    const auto test = evaluator.evaluate(model, splits.test);
     if (args.json) {
         std::cout << nlohmann::json{{"checkpoint", args.checkpoint},
                                     {"valid", valid},
@@ -285,6 +309,21 @@ void addTrainCommands(CLI::App& app) {
     trainCommand->add_option("--study", train->study, "Study the recorded run belongs to")
         ->capture_default_str();
     trainCommand->add_flag("--no-store", train->noStore, "Do not record the run in the run store");
+    trainCommand
+        ->add_option("--world-size", train->worldSize,
+                     "Data-parallel processes training this run (default: SLURM_NTASKS under "
+                     "srun, else 1); train.batchSize is the global batch")
+        ->check(CLI::PositiveNumber);
+    trainCommand->add_option("--rank", train->rank, "This process's rank, 0 … world size − 1")
+        ->check(CLI::NonNegativeNumber);
+    trainCommand->add_option("--master", train->master,
+                             "ADDR:PORT where rank 0 serves the rendezvous (default 127.0.0.1:" +
+                                 std::to_string(kDefaultMasterPort) + ")");
+    trainCommand
+        ->add_option("--dist-backend", train->backend,
+                     "auto (nccl on CUDA, else gloo), gloo or nccl")
+        ->check(CLI::IsMember({"auto", "gloo", "nccl"}))
+        ->capture_default_str();
     trainCommand->callback([train] { runTrain(*train); });
 
     auto evaluate = std::make_shared<EvaluateArguments>();

@@ -1,6 +1,7 @@
 // `dimerec`: the headless command line over the same core as the workbench.
 #include "CliCommands.h"
 #include "util/BuildInfo.h"
+#include "util/OpenMpEnvironment.h"
 
 #include <CLI/CLI.hpp>
 
@@ -8,6 +9,7 @@
 #include <iostream>
 
 int main(int argc, char** argv) {
+    dimerec::ensurePassiveOpenMpWait(argv);
     CLI::App app{
         "dimerec: train, evaluate and compare DimeRec and baselines from the command line"};
     app.set_version_flag(
@@ -16,6 +18,8 @@ int main(int argc, char** argv) {
     app.require_subcommand(1);
     dimerec::cli::addDataCommands(app);
     dimerec::cli::addTrainCommands(app);
+    dimerec::cli::addRecommendCommands(app);
+    dimerec::cli::addConfigCommands(app);
     dimerec::cli::addRunsCommands(app);
     dimerec::cli::addExportCommands(app);
     dimerec::cli::addSweepCommands(app);

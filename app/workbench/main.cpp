@@ -1,6 +1,7 @@
 // The DimeRec Workbench desktop application.
 #include "MainWindow.h"
 #include "RunConfigForm.h"
+#include "util/OpenMpEnvironment.h"
 
 #include <nlohmann/json.hpp>
 
@@ -13,6 +14,7 @@
 #include <memory>
 
 int main(int argc, char** argv) {
+    dimerec::ensurePassiveOpenMpWait(argv);
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("DimeRec Workbench"));
     QApplication::setOrganizationName(QStringLiteral("DimeRec"));

@@ -1,7 +1,6 @@
 #include "analysis/Diversity.h"
 
 #include <algorithm>
-#include <cmath>
 #include <stdexcept>
 #include <string>
 
@@ -26,55 +25,6 @@ std::vector<int32_t> topItems(const std::vector<std::vector<int32_t>>& lists, si
 }
 
 }  // namespace
-
-double intraListDistance(const std::vector<std::vector<int32_t>>& lists, int n,
-                         const std::vector<float>& embeddings, int64_t dim) {
-    if (dim <= 0 || embeddings.size() % static_cast<size_t>(dim) != 0) {
-        throw std::invalid_argument("intraListDistance: " + std::to_string(embeddings.size()) +
-                                    " embedding values are not whole rows of " +
-                                    std::to_string(dim));
-    }
-    const size_t numItems = embeddings.size() / static_cast<size_t>(dim);
-    std::vector<double> norms(numItems, 0.0);
-    for (size_t item = 0; item < numItems; ++item) {
-        for (int64_t k = 0; k < dim; ++k) {
-            const double value =
-                embeddings[item * static_cast<size_t>(dim) + static_cast<size_t>(k)];
-            norms[item] += value * value;
-        }
-        norms[item] = std::sqrt(norms[item]);
-    }
-    const auto distance = [&](int32_t a, int32_t b) {
-        const double norm = norms[static_cast<size_t>(a)] * norms[static_cast<size_t>(b)];
-        if (norm == 0.0) {
-            return 1.0;
-        }
-        const float* ea = embeddings.data() + static_cast<size_t>(a) * static_cast<size_t>(dim);
-        const float* eb = embeddings.data() + static_cast<size_t>(b) * static_cast<size_t>(dim);
-        double dot = 0.0;
-        for (int64_t k = 0; k < dim; ++k) {
-            dot += static_cast<double>(ea[k]) * eb[k];
-        }
-        return 1.0 - dot / norm;
-    };
-    double sum = 0.0;
-    int64_t counted = 0;
-    for (size_t l = 0; l < lists.size(); ++l) {
-        const std::vector<int32_t> items = topItems(lists, l, n, numItems, "intraListDistance");
-        if (items.size() < 2) {
-            continue;
-        }
-        double total = 0.0;
-        for (size_t i = 0; i < items.size(); ++i) {
-            for (size_t j = i + 1; j < items.size(); ++j) {
-                total += distance(items[i], items[j]);
-            }
-        }
-        sum += total / static_cast<double>(items.size() * (items.size() - 1) / 2);
-        ++counted;
-    }
-    return counted == 0 ? 0.0 : sum / static_cast<double>(counted);
-}
 
 std::vector<double> categoryShares(const std::vector<std::vector<int32_t>>& lists, int n,
                                    const std::vector<std::vector<int32_t>>& itemCategories,

@@ -1,13 +1,55 @@
 #include "eval/Evaluator.h"
 
 #include "data/Splits.h"
+#include "eval/LinearProbe.h"
 #include "eval/RankingMetrics.h"
 #include "model/Recommender.h"
 
 #include <algorithm>
 #include <limits>
+#include <stdexcept>
 
 namespace dimerec {
+
+namespace {
+
+// The model's item table, or an undefined tensor for models without one (most-pop).
+torch::Tensor itemTable(Recommender& model) {
+    try {
+        const torch::Tensor table = model.itemEmbeddings();
+        return table.defined() ? table.detach() : table;
+    } catch (const std::logic_error&) {
+        return {};
+    }
+}
+
+}  // namespace
+
+torch::Tensor intraListDistance(const torch::Tensor& itemEmbeddings, const torch::Tensor& ranked,
+                                const std::vector<int>& cutoffs) {
+    const int64_t length = ranked.size(1);
+    for (int k : cutoffs) {
+        if (k < 1 || k > length) {
+            throw std::invalid_argument("intraListDistance: cut-off " + std::to_string(k) +
+                                        " outside lists of " + std::to_string(length) + " items");
+        }
+    }
+    const torch::Tensor unit = torch::nn::functional::normalize(
+        itemEmbeddings.index_select(0, ranked.reshape(-1)).view({ranked.size(0), length, -1}),
+        torch::nn::functional::NormalizeFuncOptions().dim(2));
+    // Column j of the strict upper triangle holds the distances of item j to the items above it.
+    const torch::Tensor distances = (1.0 - unit.bmm(unit.transpose(1, 2))).triu(1);
+    const torch::Tensor prefix = distances.sum(1).to(torch::kDouble).cumsum(1);  // [B, L]
+    std::vector<int64_t> last;
+    std::vector<double> pairs;
+    for (int k : cutoffs) {
+        last.push_back(k - 1);
+        pairs.push_back(k < 2 ? 1.0 : k * (k - 1) / 2.0);
+    }
+    const torch::Tensor at = torch::tensor(last, torch::kInt64).to(prefix.device());
+    return prefix.index_select(1, at) /
+           torch::tensor(pairs, torch::kDouble).to(prefix.device()).unsqueeze(0);
+}
 
 HistoryBatch padHistories(const std::vector<EvalCase>& cases, size_t begin, size_t end,
                           int maxLength, int64_t padId, const torch::Device& device) {
@@ -52,6 +94,10 @@ std::map<std::string, double> Evaluator::evaluate(Recommender& model,
     model.eval();
     model.setInferenceSeed(seed_);
     torch::NoGradGuard noGrad;
+    const torch::Tensor items = itemTable(model);
+    const bool withDistances = items.defined();
+    std::vector<int> cuts;
+    for (int k : metrics.cutoffs()) cuts.push_back(std::min(k, metrics.maxCutoff()));
     const size_t step = static_cast<size_t>(config_.batchUsers);
     for (size_t begin = 0; begin < usable.size(); begin += step) {
         const size_t end = std::min(usable.size(), begin + step);
@@ -71,16 +117,35 @@ std::map<std::string, double> Evaluator::evaluate(Recommender& model,
                                torch::tensor(items, torch::kInt64).to(device)},
                               -std::numeric_limits<float>::infinity());
         }
-        const torch::Tensor top =
-            std::get<1>(scores.topk(metrics.maxCutoff(), 1)).to(torch::kCPU).contiguous();
+        const torch::Tensor topOnDevice = std::get<1>(scores.topk(metrics.maxCutoff(), 1));
+        const torch::Tensor top = topOnDevice.to(torch::kCPU).contiguous();
         const int64_t* ranked = top.data_ptr<int64_t>();
+        const torch::Tensor distances =
+            withDistances ? intraListDistance(items, topOnDevice, cuts).to(torch::kCPU).contiguous()
+                          : torch::Tensor();
         for (size_t r = begin; r < end; ++r) {
-            metrics.add(ranked + static_cast<int64_t>(r - begin) * metrics.maxCutoff(),
-                        usable[r].targets);
+            const auto row = static_cast<int64_t>(r - begin);
+            metrics.add(
+                ranked + row * metrics.maxCutoff(), usable[r].targets,
+                withDistances ? distances.data_ptr<double>() + row * distances.size(1) : nullptr);
         }
     }
     model.train(wasTraining);
-    return metrics.result();
+    std::map<std::string, double> result = metrics.result();
+    if (withDistances && !itemCategories_.empty() && !result.empty()) {
+        std::vector<int32_t> primary;
+        primary.reserve(itemCategories_.size());
+        for (const auto& labels : itemCategories_)
+            primary.push_back(labels.empty() ? -1 : labels[0]);
+        const auto labelled =
+            std::count_if(primary.begin(), primary.end(), [](int32_t label) { return label >= 0; });
+        if (labelled >= 2) {
+            const LinearProbeResult probe = linearProbe(items, primary, seed_);
+            result["probe_accuracy"] = probe.accuracy;
+            result["probe_majority"] = probe.majority;
+        }
+    }
+    return result;
 }
 
 }  // namespace dimerec

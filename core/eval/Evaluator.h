@@ -23,8 +23,23 @@ struct HistoryBatch {
 HistoryBatch padHistories(const std::vector<EvalCase>& cases, size_t begin, size_t end,
                           int maxLength, int64_t padId, const torch::Device& device);
 
+// Intra-list distance of ranked lists: for each row of `ranked` ([B, L] item ids, best first)
+// and each cut-off K of `cutoffs` (sorted, each ≤ L), the mean over the K(K−1)/2 pairs of the
+// top K of 1 − cos(e_i, e_j) on the rows of itemEmbeddings ([items, d]); a zero embedding has no
+// direction and counts as orthogonal (distance 1); K < 2 gives 0. Returns [B, cutoffs] double.
+// Computed from one batched Gram matrix of the top L per list: the prefix sums of its strict
+// upper triangle give every cut-off at once.
+torch::Tensor intraListDistance(const torch::Tensor& itemEmbeddings, const torch::Tensor& ranked,
+                                const std::vector<int>& cutoffs);
+
 // Full-ranking evaluation (spec §5): every item scored for a batch of eval.batchUsers users in
 // one call (matrix products inside the model), then torch::topk; metrics as in RankingMetrics.
+// Models with an item table (Recommender::itemEmbeddings) also get
+//   ild@K           intraListDistance of their top K on that table
+// and, when item categories are given, the linear probe of the table on the primary categories
+// (LinearProbe, seeded by the evaluator's seed):
+//   probe_accuracy  held-out accuracy of the probe
+//   probe_majority  accuracy of always answering the training items' most frequent category
 class Evaluator {
 public:
     // itemCategories: per item its category ids (empty = no diversity metrics). seed: the

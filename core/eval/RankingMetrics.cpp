@@ -19,7 +19,8 @@ RankingMetrics::RankingMetrics(std::vector<int> topK, int32_t numItems,
     exposure_.assign(topK_.size(), std::vector<int64_t>(numItems_, 0));
 }
 
-void RankingMetrics::add(const int64_t* ranked, const std::vector<int32_t>& targets) {
+void RankingMetrics::add(const int64_t* ranked, const std::vector<int32_t>& targets,
+                         const double* intraListDistances) {
     const std::unordered_set<int64_t> wanted(targets.begin(), targets.end());
     const bool withCategories = !itemCategories_.empty();
     ++users_;
@@ -43,6 +44,7 @@ void RankingMetrics::add(const int64_t* ranked, const std::vector<int32_t>& targ
         sums_["recall" + at] += wanted.empty() ? 0.0 : double(hits) / double(wanted.size());
         sums_["ndcg" + at] += idcg > 0.0 ? dcg / idcg : 0.0;
         sums_["mrr" + at] += reciprocal;
+        if (intraListDistances != nullptr) sums_["ild" + at] += intraListDistances[k];
         if (!withCategories) continue;
         auto primary = [&](int64_t item) {
             const auto& labels = itemCategories_[item];

@@ -16,6 +16,7 @@ namespace dimerec {
 //   mrr@K     1/rank of the first hit in the top K, else 0
 //   coverage@K  distinct recommended items / catalogue size
 //   gini@K    Gini coefficient of how often each item is recommended (0 = even)
+//   ild@K     intra-list distance, when add() is given it (computed by the Evaluator)
 // and, when item categories are given:
 //   diversity@K   ComiRec's share of pairs in the top K whose primary categories differ
 //   categories@K  distinct categories (all labels) among the top K items
@@ -29,8 +30,13 @@ public:
     // catalogue size, if smaller).
     int maxCutoff() const { return maxK_; }
 
-    // ranked: the user's top items, best first, maxCutoff() long; targets: the held-out items.
-    void add(const int64_t* ranked, const std::vector<int32_t>& targets);
+    // The cut-offs, ascending (the order of add()'s intraListDistances).
+    const std::vector<int>& cutoffs() const { return topK_; }
+
+    // ranked: the user's top items, best first, maxCutoff() long; targets: the held-out items;
+    // intraListDistances: the list's ild@K per cut-off (see Evaluator), or nullptr for none.
+    void add(const int64_t* ranked, const std::vector<int32_t>& targets,
+             const double* intraListDistances = nullptr);
 
     int64_t users() const { return users_; }
     std::map<std::string, double> result() const;

@@ -14,8 +14,9 @@ namespace {
 // rankings below can be written down by hand.
 class TableModel : public Recommender {
 public:
-    explicit TableModel(torch::Tensor table)
-        : Recommender("table", static_cast<int32_t>(table.size(1))) {
+    // embeddings: the item table for ild@K and the probe (undefined = the model has none).
+    explicit TableModel(torch::Tensor table, torch::Tensor embeddings = {})
+        : Recommender("table", static_cast<int32_t>(table.size(1))), embeddings_(embeddings) {
         table_ = register_buffer("table", table);
     }
     LossTerms loss(const BatchTensors&) override { throw std::logic_error("not trained"); }
@@ -23,17 +24,25 @@ public:
         return table_.index_select(0, history.select(1, history.size(1) - 1));
     }
     torch::Tensor userVectors(const torch::Tensor&, const torch::Tensor&) override { return {}; }
-    torch::Tensor itemEmbeddings() override { return {}; }
+    torch::Tensor itemEmbeddings() override { return embeddings_; }
 
 private:
     torch::Tensor table_;
+    torch::Tensor embeddings_;
 };
 
+// 2-dim item embeddings: 0 (1, 0), 1 (0, 1), 2 (1, 1), 3 (−1, 0), 4 (0, 0), 5 (0, −1).
+torch::Tensor handEmbeddings() {
+    return torch::tensor({1.f, 0.f, 0.f, 1.f, 1.f, 1.f, -1.f, 0.f, 0.f, 0.f, 0.f, -1.f})
+        .view({6, 2});
+}
+
 // Row 0 ranks items 1, 3, 2, 4, 0, 5; row 1 ranks 0, 1, 2, 3, 4, 5.
-TableModel handModel() {
+TableModel handModel(torch::Tensor embeddings = {}) {
     return TableModel(
         torch::tensor({0.1f, 0.9f, 0.3f, 0.8f, 0.2f, 0.0f, 0.5f, 0.4f, 0.3f, 0.2f, 0.1f, 0.0f})
-            .view({2, 6}));
+            .view({2, 6}),
+        embeddings);
 }
 
 std::vector<EvalCase> handCases() {
@@ -98,6 +107,43 @@ TEST(Evaluator, PadsRightAlignedAndTruncatesToTheMostRecentItems) {
     EXPECT_TRUE(torch::equal(batch.history,
                              torch::tensor(std::vector<int64_t>{2, 3, 4, 9, 9, 7}).view({2, 3})));
     EXPECT_TRUE(torch::equal(batch.lengths, torch::tensor(std::vector<int64_t>{3, 1})));
+}
+
+TEST(Evaluator, IntraListDistanceMatchesHandComputation) {
+    const double a = 1.0 / std::sqrt(2.0);
+    const torch::Tensor ranked =
+        torch::tensor(std::vector<int64_t>{0, 1, 2, 3, 2, 1, 4, 5}).view({2, 4});
+    const torch::Tensor ild = intraListDistance(handEmbeddings(), ranked, {1, 2, 3, 4});
+    ASSERT_EQ(ild.sizes(), (std::vector<int64_t>{2, 4}));
+    // List 0 (0, 1, 2, 3): @1 no pair; @2 1 − cos((1,0),(0,1)) = 1; @3 adds 1 − a twice
+    // (a = 1/√2) → (3 − √2)/3; @4 adds 2, 1, 1 + a (item 3 opposite item 0) → (7 − a)/6.
+    EXPECT_DOUBLE_EQ(ild[0][0].item<double>(), 0.0);
+    EXPECT_NEAR(ild[0][1].item<double>(), 1.0, 1e-6);
+    EXPECT_NEAR(ild[0][2].item<double>(), (3.0 - std::sqrt(2.0)) / 3.0, 1e-6);
+    EXPECT_NEAR(ild[0][3].item<double>(), (7.0 - a) / 6.0, 1e-6);
+    // List 1 (2, 1, 4, 5): @3 1 − a, and 1 twice (item 4 is zero: no direction) → (3 − a)/3;
+    // @4 adds 1 + a (2 vs 5), 2 (1 vs 5), 1 (4 vs 5) → (3 − a + 4 + a)/6 = 7/6.
+    EXPECT_NEAR(ild[1][2].item<double>(), (3.0 - a) / 3.0, 1e-6);
+    EXPECT_NEAR(ild[1][3].item<double>(), 7.0 / 6.0, 1e-6);
+    EXPECT_THROW(intraListDistance(handEmbeddings(), ranked, {5}), std::invalid_argument);
+}
+
+TEST(Evaluator, ReportsIntraListDistanceAndTheProbeForModelsWithAnItemTable) {
+    TableModel model = handModel(handEmbeddings());
+    const std::vector<std::vector<int32_t>> categories = {{0}, {0, 3}, {1}, {1}, {2}, {2}};
+    const auto m = Evaluator(cutoffs({3}), 4, categories).evaluate(model, handCases());
+    // A's top 3 (1, 3, 2): 1, 1 − a, 1 + a → mean 1; B's (0, 1, 2): (3 − √2)/3.
+    EXPECT_NEAR(m.at("ild@3"), (1.0 + (3.0 - std::sqrt(2.0)) / 3.0) / 2.0, 1e-6);
+    // 6 labelled items: the probe fits ⌊0.8 · 6⌋ = 4 and scores 2, so accuracies are k/2.
+    for (const char* name : {"probe_accuracy", "probe_majority"}) {
+        ASSERT_EQ(m.count(name), 1u) << name;
+        EXPECT_DOUBLE_EQ(2.0 * m.at(name), std::round(2.0 * m.at(name))) << name;
+    }
+    // Without categories there is no probe; a model without an item table has no ild.
+    EXPECT_EQ(Evaluator(cutoffs({3}), 4).evaluate(model, handCases()).count("probe_accuracy"), 0u);
+    TableModel plain = handModel();
+    EXPECT_EQ(Evaluator(cutoffs({3}), 4, categories).evaluate(plain, handCases()).count("ild@3"),
+              0u);
 }
 
 TEST(RankingMetrics, SingleTargetNdcgIsOneOverLogOfRankPlusOne) {

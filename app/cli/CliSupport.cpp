@@ -1,0 +1,51 @@
+#include "CliSupport.h"
+
+#include "data/DatasetLoader.h"
+#include "data/Protocols.h"
+#include "model/Recommender.h"
+#include "train/Checkpoint.h"
+#include "train/MemoryTuning.h"
+#include "util/Device.h"
+
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <stdexcept>
+
+namespace dimerec::cli {
+
+RunConfig readConfigFile(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) throw std::invalid_argument("config file '" + path + "': cannot open");
+    nlohmann::json json;
+    try {
+        in >> json;
+    } catch (const nlohmann::json::parse_error& error) {
+        throw std::invalid_argument("config file '" + path + "': not valid JSON (" + error.what() +
+                                    ")");
+    }
+    try {
+        return runConfigFromJson(json);
+    } catch (const std::invalid_argument& error) {
+        throw std::invalid_argument("config file '" + path + "': " + error.what());
+    }
+}
+
+CheckpointModel loadCheckpointModel(const std::string& checkpoint, const std::string& device,
+                                    int threads) {
+    CheckpointModel loaded;
+    loaded.config = readCheckpointConfig(checkpoint);
+    configureThreads(threads);
+    retainLargeAllocations();
+    const torch::Device target = resolveDevice(device);
+    loaded.dataset = loadDataset(loaded.config.data);
+    loaded.splits = makeSplits(loaded.dataset, loaded.config.data);
+    loaded.model = makeRecommender(loaded.config.model, loaded.splits.numItems,
+                                   loaded.config.data.maxLength, loaded.splits.itemCounts);
+    loadCheckpoint(checkpoint, *loaded.model, nullptr);
+    loaded.model->to(target);
+    loaded.model->eval();
+    return loaded;
+}
+
+}  // namespace dimerec::cli

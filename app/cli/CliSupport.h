@@ -1,0 +1,32 @@
+#pragma once
+
+#include "data/Dataset.h"
+#include "data/Splits.h"
+#include "experiment/RunConfig.h"
+
+#include <memory>
+#include <string>
+
+namespace dimerec {
+class Recommender;
+}
+
+namespace dimerec::cli {
+
+// What the command families share: reading config files and rebuilding a trained model.
+
+// A run config from a JSON file; errors name the file and the offending field.
+RunConfig readConfigFile(const std::string& path);
+
+// A checkpoint's model with the dataset and splits it was trained on, ready for inference on
+// `device` (auto, cpu, cuda, cuda:N) with `threads` LibTorch threads (0 = all cores).
+struct CheckpointModel {
+    RunConfig config;
+    Dataset dataset;
+    Splits splits;
+    std::shared_ptr<Recommender> model;
+};
+CheckpointModel loadCheckpointModel(const std::string& checkpoint, const std::string& device,
+                                    int threads);
+
+}  // namespace dimerec::cli

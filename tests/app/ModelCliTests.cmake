@@ -1,0 +1,56 @@
+# `dimerec recommend`, `dimerec config` and the progress display of `dimerec train`
+# (included after the train tests: uses their checkpoint and database).
+
+# `dimerec recommend` on the checkpoint of cli.train-few-steps, from the file and from the
+# stored run (run 1 of the cleaned database); an unknown user is named.
+add_test(NAME cli.recommend-checkpoint
+  COMMAND dimerec recommend --device cpu --threads 1 --checkpoint "${DIMEREC_CLI_CHECKPOINTS}/best.pt"
+          --user 1 -n 5)
+set_tests_properties(cli.recommend-checkpoint PROPERTIES FIXTURES_REQUIRED cli-checkpoint
+  PASS_REGULAR_EXPRESSION "rank +item +title +categories +score\n +1 +[0-9]+ +[^\n]+\n[^\n]+\n[^\n]+\n[^\n]+\n +5 +[0-9]+ [^\n]+ -?[0-9]+\\.[0-9]+\n")
+add_test(NAME cli.recommend-stored-run
+  COMMAND dimerec recommend --device cpu --threads 1 --run 1 --db "${DIMEREC_TRAIN_DB}" --user 1
+          --exclude-history --json)
+set_tests_properties(cli.recommend-stored-run PROPERTIES FIXTURES_REQUIRED cli-checkpoint
+  PASS_REGULAR_EXPRESSION "\"excludeHistory\": true.*\"rank\": 10,")
+add_test(NAME cli.recommend-unknown-user
+  COMMAND dimerec recommend --device cpu --checkpoint "${DIMEREC_CLI_CHECKPOINTS}/best.pt"
+          --user no-such-user)
+set_tests_properties(cli.recommend-unknown-user PROPERTIES FIXTURES_REQUIRED cli-checkpoint
+  PASS_REGULAR_EXPRESSION "user 'no-such-user' is not in dataset MovieLens latest-small")
+
+# `dimerec config`: every default printed; a file checked, resolved and overridden; a bad key
+# and a bad value named.
+add_test(NAME cli.config-print-defaults COMMAND dimerec config --print-defaults)
+set_tests_properties(cli.config-print-defaults PROPERTIES PASS_REGULAR_EXPRESSION
+  "\"data\": {.*\"splitSeed\": 1230.*\"eval\": {.*\"batchUsers\": 1024.*\"model\": {.*\"reverseNoise\": \"sqrt\".*\"train\": {.*\"earlyStopMetric\": \"ndcg@10\"")
+add_test(NAME cli.config-check
+  COMMAND dimerec config --check "${PROJECT_SOURCE_DIR}/experiments/dimerec-ml-latest-small.json"
+          --set model.lambda=0.5)
+set_tests_properties(cli.config-check PROPERTIES
+  PASS_REGULAR_EXPRESSION "is valid \\(config hash [0-9a-f]+\\).*\"lambda\": 0\\.5.*\"patience\": 5")
+file(WRITE "${CMAKE_CURRENT_BINARY_DIR}/config-unknown-key.json" "{\"model\": {\"lamda\": 1}}\n")
+add_test(NAME cli.config-check-names-unknown-key
+  COMMAND dimerec config --check "${CMAKE_CURRENT_BINARY_DIR}/config-unknown-key.json")
+set_tests_properties(cli.config-check-names-unknown-key PROPERTIES PASS_REGULAR_EXPRESSION "model\\.lamda")
+add_test(NAME cli.config-check-names-bad-value
+  COMMAND dimerec config --check "${PROJECT_SOURCE_DIR}/experiments/dimerec-ml-latest-small.json"
+          --set model.lambda=-1)
+set_tests_properties(cli.config-check-names-bad-value PROPERTIES
+  PASS_REGULAR_EXPRESSION "model\\.lambda: must be >= 0")
+
+# Progress of `dimerec train`: a bar rewritten in place on a terminal (script(1) gives it one),
+# plain lines without a bar otherwise.
+set(DIMEREC_TINY_TRAIN --no-store --device cpu --threads 1 --set model.model=comirec-sa
+    --set model.dim=16 --set train.maxSteps=3 --set "eval.topK=[10]")
+add_test(NAME cli.train-plain-progress COMMAND dimerec train ${DIMEREC_TINY_TRAIN})
+set_tests_properties(cli.train-plain-progress PROPERTIES
+  PASS_REGULAR_EXPRESSION "step 3/3" FAIL_REGULAR_EXPRESSION "\\[#")
+find_program(DIMEREC_SCRIPT script)
+if(DIMEREC_SCRIPT)
+  list(JOIN DIMEREC_TINY_TRAIN " " DIMEREC_TINY_TRAIN_LINE)
+  add_test(NAME cli.train-progress-bar-on-terminal
+    COMMAND "${DIMEREC_SCRIPT}" -qec "$<TARGET_FILE:dimerec> train ${DIMEREC_TINY_TRAIN_LINE}" /dev/null)
+  set_tests_properties(cli.train-progress-bar-on-terminal PROPERTIES
+    PASS_REGULAR_EXPRESSION "\r[^\n]*\\[#+\\] 100%  step 3/3")
+endif()
