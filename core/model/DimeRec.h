@@ -64,10 +64,10 @@ public:
                                     int samples) override;
 
     const DiffusionProcess& diffusion() const { return diffusion_; }
-
-private:
+    // [B, K, d]: the GEM's interest vectors that guide the reverse process (sphere view).
     torch::Tensor guidanceOf(const torch::Tensor& history);
 
+private:
     torch::nn::Embedding items_;
     std::shared_ptr<GuidanceModule> gem_;
     Denoiser denoiser_;

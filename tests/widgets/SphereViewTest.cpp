@@ -1,0 +1,105 @@
+#include "SphereView.h"
+#include "QtTestApp.h"
+
+#include <QImage>
+#include <QPainter>
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+namespace dimerec {
+namespace {
+
+// Three items: at +z (facing the viewer), +x (right edge) and −z (behind the first).
+SphereScene threeItems() {
+    SphereScene scene;
+    scene.items = {0, 0, 1, 1, 0, 0, 0, 0, -1};
+    scene.itemCategory = {2, 0, 2};
+    scene.itemTitles = {"Toy Story (1995)", "Heat (1995)", ""};
+    scene.itemCategoryText = {"Animation, Comedy", "Action", ""};
+    scene.categoryNames = {"Action", "Comedy", "Drama"};
+    return scene;
+}
+
+TEST(SphereView, ProjectsOrthographicallyAfterTheRotation) {
+    qtTestApp();
+    SphereView view;
+    view.resize(500, 400);
+    view.setScene(threeItems());
+    const QPointF c = view.globeCentre();
+    const double r = view.globeRadius();
+    ASSERT_GT(r, 50.0);
+    bool front = false;
+    // No rotation: +z points at the viewer, so it lands on the centre, in front.
+    QPointF at = view.project(QVector3D(0, 0, 1), view.size(), &front);
+    EXPECT_NEAR(at.x(), c.x(), 1e-4);
+    EXPECT_NEAR(at.y(), c.y(), 1e-4);
+    EXPECT_TRUE(front);
+    // 30° about x: (0, 0, 1) → (0, −sin 30°, cos 30°) = (0, −0.5, 0.866): half a radius below
+    // the centre (screen y grows downwards), still in front.
+    view.setRotation(QQuaternion::fromAxisAndAngle(1, 0, 0, 30));
+    at = view.project(QVector3D(0, 0, 1), view.size(), &front);
+    EXPECT_NEAR(at.x(), c.x(), 1e-3);
+    EXPECT_NEAR(at.y(), c.y() + 0.5 * r, 1e-3);
+    EXPECT_TRUE(front);
+    // 120° about y: (0, 0, 1) → (sin 120°, 0, cos 120°) = (0.866, 0, −0.5): right of the centre
+    // by 0.866 r, on the far side.
+    view.setRotation(QQuaternion::fromAxisAndAngle(0, 1, 0, 120));
+    at = view.project(QVector3D(0, 0, 1), view.size(), &front);
+    EXPECT_NEAR(at.x(), c.x() + std::sqrt(3.0) / 2.0 * r, 1e-3);
+    EXPECT_NEAR(at.y(), c.y(), 1e-3);
+    EXPECT_FALSE(front);
+}
+
+TEST(SphereView, HoverFindsTheFrontItemAndItsText) {
+    qtTestApp();
+    SphereView view;
+    view.resize(500, 400);
+    view.setScene(threeItems());
+    const QPointF c = view.globeCentre();
+    // Items 0 and 2 project onto the centre; only item 0 faces the viewer.
+    EXPECT_EQ(view.itemAt(c + QPointF(2, -2)), 0);
+    EXPECT_EQ(view.itemAt(c + QPointF(view.globeRadius(), 0)), 1);
+    EXPECT_EQ(view.itemAt(c + QPointF(30, 30)), -1);
+    EXPECT_EQ(view.itemText(0), QStringLiteral("Toy Story (1995)\nAnimation, Comedy"));
+    EXPECT_EQ(view.itemText(2), QStringLiteral("item 2"));
+    // Turned half way round, the item behind comes to the front.
+    view.setRotation(QQuaternion::fromAxisAndAngle(0, 1, 0, 180));
+    EXPECT_EQ(view.itemAt(c), 2);
+}
+
+TEST(SphereView, LegendListsThePrimaryCategoriesThatOccur) {
+    qtTestApp();
+    SphereView view;
+    SphereScene scene = threeItems();
+    scene.items.insert(scene.items.end(), {0, 1, 0});
+    scene.itemCategory.push_back(-1);  // no category: drawn as "other"
+    view.setScene(scene);
+    // Comedy is no item's primary category.
+    EXPECT_EQ(view.legendCategories(),
+              (QStringList{QStringLiteral("Action"), QStringLiteral("Drama"), QStringLiteral("other")}));
+    EXPECT_NE(view.categoryColor(0), view.categoryColor(2));
+    EXPECT_EQ(view.categoryColor(-1), view.categoryColor(1));  // both the shared grey
+}
+
+TEST(SphereView, RendersTheFrontItemInItsCategoryColour) {
+    qtTestApp();
+    SphereView view;
+    view.resize(500, 400);
+    SphereScene scene = threeItems();
+    scene.items = {0, 0, 1};
+    scene.itemCategory = {0};
+    view.setScene(scene);
+    QImage image(view.size(), QImage::Format_ARGB32);
+    QPainter painter(&image);
+    view.render(painter, view.size(), QFontInfo(view.font()).pixelSize());
+    painter.end();
+    // The dot at the centre (radius ≥ 1 px) is Action's colour over the globe's shading.
+    const QColor centre = image.pixelColor(view.globeCentre().toPoint());
+    const QColor action = view.categoryColor(0);
+    EXPECT_LT(std::abs(centre.red() - action.red()) + std::abs(centre.blue() - action.blue()), 80);
+}
+
+}  // namespace
+}  // namespace dimerec

@@ -1,0 +1,265 @@
+#include "MetricCharts.h"
+
+#include "QCustomPlotInclude.h"
+#include "analysis/ResultTable.h"
+
+#include <QCoreApplication>
+
+#include <algorithm>
+#include <numeric>
+#include <set>
+
+namespace dimerec {
+namespace {
+
+// Okabe–Ito colours: distinguishable with any colour vision and in greyscale print.
+const QColor kSeriesColours[] = {QColor(0, 114, 178),  QColor(230, 159, 0),
+                                 QColor(0, 158, 115),  QColor(213, 94, 0),
+                                 QColor(86, 180, 233), QColor(204, 121, 167),
+                                 QColor(240, 228, 66), QColor(0, 0, 0)};
+
+QColor seriesColour(int i) {
+    return kSeriesColours[i % static_cast<int>(std::size(kSeriesColours))];
+}
+
+QString tr(const char* text) {
+    return QCoreApplication::translate("MetricCharts", text);
+}
+
+void reset(QCustomPlot& plot) {
+    plot.clearPlottables();
+    plot.clearItems();
+    plot.xAxis->setTicker(QSharedPointer<QCPAxisTicker>(new QCPAxisTicker));
+    plot.xAxis->setTickLabelRotation(0);
+    plot.legend->setVisible(false);
+    for (QCPAxis* axis : {plot.xAxis, plot.yAxis}) {
+        axis->grid()->setVisible(true);
+        axis->setTicks(true);
+        axis->setTickLabels(true);
+        axis->setBasePen(QPen(Qt::black, 0));
+    }
+    plot.xAxis->grid()->setVisible(false);
+}
+
+void showLegend(QCustomPlot& plot, Qt::Alignment corner) {
+    plot.legend->setVisible(true);
+    plot.legend->setBrush(QColor(255, 255, 255, 220));
+    plot.legend->setBorderPen(QPen(QColor(180, 180, 180)));
+    plot.axisRect()->insetLayout()->setInsetAlignment(0, corner);
+}
+
+// y range from 0 to a little above the largest value (bars start at 0).
+void fitBars(QCustomPlot& plot, double largest) {
+    plot.yAxis->setRange(0.0, largest > 0.0 ? largest * 1.18 : 1.0);
+}
+
+}  // namespace
+
+std::pair<std::string, int> splitMetric(const std::string& metric) {
+    const size_t at = metric.rfind('@');
+    if (at == std::string::npos) return {metric, 0};
+    try {
+        return {metric.substr(0, at), std::stoi(metric.substr(at + 1))};
+    } catch (const std::exception&) {
+        return {metric, 0};
+    }
+}
+
+std::vector<int> cutoffsOf(const QVector<RunMetrics>& runs, const std::string& family) {
+    std::set<int> cutoffs;
+    for (const RunMetrics& run : runs) {
+        for (const auto& [name, value] : run.metrics) {
+            const auto [base, k] = splitMetric(name);
+            if (base == family && k > 0) cutoffs.insert(k);
+        }
+    }
+    return {cutoffs.begin(), cutoffs.end()};
+}
+
+QString axisTitle(const std::string& metric) {
+    if (metric == "probe_accuracy") return tr("Linear-probe accuracy");
+    return QString::fromStdString(metricLabel(metric));
+}
+
+int drawMetricBars(QCustomPlot& plot, const QVector<RunMetrics>& runs, const std::string& metric) {
+    reset(plot);
+    const bool single = splitMetric(metric).second > 0 ||
+                        std::any_of(runs.begin(), runs.end(), [&metric](const RunMetrics& run) {
+                            return run.metrics.count(metric) > 0;
+                        });
+    auto ticker = QSharedPointer<QCPAxisTickerText>::create();
+    int bars = 0;
+    double largest = 0.0;
+    if (single) {
+        // One bar per run, each in its run's colour.
+        for (int i = 0; i < runs.size(); ++i) {
+            ticker->addTick(i + 1, runs[i].name);
+            const auto found = runs[i].metrics.find(metric);
+            if (found == runs[i].metrics.end()) continue;
+            auto* bar = new QCPBars(plot.xAxis, plot.yAxis);
+            bar->setName(runs[i].name);
+            bar->setWidth(0.6);
+            bar->setPen(Qt::NoPen);
+            bar->setBrush(seriesColour(i));
+            bar->addData(i + 1, found->second);
+            largest = std::max(largest, found->second);
+            ++bars;
+        }
+        plot.xAxis->setRange(0.3, runs.size() + 0.7);
+        plot.xAxis->setLabel(QString());
+        if (runs.size() > 4) plot.xAxis->setTickLabelRotation(30);
+    } else {
+        // Groups per cut-off K, one bar per run in each.
+        const std::vector<int> cutoffs = cutoffsOf(runs, metric);
+        auto* group = new QCPBarsGroup(&plot);
+        group->setSpacingType(QCPBarsGroup::stAbsolute);
+        group->setSpacing(1);
+        const double width = 0.8 / std::max<qsizetype>(1, runs.size());
+        for (size_t c = 0; c < cutoffs.size(); ++c) {
+            ticker->addTick(static_cast<double>(c + 1), QStringLiteral("@%1").arg(cutoffs[c]));
+        }
+        for (int i = 0; i < runs.size(); ++i) {
+            auto* bar = new QCPBars(plot.xAxis, plot.yAxis);
+            bar->setName(runs[i].name);
+            bar->setWidth(width);
+            bar->setPen(Qt::NoPen);
+            bar->setBrush(seriesColour(i));
+            bar->setBarsGroup(group);
+            for (size_t c = 0; c < cutoffs.size(); ++c) {
+                const auto found = runs[i].metrics.find(metric + "@" + std::to_string(cutoffs[c]));
+                if (found == runs[i].metrics.end()) continue;
+                bar->addData(static_cast<double>(c + 1), found->second);
+                largest = std::max(largest, found->second);
+                ++bars;
+            }
+        }
+        plot.xAxis->setRange(0.4, cutoffs.size() + 0.6);
+        plot.xAxis->setLabel(tr("cut-off K"));
+        if (runs.size() > 1) showLegend(plot, Qt::AlignTop | Qt::AlignRight);
+    }
+    plot.xAxis->setTicker(ticker);
+    plot.yAxis->setLabel(axisTitle(metric));
+    fitBars(plot, largest);
+    plot.replot();
+    return bars;
+}
+
+int drawTradeoff(QCustomPlot& plot, const QVector<RunMetrics>& runs, const std::string& x,
+                 const std::string& y) {
+    reset(plot);
+    plot.xAxis->grid()->setVisible(true);
+    QCPGraph* graph = plot.addGraph();
+    graph->setName(QStringLiteral("%1 vs %2").arg(axisTitle(y), axisTitle(x)));
+    graph->setLineStyle(QCPGraph::lsNone);
+    graph->setScatterStyle(
+        QCPScatterStyle(QCPScatterStyle::ssDisc, QPen(Qt::black), seriesColour(0), 7));
+    QVector<double> xs;
+    QVector<double> ys;
+    QStringList names;
+    for (const RunMetrics& run : runs) {
+        const auto fx = run.metrics.find(x);
+        const auto fy = run.metrics.find(y);
+        if (fx == run.metrics.end() || fy == run.metrics.end()) continue;
+        xs.push_back(fx->second);
+        ys.push_back(fy->second);
+        names.push_back(run.name);
+    }
+    // Points in x order for the graph; labels go with their points.
+    std::vector<int> order(static_cast<size_t>(xs.size()));
+    std::iota(order.begin(), order.end(), 0);
+    std::sort(order.begin(), order.end(), [&xs](int a, int b) { return xs[a] < xs[b]; });
+    for (int i : order) {
+        graph->addData(xs[i], ys[i]);
+        auto* label = new QCPItemText(&plot);
+        label->position->setType(QCPItemPosition::ptPlotCoords);
+        label->position->setCoords(xs[i], ys[i]);
+        label->setPositionAlignment(Qt::AlignLeft | Qt::AlignBottom);
+        label->setPadding(QMargins(4, 0, 0, 2));
+        label->setText(names[i]);
+        label->setClipToAxisRect(false);
+    }
+    plot.xAxis->setLabel(axisTitle(x));
+    plot.yAxis->setLabel(axisTitle(y));
+    if (!xs.isEmpty()) {
+        const auto [xMin, xMax] = std::minmax_element(xs.begin(), xs.end());
+        const auto [yMin, yMax] = std::minmax_element(ys.begin(), ys.end());
+        const double xPad = std::max((*xMax - *xMin) * 0.15, std::abs(*xMax) * 0.05 + 1e-6);
+        const double yPad = std::max((*yMax - *yMin) * 0.15, std::abs(*yMax) * 0.05 + 1e-6);
+        // Labels extend right of their points: more room on that side.
+        plot.xAxis->setRange(*xMin - xPad, *xMax + 2.5 * xPad);
+        plot.yAxis->setRange(*yMin - yPad, *yMax + 1.5 * yPad);
+    }
+    plot.replot();
+    return static_cast<int>(xs.size());
+}
+
+void drawCategoryShares(QCustomPlot& plot, const QStringList& categories,
+                        const std::vector<double>& history,
+                        const std::vector<double>& recommendations, const QString& recLabel) {
+    reset(plot);
+    std::vector<int> order;
+    for (int c = 0; c < categories.size(); ++c) {
+        const double h = static_cast<size_t>(c) < history.size() ? history[static_cast<size_t>(c)] : 0.0;
+        const double r = static_cast<size_t>(c) < recommendations.size()
+                             ? recommendations[static_cast<size_t>(c)]
+                             : 0.0;
+        if (h > 0.0 || r > 0.0) order.push_back(c);
+    }
+    std::stable_sort(order.begin(), order.end(), [&history](int a, int b) {
+        const auto share = [&history](int c) {
+            return static_cast<size_t>(c) < history.size() ? history[static_cast<size_t>(c)] : 0.0;
+        };
+        return share(a) > share(b);
+    });
+    auto ticker = QSharedPointer<QCPAxisTickerText>::create();
+    auto* group = new QCPBarsGroup(&plot);
+    auto* historyBars = new QCPBars(plot.xAxis, plot.yAxis);
+    historyBars->setName(tr("users' histories"));
+    historyBars->setBrush(QColor(150, 150, 150));
+    auto* recBars = new QCPBars(plot.xAxis, plot.yAxis);
+    recBars->setName(recLabel);
+    recBars->setBrush(seriesColour(0));
+    double largest = 0.0;
+    for (size_t i = 0; i < order.size(); ++i) {
+        const auto c = static_cast<size_t>(order[i]);
+        const double key = static_cast<double>(i + 1);
+        ticker->addTick(key, categories[order[i]]);
+        const double h = c < history.size() ? history[c] : 0.0;
+        const double r = c < recommendations.size() ? recommendations[c] : 0.0;
+        historyBars->addData(key, h);
+        recBars->addData(key, r);
+        largest = std::max({largest, h, r});
+    }
+    for (QCPBars* bars : {historyBars, recBars}) {
+        bars->setPen(Qt::NoPen);
+        bars->setWidth(0.38);
+        bars->setBarsGroup(group);
+    }
+    plot.xAxis->setTicker(ticker);
+    plot.xAxis->setTickLabelRotation(order.size() > 6 ? 40 : 0);
+    plot.xAxis->setRange(0.4, order.size() + 0.6);
+    plot.xAxis->setLabel(QString());
+    plot.yAxis->setLabel(tr("share of category labels"));
+    fitBars(plot, largest);
+    showLegend(plot, Qt::AlignTop | Qt::AlignRight);
+    plot.replot();
+}
+
+void drawCurves(QCustomPlot& plot, const QVector<Curve>& curves, const QString& xLabel,
+                const QString& yLabel) {
+    reset(plot);
+    plot.xAxis->grid()->setVisible(true);
+    for (int i = 0; i < curves.size(); ++i) {
+        QCPGraph* graph = plot.addGraph();
+        graph->setName(curves[i].name);
+        graph->setPen(QPen(seriesColour(i), 1.5));
+        graph->setData(curves[i].x, curves[i].y, true);
+    }
+    plot.xAxis->setLabel(xLabel);
+    plot.yAxis->setLabel(yLabel);
+    plot.rescaleAxes();
+    if (!curves.isEmpty()) showLegend(plot, Qt::AlignTop | Qt::AlignRight);
+    plot.replot();
+}
+
+}  // namespace dimerec

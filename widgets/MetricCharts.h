@@ -1,0 +1,62 @@
+#pragma once
+
+#include <QString>
+#include <QStringList>
+#include <QVector>
+
+#include <map>
+#include <string>
+#include <vector>
+
+class QCustomPlot;
+
+namespace dimerec {
+
+// The charts of the diversity view and of `dimerec export plot`, drawn from plain values onto
+// a QCustomPlot (replacing what it showed), so that the window and the command line draw
+// identical figures.
+
+// One run's final metrics, as the run store keeps them ("ndcg@10", "diversity@50", …).
+struct RunMetrics {
+    qint64 id = 0;
+    QString name;  // label in legends and on the trade-off plot
+    std::map<std::string, double> metrics;
+};
+
+// One line of a curve plot.
+struct Curve {
+    QString name;
+    QVector<double> x;
+    QVector<double> y;
+};
+
+// "diversity@50" → ("diversity", 50); a name without "@K" → (name, 0).
+std::pair<std::string, int> splitMetric(const std::string& metric);
+// The cut-offs K at which any run has `family`@K, ascending.
+std::vector<int> cutoffsOf(const QVector<RunMetrics>& runs, const std::string& family);
+
+// Bar chart of a metric over runs. `metric` with "@K" (or without a K: e.g. probe_accuracy):
+// one bar per run; a family name without "@K" that the runs have at several cut-offs
+// ("diversity"): groups of bars per K, one colour per run. Returns the number of bars drawn.
+int drawMetricBars(QCustomPlot& plot, const QVector<RunMetrics>& runs, const std::string& metric);
+
+// Scatter of y against x over runs, each point labelled with the run's name. Runs lacking
+// either metric are left out; returns the number of points.
+int drawTradeoff(QCustomPlot& plot, const QVector<RunMetrics>& runs, const std::string& x,
+                 const std::string& y);
+
+// Category distributions side by side: per category, the share among the users' histories and
+// among the recommendations (categoryShares), categories sorted by history share.
+void drawCategoryShares(QCustomPlot& plot, const QStringList& categories,
+                        const std::vector<double>& history,
+                        const std::vector<double>& recommendations, const QString& recLabel);
+
+// Line plot of curves with a legend.
+void drawCurves(QCustomPlot& plot, const QVector<Curve>& curves, const QString& xLabel,
+                const QString& yLabel);
+
+// Axis title of a metric: analysis' metricLabel ("diversity@50" → "Diversity@50"), the probe
+// spelled out.
+QString axisTitle(const std::string& metric);
+
+}  // namespace dimerec
