@@ -1,6 +1,12 @@
 // Training throughput and full-ranking time at ML-1M scale (3,706 items, 6,040 users,
 // history 50, d 64, K 4, 10 × batch shared negatives), on synthetic ids: the cost of a step
 // does not depend on which items it sees.
+//
+// Every model benchmark reports, besides its time, the model's FLOPs per iteration counted
+// analytically (the functions below), the FLOP rate that makes, the machine's single-precision
+// matrix product rate measured in the same process on the same threads (torch::mm of 1024²),
+// the ratio of the two ("of GEMM") and the peak resident memory so far. Run one benchmark per
+// process (--benchmark_filter) for a meaningful peak. docs/performance.md has the figures.
 #include "data/Batch.h"
 #include "data/Splits.h"
 #include "eval/Evaluator.h"
@@ -11,14 +17,24 @@
 
 #include <benchmark/benchmark.h>
 
+#include <sys/resource.h>
+
+#include <chrono>
+#include <ctime>
 #include <cstdlib>
 #include <random>
+#include <string>
 
 namespace {
 
 constexpr int32_t kItems = 3706;
 constexpr int32_t kUsers = 6040;
 constexpr int kLength = 50;
+constexpr int kGemmSize = 1024;          // the reference matrix product: 1024² × 1024²
+constexpr double kGemmSeconds = 1.0;     // how long the reference rate is measured
+constexpr int kRankingBatch = 1024;      // EvalConfig::batchUsers
+constexpr int kRankingCutoff = 50;       // the largest default cut-off (top-50)
+constexpr double kBackwardFactor = 2.0;  // backward of a matmul: one product per operand
 
 const char* const kModels[] = {"dimerec", "comirec-sa"};
 
@@ -28,6 +44,131 @@ void setUp() {
     const char* threads = std::getenv("DIMEREC_BENCH_THREADS");
     dimerec::configureThreads(threads != nullptr ? std::atoi(threads) : 0);
     dimerec::retainLargeAllocations();
+}
+
+// CPU seconds used by every thread of this process so far.
+double processCpuSeconds() {
+    timespec now{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now);
+    return static_cast<double>(now.tv_sec) + 1e-9 * static_cast<double>(now.tv_nsec);
+}
+
+struct GemmRate {
+    double wall = 0.0;  // FLOPs per second of wall time
+    double cpu = 0.0;   // FLOPs per CPU second of the process
+};
+
+// The rate of torch::mm on 1024² float matrices, measured once per process (after setUp, so on
+// the benchmarks' threads) over about a second.
+const GemmRate& gemmRate() {
+    static const GemmRate rate = [] {
+        const torch::Tensor a = torch::randn({kGemmSize, kGemmSize});
+        const torch::Tensor b = torch::randn({kGemmSize, kGemmSize});
+        benchmark::DoNotOptimize(a.mm(b));  // warm-up: BLAS buffers, thread pool
+        const auto start = std::chrono::steady_clock::now();
+        const double cpuStart = processCpuSeconds();
+        int64_t products = 0;
+        double elapsed = 0.0;
+        while (elapsed < kGemmSeconds) {
+            benchmark::DoNotOptimize(a.mm(b));
+            ++products;
+            elapsed =
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        }
+        const double flops =
+            2.0 * kGemmSize * kGemmSize * kGemmSize * static_cast<double>(products);
+        return GemmRate{flops / elapsed, flops / (processCpuSeconds() - cpuStart)};
+    }();
+    return rate;
+}
+
+double peakRssMegabytes() {
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    return static_cast<double>(usage.ru_maxrss) / 1024.0;  // Linux reports KiB
+}
+
+// Shapes of one training step: B users, history N, d, K interests, M shared negatives, the
+// SA guidance's hidden width 4d and the DAM denoiser's hidden width h = 2d.
+struct StepShape {
+    double b;
+    double n = kLength;
+    double d = 64;
+    double k = 4;
+    double m;
+    double h = 128;
+};
+
+// Forward FLOPs of ComiRec-SA's guidance (spec §1.2): the hidden layer d → 4d over all B·N
+// history positions (2·B·N·d·4d) with its tanh (B·N·4d), the heads 4d → K (2·B·N·4d·K), the
+// softmax over positions (~5·B·N·K) and the weighted sum of the history (2·B·K·N·d).
+double guidanceForward(const StepShape& s) {
+    return 2 * s.b * s.n * s.d * 4 * s.d + s.b * s.n * 4 * s.d + 2 * s.b * s.n * 4 * s.d * s.k +
+           5 * s.b * s.n * s.k + 2 * s.b * s.k * s.n * s.d;
+}
+
+// Forward FLOPs of one sampled softmax: the argmax interest readout or the denoised vector
+// against the M shared negatives (2·B·M·d), the positive logit (2·B·d) and the logsumexp
+// (~3·B·M).
+double sampledSoftmaxForward(const StepShape& s) {
+    return 2 * s.b * s.m * s.d + 2 * s.b * s.d + 3 * s.b * s.m;
+}
+
+// One ComiRec-SA training step: guidance, readout (2·B·K·d) and L_gem, forward + backward.
+// Backward of a matrix product costs two products (the gradient of each operand), so the step
+// is (1 + kBackwardFactor) × forward; elementwise work is counted the same way, which slightly
+// overstates it. Adam's update (~10 FLOPs per parameter, ~0.3 M parameters) is left out (< 0.3 %).
+double comiRecStepFlops(const StepShape& s) {
+    const double forward = guidanceForward(s) + 2 * s.b * s.k * s.d + sampledSoftmaxForward(s);
+    return (1 + kBackwardFactor) * forward;
+}
+
+// One DimeRec training step: ComiRec-SA's step plus the DAM denoiser over x_t (d → h), the step
+// embedding (d → h), the flattened guidance (K·d → h) and the output layer (h → d), each
+// 2·B·in·out; the GELU (~8·B·h); the geodesic forward noising (~20·B·d: norms, exponential map);
+// L_recon (3·B·d) and the second sampled softmax L_ssm.
+double dimeRecStepFlops(const StepShape& s) {
+    const double denoiser = 2 * s.b * (s.d * s.h + s.d * s.h + s.k * s.d * s.h + s.h * s.d) +
+                            8 * s.b * s.h + 20 * s.b * s.d + 3 * s.b * s.d;
+    return comiRecStepFlops(s) + (1 + kBackwardFactor) * (denoiser + sampledSoftmaxForward(s));
+}
+
+// Full ranking of all users (forward only, no backward), per kRankingBatch users: the guidance
+// (as in training, B = users), the scores against every item, the top-50, and the evaluator's
+// intra-list distance of the top 50 (a Gram matrix per user, 2·50²·d).
+//   ComiRec-SA: all K interests score every item (2·U·K·I·d) and the max over them (U·K·I).
+//   DimeRec:    the guidance projection (2·U·K·d·h) once, then T = 100 reverse steps of the
+//               denoiser's x_t and output layers (2·U·(d·h + h·d) each, plus ~30·U·d of
+//               posterior arithmetic and re-normalisation), then one vector scores every item
+//               (2·U·I·d).
+// The top-k selection is a comparison per score (U·I) and counted as such.
+double rankingFlops(const std::string& model) {
+    StepShape users{kUsers};
+    users.m = 0;
+    const double u = kUsers;
+    const double common =
+        guidanceForward(users) + u * kItems + 2.0 * u * kRankingCutoff * kRankingCutoff * users.d;
+    if (model == "comirec-sa") {
+        return common + 2 * u * users.k * kItems * users.d + u * users.k * kItems;
+    }
+    constexpr double kReverseSteps = 100;
+    const double reverse =
+        kReverseSteps * (2 * u * (users.d * users.h + users.h * users.d) + 30 * u * users.d);
+    return common + 2 * u * users.k * users.d * users.h + reverse + 2 * u * kItems * users.d;
+}
+
+// cpuSeconds: the process CPU time the benchmark loop took.
+void reportRates(benchmark::State& state, double flopsPerIteration, double cpuSeconds) {
+    const double flops = flopsPerIteration * static_cast<double>(state.iterations());
+    state.counters["GFLOP/iter"] = flopsPerIteration / 1e9;
+    state.counters["FLOP/s"] = benchmark::Counter(flops, benchmark::Counter::kIsRate);
+    // Seconds of GEMM-rate work per second: achieved rate / GEMM rate.
+    state.counters["of GEMM"] =
+        benchmark::Counter(flops / gemmRate().wall, benchmark::Counter::kIsRate);
+    state.counters["GEMM FLOP/s"] = gemmRate().wall;
+    state.counters["cpu FLOP/s"] = flops / cpuSeconds;
+    state.counters["cpu of GEMM"] = flops / cpuSeconds / gemmRate().cpu;
+    state.counters["peak RSS MB"] = peakRssMegabytes();
 }
 
 dimerec::Batch randomBatch(int64_t size, std::mt19937_64& random) {
@@ -51,6 +192,7 @@ dimerec::ModelConfig modelConfig(int index) {
 // One optimiser step (forward, backward, Adam) per iteration; items/s = training samples/s.
 void BM_TrainStep(benchmark::State& state) {
     setUp();
+    gemmRate();
     torch::manual_seed(1);
     const dimerec::ModelConfig config = modelConfig(static_cast<int>(state.range(0)));
     auto model = dimerec::makeRecommender(config, kItems, kLength, std::vector<int64_t>(kItems, 1));
@@ -60,13 +202,20 @@ void BM_TrainStep(benchmark::State& state) {
     for (int i = 0; i < 8; ++i)
         batches.push_back(dimerec::toTensors(randomBatch(state.range(1), random), torch::kCPU));
     size_t next = 0;
+    const double cpuStart = processCpuSeconds();
     for (auto _ : state) {
         optimizer.zero_grad();
         model->loss(batches[next++ % batches.size()]).total.backward();
         optimizer.step();
     }
+    const double cpuSeconds = processCpuSeconds() - cpuStart;
+    StepShape shape{static_cast<double>(state.range(1))};
+    shape.m = 10.0 * shape.b;
     state.SetLabel(config.model);
     state.SetItemsProcessed(state.iterations() * state.range(1));
+    reportRates(state,
+                config.model == "dimerec" ? dimeRecStepFlops(shape) : comiRecStepFlops(shape),
+                cpuSeconds);
 }
 BENCHMARK(BM_TrainStep)
     ->ArgsProduct({{0, 1}, {128, 256}})
@@ -77,6 +226,7 @@ BENCHMARK(BM_TrainStep)
 // (the Evaluator's path, metrics included).
 void BM_FullRanking(benchmark::State& state) {
     setUp();
+    gemmRate();
     torch::manual_seed(1);
     const dimerec::ModelConfig config = modelConfig(static_cast<int>(state.range(0)));
     auto model = dimerec::makeRecommender(config, kItems, kLength, std::vector<int64_t>(kItems, 1));
@@ -88,22 +238,33 @@ void BM_FullRanking(benchmark::State& state) {
         c.targets.push_back(item(random));
     }
     const dimerec::Evaluator evaluator(dimerec::EvalConfig{}, kLength);
+    const double cpuStart = processCpuSeconds();
     for (auto _ : state) benchmark::DoNotOptimize(evaluator.evaluate(*model, cases));
+    const double cpuSeconds = processCpuSeconds() - cpuStart;
     state.SetLabel(config.model);
     state.SetItemsProcessed(state.iterations() * kUsers);
+    reportRates(state, rankingFlops(config.model), cpuSeconds);
 }
 BENCHMARK(BM_FullRanking)->DenseRange(0, 1)->Unit(benchmark::kMillisecond)->UseRealTime();
 
-// The machine's single-precision matrix product rate, for scale (FLOP/s counter).
+// The reference rate on its own, and a product of the training step's largest shape (the SA
+// guidance's hidden layer: [B·N, d] × [d, 4d] at B = 256), for scale.
 void BM_Gemm(benchmark::State& state) {
     setUp();
-    const int64_t n = state.range(0);
-    const torch::Tensor a = torch::randn({n, n});
-    const torch::Tensor b = torch::randn({n, n});
+    const int64_t rows = state.range(0);
+    const int64_t inner = state.range(1);
+    const int64_t columns = state.range(2);
+    const torch::Tensor a = torch::randn({rows, inner});
+    const torch::Tensor b = torch::randn({inner, columns});
     for (auto _ : state) benchmark::DoNotOptimize(a.mm(b));
     state.counters["FLOP/s"] = benchmark::Counter(
-        2.0 * n * n * n * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+        2.0 * static_cast<double>(rows * inner * columns) * static_cast<double>(state.iterations()),
+        benchmark::Counter::kIsRate);
 }
-BENCHMARK(BM_Gemm)->Arg(1024)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_Gemm)
+    ->Args({kGemmSize, kGemmSize, kGemmSize})
+    ->Args({256 * kLength, 64, 256})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 }  // namespace
