@@ -3,6 +3,7 @@
 #include "RunTableModel.h"
 #include "store/RunStore.h"
 
+#include <QAction>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QItemSelectionModel>
@@ -55,6 +56,21 @@ RunBrowser::RunBrowser(RunStore& store, QWidget* parent) : QWidget(parent), stor
     table_->setColumnHidden(RunTableModel::Protocol, true);
     table_->setColumnHidden(RunTableModel::Seed, true);
     table_->resizeColumnsToContents();
+    table_->setContextMenuPolicy(Qt::ActionsContextMenu);
+    auto* compareRuns = new QAction(tr("Add to comparison"), table_);
+    compareRuns->setObjectName(QStringLiteral("addToComparison"));
+    connect(compareRuns, &QAction::triggered, this, [this] {
+        if (!selectedRuns().isEmpty()) Q_EMIT compareRunsRequested(selectedRuns());
+    });
+    auto* compareGroups = new QAction(tr("Add seed groups to comparison"), table_);
+    compareGroups->setObjectName(QStringLiteral("addSeedGroupsToComparison"));
+    compareGroups->setToolTip(
+        tr("Add every run with the same config (all its seeds) as one entry"));
+    connect(compareGroups, &QAction::triggered, this, [this] {
+        if (!selectedRuns().isEmpty()) Q_EMIT compareSeedGroupsRequested(selectedRuns());
+    });
+    table_->addAction(compareRuns);
+    table_->addAction(compareGroups);
 
     auto* side = new QWidget(splitter);
     side->setMaximumWidth(240);

@@ -38,6 +38,9 @@ Q_SIGNALS:
     void selectionChanged(const QVector<qint64>& runs);
     // The stored config JSON of a run the user wants to run again with changes.
     void rerunRequested(const QString& configJson);
+    // The selected runs, to be compared as single runs or as their seed groups (context menu).
+    void compareRunsRequested(const QVector<qint64>& runs);
+    void compareSeedGroupsRequested(const QVector<qint64>& runs);
 
 private:
     void updateDetails();

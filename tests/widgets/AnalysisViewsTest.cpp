@@ -1,0 +1,258 @@
+#include "ComparisonView.h"
+#include "LossCurvePlot.h"
+#include "ParallelCoordinates.h"
+#include "QtTestApp.h"
+#include "StudyHeatMap.h"
+#include "StudyView.h"
+#include "analysis/Comparison.h"
+#include "analysis/Significance.h"
+#include "analysis/StudyGrid.h"
+#include "analysis/TableExport.h"
+#include "store/RunStore.h"
+#include "train/TrainObserver.h"
+
+#include <QComboBox>
+#include <QListWidget>
+#include <QTableWidget>
+#include <QTemporaryDir>
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+namespace dimerec {
+namespace {
+
+// Hand-made runs in a temporary store: no training, every metric chosen for the test.
+class StoreFixture : public ::testing::Test {
+protected:
+    void SetUp() override {
+        qtTestApp();
+        ASSERT_TRUE(dir_.isValid());
+        store_ =
+            std::make_unique<RunStore>(dir_.filePath(QStringLiteral("runs.sqlite")).toStdString());
+    }
+
+    int64_t add(const std::string& study, const std::string& name, const std::string& model,
+                double lambda, double mu, uint64_t seed,
+                const std::map<std::string, double>& test) {
+        NewRun run;
+        run.study = study;
+        run.config.name = name;
+        run.config.model.model = model;
+        run.config.model.lambda = lambda;
+        run.config.model.mu = mu;
+        run.config.train.seed = seed;
+        run.datasetName = "ml-1m";
+        run.provenance = currentProvenance("cpu", 1);
+        const int64_t id = store_->createRun(run);
+        EvaluationEvent valid;
+        valid.split = "valid";
+        for (int step = 1; step <= 3; ++step) {
+            valid.step = step * 10;
+            valid.metrics = {{"ndcg@10", 0.1 * step}};
+            store_->appendEvaluation(id, valid);
+        }
+        TrainResult result;
+        result.status = "finished";
+        result.steps = 30;
+        result.test = test;
+        store_->finishRun(id, result);
+        return id;
+    }
+
+    QTemporaryDir dir_;
+    std::unique_ptr<RunStore> store_;
+};
+
+// Entry A: DimeRec λ=1 over seeds 1–3; B: DimeRec λ=2 over seeds 1–3; C: one SASRec run.
+class ComparisonViewTest : public StoreFixture {
+protected:
+    void SetUp() override {
+        StoreFixture::SetUp();
+        a_ = {add("paper", "A seed 1", "dimerec", 1, 1, 1, {{"hr@10", 0.50}, {"ndcg@10", 0.25}}),
+              add("paper", "A seed 2", "dimerec", 1, 1, 2, {{"hr@10", 0.52}, {"ndcg@10", 0.27}}),
+              add("paper", "A seed 3", "dimerec", 1, 1, 3, {{"hr@10", 0.54}, {"ndcg@10", 0.26}})};
+        b_ = {add("paper", "B seed 1", "dimerec", 2, 1, 1, {{"hr@10", 0.60}, {"ndcg@10", 0.30}}),
+              add("paper", "B seed 2", "dimerec", 2, 1, 2, {{"hr@10", 0.61}, {"ndcg@10", 0.28}}),
+              add("paper", "B seed 3", "dimerec", 2, 1, 3, {{"hr@10", 0.65}, {"ndcg@10", 0.29}})};
+        c_ = add("paper", "C", "sasrec", 1, 1, 1, {{"hr@10", 0.55}, {"ndcg@10", 0.31}});
+        view_ = std::make_unique<ComparisonView>(*store_);
+        view_->addSeedGroups({a_[0], b_[1]});
+        view_->addRuns({c_});
+        view_->setMetrics({QStringLiteral("hr@10"), QStringLiteral("ndcg@10")});
+        view_->setBaseline(0);
+    }
+
+    QTableWidgetItem* cell(int metric, int entry) const {
+        return view_->tableWidget()->item(metric, entry);  // entries are columns by default
+    }
+
+    std::vector<int64_t> a_, b_;
+    int64_t c_ = 0;
+    std::unique_ptr<ComparisonView> view_;
+};
+
+TEST_F(ComparisonViewTest, GroupsAndRunsBecomeColumnsWithMeanStdAndN) {
+    ASSERT_EQ(view_->entries().size(), 3u);
+    EXPECT_EQ(view_->entries()[0].label, "A");  // "A seed 1" without its seed
+    EXPECT_EQ(view_->entries()[0].runs.size(), 3u);
+    EXPECT_EQ(view_->entries()[2].label, "C");
+    QTableWidget* table = view_->tableWidget();
+    ASSERT_EQ(table->rowCount(), 2);
+    ASSERT_EQ(table->columnCount(), 3);
+    EXPECT_EQ(table->horizontalHeaderItem(1)->text(), QStringLiteral("B"));
+    EXPECT_EQ(table->verticalHeaderItem(0)->text(), QStringLiteral("HR@10"));
+    // A's HR@10: mean of 0.50, 0.52, 0.54 = 0.52, sample std 0.02.
+    EXPECT_TRUE(cell(0, 0)->text().startsWith(QStringLiteral("0.5200 ± 0.0200  (N=3)")))
+        << cell(0, 0)->text().toStdString();
+    EXPECT_TRUE(cell(0, 0)->text().contains(QStringLiteral("baseline")));
+    EXPECT_TRUE(cell(0, 2)->text().startsWith(QStringLiteral("0.5500\n")));
+}
+
+TEST_F(ComparisonViewTest, BestIsBoldSecondUnderlined) {
+    // HR@10 means: A 0.52, B 0.62, C 0.55 → B best, C second.
+    EXPECT_TRUE(cell(0, 1)->font().bold());
+    EXPECT_FALSE(cell(0, 1)->font().underline());
+    EXPECT_TRUE(cell(0, 2)->font().underline());
+    EXPECT_FALSE(cell(0, 0)->font().bold() || cell(0, 0)->font().underline());
+    // NDCG@10 means: A 0.26, B 0.29, C 0.31 → C best, B second.
+    EXPECT_TRUE(cell(1, 2)->font().bold());
+    EXPECT_TRUE(cell(1, 1)->font().underline());
+    EXPECT_FALSE(cell(1, 0)->font().bold() || cell(1, 0)->font().underline());
+}
+
+TEST_F(ComparisonViewTest, DeltasToTheBaselineAreHandComputed) {
+    // B's HR@10: (0.62 − 0.52) / 0.52 = +19.23 %; B's NDCG@10: (0.29 − 0.26) / 0.26 = +11.54 %;
+    // C's HR@10: (0.55 − 0.52) / 0.52 = +5.77 %.
+    EXPECT_NEAR(*view_->table().relativeDelta(1, 0), 0.10 / 0.52, 1e-12);
+    EXPECT_NEAR(*view_->table().relativeDelta(1, 1), 0.03 / 0.26, 1e-12);
+    EXPECT_NEAR(*view_->table().relativeDelta(2, 0), 0.03 / 0.52, 1e-12);
+    EXPECT_TRUE(cell(0, 1)->text().contains(QStringLiteral("+19.2 %")));
+    EXPECT_TRUE(cell(1, 1)->text().contains(QStringLiteral("+11.5 %")));
+    EXPECT_TRUE(cell(0, 2)->text().contains(QStringLiteral("+5.8 %")));
+}
+
+TEST_F(ComparisonViewTest, PValuesAreCoreAnalysisTests) {
+    // B − A on HR@10 per seed: 0.10, 0.09, 0.11 → t = 0.10 / (0.01/√3) = 17.32 on 2 df; with the
+    // df = 2 closed form F(t) = ½ + t / (2√(2 + t²)) the two-sided p is 1 − t/√(2 + t²).
+    const double t = 0.10 / (0.01 / std::sqrt(3.0));
+    const double handP = 1.0 - t / std::sqrt(2.0 + t * t);
+    const double coreP = pairedTTest({0.60, 0.61, 0.65}, {0.50, 0.52, 0.54}).pValue;
+    EXPECT_NEAR(coreP, handP, 1e-6);
+    ASSERT_TRUE(view_->table().cell(1, 0).pValue.has_value());
+    EXPECT_DOUBLE_EQ(*view_->table().cell(1, 0).pValue, coreP);
+    EXPECT_TRUE(cell(0, 1)->text().contains(QStringLiteral("p=%1").arg(coreP, 0, 'f', 4)));
+    // C has one seed: nothing to pair.
+    EXPECT_FALSE(view_->table().cell(2, 0).pValue.has_value());
+
+    // Three positive differences: the exact Wilcoxon p is 2 · (1/2)³ = 0.25.
+    view_->setTest(SeedTest::Wilcoxon);
+    EXPECT_DOUBLE_EQ(*view_->table().cell(1, 0).pValue, 0.25);
+    view_->setTest(SeedTest::Welch);
+    EXPECT_DOUBLE_EQ(*view_->table().cell(1, 0).pValue,
+                     welchTTest({0.60, 0.61, 0.65}, {0.50, 0.52, 0.54}).pValue);
+}
+
+TEST_F(ComparisonViewTest, ConfigDiffShowsOnlyDifferingFields) {
+    // A: dimerec λ=1, B: dimerec λ=2, C: sasrec λ=1; names differ; seeds of the first runs agree.
+    QTableWidget* diff = view_->diffWidget();
+    ASSERT_EQ(diff->rowCount(), 3);
+    EXPECT_EQ(diff->verticalHeaderItem(0)->text(), QStringLiteral("model.lambda"));
+    EXPECT_EQ(diff->verticalHeaderItem(1)->text(), QStringLiteral("model.model"));
+    EXPECT_EQ(diff->verticalHeaderItem(2)->text(), QStringLiteral("name"));
+    EXPECT_EQ(diff->item(0, 1)->text(), QStringLiteral("2.0"));
+    EXPECT_EQ(diff->item(1, 2)->text(), QStringLiteral("\"sasrec\""));
+}
+
+TEST_F(ComparisonViewTest, CurvesOverlayEveryRun) {
+    EXPECT_EQ(view_->curveChooser()->currentText(), QStringLiteral("valid · ndcg@10"));
+    // Three seeds of A, three of B, the one run of C.
+    EXPECT_EQ(view_->curves()->seriesNames().size(), 7);
+    EXPECT_TRUE(view_->curves()->seriesNames().contains(QStringLiteral("B · seed 2")));
+}
+
+TEST_F(ComparisonViewTest, AblationLayoutRenamesReordersAndExports) {
+    view_->setTableLayout(ComparisonView::Layout::EntriesAsRows);
+    QTableWidget* table = view_->tableWidget();
+    ASSERT_EQ(table->rowCount(), 3);
+    ASSERT_EQ(table->columnCount(), 2);
+    view_->renameEntry(1, QStringLiteral("full model"));
+    EXPECT_EQ(table->verticalHeaderItem(1)->text(), QStringLiteral("full model"));
+    view_->moveEntry(0, 2);  // A (the baseline) last: the baseline moves with it
+    EXPECT_EQ(view_->baseline(), 2);
+    EXPECT_EQ(view_->entries()[0].label, "full model");
+    EXPECT_TRUE(table->item(0, 0)->font().bold());  // B's HR@10 is still the best
+
+    TableFormat format;
+    format.decimals = 4;
+    format.cornerLabel = "Variant";
+    EXPECT_EQ(view_->exportText(ComparisonView::ExportFormat::Latex).toStdString(),
+              toLatex(view_->table(), format));
+    EXPECT_EQ(view_->exportText(ComparisonView::ExportFormat::Csv).toStdString(),
+              toCsv(view_->table(), format));
+    EXPECT_TRUE(view_->exportText(ComparisonView::ExportFormat::Latex).contains("\\textbf"));
+
+    view_->removeEntry(0);
+    EXPECT_EQ(view_->entries().size(), 2u);
+    EXPECT_EQ(view_->baseline(), 1);
+    EXPECT_EQ(table->rowCount(), 2);
+}
+
+// A λ × μ study: λ ∈ {0.5, 1}, μ ∈ {1, 2} over seeds 1 and 2, except λ = 1, μ = 2, which has
+// no run; plus a run of another study.
+class StudyViewTest : public StoreFixture {
+protected:
+    void SetUp() override {
+        StoreFixture::SetUp();
+        add("lm", "λ=0.5 μ=1 seed 1", "dimerec", 0.5, 1, 1, {{"ndcg@10", 0.20}});
+        add("lm", "λ=0.5 μ=1 seed 2", "dimerec", 0.5, 1, 2, {{"ndcg@10", 0.24}});
+        add("lm", "λ=1 μ=1 seed 1", "dimerec", 1, 1, 1, {{"ndcg@10", 0.30}});
+        add("lm", "λ=1 μ=1 seed 2", "dimerec", 1, 1, 2, {{"ndcg@10", 0.31}});
+        add("lm", "λ=0.5 μ=2 seed 1", "dimerec", 0.5, 2, 1, {{"ndcg@10", 0.10}});
+        add("lm", "λ=0.5 μ=2 seed 2", "dimerec", 0.5, 2, 2, {{"ndcg@10", 0.16}});
+        add("other", "x", "sasrec", 9, 9, 1, {{"ndcg@10", 0.9}});
+    }
+};
+
+TEST_F(StudyViewTest, HeatMapCellsAreHandComputedMeans) {
+    StudyView view(*store_);
+    view.setStudy(QStringLiteral("lm"));
+    view.setMetric(QStringLiteral("ndcg@10"));
+    view.setHeatMapFields(QStringLiteral("model.lambda"), QStringLiteral("model.mu"));
+    EXPECT_EQ(view.sweptFields(),
+              QStringList({QStringLiteral("model.lambda"), QStringLiteral("model.mu")}));
+    const HeatMapGrid& grid = view.heatMap()->grid();
+    ASSERT_EQ(grid.xs, std::vector<double>({0.5, 1.0}));
+    ASSERT_EQ(grid.ys, std::vector<double>({1.0, 2.0}));
+    EXPECT_NEAR(grid.at(0, 0).mean, (0.20 + 0.24) / 2, 1e-12);
+    EXPECT_NEAR(grid.at(1, 0).mean, (0.30 + 0.31) / 2, 1e-12);
+    EXPECT_NEAR(grid.at(0, 1).mean, (0.10 + 0.16) / 2, 1e-12);
+    EXPECT_EQ(grid.at(1, 1).n, 0);
+    EXPECT_EQ(view.heatMap()->cellText(0, 0), QStringLiteral("0.2200\nN=2"));
+    EXPECT_EQ(view.heatMap()->cellText(1, 1), QString());
+
+    // Swapped axes transpose the grid.
+    view.setHeatMapFields(QStringLiteral("model.mu"), QStringLiteral("model.lambda"));
+    EXPECT_NEAR(view.heatMap()->grid().at(1, 0).mean, 0.13, 1e-12);
+}
+
+TEST_F(StudyViewTest, ParallelCoordinatesAndAblationTableOfTheStudy) {
+    StudyView view(*store_);
+    view.setStudy(QStringLiteral("lm"));
+    view.setMetric(QStringLiteral("ndcg@10"));
+    EXPECT_EQ(view.parallelCoordinates()->lineCount(), 6);
+    // λ's axis spans 0.5 … 1; NDCG's 0.10 … 0.31.
+    EXPECT_DOUBLE_EQ(view.parallelCoordinates()->normalised(0, 0.75), 0.5);
+    EXPECT_NEAR(view.parallelCoordinates()->normalised(2, 0.24), (0.24 - 0.10) / 0.21, 1e-12);
+
+    const std::vector<ComparisonEntry>& variants = view.ablationTable()->entries();
+    ASSERT_EQ(variants.size(), 3u);
+    EXPECT_EQ(variants[0].label, "λ=0.5 μ=1");
+    EXPECT_EQ(variants[2].runs.size(), 2u);
+    EXPECT_EQ(view.ablationTable()->tableLayout(), ComparisonView::Layout::EntriesAsRows);
+    EXPECT_EQ(view.ablationTable()->tableWidget()->rowCount(), 3);
+}
+
+}  // namespace
+}  // namespace dimerec

@@ -1,0 +1,676 @@
+#include "ComparisonView.h"
+
+#include "LossCurvePlot.h"
+#include "analysis/Aggregate.h"
+#include "analysis/ConfigDiff.h"
+#include "store/RunStore.h"
+
+#include <QApplication>
+#include <QClipboard>
+#include <QComboBox>
+#include <QFile>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QGridLayout>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QListWidget>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QSplitter>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <cmath>
+#include <exception>
+#include <set>
+
+namespace dimerec {
+namespace {
+
+constexpr int kDecimals = 4;        // digits shown and exported, as in papers' tables
+constexpr int kMaxCurves = 16;      // overlaid runs before the plot becomes unreadable
+constexpr int kDefaultMetrics = 4;  // metrics ticked when nothing else says which
+const QStringList kPreferredMetrics = {QStringLiteral("hr@10"), QStringLiteral("ndcg@10"),
+                                       QStringLiteral("hr@20"), QStringLiteral("ndcg@20")};
+const QString kCurveSeparator = QStringLiteral(" · ");
+
+QString pValueText(double p) {
+    return p < 1e-4 ? QStringLiteral("p<0.0001") : QStringLiteral("p=%1").arg(p, 0, 'f', 4);
+}
+
+}  // namespace
+
+ComparisonView::ComparisonView(RunStore& store, QWidget* parent) : QWidget(parent), store_(store) {
+    auto* layout = new QHBoxLayout(this);
+    layout->setContentsMargins(4, 4, 4, 4);
+    auto* outer = new QSplitter(Qt::Horizontal, this);
+    layout->addWidget(outer);
+
+    // Left: entries and metrics.
+    auto* side = new QWidget(outer);
+    auto* sideLayout = new QVBoxLayout(side);
+    sideLayout->setContentsMargins(0, 0, 4, 0);
+    sideLayout->addWidget(new QLabel(tr("<b>Entries</b> (double click renames)"), side));
+    entryList_ = new QListWidget(side);
+    entryList_->setObjectName(QStringLiteral("comparisonEntries"));
+    entryList_->setToolTip(
+        tr("Runs and seed groups being compared; add them from the run "
+           "browser's context menu"));
+    sideLayout->addWidget(entryList_, 2);
+    auto* entryButtons = new QHBoxLayout;
+    auto* up = new QPushButton(tr("Up"), side);
+    auto* down = new QPushButton(tr("Down"), side);
+    auto* remove = new QPushButton(tr("Remove"), side);
+    auto* clear = new QPushButton(tr("Clear"), side);
+    for (QPushButton* button : {up, down, remove, clear}) entryButtons->addWidget(button);
+    sideLayout->addLayout(entryButtons);
+    sideLayout->addWidget(new QLabel(tr("<b>Metrics</b> (ticked, in this order)"), side));
+    metricList_ = new QListWidget(side);
+    sideLayout->addWidget(metricList_, 3);
+    auto* metricButtons = new QHBoxLayout;
+    auto* metricUp = new QPushButton(tr("Up"), side);
+    auto* metricDown = new QPushButton(tr("Down"), side);
+    metricButtons->addWidget(metricUp);
+    metricButtons->addWidget(metricDown);
+    sideLayout->addLayout(metricButtons);
+    side->setMaximumWidth(320);
+
+    // Right: options, table, config diff and curves.
+    auto* main = new QSplitter(Qt::Vertical, outer);
+    auto* top = new QWidget(main);
+    auto* topLayout = new QVBoxLayout(top);
+    topLayout->setContentsMargins(0, 0, 0, 0);
+    auto* options = new QGridLayout;
+    split_ = new QComboBox(top);
+    split_->addItem(tr("test"), QStringLiteral("test"));
+    split_->addItem(tr("valid"), QStringLiteral("valid"));
+    baseline_ = new QComboBox(top);
+    baseline_->setToolTip(tr("Deltas and p-values are against this entry"));
+    test_ = new QComboBox(top);
+    test_->addItem(tr("paired t-test (seeds)"), static_cast<int>(SeedTest::PairedT));
+    test_->addItem(tr("Wilcoxon signed-rank (seeds)"), static_cast<int>(SeedTest::Wilcoxon));
+    test_->addItem(tr("Welch t-test (unpaired)"), static_cast<int>(SeedTest::Welch));
+    layoutChooser_ = new QComboBox(top);
+    layoutChooser_->addItem(tr("Comparison: entries as columns"));
+    layoutChooser_->addItem(tr("Ablation table: entries as rows"));
+    format_ = new QComboBox(top);
+    format_->addItem(QStringLiteral("LaTeX"), static_cast<int>(ExportFormat::Latex));
+    format_->addItem(QStringLiteral("Markdown"), static_cast<int>(ExportFormat::Markdown));
+    format_->addItem(QStringLiteral("CSV"), static_cast<int>(ExportFormat::Csv));
+    auto* save = new QPushButton(tr("Save…"), top);
+    auto* copy = new QPushButton(tr("Copy"), top);
+    options->addWidget(new QLabel(tr("Split"), top), 0, 0);
+    options->addWidget(split_, 0, 1);
+    options->addWidget(new QLabel(tr("Baseline"), top), 0, 2);
+    options->addWidget(baseline_, 0, 3);
+    options->addWidget(new QLabel(tr("Test"), top), 0, 4);
+    options->addWidget(test_, 0, 5);
+    options->addWidget(new QLabel(tr("Layout"), top), 1, 0);
+    options->addWidget(layoutChooser_, 1, 1, 1, 3);
+    auto* exportRow = new QHBoxLayout;
+    exportRow->addWidget(format_);
+    exportRow->addWidget(save);
+    exportRow->addWidget(copy);
+    options->addLayout(exportRow, 1, 4, 1, 2);
+    options->setColumnStretch(3, 1);
+    options->setColumnStretch(5, 1);
+    topLayout->addLayout(options);
+    note_ = new QLabel(top);
+    note_->setWordWrap(true);
+    note_->setText(
+        tr("Per-user metrics are not stored, so tests pair the seeds both entries "
+           "ran (Welch: all seeds, unpaired). Bold: best, underlined: second."));
+    topLayout->addWidget(note_);
+    tableWidget_ = new QTableWidget(top);
+    tableWidget_->setObjectName(QStringLiteral("comparisonTable"));
+    tableWidget_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    tableWidget_->setWordWrap(true);
+    topLayout->addWidget(tableWidget_, 1);
+
+    auto* bottom = new QSplitter(Qt::Horizontal, main);
+    auto* diffBox = new QWidget(bottom);
+    auto* diffLayout = new QVBoxLayout(diffBox);
+    diffLayout->setContentsMargins(0, 0, 0, 0);
+    diffLayout->addWidget(new QLabel(tr("<b>Config fields that differ</b>"), diffBox));
+    diff_ = new QTableWidget(diffBox);
+    diff_->setObjectName(QStringLiteral("configDiff"));
+    diff_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    diffLayout->addWidget(diff_, 1);
+    auto* curveBox = new QWidget(bottom);
+    auto* curveLayout = new QVBoxLayout(curveBox);
+    curveLayout->setContentsMargins(0, 0, 0, 0);
+    curveSeries_ = new QComboBox(curveBox);
+    curveSeries_->setToolTip(tr("The series overlaid for every run of the entries"));
+    curveLayout->addWidget(curveSeries_);
+    curves_ = new LossCurvePlot(curveBox);
+    curves_->setAxisLabels(tr("step"), tr("value"));
+    curveLayout->addWidget(curves_, 1);
+    bottom->setStretchFactor(0, 2);
+    bottom->setStretchFactor(1, 3);
+    main->setStretchFactor(0, 3);
+    main->setStretchFactor(1, 2);
+    outer->setStretchFactor(0, 1);
+    outer->setStretchFactor(1, 4);
+
+    const auto currentEntry = [this] { return entryList_->currentRow(); };
+    connect(up, &QPushButton::clicked, this, [=] {
+        if (currentEntry() > 0) moveEntry(currentEntry(), currentEntry() - 1);
+    });
+    connect(down, &QPushButton::clicked, this, [=] {
+        const int row = currentEntry();
+        if (row >= 0 && row + 1 < static_cast<int>(entries_.size())) moveEntry(row, row + 1);
+    });
+    connect(remove, &QPushButton::clicked, this, [=] {
+        if (currentEntry() >= 0) removeEntry(currentEntry());
+    });
+    connect(clear, &QPushButton::clicked, this, &ComparisonView::clearEntries);
+    auto* removeShortcut = new QAction(entryList_);
+    removeShortcut->setShortcut(QKeySequence::Delete);
+    removeShortcut->setShortcutContext(Qt::WidgetShortcut);
+    connect(removeShortcut, &QAction::triggered, this, [=] {
+        if (currentEntry() >= 0) removeEntry(currentEntry());
+    });
+    entryList_->addAction(removeShortcut);
+    connect(entryList_, &QListWidget::itemChanged, this, [this](QListWidgetItem* item) {
+        if (updating_) return;
+        renameEntry(entryList_->row(item), item->text());
+    });
+    const auto moveMetric = [this](int by) {
+        const int row = metricList_->currentRow();
+        const int target = row + by;
+        if (row < 0 || target < 0 || target >= metricList_->count()) return;
+        QListWidgetItem* item = metricList_->takeItem(row);
+        metricList_->insertItem(target, item);
+        metricList_->setCurrentRow(target);
+        rebuild();
+    };
+    connect(metricUp, &QPushButton::clicked, this, [=] { moveMetric(-1); });
+    connect(metricDown, &QPushButton::clicked, this, [=] { moveMetric(1); });
+    connect(metricList_, &QListWidget::itemChanged, this, [this] {
+        if (!updating_) rebuild();
+    });
+    connect(split_, &QComboBox::currentIndexChanged, this, [this] {
+        if (updating_) return;
+        refreshMetricList();
+        rebuild();
+    });
+    connect(baseline_, &QComboBox::currentIndexChanged, this, [this] {
+        if (!updating_) rebuild();
+    });
+    connect(test_, &QComboBox::currentIndexChanged, this, [this] {
+        if (!updating_) rebuild();
+    });
+    connect(layoutChooser_, &QComboBox::currentIndexChanged, this, [this](int index) {
+        setTableLayout(index == 0 ? Layout::EntriesAsColumns : Layout::EntriesAsRows);
+    });
+    connect(curveSeries_, &QComboBox::currentIndexChanged, this, [this] {
+        if (!updating_) fillCurves();
+    });
+    connect(save, &QPushButton::clicked, this, [this] { saveExport(); });
+    connect(copy, &QPushButton::clicked, this,
+            [this] { copyToClipboard(static_cast<ExportFormat>(format_->currentData().toInt())); });
+    rebuild();
+}
+
+void ComparisonView::addRuns(const QVector<qint64>& runs) {
+    try {
+        for (qint64 id : runs) {
+            const bool present =
+                std::any_of(entries_.begin(), entries_.end(), [id](const ComparisonEntry& e) {
+                    return e.runs.size() == 1 && e.runs.front().id == id;
+                });
+            if (present) continue;
+            RunSummary run = store_.run(id).summary;
+            const std::string label =
+                run.name.empty() ? run.model + " #" + std::to_string(run.id) : run.name;
+            entries_.push_back(ComparisonEntry{label, {std::move(run)}});
+        }
+    } catch (const std::exception& error) {
+        QMessageBox::warning(this, tr("Comparison"), QString::fromUtf8(error.what()));
+    }
+    setEntries(std::move(entries_));
+}
+
+void ComparisonView::addSeedGroups(const QVector<qint64>& runs) {
+    try {
+        std::set<std::string> added;
+        for (qint64 id : runs) {
+            const RunSummary run = store_.run(id).summary;
+            if (!added.insert(run.study + '\n' + run.configHash).second) continue;
+            RunQuery query;
+            query.configHash = run.configHash;
+            query.study = run.study;
+            query.sortBy = "id";
+            query.descending = false;
+            query.limit = 0;
+            query.statuses = {"finished"};
+            ComparisonEntry entry;
+            entry.runs = store_.listRuns(query);
+            if (entry.runs.empty()) continue;
+            entry.label = seedGroupLabel(entry.runs.front());
+            entries_.push_back(std::move(entry));
+        }
+    } catch (const std::exception& error) {
+        QMessageBox::warning(this, tr("Comparison"), QString::fromUtf8(error.what()));
+    }
+    setEntries(std::move(entries_));
+}
+
+void ComparisonView::setEntries(std::vector<ComparisonEntry> entries) {
+    const int oldBaseline = baseline();
+    entries_ = std::move(entries);
+    refreshEntryList();
+    refreshMetricList();
+    refreshBaselineChoice();
+    if (oldBaseline >= 0 && oldBaseline < static_cast<int>(entries_.size())) {
+        setBaseline(oldBaseline);
+    }
+    rebuild();
+    Q_EMIT entriesChanged(static_cast<int>(entries_.size()));
+}
+
+void ComparisonView::removeEntry(int index) {
+    if (index < 0 || index >= static_cast<int>(entries_.size())) return;
+    int chosen = baseline();
+    if (chosen == index) {
+        chosen = -1;
+    } else if (chosen > index) {
+        --chosen;
+    }
+    entries_.erase(entries_.begin() + index);
+    refreshEntryList();
+    refreshMetricList();
+    refreshBaselineChoice();
+    setBaseline(chosen);
+    rebuild();
+    Q_EMIT entriesChanged(static_cast<int>(entries_.size()));
+}
+
+void ComparisonView::renameEntry(int index, const QString& label) {
+    if (index < 0 || index >= static_cast<int>(entries_.size()) || label.trimmed().isEmpty())
+        return;
+    entries_[static_cast<size_t>(index)].label = label.trimmed().toStdString();
+    // Called while the list's item is being edited too: update the texts, never rebuild the list.
+    updating_ = true;
+    if (QListWidgetItem* item = entryList_->item(index); item && item->text() != label.trimmed())
+        item->setText(label.trimmed());
+    baseline_->setItemText(index + 1, label.trimmed());
+    updating_ = false;
+    rebuild();
+}
+
+void ComparisonView::moveEntry(int from, int to) {
+    const int count = static_cast<int>(entries_.size());
+    if (from < 0 || from >= count || to < 0 || to >= count || from == to) return;
+    int chosen = baseline();
+    ComparisonEntry moved = std::move(entries_[static_cast<size_t>(from)]);
+    entries_.erase(entries_.begin() + from);
+    entries_.insert(entries_.begin() + to, std::move(moved));
+    if (chosen == from) {
+        chosen = to;
+    } else if (chosen >= 0 && from < chosen && to >= chosen) {
+        --chosen;
+    } else if (chosen >= 0 && from > chosen && to <= chosen) {
+        ++chosen;
+    }
+    refreshEntryList();
+    refreshBaselineChoice();
+    setBaseline(chosen);
+    entryList_->setCurrentRow(to);
+    rebuild();
+}
+
+void ComparisonView::clearEntries() {
+    setEntries({});
+}
+
+void ComparisonView::setMetrics(const QStringList& metrics) {
+    updating_ = true;
+    // Ticked metrics first in the given order, then the others unticked.
+    QStringList all = availableMetrics();
+    for (const QString& metric : metrics) all.removeAll(metric);
+    metricList_->clear();
+    for (const QString& metric : metrics) {
+        auto* item = new QListWidgetItem(metric, metricList_);
+        item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
+        item->setCheckState(Qt::Checked);
+    }
+    for (const QString& metric : all) {
+        auto* item = new QListWidgetItem(metric, metricList_);
+        item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
+        item->setCheckState(Qt::Unchecked);
+    }
+    updating_ = false;
+    rebuild();
+}
+
+QStringList ComparisonView::metrics() const {
+    QStringList chosen;
+    for (int i = 0; i < metricList_->count(); ++i) {
+        if (metricList_->item(i)->checkState() == Qt::Checked)
+            chosen << metricList_->item(i)->text();
+    }
+    return chosen;
+}
+
+QStringList ComparisonView::availableMetrics() const {
+    std::set<std::string> names;
+    for (const ComparisonEntry& entry : entries_) {
+        for (const RunSummary& run : entry.runs) {
+            for (const auto& [name, value] :
+                 split() == "test" ? run.testMetrics : run.validMetrics) {
+                names.insert(name);
+            }
+        }
+    }
+    QStringList list;
+    for (const std::string& name : names) list << QString::fromStdString(name);
+    return list;
+}
+
+void ComparisonView::setSplit(const QString& split) {
+    const int index = split_->findData(split);
+    if (index >= 0) split_->setCurrentIndex(index);
+}
+
+void ComparisonView::setBaseline(int entry) {
+    const int index = entry + 1;  // item 0 is "none"
+    if (index >= 0 && index < baseline_->count()) baseline_->setCurrentIndex(index);
+}
+
+int ComparisonView::baseline() const {
+    return baseline_->currentIndex() - 1;
+}
+
+void ComparisonView::setTest(SeedTest test) {
+    const int index = test_->findData(static_cast<int>(test));
+    if (index >= 0) test_->setCurrentIndex(index);
+}
+
+void ComparisonView::setTableLayout(Layout layout) {
+    layout_ = layout;
+    const int index = layout == Layout::EntriesAsColumns ? 0 : 1;
+    if (layoutChooser_->currentIndex() != index) {
+        layoutChooser_->setCurrentIndex(index);  // comes back here through the signal
+        return;
+    }
+    fillTable();
+}
+
+std::string ComparisonView::split() const {
+    return split_->currentData().toString().toStdString();
+}
+
+void ComparisonView::refreshEntryList() {
+    updating_ = true;
+    entryList_->clear();
+    for (const ComparisonEntry& entry : entries_) {
+        auto* item = new QListWidgetItem(QString::fromStdString(entry.label), entryList_);
+        item->setFlags(item->flags() | Qt::ItemIsEditable);
+        QStringList runs;
+        for (const RunSummary& run : entry.runs) {
+            runs << tr("#%1 seed %2 (%3)")
+                        .arg(run.id)
+                        .arg(run.seed)
+                        .arg(QString::fromStdString(run.study));
+        }
+        item->setToolTip(runs.join(QLatin1Char('\n')));
+    }
+    updating_ = false;
+}
+
+void ComparisonView::refreshMetricList() {
+    QStringList chosen = metrics();
+    const QStringList available = availableMetrics();
+    QStringList kept;
+    for (const QString& metric : chosen) {
+        if (available.contains(metric)) kept << metric;
+    }
+    if (kept.isEmpty()) {
+        for (const QString& metric : kPreferredMetrics) {
+            if (available.contains(metric)) kept << metric;
+        }
+        for (int i = 0; kept.isEmpty() && i < std::min<int>(kDefaultMetrics, available.size()); ++i)
+            kept << available[i];
+    }
+    updating_ = true;
+    QStringList rest = available;
+    for (const QString& metric : kept) rest.removeAll(metric);
+    metricList_->clear();
+    for (const QString& metric : kept + rest) {
+        auto* item = new QListWidgetItem(metric, metricList_);
+        item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
+        item->setCheckState(kept.contains(metric) ? Qt::Checked : Qt::Unchecked);
+    }
+    updating_ = false;
+}
+
+void ComparisonView::refreshBaselineChoice() {
+    updating_ = true;
+    baseline_->clear();
+    baseline_->addItem(tr("none"));
+    for (const ComparisonEntry& entry : entries_)
+        baseline_->addItem(QString::fromStdString(entry.label));
+    updating_ = false;
+}
+
+void ComparisonView::rebuild() {
+    if (updating_) return;
+    ComparisonRequest request;
+    for (const QString& metric : metrics()) request.metrics.push_back(metric.toStdString());
+    request.split = split();
+    if (baseline() >= 0) request.baseline = static_cast<size_t>(baseline());
+    request.test = static_cast<SeedTest>(test_->currentData().toInt());
+    table_ = entries_.empty() || request.metrics.empty() ? ResultTable()
+                                                         : buildComparisonTable(entries_, request);
+    fillTable();
+    fillDiff();
+    // The curve choice: every series any of the runs logged.
+    const QString current = curveSeries_->currentText();
+    std::set<QString> series;
+    for (const ComparisonEntry& entry : entries_) {
+        for (const RunSummary& run : entry.runs) {
+            try {
+                for (const SeriesInfo& info : store_.seriesList(run.id))
+                    series.insert(QString::fromStdString(info.source) + kCurveSeparator +
+                                  QString::fromStdString(info.name));
+            } catch (const std::exception&) {
+                // A run deleted meanwhile has no curves to offer.
+            }
+        }
+    }
+    updating_ = true;
+    curveSeries_->clear();
+    for (const QString& name : series) curveSeries_->addItem(name);
+    int index = curveSeries_->findText(current);
+    if (index < 0)
+        index = curveSeries_->findText(QStringLiteral("valid") + kCurveSeparator +
+                                       QStringLiteral("ndcg@10"));
+    curveSeries_->setCurrentIndex(std::max(index, 0));
+    updating_ = false;
+    fillCurves();
+}
+
+QString ComparisonView::cellText(size_t row, size_t column) const {
+    const ResultCell& cell = table_.cell(row, column);
+    if (cell.stats.n == 0) return QStringLiteral("–");
+    QString text = QString::fromStdString(formatMeanStd(cell.stats, kDecimals));
+    if (cell.stats.n > 1) text += QStringLiteral("  (N=%1)").arg(cell.stats.n);
+    QStringList second;
+    if (const auto delta = table_.relativeDelta(row, column))
+        second << (*delta >= 0 ? QStringLiteral("+") : QString()) +
+                      QStringLiteral("%1 %").arg(*delta * 100.0, 0, 'f', 1);
+    if (cell.pValue) second << pValueText(*cell.pValue);
+    if (table_.baseline() && *table_.baseline() == row) second << tr("baseline");
+    if (!second.isEmpty()) text += QLatin1Char('\n') + second.join(QStringLiteral(" · "));
+    return text;
+}
+
+QString ComparisonView::cellToolTip(size_t row, size_t column) const {
+    const ResultCell& cell = table_.cell(row, column);
+    if (cell.stats.n == 0) return tr("No run of this entry has the metric.");
+    QString tip = tr("mean %1, std %2, N=%3, min %4, max %5")
+                      .arg(cell.stats.mean, 0, 'g', 6)
+                      .arg(cell.stats.stdDev, 0, 'g', 4)
+                      .arg(cell.stats.n)
+                      .arg(cell.stats.min, 0, 'g', 6)
+                      .arg(cell.stats.max, 0, 'g', 6);
+    if (table_.baseline() && *table_.baseline() != row) {
+        const auto result =
+            compareSeeds(entries_[row], entries_[*table_.baseline()], table_.columns()[column].key,
+                         split(), static_cast<SeedTest>(test_->currentData().toInt()));
+        tip += QLatin1Char('\n');
+        tip += result ? tr("%1 against the baseline: statistic %2, n=%3, p=%4")
+                            .arg(QString::fromStdString(result->method))
+                            .arg(result->statistic, 0, 'g', 4)
+                            .arg(result->n)
+                            .arg(result->pValue, 0, 'g', 4)
+                      : tr("No test: fewer than two seeds (pairs) on one side.");
+    }
+    return tip;
+}
+
+void ComparisonView::fillTable() {
+    const size_t rows = table_.rows().size();
+    const size_t columns = table_.columns().size();
+    const bool transposed = layout_ == Layout::EntriesAsColumns;
+    tableWidget_->clear();
+    tableWidget_->setRowCount(static_cast<int>(transposed ? columns : rows));
+    tableWidget_->setColumnCount(static_cast<int>(transposed ? rows : columns));
+    QStringList entryLabels;
+    for (const ResultRow& row : table_.rows()) entryLabels << QString::fromStdString(row.label);
+    QStringList metricLabels;
+    for (const ResultColumn& column : table_.columns())
+        metricLabels << QString::fromStdString(column.label);
+    tableWidget_->setHorizontalHeaderLabels(transposed ? entryLabels : metricLabels);
+    tableWidget_->setVerticalHeaderLabels(transposed ? metricLabels : entryLabels);
+    const double resolution = std::pow(10.0, -kDecimals);
+    for (size_t r = 0; r < rows; ++r) {
+        for (size_t c = 0; c < columns; ++c) {
+            auto* item = new QTableWidgetItem(cellText(r, c));
+            item->setToolTip(cellToolTip(r, c));
+            const CellRank rank = table_.rank(r, c, resolution);
+            QFont font = item->font();
+            font.setBold(rank == CellRank::Best);
+            font.setUnderline(rank == CellRank::Second);
+            item->setFont(font);
+            item->setData(Qt::UserRole, static_cast<int>(rank));
+            item->setTextAlignment(Qt::AlignCenter);
+            if (transposed) {
+                tableWidget_->setItem(static_cast<int>(c), static_cast<int>(r), item);
+            } else {
+                tableWidget_->setItem(static_cast<int>(r), static_cast<int>(c), item);
+            }
+        }
+    }
+    tableWidget_->resizeColumnsToContents();
+    tableWidget_->resizeRowsToContents();
+}
+
+void ComparisonView::fillDiff() {
+    diff_->clear();
+    diff_->setColumnCount(static_cast<int>(entries_.size()));
+    QStringList labels;
+    std::vector<std::string> configs;
+    try {
+        for (const ComparisonEntry& entry : entries_) {
+            labels << QString::fromStdString(entry.label);
+            configs.push_back(store_.run(entry.runs.front().id).configJson);
+        }
+        const std::vector<ConfigDifference> differences = configDiff(configs);
+        diff_->setRowCount(static_cast<int>(differences.size()));
+        QStringList fields;
+        for (size_t f = 0; f < differences.size(); ++f) {
+            fields << QString::fromStdString(differences[f].field);
+            for (size_t e = 0; e < differences[f].values.size(); ++e) {
+                diff_->setItem(
+                    static_cast<int>(f), static_cast<int>(e),
+                    new QTableWidgetItem(QString::fromStdString(differences[f].values[e])));
+            }
+        }
+        diff_->setVerticalHeaderLabels(fields);
+    } catch (const std::exception& error) {
+        diff_->setRowCount(1);
+        diff_->setItem(0, 0, new QTableWidgetItem(QString::fromUtf8(error.what())));
+    }
+    diff_->setHorizontalHeaderLabels(labels);
+    diff_->resizeColumnsToContents();
+}
+
+void ComparisonView::fillCurves() {
+    curves_->clear();
+    const QStringList parts = curveSeries_->currentText().split(kCurveSeparator);
+    if (parts.size() != 2) return;
+    const std::string source = parts[0].toStdString();
+    const std::string name = parts[1].toStdString();
+    curves_->setSmoothingAvailable(source == "train");
+    curves_->setTitle(curveSeries_->currentText());
+    int drawn = 0;
+    for (const ComparisonEntry& entry : entries_) {
+        for (const RunSummary& run : entry.runs) {
+            if (drawn == kMaxCurves) return;
+            QString label = QString::fromStdString(entry.label);
+            if (entry.runs.size() > 1) label += tr(" · seed %1").arg(run.seed);
+            QVector<double> steps;
+            QVector<double> values;
+            try {
+                for (const SeriesPoint& point : store_.series(run.id, source, name)) {
+                    steps.push_back(static_cast<double>(point.step));
+                    values.push_back(point.value);
+                }
+            } catch (const std::exception&) {
+                continue;
+            }
+            if (steps.isEmpty()) continue;
+            curves_->addPoints(label, steps, values);
+            ++drawn;
+        }
+    }
+}
+
+TableFormat ComparisonView::exportFormat() const {
+    TableFormat format;
+    format.decimals = kDecimals;
+    format.runsAsColumns = layout_ == Layout::EntriesAsColumns;
+    format.cornerLabel = layout_ == Layout::EntriesAsColumns ? "Metric" : "Variant";
+    return format;
+}
+
+QString ComparisonView::exportText(ExportFormat format) const {
+    if (table_.rows().empty()) return QString();
+    switch (format) {
+        case ExportFormat::Latex:
+            return QString::fromStdString(toLatex(table_, exportFormat()));
+        case ExportFormat::Markdown:
+            return QString::fromStdString(toMarkdown(table_, exportFormat()));
+        case ExportFormat::Csv:
+            return QString::fromStdString(toCsv(table_, exportFormat()));
+    }
+    return QString();
+}
+
+void ComparisonView::copyToClipboard(ExportFormat format) const {
+    QApplication::clipboard()->setText(exportText(format));
+}
+
+bool ComparisonView::saveExport() {
+    const auto format = static_cast<ExportFormat>(format_->currentData().toInt());
+    const QString filter = format == ExportFormat::Latex      ? tr("LaTeX (*.tex)")
+                           : format == ExportFormat::Markdown ? tr("Markdown (*.md)")
+                                                              : tr("CSV (*.csv)");
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export table"), QString(), filter);
+    if (path.isEmpty()) return false;
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate | QIODevice::Text) ||
+        file.write(exportText(format).toUtf8()) < 0) {
+        QMessageBox::warning(this, tr("Export table"),
+                             tr("Cannot write %1: %2").arg(path, file.errorString()));
+        return false;
+    }
+    return true;
+}
+
+}  // namespace dimerec

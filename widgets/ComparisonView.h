@@ -1,0 +1,116 @@
+#pragma once
+
+#include "analysis/Comparison.h"
+#include "analysis/ResultTable.h"
+#include "analysis/TableExport.h"
+
+#include <QVector>
+#include <QWidget>
+
+#include <vector>
+
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QListWidget;
+class QListWidgetItem;
+class QTableWidget;
+
+namespace dimerec {
+
+class LossCurvePlot;
+class RunStore;
+
+// Compares runs and seed groups side by side, or builds an ablation table. The entries (the
+// comparison basket, or a study's variants) are listed on the left: renamable (double click),
+// reorderable and removable. The table shows each entry's metrics as mean ± std over its seeds
+// with N, the relative delta to a chosen baseline and the p-value of a test against it; best
+// values are bold, second best underlined. In the comparison layout the entries are columns
+// and the metrics rows; in the ablation layout the entries are the rows, as papers print
+// ablations. Below: the config fields that differ between the entries, and one training curve
+// per run overlaid. Every number comes from core/analysis (buildComparisonTable, configDiff);
+// the table exports through TableExport as LaTeX, Markdown or CSV (file or clipboard).
+class ComparisonView : public QWidget {
+    Q_OBJECT
+
+public:
+    enum class Layout { EntriesAsColumns, EntriesAsRows };
+    enum class ExportFormat { Latex, Markdown, Csv };
+
+    explicit ComparisonView(RunStore& store, QWidget* parent = nullptr);
+
+    // Adds each run as an entry of its own (runs already present as single runs are skipped).
+    void addRuns(const QVector<qint64>& runs);
+    // Adds the seed group (all stored runs with the same config hash and study) of each run,
+    // once per group.
+    void addSeedGroups(const QVector<qint64>& runs);
+    void setEntries(std::vector<ComparisonEntry> entries);
+    const std::vector<ComparisonEntry>& entries() const { return entries_; }
+    void removeEntry(int index);
+    void renameEntry(int index, const QString& label);
+    void moveEntry(int from, int to);
+    void clearEntries();
+
+    // Metric keys in column order; those the entries lack are kept out of the table.
+    void setMetrics(const QStringList& metrics);
+    QStringList metrics() const;
+    // Every metric the entries have in the current split.
+    QStringList availableMetrics() const;
+    void setSplit(const QString& split);  // test | valid
+    // Entry the others are compared with; -1 = none.
+    void setBaseline(int entry);
+    int baseline() const;
+    void setTest(SeedTest test);
+    void setTableLayout(Layout layout);
+    Layout tableLayout() const { return layout_; }
+
+    const ResultTable& table() const { return table_; }
+    QTableWidget* tableWidget() const { return tableWidget_; }
+    QTableWidget* diffWidget() const { return diff_; }
+    QListWidget* entryList() const { return entryList_; }
+    LossCurvePlot* curves() const { return curves_; }
+    QComboBox* curveChooser() const { return curveSeries_; }
+
+    // The table as TableExport prints it in the current layout.
+    QString exportText(ExportFormat format) const;
+    void copyToClipboard(ExportFormat format) const;
+    // Asks for a file and writes the chosen format to it; false when cancelled or failed.
+    bool saveExport();
+
+Q_SIGNALS:
+    void entriesChanged(int count);
+
+private:
+    void rebuild();
+    void refreshEntryList();
+    void refreshMetricList();
+    void refreshBaselineChoice();
+    void fillTable();
+    void fillDiff();
+    void fillCurves();
+    QString cellText(size_t row, size_t column) const;
+    QString cellToolTip(size_t row, size_t column) const;
+    TableFormat exportFormat() const;
+    std::string split() const;
+
+    RunStore& store_;
+    std::vector<ComparisonEntry> entries_;
+    ResultTable table_;
+    Layout layout_ = Layout::EntriesAsColumns;
+    bool updating_ = false;
+
+    QListWidget* entryList_ = nullptr;
+    QListWidget* metricList_ = nullptr;
+    QComboBox* split_ = nullptr;
+    QComboBox* baseline_ = nullptr;
+    QComboBox* test_ = nullptr;
+    QComboBox* layoutChooser_ = nullptr;
+    QComboBox* format_ = nullptr;
+    QLabel* note_ = nullptr;
+    QTableWidget* tableWidget_ = nullptr;
+    QTableWidget* diff_ = nullptr;
+    QComboBox* curveSeries_ = nullptr;
+    LossCurvePlot* curves_ = nullptr;
+};
+
+}  // namespace dimerec
