@@ -1,11 +1,14 @@
 #include "MainWindow.h"
 
+#include "ComparisonView.h"
 #include "DatasetHistograms.h"
 #include "DatasetStatsView.h"
 #include "ImportDatasetDialog.h"
 #include "LossCurvePlot.h"
 #include "RunBrowser.h"
 #include "RunConfigForm.h"
+#include "StudyView.h"
+#include "SweepDialog.h"
 #include "TrainingWorker.h"
 #include "data/Dataset.h"
 #include "data/DatasetStatistics.h"
@@ -20,6 +23,7 @@
 #include <QDir>
 #include <QDockWidget>
 #include <QDragEnterEvent>
+#include <QFileDialog>
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -135,6 +139,7 @@ MainWindow::MainWindow(const QString& storePath, QWidget* parent)
     buildCentre();
     buildDatasetDock();
     buildConfigDock();
+    buildAnalysisDocks();
     buildStatusBar();
     resize(1400, 900);
     restoreSettings();
@@ -160,6 +165,7 @@ void MainWindow::buildActions() {
     QMenu* file = menuBar()->addMenu(tr("&File"));
     importAction_ = file->addAction(tr("&Import dataset…"), this, [this] { importDataset(); });
     importAction_->setShortcut(QKeySequence::Open);
+    file->addAction(tr("Run s&weep…"), this, [this] { runSweep(); });
     file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
@@ -352,6 +358,64 @@ void MainWindow::buildStatusBar() {
     statusBar()->addPermanentWidget(device);
     statusBar()->addPermanentWidget(threads);
     statusBar()->addPermanentWidget(database);
+}
+
+void MainWindow::buildAnalysisDocks() {
+    auto* comparisonDock = new QDockWidget(tr("Comparison"), this);
+    comparisonDock->setObjectName(QStringLiteral("comparisonDock"));
+    comparison_ = new ComparisonView(*store_, comparisonDock);
+    comparisonDock->setWidget(comparison_);
+    auto* studyDock = new QDockWidget(tr("Studies"), this);
+    studyDock->setObjectName(QStringLiteral("studiesDock"));
+    studies_ = new StudyView(*store_, studyDock);
+    studyDock->setWidget(studies_);
+    addDockWidget(Qt::BottomDockWidgetArea, comparisonDock);
+    tabifyDockWidget(comparisonDock, studyDock);
+    comparisonDock->hide();
+    studyDock->hide();
+    viewMenu_->addAction(comparisonDock->toggleViewAction());
+    viewMenu_->addAction(studyDock->toggleViewAction());
+    const auto showComparison = [comparisonDock] {
+        comparisonDock->show();
+        comparisonDock->raise();
+    };
+    connect(browser_, &RunBrowser::compareRunsRequested, this,
+            [this, showComparison](const QVector<qint64>& runs) {
+                comparison_->addRuns(runs);
+                showComparison();
+            });
+    connect(browser_, &RunBrowser::compareSeedGroupsRequested, this,
+            [this, showComparison](const QVector<qint64>& runs) {
+                comparison_->addSeedGroups(runs);
+                showComparison();
+            });
+    connect(studyDock, &QDockWidget::visibilityChanged, studies_, [this](bool visible) {
+        if (visible) studies_->refresh();
+    });
+}
+
+void MainWindow::runSweep(const QString& path) {
+    QString file = path;
+    if (file.isEmpty()) {
+        file = QFileDialog::getOpenFileName(this, tr("Open experiment file"),
+                                            QStringLiteral("experiments"),
+                                            tr("Experiment files (*.json)"));
+        if (file.isEmpty()) return;
+    }
+    SweepDialog dialog(*store_, file, this);
+    if (dialog.exec() != QDialog::Accepted) return;
+    const std::vector<Trial> trials = dialog.pendingTrials();
+    for (const Trial& trial : trials) {
+        TrainingWorker::Job job;
+        job.config = trial.config;
+        job.study = dialog.experiment().study;
+        worker_->enqueue(std::move(job));
+    }
+    statusBar()->showMessage(
+        tr("%n sweep run(s) queued in study %1.", nullptr, static_cast<int>(trials.size()))
+            .arg(QString::fromStdString(dialog.experiment().study)),
+        8000);
+    updateRunControls();
 }
 
 void MainWindow::restoreSettings() {

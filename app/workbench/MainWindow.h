@@ -19,11 +19,13 @@ class QTimer;
 
 namespace dimerec {
 
+class ComparisonView;
 class DatasetStatsView;
 class LossCurvePlot;
 class RunBrowser;
 class RunConfigForm;
 class RunStore;
+class StudyView;
 class TrainingWorker;
 struct CurveBatch;
 struct Dataset;
@@ -48,6 +50,9 @@ public:
     bool startRun();
     void cancelRuns();
     void importDataset(const QString& path = QString());
+    // File → Run sweep…: shows the experiment file's trials and queues those not yet done
+    // ("" asks for the file).
+    void runSweep(const QString& path = QString());
 
     RunConfigForm* configForm() const { return form_; }
     LossCurvePlot* lossPlot() const { return lossPlot_; }
@@ -55,6 +60,8 @@ public:
     RunBrowser* runBrowser() const { return browser_; }
     TrainingWorker* worker() const { return worker_; }
     DatasetStatsView* datasetView() const { return datasetView_; }
+    ComparisonView* comparisonView() const { return comparison_; }
+    StudyView* studyView() const { return studies_; }
     std::shared_ptr<const Dataset> currentDataset() const { return currentData_; }
     bool isTraining() const;
 
@@ -75,6 +82,7 @@ private:
     void buildConfigDock();
     void buildCentre();
     void buildStatusBar();
+    void buildAnalysisDocks();
     void restoreSettings();
     void saveSettings();
     void rememberDataset(const DataConfig& config, const QString& columns);
@@ -113,6 +121,8 @@ private:
     QPushButton* cancelButton_ = nullptr;
     RunBrowser* browser_ = nullptr;
     QTimer* browserTimer_ = nullptr;
+    ComparisonView* comparison_ = nullptr;
+    StudyView* studies_ = nullptr;
 
     QMenu* viewMenu_ = nullptr;
     QAction* startAction_ = nullptr;

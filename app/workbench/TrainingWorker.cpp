@@ -200,7 +200,7 @@ void TrainingWorker::runJob(Job& job) {
         if (!store_) store_ = std::make_unique<RunStore>(storePath_.toStdString());
         const std::shared_ptr<const Dataset> data = datasetFor(job);
         if (runId == 0) {
-            runId = store_->createRun(newRunFor(job.config, *data, "default"));
+            runId = store_->createRun(newRunFor(job.config, *data, job.study));
         } else {
             store_->setStatus(runId, "running", "resumed");
         }

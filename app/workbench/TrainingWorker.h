@@ -32,8 +32,9 @@ public:
         // The dataset config.data stands for, when the caller already has it loaded (e.g.
         // imported with a column mapping); else the worker loads it.
         std::shared_ptr<const Dataset> dataset;
-        qint64 resumeRun = 0;    // continue this stored run from its last checkpoint
-        std::string resumeFrom;  // that checkpoint's path
+        std::string study = "default";  // study the new run belongs to (a sweep's own)
+        qint64 resumeRun = 0;           // continue this stored run from its last checkpoint
+        std::string resumeFrom;         // that checkpoint's path
     };
 
     // storePath: the run database; checkpointRoot: where each run's checkpoint folder goes.

@@ -1,0 +1,251 @@
+#include "SweepDialog.h"
+
+#include "store/RunStore.h"
+
+#include <nlohmann/json.hpp>
+
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <exception>
+#include <set>
+
+namespace dimerec {
+namespace {
+
+enum Column { Index, Variant, Settings, Seed, Name, Status, ColumnCount };
+
+QString durationText(double seconds) {
+    const auto total = static_cast<qint64>(seconds + 0.5);
+    return QStringLiteral("%1:%2:%3")
+        .arg(total / 3600)
+        .arg((total / 60) % 60, 2, 10, QLatin1Char('0'))
+        .arg(total % 60, 2, 10, QLatin1Char('0'));
+}
+
+QString settingsText(const Trial& trial) {
+    QStringList parts;
+    for (const auto& [field, value] : trial.settings)
+        parts << QString::fromStdString(field + "=" + value.dump());
+    return parts.join(QStringLiteral(", "));
+}
+
+// Training samples per second and samples per epoch measured on a finished run of the same
+// model and dataset (any study): the fallback when the sweep's own study has no finished run.
+struct Throughput {
+    double samplesPerSecond = 0.0;
+    double samplesPerEpoch = 0.0;
+};
+
+std::optional<Throughput> measuredThroughput(const RunStore& store, const Trial& trial) {
+    RunQuery query;
+    query.statuses = {"finished"};
+    query.model = trial.config.model.model;
+    query.limit = 20;
+    for (const RunSummary& run : store.listRuns(query)) {
+        if (run.elapsedSeconds <= 0.0 || run.steps <= 0) continue;
+        const RunConfig config =
+            runConfigFromJson(nlohmann::json::parse(store.run(run.id).configJson));
+        if (config.data.dataset != trial.config.data.dataset) continue;
+        const std::vector<SeriesPoint> losses = store.series(run.id, "train", "total");
+        if (losses.empty()) continue;
+        const double samples = static_cast<double>(run.steps) * config.train.batchSize;
+        Throughput throughput;
+        throughput.samplesPerSecond = samples / run.elapsedSeconds;
+        throughput.samplesPerEpoch = static_cast<double>(losses.back().step) *
+                                     config.train.batchSize /
+                                     static_cast<double>(losses.back().epoch + 1);
+        return throughput;
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+SweepDialog::SweepDialog(RunStore& store, const QString& path, QWidget* parent)
+    : QDialog(parent), store_(store) {
+    setWindowTitle(tr("Run sweep"));
+    setObjectName(QStringLiteral("SweepDialog"));
+    auto* layout = new QVBoxLayout(this);
+    auto* form = new QFormLayout;
+    auto* fileRow = new QHBoxLayout;
+    path_ = new QLineEdit(this);
+    path_->setReadOnly(true);
+    auto* browse = new QPushButton(tr("Open…"), this);
+    fileRow->addWidget(path_, 1);
+    fileRow->addWidget(browse);
+    form->addRow(tr("Experiment file"), fileRow);
+    description_ = new QLabel(this);
+    description_->setWordWrap(true);
+    form->addRow(tr("Description"), description_);
+    profile_ = new QComboBox(this);
+    profile_->setToolTip(
+        tr("A profile of the file overrides its settings (e.g. full-size runs "
+           "for a bigger machine); its runs go to a study of their own"));
+    form->addRow(tr("Profile"), profile_);
+    layout->addLayout(form);
+    summary_ = new QLabel(this);
+    summary_->setWordWrap(true);
+    summary_->setObjectName(QStringLiteral("sweepSummary"));
+    layout->addWidget(summary_);
+    table_ = new QTableWidget(0, ColumnCount, this);
+    table_->setHorizontalHeaderLabels(
+        {tr("#"), tr("Variant"), tr("Grid point"), tr("Seed"), tr("Run name"), tr("In the store")});
+    table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    table_->verticalHeader()->hide();
+    table_->horizontalHeader()->setStretchLastSection(true);
+    layout->addWidget(table_, 1);
+    buttons_ = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
+    layout->addWidget(buttons_);
+    resize(900, 600);
+
+    connect(browse, &QPushButton::clicked, this, &SweepDialog::chooseFile);
+    connect(profile_, &QComboBox::currentIndexChanged, this, [this] {
+        if (!updating_) load(path_->text(), profile_->currentData().toString());
+    });
+    connect(buttons_, &QDialogButtonBox::accepted, this, &QDialog::accept);
+    connect(buttons_, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    load(path);
+}
+
+void SweepDialog::chooseFile() {
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open experiment file"),
+                                                      QFileInfo(path_->text()).absolutePath(),
+                                                      tr("Experiment files (*.json)"));
+    if (!path.isEmpty()) load(path);
+}
+
+bool SweepDialog::load(const QString& path, const QString& profile) {
+    path_->setText(path);
+    loaded_ = false;
+    trials_.clear();
+    state_ = SweepState{};
+    try {
+        experiment_ = loadExperimentFile(path.toStdString(), profile.toStdString());
+        trials_ = expandTrials(experiment_);
+        state_ = sweepState(store_, experiment_.study, trials_);
+        loaded_ = true;
+    } catch (const std::exception& error) {
+        summary_->setText(tr("<b>Cannot use this file:</b> %1")
+                              .arg(QString::fromUtf8(error.what()).toHtmlEscaped()));
+    }
+    updating_ = true;
+    const QString current = profile;
+    profile_->clear();
+    profile_->addItem(tr("(the file's own settings)"), QString());
+    if (loaded_) {
+        for (const std::string& name : experiment_.profiles)
+            profile_->addItem(QString::fromStdString(name), QString::fromStdString(name));
+    }
+    profile_->setCurrentIndex(std::max(profile_->findData(current), 0));
+    updating_ = false;
+    description_->setText(loaded_ ? QString::fromStdString(experiment_.description) : QString());
+    estimate_ = loaded_ ? estimate() : QString();
+    if (loaded_) summary_->setText(summaryText());
+    fillTable();
+    const int pending = static_cast<int>(state_.pending().size());
+    buttons_->button(QDialogButtonBox::Ok)->setEnabled(loaded_ && pending > 0);
+    buttons_->button(QDialogButtonBox::Ok)
+        ->setText(pending > 0 ? tr("Queue %n run(s)", nullptr, pending) : tr("Queue runs"));
+    return loaded_;
+}
+
+std::vector<Trial> SweepDialog::pendingTrials() const {
+    std::vector<Trial> pending;
+    for (int index : state_.pending()) pending.push_back(trials_.at(static_cast<size_t>(index)));
+    return pending;
+}
+
+QString SweepDialog::summaryText() const {
+    std::set<std::string> variants;
+    for (const Trial& trial : trials_) variants.insert(trial.variant);
+    QStringList shape;
+    shape << tr("%n variant(s)", nullptr, static_cast<int>(variants.size()));
+    for (const SweepAxis& axis : experiment_.grid) {
+        shape << QStringLiteral("%1 %2")
+                     .arg(axis.values.size())
+                     .arg(QString::fromStdString(axis.field));
+    }
+    shape << tr("%n seed(s)", nullptr, static_cast<int>(experiment_.seeds.size()));
+    const int pending = static_cast<int>(state_.pending().size());
+    return tr("Study <b>%1</b>: %2 runs (%3); %4 finished in the store, %5 running elsewhere, "
+              "<b>%6 to run</b>. Estimated time: %7.")
+        .arg(QString::fromStdString(experiment_.study).toHtmlEscaped())
+        .arg(trials_.size())
+        .arg(shape.join(QStringLiteral(" × ")))
+        .arg(finishedCount())
+        .arg(runningCount())
+        .arg(pending)
+        .arg(estimate_.toHtmlEscaped());
+}
+
+QString SweepDialog::estimate() const {
+    const std::vector<int> pending = state_.pending();
+    if (pending.empty()) return tr("nothing left to run");
+    try {
+        if (const auto seconds = estimateSeconds(store_, experiment_.study, trials_, state_)) {
+            return tr("%1 (from the finished runs of this study)").arg(durationText(*seconds));
+        }
+        double total = 0.0;
+        for (int index : pending) {
+            const Trial& trial = trials_.at(static_cast<size_t>(index));
+            const auto throughput = measuredThroughput(store_, trial);
+            if (!throughput) {
+                return tr("unknown (no finished %1 run on this dataset in the store)")
+                    .arg(QString::fromStdString(trial.config.model.model));
+            }
+            double samples = throughput->samplesPerEpoch * trial.config.train.epochs;
+            if (trial.config.train.maxSteps > 0) {
+                samples = std::min(samples, static_cast<double>(trial.config.train.maxSteps) *
+                                                trial.config.train.batchSize);
+            }
+            total += samples / throughput->samplesPerSecond;
+        }
+        return tr("about %1 at most (samples/s of earlier runs on this dataset; early "
+                  "stopping shortens it)")
+            .arg(durationText(total));
+    } catch (const std::exception& error) {
+        return tr("unknown (%1)").arg(QString::fromUtf8(error.what()));
+    }
+}
+
+void SweepDialog::fillTable() {
+    table_->setRowCount(static_cast<int>(trials_.size()));
+    for (size_t i = 0; i < trials_.size(); ++i) {
+        const Trial& trial = trials_[i];
+        const TrialState& state = state_.trials.at(i);
+        QString status = tr("to run");
+        if (state.finishedRun != 0) {
+            status = tr("finished (run %1)").arg(state.finishedRun);
+        } else if (state.runningRun != 0) {
+            status = tr("running (run %1)").arg(state.runningRun);
+        } else if (state.unfinishedRuns > 0) {
+            status = tr("to run (%n earlier attempt(s) stopped)", nullptr, state.unfinishedRuns);
+        }
+        const QStringList cells = {QString::number(trial.index + 1),
+                                   QString::fromStdString(trial.variant),
+                                   settingsText(trial),
+                                   QString::number(trial.seed),
+                                   QString::fromStdString(trial.label),
+                                   status};
+        for (int c = 0; c < ColumnCount; ++c) {
+            auto* item = new QTableWidgetItem(cells[c]);
+            if (state.finishedRun != 0) item->setForeground(Qt::darkGreen);
+            table_->setItem(static_cast<int>(i), c, item);
+        }
+    }
+    table_->resizeColumnsToContents();
+}
+
+}  // namespace dimerec

@@ -1,0 +1,152 @@
+#include "ComparisonView.h"
+#include "MainWindow.h"
+#include "QtTestApp.h"
+#include "RunBrowser.h"
+#include "SweepDialog.h"
+#include "experiment/Sweep.h"
+#include "store/RunStore.h"
+#include "train/TrainObserver.h"
+
+#include <QAction>
+#include <QComboBox>
+#include <QCoreApplication>
+#include <QFile>
+#include <QListWidget>
+#include <QSettings>
+#include <QTableWidget>
+#include <QTemporaryDir>
+
+#include <gtest/gtest.h>
+
+namespace dimerec {
+namespace {
+
+class AnalysisWindowTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        qtTestApp();
+        ASSERT_TRUE(dir_.isValid());
+        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope,
+                           dir_.filePath(QStringLiteral("settings")));
+        QCoreApplication::setOrganizationName(QStringLiteral("DimeRecAnalysisTest"));
+        qputenv("DIMEREC_CACHE_DIR", dir_.filePath(QStringLiteral("cache")).toUtf8());
+    }
+
+    std::string storePath() const {
+        return dir_.filePath(QStringLiteral("runs.sqlite")).toStdString();
+    }
+
+    // A finished run of `config` in `study` with the given test NDCG@10.
+    static int64_t addFinished(RunStore& store, const RunConfig& config, const std::string& study,
+                               double ndcg) {
+        NewRun run;
+        run.study = study;
+        run.config = config;
+        run.datasetName = "ml-latest-small";
+        run.provenance = currentProvenance("cpu", 1);
+        const int64_t id = store.createRun(run);
+        TrainResult result;
+        result.status = "finished";
+        result.steps = 10;
+        result.elapsedSeconds = 60.0;
+        result.test = {{"ndcg@10", ndcg}};
+        store.finishRun(id, result);
+        return id;
+    }
+
+    QTemporaryDir dir_;
+};
+
+TEST_F(AnalysisWindowTest, BasketAddsAndRemovesRunsFromTheRunBrowser) {
+    int64_t first = 0;
+    int64_t second = 0;
+    {
+        RunStore store(storePath());
+        RunConfig config;
+        config.name = "dimerec seed 1";
+        first = addFinished(store, config, "default", 0.2);
+        config.name = "dimerec seed 2";
+        config.train.seed = 2;
+        second = addFinished(store, config, "default", 0.3);
+    }
+    MainWindow window(QString::fromStdString(storePath()));
+    window.runBrowser()->refresh();
+    window.runBrowser()->selectRuns({first, second});
+    ASSERT_EQ(window.runBrowser()->selectedRuns().size(), 2);
+
+    auto* addRuns = window.runBrowser()->findChild<QAction*>(QStringLiteral("addToComparison"));
+    auto* addGroups =
+        window.runBrowser()->findChild<QAction*>(QStringLiteral("addSeedGroupsToComparison"));
+    ASSERT_NE(addRuns, nullptr);
+    ASSERT_NE(addGroups, nullptr);
+    addRuns->trigger();
+    ComparisonView* basket = window.comparisonView();
+    ASSERT_EQ(basket->entries().size(), 2u);
+    EXPECT_EQ(basket->entryList()->count(), 2);
+    addRuns->trigger();  // the same runs again change nothing
+    EXPECT_EQ(basket->entries().size(), 2u);
+    // Both runs share a config: one seed group of two runs.
+    addGroups->trigger();
+    ASSERT_EQ(basket->entries().size(), 3u);
+    EXPECT_EQ(basket->entries()[2].runs.size(), 2u);
+    EXPECT_EQ(basket->entries()[2].label, "dimerec");
+    EXPECT_EQ(basket->tableWidget()->columnCount(), 3);
+
+    basket->removeEntry(0);
+    ASSERT_EQ(basket->entries().size(), 2u);
+    EXPECT_EQ(basket->entries()[0].runs.front().id, second);
+    basket->clearEntries();
+    EXPECT_EQ(basket->entryList()->count(), 0);
+}
+
+TEST_F(AnalysisWindowTest, SweepDialogCountsTrialsAndFinishedTrials) {
+    const QString path = dir_.filePath(QStringLiteral("lm.json"));
+    QFile file(path);
+    ASSERT_TRUE(file.open(QIODevice::WriteOnly));
+    file.write(R"({"study": "lm", "description": "λ × μ",
+                   "base": {"model": {"dim": 8}, "train": {"maxSteps": 5}},
+                   "grid": {"model.lambda": [0.5, 1.0], "model.mu": [1.0, 2.0]},
+                   "seeds": [1, 2, 3],
+                   "profiles": {"quick": {"seeds": [1]}}})");
+    file.close();
+    RunStore store(storePath());
+    const std::vector<Trial> trials = expandTrials(loadExperimentFile(path.toStdString()));
+    ASSERT_EQ(trials.size(), 12u);  // 2 λ × 2 μ × 3 seeds
+    // Two trials already done in the study; the same config in another study does not count.
+    addFinished(store, trials[0].config, "lm", 0.2);
+    addFinished(store, trials[5].config, "lm", 0.3);
+    addFinished(store, trials[7].config, "elsewhere", 0.3);
+
+    SweepDialog dialog(store, path);
+    EXPECT_EQ(dialog.trials().size(), 12u);
+    EXPECT_EQ(dialog.trialTable()->rowCount(), 12);
+    EXPECT_EQ(dialog.finishedCount(), 2);
+    const std::vector<Trial> pending = dialog.pendingTrials();
+    ASSERT_EQ(pending.size(), 10u);
+    EXPECT_EQ(pending.front().index, 1);
+    EXPECT_TRUE(dialog.summaryText().contains(QStringLiteral("12 runs")));
+    EXPECT_TRUE(dialog.summaryText().contains(QStringLiteral("10 to run")));
+    // Both finished runs took 60 s: 10 pending trials ≈ 600 s.
+    EXPECT_TRUE(dialog.estimateText().startsWith(QStringLiteral("0:10:00")))
+        << dialog.estimateText().toStdString();
+
+    ASSERT_GE(dialog.profileChooser()->count(), 2);
+    ASSERT_TRUE(dialog.load(path, QStringLiteral("quick")));
+    EXPECT_EQ(dialog.trials().size(), 4u);  // one seed
+}
+
+TEST_F(AnalysisWindowTest, SweepDialogReportsABadFile) {
+    const QString path = dir_.filePath(QStringLiteral("bad.json"));
+    QFile file(path);
+    ASSERT_TRUE(file.open(QIODevice::WriteOnly));
+    file.write(R"({"grid": {"model.nonsense": [1, 2]}})");
+    file.close();
+    RunStore store(storePath());
+    SweepDialog dialog(store, path);
+    EXPECT_TRUE(dialog.trials().empty());
+    EXPECT_EQ(dialog.trialTable()->rowCount(), 0);
+    EXPECT_FALSE(dialog.load(path));
+}
+
+}  // namespace
+}  // namespace dimerec
