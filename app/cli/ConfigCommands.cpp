@@ -8,6 +8,7 @@
 
 #include <iostream>
 #include <memory>
+#include <stdexcept>
 
 namespace dimerec::cli {
 namespace {
@@ -53,7 +54,7 @@ void addConfigCommands(CLI::App& app) {
     check->excludes(defaults);
     command->callback([args] {
         if (!args->printDefaults && args->check.empty()) {
-            throw CLI::RequiredError("config: give --print-defaults or --check FILE");
+            throw std::invalid_argument("config: give --print-defaults or --check FILE");
         }
         runConfig(*args);
     });
