@@ -40,6 +40,16 @@ TrainSampler::TrainSampler(const Splits& splits, SamplerOptions options)
             "sampler: negative sampler must be uniform or log-uniform, got '" +
             options_.negativeSampler + "'");
     }
+    if (options_.shards < 1 || options_.shard < 0 || options_.shard >= options_.shards) {
+        throw std::invalid_argument("sampler: shard " + std::to_string(options_.shard) +
+                                    " is outside 0 … " + std::to_string(options_.shards - 1));
+    }
+    if (options_.batchSize % options_.shards != 0) {
+        throw std::invalid_argument(
+            "sampler: batch size " + std::to_string(options_.batchSize) +
+            " is not a multiple of the world size " + std::to_string(options_.shards) +
+            " (every rank takes batchSize / worldSize rows of each global batch)");
+    }
     if (splits_.numItems <= 0) throw std::invalid_argument("sampler: the splits have no items");
     negatives_ = options_.negatives > 0 ? options_.negatives : 10LL * options_.batchSize;
     randomCut_ = splits_.protocol == "comirec";
@@ -118,29 +128,36 @@ bool TrainSampler::next(Batch& batch) {
     const int64_t width = options_.maxLength;
     const int64_t padding = splits_.numItems;
 
-    batch.size = end - begin;
+    const int64_t rows = end - begin;
+    const int64_t first = rows * options_.shard / options_.shards;
+    const int64_t last = rows * (options_.shard + 1) / options_.shards;
+    globalRows_ = rows;
+    batch.size = last - first;
     batch.maxLength = width;
     batch.history.assign(static_cast<size_t>(batch.size * width), padding);
     batch.lengths.resize(static_cast<size_t>(batch.size));
     batch.targets.resize(static_cast<size_t>(batch.size));
-    for (int64_t row = 0; row < batch.size; ++row) {
+    for (int64_t row = 0; row < rows; ++row) {
         const Sample& sample =
             samples_[static_cast<size_t>(order_[static_cast<size_t>(begin + row)])];
         const std::vector<int32_t>& sequence =
             splits_.trainSequences[static_cast<size_t>(sample.sequence)];
         int32_t position = sample.position;
         if (randomCut_) {
-            const auto last = static_cast<int32_t>(sequence.size()) - 1;
-            const int32_t first = std::min(kComiRecMinCut, last);
-            position = first + static_cast<int32_t>(
-                                   uniformBelow(engine, static_cast<uint64_t>(last - first + 1)));
+            const auto lastCut = static_cast<int32_t>(sequence.size()) - 1;
+            const int32_t firstCut = std::min(kComiRecMinCut, lastCut);
+            position = firstCut + static_cast<int32_t>(uniformBelow(
+                                      engine, static_cast<uint64_t>(lastCut - firstCut + 1)));
         }
+        // Rows of other shards still draw their cut: the stream stays the global batch's.
+        if (row < first || row >= last) continue;
+        const int64_t local = row - first;
         const int64_t length = std::min<int64_t>(position, width);
-        int64_t* out = batch.history.data() + row * width + (width - length);
+        int64_t* out = batch.history.data() + local * width + (width - length);
         for (int64_t i = 0; i < length; ++i)
             out[i] = sequence[static_cast<size_t>(position - length + i)];
-        batch.lengths[static_cast<size_t>(row)] = length;
-        batch.targets[static_cast<size_t>(row)] = sequence[static_cast<size_t>(position)];
+        batch.lengths[static_cast<size_t>(local)] = length;
+        batch.targets[static_cast<size_t>(local)] = sequence[static_cast<size_t>(position)];
     }
 
     batch.negatives.resize(static_cast<size_t>(negatives_));

@@ -16,6 +16,8 @@ struct SamplerOptions {
     int negatives = 0;                        // shared negatives per batch (0 = 10 × batchSize)
     std::string negativeSampler = "uniform";  // uniform | log-uniform (by training popularity)
     uint64_t seed = 42;                       // everything drawn is a function of it
+    int shard = 0;   // this process's slice of every batch (data-parallel rank)
+    int shards = 1;  // slices per batch (world size); batchSize must be a multiple of it
 };
 
 // Turns training sequences into padded batches with shared sampled-softmax negatives.
@@ -25,6 +27,12 @@ struct SamplerOptions {
 // Histories are right-aligned, truncated to the most recent maxLength items, padded with
 // numItems. The epoch's order is a function of (seed, epoch), each batch's cuts and
 // negatives of (seed, epoch, batch index), so restore() reproduces batches bit for bit.
+//
+// Sharded (shards > 1, one sampler per data-parallel rank): every rank walks the same global
+// batches (batchSize rows) and keeps rows [n·shard/shards, n·(shard+1)/shards) of each batch of
+// n rows, so full batches give batchSize/shards rows per rank. Random cuts are still drawn for
+// every row of the global batch and the shared negatives are the global batch's own, so the
+// union of the slices is exactly the single-process batch (docs/cluster.md).
 class TrainSampler {
 public:
     struct SamplerState {
@@ -34,7 +42,8 @@ public:
 
     // The sampler reads splits on every batch: they must outlive it. Throws
     // std::invalid_argument for a non-positive batch size or length, negative negatives,
-    // an unknown negative sampler, or splits without any training sample.
+    // an unknown negative sampler, a shard outside 0 … shards − 1, a batch size that is not a
+    // multiple of shards, or splits without any training sample.
     TrainSampler(const Splits& splits, SamplerOptions options);
 
     // Positions the sampler at the first batch of the given epoch (0-based).
@@ -45,6 +54,8 @@ public:
     int64_t batchesPerEpoch() const;
     int64_t samplesPerEpoch() const;
     int64_t negativesPerBatch() const { return negatives_; }
+    // Rows of the global batch the last next() took its slice from (= batch.size unsharded).
+    int64_t globalBatchRows() const { return globalRows_; }
     // Probability that one negative draw yields the item (for logQ corrections).
     double negativeProbability(int32_t item) const;
 
@@ -61,6 +72,7 @@ private:
     SamplerOptions options_;
     bool randomCut_ = false;
     int64_t negatives_ = 0;
+    int64_t globalRows_ = 0;
     std::vector<Sample> samples_;             // the epoch's samples before shuffling
     std::vector<int32_t> order_;              // the epoch's permutation of samples_
     std::vector<int32_t> itemsByPopularity_;  // log-uniform rank -> item

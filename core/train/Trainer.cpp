@@ -3,11 +3,13 @@
 #include "data/Batch.h"
 #include "data/Dataset.h"
 #include "data/Protocols.h"
+#include "data/RandomDraws.h"
 #include "data/Splits.h"
 #include "data/TrainSampler.h"
 #include "eval/Evaluator.h"
 #include "model/Recommender.h"
 #include "train/Checkpoint.h"
+#include "train/Distributed.h"
 #include "train/MemoryTuning.h"
 #include "util/Device.h"
 
@@ -21,7 +23,8 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 constexpr auto kPausePoll = std::chrono::milliseconds(50);  // how often a paused run looks up
-constexpr double kRateSmoothing = 0.1;  // weight of the newest step in the throughput average
+constexpr double kRateSmoothing = 0.1;    // weight of the newest step in the throughput average
+constexpr uint64_t kRankNoiseStream = 3;  // random stream of a data-parallel rank other than 0
 
 double secondsSince(Clock::time_point start) {
     return std::chrono::duration<double>(Clock::now() - start).count();
@@ -76,14 +79,35 @@ TrainResult Trainer::execute(TrainObserver& observer, TrainControl& control) {
     const int maxLength = config_.data.maxLength;
     configureThreads(tc.threads);
     retainLargeAllocations();
-    const torch::Device device = resolveDevice(tc.device);
+    const DistributedContext* distributed =
+        options_.distributed && options_.distributed->worldSize > 1 ? &*options_.distributed
+                                                                    : nullptr;
+    torch::Device device = resolveDevice(tc.device);
+    std::unique_ptr<DataParallelGroup> group;
+    if (distributed != nullptr) {
+        if (tc.batchSize % distributed->worldSize != 0) {
+            throw std::invalid_argument(
+                "train.batchSize: " + std::to_string(tc.batchSize) +
+                " is not divisible by the world size " + std::to_string(distributed->worldSize) +
+                " (it is the global batch; each rank trains on batchSize / worldSize rows)");
+        }
+        if (device.is_cuda() && !device.has_index()) {
+            device = torch::Device(
+                torch::kCUDA, static_cast<c10::DeviceIndex>(cudaIndexFor(
+                                  *distributed, static_cast<int>(torch::cuda::device_count()))));
+        }
+        group = std::make_unique<DataParallelGroup>(*distributed, device.is_cuda());
+    }
+    const bool leader = group == nullptr || group->rank() == 0;
     torch::manual_seed(tc.seed);
 
     splits_ = std::make_unique<Splits>(makeSplits(*dataset_, config_.data));
     model_ = makeRecommender(config_.model, splits_->numItems, maxLength, splits_->itemCounts);
     model_->to(device);
-    TrainSampler sampler(*splits_, SamplerOptions{tc.batchSize, maxLength, config_.model.negatives,
-                                                  config_.model.negativeSampler, tc.seed});
+    TrainSampler sampler(
+        *splits_, SamplerOptions{tc.batchSize, maxLength, config_.model.negatives,
+                                 config_.model.negativeSampler, tc.seed, group ? group->rank() : 0,
+                                 group ? group->worldSize() : 1});
     std::vector<torch::Tensor> parameters = model_->parameters();
     std::unique_ptr<torch::optim::Optimizer> optimizer =
         parameters.empty() ? nullptr : makeOptimizer(tc, parameters);
@@ -105,6 +129,16 @@ TrainResult Trainer::execute(TrainObserver& observer, TrainControl& control) {
     } else {
         sampler.startEpoch(0);
     }
+    if (group) {
+        std::vector<torch::Tensor> tensors = model_->parameters();
+        for (const torch::Tensor& buffer : model_->buffers()) tensors.push_back(buffer);
+        group->broadcastFromRankZero(tensors);
+        if (!leader) {
+            torch::manual_seed(mixSeed(tc.seed, kRankNoiseStream,
+                                       static_cast<uint64_t>(group->rank()),
+                                       static_cast<uint64_t>(state.step)));
+        }
+    }
 
     const int64_t perEpoch = sampler.batchesPerEpoch();
     int64_t totalSteps = perEpoch * tc.epochs;
@@ -114,7 +148,7 @@ TrainResult Trainer::execute(TrainObserver& observer, TrainControl& control) {
     TrainResult result;
 
     auto saveLast = [&] {
-        if (options_.checkpointDir.empty()) return;
+        if (options_.checkpointDir.empty() || !leader) return;
         const auto position = sampler.state();
         state.samplerEpoch = position.epoch;
         state.samplerBatch = position.batchIndex;
@@ -158,10 +192,12 @@ TrainResult Trainer::execute(TrainObserver& observer, TrainControl& control) {
     double stepSeconds = 0.0;
     Batch batch;
     bool evaluatedLast = false;
+    bool cancelEverywhere = false;       // some rank asked to cancel (summed with the gradients)
+    std::vector<std::string> lossNames;  // "total" then the terms, once a step computed them
     while (optimizer && state.step < totalSteps) {
         while (control.pause.load() && !control.cancel.load())
             std::this_thread::sleep_for(kPausePoll);
-        if (control.cancel.load()) {
+        if (group ? cancelEverywhere : control.cancel.load()) {
             saveLast();
             result.status = "cancelled";
             result.message = "cancelled at step " + std::to_string(state.step);
@@ -174,36 +210,71 @@ TrainResult Trainer::execute(TrainObserver& observer, TrainControl& control) {
         const Clock::time_point stepStart = Clock::now();
         model_->train();
         optimizer->zero_grad();
-        const LossTerms losses = model_->loss(toTensors(batch, device));
-        losses.total.backward();
+        std::vector<double> lossValues;
+        if (batch.size > 0) {
+            const LossTerms losses = model_->loss(toTensors(batch, device));
+            losses.total.backward();
+            lossNames = {"total"};
+            lossValues = {losses.total.item<double>()};
+            for (const auto& [name, value] : losses.terms) {
+                lossNames.push_back(name);
+                lossValues.push_back(value.item<double>());
+            }
+        } else if (lossNames.empty()) {
+            throw std::invalid_argument("rank " + std::to_string(group->rank()) +
+                                        " got no rows of the first batch: fewer training "
+                                        "samples than processes");
+        } else {
+            lossValues.assign(lossNames.size(), 0.0);
+        }
+        if (group) {
+            // Every rank's rows weigh equally: Σ_r (n_r / n) ∇mean_r = ∇ of the global mean.
+            const double weight =
+                static_cast<double>(batch.size) / static_cast<double>(sampler.globalBatchRows());
+            for (double& value : lossValues) value *= weight;
+            lossValues.push_back(control.cancel.load() ? 1.0 : 0.0);
+            group->sumGradients(parameters, weight, lossValues);
+            cancelEverywhere = lossValues.back() > 0.0;
+            lossValues.pop_back();
+        }
         if (tc.clipGradNorm > 0.0) torch::nn::utils::clip_grad_norm_(parameters, tc.clipGradNorm);
         optimizer->step();
         ++state.step;
         evaluatedLast = false;
 
-        const double seconds = secondsSince(stepStart);
-        stepSeconds = state.step == startStep + 1
-                          ? seconds
-                          : (1.0 - kRateSmoothing) * stepSeconds + kRateSmoothing * seconds;
-        ProgressEvent progress;
-        progress.step = state.step;
-        progress.epoch = sampler.state().epoch;
-        progress.totalSteps = totalSteps;
-        progress.samplesPerSecond = stepSeconds > 0.0 ? batch.size / stepSeconds : 0.0;
-        progress.elapsedSeconds = secondsSince(start);
-        progress.etaSeconds = stepSeconds * static_cast<double>(totalSteps - state.step);
-        progress.losses["total"] = losses.total.item<double>();
-        for (const auto& [name, value] : losses.terms) progress.losses[name] = value.item<double>();
-        observer.onProgress(progress);
+        if (leader) {
+            const double seconds = secondsSince(stepStart);
+            stepSeconds = state.step == startStep + 1
+                              ? seconds
+                              : (1.0 - kRateSmoothing) * stepSeconds + kRateSmoothing * seconds;
+            ProgressEvent progress;
+            progress.step = state.step;
+            progress.epoch = sampler.state().epoch;
+            progress.totalSteps = totalSteps;
+            progress.samplesPerSecond =
+                stepSeconds > 0.0 ? static_cast<double>(sampler.globalBatchRows()) / stepSeconds
+                                  : 0.0;
+            progress.elapsedSeconds = secondsSince(start);
+            progress.etaSeconds = stepSeconds * static_cast<double>(totalSteps - state.step);
+            for (size_t i = 0; i < lossNames.size(); ++i)
+                progress.losses[lossNames[i]] = lossValues[i];
+            observer.onProgress(progress);
+        }
 
         if (state.step % evalEvery == 0 || state.step == totalSteps) {
-            validateNow();
-            evaluatedLast = true;
-            saveLast();
-            if (tc.patience > 0 && state.badEvaluations >= tc.patience) {
+            bool stop = false;
+            if (leader) {
+                validateNow();
+                evaluatedLast = true;
+                saveLast();
+                stop = tc.patience > 0 && state.badEvaluations >= tc.patience;
+            }
+            if (group) stop = group->broadcastValue(stop ? 1 : 0) != 0;
+            if (stop) {
                 result.status = "early-stopped";
-                result.message = "no improvement of " + tc.earlyStopMetric + " in " +
-                                 std::to_string(state.badEvaluations) + " validations";
+                result.message = leader ? "no improvement of " + tc.earlyStopMetric + " in " +
+                                              std::to_string(state.badEvaluations) + " validations"
+                                        : "rank 0 stopped early";
                 break;
             }
         }
@@ -211,6 +282,16 @@ TrainResult Trainer::execute(TrainObserver& observer, TrainControl& control) {
     result.steps = state.step;
     if (result.status == "cancelled") {
         result.bestValid = state.bestValid;
+        return result;
+    }
+    if (!leader) {
+        // Wait for rank 0's test evaluation, so that every process of the run ends together.
+        group->barrier();
+        if (result.message.empty()) {
+            result.message = "rank " + std::to_string(group->rank()) + " of " +
+                             std::to_string(group->worldSize()) + ": trained " +
+                             std::to_string(state.step) + " steps (rank 0 evaluates)";
+        }
         return result;
     }
     if (!evaluatedLast && state.bestStep < 0) validateNow();
@@ -228,6 +309,7 @@ TrainResult Trainer::execute(TrainObserver& observer, TrainControl& control) {
                          tc.earlyStopMetric + " " + std::to_string(state.bestMetric) + " at step " +
                          std::to_string(state.bestStep);
     }
+    if (group) group->barrier();
     return result;
 }
 

@@ -1,9 +1,11 @@
 #pragma once
 
 #include "experiment/RunConfig.h"
+#include "train/Distributed.h"
 #include "train/TrainObserver.h"
 
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace dimerec {
@@ -15,6 +17,7 @@ struct Splits;
 struct TrainerOptions {
     std::string checkpointDir;  // where last.pt / best.pt go ("" = keep the best in memory only)
     std::string resumeFrom;     // checkpoint to continue from ("" = a fresh run)
+    std::optional<DistributedContext> distributed;  // data-parallel membership (none = alone)
 };
 
 // Trains one run (spec §1–2, issue 4): splits the dataset by config.data.protocol, builds the
@@ -26,6 +29,16 @@ struct TrainerOptions {
 // model, optimiser, sampler position, CPU random state and counters: resuming on the CPU
 // continues bit for bit where the interrupted run was. Training noise uses LibTorch's global
 // CPU generator (seeded from train.seed), so run one Trainer at a time per process.
+//
+// Data-parallel (options.distributed with worldSize > 1, docs/cluster.md): every rank builds the
+// model, takes rank 0's parameters, trains on its slice of each global batch (train.batchSize
+// must be a multiple of the world size) and sums its gradient weighted by its share of the rows
+// with the others' in one all-reduce per step, so every rank applies the gradient of the global
+// batch's mean loss. Only rank 0 validates, writes checkpoints, reports to the observer (the
+// others only get onFinished) and evaluates the test split; its early-stopping decision is
+// broadcast. A cancel on any rank stops all of them after the next step. Ranks other than 0 draw
+// their training noise from a stream of their own (seed, rank), so their diffusion noise differs
+// from rank 0's. Resuming needs the checkpoint readable by every rank.
 class Trainer {
 public:
     Trainer(RunConfig config, std::shared_ptr<const Dataset> dataset, TrainerOptions options = {});
