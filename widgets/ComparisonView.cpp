@@ -487,8 +487,8 @@ void ComparisonView::rebuild() {
     for (const QString& name : series) curveSeries_->addItem(name);
     int index = curveSeries_->findText(current);
     if (index < 0)
-        index = curveSeries_->findText(QStringLiteral("valid") + kCurveSeparator +
-                                       QStringLiteral("ndcg@10"));
+        index = curveSeries_->findText(QStringLiteral("train") + kCurveSeparator +
+                                       QStringLiteral("total"));
     curveSeries_->setCurrentIndex(std::max(index, 0));
     updating_ = false;
     fillCurves();

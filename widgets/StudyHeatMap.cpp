@@ -13,9 +13,10 @@ namespace {
 
 constexpr int kDecimals = 4;
 
-// Dark text on light cells, light on dark ones.
+// Dark text on light cells, light on dark ones (by perceived luminance, ITU-R BT.601).
 QColor textColourOn(const QColor& fill) {
-    return fill.lightnessF() > 0.55 ? Qt::black : Qt::white;
+    const double luminance = 0.299 * fill.red() + 0.587 * fill.green() + 0.114 * fill.blue();
+    return luminance > 128.0 ? Qt::black : Qt::white;
 }
 
 QString tickText(double value) {
@@ -124,6 +125,9 @@ void StudyHeatMap::setGrid(const HeatMapGrid& grid, const QString& xLabel, const
             label->setText(text);
             label->setTextAlignment(Qt::AlignCenter);
             label->setColor(textColourOn(QColor(colour)));
+            QFont font = label->font();
+            font.setPointSizeF(font.pointSizeF() * 1.25);
+            label->setFont(font);
         }
     }
     plot_->replot();

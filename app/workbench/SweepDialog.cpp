@@ -19,7 +19,6 @@
 
 #include <algorithm>
 #include <exception>
-#include <set>
 
 namespace dimerec {
 namespace {
@@ -104,6 +103,7 @@ SweepDialog::SweepDialog(RunStore& store, const QString& path, QWidget* parent)
         {tr("#"), tr("Variant"), tr("Grid point"), tr("Seed"), tr("Run name"), tr("In the store")});
     table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
     table_->verticalHeader()->hide();
+    table_->verticalHeader()->setDefaultSectionSize(table_->fontMetrics().height() + 6);
     table_->horizontalHeader()->setStretchLastSection(true);
     layout->addWidget(table_, 1);
     buttons_ = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
@@ -168,10 +168,10 @@ std::vector<Trial> SweepDialog::pendingTrials() const {
 }
 
 QString SweepDialog::summaryText() const {
-    std::set<std::string> variants;
-    for (const Trial& trial : trials_) variants.insert(trial.variant);
     QStringList shape;
-    shape << tr("%n variant(s)", nullptr, static_cast<int>(variants.size()));
+    if (!experiment_.variants.empty()) {
+        shape << tr("%n variant(s)", nullptr, static_cast<int>(experiment_.variants.size()));
+    }
     for (const SweepAxis& axis : experiment_.grid) {
         shape << QStringLiteral("%1 %2")
                      .arg(axis.values.size())

@@ -166,6 +166,7 @@ TEST_F(ComparisonViewTest, ConfigDiffShowsOnlyDifferingFields) {
 }
 
 TEST_F(ComparisonViewTest, CurvesOverlayEveryRun) {
+    // The default is the training loss; these runs logged only validation NDCG, so that shows.
     EXPECT_EQ(view_->curveChooser()->currentText(), QStringLiteral("valid · ndcg@10"));
     // Three seeds of A, three of B, the one run of C.
     EXPECT_EQ(view_->curves()->seriesNames().size(), 7);
