@@ -9,12 +9,16 @@
 #include <algorithm>
 #include <cmath>
 #include <ctime>
+#include <filesystem>
+#include <fstream>
 #include <iomanip>
 #include <iostream>
 #include <memory>
 #include <set>
 #include <sstream>
 #include <stdexcept>
+
+#include <unistd.h>
 
 namespace dimerec::cli {
 namespace {
@@ -461,19 +465,50 @@ void addRunsCommands(CLI::App& app) {
         std::cout << "exported run " << id << " to " << *exportPath << "\n";
     });
 
+    // A run database (e.g. one Slurm array task's trial-N.sqlite) is imported run by run through
+    // a bundle, so that both paths keep the same rules (uuid kept, a stored run left alone).
+    const auto isDatabase = [](const std::string& path) {
+        constexpr char kSqliteHeader[] = "SQLite format 3";
+        char head[sizeof(kSqliteHeader)] = {};
+        std::ifstream in(path, std::ios::binary);
+        in.read(head, sizeof(head));
+        return in.gcount() == static_cast<std::streamsize>(sizeof(head)) &&
+               std::equal(head, head + sizeof(head), kSqliteHeader);
+    };
     auto importPaths = std::make_shared<std::vector<std::string>>();
     auto importStudy = std::make_shared<std::string>();
     CLI::App* importCommand =
-        runs->add_subcommand("import", "Add runs from bundle files (a run already stored is kept)");
+        runs->add_subcommand("import",
+                             "Add runs from bundle files or other run databases (a run already "
+                             "stored is kept)");
     addDbOption(importCommand, db);
-    importCommand->add_option("bundles", *importPaths, "Bundle files")->required();
+    importCommand
+        ->add_option("bundles", *importPaths,
+                     "Bundle files, or run databases (.sqlite) whose runs are all imported")
+        ->required();
     importCommand->add_option("--study", *importStudy,
                               "Study to put the runs in (default: theirs)");
-    importCommand->callback([db, importPaths, importStudy] {
+    importCommand->callback([db, importPaths, importStudy, isDatabase] {
         RunStore store(*db);
         for (const std::string& path : *importPaths) {
-            const int64_t id = store.importBundle(path, *importStudy);
-            std::cout << "imported run " << id << " from " << path << "\n";
+            if (!isDatabase(path)) {
+                const int64_t id = store.importBundle(path, *importStudy);
+                std::cout << "imported run " << id << " from " << path << "\n";
+                continue;
+            }
+            const RunStore source(path, RunStore::Mode::ReadOnly);
+            RunQuery all;
+            all.includeArchived = true;
+            all.limit = 0;
+            const auto bundle = std::filesystem::temp_directory_path() /
+                                ("dimerec-import-" + std::to_string(::getpid()) + ".json");
+            for (const RunSummary& run : source.listRuns(all)) {
+                source.exportBundle(run.id, bundle.string());
+                const int64_t id = store.importBundle(bundle.string(), *importStudy);
+                std::filesystem::remove(bundle);
+                std::cout << "imported run " << id << " from " << path << " (run " << run.id
+                          << ")\n";
+            }
         }
     });
 }

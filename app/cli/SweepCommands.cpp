@@ -4,6 +4,7 @@
 
 #include "data/Dataset.h"
 #include "data/DatasetLoader.h"
+#include "experiment/SlurmScript.h"
 #include "experiment/Sweep.h"
 #include "experiment/SweepRunner.h"
 #include "store/RunStore.h"
@@ -24,7 +25,9 @@
 #include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <iomanip>
 #include <iostream>
 #include <map>
@@ -50,6 +53,11 @@ struct SweepArguments {
     std::string device;   // overrides train.device when given
     int maxTrials = 0;    // start at most this many trials in this call (0 = all)
     int trial = -1;       // run only this trial (what --jobs children and cluster tasks do)
+    bool slurm = false;   // write a Slurm job-array script instead of training
+    bool submit = false;  // … and submit it with sbatch
+    std::string out;      // the job's folder: script, per-trial databases and logs
+    SweepResources resources{0, "", "", ""};  // flags over the file's "resources" (0/"" = keep)
+    int maxParallel = 0;                      // array tasks running at once (0 = Slurm's limit)
 };
 
 // Ctrl-C: the running trials stop after their batch (recorded as cancelled, resumable) and
@@ -435,7 +443,50 @@ void requireDatasets(const Plan& plan) {
     }
 }
 
+// `--slurm`: the sweep as a job array, one trial per task, each into OUT/trial-<i>.sqlite
+// (docs/cluster.md); submitted with sbatch when asked and available, else printed.
+void runSlurm(const SweepArguments& args) {
+    const ExperimentFile experiment = loadExperimentFile(args.file, args.profile);
+    SlurmArrayJob job;
+    job.program = fs::read_symlink("/proc/self/exe").string();
+    job.experimentFile = fs::absolute(args.file).string();
+    job.profile = args.profile;
+    job.study = experiment.study;
+    job.trials = static_cast<int>(expandTrials(experiment).size());
+    job.maxParallel = args.maxParallel;
+    job.outDir = fs::absolute(args.out.empty() ? "slurm-" + fileSafe(experiment.study) : args.out)
+                     .lexically_normal()
+                     .string();
+    job.resources = experiment.resources;
+    if (args.resources.cpusPerTask > 0) job.resources.cpusPerTask = args.resources.cpusPerTask;
+    if (!args.resources.memory.empty()) job.resources.memory = args.resources.memory;
+    if (!args.resources.time.empty()) job.resources.time = args.resources.time;
+    if (!args.resources.partition.empty()) job.resources.partition = args.resources.partition;
+    const std::string script = slurmArrayScript(job);
+    fs::create_directories(job.outDir);
+    const fs::path path = fs::path(job.outDir) / "sweep.sbatch";
+    std::ofstream(path) << script;
+    if (!args.submit) {
+        std::cout << script << "\n# written to " << path.string() << "; submit with: sbatch "
+                  << path.string() << "\n";
+        return;
+    }
+    if (std::system("command -v sbatch > /dev/null 2>&1") != 0) {
+        throw std::runtime_error("sbatch is not on the PATH: submit " + path.string() +
+                                 " from a Slurm login node");
+    }
+    std::cerr << "submitting " << job.trials << " trial(s) as a job array (" << path.string()
+              << ")\n";
+    std::cout.flush();
+    if (std::system(("sbatch " + shellQuote(path.string())).c_str()) != 0)
+        throw std::runtime_error("sbatch refused " + path.string());
+}
+
 void runSweep(const SweepArguments& args) {
+    if (args.slurm) {
+        runSlurm(args);
+        return;
+    }
     if (args.jobs < 1) throw std::invalid_argument("--jobs must be at least 1");
     const int hardware = std::max(1, buildInfo().hardwareThreads);
     const bool parallel = args.jobs > 1 && args.trial < 0;
@@ -509,6 +560,27 @@ void addSweepCommands(CLI::App& app) {
         ->add_option("--trial", args->trial,
                      "Run only the trial with this index (0-based, see --dry-run), unless it is "
                      "finished; what --jobs children and cluster array tasks run")
+        ->check(CLI::NonNegativeNumber);
+    sweep->add_flag("--slurm", args->slurm,
+                    "Write a Slurm job array (one trial per task, each into its own database "
+                    "under --out) instead of training; merge with `dimerec runs import`");
+    sweep->add_flag("--submit", args->submit, "With --slurm: submit the script with sbatch");
+    sweep->add_option("--out", args->out,
+                      "With --slurm: folder of the script, trial databases and logs (default: "
+                      "slurm-<study>)");
+    sweep->add_option("--partition", args->resources.partition,
+                      "With --slurm: partition (default: the file's, else the cluster's)");
+    sweep->add_option("--time", args->resources.time,
+                      "With --slurm: time limit per trial, e.g. 02:00:00 (default: the file's)");
+    sweep
+        ->add_option("--cpus", args->resources.cpusPerTask,
+                     "With --slurm: CPUs per trial (default: the file's)")
+        ->check(CLI::PositiveNumber);
+    sweep->add_option("--mem", args->resources.memory,
+                      "With --slurm: memory per trial, e.g. 8G (default: the file's)");
+    sweep
+        ->add_option("--max-parallel", args->maxParallel,
+                     "With --slurm: array tasks running at once (0 = no limit)")
         ->check(CLI::NonNegativeNumber);
     sweep->callback([args] { runSweep(*args); });
 }
