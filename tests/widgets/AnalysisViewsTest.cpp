@@ -4,6 +4,7 @@
 #include "QtTestApp.h"
 #include "StudyHeatMap.h"
 #include "StudyView.h"
+#include "QCustomPlotInclude.h"
 #include "analysis/Comparison.h"
 #include "analysis/Significance.h"
 #include "analysis/StudyGrid.h"
@@ -171,6 +172,8 @@ TEST_F(ComparisonViewTest, CurvesOverlayEveryRun) {
     // Three seeds of A, three of B, the one run of C.
     EXPECT_EQ(view_->curves()->seriesNames().size(), 7);
     EXPECT_TRUE(view_->curves()->seriesNames().contains(QStringLiteral("B · seed 2")));
+    // Exported through PlotExport's context menu.
+    EXPECT_EQ(view_->curves()->plot()->contextMenuPolicy(), Qt::CustomContextMenu);
 }
 
 TEST_F(ComparisonViewTest, AblationLayoutRenamesReordersAndExports) {
@@ -243,6 +246,8 @@ TEST_F(StudyViewTest, ParallelCoordinatesAndAblationTableOfTheStudy) {
     view.setStudy(QStringLiteral("lm"));
     view.setMetric(QStringLiteral("ndcg@10"));
     EXPECT_EQ(view.parallelCoordinates()->lineCount(), 6);
+    EXPECT_EQ(view.parallelCoordinates()->plot()->contextMenuPolicy(), Qt::CustomContextMenu);
+    EXPECT_EQ(view.heatMap()->plot()->contextMenuPolicy(), Qt::CustomContextMenu);
     // λ's axis spans 0.5 … 1; NDCG's 0.10 … 0.31.
     EXPECT_DOUBLE_EQ(view.parallelCoordinates()->normalised(0, 0.75), 0.5);
     EXPECT_NEAR(view.parallelCoordinates()->normalised(2, 0.24), (0.24 - 0.10) / 0.21, 1e-12);
