@@ -98,7 +98,7 @@ void drawHammerMap(QCustomPlot& plot, const SphereScene& scene) {
         QColor fill = colour;
         fill.setAlpha(200);
         addPoints(plot, names[slot], xs[slot], ys[slot],
-                  QCPScatterStyle(QCPScatterStyle::ssDisc, Qt::NoPen, fill, 3));
+                  QCPScatterStyle(QCPScatterStyle::ssDisc, fill, fill, 4));
     }
 
     struct Marked {

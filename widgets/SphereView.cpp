@@ -232,14 +232,13 @@ void SphereView::render(QPainter& painter, const QSize& size, int fontPixels) co
         header = tr("No embeddings yet: select a finished run with a checkpoint.");
     } else if (scene_.principalAxes) {
         const auto& ev = scene_.explainedVariance;
-        header = tr("%1 items on the unit sphere · top-3 principal directions explain "
-                    "%2 %, %3 %, %4 % of the variance")
+        header = tr("%1 items · PCA axes explain %2 %, %3 %, %4 % of the variance")
                      .arg(scene_.items.size() / 3)
                      .arg(ev[0] * 100.0, 0, 'f', 1)
                      .arg(ev[1] * 100.0, 0, 'f', 1)
                      .arg(ev[2] * 100.0, 0, 'f', 1);
     } else {
-        header = tr("%1 items on the unit sphere · 3-dim embeddings shown as they are")
+        header = tr("%1 items · 3-dim embeddings as they are")
                      .arg(scene_.items.size() / 3);
     }
     if (!scene_.userLabel.empty()) header += QStringLiteral(" · ") + QString::fromStdString(scene_.userLabel);
@@ -411,8 +410,12 @@ void SphereView::mouseMoveEvent(QMouseEvent* event) {
     Q_EMIT itemHovered(item);
 }
 
+QQuaternion SphereView::obliqueView() {
+    return QQuaternion::fromAxisAndAngle(1, 0, 0, 25) * QQuaternion::fromAxisAndAngle(0, 1, 0, -55);
+}
+
 void SphereView::mouseDoubleClickEvent(QMouseEvent*) {
-    rotation_ = QQuaternion();
+    rotation_ = obliqueView();
     setZoom(1.0);
 }
 
@@ -426,7 +429,7 @@ void SphereView::contextMenuEvent(QContextMenuEvent* event) {
     QMenu menu(this);
     menu.addAction(tr("Export figure…"), this, &SphereView::exportToFile);
     menu.addAction(tr("Reset view"), this, [this] {
-        rotation_ = QQuaternion();
+        rotation_ = obliqueView();
         setZoom(1.0);
     });
     menu.exec(event->globalPos());

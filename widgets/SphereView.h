@@ -17,7 +17,7 @@ namespace dimerec {
 // primary category (legend on the right), the chosen user's history, guidance vectors,
 // reverse-process samples, recommendations and target with distinct markers. The view looks
 // down the rotated z axis (x right, y up); the hemisphere facing away is dimmed. Drag rotates,
-// the wheel zooms, double click resets; hovering a point shows its title and categories.
+// the wheel zooms, double click returns to obliqueView(); hovering a point shows its title and categories.
 class SphereView : public QWidget {
     Q_OBJECT
 
@@ -32,6 +32,9 @@ public:
     void clear();
 
     QQuaternion rotation() const { return rotation_; }
+    // The view double click returns to: tilted so that the first principal direction (x),
+    // which often holds the densest cloud, is neither edge-on nor hidden.
+    static QQuaternion obliqueView();
     void setRotation(const QQuaternion& rotation);
     double zoom() const { return zoom_; }
     void setZoom(double zoom);  // 1 = the globe fills the drawing area's shorter side

@@ -15,5 +15,7 @@ void addConfigCommands(CLI::App& app);     // dimerec config
 void addRunsCommands(CLI::App& app);    // dimerec runs …
 void addExportCommands(CLI::App& app);  // dimerec export table / plot
 void addSweepCommands(CLI::App& app);   // dimerec sweep
+// dimerec export plot (builds with the GUI only: it draws with Qt); after addExportCommands.
+void addExportPlotCommand(CLI::App& app);
 
 }  // namespace dimerec::cli

@@ -22,6 +22,9 @@ int main(int argc, char** argv) {
     dimerec::cli::addConfigCommands(app);
     dimerec::cli::addRunsCommands(app);
     dimerec::cli::addExportCommands(app);
+#ifdef DIMEREC_PLOT_EXPORT
+    dimerec::cli::addExportPlotCommand(app);
+#endif
     dimerec::cli::addSweepCommands(app);
     try {
         app.parse(argc, argv);

@@ -3,6 +3,7 @@
 #include "ComparisonView.h"
 #include "DatasetHistograms.h"
 #include "DatasetStatsView.h"
+#include "EmbeddingExplorer.h"
 #include "ImportDatasetDialog.h"
 #include "LossCurvePlot.h"
 #include "RunBrowser.h"
@@ -140,6 +141,7 @@ MainWindow::MainWindow(const QString& storePath, QWidget* parent)
     buildDatasetDock();
     buildConfigDock();
     buildAnalysisDocks();
+    addEmbeddingDocks(this, viewMenu_, browser_, storePath_);
     buildStatusBar();
     resize(1400, 900);
     restoreSettings();

@@ -1,0 +1,269 @@
+// `dimerec export plot …`: a paper's figures regenerated from the run store by a script, drawn
+// by the same chart code as the workbench (widgets/MetricCharts, HammerMap, SphereView) on an
+// offscreen Qt platform.
+#include "CliCommands.h"
+#include "EmbeddingAnalysis.h"
+#include "HammerMap.h"
+#include "MetricCharts.h"
+#include "PlotExport.h"
+#include "QCustomPlotInclude.h"
+#include "SphereView.h"
+#include "store/RunStore.h"
+
+#include <CLI/CLI.hpp>
+
+#include <QApplication>
+#include <QLocale>
+
+#include <iostream>
+#include <memory>
+#include <stdexcept>
+
+namespace dimerec::cli {
+namespace {
+
+// Everything `export plot` is told on its command line.
+struct PlotCommandOptions {
+    std::string db = RunStore::defaultPath();
+    std::vector<std::string> runs;  // ids or uuid prefixes
+    std::string study;              // every finished run of a study, instead of --runs
+    std::string kind = "loss";
+    std::string metric;   // loss: loss term; curve: validation metric; metric: bars; tradeoff: x
+    std::string yMetric = "diversity@50";  // tradeoff: y
+    std::string split = "test";            // final metrics of metric / tradeoff
+    std::vector<std::string> names;        // RUN=LABEL
+    std::string output;
+    std::string width = "8.5cm";
+    std::string height = "6cm";
+    int dpi = 300;
+    double fontSize = 8.0;
+    int user = 1;      // hammer / sphere: 1-based test case
+    int samples = 24;  // hammer / sphere: reverse-process samples
+    int topN = 10;
+};
+
+struct LoadedRun {
+    int64_t id = 0;
+    RunDetails details;
+    QString label;
+};
+
+std::vector<LoadedRun> loadRuns(const RunStore& store, const PlotCommandOptions& options) {
+    std::vector<int64_t> ids;
+    if (!options.study.empty()) {
+        RunQuery query;
+        query.study = options.study;
+        query.statuses = {"finished"};
+        query.sortBy = "id";
+        query.descending = false;
+        query.limit = 0;
+        for (const RunSummary& run : store.listRuns(query)) ids.push_back(run.id);
+    }
+    for (const std::string& reference : options.runs) ids.push_back(store.resolveRun(reference));
+    if (ids.empty()) throw std::invalid_argument("export plot: no runs (give --runs or --study)");
+    std::vector<LoadedRun> runs;
+    for (int64_t id : ids) {
+        LoadedRun run;
+        run.id = id;
+        run.details = store.run(id);
+        const RunSummary& summary = run.details.summary;
+        run.label = summary.name.empty()
+                        ? QStringLiteral("#%1 %2").arg(id).arg(QString::fromStdString(summary.model))
+                        : QString::fromStdString(summary.name);
+        for (const std::string& entry : options.names) {
+            const size_t eq = entry.find('=');
+            if (eq == std::string::npos) {
+                throw std::invalid_argument("--name " + entry + ": expected RUN=LABEL");
+            }
+            if (store.resolveRun(entry.substr(0, eq)) == id) {
+                run.label = QString::fromStdString(entry.substr(eq + 1));
+            }
+        }
+        runs.push_back(std::move(run));
+    }
+    return runs;
+}
+
+QVector<RunMetrics> finalMetrics(const std::vector<LoadedRun>& runs, const std::string& split) {
+    QVector<RunMetrics> metrics;
+    for (const LoadedRun& run : runs) {
+        RunMetrics entry;
+        entry.id = run.id;
+        entry.name = run.label;
+        entry.metrics = split == "valid" ? run.details.summary.validMetrics
+                                         : run.details.summary.testMetrics;
+        metrics.push_back(entry);
+    }
+    return metrics;
+}
+
+// Curves of one series of every run ("train" loss terms or "valid" metrics).
+QVector<Curve> curvesOf(const RunStore& store, const std::vector<LoadedRun>& runs,
+                        const std::string& source, const std::string& name) {
+    QVector<Curve> curves;
+    for (const LoadedRun& run : runs) {
+        Curve curve;
+        curve.name = runs.size() == 1 ? QString::fromStdString(name) : run.label;
+        for (const SeriesPoint& point : store.series(run.id, source, name)) {
+            curve.x.push_back(static_cast<double>(point.step));
+            curve.y.push_back(point.value);
+        }
+        if (curve.x.isEmpty()) {
+            throw std::invalid_argument("run " + std::to_string(run.id) + " has no " + source +
+                                        " series '" + name + "'");
+        }
+        curves.push_back(curve);
+    }
+    return curves;
+}
+
+EmbeddingAnalysis analyseFirst(const RunStore& store, const std::vector<LoadedRun>& runs,
+                               const PlotCommandOptions& options) {
+    const RunDetails& details = runs.front().details;
+    if (details.bestCheckpoint.empty()) {
+        throw std::invalid_argument("run " + std::to_string(runs.front().id) +
+                                    " has no best checkpoint");
+    }
+    EmbeddingRequest request;
+    request.checkpoint = details.bestCheckpoint;
+    request.user = options.user - 1;
+    request.samples = options.samples;
+    request.topN = options.topN;
+    request.distributionUsers = options.kind == "categories" ? 1000 : 0;
+    for (const EmbeddingSnapshot& listed : details.embeddings) {
+        request.snapshots.push_back(store.embeddingSnapshot(listed.id));
+    }
+    return analyseCheckpoint(request);
+}
+
+void exportPlotCommand(const PlotCommandOptions& options) {
+    PlotExportOptions figure;
+    double height = 0.0;
+    LengthUnit heightUnit = LengthUnit::Centimetres;
+    parseLength(QString::fromStdString(options.width), figure.width, figure.unit);
+    parseLength(QString::fromStdString(options.height), height, heightUnit);
+    figure.height = toPoints(height, heightUnit) / toPoints(1.0, figure.unit);
+    figure.dpi = options.dpi;
+    figure.fontSize = options.fontSize;
+    const QString output = QString::fromStdString(options.output);
+    const PlotFormat format = plotFormatForPath(output);
+
+    // Qt only here: the rest of `dimerec` stays usable without a display.
+    qputenv("QT_QPA_PLATFORM", "offscreen");
+    static int argc = 1;
+    static char name[] = "dimerec";
+    static char* argv[] = {name, nullptr};
+    QApplication app(argc, argv);
+    QLocale::setDefault(QLocale::c());
+
+    const RunStore store(options.db, RunStore::Mode::ReadOnly);
+    const std::vector<LoadedRun> runs = loadRuns(store, options);
+    QCustomPlot plot;
+    plot.resize(800, 600);
+    std::string what;
+    if (options.kind == "loss" || options.kind == "curve") {
+        const bool loss = options.kind == "loss";
+        const std::string series =
+            options.metric.empty() ? (loss ? "total" : "ndcg@10") : options.metric;
+        drawCurves(plot, curvesOf(store, runs, loss ? "train" : "valid", series),
+                   QObject::tr("training step"),
+                   loss ? QObject::tr("loss (%1)").arg(QString::fromStdString(series))
+                        : QObject::tr("validation %1").arg(axisTitle(series)));
+        what = series + " curves";
+    } else if (options.kind == "metric") {
+        const std::string metric = options.metric.empty() ? "ndcg@10" : options.metric;
+        if (drawMetricBars(plot, finalMetrics(runs, options.split), metric) == 0) {
+            throw std::invalid_argument("none of the runs has the " + options.split + " metric '" +
+                                        metric + "'");
+        }
+        what = metric + " bars";
+    } else if (options.kind == "tradeoff") {
+        const std::string x = options.metric.empty() ? "ndcg@10" : options.metric;
+        if (drawTradeoff(plot, finalMetrics(runs, options.split), x, options.yMetric) == 0) {
+            throw std::invalid_argument("no run has both " + x + " and " + options.yMetric);
+        }
+        what = options.yMetric + " vs " + x;
+    } else if (options.kind == "hammer" || options.kind == "categories") {
+        const EmbeddingAnalysis analysis = analyseFirst(store, runs, options);
+        if (options.kind == "hammer") {
+            drawHammerMap(plot, analysis.scene);
+            what = "Hammer map of " + analysis.scene.userLabel;
+        } else {
+            if (analysis.historyShares.empty()) {
+                throw std::invalid_argument("the run's dataset has no item categories");
+            }
+            QStringList names;
+            for (const std::string& category : analysis.scene.categoryNames) {
+                names << QString::fromStdString(category);
+            }
+            drawCategoryShares(plot, names, analysis.historyShares, analysis.recommendationShares,
+                               QObject::tr("top-%1 recommendations").arg(options.topN));
+            what = "category distribution";
+        }
+    } else if (options.kind == "sphere") {
+        if (format == PlotFormat::Csv) {
+            throw std::invalid_argument("--kind sphere: export as .pdf, .svg or .png");
+        }
+        SphereView view;
+        view.setScene(analyseFirst(store, runs, options).scene);
+        view.setRotation(SphereView::obliqueView());
+        exportFigure([&view](QCPPainter& painter, const QSize& size,
+                             int fontPixels) { view.render(painter, size, fontPixels); },
+                     output, format, figure);
+        std::cout << "wrote the sphere view of run " << runs.front().id << " to "
+                  << options.output << "\n";
+        return;
+    }
+    exportPlot(plot, output, figure);
+    std::cout << "wrote " << formatName(format).toStdString() << " " << what << " of "
+              << runs.size() << " run(s) to " << options.output << "\n";
+}
+
+}  // namespace
+
+void addExportPlotCommand(CLI::App& app) {
+    CLI::App* exportCommand = app.get_subcommand("export");
+    CLI::App* plot = exportCommand->add_subcommand(
+        "plot", "A figure of runs as vector PDF / SVG, PNG at a DPI, or its data as CSV");
+    auto options = std::make_shared<PlotCommandOptions>();
+    plot->add_option("--db", options->db, "Run database (default: " + RunStore::defaultPath() + ")");
+    CLI::Option* runs = plot->add_option("--runs", options->runs, "Runs (ids or uuid prefixes)")
+                            ->delimiter(',');
+    plot->add_option("--study", options->study, "Every finished run of this study, in id order")
+        ->excludes(runs);
+    plot->add_option("--kind", options->kind,
+                     "loss: training loss curves; curve: validation metric curves; metric: bars "
+                     "of a final metric (a family such as 'diversity': grouped by K); tradeoff: "
+                     "scatter of --y-metric against --metric; hammer, sphere: embeddings of the "
+                     "first run's best checkpoint; categories: its recommendations' category "
+                     "distribution against the histories'")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"loss", "curve", "metric", "tradeoff", "hammer", "sphere",
+                               "categories"}));
+    plot->add_option("--metric", options->metric,
+                     "loss: the loss term (default total); curve, metric: the metric (default "
+                     "ndcg@10); tradeoff: the x axis (default ndcg@10)");
+    plot->add_option("--y-metric", options->yMetric, "tradeoff: the y axis")->capture_default_str();
+    plot->add_option("--split", options->split, "Final metrics of: test | valid")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"test", "valid"}));
+    plot->add_option("--name", options->names, "Label of a run: RUN=LABEL");
+    plot->add_option("-o,--out", options->output, "Output file: .pdf, .svg, .png or .csv")->required();
+    plot->add_option("--width", options->width, "Figure width: cm, mm, in or pt")->capture_default_str();
+    plot->add_option("--height", options->height, "Figure height: cm, mm, in or pt")
+        ->capture_default_str();
+    plot->add_option("--dpi", options->dpi, "PNG resolution")->capture_default_str()->check(
+        CLI::Range(36, 2400));
+    plot->add_option("--font-size", options->fontSize, "Base font size in points (titles +2)")
+        ->capture_default_str()
+        ->check(CLI::Range(4.0, 36.0));
+    plot->add_option("--user", options->user, "hammer, sphere: the test case to mark (1-based)")
+        ->capture_default_str();
+    plot->add_option("--samples", options->samples, "hammer, sphere: reverse-process samples")
+        ->capture_default_str();
+    plot->add_option("--top-n", options->topN, "hammer, sphere, categories: recommendations")
+        ->capture_default_str();
+    plot->callback([options] { exportPlotCommand(*options); });
+}
+
+}  // namespace dimerec::cli

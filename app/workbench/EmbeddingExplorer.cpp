@@ -1,0 +1,256 @@
+#include "EmbeddingExplorer.h"
+
+#include "DiversityView.h"
+#include "HammerMap.h"
+#include "PlotExport.h"
+#include "QCustomPlotInclude.h"
+#include "RunBrowser.h"
+#include "SphereView.h"
+#include "store/RunStore.h"
+
+#include <QDockWidget>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QMainWindow>
+#include <QMenu>
+#include <QPushButton>
+#include <QSlider>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QThread>
+#include <QVBoxLayout>
+
+#include <exception>
+
+namespace dimerec {
+
+EmbeddingExplorer::EmbeddingExplorer(const QString& storePath, QWidget* parent)
+    : QWidget(parent), storePath_(storePath), analysis_(std::make_shared<EmbeddingAnalysis>()) {
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(4, 4, 4, 4);
+    auto* controls = new QHBoxLayout;
+    controls->addWidget(new QLabel(tr("Test user"), this));
+    user_ = new QSpinBox(this);
+    user_->setRange(1, 1);
+    user_->setToolTip(tr("Which test case's history, guidance, samples and top-N to mark"));
+    controls->addWidget(user_);
+    controls->addWidget(new QLabel(tr("Samples"), this));
+    samples_ = new QSpinBox(this);
+    samples_->setRange(0, 256);
+    samples_->setValue(24);
+    samples_->setToolTip(tr("Reverse-process samples of the next interest: their spread shows "
+                            "the diffusion's uncertainty"));
+    controls->addWidget(samples_);
+    controls->addWidget(new QLabel(tr("Top-N"), this));
+    topN_ = new QSpinBox(this);
+    topN_->setRange(1, 100);
+    topN_->setValue(10);
+    controls->addWidget(topN_);
+    auto* apply = new QPushButton(tr("Show"), this);
+    controls->addWidget(apply);
+    snapshotLabel_ = new QLabel(this);
+    controls->addWidget(snapshotLabel_);
+    snapshot_ = new QSlider(Qt::Horizontal, this);
+    snapshot_->setObjectName(QStringLiteral("snapshotSlider"));
+    snapshot_->setToolTip(tr("Step through the run's embedding snapshots (epochs)"));
+    snapshot_->setMaximumWidth(220);
+    controls->addWidget(snapshot_);
+    snapshot_->hide();
+    snapshotLabel_->hide();
+    status_ = new QLabel(this);
+    status_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    controls->addWidget(status_, 1);
+    layout->addLayout(controls);
+
+    auto* split = new QSplitter(Qt::Horizontal, this);
+    split->setObjectName(QStringLiteral("embeddingSplitter"));
+    sphere_ = new SphereView(split);
+    sphere_->setRotation(SphereView::obliqueView());
+    hammer_ = new QCustomPlot(split);
+    hammer_->setObjectName(QStringLiteral("hammerMap"));
+    hammer_->setToolTip(tr("Right click: export the figure (PDF, SVG, PNG) or its data"));
+    enablePlotExport(hammer_);
+    split->setStretchFactor(0, 3);
+    split->setStretchFactor(1, 2);
+    layout->addWidget(split, 1);
+    status_->setText(tr("Select a finished run in the run browser."));
+
+    connect(apply, &QPushButton::clicked, this, [this] {
+        ++generation_;
+        ensureAnalysed();
+    });
+    connect(snapshot_, &QSlider::valueChanged, this, &EmbeddingExplorer::showSnapshot);
+}
+
+EmbeddingExplorer::~EmbeddingExplorer() {
+    if (thread_ != nullptr) thread_->wait();
+}
+
+QString EmbeddingExplorer::statusText() const {
+    return status_->text();
+}
+
+void EmbeddingExplorer::showRun(qint64 runId) {
+    if (runId == runId_) return;
+    runId_ = runId;
+    ++generation_;
+    if (runId == 0) {
+        status_->setText(tr("Select a finished run in the run browser."));
+        return;
+    }
+    if (isVisible()) ensureAnalysed();
+}
+
+void EmbeddingExplorer::showEvent(QShowEvent* event) {
+    QWidget::showEvent(event);
+    ensureAnalysed();
+}
+
+void EmbeddingExplorer::ensureAnalysed() {
+    if (runId_ == 0 || busy_ || analysedGeneration_ == generation_) return;
+    start();
+}
+
+void EmbeddingExplorer::start() {
+    auto request = std::make_shared<EmbeddingRequest>();
+    request->user = user_->value() - 1;
+    request->samples = samples_->value();
+    request->topN = topN_->value();
+    const qint64 runId = runId_;
+    const int generation = generation_;
+    const QString storePath = storePath_;
+    busy_ = true;
+    status_->setText(tr("Run %1: loading its checkpoint and computing the embeddings…").arg(runId));
+    thread_ = QThread::create([this, request, runId, generation, storePath] {
+        auto result = std::make_shared<EmbeddingAnalysis>();
+        QString error;
+        try {
+            // A connection of this thread's own (RunStore is one connection per thread).
+            const RunStore store(storePath.toStdString(), RunStore::Mode::ReadOnly);
+            const RunDetails details = store.run(runId);
+            if (details.bestCheckpoint.empty()) {
+                throw std::runtime_error("run " + std::to_string(runId) +
+                                         " has no best checkpoint (not finished yet?)");
+            }
+            request->checkpoint = details.bestCheckpoint;
+            for (const EmbeddingSnapshot& listed : details.embeddings) {
+                request->snapshots.push_back(store.embeddingSnapshot(listed.id));
+            }
+            *result = analyseCheckpoint(*request);
+        } catch (const std::exception& failure) {
+            error = QString::fromUtf8(failure.what());
+        }
+        QMetaObject::invokeMethod(
+            this, [this, runId, generation, result, error] { finished(runId, generation, result, error); },
+            Qt::QueuedConnection);
+    });
+    connect(thread_, &QThread::finished, thread_, &QObject::deleteLater);
+    thread_->start(QThread::LowPriority);
+}
+
+void EmbeddingExplorer::finished(qint64 runId, int generation,
+                                 const std::shared_ptr<EmbeddingAnalysis>& result,
+                                 const QString& error) {
+    thread_->wait();
+    thread_ = nullptr;
+    busy_ = false;
+    if (generation != generation_) {
+        // The selection or the settings changed meanwhile: compute again when visible.
+        if (isVisible()) ensureAnalysed();
+        return;
+    }
+    analysedGeneration_ = generation;
+    if (!error.isEmpty()) {
+        status_->setText(tr("Run %1: %2").arg(runId).arg(error));
+        Q_EMIT analysisFailed(runId, error);
+        return;
+    }
+    analysis_ = result;
+    analysedRun_ = runId;
+    user_->setRange(1, std::max(1, result->testUsers));
+    user_->setValue(result->user + 1);
+    sphere_->setScene(result->scene);
+    drawHammerMap(*hammer_, result->scene);
+    const int snapshots = static_cast<int>(result->snapshotItems.size());
+    snapshot_->setVisible(snapshots > 0);
+    snapshotLabel_->setVisible(snapshots > 0);
+    snapshot_->setRange(0, snapshots);  // the last position is the best checkpoint
+    snapshot_->setValue(snapshots);
+    showSnapshot(snapshots);
+    status_->setText(tr("Run %1: %2 on %3").arg(runId).arg(QString::fromStdString(result->modelName),
+                                                            QString::fromStdString(result->datasetName)));
+    Q_EMIT analysed(runId);
+}
+
+void EmbeddingExplorer::showSnapshot(int index) {
+    const auto& items = analysis_->snapshotItems;
+    if (index >= 0 && index < static_cast<int>(items.size())) {
+        sphere_->setItemPoints(items[static_cast<size_t>(index)]);
+        snapshotLabel_->setText(QString::fromStdString(analysis_->snapshotLabels[static_cast<size_t>(index)]));
+    } else {
+        sphere_->setItemPoints(analysis_->scene.items);
+        snapshotLabel_->setText(tr("best checkpoint"));
+    }
+}
+
+void addEmbeddingDocks(QMainWindow* window, QMenu* viewMenu, RunBrowser* browser,
+                       const QString& storePath) {
+    auto* sphereDock = new QDockWidget(QObject::tr("Embeddings"), window);
+    sphereDock->setObjectName(QStringLiteral("embeddingsDock"));
+    auto* explorer = new EmbeddingExplorer(storePath, sphereDock);
+    sphereDock->setWidget(explorer);
+    auto* diversityDock = new QDockWidget(QObject::tr("Diversity"), window);
+    diversityDock->setObjectName(QStringLiteral("diversityDock"));
+    auto* diversity = new DiversityView(diversityDock);
+    diversityDock->setWidget(diversity);
+    window->addDockWidget(Qt::BottomDockWidgetArea, sphereDock);
+    window->tabifyDockWidget(sphereDock, diversityDock);
+    sphereDock->hide();
+    diversityDock->hide();
+    viewMenu->addAction(sphereDock->toggleViewAction());
+    viewMenu->addAction(diversityDock->toggleViewAction());
+
+    const auto refresh = [explorer, diversity, diversityDock, storePath](
+                             const QVector<qint64>& runs) {
+        QVector<RunMetrics> metrics;
+        try {
+            const RunStore store(storePath.toStdString(), RunStore::Mode::ReadOnly);
+            for (qint64 run : runs) {
+                const RunSummary summary = store.run(run).summary;
+                RunMetrics entry;
+                entry.id = run;
+                entry.name = summary.name.empty()
+                                 ? QStringLiteral("#%1 %2").arg(run).arg(QString::fromStdString(summary.model))
+                                 : QString::fromStdString(summary.name);
+                entry.metrics = summary.testMetrics;
+                metrics.push_back(entry);
+            }
+        } catch (const std::exception& error) {
+            diversity->setDistributionStatus(QString::fromUtf8(error.what()));
+        }
+        diversity->setRuns(metrics);
+        explorer->showRun(runs.isEmpty() ? 0 : runs.front());
+        if (diversityDock->isVisible()) explorer->ensureAnalysed();
+    };
+    QObject::connect(browser, &RunBrowser::selectionChanged, explorer, refresh);
+    QObject::connect(diversityDock, &QDockWidget::visibilityChanged, explorer, [explorer](bool visible) {
+        if (visible) explorer->ensureAnalysed();
+    });
+    QObject::connect(explorer, &EmbeddingExplorer::analysed, diversity, [explorer, diversity](qint64 run) {
+        const EmbeddingAnalysis& analysis = explorer->analysis();
+        if (analysis.historyShares.empty()) {
+            diversity->setDistributionStatus(QObject::tr("Run %1's dataset has no categories.").arg(run));
+            return;
+        }
+        QStringList names;
+        for (const std::string& name : analysis.scene.categoryNames) names << QString::fromStdString(name);
+        diversity->setCategoryDistribution(
+            names, analysis.historyShares, analysis.recommendationShares,
+            QObject::tr("run %1's top-%2 for %3 test users")
+                .arg(run)
+                .arg(analysis.scene.recommendations.size())
+                .arg(analysis.distributionUsers));
+    });
+}
+
+}  // namespace dimerec
