@@ -17,7 +17,7 @@ struct Splits;
 struct TrainerOptions {
     std::string checkpointDir;  // where last.pt / best.pt go ("" = keep the best in memory only)
     std::string resumeFrom;     // checkpoint to continue from ("" = a fresh run)
-    std::optional<DistributedContext> distributed;  // data-parallel membership (none = alone)
+    std::optional<DistributedContext> distributed = std::nullopt;  // data-parallel (none = alone)
 };
 
 // Trains one run (spec §1–2, issue 4): splits the dataset by config.data.protocol, builds the
