@@ -60,6 +60,8 @@ std::optional<DistributedContext> distributedContextFor(const TrainArguments& ar
         context.worldSize = args.worldSize;
         context.rank = args.rank;
         if (!args.master.empty()) parseMasterAddress(args.master, context);
+    } else if (args.rank != 0 || !args.master.empty()) {
+        throw std::invalid_argument("--rank and --master need --world-size");
     } else {
         context = distributedContextFromSlurm([](const char* name) { return std::getenv(name); });
     }
