@@ -16,7 +16,8 @@ class CategoryPalette {
 public:
     CategoryPalette() = default;
     // itemCategory: per item its primary category (-1 = none); names: category id → name.
-    CategoryPalette(const std::vector<int32_t>& itemCategory, const std::vector<std::string>& names);
+    CategoryPalette(const std::vector<int32_t>& itemCategory,
+                    const std::vector<std::string>& names);
 
     QColor colour(int32_t category) const;
     // Categories with their own colour, in id order.

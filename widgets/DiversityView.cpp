@@ -16,8 +16,8 @@ namespace dimerec {
 namespace {
 
 // The measures of the bar chart, in the order the selector offers them.
-const char* const kMeasures[] = {"diversity", "categories", "ild", "coverage", "gini",
-                                 "probe_accuracy"};
+const char* const kMeasures[] = {"diversity", "categories", "ild",
+                                 "coverage",  "gini",       "probe_accuracy"};
 const QString kDefaultX = QStringLiteral("ndcg@10");
 const QString kDefaultY = QStringLiteral("diversity@50");
 
@@ -83,8 +83,8 @@ DiversityView::DiversityView(QWidget* parent) : QWidget(parent) {
     auto* distBox = new QWidget(this);
     auto* distLayout = new QVBoxLayout(distBox);
     distLayout->setContentsMargins(0, 0, 0, 0);
-    distributionStatus_ = new QLabel(tr("Select one finished run to see its category distribution."),
-                                     distBox);
+    distributionStatus_ =
+        new QLabel(tr("Select one finished run to see its category distribution."), distBox);
     distLayout->addWidget(distributionStatus_);
     distribution_ = makePlot(distBox, QStringLiteral("categoryShares"));
     distLayout->addWidget(distribution_, 1);
@@ -139,8 +139,9 @@ void DiversityView::setRuns(const QVector<RunMetrics>& runs) {
             probes << QStringLiteral("%1 %2").arg(run.name).arg(found->second, 0, 'f', 3);
         }
     }
-    probe_->setText(probes.isEmpty() ? QString()
-                                     : tr("Linear probe: %1").arg(probes.join(QStringLiteral(", "))));
+    probe_->setText(probes.isEmpty()
+                        ? QString()
+                        : tr("Linear probe: %1").arg(probes.join(QStringLiteral(", "))));
     redrawBars();
     redrawTradeoff();
 }

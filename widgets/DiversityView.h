@@ -26,7 +26,8 @@ public:
     // Category shares (categoryShares over the histories and the top-N lists), `caption`
     // naming the run and N; empty vectors clear the chart.
     void setCategoryDistribution(const QStringList& categories, const std::vector<double>& history,
-                                 const std::vector<double>& recommendations, const QString& caption);
+                                 const std::vector<double>& recommendations,
+                                 const QString& caption);
     // Shown while the distribution is being computed, or why it is not there.
     void setDistributionStatus(const QString& text);
 

@@ -86,8 +86,8 @@ void drawHammerMap(QCustomPlot& plot, const SphereScene& scene) {
         const int slot = found == ids.end() ? static_cast<int>(names.size()) - 1
                                             : static_cast<int>(found - ids.begin());
         if (slot < 0) continue;
-        const auto xy = hammerProjection(scene.items[3 * i], scene.items[3 * i + 1],
-                                         scene.items[3 * i + 2]);
+        const auto xy =
+            hammerProjection(scene.items[3 * i], scene.items[3 * i + 1], scene.items[3 * i + 2]);
         xs[slot].push_back(xy[0]);
         ys[slot].push_back(xy[1]);
     }
@@ -112,11 +112,13 @@ void drawHammerMap(QCustomPlot& plot, const SphereScene& scene) {
         {tr("history"), pointsOf(scene, scene.historyItems),
          QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(Qt::black, 1.5), Qt::NoBrush, 8)},
         {tr("top-N"), pointsOf(scene, scene.recommendations),
-         QCPScatterStyle(QCPScatterStyle::ssTriangle, QPen(QColor(0, 70, 160), 1.5), Qt::NoBrush, 8)},
+         QCPScatterStyle(QCPScatterStyle::ssTriangle, QPen(QColor(0, 70, 160), 1.5), Qt::NoBrush,
+                         8)},
         {tr("next item"), pointsOf(scene, scene.targets),
          QCPScatterStyle(QCPScatterStyle::ssSquare, QPen(QColor(0, 150, 0), 2.0), Qt::NoBrush, 9)},
         {tr("guidance"), scene.guidance,
-         QCPScatterStyle(QCPScatterStyle::ssDiamond, QPen(Qt::white, 1.0), QColor(106, 61, 154), 10)}};
+         QCPScatterStyle(QCPScatterStyle::ssDiamond, QPen(Qt::white, 1.0), QColor(106, 61, 154),
+                         10)}};
     for (const Marked& set : marked) {
         if (set.points.empty()) continue;
         QVector<double> x;

@@ -13,9 +13,8 @@ namespace dimerec {
 namespace {
 
 // Okabe–Ito colours: distinguishable with any colour vision and in greyscale print.
-const QColor kSeriesColours[] = {QColor(0, 114, 178),  QColor(230, 159, 0),
-                                 QColor(0, 158, 115),  QColor(213, 94, 0),
-                                 QColor(86, 180, 233), QColor(204, 121, 167),
+const QColor kSeriesColours[] = {QColor(0, 114, 178),  QColor(230, 159, 0),  QColor(0, 158, 115),
+                                 QColor(213, 94, 0),   QColor(86, 180, 233), QColor(204, 121, 167),
                                  QColor(240, 228, 66), QColor(0, 0, 0)};
 
 QColor seriesColour(int i) {
@@ -48,9 +47,11 @@ void showLegend(QCustomPlot& plot, Qt::Alignment corner) {
     plot.axisRect()->insetLayout()->setInsetAlignment(0, corner);
 }
 
-// y range from 0 to a little above the largest value (bars start at 0).
+// y range from 0 to a little above the largest value (bars start at 0); more headroom when a
+// legend sits in the top corner, so that it never covers the tallest bars.
 void fitBars(QCustomPlot& plot, double largest) {
-    plot.yAxis->setRange(0.0, largest > 0.0 ? largest * 1.18 : 1.0);
+    const double headroom = plot.legend->visible() ? 1.45 : 1.18;
+    plot.yAxis->setRange(0.0, largest > 0.0 ? largest * headroom : 1.0);
 }
 
 }  // namespace
@@ -199,7 +200,8 @@ void drawCategoryShares(QCustomPlot& plot, const QStringList& categories,
     reset(plot);
     std::vector<int> order;
     for (int c = 0; c < categories.size(); ++c) {
-        const double h = static_cast<size_t>(c) < history.size() ? history[static_cast<size_t>(c)] : 0.0;
+        const double h =
+            static_cast<size_t>(c) < history.size() ? history[static_cast<size_t>(c)] : 0.0;
         const double r = static_cast<size_t>(c) < recommendations.size()
                              ? recommendations[static_cast<size_t>(c)]
                              : 0.0;
@@ -240,8 +242,8 @@ void drawCategoryShares(QCustomPlot& plot, const QStringList& categories,
     plot.xAxis->setRange(0.4, order.size() + 0.6);
     plot.xAxis->setLabel(QString());
     plot.yAxis->setLabel(tr("share of category labels"));
-    fitBars(plot, largest);
     showLegend(plot, Qt::AlignTop | Qt::AlignRight);
+    fitBars(plot, largest);
     plot.replot();
 }
 

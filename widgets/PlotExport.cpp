@@ -173,10 +173,14 @@ PlotFormat plotFormatForPath(const QString& path) {
 
 QString formatName(PlotFormat format) {
     switch (format) {
-    case PlotFormat::Pdf: return QStringLiteral("PDF");
-    case PlotFormat::Svg: return QStringLiteral("SVG");
-    case PlotFormat::Png: return QStringLiteral("PNG");
-    case PlotFormat::Csv: return QStringLiteral("CSV");
+        case PlotFormat::Pdf:
+            return QStringLiteral("PDF");
+        case PlotFormat::Svg:
+            return QStringLiteral("SVG");
+        case PlotFormat::Png:
+            return QStringLiteral("PNG");
+        case PlotFormat::Csv:
+            return QStringLiteral("CSV");
     }
     return QString();
 }
@@ -195,69 +199,71 @@ void exportFigure(const FigurePainter& paint, const QString& path, PlotFormat fo
     const int canvasDpi = qRound(kPointsPerInch * kExportUnitsPerPoint);
 
     switch (format) {
-    case PlotFormat::Pdf: {
-        QBuffer buffer;
-        buffer.open(QIODevice::WriteOnly);
-        {
-            QPdfWriter writer(&buffer);
-            writer.setCreator(QStringLiteral("DimeRec Workbench"));
-            writer.setTitle(QFileInfo(path).completeBaseName());
-            writer.setPageLayout(QPageLayout(
-                QPageSize(QSizeF(widthPt, heightPt), QPageSize::Point, QString(),
-                          QPageSize::ExactMatch),
-                QPageLayout::Portrait, QMarginsF(0, 0, 0, 0)));
-            writer.setResolution(canvasDpi);
+        case PlotFormat::Pdf: {
+            QBuffer buffer;
+            buffer.open(QIODevice::WriteOnly);
+            {
+                QPdfWriter writer(&buffer);
+                writer.setCreator(QStringLiteral("DimeRec Workbench"));
+                writer.setTitle(QFileInfo(path).completeBaseName());
+                writer.setPageLayout(
+                    QPageLayout(QPageSize(QSizeF(widthPt, heightPt), QPageSize::Point, QString(),
+                                          QPageSize::ExactMatch),
+                                QPageLayout::Portrait, QMarginsF(0, 0, 0, 0)));
+                writer.setResolution(canvasDpi);
+                QCPPainter painter;
+                if (!painter.begin(&writer)) fail(path, QStringLiteral("cannot start a PDF"));
+                painter.setMode(QCPPainter::pmVectorized);
+                painter.setMode(QCPPainter::pmNoCaching);
+                paint(painter, canvas, fontPixels);
+                painter.end();
+            }
+            writeFile(path, buffer.data());
+            return;
+        }
+        case PlotFormat::Svg: {
+            QBuffer buffer;
+            buffer.open(QIODevice::WriteOnly);
+            QSvgGenerator svg;
+            svg.setOutputDevice(&buffer);
+            svg.setSize(canvas);
+            svg.setViewBox(QRect(QPoint(0, 0), canvas));
+            svg.setResolution(canvasDpi);
+            svg.setTitle(QFileInfo(path).completeBaseName());
+            svg.setDescription(QStringLiteral("DimeRec Workbench figure"));
             QCPPainter painter;
-            if (!painter.begin(&writer)) fail(path, QStringLiteral("cannot start a PDF"));
+            if (!painter.begin(&svg)) fail(path, QStringLiteral("cannot start an SVG"));
             painter.setMode(QCPPainter::pmVectorized);
             painter.setMode(QCPPainter::pmNoCaching);
             paint(painter, canvas, fontPixels);
             painter.end();
+            writeFile(path, buffer.data());
+            return;
         }
-        writeFile(path, buffer.data());
-        return;
-    }
-    case PlotFormat::Svg: {
-        QBuffer buffer;
-        buffer.open(QIODevice::WriteOnly);
-        QSvgGenerator svg;
-        svg.setOutputDevice(&buffer);
-        svg.setSize(canvas);
-        svg.setViewBox(QRect(QPoint(0, 0), canvas));
-        svg.setResolution(canvasDpi);
-        svg.setTitle(QFileInfo(path).completeBaseName());
-        svg.setDescription(QStringLiteral("DimeRec Workbench figure"));
-        QCPPainter painter;
-        if (!painter.begin(&svg)) fail(path, QStringLiteral("cannot start an SVG"));
-        painter.setMode(QCPPainter::pmVectorized);
-        painter.setMode(QCPPainter::pmNoCaching);
-        paint(painter, canvas, fontPixels);
-        painter.end();
-        writeFile(path, buffer.data());
-        return;
-    }
-    case PlotFormat::Png: {
-        const QSize pixels(qRound(widthPt / kPointsPerInch * options.dpi),
-                           qRound(heightPt / kPointsPerInch * options.dpi));
-        QImage image(pixels, QImage::Format_ARGB32_Premultiplied);
-        if (image.isNull()) fail(path, QStringLiteral("image too large"));
-        image.fill(Qt::white);
-        {
-            QCPPainter painter(&image);
-            painter.setRenderHint(QPainter::Antialiasing);
-            painter.setRenderHint(QPainter::TextAntialiasing);
-            painter.scale(pixels.width() / static_cast<double>(canvas.width()),
-                          pixels.height() / static_cast<double>(canvas.height()));
-            paint(painter, canvas, fontPixels);
+        case PlotFormat::Png: {
+            const QSize pixels(qRound(widthPt / kPointsPerInch * options.dpi),
+                               qRound(heightPt / kPointsPerInch * options.dpi));
+            QImage image(pixels, QImage::Format_ARGB32_Premultiplied);
+            if (image.isNull()) fail(path, QStringLiteral("image too large"));
+            image.fill(Qt::white);
+            {
+                QCPPainter painter(&image);
+                painter.setRenderHint(QPainter::Antialiasing);
+                painter.setRenderHint(QPainter::TextAntialiasing);
+                painter.scale(pixels.width() / static_cast<double>(canvas.width()),
+                              pixels.height() / static_cast<double>(canvas.height()));
+                paint(painter, canvas, fontPixels);
+            }
+            const int dotsPerMeter = qRound(options.dpi / 0.0254);
+            image.setDotsPerMeterX(dotsPerMeter);
+            image.setDotsPerMeterY(dotsPerMeter);
+            QImageWriter writer(path, "png");
+            if (!writer.write(image))
+                fail(path, QStringLiteral("cannot write: %1").arg(writer.errorString()));
+            return;
         }
-        const int dotsPerMeter = qRound(options.dpi / 0.0254);
-        image.setDotsPerMeterX(dotsPerMeter);
-        image.setDotsPerMeterY(dotsPerMeter);
-        QImageWriter writer(path, "png");
-        if (!writer.write(image)) fail(path, QStringLiteral("cannot write: %1").arg(writer.errorString()));
-        return;
-    }
-    case PlotFormat::Csv: fail(path, QStringLiteral("a painted figure has no CSV data"));
+        case PlotFormat::Csv:
+            fail(path, QStringLiteral("a painted figure has no CSV data"));
     }
 }
 
@@ -269,8 +275,8 @@ void exportPlot(QCustomPlot& plot, const QString& path, const PlotExportOptions&
     }
     exportFigure(
         [&plot, &options](QCPPainter& painter, const QSize& size, int fontPixels) {
-            const int titlePixels = qRound((options.fontSize + kTitleExtraPoints) *
-                                           kExportUnitsPerPoint);
+            const int titlePixels =
+                qRound((options.fontSize + kTitleExtraPoints) * kExportUnitsPerPoint);
             FontOverride fonts(plot, fontPixels, titlePixels);
             plot.toPainter(&painter, size.width(), size.height());
         },
@@ -282,9 +288,8 @@ QString plotDataCsv(QCustomPlot& plot) {
     QString csv = QStringLiteral("series,x,x_label,y\n");
     for (int i = 0; i < plot.plottableCount(); ++i) {
         QCPAbstractPlottable* plottable = plot.plottable(i);
-        const QString name = plottable->name().isEmpty()
-                                 ? QStringLiteral("series %1").arg(i + 1)
-                                 : plottable->name();
+        const QString name = plottable->name().isEmpty() ? QStringLiteral("series %1").arg(i + 1)
+                                                         : plottable->name();
         const QCPAxis* keyAxis = plottable->keyAxis();
         const auto row = [&](double key, double value) {
             csv += csvField(name) + QLatin1Char(',') + number(key) + QLatin1Char(',') +

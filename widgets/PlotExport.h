@@ -26,11 +26,11 @@ enum class LengthUnit { Centimetres, Inches };
 constexpr double kExportUnitsPerPoint = 2.0;
 
 struct PlotExportOptions {
-    double width = 8.5;                        // figure width, in `unit`
-    double height = 6.0;                       // figure height, in `unit`
+    double width = 8.5;                         // figure width, in `unit`
+    double height = 6.0;                        // figure height, in `unit`
     LengthUnit unit = LengthUnit::Centimetres;  // of width and height
-    int dpi = 300;                             // PNG resolution (vector formats ignore it)
-    double fontSize = 8.0;                     // base font (tick labels, legend), points
+    int dpi = 300;                              // PNG resolution (vector formats ignore it)
+    double fontSize = 8.0;                      // base font (tick labels, legend), points
 };
 
 // Length in points (72 per inch).

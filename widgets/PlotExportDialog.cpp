@@ -82,13 +82,14 @@ PlotExportDialog::PlotExportDialog(QWidget* parent, const QString& baseName, boo
 
     QSettings settings;
     PlotExportOptions defaults;
-    defaults.width = settings.value(kSettingsGroup + QStringLiteral("width"), defaults.width).toDouble();
+    defaults.width =
+        settings.value(kSettingsGroup + QStringLiteral("width"), defaults.width).toDouble();
     defaults.height =
         settings.value(kSettingsGroup + QStringLiteral("height"), defaults.height).toDouble();
-    defaults.unit = settings.value(kSettingsGroup + QStringLiteral("unit")).toString() ==
-                            QLatin1String("in")
-                        ? LengthUnit::Inches
-                        : LengthUnit::Centimetres;
+    defaults.unit =
+        settings.value(kSettingsGroup + QStringLiteral("unit")).toString() == QLatin1String("in")
+            ? LengthUnit::Inches
+            : LengthUnit::Centimetres;
     defaults.dpi = settings.value(kSettingsGroup + QStringLiteral("dpi"), defaults.dpi).toInt();
     defaults.fontSize =
         settings.value(kSettingsGroup + QStringLiteral("fontSize"), defaults.fontSize).toDouble();
@@ -98,8 +99,8 @@ PlotExportDialog::PlotExportDialog(QWidget* parent, const QString& baseName, boo
     format_->setCurrentIndex(
         std::min(settings.value(kSettingsGroup + QStringLiteral("format"), 0).toInt(),
                  format_->count() - 1));
-    path_->setText(QDir(folder).filePath(baseName + QLatin1Char('.') +
-                                         suffixOf(format_->currentIndex())));
+    path_->setText(
+        QDir(folder).filePath(baseName + QLatin1Char('.') + suffixOf(format_->currentIndex())));
     formatChanged();
 
     connect(browse, &QPushButton::clicked, this, &PlotExportDialog::browse);
@@ -143,8 +144,7 @@ void PlotExportDialog::setOptions(const PlotExportOptions& options) {
 void PlotExportDialog::browse() {
     const QString suffix = suffixOf(format_->currentIndex());
     const QString chosen = QFileDialog::getSaveFileName(
-        this, tr("Export figure"), path(),
-        tr("%1 files (*.%2)").arg(suffix.toUpper(), suffix));
+        this, tr("Export figure"), path(), tr("%1 files (*.%2)").arg(suffix.toUpper(), suffix));
     if (!chosen.isEmpty()) setPath(chosen);
 }
 
@@ -177,9 +177,9 @@ void PlotExportDialog::accept() {
     const PlotExportOptions chosen = options();
     settings.setValue(kSettingsGroup + QStringLiteral("width"), chosen.width);
     settings.setValue(kSettingsGroup + QStringLiteral("height"), chosen.height);
-    settings.setValue(kSettingsGroup + QStringLiteral("unit"),
-                      chosen.unit == LengthUnit::Inches ? QStringLiteral("in")
-                                                        : QStringLiteral("cm"));
+    settings.setValue(kSettingsGroup + QStringLiteral("unit"), chosen.unit == LengthUnit::Inches
+                                                                   ? QStringLiteral("in")
+                                                                   : QStringLiteral("cm"));
     settings.setValue(kSettingsGroup + QStringLiteral("dpi"), chosen.dpi);
     settings.setValue(kSettingsGroup + QStringLiteral("fontSize"), chosen.fontSize);
     settings.setValue(kSettingsGroup + QStringLiteral("format"), format_->currentIndex());

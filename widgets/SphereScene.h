@@ -21,12 +21,12 @@ struct SphereScene {
 
     // One user's story (any may be empty): item ids for history and recommendations, points
     // for the vectors that are not items.
-    std::string userLabel;                     // e.g. "user 42 (test)"
-    std::vector<int32_t> historyItems;         // oldest first
-    std::vector<float> guidance;               // guidance (interest) vectors, rows × 3
-    std::vector<float> samples;                // reverse-process samples of the next interest
-    std::vector<int32_t> recommendations;      // top-N, best first
-    std::vector<int32_t> targets;              // the held-out next item(s)
+    std::string userLabel;                 // e.g. "user 42 (test)"
+    std::vector<int32_t> historyItems;     // oldest first
+    std::vector<float> guidance;           // guidance (interest) vectors, rows × 3
+    std::vector<float> samples;            // reverse-process samples of the next interest
+    std::vector<int32_t> recommendations;  // top-N, best first
+    std::vector<int32_t> targets;          // the held-out next item(s)
 };
 
 // The marked sets of a scene, drawn with distinct markers on both views.

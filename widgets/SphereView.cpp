@@ -24,7 +24,7 @@ constexpr double kDragDegreesPerPixel = 0.4;
 constexpr double kHoverPixels = 6.0;
 constexpr double kMinZoom = 0.5;
 constexpr double kMaxZoom = 8.0;
-constexpr int kBackAlpha = 45;     // dimmed hemisphere facing away
+constexpr int kBackAlpha = 45;  // dimmed hemisphere facing away
 constexpr int kFrontAlpha = 210;
 constexpr int kGreatCircleSegments = 96;
 
@@ -53,37 +53,41 @@ void drawMarker(QPainter& painter, SphereMark mark, const QPointF& at, double si
     QPen pen(colour, std::max(1.0, size / 3.0));
     pen.setJoinStyle(Qt::MiterJoin);
     switch (mark) {
-    case SphereMark::History:
-        painter.setPen(pen);
-        painter.setBrush(Qt::NoBrush);
-        painter.drawEllipse(at, size, size);
-        break;
-    case SphereMark::Guidance: {
-        painter.setPen(QPen(QColor(255, 255, 255, colour.alpha()), std::max(1.0, size / 4.0)));
-        painter.setBrush(colour);
-        const QPointF diamond[] = {at + QPointF(0, -size * 1.3), at + QPointF(size * 1.3, 0),
-                                   at + QPointF(0, size * 1.3), at + QPointF(-size * 1.3, 0)};
-        painter.drawPolygon(diamond, 4);
-        break;
-    }
-    case SphereMark::Sample:
-        painter.setPen(pen);
-        painter.drawLine(at + QPointF(-size * 0.8, -size * 0.8), at + QPointF(size * 0.8, size * 0.8));
-        painter.drawLine(at + QPointF(-size * 0.8, size * 0.8), at + QPointF(size * 0.8, -size * 0.8));
-        break;
-    case SphereMark::Recommendation: {
-        painter.setPen(pen);
-        painter.setBrush(Qt::NoBrush);
-        const QPointF triangle[] = {at + QPointF(0, -size * 1.2), at + QPointF(size * 1.1, size * 0.8),
-                                    at + QPointF(-size * 1.1, size * 0.8)};
-        painter.drawPolygon(triangle, 3);
-        break;
-    }
-    case SphereMark::Target:
-        painter.setPen(pen);
-        painter.setBrush(Qt::NoBrush);
-        painter.drawRect(QRectF(at - QPointF(size * 1.2, size * 1.2), QSizeF(size * 2.4, size * 2.4)));
-        break;
+        case SphereMark::History:
+            painter.setPen(pen);
+            painter.setBrush(Qt::NoBrush);
+            painter.drawEllipse(at, size, size);
+            break;
+        case SphereMark::Guidance: {
+            painter.setPen(QPen(QColor(255, 255, 255, colour.alpha()), std::max(1.0, size / 4.0)));
+            painter.setBrush(colour);
+            const QPointF diamond[] = {at + QPointF(0, -size * 1.3), at + QPointF(size * 1.3, 0),
+                                       at + QPointF(0, size * 1.3), at + QPointF(-size * 1.3, 0)};
+            painter.drawPolygon(diamond, 4);
+            break;
+        }
+        case SphereMark::Sample:
+            painter.setPen(pen);
+            painter.drawLine(at + QPointF(-size * 0.8, -size * 0.8),
+                             at + QPointF(size * 0.8, size * 0.8));
+            painter.drawLine(at + QPointF(-size * 0.8, size * 0.8),
+                             at + QPointF(size * 0.8, -size * 0.8));
+            break;
+        case SphereMark::Recommendation: {
+            painter.setPen(pen);
+            painter.setBrush(Qt::NoBrush);
+            const QPointF triangle[] = {at + QPointF(0, -size * 1.2),
+                                        at + QPointF(size * 1.1, size * 0.8),
+                                        at + QPointF(-size * 1.1, size * 0.8)};
+            painter.drawPolygon(triangle, 3);
+            break;
+        }
+        case SphereMark::Target:
+            painter.setPen(pen);
+            painter.setBrush(Qt::NoBrush);
+            painter.drawRect(
+                QRectF(at - QPointF(size * 1.2, size * 1.2), QSizeF(size * 2.4, size * 2.4)));
+            break;
     }
     painter.restore();
 }
@@ -131,11 +135,16 @@ void SphereView::setZoom(double zoom) {
 
 QString SphereView::markName(SphereMark mark) {
     switch (mark) {
-    case SphereMark::History: return tr("history");
-    case SphereMark::Guidance: return tr("guidance");
-    case SphereMark::Sample: return tr("diffusion samples");
-    case SphereMark::Recommendation: return tr("top-N");
-    case SphereMark::Target: return tr("next item");
+        case SphereMark::History:
+            return tr("history");
+        case SphereMark::Guidance:
+            return tr("guidance");
+        case SphereMark::Sample:
+            return tr("diffusion samples");
+        case SphereMark::Recommendation:
+            return tr("top-N");
+        case SphereMark::Target:
+            return tr("next item");
     }
     return QString();
 }
@@ -208,8 +217,8 @@ int SphereView::itemAt(const QPointF& pos) const {
 QString SphereView::itemText(int item) const {
     if (item < 0 || static_cast<size_t>(item) >= scene_.items.size() / 3) return QString();
     const auto at = static_cast<size_t>(item);
-    QString title = at < scene_.itemTitles.size() ? QString::fromStdString(scene_.itemTitles[at])
-                                                  : QString();
+    QString title =
+        at < scene_.itemTitles.size() ? QString::fromStdString(scene_.itemTitles[at]) : QString();
     if (title.isEmpty()) title = tr("item %1").arg(item);
     const QString categories = at < scene_.itemCategoryText.size()
                                    ? QString::fromStdString(scene_.itemCategoryText[at])
@@ -238,10 +247,10 @@ void SphereView::render(QPainter& painter, const QSize& size, int fontPixels) co
                      .arg(ev[1] * 100.0, 0, 'f', 1)
                      .arg(ev[2] * 100.0, 0, 'f', 1);
     } else {
-        header = tr("%1 items · 3-dim embeddings as they are")
-                     .arg(scene_.items.size() / 3);
+        header = tr("%1 items · 3-dim embeddings as they are").arg(scene_.items.size() / 3);
     }
-    if (!scene_.userLabel.empty()) header += QStringLiteral(" · ") + QString::fromStdString(scene_.userLabel);
+    if (!scene_.userLabel.empty())
+        header += QStringLiteral(" · ") + QString::fromStdString(scene_.userLabel);
     painter.drawText(QRectF(fontPixels * 0.5, 0, size.width() - fontPixels, fontPixels * 1.8),
                      Qt::AlignLeft | Qt::AlignVCenter, header);
 
@@ -261,8 +270,9 @@ void SphereView::render(QPainter& painter, const QSize& size, int fontPixels) co
             const double angle = 2.0 * M_PI * s / kGreatCircleSegments;
             const float c = static_cast<float>(std::cos(angle));
             const float d = static_cast<float>(std::sin(angle));
-            const QVector3D p = axis == 0 ? QVector3D(c, d, 0) : axis == 1 ? QVector3D(0, c, d)
-                                                                          : QVector3D(c, 0, d);
+            const QVector3D p = axis == 0   ? QVector3D(c, d, 0)
+                                : axis == 1 ? QVector3D(0, c, d)
+                                            : QVector3D(c, 0, d);
             bool front = false;
             const QPointF at = projectWith(g, p, &front);
             if (s > 0 && front && previousFront) painter.drawLine(previous, at);
@@ -304,9 +314,11 @@ void SphereView::render(QPainter& painter, const QSize& size, int fontPixels) co
     const QFontMetricsF metrics(font, painter.device());
     for (const auto& [mark, shown] : present) {
         if (!shown) continue;
-        const auto style = std::find_if(std::begin(kMarks), std::end(kMarks),
-                                        [mark = mark](const MarkStyle& s) { return s.mark == mark; });
-        drawMarker(painter, mark, QPointF(x + fontPixels * 0.5, y), fontPixels * 0.4, style->colour);
+        const auto style =
+            std::find_if(std::begin(kMarks), std::end(kMarks),
+                         [mark = mark](const MarkStyle& s) { return s.mark == mark; });
+        drawMarker(painter, mark, QPointF(x + fontPixels * 0.5, y), fontPixels * 0.4,
+                   style->colour);
         painter.setPen(Qt::black);
         const QString name = markName(mark);
         painter.drawText(QPointF(x + fontPixels * 1.3, y + fontPixels * 0.35), name);
@@ -314,14 +326,15 @@ void SphereView::render(QPainter& painter, const QSize& size, int fontPixels) co
     }
     if (!scene_.samples.empty() || !scene_.items.empty()) {
         painter.setPen(QColor(110, 110, 110));
-        painter.drawText(QRectF(0, y - fontPixels * 0.7, size.width() - fontPixels * 0.5,
-                                fontPixels * 1.4),
-                         Qt::AlignRight | Qt::AlignVCenter, tr("faint: far hemisphere"));
+        painter.drawText(
+            QRectF(0, y - fontPixels * 0.7, size.width() - fontPixels * 0.5, fontPixels * 1.4),
+            Qt::AlignRight | Qt::AlignVCenter, tr("faint: far hemisphere"));
     }
     painter.restore();
 }
 
-void SphereView::drawMarks(QPainter& painter, const Geometry& g, int fontPixels, bool frontPass) const {
+void SphereView::drawMarks(QPainter& painter, const Geometry& g, int fontPixels,
+                           bool frontPass) const {
     const double size = std::max(2.0, fontPixels * 0.45);
     const auto drawSet = [&](SphereMark mark, auto&& pointOf, size_t count) {
         const auto style = std::find_if(std::begin(kMarks), std::end(kMarks),
@@ -340,13 +353,16 @@ void SphereView::drawMarks(QPainter& painter, const Geometry& g, int fontPixels,
             return id < rows ? pointAt(scene_.items, id) : QVector3D();
         };
     };
-    drawSet(SphereMark::Sample, [this](size_t i) { return pointAt(scene_.samples, i); },
-            scene_.samples.size() / 3);
+    drawSet(
+        SphereMark::Sample, [this](size_t i) { return pointAt(scene_.samples, i); },
+        scene_.samples.size() / 3);
     drawSet(SphereMark::History, itemsOf(scene_.historyItems), scene_.historyItems.size());
-    drawSet(SphereMark::Recommendation, itemsOf(scene_.recommendations), scene_.recommendations.size());
+    drawSet(SphereMark::Recommendation, itemsOf(scene_.recommendations),
+            scene_.recommendations.size());
     drawSet(SphereMark::Target, itemsOf(scene_.targets), scene_.targets.size());
-    drawSet(SphereMark::Guidance, [this](size_t i) { return pointAt(scene_.guidance, i); },
-            scene_.guidance.size() / 3);
+    drawSet(
+        SphereMark::Guidance, [this](size_t i) { return pointAt(scene_.guidance, i); },
+        scene_.guidance.size() / 3);
 }
 
 void SphereView::drawLegend(QPainter& painter, const Geometry& g, int fontPixels) const {
@@ -396,8 +412,10 @@ void SphereView::mouseMoveEvent(QMouseEvent* event) {
         // Dragging right turns the globe about the screen's vertical axis, dragging down
         // about its horizontal axis, like grabbing its surface.
         const QQuaternion turn =
-            QQuaternion::fromAxisAndAngle(0, 1, 0, static_cast<float>(delta.x() * kDragDegreesPerPixel)) *
-            QQuaternion::fromAxisAndAngle(1, 0, 0, static_cast<float>(delta.y() * kDragDegreesPerPixel));
+            QQuaternion::fromAxisAndAngle(0, 1, 0,
+                                          static_cast<float>(delta.x() * kDragDegreesPerPixel)) *
+            QQuaternion::fromAxisAndAngle(1, 0, 0,
+                                          static_cast<float>(delta.y() * kDragDegreesPerPixel));
         setRotation(turn * rotation_);
         return;
     }

@@ -17,7 +17,8 @@ namespace dimerec {
 // primary category (legend on the right), the chosen user's history, guidance vectors,
 // reverse-process samples, recommendations and target with distinct markers. The view looks
 // down the rotated z axis (x right, y up); the hemisphere facing away is dimmed. Drag rotates,
-// the wheel zooms, double click returns to obliqueView(); hovering a point shows its title and categories.
+// the wheel zooms, double click returns to obliqueView(); hovering a point shows its title and
+// categories.
 class SphereView : public QWidget {
     Q_OBJECT
 

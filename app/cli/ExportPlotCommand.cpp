@@ -28,7 +28,7 @@ struct PlotCommandOptions {
     std::vector<std::string> runs;  // ids or uuid prefixes
     std::string study;              // every finished run of a study, instead of --runs
     std::string kind = "loss";
-    std::string metric;   // loss: loss term; curve: validation metric; metric: bars; tradeoff: x
+    std::string metric;  // loss: loss term; curve: validation metric; metric: bars; tradeoff: x
     std::string yMetric = "diversity@50";  // tradeoff: y
     std::string split = "test";            // final metrics of metric / tradeoff
     std::vector<std::string> names;        // RUN=LABEL
@@ -67,9 +67,10 @@ std::vector<LoadedRun> loadRuns(const RunStore& store, const PlotCommandOptions&
         run.id = id;
         run.details = store.run(id);
         const RunSummary& summary = run.details.summary;
-        run.label = summary.name.empty()
-                        ? QStringLiteral("#%1 %2").arg(id).arg(QString::fromStdString(summary.model))
-                        : QString::fromStdString(summary.name);
+        run.label =
+            summary.name.empty()
+                ? QStringLiteral("#%1 %2").arg(id).arg(QString::fromStdString(summary.model))
+                : QString::fromStdString(summary.name);
         for (const std::string& entry : options.names) {
             const size_t eq = entry.find('=');
             if (eq == std::string::npos) {
@@ -90,8 +91,8 @@ QVector<RunMetrics> finalMetrics(const std::vector<LoadedRun>& runs, const std::
         RunMetrics entry;
         entry.id = run.id;
         entry.name = run.label;
-        entry.metrics = split == "valid" ? run.details.summary.validMetrics
-                                         : run.details.summary.testMetrics;
+        entry.metrics =
+            split == "valid" ? run.details.summary.validMetrics : run.details.summary.testMetrics;
         metrics.push_back(entry);
     }
     return metrics;
@@ -210,8 +211,8 @@ void exportPlotCommand(const PlotCommandOptions& options) {
         exportFigure([&view](QCPPainter& painter, const QSize& size,
                              int fontPixels) { view.render(painter, size, fontPixels); },
                      output, format, figure);
-        std::cout << "wrote the sphere view of run " << runs.front().id << " to "
-                  << options.output << "\n";
+        std::cout << "wrote the sphere view of run " << runs.front().id << " to " << options.output
+                  << "\n";
         return;
     }
     exportPlot(plot, output, figure);
@@ -226,9 +227,10 @@ void addExportPlotCommand(CLI::App& app) {
     CLI::App* plot = exportCommand->add_subcommand(
         "plot", "A figure of runs as vector PDF / SVG, PNG at a DPI, or its data as CSV");
     auto options = std::make_shared<PlotCommandOptions>();
-    plot->add_option("--db", options->db, "Run database (default: " + RunStore::defaultPath() + ")");
-    CLI::Option* runs = plot->add_option("--runs", options->runs, "Runs (ids or uuid prefixes)")
-                            ->delimiter(',');
+    plot->add_option("--db", options->db,
+                     "Run database (default: " + RunStore::defaultPath() + ")");
+    CLI::Option* runs =
+        plot->add_option("--runs", options->runs, "Runs (ids or uuid prefixes)")->delimiter(',');
     plot->add_option("--study", options->study, "Every finished run of this study, in id order")
         ->excludes(runs);
     plot->add_option("--kind", options->kind,
@@ -238,8 +240,8 @@ void addExportPlotCommand(CLI::App& app) {
                      "first run's best checkpoint; categories: its recommendations' category "
                      "distribution against the histories'")
         ->capture_default_str()
-        ->check(CLI::IsMember({"loss", "curve", "metric", "tradeoff", "hammer", "sphere",
-                               "categories"}));
+        ->check(CLI::IsMember(
+            {"loss", "curve", "metric", "tradeoff", "hammer", "sphere", "categories"}));
     plot->add_option("--metric", options->metric,
                      "loss: the loss term (default total); curve, metric: the metric (default "
                      "ndcg@10); tradeoff: the x axis (default ndcg@10)");
@@ -248,12 +250,15 @@ void addExportPlotCommand(CLI::App& app) {
         ->capture_default_str()
         ->check(CLI::IsMember({"test", "valid"}));
     plot->add_option("--name", options->names, "Label of a run: RUN=LABEL");
-    plot->add_option("-o,--out", options->output, "Output file: .pdf, .svg, .png or .csv")->required();
-    plot->add_option("--width", options->width, "Figure width: cm, mm, in or pt")->capture_default_str();
+    plot->add_option("-o,--out", options->output, "Output file: .pdf, .svg, .png or .csv")
+        ->required();
+    plot->add_option("--width", options->width, "Figure width: cm, mm, in or pt")
+        ->capture_default_str();
     plot->add_option("--height", options->height, "Figure height: cm, mm, in or pt")
         ->capture_default_str();
-    plot->add_option("--dpi", options->dpi, "PNG resolution")->capture_default_str()->check(
-        CLI::Range(36, 2400));
+    plot->add_option("--dpi", options->dpi, "PNG resolution")
+        ->capture_default_str()
+        ->check(CLI::Range(36, 2400));
     plot->add_option("--font-size", options->fontSize, "Base font size in points (titles +2)")
         ->capture_default_str()
         ->check(CLI::Range(4.0, 36.0));

@@ -22,14 +22,16 @@ namespace {
 constexpr int kBatchUsers = 256;
 
 std::vector<float> toVector(const torch::Tensor& tensor) {
-    const torch::Tensor flat = tensor.detach().to(torch::kCPU, torch::kFloat32).contiguous().view(-1);
+    const torch::Tensor flat =
+        tensor.detach().to(torch::kCPU, torch::kFloat32).contiguous().view(-1);
     return std::vector<float>(flat.data_ptr<float>(), flat.data_ptr<float>() + flat.numel());
 }
 
 std::vector<int32_t> toIds(const torch::Tensor& tensor) {
     const torch::Tensor flat = tensor.to(torch::kCPU, torch::kInt64).contiguous().view(-1);
     std::vector<int32_t> ids(static_cast<size_t>(flat.numel()));
-    for (int64_t i = 0; i < flat.numel(); ++i) ids[static_cast<size_t>(i)] = static_cast<int32_t>(flat[i].item<int64_t>());
+    for (int64_t i = 0; i < flat.numel(); ++i)
+        ids[static_cast<size_t>(i)] = static_cast<int32_t>(flat[i].item<int64_t>());
     return ids;
 }
 
@@ -93,21 +95,25 @@ EmbeddingAnalysis analyseCheckpoint(const EmbeddingRequest& request) {
     if (cases.empty()) return result;
     result.user = std::clamp(request.user, 0, result.testUsers - 1);
     const EvalCase& chosen = cases[static_cast<size_t>(result.user)];
-    const HistoryBatch one = padHistories(cases, static_cast<size_t>(result.user),
-                                          static_cast<size_t>(result.user) + 1,
-                                          config.data.maxLength, numItems, torch::kCPU);
+    const HistoryBatch one =
+        padHistories(cases, static_cast<size_t>(result.user), static_cast<size_t>(result.user) + 1,
+                     config.data.maxLength, numItems, torch::kCPU);
     scene.userLabel = "user " + data.userIds[static_cast<size_t>(chosen.user)] + " (test case " +
                       std::to_string(result.user + 1) + " of " + std::to_string(result.testUsers) +
                       ")";
-    const size_t shown = std::min<size_t>(chosen.history.size(), static_cast<size_t>(config.data.maxLength));
-    scene.historyItems.assign(chosen.history.end() - static_cast<std::ptrdiff_t>(shown), chosen.history.end());
+    const size_t shown =
+        std::min<size_t>(chosen.history.size(), static_cast<size_t>(config.data.maxLength));
+    scene.historyItems.assign(chosen.history.end() - static_cast<std::ptrdiff_t>(shown),
+                              chosen.history.end());
     scene.targets = chosen.targets;
     const int topN = std::clamp(request.topN, 1, numItems);
-    scene.recommendations = toIds(std::get<1>(model->scoreAll(one.history, one.lengths).topk(topN, 1)));
+    scene.recommendations =
+        toIds(std::get<1>(model->scoreAll(one.history, one.lengths).topk(topN, 1)));
     if (auto* dimeRec = dynamic_cast<DimeRecRecommender*>(model.get())) {
         scene.guidance = projectToSphere(basis, toVector(dimeRec->guidanceOf(one.history)));
     } else {
-        scene.guidance = projectToSphere(basis, toVector(model->userVectors(one.history, one.lengths)));
+        scene.guidance =
+            projectToSphere(basis, toVector(model->userVectors(one.history, one.lengths)));
     }
     if (model->isGenerative() && request.samples > 0) {
         scene.samples = projectToSphere(
@@ -124,14 +130,17 @@ EmbeddingAnalysis analyseCheckpoint(const EmbeddingRequest& request) {
             const size_t end = std::min(users, begin + kBatchUsers);
             const HistoryBatch batch =
                 padHistories(cases, begin, end, config.data.maxLength, numItems, torch::kCPU);
-            const torch::Tensor top = std::get<1>(model->scoreAll(batch.history, batch.lengths).topk(topN, 1));
+            const torch::Tensor top =
+                std::get<1>(model->scoreAll(batch.history, batch.lengths).topk(topN, 1));
             for (size_t row = 0; row < end - begin; ++row) {
                 lists.push_back(toIds(top[static_cast<int64_t>(row)]));
                 histories.push_back(cases[begin + row].history);
             }
         }
-        result.historyShares = categoryShares(histories, 0, data.itemCategories, data.numCategories());
-        result.recommendationShares = categoryShares(lists, topN, data.itemCategories, data.numCategories());
+        result.historyShares =
+            categoryShares(histories, 0, data.itemCategories, data.numCategories());
+        result.recommendationShares =
+            categoryShares(lists, topN, data.itemCategories, data.numCategories());
         result.distributionUsers = static_cast<int>(users);
     }
     return result;

@@ -38,8 +38,9 @@ EmbeddingExplorer::EmbeddingExplorer(const QString& storePath, QWidget* parent)
     samples_ = new QSpinBox(this);
     samples_->setRange(0, 256);
     samples_->setValue(24);
-    samples_->setToolTip(tr("Reverse-process samples of the next interest: their spread shows "
-                            "the diffusion's uncertainty"));
+    samples_->setToolTip(
+        tr("Reverse-process samples of the next interest: their spread shows "
+           "the diffusion's uncertainty"));
     controls->addWidget(samples_);
     controls->addWidget(new QLabel(tr("Top-N"), this));
     topN_ = new QSpinBox(this);
@@ -141,7 +142,10 @@ void EmbeddingExplorer::start() {
             error = QString::fromUtf8(failure.what());
         }
         QMetaObject::invokeMethod(
-            this, [this, runId, generation, result, error] { finished(runId, generation, result, error); },
+            this,
+            [this, runId, generation, result, error] {
+                finished(runId, generation, result, error);
+            },
             Qt::QueuedConnection);
     });
     connect(thread_, &QThread::finished, thread_, &QObject::deleteLater);
@@ -177,8 +181,10 @@ void EmbeddingExplorer::finished(qint64 runId, int generation,
     snapshot_->setRange(0, snapshots);  // the last position is the best checkpoint
     snapshot_->setValue(snapshots);
     showSnapshot(snapshots);
-    status_->setText(tr("Run %1: %2 on %3").arg(runId).arg(QString::fromStdString(result->modelName),
-                                                            QString::fromStdString(result->datasetName)));
+    status_->setText(tr("Run %1: %2 on %3")
+                         .arg(runId)
+                         .arg(QString::fromStdString(result->modelName),
+                              QString::fromStdString(result->datasetName)));
     Q_EMIT analysed(runId);
 }
 
@@ -186,7 +192,8 @@ void EmbeddingExplorer::showSnapshot(int index) {
     const auto& items = analysis_->snapshotItems;
     if (index >= 0 && index < static_cast<int>(items.size())) {
         sphere_->setItemPoints(items[static_cast<size_t>(index)]);
-        snapshotLabel_->setText(QString::fromStdString(analysis_->snapshotLabels[static_cast<size_t>(index)]));
+        snapshotLabel_->setText(
+            QString::fromStdString(analysis_->snapshotLabels[static_cast<size_t>(index)]));
     } else {
         sphere_->setItemPoints(analysis_->scene.items);
         snapshotLabel_->setText(tr("best checkpoint"));
@@ -210,8 +217,8 @@ void addEmbeddingDocks(QMainWindow* window, QMenu* viewMenu, RunBrowser* browser
     viewMenu->addAction(sphereDock->toggleViewAction());
     viewMenu->addAction(diversityDock->toggleViewAction());
 
-    const auto refresh = [explorer, diversity, diversityDock, storePath](
-                             const QVector<qint64>& runs) {
+    const auto refresh = [explorer, diversity, diversityDock,
+                          storePath](const QVector<qint64>& runs) {
         QVector<RunMetrics> metrics;
         try {
             const RunStore store(storePath.toStdString(), RunStore::Mode::ReadOnly);
@@ -219,9 +226,9 @@ void addEmbeddingDocks(QMainWindow* window, QMenu* viewMenu, RunBrowser* browser
                 const RunSummary summary = store.run(run).summary;
                 RunMetrics entry;
                 entry.id = run;
-                entry.name = summary.name.empty()
-                                 ? QStringLiteral("#%1 %2").arg(run).arg(QString::fromStdString(summary.model))
-                                 : QString::fromStdString(summary.name);
+                entry.name = summary.name.empty() ? QStringLiteral("#%1 %2").arg(run).arg(
+                                                        QString::fromStdString(summary.model))
+                                                  : QString::fromStdString(summary.name);
                 entry.metrics = summary.testMetrics;
                 metrics.push_back(entry);
             }
@@ -233,24 +240,28 @@ void addEmbeddingDocks(QMainWindow* window, QMenu* viewMenu, RunBrowser* browser
         if (diversityDock->isVisible()) explorer->ensureAnalysed();
     };
     QObject::connect(browser, &RunBrowser::selectionChanged, explorer, refresh);
-    QObject::connect(diversityDock, &QDockWidget::visibilityChanged, explorer, [explorer](bool visible) {
-        if (visible) explorer->ensureAnalysed();
-    });
-    QObject::connect(explorer, &EmbeddingExplorer::analysed, diversity, [explorer, diversity](qint64 run) {
-        const EmbeddingAnalysis& analysis = explorer->analysis();
-        if (analysis.historyShares.empty()) {
-            diversity->setDistributionStatus(QObject::tr("Run %1's dataset has no categories.").arg(run));
-            return;
-        }
-        QStringList names;
-        for (const std::string& name : analysis.scene.categoryNames) names << QString::fromStdString(name);
-        diversity->setCategoryDistribution(
-            names, analysis.historyShares, analysis.recommendationShares,
-            QObject::tr("run %1's top-%2 for %3 test users")
-                .arg(run)
-                .arg(analysis.scene.recommendations.size())
-                .arg(analysis.distributionUsers));
-    });
+    QObject::connect(diversityDock, &QDockWidget::visibilityChanged, explorer,
+                     [explorer](bool visible) {
+                         if (visible) explorer->ensureAnalysed();
+                     });
+    QObject::connect(
+        explorer, &EmbeddingExplorer::analysed, diversity, [explorer, diversity](qint64 run) {
+            const EmbeddingAnalysis& analysis = explorer->analysis();
+            if (analysis.historyShares.empty()) {
+                diversity->setDistributionStatus(
+                    QObject::tr("Run %1's dataset has no categories.").arg(run));
+                return;
+            }
+            QStringList names;
+            for (const std::string& name : analysis.scene.categoryNames)
+                names << QString::fromStdString(name);
+            diversity->setCategoryDistribution(names, analysis.historyShares,
+                                               analysis.recommendationShares,
+                                               QObject::tr("run %1's top-%2 for %3 test users")
+                                                   .arg(run)
+                                                   .arg(analysis.scene.recommendations.size())
+                                                   .arg(analysis.distributionUsers));
+        });
 }
 
 }  // namespace dimerec

@@ -12,8 +12,11 @@ QVector<RunMetrics> twoRuns() {
     RunMetrics a;
     a.id = 1;
     a.name = QStringLiteral("DimeRec");
-    a.metrics = {{"diversity@10", 0.5}, {"diversity@50", 0.6}, {"ndcg@10", 0.1},
-                 {"probe_accuracy", 0.7}, {"gini@10", 0.9}};
+    a.metrics = {{"diversity@10", 0.5},
+                 {"diversity@50", 0.6},
+                 {"ndcg@10", 0.1},
+                 {"probe_accuracy", 0.7},
+                 {"gini@10", 0.9}};
     RunMetrics b;
     b.id = 2;
     b.name = QStringLiteral("ComiRec-SA");

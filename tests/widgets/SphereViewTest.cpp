@@ -77,8 +77,9 @@ TEST(SphereView, LegendListsThePrimaryCategoriesThatOccur) {
     scene.itemCategory.push_back(-1);  // no category: drawn as "other"
     view.setScene(scene);
     // Comedy is no item's primary category.
-    EXPECT_EQ(view.legendCategories(),
-              (QStringList{QStringLiteral("Action"), QStringLiteral("Drama"), QStringLiteral("other")}));
+    EXPECT_EQ(
+        view.legendCategories(),
+        (QStringList{QStringLiteral("Action"), QStringLiteral("Drama"), QStringLiteral("other")}));
     EXPECT_NE(view.categoryColor(0), view.categoryColor(2));
     EXPECT_EQ(view.categoryColor(-1), view.categoryColor(1));  // both the shared grey
 }
