@@ -69,6 +69,7 @@ EmbeddingExplorer::EmbeddingExplorer(const QString& storePath, QWidget* parent)
     sphere_->setRotation(SphereView::obliqueView());
     hammer_ = new QCustomPlot(split);
     hammer_->setObjectName(QStringLiteral("hammerMap"));
+    hammer_->setMinimumWidth(420);  // the map and its category legend side by side
     hammer_->setToolTip(tr("Right click: export the figure (PDF, SVG, PNG) or its data"));
     enablePlotExport(hammer_);
     split->setStretchFactor(0, 3);
