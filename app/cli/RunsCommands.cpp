@@ -465,16 +465,6 @@ void addRunsCommands(CLI::App& app) {
         std::cout << "exported run " << id << " to " << *exportPath << "\n";
     });
 
-    // A run database (e.g. one Slurm array task's trial-N.sqlite) is imported run by run through
-    // a bundle, so that both paths keep the same rules (uuid kept, a stored run left alone).
-    const auto isDatabase = [](const std::string& path) {
-        constexpr char kSqliteHeader[] = "SQLite format 3";
-        char head[sizeof(kSqliteHeader)] = {};
-        std::ifstream in(path, std::ios::binary);
-        in.read(head, sizeof(head));
-        return in.gcount() == static_cast<std::streamsize>(sizeof(head)) &&
-               std::equal(head, head + sizeof(head), kSqliteHeader);
-    };
     auto importPaths = std::make_shared<std::vector<std::string>>();
     auto importStudy = std::make_shared<std::string>();
     CLI::App* importCommand =
@@ -488,27 +478,16 @@ void addRunsCommands(CLI::App& app) {
         ->required();
     importCommand->add_option("--study", *importStudy,
                               "Study to put the runs in (default: theirs)");
-    importCommand->callback([db, importPaths, importStudy, isDatabase] {
+    importCommand->callback([db, importPaths, importStudy] {
         RunStore store(*db);
         for (const std::string& path : *importPaths) {
-            if (!isDatabase(path)) {
+            if (!RunStore::isDatabaseFile(path)) {
                 const int64_t id = store.importBundle(path, *importStudy);
                 std::cout << "imported run " << id << " from " << path << "\n";
                 continue;
             }
-            const RunStore source(path, RunStore::Mode::ReadOnly);
-            RunQuery all;
-            all.includeArchived = true;
-            all.limit = 0;
-            const auto bundle = std::filesystem::temp_directory_path() /
-                                ("dimerec-import-" + std::to_string(::getpid()) + ".json");
-            for (const RunSummary& run : source.listRuns(all)) {
-                source.exportBundle(run.id, bundle.string());
-                const int64_t id = store.importBundle(bundle.string(), *importStudy);
-                std::filesystem::remove(bundle);
-                std::cout << "imported run " << id << " from " << path << " (run " << run.id
-                          << ")\n";
-            }
+            const std::vector<int64_t> added = store.importDatabase(path, *importStudy);
+            std::cout << "imported " << added.size() << " new run(s) from " << path << "\n";
         }
     });
 }

@@ -153,6 +153,10 @@ public:
         if (recorder_ != nullptr) recorder_->onCheckpoint(path, best);
     }
 
+    void onItemEmbeddings(const ItemEmbeddingsEvent& event) override {
+        if (recorder_ != nullptr) recorder_->onItemEmbeddings(event);
+    }
+
     void onFinished(const TrainResult& result) override {
         if (recorder_ != nullptr) recorder_->onFinished(result);
     }

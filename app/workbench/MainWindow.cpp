@@ -10,6 +10,7 @@
 #include "RunConfigForm.h"
 #include "StudyView.h"
 #include "SweepDialog.h"
+#include "TrialFolderWatcher.h"
 #include "TrainingWorker.h"
 #include "data/Dataset.h"
 #include "data/DatasetStatistics.h"
@@ -168,6 +169,7 @@ void MainWindow::buildActions() {
     importAction_ = file->addAction(tr("&Import dataset…"), this, [this] { importDataset(); });
     importAction_->setShortcut(QKeySequence::Open);
     file->addAction(tr("Run s&weep…"), this, [this] { runSweep(); });
+    file->addAction(tr("&Watch cluster results…"), this, [this] { watchTrialFolder(); });
     file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
@@ -418,6 +420,26 @@ void MainWindow::runSweep(const QString& path) {
             .arg(QString::fromStdString(dialog.experiment().study)),
         8000);
     updateRunControls();
+}
+
+void MainWindow::watchTrialFolder(const QString& folder) {
+    QString path = folder;
+    if (path.isEmpty()) {
+        path = QFileDialog::getExistingDirectory(
+            this, tr("Folder the cluster jobs write their run databases to"));
+        if (path.isEmpty()) return;
+    }
+    delete trialWatcher_;
+    trialWatcher_ = new TrialFolderWatcher(*store_, path, QString(), this);
+    connect(trialWatcher_, &TrialFolderWatcher::runsImported, this, [this, path](int count) {
+        browser_->refresh();
+        studies_->refresh();
+        statusBar()->showMessage(tr("%n run(s) imported from %1.", nullptr, count).arg(path), 8000);
+    });
+    connect(trialWatcher_, &TrialFolderWatcher::problem, this,
+            [this](const QString& message) { statusBar()->showMessage(message, 8000); });
+    statusBar()->showMessage(tr("Watching %1 for finished cluster runs.").arg(path), 8000);
+    trialWatcher_->scan();
 }
 
 void MainWindow::restoreSettings() {

@@ -20,6 +20,7 @@ class QTimer;
 namespace dimerec {
 
 class ComparisonView;
+class TrialFolderWatcher;
 class DatasetStatsView;
 class LossCurvePlot;
 class RunBrowser;
@@ -53,6 +54,9 @@ public:
     // File → Run sweep…: shows the experiment file's trials and queues those not yet done
     // ("" asks for the file).
     void runSweep(const QString& path = QString());
+    // File → Watch cluster results…: imports the runs that cluster jobs (dimerec sweep
+    // --slurm) write into a folder as they end ("" asks for the folder).
+    void watchTrialFolder(const QString& folder = QString());
 
     RunConfigForm* configForm() const { return form_; }
     LossCurvePlot* lossPlot() const { return lossPlot_; }
@@ -62,6 +66,7 @@ public:
     DatasetStatsView* datasetView() const { return datasetView_; }
     ComparisonView* comparisonView() const { return comparison_; }
     StudyView* studyView() const { return studies_; }
+    TrialFolderWatcher* trialWatcher() const { return trialWatcher_; }
     std::shared_ptr<const Dataset> currentDataset() const { return currentData_; }
     bool isTraining() const;
 
@@ -123,6 +128,7 @@ private:
     QTimer* browserTimer_ = nullptr;
     ComparisonView* comparison_ = nullptr;
     StudyView* studies_ = nullptr;
+    TrialFolderWatcher* trialWatcher_ = nullptr;
 
     QMenu* viewMenu_ = nullptr;
     QAction* startAction_ = nullptr;

@@ -76,6 +76,10 @@ public:
         recorder_.onCheckpoint(path, best);
     }
 
+    void onItemEmbeddings(const ItemEmbeddingsEvent& event) override {
+        recorder_.onItemEmbeddings(event);
+    }
+
     void onFinished(const TrainResult& result) override {
         recorder_.onFinished(result);
         flush(std::chrono::steady_clock::now());

@@ -15,12 +15,7 @@ namespace {
 
 // The model's item table, or an undefined tensor for models without one (most-pop).
 torch::Tensor itemTable(Recommender& model) {
-    try {
-        const torch::Tensor table = model.itemEmbeddings();
-        return table.defined() ? table.detach() : table;
-    } catch (const std::logic_error&) {
-        return {};
-    }
+    return model.hasItemEmbeddings() ? model.itemEmbeddings().detach() : torch::Tensor();
 }
 
 }  // namespace

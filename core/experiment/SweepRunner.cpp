@@ -42,6 +42,10 @@ public:
         recorder_.onCheckpoint(path, best);
         if (observer_ != nullptr) observer_->onCheckpoint(path, best);
     }
+    void onItemEmbeddings(const ItemEmbeddingsEvent& event) override {
+        recorder_.onItemEmbeddings(event);
+        if (observer_ != nullptr) observer_->onItemEmbeddings(event);
+    }
     void onFinished(const TrainResult& result) override {
         recorder_.onFinished(result);
         if (observer_ != nullptr) observer_->onFinished(result);

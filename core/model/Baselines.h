@@ -79,6 +79,7 @@ public:
     torch::Tensor scoreAll(const torch::Tensor& history, const torch::Tensor& lengths) override;
     torch::Tensor userVectors(const torch::Tensor& history, const torch::Tensor& lengths) override;
     torch::Tensor itemEmbeddings() override;
+    bool hasItemEmbeddings() const override { return false; }
 
 private:
     torch::Tensor popularity_;

@@ -65,6 +65,8 @@ public:
 
     // [numItems, d]: the item table used for retrieval (no padding row).
     virtual torch::Tensor itemEmbeddings() = 0;
+    // False for models without an item table (most-pop), whose itemEmbeddings() throws.
+    virtual bool hasItemEmbeddings() const { return true; }
 
     // Whether sampleUserVectors draws from a generative process (DimeRec with diffusion).
     virtual bool isGenerative() const { return false; }

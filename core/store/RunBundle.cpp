@@ -11,11 +11,14 @@
 #include <nlohmann/json.hpp>
 #include <zlib.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+
+#include <unistd.h>
 
 namespace dimerec {
 namespace {
@@ -299,6 +302,34 @@ int64_t RunStore::importBundle(const std::string& path, const std::string& study
         throw StoreError(path, std::string("is not a valid run bundle: ") + error.what());
     }
     return id;
+}
+
+bool RunStore::isDatabaseFile(const std::string& path) {
+    constexpr char kSqliteHeader[] = "SQLite format 3";  // 16 bytes with the terminating NUL
+    char head[sizeof(kSqliteHeader)] = {};
+    std::ifstream in(path, std::ios::binary);
+    in.read(head, sizeof(head));
+    return in.gcount() == static_cast<std::streamsize>(sizeof(head)) &&
+           std::equal(head, head + sizeof(head), kSqliteHeader);
+}
+
+std::vector<int64_t> RunStore::importDatabase(const std::string& path, const std::string& study,
+                                              bool completedOnly) {
+    const RunStore source(path, Mode::ReadOnly);
+    RunQuery all;
+    all.includeArchived = true;
+    all.limit = 0;
+    const auto bundle = std::filesystem::temp_directory_path() /
+                        ("dimerec-import-" + std::to_string(::getpid()) + ".json");
+    std::vector<int64_t> added;
+    for (const RunSummary& run : source.listRuns(all)) {
+        if (completedOnly && (run.status == "running" || run.status == "queued")) continue;
+        if (findRun(run.uuid) != 0) continue;
+        source.exportBundle(run.id, bundle.string());
+        added.push_back(importBundle(bundle.string(), study));
+        std::filesystem::remove(bundle);
+    }
+    return added;
 }
 
 }  // namespace dimerec

@@ -34,6 +34,18 @@ void RunRecorder::onCheckpoint(const std::string& path, bool best) {
     store_.addCheckpoint(run_, {path, lastStep_, best});
 }
 
+void RunRecorder::onItemEmbeddings(const ItemEmbeddingsEvent& event) {
+    if (embeddingSnapshots_ >= options_.maxEmbeddingSnapshots) return;
+    EmbeddingSnapshot snapshot;
+    snapshot.step = event.step;
+    snapshot.label = "epoch " + std::to_string(event.epoch + 1);
+    snapshot.rows = event.rows;
+    snapshot.dim = event.dim;
+    snapshot.data = event.data;
+    store_.addEmbeddingSnapshot(run_, snapshot);
+    ++embeddingSnapshots_;
+}
+
 void RunRecorder::onFinished(const TrainResult& result) {
     flush();
     store_.finishRun(run_, result);

@@ -13,6 +13,7 @@ class RunStore;
 
 struct RunRecorderOptions {
     double flushIntervalSeconds = 0.5;  // longest time loss points wait in memory
+    int maxEmbeddingSnapshots = 30;     // item-embedding snapshots kept per run (first ones)
 };
 
 // Writes a training run into the store: loss points are buffered and written in one
@@ -30,6 +31,7 @@ public:
     void onProgress(const ProgressEvent& event) override;
     void onEvaluation(const EvaluationEvent& event) override;
     void onCheckpoint(const std::string& path, bool best) override;
+    void onItemEmbeddings(const ItemEmbeddingsEvent& event) override;
     void onFinished(const TrainResult& result) override;
 
     // Writes the buffered loss points now.
@@ -42,6 +44,7 @@ private:
     RunRecorderOptions options_;
     std::vector<StepPoint> buffer_;
     int64_t lastStep_ = 0;
+    int embeddingSnapshots_ = 0;
     std::chrono::steady_clock::time_point lastFlush_;
 };
 

@@ -95,6 +95,14 @@ public:
     // Imports a bundle into `study` ("" = the study named in the bundle). Importing a run
     // whose uuid is already stored changes nothing and returns its id.
     int64_t importBundle(const std::string& path, const std::string& study = "");
+    // Imports the runs of another run database (e.g. one Slurm array task's trial-N.sqlite)
+    // through bundles, so both paths keep the same rules. With `completedOnly`, runs that are
+    // still running or queued there are left for a later import (a run stored here is never
+    // updated). Returns the ids of the runs this call added.
+    std::vector<int64_t> importDatabase(const std::string& path, const std::string& study = "",
+                                        bool completedOnly = false);
+    // Whether the file starts with SQLite's header (a run database rather than a bundle).
+    static bool isDatabaseFile(const std::string& path);
 
     struct Impl;
 

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 namespace dimerec {
 
@@ -27,6 +28,16 @@ struct EvaluationEvent {
     bool improved = false;                  // new best on the early-stopping metric
 };
 
+// The model's item embeddings after a validation evaluation (for stepping through the
+// training on the sphere view); only models with an item table report them.
+struct ItemEmbeddingsEvent {
+    int64_t step = 0;
+    int64_t epoch = 0;
+    int64_t rows = 0;         // items
+    int64_t dim = 0;          // embedding size
+    std::vector<float> data;  // rows × dim, row-major
+};
+
 // How a training run ended.
 struct TrainResult {
     std::string status;   // finished | early-stopped | cancelled | failed
@@ -47,6 +58,7 @@ public:
     virtual void onProgress(const ProgressEvent& event) = 0;
     virtual void onEvaluation(const EvaluationEvent& event) = 0;
     virtual void onCheckpoint(const std::string& path, bool best) {}
+    virtual void onItemEmbeddings(const ItemEmbeddingsEvent& event) {}
     virtual void onFinished(const TrainResult& result) {}
 };
 

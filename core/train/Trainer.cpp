@@ -181,6 +181,18 @@ TrainResult Trainer::execute(TrainObserver& observer, TrainControl& control) {
             ++state.badEvaluations;
         }
         observer.onEvaluation(event);
+        if (model_->hasItemEmbeddings()) {
+            const torch::Tensor table =
+                model_->itemEmbeddings().detach().to(torch::kCPU, torch::kFloat32).contiguous();
+            ItemEmbeddingsEvent embeddings;
+            embeddings.step = event.step;
+            embeddings.epoch = event.epoch;
+            embeddings.rows = table.size(0);
+            embeddings.dim = table.size(1);
+            embeddings.data.assign(table.data_ptr<float>(),
+                                   table.data_ptr<float>() + table.numel());
+            observer.onItemEmbeddings(embeddings);
+        }
     };
 
     if (!options_.checkpointDir.empty() && std::filesystem::exists(dir / "best.pt") &&

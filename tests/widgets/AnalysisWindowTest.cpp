@@ -3,6 +3,7 @@
 #include "QtTestApp.h"
 #include "RunBrowser.h"
 #include "SweepDialog.h"
+#include "TrialFolderWatcher.h"
 #include "experiment/Sweep.h"
 #include "store/RunStore.h"
 #include "train/TrainObserver.h"
@@ -146,6 +147,41 @@ TEST_F(AnalysisWindowTest, SweepDialogReportsABadFile) {
     EXPECT_TRUE(dialog.trials().empty());
     EXPECT_EQ(dialog.trialTable()->rowCount(), 0);
     EXPECT_FALSE(dialog.load(path));
+}
+
+// A cluster job's database (dimerec sweep --slurm) in a watched folder: its ended runs come
+// into the window's store and study, a run still running there waits for a later scan, and
+// nothing is imported twice.
+TEST_F(AnalysisWindowTest, WatchedClusterFolderImportsRunsAsTheyEnd) {
+    QTemporaryDir results;
+    ASSERT_TRUE(results.isValid());
+    RunStore trialDb(results.filePath(QStringLiteral("trial-0.sqlite")).toStdString());
+    RunConfig config;
+    config.name = "full seed 1";
+    addFinished(trialDb, config, "cluster-study", 0.31);
+    NewRun running;
+    running.study = "cluster-study";
+    running.config.name = "full seed 2";
+    running.datasetName = "ml-latest-small";
+    running.provenance = currentProvenance("cpu", 1);
+    const int64_t second = trialDb.createRun(running);
+
+    MainWindow window(QString::fromStdString(storePath()));
+    window.watchTrialFolder(results.path());
+    ASSERT_NE(window.trialWatcher(), nullptr);
+    RunQuery study;
+    study.study = "cluster-study";
+    const RunStore view(storePath(), RunStore::Mode::ReadOnly);
+    EXPECT_EQ(view.countRuns(study), 1);
+
+    TrainResult result;
+    result.status = "finished";
+    result.steps = 10;
+    result.test = {{"ndcg@10", 0.33}};
+    trialDb.finishRun(second, result);
+    EXPECT_EQ(window.trialWatcher()->scan(), 1);
+    EXPECT_EQ(view.countRuns(study), 2);
+    EXPECT_EQ(window.trialWatcher()->scan(), 0);
 }
 
 }  // namespace

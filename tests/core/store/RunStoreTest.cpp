@@ -393,5 +393,31 @@ TEST(RunRecorderTest, FlushesByTime) {
     EXPECT_EQ(store.series(id, "train", "total").size(), 1u);
 }
 
+TEST(RunRecorderTest, KeepsItemEmbeddingSnapshotsUpToItsLimit) {
+    TempDir dir;
+    RunStore store(dir.file("runs.sqlite"));
+    const int64_t id = store.createRun(makeRun("dimerec", 1));
+    RunRecorderOptions options;
+    options.maxEmbeddingSnapshots = 2;
+    RunRecorder recorder(store, id, options);
+    for (int64_t epoch = 0; epoch < 3; ++epoch) {
+        ItemEmbeddingsEvent event;
+        event.step = 10 * (epoch + 1);
+        event.epoch = epoch;
+        event.rows = 2;
+        event.dim = 3;
+        event.data = {1, 2, 3, 4, 5, static_cast<float>(epoch)};
+        recorder.onItemEmbeddings(event);
+    }
+    const std::vector<EmbeddingSnapshot> kept = store.run(id).embeddings;
+    ASSERT_EQ(kept.size(), 2u);
+    EXPECT_EQ(kept[1].step, 20);
+    EXPECT_EQ(kept[1].label, "epoch 2");
+    const EmbeddingSnapshot second = store.embeddingSnapshot(kept[1].id);
+    EXPECT_EQ(second.rows, 2);
+    EXPECT_EQ(second.dim, 3);
+    EXPECT_EQ(second.data, (std::vector<float>{1, 2, 3, 4, 5, 1}));
+}
+
 }  // namespace
 }  // namespace dimerec

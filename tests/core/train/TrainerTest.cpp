@@ -70,6 +70,10 @@ public:
         if (hook) hook(event);
     }
     void onEvaluation(const EvaluationEvent& event) override { evaluations.push_back(event); }
+    void onItemEmbeddings(const ItemEmbeddingsEvent& event) override {
+        embeddings.push_back(event);
+    }
+    std::vector<ItemEmbeddingsEvent> embeddings;
 };
 
 TrainResult train(const RunConfig& config, Recorder& recorder, TrainerOptions options = {},
@@ -97,6 +101,7 @@ TEST(Trainer, DimeRecLearnsTheStructureAndBeatsMostPopular) {
     const TrainResult baseline = train(smallRun("most-pop"), popular);
     ASSERT_EQ(baseline.status, "finished") << baseline.message;
     EXPECT_EQ(baseline.steps, 0);
+    EXPECT_TRUE(popular.embeddings.empty());  // no item table to show
 
     Recorder recorder;
     const TrainResult result = train(smallRun("dimerec"), recorder);
@@ -114,6 +119,17 @@ TEST(Trainer, DimeRecLearnsTheStructureAndBeatsMostPopular) {
     ASSERT_FALSE(recorder.evaluations.empty());
     EXPECT_EQ(recorder.evaluations.back().split, "test");
     EXPECT_EQ(result.bestValid.count("diversity@10"), 1u);
+    // One item-embedding snapshot per validation (for the sphere view's epoch slider), each
+    // the whole item table at that step.
+    const size_t validations = recorder.evaluations.size() - 1;
+    ASSERT_EQ(recorder.embeddings.size(), validations);
+    for (size_t i = 0; i < validations; ++i) {
+        EXPECT_EQ(recorder.embeddings[i].step, recorder.evaluations[i].step);
+        EXPECT_EQ(recorder.embeddings[i].rows, kGroups * kGroupSize);
+        EXPECT_EQ(recorder.embeddings[i].dim, smallRun("dimerec").model.dim);
+        EXPECT_EQ(recorder.embeddings[i].data.size(),
+                  static_cast<size_t>(recorder.embeddings[i].rows * recorder.embeddings[i].dim));
+    }
 }
 
 TEST(Trainer, SeededRunsAreReproducible) {
