@@ -38,7 +38,8 @@ void RunRecorder::onItemEmbeddings(const ItemEmbeddingsEvent& event) {
     if (embeddingSnapshots_ >= options_.maxEmbeddingSnapshots) return;
     EmbeddingSnapshot snapshot;
     snapshot.step = event.step;
-    snapshot.label = "epoch " + std::to_string(event.epoch + 1);
+    snapshot.label =
+        "epoch " + std::to_string(event.epoch + 1) + ", step " + std::to_string(event.step);
     snapshot.rows = event.rows;
     snapshot.dim = event.dim;
     snapshot.data = event.data;

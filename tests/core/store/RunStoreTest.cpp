@@ -412,7 +412,7 @@ TEST(RunRecorderTest, KeepsItemEmbeddingSnapshotsUpToItsLimit) {
     const std::vector<EmbeddingSnapshot> kept = store.run(id).embeddings;
     ASSERT_EQ(kept.size(), 2u);
     EXPECT_EQ(kept[1].step, 20);
-    EXPECT_EQ(kept[1].label, "epoch 2");
+    EXPECT_EQ(kept[1].label, "epoch 2, step 20");
     const EmbeddingSnapshot second = store.embeddingSnapshot(kept[1].id);
     EXPECT_EQ(second.rows, 2);
     EXPECT_EQ(second.dim, 3);
