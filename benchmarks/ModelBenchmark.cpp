@@ -91,11 +91,11 @@ double peakRssMegabytes() {
 // Shapes of one training step: B users, history N, d, K interests, M shared negatives, the
 // SA guidance's hidden width 4d and the DAM denoiser's hidden width h = 2d.
 struct StepShape {
-    double b;
+    double b = 0;  // rows of the batch (users when ranking)
     double n = kLength;
     double d = 64;
     double k = 4;
-    double m;
+    double m = 0;  // sampled negatives (10 × b in the benchmark)
     double h = 128;
 };
 
@@ -143,8 +143,8 @@ double dimeRecStepFlops(const StepShape& s) {
 //               (2·U·I·d).
 // The top-k selection is a comparison per score (U·I) and counted as such.
 double rankingFlops(const std::string& model) {
-    StepShape users{kUsers};
-    users.m = 0;
+    StepShape users;
+    users.b = kUsers;
     const double u = kUsers;
     const double common =
         guidanceForward(users) + u * kItems + 2.0 * u * kRankingCutoff * kRankingCutoff * users.d;
@@ -209,7 +209,8 @@ void BM_TrainStep(benchmark::State& state) {
         optimizer.step();
     }
     const double cpuSeconds = processCpuSeconds() - cpuStart;
-    StepShape shape{static_cast<double>(state.range(1))};
+    StepShape shape;
+    shape.b = static_cast<double>(state.range(1));
     shape.m = 10.0 * shape.b;
     state.SetLabel(config.model);
     state.SetItemsProcessed(state.iterations() * state.range(1));
