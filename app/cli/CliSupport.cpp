@@ -9,7 +9,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdint>
 #include <fstream>
+#include <iomanip>
+#include <sstream>
 #include <stdexcept>
 
 namespace dimerec::cli {
@@ -46,6 +49,15 @@ CheckpointModel loadCheckpointModel(const std::string& checkpoint, const std::st
     loaded.model->to(target);
     loaded.model->eval();
     return loaded;
+}
+
+std::string duration(double seconds) {
+    const auto total = static_cast<int64_t>(seconds + 0.5);
+    std::ostringstream out;
+    if (total >= 3600) out << total / 3600 << "h";
+    out << std::setfill('0') << std::setw(total >= 3600 ? 2 : 1) << (total / 60) % 60 << "m"
+        << std::setw(2) << total % 60 << "s";
+    return out.str();
 }
 
 }  // namespace dimerec::cli

@@ -29,4 +29,7 @@ struct CheckpointModel {
 CheckpointModel loadCheckpointModel(const std::string& checkpoint, const std::string& device,
                                     int threads);
 
+// "1h02m05s", "3m07s", "0m42s": elapsed and remaining times in progress lines.
+std::string duration(double seconds);
+
 }  // namespace dimerec::cli

@@ -1,6 +1,7 @@
 // `dimerec sweep FILE`: every trial of an experiment file as a run of one study; stopped and
 // started again, it continues with the trials that have no finished run.
 #include "CliCommands.h"
+#include "CliSupport.h"
 
 #include "data/Dataset.h"
 #include "data/DatasetLoader.h"
@@ -67,15 +68,6 @@ std::atomic<TrainControl*> activeControl{nullptr};
 void requestStop(int) {
     stopRequested = true;
     if (TrainControl* control = activeControl.load()) control->cancel = true;
-}
-
-std::string duration(double seconds) {
-    const auto total = static_cast<int64_t>(seconds + 0.5);
-    std::ostringstream out;
-    if (total >= 3600) out << total / 3600 << "h";
-    out << std::setfill('0') << std::setw(total >= 3600 ? 2 : 1) << (total / 60) % 60 << "m"
-        << std::setw(2) << total % 60 << "s";
-    return out.str();
 }
 
 std::string metricsText(const std::map<std::string, double>& metrics) {

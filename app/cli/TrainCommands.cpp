@@ -84,15 +84,6 @@ void requestCancel(int) {
     if (TrainControl* control = activeControl.load()) control->cancel = true;
 }
 
-std::string duration(double seconds) {
-    const auto total = static_cast<int64_t>(seconds + 0.5);
-    std::ostringstream out;
-    if (total >= 3600) out << total / 3600 << "h";
-    out << std::setfill('0') << std::setw(total >= 3600 ? 2 : 1) << (total / 60) % 60 << "m"
-        << std::setw(2) << total % 60 << "s";
-    return out.str();
-}
-
 // "[#########...........]  45%  " for a terminal line; empty while the total is unknown.
 std::string progressBar(int64_t step, int64_t total) {
     constexpr int64_t kWidth = 24;
