@@ -15,7 +15,9 @@ namespace {
 
 // The model's item table, or an undefined tensor for models without one (most-pop).
 torch::Tensor itemTable(Recommender& model) {
-    return model.hasItemEmbeddings() ? model.itemEmbeddings().detach() : torch::Tensor();
+    if (!model.hasItemEmbeddings()) return {};
+    const torch::Tensor table = model.itemEmbeddings();
+    return table.defined() ? table.detach() : table;
 }
 
 }  // namespace

@@ -181,9 +181,11 @@ TrainResult Trainer::execute(TrainObserver& observer, TrainControl& control) {
             ++state.badEvaluations;
         }
         observer.onEvaluation(event);
-        if (model_->hasItemEmbeddings()) {
+        const torch::Tensor items =
+            model_->hasItemEmbeddings() ? model_->itemEmbeddings() : torch::Tensor();
+        if (items.defined()) {
             const torch::Tensor table =
-                model_->itemEmbeddings().detach().to(torch::kCPU, torch::kFloat32).contiguous();
+                items.detach().to(torch::kCPU, torch::kFloat32).contiguous();
             ItemEmbeddingsEvent embeddings;
             embeddings.step = event.step;
             embeddings.epoch = event.epoch;

@@ -20,7 +20,6 @@ namespace {
 class PlotExportTest : public ::testing::Test {
 protected:
     void SetUp() override {
-        qtTestApp();
         ASSERT_TRUE(dir_.isValid());
         plot_.resize(600, 400);
         QCPGraph* graph = plot_.addGraph();
@@ -35,6 +34,8 @@ protected:
 
     QString path(const QString& name) const { return dir_.filePath(name); }
 
+    // The application must exist before the plot widget (members are built in this order).
+    QApplication& app_ = qtTestApp();
     QTemporaryDir dir_;
     QCustomPlot plot_;
 };
