@@ -197,6 +197,15 @@ void exportFigure(const FigurePainter& paint, const QString& path, PlotFormat fo
                        qRound(heightPt * kExportUnitsPerPoint));
     const int fontPixels = std::max(1, qRound(options.fontSize * kExportUnitsPerPoint));
     const int canvasDpi = qRound(kPointsPerInch * kExportUnitsPerPoint);
+    // PDF and SVG: the figure as vector strokes and text, without QCustomPlot's pixmap cache.
+    const auto paintVector = [&](QPaintDevice& device, const QString& what) {
+        QCPPainter painter;
+        if (!painter.begin(&device)) fail(path, QStringLiteral("cannot start %1").arg(what));
+        painter.setMode(QCPPainter::pmVectorized);
+        painter.setMode(QCPPainter::pmNoCaching);
+        paint(painter, canvas, fontPixels);
+        painter.end();
+    };
 
     switch (format) {
         case PlotFormat::Pdf: {
@@ -211,12 +220,7 @@ void exportFigure(const FigurePainter& paint, const QString& path, PlotFormat fo
                                           QPageSize::ExactMatch),
                                 QPageLayout::Portrait, QMarginsF(0, 0, 0, 0)));
                 writer.setResolution(canvasDpi);
-                QCPPainter painter;
-                if (!painter.begin(&writer)) fail(path, QStringLiteral("cannot start a PDF"));
-                painter.setMode(QCPPainter::pmVectorized);
-                painter.setMode(QCPPainter::pmNoCaching);
-                paint(painter, canvas, fontPixels);
-                painter.end();
+                paintVector(writer, QStringLiteral("a PDF"));
             }
             writeFile(path, buffer.data());
             return;
@@ -231,12 +235,7 @@ void exportFigure(const FigurePainter& paint, const QString& path, PlotFormat fo
             svg.setResolution(canvasDpi);
             svg.setTitle(QFileInfo(path).completeBaseName());
             svg.setDescription(QStringLiteral("DimeRec Workbench figure"));
-            QCPPainter painter;
-            if (!painter.begin(&svg)) fail(path, QStringLiteral("cannot start an SVG"));
-            painter.setMode(QCPPainter::pmVectorized);
-            painter.setMode(QCPPainter::pmNoCaching);
-            paint(painter, canvas, fontPixels);
-            painter.end();
+            paintVector(svg, QStringLiteral("an SVG"));
             writeFile(path, buffer.data());
             return;
         }

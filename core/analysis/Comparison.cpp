@@ -1,4 +1,5 @@
 #include "analysis/Comparison.h"
+#include "analysis/StudyGrid.h"
 
 #include "analysis/Aggregate.h"
 #include "analysis/StudyGrid.h"
@@ -145,15 +146,9 @@ std::string seedGroupLabel(const RunSummary& firstRun) {
 }
 
 std::vector<ComparisonEntry> studyEntries(const RunStore& store, const std::string& study) {
-    RunQuery query;
-    query.study = study;
-    query.statuses = {"finished"};
-    query.sortBy = "id";
-    query.descending = false;
-    query.limit = 0;
     std::vector<ComparisonEntry> entries;
     std::map<std::string, size_t> entryOfHash;
-    for (RunSummary& run : store.listRuns(query)) {
+    for (RunSummary& run : store.listRuns(finishedStudyRuns(study))) {
         const auto [found, added] = entryOfHash.emplace(run.configHash, entries.size());
         if (added) {
             entries.push_back(ComparisonEntry{seedGroupLabel(run), {}});

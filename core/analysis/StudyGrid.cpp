@@ -46,15 +46,19 @@ const double* splitMetric(const RunSummary& run, const std::string& metric,
     return found == metrics.end() ? nullptr : &found->second;
 }
 
-std::vector<StudyRun> loadStudyRuns(const RunStore& store, const std::string& study) {
+RunQuery finishedStudyRuns(const std::string& study) {
     RunQuery query;
     query.study = study;
     query.statuses = {"finished"};
     query.sortBy = "id";
     query.descending = false;
     query.limit = 0;
+    return query;
+}
+
+std::vector<StudyRun> loadStudyRuns(const RunStore& store, const std::string& study) {
     std::vector<StudyRun> runs;
-    for (RunSummary& summary : store.listRuns(query)) {
+    for (RunSummary& summary : store.listRuns(finishedStudyRuns(study))) {
         StudyRun run;
         collectNumbers(nlohmann::json::parse(store.run(summary.id).configJson), "", run.numbers);
         run.summary = std::move(summary);

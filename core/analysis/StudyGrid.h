@@ -16,6 +16,10 @@ struct StudyRun {
     std::map<std::string, double> numbers;  // every numeric config leaf by dotted path
 };
 
+// Every finished run of a study, oldest first, without a limit (the runs a study view and
+// a study's comparison entries are built from).
+RunQuery finishedStudyRuns(const std::string& study);
+
 // The finished runs of `study`, in id order.
 std::vector<StudyRun> loadStudyRuns(const RunStore& store, const std::string& study);
 
