@@ -1,11 +1,14 @@
 #include "MetricCharts.h"
 
+#include "PlotExport.h"
 #include "QCustomPlotInclude.h"
 #include "analysis/ResultTable.h"
 
 #include <QCoreApplication>
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 #include <numeric>
 #include <set>
 
@@ -25,9 +28,14 @@ QString tr(const char* text) {
     return QCoreApplication::translate("MetricCharts", text);
 }
 
+constexpr double kLogAxisSpan = 100.0;  // numeric sweeps over this ratio or more: log x axis
+constexpr double kDodge = 0.04;         // sweep lines side by side: this share of an x step apart
+
 void reset(QCustomPlot& plot) {
     plot.clearPlottables();
     plot.clearItems();
+    setPlotDataTable(plot, {});
+    plot.xAxis->setScaleType(QCPAxis::stLinear);
     plot.xAxis->setTicker(QSharedPointer<QCPAxisTicker>(new QCPAxisTicker));
     plot.xAxis->setTickLabelRotation(0);
     plot.legend->setVisible(false);
@@ -75,6 +83,19 @@ std::vector<int> cutoffsOf(const QVector<RunMetrics>& runs, const std::string& f
         }
     }
     return {cutoffs.begin(), cutoffs.end()};
+}
+
+QString fieldTitle(const std::string& field) {
+    const QString name = QString::fromStdString(field);
+    if (field == "model.lambda") return QStringLiteral("λ (%1)").arg(name);
+    if (field == "model.mu") return QStringLiteral("μ (%1)").arg(name);
+    return name;
+}
+
+QString fieldSymbol(const std::string& field) {
+    if (field == "model.lambda") return QStringLiteral("λ");
+    if (field == "model.mu") return QStringLiteral("μ");
+    return QString::fromStdString(field.substr(field.rfind('.') + 1));
 }
 
 QString axisTitle(const std::string& metric) {
@@ -192,6 +213,90 @@ int drawTradeoff(QCustomPlot& plot, const QVector<RunMetrics>& runs, const std::
     }
     plot.replot();
     return static_cast<int>(xs.size());
+}
+
+int drawSweepLines(QCustomPlot& plot, const MetricGrid& grid, const QString& metricLabel) {
+    reset(plot);
+    const std::vector<FieldValue>& xs = grid.x.values;
+    const bool numeric = grid.x.numeric();
+    const bool log =
+        numeric && xs.front().number > 0.0 && xs.back().number / xs.front().number >= kLogAxisSpan;
+    const auto key = [&](size_t x) { return numeric ? xs[x].number : static_cast<double>(x); };
+    // The series' points at one x sit a little apart so that their error bars do not hide each
+    // other: by a share of the smallest step between x values (of its log on a log axis).
+    double step = 1.0;
+    for (size_t x = 1; numeric && x < xs.size(); ++x) {
+        const double gap =
+            log ? std::log(xs[x].number / xs[x - 1].number) : xs[x].number - xs[x - 1].number;
+        step = x == 1 ? gap : std::min(step, gap);
+    }
+    const double lines = static_cast<double>(grid.y.values.size());
+    const auto dodged = [&](size_t x, size_t y) {
+        const double offset = (static_cast<double>(y) - (lines - 1) / 2) * kDodge * step;
+        return log ? key(x) * std::exp(offset) : key(x) + offset;
+    };
+    auto ticker = QSharedPointer<QCPAxisTickerText>::create();
+    for (size_t x = 0; x < xs.size(); ++x)
+        ticker->addTick(key(x), QString::fromStdString(xs[x].label));
+    double low = std::numeric_limits<double>::infinity();
+    double high = -low;
+    int points = 0;
+    const bool series = !grid.y.field.empty();
+    for (size_t y = 0; y < grid.y.values.size(); ++y) {
+        const QColor colour = seriesColour(static_cast<int>(y));
+        QCPGraph* graph = plot.addGraph();
+        graph->setName(
+            series ? QStringLiteral("%1 = %2").arg(fieldSymbol(grid.y.field),
+                                                   QString::fromStdString(grid.y.values[y].label))
+                   : metricLabel);
+        graph->setPen(QPen(colour, 1.5));
+        graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, colour, colour, 6));
+        auto* bars = new QCPErrorBars(plot.xAxis, plot.yAxis);
+        bars->removeFromLegend();
+        bars->setPen(QPen(colour, 1.2));
+        bars->setWhiskerWidth(6);
+        QVector<double> keys;
+        QVector<double> means;
+        QVector<double> stds;
+        for (size_t x = 0; x < xs.size(); ++x) {
+            const MetricStats& stats = grid.at(x, y);
+            if (stats.n == 0) continue;
+            keys << dodged(x, y);
+            means << stats.mean;
+            stds << stats.stdDev;
+            low = std::min(low, stats.mean - stats.stdDev);
+            high = std::max(high, stats.mean + stats.stdDev);
+        }
+        graph->setData(keys, means, true);
+        bars->setDataPlottable(graph);
+        bars->setData(stds);
+        points += static_cast<int>(keys.size());
+    }
+    plot.xAxis->setTicker(ticker);
+    plot.xAxis->setLabel(fieldTitle(grid.x.field));
+    plot.yAxis->setLabel(metricLabel);
+    if (xs.empty()) {
+        plot.xAxis->setRange(0.0, 1.0);
+    } else if (log) {
+        plot.xAxis->setScaleType(QCPAxis::stLogarithmic);
+        plot.xAxis->setRange(xs.front().number / 1.5, xs.back().number * 1.5);
+    } else if (numeric) {
+        const double pad = std::max((xs.back().number - xs.front().number) * 0.06,
+                                    std::abs(xs.front().number) * 0.05 + 1e-9);
+        plot.xAxis->setRange(xs.front().number - pad, xs.back().number + pad);
+    } else {
+        plot.xAxis->setRange(-0.5, static_cast<double>(xs.size()) - 0.5);
+    }
+    if (series) showLegend(plot, Qt::AlignTop | Qt::AlignRight);
+    if (low <= high) {
+        // Room above the lines for the legend in the top corner.
+        const double span = std::max(high - low, std::abs(high) * 0.05 + 1e-9);
+        plot.yAxis->setRange(low - 0.1 * span,
+                             high + (series ? 0.25 + 0.1 * grid.y.values.size() : 0.1) * span);
+    }
+    setPlotDataTable(plot, [grid] { return QString::fromStdString(metricGridCsv(grid)); });
+    plot.replot();
+    return points;
 }
 
 void drawCategoryShares(QCustomPlot& plot, const QStringList& categories,

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "analysis/StudyGrid.h"
+
 #include <QString>
 #include <QStringList>
 #include <QVector>
@@ -54,6 +56,19 @@ void drawCategoryShares(QCustomPlot& plot, const QStringList& categories,
 // Line plot of curves with a legend.
 void drawCurves(QCustomPlot& plot, const QVector<Curve>& curves, const QString& xLabel,
                 const QString& yLabel);
+
+// Sensitivity figure: the metric's mean over the runs of each cell (error bars: their sample
+// std) against the values of grid.x, one line per value of grid.y (the series field; one line
+// without it). Numeric x values sit at their values (on a log axis when positive and spanning
+// two decades or more), categories evenly spaced. The plot's CSV data becomes the grid
+// (metricGridCsv) until another chart is drawn on it. Returns the number of points drawn.
+int drawSweepLines(QCustomPlot& plot, const MetricGrid& grid, const QString& metricLabel);
+
+// Axis title of a config field: "model.lambda" → "λ (model.lambda)", "model.mu" → "μ
+// (model.mu)", others as they are.
+QString fieldTitle(const std::string& field);
+// Short name of a config field for legends: "λ", "μ", else its last part ("schedule").
+QString fieldSymbol(const std::string& field);
 
 // Axis title of a metric: analysis' metricLabel ("diversity@50" → "Diversity@50"), the probe
 // spelled out.

@@ -50,7 +50,8 @@ double ParallelCoordinates::normalised(int axis, double value) const {
     return high > low ? (value - low) / (high - low) : 0.5;
 }
 
-void ParallelCoordinates::setData(const QStringList& axes, const QVector<QVector<double>>& rows,
+void ParallelCoordinates::setData(const QVector<ParallelAxis>& axes,
+                                  const QVector<QVector<double>>& rows,
                                   const QVector<double>& colours, const QString& colourLabel) {
     plot_->clearGraphs();
     plot_->clearItems();
@@ -63,6 +64,11 @@ void ParallelCoordinates::setData(const QStringList& axes, const QVector<QVector
             minima_[a] = std::min(minima_[a], row[a]);
             maxima_[a] = std::max(maxima_[a], row[a]);
         }
+    }
+    for (int a = 0; a < count; ++a) {  // categories span their indices, used or not
+        if (axes[a].categories.isEmpty()) continue;
+        minima_[a] = 0.0;
+        maxima_[a] = static_cast<double>(axes[a].categories.size() - 1);
     }
     double low = std::numeric_limits<double>::infinity();
     double high = -low;
@@ -98,21 +104,24 @@ void ParallelCoordinates::setData(const QStringList& axes, const QVector<QVector
 
     QSharedPointer<QCPAxisTickerText> ticker(new QCPAxisTickerText);
     for (int a = 0; a < count; ++a) {
-        ticker->addTick(a, axes[a]);
+        ticker->addTick(a, axes[a].title);
         auto* line = new QCPItemLine(plot_);
         line->start->setCoords(a, 0);
         line->end->setCoords(a, 1);
         line->setPen(QPen(Qt::darkGray, 1.2));
-        if (minima_[a] > maxima_[a]) continue;
-        const auto endLabel = [&](double y, double value, Qt::Alignment alignment) {
+        const auto axisLabel = [&](double y, const QString& text, Qt::Alignment alignment) {
             auto* label = new QCPItemText(plot_);
             label->position->setCoords(a, y);
             label->setPositionAlignment(alignment | Qt::AlignHCenter);
-            label->setText(valueText(value));
+            label->setText(text);
             label->setBrush(QBrush(QColor(255, 255, 255, 200)));
         };
-        endLabel(1 + kEndLabelGap / 2, maxima_[a], Qt::AlignBottom);
-        endLabel(-kEndLabelGap / 2, minima_[a], Qt::AlignTop);
+        const QStringList& categories = axes[a].categories;
+        for (int c = 0; c < categories.size(); ++c)
+            axisLabel(normalised(a, c), categories[c], Qt::AlignVCenter);
+        if (!categories.isEmpty() || minima_[a] > maxima_[a]) continue;
+        axisLabel(1 + kEndLabelGap / 2, valueText(maxima_[a]), Qt::AlignBottom);
+        axisLabel(-kEndLabelGap / 2, valueText(minima_[a]), Qt::AlignTop);
     }
     plot_->xAxis->setTicker(ticker);
     plot_->xAxis->setRange(-0.3, std::max(count - 1, 1) + 0.3);

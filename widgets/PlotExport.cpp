@@ -117,6 +117,24 @@ private:
     std::vector<std::function<void()>> restore_;
 };
 
+// A plot's own CSV table (setPlotDataTable), kept as a child object of the plot.
+class PlotDataTable : public QObject {
+public:
+    PlotDataTable(QObject* plot, std::function<QString()> table)
+        : QObject(plot), table_(std::move(table)) {}
+    QString operator()() const { return table_(); }
+
+private:
+    std::function<QString()> table_;
+};
+
+const PlotDataTable* dataTableOf(const QCustomPlot& plot) {
+    for (const QObject* child : plot.children()) {
+        if (const auto* table = dynamic_cast<const PlotDataTable*>(child)) return table;
+    }
+    return nullptr;
+}
+
 QString tickLabel(const QCPAxis* axis, double key) {
     auto text = axis->ticker().dynamicCast<QCPAxisTickerText>();
     if (!text) return QString();
@@ -283,7 +301,13 @@ void exportPlot(QCustomPlot& plot, const QString& path, const PlotExportOptions&
     plot.replot();
 }
 
+void setPlotDataTable(QCustomPlot& plot, std::function<QString()> table) {
+    delete dataTableOf(plot);
+    if (table) new PlotDataTable(&plot, std::move(table));
+}
+
 QString plotDataCsv(QCustomPlot& plot) {
+    if (const PlotDataTable* table = dataTableOf(plot)) return (*table)();
     QString csv = QStringLiteral("series,x,x_label,y\n");
     for (int i = 0; i < plot.plottableCount(); ++i) {
         QCPAbstractPlottable* plottable = plot.plottable(i);

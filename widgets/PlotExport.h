@@ -57,9 +57,15 @@ void exportFigure(const FigurePainter& paint, const QString& path, PlotFormat fo
 // plotDataCsv. Throws like exportFigure.
 void exportPlot(QCustomPlot& plot, const QString& path, const PlotExportOptions& options);
 
-// The plot's data, one row per point: series,x,x_label,y (x_label: the text tick of a bar
-// chart's category axis, else empty). Series without a name are called "series N".
+// The plot's data: the table set with setPlotDataTable, else one row per point:
+// series,x,x_label,y (x_label: the text tick of a bar chart's category axis, else empty).
+// Series without a name are called "series N".
 QString plotDataCsv(QCustomPlot& plot);
+
+// Makes plotDataCsv write `table()` for `plot` instead of walking its graphs: for a plot whose
+// data is more than its points (a heat map's cells, error bars: mean, std and N). An empty
+// function goes back to the walk.
+void setPlotDataTable(QCustomPlot& plot, std::function<QString()> table);
 
 // Gives `plot` a context menu with "Export figure…" (PlotExportDialog) and "Copy data as CSV".
 void enablePlotExport(QCustomPlot* plot);

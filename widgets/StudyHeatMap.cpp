@@ -19,10 +19,6 @@ QColor textColourOn(const QColor& fill) {
     return luminance > 128.0 ? Qt::black : Qt::white;
 }
 
-QString tickText(double value) {
-    return QString::number(value, 'g', 6);
-}
-
 }  // namespace
 
 QCPColorGradient StudyHeatMap::metricGradient() {
@@ -47,6 +43,7 @@ StudyHeatMap::StudyHeatMap(QWidget* parent) : QWidget(parent) {
     plot_->plotLayout()->insertRow(0);
     plot_->plotLayout()->addElement(0, 0, new QCPTextElement(plot_, QString()));
     enablePlotExport(plot_);  // figure (PDF/SVG/PNG) and CSV export from the context menu
+    setPlotDataTable(*plot_, [this] { return QString::fromStdString(metricGridCsv(grid_)); });
     map_ = new QCPColorMap(plot_->xAxis, plot_->yAxis);
     scale_ = new QCPColorScale(plot_);
     plot_->plotLayout()->addElement(1, 1, scale_);
@@ -65,27 +62,32 @@ QString StudyHeatMap::cellText(int x, int y) const {
     return QStringLiteral("%1\nN=%2").arg(stats.mean, 0, 'f', kDecimals).arg(stats.n);
 }
 
-void StudyHeatMap::setGrid(const HeatMapGrid& grid, const QString& xLabel, const QString& yLabel,
+void StudyHeatMap::setGrid(const MetricGrid& grid, const QString& xLabel, const QString& yLabel,
                            const QString& metricLabel) {
     grid_ = grid;
     plot_->clearItems();
     auto* title = qobject_cast<QCPTextElement*>(plot_->plotLayout()->element(0, 0));
     title->setText(tr("%1 (mean over seeds)").arg(metricLabel));
-    const int nx = static_cast<int>(grid.xs.size());
-    const int ny = static_cast<int>(grid.ys.size());
-    map_->data()->setSize(std::max(nx, 1), std::max(ny, 1));
-    map_->data()->setRange(QCPRange(0, std::max(nx - 1, 0)), QCPRange(0, std::max(ny - 1, 0)));
+    const int nx = static_cast<int>(grid.x.values.size());
+    const int ny = static_cast<int>(grid.y.values.size());
+    // QCPColorMap gives a dimension of one data cell no extent: such a dimension gets two data
+    // cells, a half apart around 0, which together cover the grid cell's [-0.5, 0.5].
+    const auto dataCells = [](int n) { return std::max(n, 2); };
+    const auto range = [](int n) { return n > 1 ? QCPRange(0, n - 1) : QCPRange(-0.25, 0.25); };
+    map_->data()->setSize(dataCells(nx), dataCells(ny));
+    map_->data()->setRange(range(nx), range(ny));
+    map_->data()->fillAlpha(0);
     double low = std::numeric_limits<double>::infinity();
     double high = -low;
-    for (int y = 0; y < ny; ++y) {
-        for (int x = 0; x < nx; ++x) {
-            const MetricStats& stats = grid.at(static_cast<size_t>(x), static_cast<size_t>(y));
-            map_->data()->setCell(x, y, stats.n > 0 ? stats.mean : 0.0);
-            map_->data()->setAlpha(x, y, stats.n > 0 ? 255 : 0);
-            if (stats.n > 0) {
-                low = std::min(low, stats.mean);
-                high = std::max(high, stats.mean);
-            }
+    for (int dy = 0; nx > 0 && ny > 0 && dy < dataCells(ny); ++dy) {
+        for (int dx = 0; dx < dataCells(nx); ++dx) {
+            const MetricStats& stats =
+                grid.at(static_cast<size_t>(nx > 1 ? dx : 0), static_cast<size_t>(ny > 1 ? dy : 0));
+            if (stats.n == 0) continue;
+            map_->data()->setCell(dx, dy, stats.mean);
+            map_->data()->setAlpha(dx, dy, 255);
+            low = std::min(low, stats.mean);
+            high = std::max(high, stats.mean);
         }
     }
     if (low > high) {
@@ -97,13 +99,14 @@ void StudyHeatMap::setGrid(const HeatMapGrid& grid, const QString& xLabel, const
     map_->setDataRange(QCPRange(low, high));
     scale_->axis()->setLabel(metricLabel);
 
-    const auto ticks = [](const std::vector<double>& values) {
+    const auto ticks = [](const FieldAxis& axis) {
         QSharedPointer<QCPAxisTickerText> ticker(new QCPAxisTickerText);
-        for (size_t i = 0; i < values.size(); ++i) ticker->addTick(double(i), tickText(values[i]));
+        for (size_t i = 0; i < axis.values.size(); ++i)
+            ticker->addTick(double(i), QString::fromStdString(axis.values[i].label));
         return ticker;
     };
-    plot_->xAxis->setTicker(ticks(grid.xs));
-    plot_->yAxis->setTicker(ticks(grid.ys));
+    plot_->xAxis->setTicker(ticks(grid.x));
+    plot_->yAxis->setTicker(ticks(grid.y));
     plot_->xAxis->setLabel(xLabel);
     plot_->yAxis->setLabel(yLabel);
     plot_->xAxis->setRange(-0.5, std::max(nx, 1) - 0.5);

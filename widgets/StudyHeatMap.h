@@ -11,19 +11,20 @@ class QCustomPlot;
 
 namespace dimerec {
 
-// A metric over two swept fields (e.g. λ × μ) as a colour map: one cell per pair of values
-// that occur (evenly spaced whatever the values, which are the tick labels), the mean over
-// the runs there written in the cell with its N, a colour scale beside it; cells without runs
-// stay blank.
+// A metric over two swept fields (e.g. λ × μ, or T × schedule) as a colour map: one cell per
+// pair of values that occur (evenly spaced whatever the values, numbers or categories, which
+// are the tick labels), the mean over the runs there written in the cell with its N, a colour
+// scale beside it; cells without runs stay blank. Its CSV data (context menu, export) is the
+// grid's cells: x, y, mean, std, n.
 class StudyHeatMap : public QWidget {
     Q_OBJECT
 
 public:
     explicit StudyHeatMap(QWidget* parent = nullptr);
 
-    void setGrid(const HeatMapGrid& grid, const QString& xLabel, const QString& yLabel,
+    void setGrid(const MetricGrid& grid, const QString& xLabel, const QString& yLabel,
                  const QString& metricLabel);
-    const HeatMapGrid& grid() const { return grid_; }
+    const MetricGrid& grid() const { return grid_; }
     // The text written in cell (x, y); empty for a cell without runs.
     QString cellText(int x, int y) const;
     QCustomPlot* plot() const { return plot_; }
@@ -35,7 +36,7 @@ private:
     QCustomPlot* plot_ = nullptr;
     QCPColorMap* map_ = nullptr;
     QCPColorScale* scale_ = nullptr;
-    HeatMapGrid grid_;
+    MetricGrid grid_;
 };
 
 }  // namespace dimerec

@@ -1,7 +1,10 @@
 #include "StudyView.h"
 
 #include "ComparisonView.h"
+#include "MetricCharts.h"
 #include "ParallelCoordinates.h"
+#include "PlotExport.h"
+#include "QCustomPlotInclude.h"
 #include "StudyHeatMap.h"
 #include "analysis/Comparison.h"
 #include "analysis/ResultTable.h"
@@ -27,11 +30,8 @@ void selectData(QComboBox* box, const QString& value) {
     if (index >= 0) box->setCurrentIndex(index);
 }
 
-// "model.lambda" → "λ", "model.mu" → "μ"; other fields by their last part.
 QString fieldLabel(const QString& field) {
-    if (field == QLatin1String("model.lambda")) return QStringLiteral("λ (model.lambda)");
-    if (field == QLatin1String("model.mu")) return QStringLiteral("μ (model.mu)");
-    return field;
+    return fieldTitle(field.toStdString());
 }
 
 }  // namespace
@@ -54,9 +54,9 @@ StudyView::StudyView(RunStore& store, QWidget* parent) : QWidget(parent), store_
     controls->addWidget(new QLabel(tr("Metric"), this));
     controls->addWidget(metric_, 1);
     controls->addWidget(split_);
-    controls->addWidget(new QLabel(tr("Heat map x"), this));
+    controls->addWidget(new QLabel(tr("x"), this));
     controls->addWidget(xField_, 1);
-    controls->addWidget(new QLabel(tr("y"), this));
+    controls->addWidget(new QLabel(tr("y / series"), this));
     controls->addWidget(yField_, 1);
     controls->addWidget(reload);
     layout->addLayout(controls);
@@ -64,10 +64,14 @@ StudyView::StudyView(RunStore& store, QWidget* parent) : QWidget(parent), store_
     layout->addWidget(status_);
     tabs_ = new QTabWidget(this);
     heatMap_ = new StudyHeatMap(tabs_);
+    sweepPlot_ = new QCustomPlot(tabs_);
+    sweepPlot_->setObjectName(QStringLiteral("sweepLinesPlot"));
+    enablePlotExport(sweepPlot_);  // figure (PDF/SVG/PNG) and CSV export from the context menu
     parallel_ = new ParallelCoordinates(tabs_);
     ablation_ = new ComparisonView(store_, tabs_);
     ablation_->setTableLayout(ComparisonView::Layout::EntriesAsRows);
     tabs_->addTab(heatMap_, tr("Heat map"));
+    tabs_->addTab(sweepPlot_, tr("Sweep lines"));
     tabs_->addTab(parallel_, tr("Parallel coordinates"));
     tabs_->addTab(ablation_, tr("Ablation table"));
     layout->addWidget(tabs_, 1);
@@ -100,7 +104,7 @@ std::string StudyView::split() const {
 
 QStringList StudyView::sweptFields() const {
     QStringList fields;
-    for (const std::string& field : sweptNumericFields(runs_))
+    for (const std::string& field : dimerec::sweptFields(runs_))
         fields << QString::fromStdString(field);
     return fields;
 }
@@ -184,11 +188,15 @@ void StudyView::loadStudy() {
         xField_->addItem(fieldLabel(field), field);
         yField_->addItem(fieldLabel(field), field);
     }
+    yField_->addItem(tr("(none)"), QString());  // one line in the sweep plot, one row of cells
     // λ across, μ up where the study swept them; else the first two swept fields.
     selectData(xField_, fields.contains(oldX) ? oldX : QStringLiteral("model.lambda"));
     selectData(yField_, fields.contains(oldY) ? oldY : QStringLiteral("model.mu"));
-    if (fields.size() > 1 && xField_->currentIndex() == yField_->currentIndex())
-        yField_->setCurrentIndex(xField_->currentIndex() == 0 ? 1 : 0);
+    if (xField_->currentIndex() == yField_->currentIndex()) {  // another field, else none
+        yField_->setCurrentIndex(fields.size() < 2              ? yField_->count() - 1
+                                 : xField_->currentIndex() == 0 ? 1
+                                                                : 0);
+    }
     updating_ = false;
     updatePlots();
 }
@@ -203,26 +211,39 @@ void StudyView::updatePlots() {
             .arg(fields.isEmpty() ? tr("none") : fields.join(QStringLiteral(", "))));
     const QString x = xField_->currentData().toString();
     const QString y = yField_->currentData().toString();
-    heatMap_->setGrid(x.isEmpty() || y.isEmpty() || metricKey.isEmpty()
-                          ? HeatMapGrid{}
-                          : heatMapGrid(runs_, x.toStdString(), y.toStdString(), metric(), split()),
-                      fieldLabel(x), fieldLabel(y), label);
+    const MetricGrid grid =
+        x.isEmpty() || metricKey.isEmpty()
+            ? MetricGrid{}
+            : metricGrid(runs_, x.toStdString(), y.toStdString(), metric(), split());
+    heatMap_->setGrid(grid, fieldLabel(x), y.isEmpty() ? QString() : fieldLabel(y), label);
+    drawSweepLines(*sweepPlot_, grid, label);
 
-    QStringList axes;
-    for (const QString& field : fields) axes << fieldLabel(field);
-    axes << label;
+    // Numeric fields on value axes, the others as evenly spaced categories.
+    std::vector<FieldAxis> fieldAxes;
+    QVector<ParallelAxis> axes;
+    for (const QString& field : fields) {
+        fieldAxes.push_back(fieldAxis(runs_, field.toStdString()));
+        ParallelAxis axis{fieldLabel(field), {}};
+        if (!fieldAxes.back().numeric()) {
+            for (const std::string& category : fieldAxes.back().labels())
+                axis.categories << QString::fromStdString(category);
+        }
+        axes << axis;
+    }
+    axes << ParallelAxis{label, {}};
     QVector<QVector<double>> rows;
     QVector<double> colours;
     for (const StudyRun& run : runs_) {
         const double* value = splitMetric(run.summary, metric(), split());
         if (value == nullptr) continue;
         QVector<double> row;
-        for (const QString& field : fields) {
-            const auto found = run.numbers.find(field.toStdString());
-            if (found == run.numbers.end()) break;
-            row << found->second;
+        for (const FieldAxis& axis : fieldAxes) {
+            const auto found = run.fields.find(axis.field);
+            if (found == run.fields.end()) break;
+            row << (axis.numeric() ? found->second.number
+                                   : static_cast<double>(axis.indexOf(found->second)));
         }
-        if (row.size() != fields.size()) continue;
+        if (row.size() != static_cast<qsizetype>(fieldAxes.size())) continue;
         row << *value;
         rows << row;
         colours << *value;

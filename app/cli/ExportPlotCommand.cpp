@@ -1,6 +1,6 @@
 // `dimerec export plot …`: a paper's figures regenerated from the run store by a script, drawn
-// by the same chart code as the workbench (widgets/MetricCharts, HammerMap, SphereView) on an
-// offscreen Qt platform.
+// by the same chart code as the workbench (widgets/MetricCharts, HammerMap, SphereView,
+// StudyHeatMap) on an offscreen Qt platform.
 #include "CliCommands.h"
 #include "EmbeddingAnalysis.h"
 #include "HammerMap.h"
@@ -8,6 +8,8 @@
 #include "PlotExport.h"
 #include "QCustomPlotInclude.h"
 #include "SphereView.h"
+#include "StudyHeatMap.h"
+#include "analysis/StudyGrid.h"
 #include "store/RunStore.h"
 
 #include <CLI/CLI.hpp>
@@ -15,8 +17,10 @@
 #include <QApplication>
 #include <QLocale>
 
+#include <algorithm>
 #include <iostream>
 #include <memory>
+#include <set>
 #include <stdexcept>
 
 namespace dimerec::cli {
@@ -28,9 +32,14 @@ struct PlotCommandOptions {
     std::vector<std::string> runs;  // ids or uuid prefixes
     std::string study;              // every finished run of a study, instead of --runs
     std::string kind = "loss";
-    std::string metric;  // loss: loss term; curve: validation metric; metric: bars; tradeoff: x
+    // loss: loss term; curve: validation metric; metric: bars; tradeoff: x; heatmap, sweep: the
+    // metric averaged over seeds
+    std::string metric;
     std::string yMetric = "diversity@50";  // tradeoff: y
-    std::string split = "test";            // final metrics of metric / tradeoff
+    std::string split = "test";            // final metrics of metric / tradeoff / heatmap / sweep
+    std::string xField;                    // heatmap, sweep: swept field across
+    std::string yField;                    // heatmap: swept field up
+    std::string seriesField;               // sweep: one line per value of this field
     std::vector<std::string> names;        // RUN=LABEL
     std::string output;
     std::string width = "8.5cm";
@@ -51,13 +60,8 @@ struct LoadedRun {
 std::vector<LoadedRun> loadRuns(const RunStore& store, const PlotCommandOptions& options) {
     std::vector<int64_t> ids;
     if (!options.study.empty()) {
-        RunQuery query;
-        query.study = options.study;
-        query.statuses = {"finished"};
-        query.sortBy = "id";
-        query.descending = false;
-        query.limit = 0;
-        for (const RunSummary& run : store.listRuns(query)) ids.push_back(run.id);
+        for (const RunSummary& run : store.listRuns(finishedStudyRuns(options.study)))
+            ids.push_back(run.id);
     }
     for (const std::string& reference : options.runs) ids.push_back(store.resolveRun(reference));
     if (ids.empty()) throw std::invalid_argument("export plot: no runs (give --runs or --study)");
@@ -137,6 +141,50 @@ EmbeddingAnalysis analyseFirst(const RunStore& store, const std::vector<LoadedRu
     return analyseCheckpoint(request);
 }
 
+std::string joined(const std::vector<std::string>& names) {
+    std::string text;
+    for (const std::string& name : names) text += (text.empty() ? "" : ", ") + name;
+    return text.empty() ? "none" : text;
+}
+
+// The metric grid of a study for `heatmap` and `sweep`, every option checked against the study.
+MetricGrid studyGrid(const RunStore& store, const PlotCommandOptions& options,
+                     const std::string& yField, const std::string& metric) {
+    if (options.study.empty()) {
+        throw std::invalid_argument("--kind " + options.kind + ": give --study");
+    }
+    const std::vector<std::string> studies = store.studies();
+    if (std::find(studies.begin(), studies.end(), options.study) == studies.end()) {
+        throw std::invalid_argument("--study " + options.study + ": no such study in " +
+                                    options.db + " (studies: " + joined(studies) + ")");
+    }
+    const std::vector<StudyRun> runs = loadStudyRuns(store, options.study);
+    const std::vector<std::string> swept = sweptFields(runs);
+    const auto checkField = [&](const std::string& option, const std::string& field) {
+        if (field.empty())
+            throw std::invalid_argument("--kind " + options.kind + ": give " + option);
+        if (std::find(swept.begin(), swept.end(), field) == swept.end()) {
+            throw std::invalid_argument(option + " " + field + ": not a swept field of study " +
+                                        options.study + " (swept: " + joined(swept) + ")");
+        }
+    };
+    checkField("--x", options.xField);
+    if (options.kind == "heatmap") checkField("--y", yField);
+    if (options.kind == "sweep" && !yField.empty()) checkField("--series", yField);
+    std::set<std::string> metrics;
+    for (const StudyRun& run : runs) {
+        const auto& split =
+            options.split == "valid" ? run.summary.validMetrics : run.summary.testMetrics;
+        for (const auto& [name, value] : split) metrics.insert(name);
+    }
+    if (metrics.count(metric) == 0) {
+        throw std::invalid_argument(
+            "--metric " + metric + ": no finished run of study " + options.study + " has this " +
+            options.split + " metric (metrics: " + joined({metrics.begin(), metrics.end()}) + ")");
+    }
+    return metricGrid(runs, options.xField, yField, metric, options.split);
+}
+
 void exportPlotCommand(const PlotCommandOptions& options) {
     PlotExportOptions figure;
     double height = 0.0;
@@ -158,6 +206,34 @@ void exportPlotCommand(const PlotCommandOptions& options) {
     QLocale::setDefault(QLocale::c());
 
     const RunStore store(options.db, RunStore::Mode::ReadOnly);
+    if (options.kind == "heatmap" || options.kind == "sweep") {
+        const bool heatMap = options.kind == "heatmap";
+        const std::string metricName = options.metric.empty() ? "ndcg@10" : options.metric;
+        const MetricGrid grid =
+            studyGrid(store, options, heatMap ? options.yField : options.seriesField, metricName);
+        const QString metric = axisTitle(metricName) +
+                               QStringLiteral(" (%1)").arg(QString::fromStdString(options.split));
+        StudyHeatMap heatMapView;
+        QCustomPlot sweepPlot;
+        if (heatMap) {
+            heatMapView.setGrid(grid, fieldTitle(options.xField), fieldTitle(options.yField),
+                                metric);
+        } else {
+            drawSweepLines(sweepPlot, grid, metric);
+        }
+        exportPlot(heatMap ? *heatMapView.plot() : sweepPlot, output, figure);
+        size_t cells = 0;
+        int64_t runs = 0;
+        for (const MetricStats& cell : grid.cells) {
+            cells += cell.n > 0 ? 1 : 0;
+            runs += cell.n;
+        }
+        std::cout << "wrote " << formatName(format).toStdString() << " " << metricName
+                  << (heatMap ? " heat map" : " sweep plot") << " of study " << options.study
+                  << ": " << cells << " cell(s) of " << runs << " run(s) to " << options.output
+                  << "\n";
+        return;
+    }
     const std::vector<LoadedRun> runs = loadRuns(store, options);
     QCustomPlot plot;
     plot.resize(800, 600);
@@ -238,13 +314,20 @@ void addExportPlotCommand(CLI::App& app) {
                      "of a final metric (a family such as 'diversity': grouped by K); tradeoff: "
                      "scatter of --y-metric against --metric; hammer, sphere: embeddings of the "
                      "first run's best checkpoint; categories: its recommendations' category "
-                     "distribution against the histories'")
+                     "distribution against the histories'; heatmap: the metric's mean over "
+                     "seeds on a --x × --y grid of a --study; sweep: the metric (mean ± std over "
+                     "seeds) against --x, one line per value of --series")
         ->capture_default_str()
-        ->check(CLI::IsMember(
-            {"loss", "curve", "metric", "tradeoff", "hammer", "sphere", "categories"}));
+        ->check(CLI::IsMember({"loss", "curve", "metric", "tradeoff", "hammer", "sphere",
+                               "categories", "heatmap", "sweep"}));
     plot->add_option("--metric", options->metric,
-                     "loss: the loss term (default total); curve, metric: the metric (default "
-                     "ndcg@10); tradeoff: the x axis (default ndcg@10)");
+                     "loss: the loss term (default total); curve, metric, heatmap, sweep: the "
+                     "metric (default ndcg@10); tradeoff: the x axis (default ndcg@10)");
+    plot->add_option("--x", options->xField,
+                     "heatmap, sweep: the swept config field across, e.g. model.diffusionSteps");
+    plot->add_option("--y", options->yField, "heatmap: the swept config field up");
+    plot->add_option("--series", options->seriesField,
+                     "sweep: one line per value of this swept field, e.g. model.schedule");
     plot->add_option("--y-metric", options->yMetric, "tradeoff: the y axis")->capture_default_str();
     plot->add_option("--split", options->split, "Final metrics of: test | valid")
         ->capture_default_str()

@@ -207,6 +207,8 @@ std::string markdownCell(const CellText& cell) {
     return text;
 }
 
+}  // namespace
+
 // Shortest text that reads back as the same double.
 std::string exactNumber(double value) {
     char buffer[64];
@@ -227,8 +229,6 @@ std::string csvField(const std::string& text) {
     }
     return quoted + "\"";
 }
-
-}  // namespace
 
 std::string escapeLatex(const std::string& text) {
     static const std::map<std::string, std::string> kSymbols = {

@@ -38,5 +38,9 @@ std::string toCsv(const ResultTable& table, const TableFormat& format = {});
 std::string escapeLatex(const std::string& text);
 // Text escaped for a Markdown table cell.
 std::string escapeMarkdown(const std::string& text);
+// A CSV field: quoted (quotes doubled) when it holds a comma, quote or line break.
+std::string csvField(const std::string& text);
+// The shortest text that reads back as the same double.
+std::string exactNumber(double value);
 
 }  // namespace dimerec

@@ -1,7 +1,8 @@
-# cmake -DFIGURE=<file> -DFORMAT=pdf|png|svg [-DWIDTH=<pt or px>] [-DHEIGHT=…] [-DDPM=<dots per
-# metre>] [-DTEXT=<string the file must contain>] -P CheckFigure.cmake
+# cmake -DFIGURE=<file> -DFORMAT=pdf|png|svg|csv [-DWIDTH=<pt or px>] [-DHEIGHT=…] [-DDPM=<dots per
+# metre>] [-DTEXT=<string the file must contain>] [-DROWS=<line>|<line>…] -P CheckFigure.cmake
 # Checks a figure written by `dimerec export plot`: its signature, its page (PDF MediaBox in
-# points) or pixel size and resolution (PNG IHDR and pHYs), and that it contains TEXT.
+# points) or pixel size and resolution (PNG IHDR and pHYs), that it contains TEXT, and that its
+# lines are exactly ROWS ('*' in a row stands for one CSV field).
 if(NOT EXISTS "${FIGURE}")
   message(FATAL_ERROR "${FIGURE} was not written")
 endif()
@@ -63,4 +64,24 @@ if(DEFINED TEXT)
   if(found LESS 0)
     message(FATAL_ERROR "${FIGURE} does not contain '${TEXT}'")
   endif()
+endif()
+if(DEFINED ROWS)
+  string(REPLACE "|" ";" rows "${ROWS}")
+  file(STRINGS "${FIGURE}" lines)
+  list(LENGTH rows expected)
+  list(LENGTH lines actual)
+  if(NOT actual EQUAL expected)
+    message(FATAL_ERROR "${FIGURE}: ${actual} lines, expected ${expected}: ${lines}")
+  endif()
+  foreach(i RANGE 1 ${expected})
+    math(EXPR at "${i} - 1")
+    list(GET rows ${at} row)
+    list(GET lines ${at} line)
+    string(REPLACE "." "\\." pattern "${row}")
+    string(REPLACE "*" "[^,]+" pattern "${pattern}")
+    if(NOT line MATCHES "^${pattern}$")
+      message(FATAL_ERROR "${FIGURE}: line ${i} is '${line}', expected '${row}'")
+    endif()
+  endforeach()
+  message(STATUS "${expected} rows as expected")
 endif()

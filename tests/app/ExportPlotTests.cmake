@@ -58,3 +58,52 @@ set(DIMEREC_PLOT_CHECK -DFIGURE=${DIMEREC_FIGURES}/sphere.png -DFORMAT=png -DWID
 dimerec_plot_test(sphere "${DIMEREC_TRAIN_DB}" cli-checkpoint "wrote the sphere view of run 1"
   --runs 1 --kind sphere --out "${DIMEREC_FIGURES}/sphere.png" --width 6in --height 4.5in
   --dpi 100)
+
+# Study figures of a tiny grid sweep (T {5, 10} × schedule {linear, cosine} × seeds {1, 2}, 2
+# steps each on the embedded dataset): heat map and sweep lines over a categorical field.
+set(DIMEREC_GRID_DB "${CMAKE_CURRENT_BINARY_DIR}/cli-grid.sqlite")
+add_test(NAME cli.plot.grid-sweep
+  COMMAND sh -c "rm -f \"$0\" \"$0-wal\" \"$0-shm\" && \"$1\" sweep \"$2\" --db \"$0\""
+          "${DIMEREC_GRID_DB}" $<TARGET_FILE:dimerec> "${CMAKE_CURRENT_SOURCE_DIR}/tiny-grid-sweep.json")
+set_tests_properties(cli.plot.grid-sweep PROPERTIES FIXTURES_SETUP grid-db
+  PASS_REGULAR_EXPRESSION "study cli-grid: 8 of 8 trials finished")
+# The heat map as PDF, 8.5 cm × 6 cm = 241 × 170 pt: 2 × 2 cells of 2 seeds each.
+set(DIMEREC_PLOT_CHECK -DFIGURE=${DIMEREC_FIGURES}/grid-heatmap.pdf -DFORMAT=pdf -DWIDTH=241
+  -DHEIGHT=170)
+dimerec_plot_test(heatmap "${DIMEREC_GRID_DB}" grid-db
+  "wrote PDF ndcg@10 heat map of study cli-grid: 4 cell\\(s\\) of 8 run\\(s\\)"
+  --study cli-grid --kind heatmap --x model.diffusionSteps --y model.schedule --metric ndcg@10
+  --out "${DIMEREC_FIGURES}/grid-heatmap.pdf" --width 8.5cm --height 6cm)
+# Its data: one row per cell (T fastest, the schedules in the sweep's order), N = 2 seeds.
+set(DIMEREC_PLOT_CHECK -DFIGURE=${DIMEREC_FIGURES}/grid-heatmap.csv -DFORMAT=csv
+  "-DROWS=model.diffusionSteps,model.schedule,mean,std,n|5,linear,*,*,2|10,linear,*,*,2|5,cosine,*,*,2|10,cosine,*,*,2")
+dimerec_plot_test(heatmap-csv "${DIMEREC_GRID_DB}" grid-db "wrote CSV ndcg@10 heat map"
+  --study cli-grid --kind heatmap --x model.diffusionSteps --y model.schedule
+  --out "${DIMEREC_FIGURES}/grid-heatmap.csv")
+# HR@10 against the schedule, one line per T, as PNG at 200 dpi: 3.3 in × 2.5 in = 660 × 500
+# px; 200 / 0.0254 = 7874 dots/m.
+set(DIMEREC_PLOT_CHECK -DFIGURE=${DIMEREC_FIGURES}/grid-sweep.png -DFORMAT=png -DWIDTH=660
+  -DHEIGHT=500 -DDPM=7874)
+dimerec_plot_test(sweep "${DIMEREC_GRID_DB}" grid-db "wrote PNG hr@10 sweep plot of study cli-grid"
+  --study cli-grid --kind sweep --x model.schedule --series model.diffusionSteps --metric hr@10
+  --out "${DIMEREC_FIGURES}/grid-sweep.png" --width 3.3in --height 2.5in --dpi 200)
+# Without a series: one point per T over both schedules and seeds (N = 4).
+set(DIMEREC_PLOT_CHECK -DFIGURE=${DIMEREC_FIGURES}/grid-sweep.csv -DFORMAT=csv
+  "-DROWS=model.diffusionSteps,mean,std,n|5,*,*,4|10,*,*,4")
+dimerec_plot_test(sweep-csv "${DIMEREC_GRID_DB}" grid-db "wrote CSV hr@10 sweep plot"
+  --study cli-grid --kind sweep --x model.diffusionSteps --metric hr@10
+  --out "${DIMEREC_FIGURES}/grid-sweep.csv")
+# name pattern arguments…: `export plot` of the grid study must fail naming the problem.
+function(dimerec_plot_error name pattern)
+  add_test(NAME cli.plot.${name} COMMAND dimerec export plot --db "${DIMEREC_GRID_DB}" ${ARGN}
+    --out "${DIMEREC_FIGURES}/never.pdf")
+  set_tests_properties(cli.plot.${name} PROPERTIES FIXTURES_REQUIRED "grid-db;plot-dir"
+    PASS_REGULAR_EXPRESSION "${pattern}")
+endfunction()
+dimerec_plot_error(unknown-study "--study nope: no such study in .* \\(studies: cli-grid\\)"
+  --kind heatmap --study nope --x model.diffusionSteps --y model.schedule)
+dimerec_plot_error(unswept-field
+  "--y model.lambda: not a swept field of study cli-grid \\(swept: model.diffusionSteps, model.schedule\\)"
+  --kind heatmap --study cli-grid --x model.diffusionSteps --y model.lambda)
+dimerec_plot_error(unknown-metric "--metric mrr@3: no finished run of study cli-grid has this test metric \\(metrics: .*ndcg@10"
+  --kind sweep --study cli-grid --x model.schedule --metric mrr@3)

@@ -1,6 +1,7 @@
 #include "ComparisonView.h"
 #include "LossCurvePlot.h"
 #include "ParallelCoordinates.h"
+#include "PlotExport.h"
 #include "QtTestApp.h"
 #include "StudyHeatMap.h"
 #include "StudyView.h"
@@ -37,13 +38,20 @@ protected:
     int64_t add(const std::string& study, const std::string& name, const std::string& model,
                 double lambda, double mu, uint64_t seed,
                 const std::map<std::string, double>& test) {
+        RunConfig config;
+        config.name = name;
+        config.model.model = model;
+        config.model.lambda = lambda;
+        config.model.mu = mu;
+        config.train.seed = seed;
+        return add(study, config, test);
+    }
+
+    int64_t add(const std::string& study, const RunConfig& config,
+                const std::map<std::string, double>& test) {
         NewRun run;
         run.study = study;
-        run.config.name = name;
-        run.config.model.model = model;
-        run.config.model.lambda = lambda;
-        run.config.model.mu = mu;
-        run.config.train.seed = seed;
+        run.config = config;
         run.datasetName = "ml-1m";
         run.provenance = currentProvenance("cpu", 1);
         const int64_t id = store_->createRun(run);
@@ -226,9 +234,9 @@ TEST_F(StudyViewTest, HeatMapCellsAreHandComputedMeans) {
     view.setHeatMapFields(QStringLiteral("model.lambda"), QStringLiteral("model.mu"));
     EXPECT_EQ(view.sweptFields(),
               QStringList({QStringLiteral("model.lambda"), QStringLiteral("model.mu")}));
-    const HeatMapGrid& grid = view.heatMap()->grid();
-    ASSERT_EQ(grid.xs, std::vector<double>({0.5, 1.0}));
-    ASSERT_EQ(grid.ys, std::vector<double>({1.0, 2.0}));
+    const MetricGrid& grid = view.heatMap()->grid();
+    ASSERT_EQ(grid.x.labels(), std::vector<std::string>({"0.5", "1"}));
+    ASSERT_EQ(grid.y.labels(), std::vector<std::string>({"1", "2"}));
     EXPECT_NEAR(grid.at(0, 0).mean, (0.20 + 0.24) / 2, 1e-12);
     EXPECT_NEAR(grid.at(1, 0).mean, (0.30 + 0.31) / 2, 1e-12);
     EXPECT_NEAR(grid.at(0, 1).mean, (0.10 + 0.16) / 2, 1e-12);
@@ -258,6 +266,132 @@ TEST_F(StudyViewTest, ParallelCoordinatesAndAblationTableOfTheStudy) {
     EXPECT_EQ(variants[2].runs.size(), 2u);
     EXPECT_EQ(view.ablationTable()->tableLayout(), ComparisonView::Layout::EntriesAsRows);
     EXPECT_EQ(view.ablationTable()->tableWidget()->rowCount(), 3);
+}
+
+// The T × schedule study: T ∈ {50, 100} × schedule ∈ {linear, cosine} × seeds {1, 2}, linear
+// first as a sweep makes them, with test NDCG@10 chosen by hand:
+//   T=50 linear 0.10, 0.12   T=100 linear 0.20, 0.24
+//   T=50 cosine 0.30, 0.31   T=100 cosine 0.15, 0.17
+class CategoricalStudyTest : public StoreFixture {
+protected:
+    void SetUp() override {
+        StoreFixture::SetUp();
+        const struct {
+            int steps;
+            const char* schedule;
+            double seed1;
+            double seed2;
+        } cells[] = {{50, "linear", 0.10, 0.12},
+                     {100, "linear", 0.20, 0.24},
+                     {50, "cosine", 0.30, 0.31},
+                     {100, "cosine", 0.15, 0.17}};
+        for (const auto& cell : cells) {
+            for (const uint64_t seed : {1u, 2u}) {
+                RunConfig config;
+                config.name = "T=" + std::to_string(cell.steps) + " " + cell.schedule + " seed " +
+                              std::to_string(seed);
+                config.model.diffusionSteps = cell.steps;
+                config.model.schedule = cell.schedule;
+                config.train.seed = seed;
+                add("ts", config, {{"ndcg@10", seed == 1 ? cell.seed1 : cell.seed2}});
+            }
+        }
+    }
+};
+
+TEST_F(CategoricalStudyTest, HeatMapOverStepsAndScheduleWithItsCsv) {
+    StudyView view(*store_);
+    view.setStudy(QStringLiteral("ts"));
+    EXPECT_EQ(view.sweptFields(), QStringList({QStringLiteral("model.diffusionSteps"),
+                                               QStringLiteral("model.schedule")}));
+    // Without λ and μ the first two swept fields are the default axes.
+    const MetricGrid& grid = view.heatMap()->grid();
+    EXPECT_EQ(grid.x.field, "model.diffusionSteps");
+    EXPECT_EQ(grid.y.field, "model.schedule");
+    ASSERT_EQ(grid.y.labels(), std::vector<std::string>({"linear", "cosine"}));
+    EXPECT_EQ(view.heatMap()->cellText(0, 1), QStringLiteral("0.3050\nN=2"));  // (0.30+0.31)/2
+    EXPECT_EQ(view.heatMap()->cellText(1, 1), QStringLiteral("0.1600\nN=2"));  // (0.15+0.17)/2
+    // The y axis is labelled with the schedules.
+    auto ticker = view.heatMap()->plot()->yAxis->ticker().dynamicCast<QCPAxisTickerText>();
+    ASSERT_TRUE(ticker);
+    EXPECT_EQ(ticker->ticks().value(1.0), QStringLiteral("cosine"));
+
+    // "Copy data as CSV" / CSV export: one row per cell, not the colour map's silence.
+    const QStringList rows =
+        plotDataCsv(*view.heatMap()->plot()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    ASSERT_EQ(rows.size(), 5);
+    EXPECT_EQ(rows[0], QStringLiteral("model.diffusionSteps,model.schedule,mean,std,n"));
+    EXPECT_TRUE(rows[3].startsWith(QStringLiteral("50,cosine,0.305,"))) << rows[3].toStdString();
+    EXPECT_TRUE(rows[3].endsWith(QStringLiteral(",2")));
+    // T=100 cosine: std |0.15 − 0.17| / √2.
+    const QStringList last = rows[4].split(QLatin1Char(','));
+    ASSERT_EQ(last.size(), 5);
+    EXPECT_EQ(last[0] + last[1], QStringLiteral("100cosine"));
+    EXPECT_NEAR(last[2].toDouble(), 0.16, 1e-12);
+    EXPECT_NEAR(last[3].toDouble(), 0.02 / std::sqrt(2.0), 1e-12);
+}
+
+TEST_F(CategoricalStudyTest, SweepLinesAreMeansWithStdErrorBars) {
+    StudyView view(*store_);
+    view.setStudy(QStringLiteral("ts"));
+    view.setHeatMapFields(QStringLiteral("model.diffusionSteps"), QStringLiteral("model.schedule"));
+    QCustomPlot* plot = view.sweepPlot();
+    ASSERT_EQ(plot->graphCount(), 2);
+    EXPECT_EQ(plot->graph(0)->name(), QStringLiteral("schedule = linear"));
+    EXPECT_EQ(plot->graph(1)->name(), QStringLiteral("schedule = cosine"));
+    // Numeric T on a value axis: the points sit at T = 50 and 100, the two lines 4 % of the
+    // step of 50 apart (±1) so that their error bars stay apart.
+    const auto linear = plot->graph(0)->data();
+    ASSERT_EQ(linear->size(), 2);
+    EXPECT_DOUBLE_EQ(linear->at(0)->key, 49.0);
+    EXPECT_NEAR(linear->at(0)->value, 0.11, 1e-12);
+    EXPECT_DOUBLE_EQ(linear->at(1)->key, 99.0);
+    EXPECT_NEAR(linear->at(1)->value, 0.22, 1e-12);
+    EXPECT_DOUBLE_EQ(plot->graph(1)->data()->at(1)->key, 101.0);
+    EXPECT_NEAR(plot->graph(1)->data()->at(1)->value, 0.16, 1e-12);
+    // Error bars: the sample std over the two seeds, |a − b| / √2.
+    QCPErrorBars* bars = nullptr;
+    for (int i = 0; i < plot->plottableCount(); ++i) {
+        auto* candidate = qobject_cast<QCPErrorBars*>(plot->plottable(i));
+        if (candidate && candidate->dataPlottable() == plot->graph(0)) bars = candidate;
+    }
+    ASSERT_NE(bars, nullptr);
+    EXPECT_NEAR(bars->data()->at(1).errorPlus, 0.04 / std::sqrt(2.0), 1e-12);
+    EXPECT_NEAR(bars->data()->at(0).errorMinus, 0.02 / std::sqrt(2.0), 1e-12);
+    EXPECT_EQ(plot->contextMenuPolicy(), Qt::CustomContextMenu);
+    EXPECT_TRUE(plotDataCsv(*plot).startsWith(
+        QStringLiteral("model.diffusionSteps,model.schedule,mean,std,n\n50,linear,0.11")));
+
+    // The schedule across, T as series: categories evenly spaced at 0, 1.
+    view.setHeatMapFields(QStringLiteral("model.schedule"), QStringLiteral("model.diffusionSteps"));
+    ASSERT_EQ(plot->graphCount(), 2);
+    EXPECT_EQ(plot->graph(1)->name(), QStringLiteral("diffusionSteps = 100"));
+    EXPECT_DOUBLE_EQ(plot->graph(1)->data()->at(1)->key, 1.02);  // category 1, dodged
+    EXPECT_NEAR(plot->graph(1)->data()->at(1)->value, 0.16, 1e-12);
+    // No series: one line over all four runs of each T, (0.10+0.12+0.30+0.31)/4 = 0.2075.
+    view.setHeatMapFields(QStringLiteral("model.diffusionSteps"), QString());
+    ASSERT_EQ(plot->graphCount(), 1);
+    EXPECT_DOUBLE_EQ(plot->graph(0)->data()->at(0)->key, 50.0);
+    EXPECT_NEAR(plot->graph(0)->data()->at(0)->value, 0.2075, 1e-12);
+    EXPECT_EQ(view.heatMap()->grid().cells.size(), 2u);
+}
+
+TEST_F(CategoricalStudyTest, ParallelCoordinatesSpaceCategoriesEvenly) {
+    StudyView view(*store_);
+    view.setStudy(QStringLiteral("ts"));
+    EXPECT_EQ(view.parallelCoordinates()->lineCount(), 8);
+    // Axis 1 is the schedule: linear (index 0) at the bottom, cosine (1) at the top.
+    EXPECT_DOUBLE_EQ(view.parallelCoordinates()->normalised(1, 0), 0.0);
+    EXPECT_DOUBLE_EQ(view.parallelCoordinates()->normalised(1, 1), 1.0);
+    // T's axis is numeric: 75 halfway between 50 and 100.
+    EXPECT_DOUBLE_EQ(view.parallelCoordinates()->normalised(0, 75), 0.5);
+    bool labelled = false;
+    QCustomPlot* plot = view.parallelCoordinates()->plot();
+    for (int i = 0; i < plot->itemCount(); ++i) {
+        if (auto* text = qobject_cast<QCPItemText*>(plot->item(i)))
+            labelled = labelled || text->text() == QStringLiteral("cosine");
+    }
+    EXPECT_TRUE(labelled);
 }
 
 }  // namespace
