@@ -399,15 +399,18 @@ void RunConfigForm::buildFields() {
         member(&RunConfig::model, &ModelConfig::noiseScale),
         {{"literal", tr("literal sqrt(1−ᾱ)·ε")}, {"per-dim", tr("per dimension ε/sqrt(d−1)")}});
     addChoice(diffusion, QStringLiteral("model.reverseNoise"), tr("Reverse noise"),
-              tr("Noise added in each reverse step: sqrt(β̃_t)·ε' as in DDPM, or β̃_t·ε' as "
-                 "printed in the paper's Algorithm 2"),
+              tr("Noise added in each reverse step: sqrt(β̃_t)·ε' as in DDPM, β̃_t·ε' as "
+                 "printed in the paper's Algorithm 2, or none (deterministic chain)"),
               member(&RunConfig::model, &ModelConfig::reverseNoise),
-              {{"sqrt", tr("DDPM sqrt(β̃)·ε'")}, {"literal", tr("paper β̃·ε'")}});
+              {{"sqrt", tr("DDPM sqrt(β̃)·ε'")},
+               {"literal", tr("paper β̃·ε'")},
+               {"none", tr("none (deterministic)")}});
     addInt(diffusion, QStringLiteral("model.denoiserHidden"), tr("Denoiser width"),
            tr("Hidden width of the DAM denoiser MLP (0 = 2d)"),
            member(&RunConfig::model, &ModelConfig::denoiserHidden), 0, 65536, tr("2d"));
     addInt(diffusion, QStringLiteral("model.samplesPerUser"), tr("Samples per user"),
-           tr("Reverse-process samples drawn per user at inference"),
+           tr("Reverse-process samples drawn per user at inference; an item scores its best "
+              "inner product over them"),
            member(&RunConfig::model, &ModelConfig::samplesPerUser), 1, 1000);
 
     QFormLayout* losses = addGroup(tr("Losses && ablations"));

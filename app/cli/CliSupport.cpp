@@ -35,9 +35,12 @@ RunConfig readConfigFile(const std::string& path) {
 }
 
 CheckpointModel loadCheckpointModel(const std::string& checkpoint, const std::string& device,
-                                    int threads) {
+                                    int threads,
+                                    const std::vector<std::string>& inferenceOverrides) {
     CheckpointModel loaded;
     loaded.config = readCheckpointConfig(checkpoint);
+    for (const std::string& assignment : inferenceOverrides)
+        applyInferenceOverride(loaded.config, assignment);
     configureThreads(threads);
     retainLargeAllocations();
     const torch::Device target = resolveDevice(device);

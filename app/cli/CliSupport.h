@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace dimerec {
 class Recommender;
@@ -19,7 +20,8 @@ namespace dimerec::cli {
 RunConfig readConfigFile(const std::string& path);
 
 // A checkpoint's model with the dataset and splits it was trained on, ready for inference on
-// `device` (auto, cpu, cuda, cuda:N) with `threads` LibTorch threads (0 = all cores).
+// `device` (auto, cpu, cuda, cuda:N) with `threads` LibTorch threads (0 = all cores);
+// `inferenceOverrides` ("eval.topK=[10]", "model.samplesPerUser=4") change how it is used.
 struct CheckpointModel {
     RunConfig config;
     Dataset dataset;
@@ -27,7 +29,8 @@ struct CheckpointModel {
     std::shared_ptr<Recommender> model;
 };
 CheckpointModel loadCheckpointModel(const std::string& checkpoint, const std::string& device,
-                                    int threads);
+                                    int threads,
+                                    const std::vector<std::string>& inferenceOverrides = {});
 
 // "1h02m05s", "3m07s", "0m42s": elapsed and remaining times in progress lines.
 std::string duration(double seconds);

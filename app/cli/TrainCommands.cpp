@@ -6,6 +6,7 @@
 #include "data/Splits.h"
 #include "eval/Evaluator.h"
 #include "experiment/RunConfig.h"
+#include "model/DimeRec.h"
 #include "model/Recommender.h"
 #include "train/Checkpoint.h"
 #include "train/Trainer.h"
@@ -73,6 +74,8 @@ std::optional<DistributedContext> distributedContextFor(const TrainArguments& ar
 
 struct EvaluateArguments {
     std::string checkpoint;
+    std::vector<std::string> overrides;  // inference-only fields, e.g. model.samplesPerUser=4
+    std::string readout = "diffusion";   // DimeRec: diffusion | interests
     std::string device = "auto";
     int threads = 0;
     bool json = false;
@@ -252,17 +255,29 @@ void runTrain(const TrainArguments& args) {
 }
 
 void runEvaluate(const EvaluateArguments& args) {
-    const CheckpointModel loaded = loadCheckpointModel(args.checkpoint, args.device, args.threads);
+    const CheckpointModel loaded =
+        loadCheckpointModel(args.checkpoint, args.device, args.threads, args.overrides);
     const RunConfig& config = loaded.config;
     const Dataset& dataset = loaded.dataset;
     const Splits& splits = loaded.splits;
     Recommender& model = *loaded.model;
+    if (args.readout != "diffusion") {
+        auto* dimeRec = dynamic_cast<DimeRecRecommender*>(&model);
+        if (dimeRec == nullptr) {
+            throw std::invalid_argument("--readout " + args.readout + ": '" + args.checkpoint +
+                                        "' holds a " + config.model.model +
+                                        " model, not DimeRec with its diffusion module");
+        }
+        dimeRec->setReadout(DimeRecRecommender::readoutFromName(args.readout));
+    }
     const Evaluator evaluator(config.eval, config.data.maxLength, evaluationCategories(dataset),
                               config.train.seed);
     const auto valid = evaluator.evaluate(model, splits.valid);
     const auto test = evaluator.evaluate(model, splits.test);
     if (args.json) {
         std::cout << nlohmann::json{{"checkpoint", args.checkpoint},
+                                    {"overrides", args.overrides},
+                                    {"readout", args.readout},
                                     {"valid", valid},
                                     {"test", test}}
                          .dump(2)
@@ -271,6 +286,9 @@ void runEvaluate(const EvaluateArguments& args) {
     }
     std::cout << "checkpoint " << args.checkpoint << ": model " << config.model.model << " on "
               << dataset.name << " (" << config.data.protocol << ")\n";
+    for (const std::string& assignment : args.overrides)
+        std::cout << "inference setting " << assignment << "\n";
+    if (args.readout != "diffusion") std::cout << "readout " << args.readout << "\n";
     printMetrics("valid", valid);
     printMetrics("test", test);
 }
@@ -330,6 +348,16 @@ void addTrainCommands(CLI::App& app) {
         ->add_option("--checkpoint", evaluate->checkpoint, "Checkpoint file (best.pt or last.pt)")
         ->required()
         ->check(CLI::ExistingFile);
+    evaluateCommand
+        ->add_option("-s,--set", evaluate->overrides,
+                     "Change an inference setting: eval.* (e.g. eval.topK=[10,20]), "
+                     "model.reverseNoise, model.samplesPerUser")
+        ->take_all();
+    evaluateCommand
+        ->add_option("--readout", evaluate->readout,
+                     "DimeRec: score items against the reverse-process samples (diffusion, "
+                     "Algorithm 2) or the GEM's interests (interests, as ComiRec)")
+        ->check(CLI::IsMember({"diffusion", "interests"}));
     evaluateCommand->add_option("--device", evaluate->device, "auto, cpu, cuda or cuda:N");
     evaluateCommand->add_option("--threads", evaluate->threads, "LibTorch threads, 0 = all cores")
         ->check(CLI::NonNegativeNumber);

@@ -143,7 +143,7 @@ void validate(const RunConfig& c) {
     }
     requireOneOf("model.geometry", c.model.geometry, {"geodesic", "euclidean"});
     requireOneOf("model.noiseScale", c.model.noiseScale, {"literal", "per-dim"});
-    requireOneOf("model.reverseNoise", c.model.reverseNoise, {"sqrt", "literal"});
+    requireOneOf("model.reverseNoise", c.model.reverseNoise, {"sqrt", "literal", "none"});
     requireAtLeast("model.lambda", c.model.lambda, 0.0);
     requireAtLeast("model.mu", c.model.mu, 0.0);
     requireAtLeast("model.denoiserHidden", c.model.denoiserHidden, 0);
@@ -249,6 +249,19 @@ void applyOverride(RunConfig& config, const std::string& assignment) {
     });
     if (!found) throw std::invalid_argument("config: unknown key '" + key + "'");
     validate(config);
+}
+
+void applyInferenceOverride(RunConfig& config, const std::string& assignment) {
+    const std::string key = assignment.substr(0, assignment.find('='));
+    const bool inference =
+        key.rfind("eval.", 0) == 0 || key == "model.reverseNoise" || key == "model.samplesPerUser";
+    if (!inference) {
+        throw std::invalid_argument("config key '" + key +
+                                    "': fixed by the trained model; only eval.*, "
+                                    "model.reverseNoise and model.samplesPerUser can change at "
+                                    "inference");
+    }
+    applyOverride(config, assignment);
 }
 
 }  // namespace dimerec

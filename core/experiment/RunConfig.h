@@ -35,18 +35,21 @@ struct ModelConfig {
     double betaEnd = 0.02;               // last β of the linear / exp schedule
     std::string geometry = "geodesic";   // geodesic (random walk on the sphere) | euclidean (DDPM)
     std::string noiseScale = "literal";  // literal sqrt(1-ᾱ)·ε | per-dim (ε / sqrt(d-1))
-    std::string reverseNoise = "sqrt";  // sqrt: sqrt(β̃_t)·ε' (DDPM) | literal: β̃_t·ε' (paper)
-    double lambda = 1.0;                // weight of L_recon
-    double mu = 1.0;                    // weight of L_ssm
-    bool useGemLoss = true;             // ablation: include L_gem
-    bool useDiffusion = true;           // ablation: false = GEM only (no DAM)
-    int denoiserHidden = 0;             // hidden width of the DAM MLP (0 = 2d)
-    int negatives = 0;                  // sampled-softmax negatives per batch (0 = 10 × batch)
+    // sqrt: sqrt(β̃_t)·ε' (DDPM) | literal: β̃_t·ε' (paper) | none: deterministic chain
+    std::string reverseNoise = "sqrt";
+    double lambda = 1.0;       // weight of L_recon
+    double mu = 1.0;           // weight of L_ssm
+    bool useGemLoss = true;    // ablation: include L_gem
+    bool useDiffusion = true;  // ablation: false = GEM only (no DAM)
+    int denoiserHidden = 0;    // hidden width of the DAM MLP (0 = 2d)
+    int negatives = 0;         // sampled-softmax negatives per batch (0 = 10 × batch)
     std::string negativeSampler = "uniform";  // uniform | log-uniform
-    int samplesPerUser = 1;                   // reverse-process samples drawn per user at inference
-    int layers = 2;                           // SASRec blocks / GRU layers
-    int heads = 1;                            // SASRec attention heads
-    double dropout = 0.2;                     // SASRec / GRU4Rec dropout
+    // Reverse-process samples per user at inference; retrieval scores an item by its best inner
+    // product over the samples, as ComiRec does over interests.
+    int samplesPerUser = 1;
+    int layers = 2;        // SASRec blocks / GRU layers
+    int heads = 1;         // SASRec attention heads
+    double dropout = 0.2;  // SASRec / GRU4Rec dropout
 };
 
 struct TrainConfig {
@@ -95,5 +98,10 @@ std::string configHash(const RunConfig& config);
 
 // Applies "section.field=value" overrides (as given on the command line) to a config.
 void applyOverride(RunConfig& config, const std::string& assignment);
+
+// Like applyOverride, for a trained model's config: only fields that change inference, not
+// the trained parameters or the data (eval.*, model.reverseNoise, model.samplesPerUser), are
+// accepted; any other field throws std::invalid_argument naming it.
+void applyInferenceOverride(RunConfig& config, const std::string& assignment);
 
 }  // namespace dimerec

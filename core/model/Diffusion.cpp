@@ -94,7 +94,9 @@ torch::Tensor DiffusionProcess::reverseStep(const torch::Tensor& xt, const torch
     const double coefX0 = schedule_.posteriorCoefX0[t - 1].item<double>();
     const double coefXt = schedule_.posteriorCoefXt[t - 1].item<double>();
     const double variance = schedule_.posteriorVariance[t - 1].item<double>();
-    const double sigma = options_.literalReverseNoise ? variance : std::sqrt(variance);
+    const double sigma = options_.reverseNoise == "literal" ? variance
+                         : options_.reverseNoise == "none"  ? 0.0
+                                                            : std::sqrt(variance);
     torch::Tensor next = coefX0 * x0Hat + coefXt * xt;
     if (sigma > 0.0) next = next + sigma * noise;
     return options_.geodesic ? l2Normalize(next) : next;

@@ -39,13 +39,15 @@ torch::Tensor sphereExp(const torch::Tensor& base, const torch::Tensor& tangent)
 class DiffusionProcess {
 public:
     struct Options {
-        std::string schedule = "linear";   // linear | cosine | exp
-        int steps = 100;                   // T
-        double betaStart = 1e-4;           // first β (linear, exp)
-        double betaEnd = 0.02;             // last β (linear, exp)
-        bool geodesic = true;              // false = Euclidean DDPM
-        bool perDimNoise = false;          // scale tangent noise by 1/sqrt(d−1) (spec §2.5)
-        bool literalReverseNoise = false;  // β̃_t·ε' (paper) instead of sqrt(β̃_t)·ε'
+        std::string schedule = "linear";  // linear | cosine | exp
+        int steps = 100;                  // T
+        double betaStart = 1e-4;          // first β (linear, exp)
+        double betaEnd = 0.02;            // last β (linear, exp)
+        bool geodesic = true;             // false = Euclidean DDPM
+        bool perDimNoise = false;         // scale tangent noise by 1/sqrt(d−1) (spec §2.5)
+        // Noise of a reverse step: sqrt(β̃_t)·ε' (DDPM), "literal" β̃_t·ε' (the paper's
+        // Algorithm 2) or "none" (the deterministic chain of posterior means, a diagnostic).
+        std::string reverseNoise = "sqrt";
     };
 
     struct Noised {
@@ -65,7 +67,8 @@ public:
                    const torch::Tensor& noise) const;
 
     // x_{t−1} from x_t and the denoiser's x̂_0 at step t (scalar), with noise [B, d] ~ N(0, I):
-    // posterior mean + σ_t noise, re-normalised onto the sphere in the geodesic case.
+    // posterior mean + σ_t noise (σ_t per Options::reverseNoise), re-normalised onto the
+    // sphere in the geodesic case.
     torch::Tensor reverseStep(const torch::Tensor& xt, const torch::Tensor& x0Hat, int t,
                               const torch::Tensor& noise) const;
 

@@ -2,6 +2,8 @@
 
 #include "experiment/RunConfig.h"
 
+#include <stdexcept>
+
 namespace dimerec {
 namespace {
 
@@ -13,7 +15,7 @@ DiffusionProcess::Options diffusionOptions(const ModelConfig& c) {
     o.betaEnd = c.betaEnd;
     o.geodesic = c.geometry == "geodesic";
     o.perDimNoise = c.noiseScale == "per-dim";
-    o.literalReverseNoise = c.reverseNoise == "literal";
+    o.reverseNoise = c.reverseNoise;
     return o;
 }
 
@@ -87,7 +89,8 @@ DimeRecRecommender::DimeRecRecommender(const ModelConfig& config, int32_t numIte
       diffusion_(diffusionOptions(config)),
       lambda_(config.lambda),
       mu_(config.mu),
-      useGemLoss_(config.useGemLoss) {}
+      useGemLoss_(config.useGemLoss),
+      samplesPerUser_(config.samplesPerUser) {}
 
 torch::Tensor DimeRecRecommender::guidanceOf(const torch::Tensor& history) {
     return gem_->forward(items_(history), history != numItems());
@@ -129,9 +132,16 @@ torch::Tensor DimeRecRecommender::sampleUserVectors(const torch::Tensor& history
     return x0.view({users, samples, -1});
 }
 
+DimeRecRecommender::Readout DimeRecRecommender::readoutFromName(const std::string& name) {
+    if (name == "diffusion") return Readout::Diffusion;
+    if (name == "interests") return Readout::Interests;
+    throw std::invalid_argument("readout: expected diffusion or interests, got '" + name + "'");
+}
+
 torch::Tensor DimeRecRecommender::userVectors(const torch::Tensor& history,
                                               const torch::Tensor& lengths) {
-    return sampleUserVectors(history, lengths, 1);
+    if (readout_ == Readout::Interests) return guidanceOf(history);
+    return sampleUserVectors(history, lengths, samplesPerUser_);
 }
 
 torch::Tensor DimeRecRecommender::itemEmbeddings() {

@@ -63,6 +63,14 @@ public:
     torch::Tensor sampleUserVectors(const torch::Tensor& history, const torch::Tensor& lengths,
                                     int samples) override;
 
+    // What retrieval scores against the items: the reverse-process samples (Algorithm 2) or
+    // the GEM's K interests (as ComiRec: the diagnostic of what the DAM adds to its GEM); an
+    // item scores its best inner product over the vectors.
+    enum class Readout { Diffusion, Interests };
+    void setReadout(Readout readout) { readout_ = readout; }
+    // "diffusion" | "interests"; throws std::invalid_argument naming the value.
+    static Readout readoutFromName(const std::string& name);
+
     const DiffusionProcess& diffusion() const { return diffusion_; }
     // [B, K, d]: the GEM's interest vectors that guide the reverse process (sphere view).
     torch::Tensor guidanceOf(const torch::Tensor& history);
@@ -75,6 +83,8 @@ private:
     double lambda_;
     double mu_;
     bool useGemLoss_;
+    int samplesPerUser_;  // retrieval vectors per user; an item scores its best inner product
+    Readout readout_ = Readout::Diffusion;
 };
 
 }  // namespace dimerec

@@ -73,5 +73,25 @@ TEST(RunConfig, OverridesParseTypedValues) {
     EXPECT_THROW(applyOverride(config, "model.lambda=-1"), std::invalid_argument);
 }
 
+TEST(RunConfig, InferenceOverridesTouchOnlyInferenceFields) {
+    RunConfig config;
+    applyInferenceOverride(config, "model.samplesPerUser=4");
+    applyInferenceOverride(config, "model.reverseNoise=none");
+    applyInferenceOverride(config, "eval.topK=[10]");
+    EXPECT_EQ(config.model.samplesPerUser, 4);
+    EXPECT_EQ(config.model.reverseNoise, "none");
+    EXPECT_EQ(config.eval.topK, (std::vector<int>{10}));
+    try {
+        applyInferenceOverride(config, "model.dim=32");
+        FAIL() << "model.dim is fixed by the trained parameters";
+    } catch (const std::invalid_argument& error) {
+        EXPECT_NE(std::string(error.what()).find("'model.dim': fixed by the trained model"),
+                  std::string::npos)
+            << error.what();
+    }
+    EXPECT_EQ(config.model.dim, 64);
+    EXPECT_THROW(applyInferenceOverride(config, "model.reverseNoise=loud"), std::invalid_argument);
+}
+
 }  // namespace
 }  // namespace dimerec

@@ -96,9 +96,13 @@ TEST(DiffusionProcess, ReverseStepIsThePosteriorMeanPlusScaledNoise) {
     const float sigma = std::sqrt(0.07142857f);
     expectNear(next, {0.31943828f + sigma, 0.67763093f + sigma}, 1e-5);
     DiffusionProcess::Options literal = smallProcess(false);
-    literal.literalReverseNoise = true;
+    literal.reverseNoise = "literal";
     expectNear(DiffusionProcess(literal).reverseStep(row({1, 0}), row({0, 1}), 2, row({1, 1})),
                {0.31943828f + 0.07142857f, 0.67763093f + 0.07142857f}, 1e-5);
+    DiffusionProcess::Options none = smallProcess(false);
+    none.reverseNoise = "none";
+    expectNear(DiffusionProcess(none).reverseStep(row({1, 0}), row({0, 1}), 2, row({1, 1})),
+               {0.31943828f, 0.67763093f}, 1e-5);
 }
 
 TEST(DiffusionProcess, GeodesicForwardJumpStaysOnTheSphereAtTheExpectedDistance) {

@@ -1,5 +1,6 @@
 #include "data/Batch.h"
 #include "experiment/RunConfig.h"
+#include "model/DimeRec.h"
 #include "model/Guidance.h"
 #include "model/Recommender.h"
 
@@ -246,6 +247,46 @@ TEST(MultiInterest, ScoresAreTheMaximumOverInterests) {
                                             interests[0][1].matmul(model->itemEmbeddings().t()));
     EXPECT_TRUE(torch::allclose(model->scoreAll(tensors.history, tensors.lengths)[0], manual));
     EXPECT_THROW(model->sampleUserVectors(tensors.history, tensors.lengths, 2), std::logic_error);
+}
+
+TEST(DimeRec, SeveralSamplesPerUserScoreItemsByTheirBestSample) {
+    ModelConfig c = smallConfig("dimerec");
+    c.samplesPerUser = 3;
+    auto model = makeRecommender(c, kItems, kLength, {});
+    const BatchTensors tensors = toTensors(structuredBatch(4, 7), torch::kCPU);
+    torch::NoGradGuard noGrad;
+    model->setInferenceSeed(4);
+    const torch::Tensor samples = model->userVectors(tensors.history, tensors.lengths);
+    ASSERT_EQ(samples.sizes(), (std::vector<int64_t>{4, 3, 8}));
+    // The same seed draws the same three samples again; the score is their maximum.
+    model->setInferenceSeed(4);
+    const torch::Tensor scores = model->scoreAll(tensors.history, tensors.lengths);
+    const torch::Tensor items = model->itemEmbeddings().t();
+    const torch::Tensor manual =
+        torch::max(torch::max(samples[1][0].matmul(items), samples[1][1].matmul(items)),
+                   samples[1][2].matmul(items));
+    EXPECT_TRUE(torch::allclose(scores[1], manual, 1e-6, 1e-6));
+}
+
+TEST(DimeRec, ReadoutScoresSamplesOrInterests) {
+    ModelConfig c = smallConfig("dimerec");
+    c.samplesPerUser = 2;
+    auto model = makeRecommender(c, kItems, kLength, {});
+    auto& dimeRec = dynamic_cast<DimeRecRecommender&>(*model);
+    const BatchTensors tensors = toTensors(structuredBatch(4, 7), torch::kCPU);
+    torch::NoGradGuard noGrad;
+    const torch::Tensor interests = dimeRec.guidanceOf(tensors.history);
+    dimeRec.setReadout(DimeRecRecommender::Readout::Interests);
+    EXPECT_TRUE(torch::equal(model->userVectors(tensors.history, tensors.lengths), interests));
+    dimeRec.setReadout(DimeRecRecommender::Readout::Diffusion);
+    model->setInferenceSeed(3);
+    const torch::Tensor samples = model->userVectors(tensors.history, tensors.lengths);
+    model->setInferenceSeed(3);
+    EXPECT_TRUE(
+        torch::equal(samples, dimeRec.sampleUserVectors(tensors.history, tensors.lengths, 2)));
+    EXPECT_EQ(DimeRecRecommender::readoutFromName("interests"),
+              DimeRecRecommender::Readout::Interests);
+    EXPECT_THROW(DimeRecRecommender::readoutFromName("both"), std::invalid_argument);
 }
 
 TEST(Gru4Rec, PaddingDoesNotChangeTheUserVector) {
