@@ -51,26 +51,13 @@ QString number(double value) {
     return QString::number(value, 'g', 10);
 }
 
-// Sets every font of a plot (axes, legends and their items, text elements, text items) to a
-// size in canvas pixels for the duration of an export, and puts the old fonts back.
+// Sets every font of a plot (axes, colour scales, legends and their items, text elements, text
+// items) to a size in canvas pixels for the duration of an export, and puts the old fonts back.
 class FontOverride {
 public:
     FontOverride(QCustomPlot& plot, int basePixels, int titlePixels) {
-        const auto sized = [](QFont font, int pixels) {
-            font.setPixelSize(pixels);
-            return font;
-        };
         for (QCPAxisRect* rect : plot.axisRects()) {
-            for (QCPAxis* axis : rect->axes()) {
-                const QFont label = axis->labelFont();
-                const QFont ticks = axis->tickLabelFont();
-                axis->setLabelFont(sized(label, basePixels));
-                axis->setTickLabelFont(sized(ticks, basePixels));
-                restore_.push_back([axis, label, ticks] {
-                    axis->setLabelFont(label);
-                    axis->setTickLabelFont(ticks);
-                });
-            }
+            for (QCPAxis* axis : rect->axes()) overrideAxis(axis, basePixels);
         }
         for (QCPLayoutElement* element : plot.plotLayout()->elements(true)) {
             if (auto* text = qobject_cast<QCPTextElement*>(element)) {
@@ -79,6 +66,8 @@ public:
                 restore_.push_back([text, old] { text->setFont(old); });
             } else if (auto* legend = qobject_cast<QCPLegend*>(element)) {
                 overrideLegend(legend, sized(legend->font(), basePixels));
+            } else if (auto* scale = qobject_cast<QCPColorScale*>(element)) {
+                overrideAxis(scale->axis(), basePixels);
             } else if (auto* rect = qobject_cast<QCPAxisRect*>(element)) {
                 for (QCPLayoutElement* inset : rect->insetLayout()->elements(false)) {
                     if (auto* legend = qobject_cast<QCPLegend*>(inset)) {
@@ -102,6 +91,22 @@ public:
     FontOverride& operator=(const FontOverride&) = delete;
 
 private:
+    static QFont sized(QFont font, int pixels) {
+        font.setPixelSize(pixels);
+        return font;
+    }
+
+    void overrideAxis(QCPAxis* axis, int pixels) {
+        const QFont label = axis->labelFont();
+        const QFont ticks = axis->tickLabelFont();
+        axis->setLabelFont(sized(label, pixels));
+        axis->setTickLabelFont(sized(ticks, pixels));
+        restore_.push_back([axis, label, ticks] {
+            axis->setLabelFont(label);
+            axis->setTickLabelFont(ticks);
+        });
+    }
+
     void overrideLegend(QCPLegend* legend, const QFont& font) {
         const QFont old = legend->font();
         legend->setFont(font);

@@ -67,7 +67,7 @@ void StudyHeatMap::setGrid(const MetricGrid& grid, const QString& xLabel, const 
     grid_ = grid;
     plot_->clearItems();
     auto* title = qobject_cast<QCPTextElement*>(plot_->plotLayout()->element(0, 0));
-    title->setText(tr("%1 (mean over seeds)").arg(metricLabel));
+    title->setText(tr("%1, mean over seeds").arg(metricLabel));
     const int nx = static_cast<int>(grid.x.values.size());
     const int ny = static_cast<int>(grid.y.values.size());
     // QCPColorMap gives a dimension of one data cell no extent: such a dimension gets two data

@@ -1,5 +1,6 @@
 #include "ComparisonView.h"
 #include "LossCurvePlot.h"
+#include "MetricCharts.h"
 #include "ParallelCoordinates.h"
 #include "PlotExport.h"
 #include "QtTestApp.h"
@@ -17,6 +18,8 @@
 #include <QListWidget>
 #include <QTableWidget>
 #include <QTemporaryDir>
+
+#include <nlohmann/json.hpp>
 
 #include <gtest/gtest.h>
 
@@ -374,6 +377,38 @@ TEST_F(CategoricalStudyTest, SweepLinesAreMeansWithStdErrorBars) {
     EXPECT_DOUBLE_EQ(plot->graph(0)->data()->at(0)->key, 50.0);
     EXPECT_NEAR(plot->graph(0)->data()->at(0)->value, 0.2075, 1e-12);
     EXPECT_EQ(view.heatMap()->grid().cells.size(), 2u);
+}
+
+TEST(SweepLinesTest, WideNumericSweepGetsALogAxis) {
+    qtTestApp();
+    // λ ∈ {0.01, 0.1, 1, 10}: three decades, so a log axis with a tick at each value.
+    std::vector<StudyRun> runs;
+    for (const double lambda : {0.01, 0.1, 1.0, 10.0}) {
+        RunConfig config;
+        config.model.lambda = lambda;
+        StudyRun run;
+        run.fields = configFields(toJson(config).dump());
+        run.summary.testMetrics = {{"ndcg@10", 0.2 + lambda / 100}};
+        runs.push_back(run);
+    }
+    QCustomPlot plot;
+    EXPECT_EQ(drawSweepLines(plot, metricGrid(runs, "model.lambda", "", "ndcg@10"),
+                             QStringLiteral("NDCG@10")),
+              4);
+    EXPECT_EQ(plot.xAxis->scaleType(), QCPAxis::stLogarithmic);
+    EXPECT_EQ(plot.xAxis->label(), QStringLiteral("λ (model.lambda)"));
+    ASSERT_EQ(plot.graphCount(), 1);
+    EXPECT_DOUBLE_EQ(plot.graph(0)->data()->at(3)->key, 10.0);  // one line: no offset
+    EXPECT_NEAR(plot.graph(0)->data()->at(3)->value, 0.3, 1e-12);
+    auto ticker = plot.xAxis->ticker().dynamicCast<QCPAxisTickerText>();
+    ASSERT_TRUE(ticker);
+    EXPECT_EQ(ticker->ticks().value(0.01), QStringLiteral("0.01"));
+    // Another chart drawn on the plot gives its CSV back to the plain walk over graphs.
+    EXPECT_TRUE(plotDataCsv(plot).startsWith(QStringLiteral("model.lambda,mean,std,n\n")));
+    drawCurves(plot, {Curve{QStringLiteral("loss"), {1, 2}, {3, 4}}}, QStringLiteral("step"),
+               QStringLiteral("loss"));
+    EXPECT_EQ(plot.xAxis->scaleType(), QCPAxis::stLinear);
+    EXPECT_TRUE(plotDataCsv(plot).startsWith(QStringLiteral("series,x,x_label,y\nloss,1,")));
 }
 
 TEST_F(CategoricalStudyTest, ParallelCoordinatesSpaceCategoriesEvenly) {
