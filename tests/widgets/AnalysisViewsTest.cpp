@@ -377,6 +377,15 @@ TEST_F(CategoricalStudyTest, SweepLinesAreMeansWithStdErrorBars) {
     EXPECT_DOUBLE_EQ(plot->graph(0)->data()->at(0)->key, 50.0);
     EXPECT_NEAR(plot->graph(0)->data()->at(0)->value, 0.2075, 1e-12);
     EXPECT_EQ(view.heatMap()->grid().cells.size(), 2u);
+    // The heat map's single row is drawn: QCPColorMap gives one data row no height, so it holds
+    // two (y = ±0.25, spanning the row's [-0.5, 0.5]), both filled.
+    auto* map = qobject_cast<QCPColorMap*>(view.heatMap()->plot()->plottable(0));
+    ASSERT_NE(map, nullptr);
+    EXPECT_EQ(map->data()->valueSize(), 2);
+    EXPECT_EQ(map->data()->valueRange(), QCPRange(-0.25, 0.25));
+    EXPECT_EQ(map->data()->alpha(0, 0), 255);
+    EXPECT_EQ(map->data()->alpha(1, 1), 255);
+    EXPECT_NEAR(map->data()->cell(1, 1), 0.19, 1e-12);  // T=100: (0.20+0.24+0.15+0.17)/4
 }
 
 TEST(SweepLinesTest, WideNumericSweepGetsALogAxis) {
