@@ -168,6 +168,12 @@ MetricGrid studyGrid(const RunStore& store, const PlotCommandOptions& options,
                                         options.study + " (swept: " + joined(swept) + ")");
         }
     };
+    if (options.kind == "sweep" && !options.yField.empty()) {
+        throw std::invalid_argument("--kind sweep: give the field of the lines with --series");
+    }
+    if (options.kind == "heatmap" && !options.seriesField.empty()) {
+        throw std::invalid_argument("--kind heatmap: give the field up with --y");
+    }
     checkField("--x", options.xField);
     if (options.kind == "heatmap") checkField("--y", yField);
     if (options.kind == "sweep" && !yField.empty()) checkField("--series", yField);
