@@ -45,18 +45,19 @@ namespace {
 namespace fs = std::filesystem;
 
 struct SweepArguments {
-    std::string file;     // experiment file
-    std::string profile;  // "" = the file's own settings
-    std::string db;       // run store ("" = RunStore::defaultPath())
-    int jobs = 1;         // trials trained at once, each in its own process
-    bool dryRun = false;  // print the plan only
-    int threads = -1;     // LibTorch threads per trial (-1: the file's, or cores / jobs)
-    std::string device;   // overrides train.device when given
-    int maxTrials = 0;    // start at most this many trials in this call (0 = all)
-    int trial = -1;       // run only this trial (what --jobs children and cluster tasks do)
-    bool slurm = false;   // write a Slurm job-array script instead of training
-    bool submit = false;  // … and submit it with sbatch
-    std::string out;      // the job's folder: script, per-trial databases and logs
+    std::string file;      // experiment file
+    std::string profile;   // "" = the file's own settings
+    std::string db;        // run store ("" = RunStore::defaultPath())
+    int jobs = 1;          // trials trained at once, each in its own process
+    bool dryRun = false;   // print the plan only
+    int threads = -1;      // LibTorch threads per trial (-1: the file's, or cores / jobs)
+    std::string device;    // overrides train.device when given
+    int maxTrials = 0;     // start at most this many trials in this call (0 = all)
+    int trial = -1;        // run only this trial (what --jobs children and cluster tasks do)
+    std::string trialKey;  // with --trial: the identity the parent expects (file unchanged)
+    bool slurm = false;    // write a Slurm job-array script instead of training
+    bool submit = false;   // … and submit it with sbatch
+    std::string out;       // the job's folder: script, per-trial databases and logs
     SweepResources resources{0, "", "", ""};  // flags over the file's "resources" (0/"" = keep)
     int maxParallel = 0;                      // array tasks running at once (0 = Slurm's limit)
 };
@@ -308,6 +309,12 @@ void runOneTrial(const SweepArguments& args, RunStore& store, const Plan& plan) 
                                     std::to_string(plan.trials.size() - 1) + ")");
     }
     const Trial& trial = plan.trials[static_cast<size_t>(args.trial)];
+    if (!args.trialKey.empty() && args.trialKey != trialKey(trial)) {
+        throw std::invalid_argument("--trial " + std::to_string(args.trial) + ": '" + args.file +
+                                    "' changed since the sweep started (trial " +
+                                    std::to_string(args.trial) + " is now '" + trial.label +
+                                    "'); start the sweep again");
+    }
     const SweepState state = sweepState(store, plan.experiment.study, plan.trials);
     const TrialState& t = state.trials[static_cast<size_t>(args.trial)];
     if (t.finishedRun != 0 || t.runningRun != 0) {
@@ -360,7 +367,9 @@ void runParallel(const SweepArguments& args, RunStore& store, const Plan& plan,
                                              "--db",
                                              store.path(),
                                              "--threads",
-                                             std::to_string(threadsPerJob)};
+                                             std::to_string(threadsPerJob),
+                                             "--trial-key",
+                                             trialKey(plan.trials[static_cast<size_t>(index)])};
             if (!args.profile.empty()) argv.insert(argv.end(), {"--profile", args.profile});
             if (!args.device.empty()) argv.insert(argv.end(), {"--device", args.device});
             std::vector<char*> raw;
@@ -553,6 +562,11 @@ void addSweepCommands(CLI::App& app) {
                      "Run only the trial with this index (0-based, see --dry-run), unless it is "
                      "finished; what --jobs children and cluster array tasks run")
         ->check(CLI::NonNegativeNumber);
+    sweep
+        ->add_option("--trial-key", args->trialKey,
+                     "With --trial: the trial's identity (config hash:seed) that the starting "
+                     "sweep expects; the trial is refused when the file has changed since")
+        ->needs("--trial");
     sweep->add_flag("--slurm", args->slurm,
                     "Write a Slurm job array (one trial per task, each into its own database "
                     "under --out) instead of training; merge with `dimerec runs import`");

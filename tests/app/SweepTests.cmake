@@ -39,3 +39,8 @@ dimerec_sweep_test(jobs-each-once "\n4 of 4 runs"
 dimerec_sweep_test(rejects-unknown-key "tiny-sweep-bad.json: unknown key 'seed'"
   sweep-clean sweep "${CMAKE_CURRENT_BINARY_DIR}/tiny-sweep-bad.json" --dry-run)
 file(WRITE "${CMAKE_CURRENT_BINARY_DIR}/tiny-sweep-bad.json" "{ \"study\": \"bad\", \"seed\": 1 }\n")
+# A --jobs child whose experiment file changed after the parent planned the sweep refuses its
+# trial by name instead of running whatever trial now has that index.
+dimerec_sweep_test(child-refuses-changed-file "changed since the sweep started \\(trial 1 is now 'full seed 2'\\)"
+  sweep-clean sweep "${DIMEREC_SWEEP_FILE}" --db "${DIMEREC_SWEEP_DIR}/changed/runs.sqlite"
+  --trial 1 --trial-key "0000:1")
