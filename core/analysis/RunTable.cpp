@@ -1,6 +1,7 @@
 #include "analysis/RunTable.h"
 
 #include "analysis/Aggregate.h"
+#include "analysis/Comparison.h"
 #include "analysis/Significance.h"
 #include "store/RunStore.h"
 
@@ -23,36 +24,6 @@ const std::map<std::string, double>& splitMetrics(const RunSummary& run, const s
 
 std::string runLabel(const RunSummary& run) {
     return run.name.empty() ? run.model + " #" + std::to_string(run.id) : run.name;
-}
-
-// What the names of a group's runs share, cut back to a whole word and without a trailing
-// "seed"; the model when nothing is left.
-std::string groupLabel(const std::vector<RunSummary>& runs) {
-    if (runs.size() == 1) {
-        return runLabel(runs.front());
-    }
-    std::string common = runs.front().name;
-    for (const RunSummary& run : runs) {
-        size_t length = 0;
-        while (length < common.size() && length < run.name.size() &&
-               common[length] == run.name[length]) {
-            ++length;
-        }
-        if (length < common.size()) {
-            // Cut at the last space inside the shared part, so no word is split.
-            const size_t space = common.rfind(' ', length);
-            common.resize(space == std::string::npos ? 0 : space);
-        }
-    }
-    while (!common.empty() && common.back() == ' ') {
-        common.pop_back();
-    }
-    const std::string seedWord = " seed";
-    if (common.size() >= seedWord.size() &&
-        common.compare(common.size() - seedWord.size(), seedWord.size(), seedWord) == 0) {
-        common.resize(common.size() - seedWord.size());
-    }
-    return common.empty() ? runs.front().model : common;
 }
 
 std::vector<RunSummary> selectRuns(const RunStore& store, const RunTableRequest& request) {
@@ -178,8 +149,8 @@ ResultTable buildRunTable(const RunStore& store, const RunTableRequest& request)
 
     ResultTable table(columns);
     for (size_t r = 0; r < rows.size(); ++r) {
-        std::string label =
-            request.groupSeeds ? groupLabel(rows[r].runs) : runLabel(rows[r].runs.front());
+        std::string label = request.groupSeeds ? seedGroupLabel(rows[r].runs.front())
+                                               : runLabel(rows[r].runs.front());
         for (const RunSummary& run : rows[r].runs) {
             if (const auto custom = request.labels.find(run.id); custom != request.labels.end()) {
                 label = custom->second;

@@ -77,7 +77,7 @@ TEST_F(RunTableTest, SeedGroupsOfAStudyWithSignificance) {
     ASSERT_EQ(table.rows().size(), 3u);
     EXPECT_EQ(table.rows()[0].label, "SASRec");
     EXPECT_EQ(table.rows()[1].label, "dimerec λ=1");
-    EXPECT_EQ(table.rows()[2].label, "dimerec λ=0 seed 1");
+    EXPECT_EQ(table.rows()[2].label, "dimerec λ=0");  // a group of one seed
     EXPECT_EQ(table.baseline(), std::optional<size_t>(0));
     // DimeRec λ=1 HR: (0.60 + 0.64)/2 = 0.62, sd |0.64 − 0.60|/√2.
     const ResultCell& hr = table.cell(1, 0);
