@@ -64,6 +64,8 @@ table diversity-comirec-ml1m DimeRec \
 table compare-ml1m DimeRec diversity@50,categories@20,categories@50,ild@50,coverage@50,gini@50,probe_accuracy,probe_majority \
   compare-ml1m-diversity
 
+plot compare-ml1m-ndcg20 --study "compare-ml1m$suffix" --kind metric --metric ndcg@20 \
+  --width 17cm --height 10cm
 plot lambda-mu-heatmap --study "sensitivity-lambda-mu-ml1m$suffix" --kind heatmap \
   --x model.lambda --y model.mu --metric ndcg@20
 plot steps-schedule-lines --study "sensitivity-steps-schedule-ml1m$suffix" --kind sweep \

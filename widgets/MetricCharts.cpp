@@ -129,7 +129,9 @@ int drawMetricBars(QCustomPlot& plot, const QVector<RunMetrics>& runs, const std
         }
         plot.xAxis->setRange(0.3, runs.size() + 0.7);
         plot.xAxis->setLabel(QString());
-        if (runs.size() > 4) plot.xAxis->setTickLabelRotation(30);
+        // Rotated labels end at their tick; rotated the other way, the last ones ran past the
+        // right edge, where QCustomPlot drops them.
+        if (runs.size() > 4) plot.xAxis->setTickLabelRotation(-30);
     } else {
         // Groups per cut-off K, one bar per run in each.
         const std::vector<int> cutoffs = cutoffsOf(runs, metric);
@@ -343,7 +345,7 @@ void drawCategoryShares(QCustomPlot& plot, const QStringList& categories,
         bars->setBarsGroup(group);
     }
     plot.xAxis->setTicker(ticker);
-    plot.xAxis->setTickLabelRotation(order.size() > 6 ? 40 : 0);
+    plot.xAxis->setTickLabelRotation(order.size() > 6 ? -40 : 0);
     plot.xAxis->setRange(0.4, order.size() + 0.6);
     plot.xAxis->setLabel(QString());
     plot.yAxis->setLabel(tr("share of category labels"));
