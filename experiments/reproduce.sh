@@ -71,7 +71,7 @@ plot lambda-mu-heatmap --study "sensitivity-lambda-mu-ml1m$suffix" --kind heatma
 plot steps-schedule-lines --study "sensitivity-steps-schedule-ml1m$suffix" --kind sweep \
   --x model.diffusionSteps --series model.schedule --metric ndcg@20
 plot diversity-tradeoff --study "diversity-comirec-ml1m$suffix" --kind tradeoff \
-  --metric recall@50 --y-metric diversity@50
+  --metric recall@50 --y-metric diversity@50 --width 16cm --height 9cm
 # The paper's GRW figure: L_recon and L_ssm of the geodesic model against Euclidean DDPM noise.
 full=$(run_id ablation-components-ml1m "full seed 1")
 euclid=$(run_id ablation-components-ml1m "Euclidean seed 1")
