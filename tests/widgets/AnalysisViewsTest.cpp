@@ -7,6 +7,7 @@
 #include "StudyHeatMap.h"
 #include "StudyView.h"
 #include "QCustomPlotInclude.h"
+#include "StepsScheduleStudy.h"
 #include "analysis/Comparison.h"
 #include "analysis/Significance.h"
 #include "analysis/StudyGrid.h"
@@ -271,24 +272,12 @@ TEST_F(StudyViewTest, ParallelCoordinatesAndAblationTableOfTheStudy) {
     EXPECT_EQ(view.ablationTable()->tableWidget()->rowCount(), 3);
 }
 
-// The T × schedule study: T ∈ {50, 100} × schedule ∈ {linear, cosine} × seeds {1, 2}, linear
-// first as a sweep makes them, with test NDCG@10 chosen by hand:
-//   T=50 linear 0.10, 0.12   T=100 linear 0.20, 0.24
-//   T=50 cosine 0.30, 0.31   T=100 cosine 0.15, 0.17
+// The shared T × schedule study (StepsScheduleStudy.h) in a run store.
 class CategoricalStudyTest : public StoreFixture {
 protected:
     void SetUp() override {
         StoreFixture::SetUp();
-        const struct {
-            int steps;
-            const char* schedule;
-            double seed1;
-            double seed2;
-        } cells[] = {{50, "linear", 0.10, 0.12},
-                     {100, "linear", 0.20, 0.24},
-                     {50, "cosine", 0.30, 0.31},
-                     {100, "cosine", 0.15, 0.17}};
-        for (const auto& cell : cells) {
+        for (const auto& cell : test::kStepsScheduleCells) {
             for (const uint64_t seed : {1u, 2u}) {
                 RunConfig config;
                 config.name = "T=" + std::to_string(cell.steps) + " " + cell.schedule + " seed " +

@@ -5,6 +5,7 @@
 #include "train/TrainObserver.h"
 
 #include "../store/StoreTestSupport.h"
+#include "StepsScheduleStudy.h"
 
 #include <nlohmann/json.hpp>
 
@@ -35,22 +36,10 @@ RunConfig stepsSchedule(int steps, const std::string& schedule, uint64_t seed) {
     return config;
 }
 
-// T ∈ {50, 100} × schedule ∈ {linear, cosine} × seeds {1, 2}, in the order a sweep makes them
-// (linear first), with test NDCG@10 chosen by hand:
-//   T=50 linear 0.10, 0.12   T=100 linear 0.20, 0.24
-//   T=50 cosine 0.30, 0.31   T=100 cosine 0.15, 0.17
+// The shared T × schedule study (StepsScheduleStudy.h) as study runs.
 std::vector<StudyRun> stepsScheduleStudy() {
     std::vector<StudyRun> runs;
-    const struct {
-        int steps;
-        const char* schedule;
-        double seed1;
-        double seed2;
-    } cells[] = {{50, "linear", 0.10, 0.12},
-                 {100, "linear", 0.20, 0.24},
-                 {50, "cosine", 0.30, 0.31},
-                 {100, "cosine", 0.15, 0.17}};
-    for (const auto& cell : cells) {
+    for (const auto& cell : test::kStepsScheduleCells) {
         runs.push_back(studyRun(stepsSchedule(cell.steps, cell.schedule, 1), cell.seed1));
         runs.push_back(studyRun(stepsSchedule(cell.steps, cell.schedule, 2), cell.seed2));
     }
