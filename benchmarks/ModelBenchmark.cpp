@@ -4,7 +4,8 @@
 //
 // Every model benchmark reports, besides its time, the model's FLOPs per iteration counted
 // analytically (the functions below), the FLOP rate that makes, the machine's single-precision
-// matrix product rate measured in the same process on the same threads (torch::mm of 1024²),
+// matrix product rate measured in the same process on the same threads just before and just
+// after the benchmark (torch::mm of 1024², the mean of the two),
 // the ratio of the two ("of GEMM") and the peak resident memory so far. Run one benchmark per
 // process (--benchmark_filter) for a meaningful peak. docs/performance.md has the figures.
 #include "data/Batch.h"
@@ -12,6 +13,7 @@
 #include "eval/Evaluator.h"
 #include "experiment/RunConfig.h"
 #include "model/Recommender.h"
+#include "train/Gradients.h"
 #include "train/MemoryTuning.h"
 #include "util/Device.h"
 
@@ -31,7 +33,7 @@ constexpr int32_t kItems = 3706;
 constexpr int32_t kUsers = 6040;
 constexpr int kLength = 50;
 constexpr int kGemmSize = 1024;          // the reference matrix product: 1024² × 1024²
-constexpr double kGemmSeconds = 1.0;     // how long the reference rate is measured
+constexpr double kGemmSeconds = 0.5;     // how long the reference rate is measured, each time
 constexpr int kRankingBatch = 1024;      // EvalConfig::batchUsers
 constexpr int kRankingCutoff = 50;       // the largest default cut-off (top-50)
 constexpr double kBackwardFactor = 2.0;  // backward of a matmul: one product per operand
@@ -58,28 +60,30 @@ struct GemmRate {
     double cpu = 0.0;   // FLOPs per CPU second of the process
 };
 
-// The rate of torch::mm on 1024² float matrices, measured once per process (after setUp, so on
-// the benchmarks' threads) over about a second.
-const GemmRate& gemmRate() {
-    static const GemmRate rate = [] {
-        const torch::Tensor a = torch::randn({kGemmSize, kGemmSize});
-        const torch::Tensor b = torch::randn({kGemmSize, kGemmSize});
-        benchmark::DoNotOptimize(a.mm(b));  // warm-up: BLAS buffers, thread pool
-        const auto start = std::chrono::steady_clock::now();
-        const double cpuStart = processCpuSeconds();
-        int64_t products = 0;
-        double elapsed = 0.0;
-        while (elapsed < kGemmSeconds) {
-            benchmark::DoNotOptimize(a.mm(b));
-            ++products;
-            elapsed =
-                std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        }
-        const double flops =
-            2.0 * kGemmSize * kGemmSize * kGemmSize * static_cast<double>(products);
-        return GemmRate{flops / elapsed, flops / (processCpuSeconds() - cpuStart)};
-    }();
-    return rate;
+// The rate of torch::mm on 1024² float matrices over about a second, on the benchmarks' threads
+// (call after setUp).
+GemmRate measureGemm() {
+    const torch::Tensor a = torch::randn({kGemmSize, kGemmSize});
+    const torch::Tensor b = torch::randn({kGemmSize, kGemmSize});
+    benchmark::DoNotOptimize(a.mm(b));  // warm-up: BLAS buffers, thread pool
+    const auto start = std::chrono::steady_clock::now();
+    const double cpuStart = processCpuSeconds();
+    int64_t products = 0;
+    double elapsed = 0.0;
+    while (elapsed < kGemmSeconds) {
+        benchmark::DoNotOptimize(a.mm(b));
+        ++products;
+        elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    }
+    const double flops = 2.0 * kGemmSize * kGemmSize * kGemmSize * static_cast<double>(products);
+    return GemmRate{flops / elapsed, flops / (processCpuSeconds() - cpuStart)};
+}
+
+// The reference for a benchmark: the mean of the GEMM rate measured just before and just after
+// it. The speed of this shared virtual machine drifts by ±20 % over minutes; measuring on both
+// sides keeps the ratio to the benchmark's own conditions.
+GemmRate meanGemm(const GemmRate& before, const GemmRate& after) {
+    return GemmRate{(before.wall + after.wall) / 2, (before.cpu + after.cpu) / 2};
 }
 
 double peakRssMegabytes() {
@@ -135,7 +139,8 @@ double dimeRecStepFlops(const StepShape& s) {
 
 // Full ranking of all users (forward only, no backward), per kRankingBatch users: the guidance
 // (as in training, B = users), the scores against every item, the top-50, and the evaluator's
-// intra-list distance of the top 50 (a Gram matrix per user, 2·50²·d).
+// intra-list distance of the top 50 (normalising, running sums and squared norms of the 50
+// vectors, ~8·50·d per user).
 //   ComiRec-SA: all K interests score every item (2·U·K·I·d) and the max over them (U·K·I).
 //   DimeRec:    the guidance projection (2·U·K·d·h) once, then T = 100 reverse steps of the
 //               denoiser's x_t and output layers (2·U·(d·h + h·d) each, plus ~30·U·d of
@@ -146,8 +151,7 @@ double rankingFlops(const std::string& model) {
     StepShape users;
     users.b = kUsers;
     const double u = kUsers;
-    const double common =
-        guidanceForward(users) + u * kItems + 2.0 * u * kRankingCutoff * kRankingCutoff * users.d;
+    const double common = guidanceForward(users) + u * kItems + 8.0 * u * kRankingCutoff * users.d;
     if (model == "comirec-sa") {
         return common + 2 * u * users.k * kItems * users.d + u * users.k * kItems;
     }
@@ -157,17 +161,17 @@ double rankingFlops(const std::string& model) {
     return common + 2 * u * users.k * users.d * users.h + reverse + 2 * u * kItems * users.d;
 }
 
-// cpuSeconds: the process CPU time the benchmark loop took.
-void reportRates(benchmark::State& state, double flopsPerIteration, double cpuSeconds) {
+// cpuSeconds: the process CPU time the benchmark loop took; gemm: the reference rate.
+void reportRates(benchmark::State& state, double flopsPerIteration, double cpuSeconds,
+                 const GemmRate& gemm) {
     const double flops = flopsPerIteration * static_cast<double>(state.iterations());
     state.counters["GFLOP/iter"] = flopsPerIteration / 1e9;
     state.counters["FLOP/s"] = benchmark::Counter(flops, benchmark::Counter::kIsRate);
     // Seconds of GEMM-rate work per second: achieved rate / GEMM rate.
-    state.counters["of GEMM"] =
-        benchmark::Counter(flops / gemmRate().wall, benchmark::Counter::kIsRate);
-    state.counters["GEMM FLOP/s"] = gemmRate().wall;
+    state.counters["of GEMM"] = benchmark::Counter(flops / gemm.wall, benchmark::Counter::kIsRate);
+    state.counters["GEMM FLOP/s"] = gemm.wall;
     state.counters["cpu FLOP/s"] = flops / cpuSeconds;
-    state.counters["cpu of GEMM"] = flops / cpuSeconds / gemmRate().cpu;
+    state.counters["cpu of GEMM"] = flops / cpuSeconds / gemm.cpu;
     state.counters["peak RSS MB"] = peakRssMegabytes();
 }
 
@@ -189,10 +193,10 @@ dimerec::ModelConfig modelConfig(int index) {
     return config;
 }
 
-// One optimiser step (forward, backward, Adam) per iteration; items/s = training samples/s.
+// One optimiser step (forward, backward, Adam) per iteration, as the Trainer takes it (row shards
+// on all threads, computeGradients); items/s = training samples/s.
 void BM_TrainStep(benchmark::State& state) {
     setUp();
-    gemmRate();
     torch::manual_seed(1);
     const dimerec::ModelConfig config = modelConfig(static_cast<int>(state.range(0)));
     auto model = dimerec::makeRecommender(config, kItems, kLength, std::vector<int64_t>(kItems, 1));
@@ -202,21 +206,25 @@ void BM_TrainStep(benchmark::State& state) {
     for (int i = 0; i < 8; ++i)
         batches.push_back(dimerec::toTensors(randomBatch(state.range(1), random), torch::kCPU));
     size_t next = 0;
+    const int shards = dimerec::gradientShards(*model, torch::kCPU, state.range(1));
+    const GemmRate before = measureGemm();
     const double cpuStart = processCpuSeconds();
     for (auto _ : state) {
         optimizer.zero_grad();
-        model->loss(batches[next++ % batches.size()]).total.backward();
+        dimerec::computeGradients(*model, batches[next++ % batches.size()], shards);
         optimizer.step();
     }
     const double cpuSeconds = processCpuSeconds() - cpuStart;
+    const GemmRate after = measureGemm();
     StepShape shape;
     shape.b = static_cast<double>(state.range(1));
     shape.m = 10.0 * shape.b;
     state.SetLabel(config.model);
+    state.counters["shards"] = shards;
     state.SetItemsProcessed(state.iterations() * state.range(1));
     reportRates(state,
                 config.model == "dimerec" ? dimeRecStepFlops(shape) : comiRecStepFlops(shape),
-                cpuSeconds);
+                cpuSeconds, meanGemm(before, after));
 }
 BENCHMARK(BM_TrainStep)
     ->ArgsProduct({{0, 1}, {128, 256}})
@@ -227,7 +235,6 @@ BENCHMARK(BM_TrainStep)
 // (the Evaluator's path, metrics included).
 void BM_FullRanking(benchmark::State& state) {
     setUp();
-    gemmRate();
     torch::manual_seed(1);
     const dimerec::ModelConfig config = modelConfig(static_cast<int>(state.range(0)));
     auto model = dimerec::makeRecommender(config, kItems, kLength, std::vector<int64_t>(kItems, 1));
@@ -239,12 +246,14 @@ void BM_FullRanking(benchmark::State& state) {
         c.targets.push_back(item(random));
     }
     const dimerec::Evaluator evaluator(dimerec::EvalConfig{}, kLength);
+    const GemmRate before = measureGemm();
     const double cpuStart = processCpuSeconds();
     for (auto _ : state) benchmark::DoNotOptimize(evaluator.evaluate(*model, cases));
     const double cpuSeconds = processCpuSeconds() - cpuStart;
+    const GemmRate after = measureGemm();
     state.SetLabel(config.model);
     state.SetItemsProcessed(state.iterations() * kUsers);
-    reportRates(state, rankingFlops(config.model), cpuSeconds);
+    reportRates(state, rankingFlops(config.model), cpuSeconds, meanGemm(before, after));
 }
 BENCHMARK(BM_FullRanking)->DenseRange(0, 1)->Unit(benchmark::kMillisecond)->UseRealTime();
 

@@ -5,6 +5,10 @@
 #include "eval/RankingMetrics.h"
 #include "model/Recommender.h"
 
+#include <ATen/CPUGeneratorImpl.h>
+#include <ATen/Parallel.h>
+#include <ATen/ThreadLocalState.h>
+
 #include <algorithm>
 #include <limits>
 #include <stdexcept>
@@ -31,12 +35,18 @@ torch::Tensor intraListDistance(const torch::Tensor& itemEmbeddings, const torch
                                         " outside lists of " + std::to_string(length) + " items");
         }
     }
-    const torch::Tensor unit = torch::nn::functional::normalize(
-        itemEmbeddings.index_select(0, ranked.reshape(-1)).view({ranked.size(0), length, -1}),
-        torch::nn::functional::NormalizeFuncOptions().dim(2));
-    // Column j of the strict upper triangle holds the distances of item j to the items above it.
-    const torch::Tensor distances = (1.0 - unit.bmm(unit.transpose(1, 2))).triu(1);
-    const torch::Tensor prefix = distances.sum(1).to(torch::kDouble).cumsum(1);  // [B, L]
+    const torch::Tensor unit =
+        torch::nn::functional::normalize(
+            itemEmbeddings.index_select(0, ranked.reshape(-1)).view({ranked.size(0), length, -1}),
+            torch::nn::functional::NormalizeFuncOptions().dim(2))
+            .to(torch::kDouble);
+    // Over the first k items, Σ_{i<j} u_i·u_j = (|Σ u_i|² − Σ |u_i|²) / 2, so the summed
+    // distances Σ_{i<j} (1 − u_i·u_j) of every prefix follow from running sums.
+    const torch::Tensor sums = unit.cumsum(1);                                    // [B, L, d]
+    const torch::Tensor squares = unit.pow(2).sum(2).cumsum(1);                   // [B, L]
+    const torch::Tensor count = torch::arange(1, length + 1, squares.options());  // k
+    const torch::Tensor prefix =
+        count * (count - 1) / 2 - (sums.pow(2).sum(2) - squares) / 2;  // [B, L]
     std::vector<int64_t> last;
     std::vector<double> pairs;
     for (int k : cutoffs) {
@@ -89,14 +99,17 @@ std::map<std::string, double> Evaluator::evaluate(Recommender& model,
     const torch::Device device = model.device();
     const bool wasTraining = model.is_training();
     model.eval();
-    model.setInferenceSeed(seed_);
     torch::NoGradGuard noGrad;
     const torch::Tensor items = itemTable(model);
     const bool withDistances = items.defined();
     std::vector<int> cuts;
     for (int k : metrics.cutoffs()) cuts.push_back(std::min(k, metrics.maxCutoff()));
     const size_t step = static_cast<size_t>(config_.batchUsers);
-    for (size_t begin = 0; begin < usable.size(); begin += step) {
+    const auto batches = static_cast<int64_t>((usable.size() + step - 1) / step);
+    std::vector<torch::Tensor> tops(batches);       // [users, maxCutoff] item ids, CPU
+    std::vector<torch::Tensor> distances(batches);  // [users, cut-offs] ild, CPU
+    auto rank = [&](int64_t index) {
+        const size_t begin = static_cast<size_t>(index) * step;
         const size_t end = std::min(usable.size(), begin + step);
         const HistoryBatch batch = padHistories(usable, begin, end, maxLength_, numItems, device);
         torch::Tensor scores = model.scoreAll(batch.history, batch.lengths);
@@ -114,17 +127,33 @@ std::map<std::string, double> Evaluator::evaluate(Recommender& model,
                                torch::tensor(items, torch::kInt64).to(device)},
                               -std::numeric_limits<float>::infinity());
         }
-        const torch::Tensor topOnDevice = std::get<1>(scores.topk(metrics.maxCutoff(), 1));
-        const torch::Tensor top = topOnDevice.to(torch::kCPU).contiguous();
-        const int64_t* ranked = top.data_ptr<int64_t>();
-        const torch::Tensor distances =
-            withDistances ? intraListDistance(items, topOnDevice, cuts).to(torch::kCPU).contiguous()
-                          : torch::Tensor();
-        for (size_t r = begin; r < end; ++r) {
-            const auto row = static_cast<int64_t>(r - begin);
-            metrics.add(
-                ranked + row * metrics.maxCutoff(), usable[r].targets,
-                withDistances ? distances.data_ptr<double>() + row * distances.size(1) : nullptr);
+        const torch::Tensor top = std::get<1>(scores.topk(metrics.maxCutoff(), 1));
+        tops[index] = top.to(torch::kCPU).contiguous();
+        if (withDistances)
+            distances[index] = intraListDistance(items, top, cuts).to(torch::kCPU).contiguous();
+    };
+    // On the CPU the batches are spread over LibTorch's threads, each batch on one thread: one
+    // batch's products are too small to keep several threads busy (docs/performance.md). Each
+    // batch draws its inference noise from a stream of its own (seed + batch index), so the
+    // results do not depend on the thread count or the order the batches finish in.
+    const at::ThreadLocalState state;
+    at::parallel_for(0, batches, device.is_cpu() ? 1 : batches, [&](int64_t first, int64_t last) {
+        const at::ThreadLocalStateGuard guard(state);
+        for (int64_t index = first; index < last; ++index) {
+            at::Generator stream =
+                at::make_generator<at::CPUGeneratorImpl>(seed_ + static_cast<uint64_t>(index));
+            const InferenceStream noise(stream);
+            rank(index);
+        }
+    });
+    for (int64_t index = 0; index < batches; ++index) {
+        const int64_t* ranked = tops[index].data_ptr<int64_t>();
+        const size_t begin = static_cast<size_t>(index) * step;
+        for (int64_t row = 0; row < tops[index].size(0); ++row) {
+            metrics.add(ranked + row * metrics.maxCutoff(), usable[begin + row].targets,
+                        withDistances
+                            ? distances[index].data_ptr<double>() + row * distances[index].size(1)
+                            : nullptr);
         }
     }
     model.train(wasTraining);

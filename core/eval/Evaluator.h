@@ -27,13 +27,14 @@ HistoryBatch padHistories(const std::vector<EvalCase>& cases, size_t begin, size
 // and each cut-off K of `cutoffs` (sorted, each ≤ L), the mean over the K(K−1)/2 pairs of the
 // top K of 1 − cos(e_i, e_j) on the rows of itemEmbeddings ([items, d]); a zero embedding has no
 // direction and counts as orthogonal (distance 1); K < 2 gives 0. Returns [B, cutoffs] double.
-// Computed from one batched Gram matrix of the top L per list: the prefix sums of its strict
-// upper triangle give every cut-off at once.
+// Computed from running sums of the unit vectors down each list (O(L·d) per list, not the
+// O(L²·d) of a Gram matrix), which give every cut-off at once.
 torch::Tensor intraListDistance(const torch::Tensor& itemEmbeddings, const torch::Tensor& ranked,
                                 const std::vector<int>& cutoffs);
 
 // Full-ranking evaluation (spec §5): every item scored for a batch of eval.batchUsers users in
 // one call (matrix products inside the model), then torch::topk; metrics as in RankingMetrics.
+// On the CPU the batches run concurrently, one per LibTorch thread.
 // Models with an item table (Recommender::itemEmbeddings) also get
 //   ild@K           intraListDistance of their top K on that table
 // and, when item categories are given, the linear probe of the table on the primary categories
@@ -43,7 +44,8 @@ torch::Tensor intraListDistance(const torch::Tensor& itemEmbeddings, const torch
 class Evaluator {
 public:
     // itemCategories: per item its category ids (empty = no diversity metrics). seed: the
-    // inference noise of generative models, reset at every evaluate() so results repeat.
+    // inference noise of generative models: batch i of eval.batchUsers users draws from a
+    // stream seeded with seed + i at every evaluate(), so results repeat whatever the threads.
     Evaluator(EvalConfig config, int maxLength,
               std::vector<std::vector<int32_t>> itemCategories = {}, uint64_t seed = 0);
 

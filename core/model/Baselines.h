@@ -24,6 +24,7 @@ public:
     LossTerms loss(const BatchTensors& batch) override;
     torch::Tensor userVectors(const torch::Tensor& history, const torch::Tensor& lengths) override;
     torch::Tensor itemEmbeddings() override;
+    bool drawsFromGlobalGenerator() const override { return gru_->options.dropout() > 0.0; }
 
 private:
     torch::nn::Embedding items_;
@@ -61,6 +62,7 @@ public:
     LossTerms loss(const BatchTensors& batch) override;
     torch::Tensor userVectors(const torch::Tensor& history, const torch::Tensor& lengths) override;
     torch::Tensor itemEmbeddings() override;
+    bool drawsFromGlobalGenerator() const override { return dropout_->options.p() > 0.0; }
 
 private:
     int64_t dim_;

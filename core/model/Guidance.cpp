@@ -1,5 +1,10 @@
 #include "model/Guidance.h"
 
+#include "model/FastTanh.h"
+
+#include <ATen/Parallel.h>
+
+#include <algorithm>
 #include <stdexcept>
 
 namespace dimerec {
@@ -26,6 +31,116 @@ private:
     int64_t interests_;
 };
 
+// Rows of history positions per block of the SA attention logits: a block's hidden activations
+// (rows × 4d floats, 256 KB at d = 64) stay in the core's cache between the product, the tanh
+// and the heads, forward and backward.
+constexpr int64_t kAttentionBlockRows = 256;
+
+// ComiRec-SA's attention logits, heads(tanh(hidden(x))) for x [R, d] → [R, K], as one autograd
+// node. LibTorch's composition runs three passes over the [R, 4d] hidden activations (13 MB at
+// batch 256) with its products spread over all threads; here each thread takes whole row blocks
+// and does product, tanh and heads (and in backward: the tanh derivative and every gradient)
+// while the block is in cache, with one single-threaded BLAS call per block and product. The
+// weight gradients are summed per thread and added up at the end; the thread count fixes the
+// order of those sums, so a run is reproducible for a given thread count. On other devices
+// than the CPU the whole input is one block.
+class AttentionLogits : public torch::autograd::Function<AttentionLogits> {
+public:
+    static torch::Tensor forward(torch::autograd::AutogradContext* context, const torch::Tensor& x,
+                                 const torch::Tensor& hiddenWeight, const torch::Tensor& hiddenBias,
+                                 const torch::Tensor& headWeight, const torch::Tensor& headBias) {
+        const torch::Tensor input = x.contiguous();
+        const torch::Tensor hidden =
+            torch::empty({input.size(0), hiddenWeight.size(0)}, input.options());
+        const torch::Tensor logits =
+            compute(input, hiddenWeight, hiddenBias, headWeight, headBias, hidden);
+        context->save_for_backward({input, hiddenWeight, headWeight, hidden});
+        return logits;
+    }
+
+    // Without autograd (inference): the same logits, each block's activations in a scratch
+    // block that stays in cache instead of an [R, 4d] tensor kept for backward.
+    static torch::Tensor evaluate(const torch::Tensor& x, const torch::Tensor& hiddenWeight,
+                                  const torch::Tensor& hiddenBias, const torch::Tensor& headWeight,
+                                  const torch::Tensor& headBias) {
+        return compute(x.contiguous(), hiddenWeight, hiddenBias, headWeight, headBias, {});
+    }
+
+    static torch::autograd::variable_list backward(torch::autograd::AutogradContext* context,
+                                                   torch::autograd::variable_list gradients) {
+        const auto saved = context->get_saved_variables();
+        const torch::Tensor& input = saved[0];
+        const torch::Tensor& hiddenWeight = saved[1];
+        const torch::Tensor& headWeight = saved[2];
+        const torch::Tensor& hidden = saved[3];
+        const torch::Tensor gradLogits = gradients[0].contiguous();
+        const torch::Tensor gradInput = torch::empty_like(input);
+        // One row of partial sums per thread: ∂/∂hiddenWeight, ∂/∂hiddenBias, ∂/∂headWeight.
+        const int64_t threads = input.is_cpu() ? at::get_num_threads() : 1;
+        const torch::Tensor gradHiddenWeight =
+            torch::zeros({threads, hiddenWeight.size(0), hiddenWeight.size(1)}, input.options());
+        const torch::Tensor gradHiddenBias =
+            torch::zeros({threads, hiddenWeight.size(0)}, input.options());
+        const torch::Tensor gradHeadWeight =
+            torch::zeros({threads, headWeight.size(0), headWeight.size(1)}, input.options());
+        forEachBlock(input, [&](int64_t begin, int64_t end) {
+            const int thread = at::get_thread_num();
+            const torch::Tensor x = input.slice(0, begin, end);
+            const torch::Tensor h = hidden.slice(0, begin, end);
+            const torch::Tensor gradL = gradLogits.slice(0, begin, end);
+            // ∂L/∂(pre-activation) = (∂L/∂logits · headWeight) ⊙ (1 − h²)
+            torch::Tensor gradPre = gradL.mm(headWeight);
+            torch::tanh_backward_out(gradPre, gradPre, h);
+            torch::Tensor gx = gradInput.slice(0, begin, end);
+            torch::mm_out(gx, gradPre, hiddenWeight);
+            gradHiddenWeight[thread].addmm_(gradPre.t(), x);
+            gradHiddenBias[thread].add_(gradPre.sum(0));
+            gradHeadWeight[thread].addmm_(gradL.t(), h);
+        });
+        return {gradInput, gradHiddenWeight.sum(0), gradHiddenBias.sum(0), gradHeadWeight.sum(0),
+                gradLogits.sum(0)};
+    }
+
+private:
+    // hidden: [R, 4d] to keep the activations in, or undefined for a scratch block per block.
+    static torch::Tensor compute(const torch::Tensor& input, const torch::Tensor& hiddenWeight,
+                                 const torch::Tensor& hiddenBias, const torch::Tensor& headWeight,
+                                 const torch::Tensor& headBias, const torch::Tensor& hidden) {
+        const torch::Tensor logits =
+            torch::empty({input.size(0), headWeight.size(0)}, input.options());
+        forEachBlock(input, [&](int64_t begin, int64_t end) {
+            torch::Tensor h = hidden.defined() ? hidden.slice(0, begin, end)
+                                               : torch::empty({end - begin, hiddenWeight.size(0)},
+                                                              input.options());
+            torch::addmm_out(h, hiddenBias, input.slice(0, begin, end), hiddenWeight.t());
+            activate(h);
+            torch::Tensor l = logits.slice(0, begin, end);
+            torch::addmm_out(l, headBias, h, headWeight.t());
+        });
+        return logits;
+    }
+
+    static void activate(torch::Tensor& h) {
+        if (h.is_cpu() && h.scalar_type() == torch::kFloat32 && h.is_contiguous()) {
+            tanhInPlace(h.data_ptr<float>(), h.numel());
+        } else {
+            h.tanh_();
+        }
+    }
+
+    // Calls body(begin, end) for row blocks of x, spread over LibTorch's threads on the CPU.
+    // Inside, tensors are used without autograd (the workers do not share this thread's state).
+    template <typename Body>
+    static void forEachBlock(const torch::Tensor& x, const Body& body) {
+        const int64_t rows = x.size(0);
+        const int64_t block = x.is_cpu() ? kAttentionBlockRows : std::max<int64_t>(rows, 1);
+        at::parallel_for(0, (rows + block - 1) / block, 1, [&](int64_t first, int64_t last) {
+            torch::NoGradGuard noGrad;
+            for (int64_t b = first; b < last; ++b) body(b * block, std::min(rows, (b + 1) * block));
+        });
+    }
+};
+
 class SelfAttentiveGuidance : public GuidanceModule {
 public:
     SelfAttentiveGuidance(int dim, int interests, int maxLength)
@@ -36,7 +151,15 @@ public:
 
     torch::Tensor forward(const torch::Tensor& history, const torch::Tensor& mask) override {
         // Positions steer the attention weights only; the weighted sum uses H (ComiRec's code).
-        torch::Tensor logits = heads_(torch::tanh(hidden_(history + positions_)));  // [B, N, K]
+        const torch::Tensor x = (history + positions_).flatten(0, 1);
+        const torch::Tensor& w1 = hidden_->weight;
+        const torch::Tensor& b1 = hidden_->bias;
+        const torch::Tensor& w2 = heads_->weight;
+        const torch::Tensor& b2 = heads_->bias;
+        torch::Tensor logits =
+            (torch::GradMode::is_enabled() ? AttentionLogits::apply(x, w1, b1, w2, b2)
+                                           : AttentionLogits::evaluate(x, w1, b1, w2, b2))
+                .view({history.size(0), history.size(1), -1});  // [B, N, K]
         logits = logits.masked_fill(mask.logical_not().unsqueeze(-1), kMaskedLogit);
         const torch::Tensor weights = torch::softmax(logits, 1);
         return weights.transpose(1, 2).bmm(history);

@@ -19,6 +19,8 @@ struct BatchTensors {
     torch::Tensor lengths;    // [B] int64, real items per row
     torch::Tensor targets;    // [B] int64
     torch::Tensor negatives;  // [M] int64, shared by the whole batch
+    at::Generator random;     // training draws (DimeRec's t and noise); undefined = LibTorch's
+                              // global generator
 };
 
 BatchTensors toTensors(const Batch& batch, const torch::Device& device);
@@ -71,6 +73,11 @@ public:
     // Whether sampleUserVectors draws from a generative process (DimeRec with diffusion).
     virtual bool isGenerative() const { return false; }
 
+    // Whether loss() draws from LibTorch's global generator whatever BatchTensors::random says
+    // (dropout inside LibTorch modules). Such a model cannot compute row shards of a batch
+    // concurrently and stay reproducible (see computeGradients).
+    virtual bool drawsFromGlobalGenerator() const { return false; }
+
     // [B, samples, d]: independent reverse-process samples of the next-interest vector.
     // Throws std::logic_error for models without a generative process.
     virtual torch::Tensor sampleUserVectors(const torch::Tensor& history,
@@ -81,12 +88,27 @@ public:
     void setInferenceSeed(uint64_t seed);
 
 protected:
-    at::Generator& inferenceGenerator() { return inferenceGenerator_; }
+    // The model's generator, or the calling thread's InferenceStream while one is alive.
+    at::Generator& inferenceGenerator();
 
 private:
     std::string name_;
     int32_t numItems_;
     at::Generator inferenceGenerator_;
+};
+
+// While alive, inference noise drawn on this thread (by any model) comes from `generator`
+// instead of the model's own: the evaluator gives each batch of users its own stream, so that
+// batches can be scored concurrently and still draw the same noise.
+class InferenceStream {
+public:
+    explicit InferenceStream(at::Generator& generator);
+    ~InferenceStream();
+    InferenceStream(const InferenceStream&) = delete;
+    InferenceStream& operator=(const InferenceStream&) = delete;
+
+private:
+    at::Generator* previous_;
 };
 
 // Builds the model named by config.model. itemCounts (training interactions per item) feeds

@@ -17,6 +17,12 @@ void retainLargeAllocations() {
     constexpr int kTrimThreshold = 1 << 30;  // keep up to 1 GiB of free heap for reuse
     mallopt(M_MMAP_THRESHOLD, kMmapThreshold);
     mallopt(M_TRIM_THRESHOLD, kTrimThreshold);
+    // One arena for all threads: the worker threads that score batches of users (Evaluator) or
+    // compute row shards (computeGradients) would otherwise get arenas of their own, which grow
+    // in 64 MiB heaps and give memory back to the kernel on every free, so each batch's score
+    // matrices fault their pages in again. Full ranking of ML-1M with DimeRec on 2 threads:
+    // 1,076 ms with per-thread arenas, 625 ms with one.
+    mallopt(M_ARENA_MAX, 1);
 #endif
 }
 

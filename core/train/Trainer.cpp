@@ -10,6 +10,7 @@
 #include "model/Recommender.h"
 #include "train/Checkpoint.h"
 #include "train/Distributed.h"
+#include "train/Gradients.h"
 #include "train/MemoryTuning.h"
 #include "util/Device.h"
 
@@ -226,8 +227,8 @@ TrainResult Trainer::execute(TrainObserver& observer, TrainControl& control) {
         optimizer->zero_grad();
         std::vector<double> lossValues;
         if (batch.size > 0) {
-            const LossTerms losses = model_->loss(toTensors(batch, device));
-            losses.total.backward();
+            const LossTerms losses = computeGradients(*model_, toTensors(batch, device),
+                                                      gradientShards(*model_, device, batch.size));
             lossNames = {"total"};
             lossValues = {losses.total.item<double>()};
             for (const auto& [name, value] : losses.terms) {

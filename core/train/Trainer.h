@@ -28,7 +28,9 @@ struct TrainerOptions {
 // Checkpoints (last.pt at every validation and on cancel; best.pt at each improvement) hold
 // model, optimiser, sampler position, CPU random state and counters: resuming on the CPU
 // continues bit for bit where the interrupted run was. Training noise uses LibTorch's global
-// CPU generator (seeded from train.seed), so run one Trainer at a time per process.
+// CPU generator (seeded from train.seed), so run one Trainer at a time per process. Each step
+// runs computeGradients with one row shard per thread on the CPU (gradientShards), so a seed
+// reproduces a run for the same train.threads.
 //
 // Data-parallel (options.distributed with worldSize > 1, docs/cluster.md): every rank builds the
 // model, takes rank 0's parameters, trains on its slice of each global batch (train.batchSize
