@@ -114,17 +114,17 @@ std::map<std::string, double> Evaluator::evaluate(Recommender& model,
         const HistoryBatch batch = padHistories(usable, begin, end, maxLength_, numItems, device);
         torch::Tensor scores = model.scoreAll(batch.history, batch.lengths);
         if (config_.excludeHistory) {
-            std::vector<int64_t> rows;
-            std::vector<int64_t> items;
+            std::vector<int64_t> maskedRows;
+            std::vector<int64_t> maskedItems;
             for (size_t r = begin; r < end; ++r) {
                 for (int32_t item : usable[r].history) {
-                    rows.push_back(static_cast<int64_t>(r - begin));
-                    items.push_back(item);
+                    maskedRows.push_back(static_cast<int64_t>(r - begin));
+                    maskedItems.push_back(item);
                 }
             }
             scores = scores.contiguous().clone();
-            scores.index_put_({torch::tensor(rows, torch::kInt64).to(device),
-                               torch::tensor(items, torch::kInt64).to(device)},
+            scores.index_put_({torch::tensor(maskedRows, torch::kInt64).to(device),
+                               torch::tensor(maskedItems, torch::kInt64).to(device)},
                               -std::numeric_limits<float>::infinity());
         }
         const torch::Tensor top = std::get<1>(scores.topk(metrics.maxCutoff(), 1));

@@ -104,19 +104,16 @@ LossTerms DimeRecRecommender::loss(const BatchTensors& batch) {
                                                  negatives, batch.targets, batch.negatives);
 
     const int64_t rows = target.size(0);
-    torch::Tensor t;
-    torch::Tensor noise;
-    if (batch.random.defined()) {
-        const auto cpu = torch::TensorOptions().device(torch::kCPU);
-        t = torch::randint(1, diffusion_.steps() + 1, {rows}, batch.random,
-                           cpu.dtype(torch::kInt64))
-                .to(target.device());
-        noise = torch::randn(target.sizes(), batch.random, cpu.dtype(target.dtype()))
-                    .to(target.device());
-    } else {
-        t = torch::randint(1, diffusion_.steps() + 1, {rows}, torch::kInt64).to(target.device());
-        noise = torch::randn(target.sizes(), target.options());
-    }
+    // Drawn on the CPU, from the batch's generator when it has one (row shards), so that the
+    // draws do not depend on the device.
+    const c10::optional<at::Generator> generator =
+        batch.random.defined() ? c10::optional<at::Generator>(batch.random) : c10::nullopt;
+    const auto cpu = torch::TensorOptions().device(torch::kCPU);
+    const torch::Tensor t =
+        torch::randint(1, diffusion_.steps() + 1, {rows}, generator, cpu.dtype(torch::kInt64))
+            .to(target.device());
+    const torch::Tensor noise =
+        torch::randn(target.sizes(), generator, cpu.dtype(target.dtype())).to(target.device());
     const DiffusionProcess::Noised noised = diffusion_.diffuse(target, t, noise);
     const torch::Tensor x0Hat = denoiser_->forward(noised.xt, t, denoiser_->guidance(interests));
     const torch::Tensor recon = (noised.x0 - x0Hat).pow(2).sum(1).mean();
