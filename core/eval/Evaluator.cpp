@@ -3,6 +3,7 @@
 #include "data/Splits.h"
 #include "eval/LinearProbe.h"
 #include "eval/RankingMetrics.h"
+#include "eval/TopItems.h"
 #include "model/Recommender.h"
 
 #include <ATen/CPUGeneratorImpl.h>
@@ -10,12 +11,14 @@
 #include <ATen/ThreadLocalState.h>
 
 #include <algorithm>
-#include <limits>
+#include <cmath>
 #include <stdexcept>
 
 namespace dimerec {
 
 namespace {
+
+constexpr double kNormalizeEpsilon = 1e-12;  // torch::nn::functional::normalize's default
 
 // The model's item table, or an undefined tensor for models without one (most-pop).
 torch::Tensor itemTable(Recommender& model) {
@@ -35,27 +38,43 @@ torch::Tensor intraListDistance(const torch::Tensor& itemEmbeddings, const torch
                                         " outside lists of " + std::to_string(length) + " items");
         }
     }
-    const torch::Tensor unit =
-        torch::nn::functional::normalize(
-            itemEmbeddings.index_select(0, ranked.reshape(-1)).view({ranked.size(0), length, -1}),
-            torch::nn::functional::NormalizeFuncOptions().dim(2))
-            .to(torch::kDouble);
-    // Over the first k items, Σ_{i<j} u_i·u_j = (|Σ u_i|² − Σ |u_i|²) / 2, so the summed
-    // distances Σ_{i<j} (1 − u_i·u_j) of every prefix follow from running sums.
-    const torch::Tensor sums = unit.cumsum(1);                                    // [B, L, d]
-    const torch::Tensor squares = unit.pow(2).sum(2).cumsum(1);                   // [B, L]
-    const torch::Tensor count = torch::arange(1, length + 1, squares.options());  // k
-    const torch::Tensor prefix =
-        count * (count - 1) / 2 - (sums.pow(2).sum(2) - squares) / 2;  // [B, L]
-    std::vector<int64_t> last;
-    std::vector<double> pairs;
-    for (int k : cutoffs) {
-        last.push_back(k - 1);
-        pairs.push_back(k < 2 ? 1.0 : k * (k - 1) / 2.0);
-    }
-    const torch::Tensor at = torch::tensor(last, torch::kInt64).to(prefix.device());
-    return prefix.index_select(1, at) /
-           torch::tensor(pairs, torch::kDouble).to(prefix.device()).unsqueeze(0);
+    const torch::Tensor table = itemEmbeddings.to(torch::kCPU, torch::kDouble).contiguous();
+    const torch::Tensor lists = ranked.to(torch::kCPU, torch::kInt64).contiguous();
+    const int64_t dim = table.size(1);
+    const auto cuts = static_cast<int64_t>(cutoffs.size());
+    torch::Tensor result = torch::empty({lists.size(0), cuts}, torch::kDouble);
+    const double* rows = table.data_ptr<double>();
+    const int64_t* items = lists.data_ptr<int64_t>();
+    double* out = result.data_ptr<double>();
+    at::parallel_for(0, lists.size(0), 1, [&](int64_t first, int64_t last) {
+        std::vector<double> sum(static_cast<size_t>(dim));
+        std::vector<double> prefix(static_cast<size_t>(length));  // summed distances, top k
+        for (int64_t list = first; list < last; ++list) {
+            std::fill(sum.begin(), sum.end(), 0.0);
+            double squares = 0.0;
+            for (int64_t j = 0; j < length; ++j) {
+                const double* e = rows + items[list * length + j] * dim;
+                double norm = 0.0;
+                for (int64_t x = 0; x < dim; ++x) norm += e[x] * e[x];
+                // As torch's normalize: a zero vector stays zero (no direction).
+                const double scale = 1.0 / std::max(std::sqrt(norm), kNormalizeEpsilon);
+                for (int64_t x = 0; x < dim; ++x) sum[static_cast<size_t>(x)] += e[x] * scale;
+                squares += norm * scale * scale;
+                // Over the first k items, Σ_{i<j} u_i·u_j = (|Σ u_i|² − Σ |u_i|²) / 2, so the
+                // summed distances Σ_{i<j} (1 − u_i·u_j) of every prefix follow from running sums.
+                double summed = 0.0;
+                for (double s : sum) summed += s * s;
+                const double k = static_cast<double>(j + 1);
+                prefix[static_cast<size_t>(j)] = k * (k - 1) / 2 - (summed - squares) / 2;
+            }
+            for (int64_t c = 0; c < cuts; ++c) {
+                const int k = cutoffs[static_cast<size_t>(c)];
+                out[list * cuts + c] =
+                    prefix[static_cast<size_t>(k - 1)] / (k < 2 ? 1.0 : k * (k - 1) / 2.0);
+            }
+        }
+    });
+    return result;
 }
 
 HistoryBatch padHistories(const std::vector<EvalCase>& cases, size_t begin, size_t end,
@@ -112,25 +131,17 @@ std::map<std::string, double> Evaluator::evaluate(Recommender& model,
         const size_t begin = static_cast<size_t>(index) * step;
         const size_t end = std::min(usable.size(), begin + step);
         const HistoryBatch batch = padHistories(usable, begin, end, maxLength_, numItems, device);
-        torch::Tensor scores = model.scoreAll(batch.history, batch.lengths);
+        const auto rows = static_cast<int64_t>(end - begin);
+        std::vector<const std::vector<int32_t>*> excluded(static_cast<size_t>(rows), nullptr);
         if (config_.excludeHistory) {
-            std::vector<int64_t> maskedRows;
-            std::vector<int64_t> maskedItems;
-            for (size_t r = begin; r < end; ++r) {
-                for (int32_t item : usable[r].history) {
-                    maskedRows.push_back(static_cast<int64_t>(r - begin));
-                    maskedItems.push_back(item);
-                }
-            }
-            scores = scores.contiguous().clone();
-            scores.index_put_({torch::tensor(maskedRows, torch::kInt64).to(device),
-                               torch::tensor(maskedItems, torch::kInt64).to(device)},
-                              -std::numeric_limits<float>::infinity());
+            for (int64_t row = 0; row < rows; ++row)
+                excluded[static_cast<size_t>(row)] =
+                    &usable[begin + static_cast<size_t>(row)].history;
         }
-        const torch::Tensor top = std::get<1>(scores.topk(metrics.maxCutoff(), 1));
-        tops[index] = top.to(torch::kCPU).contiguous();
-        if (withDistances)
-            distances[index] = intraListDistance(items, top, cuts).to(torch::kCPU).contiguous();
+        const torch::Tensor top =
+            topItems(model.scoreAll(batch.history, batch.lengths), excluded, metrics.maxCutoff());
+        tops[index] = top;
+        if (withDistances) distances[index] = intraListDistance(items, top, cuts);
     };
     // On the CPU the batches are spread over LibTorch's threads, each batch on one thread: one
     // batch's products are too small to keep several threads busy (docs/performance.md). Each

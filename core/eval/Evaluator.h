@@ -33,7 +33,8 @@ torch::Tensor intraListDistance(const torch::Tensor& itemEmbeddings, const torch
                                 const std::vector<int>& cutoffs);
 
 // Full-ranking evaluation (spec §5): every item scored for a batch of eval.batchUsers users in
-// one call (matrix products inside the model), then torch::topk; metrics as in RankingMetrics.
+// one call (Recommender::scoreAll: matrix products inside the model), then the top items with
+// each user's history excluded (topItems); metrics as in RankingMetrics.
 // On the CPU the batches run concurrently, one per LibTorch thread.
 // Models with an item table (Recommender::itemEmbeddings) also get
 //   ild@K           intraListDistance of their top K on that table

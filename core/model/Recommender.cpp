@@ -7,11 +7,16 @@
 
 #include <ATen/CPUGeneratorImpl.h>
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
 namespace dimerec {
 namespace {
+
+// Users whose [V, I] scores are merged at once on the CPU: 1.9 MB for V = 4 interests and
+// ML-1M's 3,706 items, so they are merged while in cache.
+constexpr int64_t kScoreBlockUsers = 32;
 
 torch::Tensor longTensor(const std::vector<int64_t>& values, std::initializer_list<int64_t> shape) {
     return torch::tensor(values, torch::kInt64).view(shape);
@@ -74,11 +79,37 @@ LossTerms Recommender::loss(const Batch& batch) {
     return loss(toTensors(batch, device()));
 }
 
+torch::Tensor bestScores(const torch::Tensor& users, const torch::Tensor& items) {
+    const torch::Tensor table = items.t();
+    const int64_t vectors = users.size(1);
+    if (vectors == 1) return users.squeeze(1).mm(table);
+    if (!users.is_cpu() || users.scalar_type() != torch::kFloat32)
+        return users.matmul(table).amax(1);
+    const int64_t rows = users.size(0);
+    const int64_t count = items.size(0);
+    torch::Tensor scores = torch::empty({rows, count}, users.options());
+    float* out = scores.data_ptr<float>();
+    for (int64_t first = 0; first < rows; first += kScoreBlockUsers) {
+        const int64_t last = std::min(rows, first + kScoreBlockUsers);
+        const torch::Tensor products = users.slice(0, first, last).matmul(table).contiguous();
+        const float* in = products.data_ptr<float>();  // [b, V, I]
+        // A plain loop: LibTorch's amax over the middle dimension (or pairwise maximum) takes
+        // longer than the products themselves here.
+        for (int64_t user = first; user < last; ++user) {
+            const float* row = in + (user - first) * vectors * count;
+            float* best = out + user * count;
+            std::copy(row, row + count, best);
+            for (int64_t v = 1; v < vectors; ++v) {
+                const float* next = row + v * count;
+                for (int64_t i = 0; i < count; ++i) best[i] = next[i] > best[i] ? next[i] : best[i];
+            }
+        }
+    }
+    return scores;
+}
+
 torch::Tensor Recommender::scoreAll(const torch::Tensor& history, const torch::Tensor& lengths) {
-    const torch::Tensor users = userVectors(history, lengths);        // [B, V, d]
-    const torch::Tensor scores = users.matmul(itemEmbeddings().t());  // [B, V, I]
-    // amax, not max: max also computes the argmax, which is 4× slower here (ComiRec-SA, K = 4).
-    return scores.size(1) == 1 ? scores.squeeze(1) : scores.amax(1);
+    return bestScores(userVectors(history, lengths), itemEmbeddings());
 }
 
 torch::Tensor Recommender::sampleUserVectors(const torch::Tensor&, const torch::Tensor&, int) {

@@ -40,6 +40,12 @@ torch::Tensor sampledSoftmaxLoss(const torch::Tensor& user, const torch::Tensor&
                                  const torch::Tensor& negativeEmb, const torch::Tensor& targets,
                                  const torch::Tensor& negatives);
 
+// [B, I] full-ranking scores of users [B, V, d] (from Recommender::userVectors) against items
+// [I, d]: each item's best inner product over the user's V vectors (ComiRec's merge with λ = 0;
+// V = 1: the plain inner product). On the CPU a block of users at a time: writing out all
+// B·V·I products first costs more than the products themselves.
+torch::Tensor bestScores(const torch::Tensor& users, const torch::Tensor& items);
+
 // The item table every embedding model shares: numItems rows plus the padding row (id
 // numItems, kept at zero), initialised N(0, 1/d) so embeddings start near unit norm.
 torch::nn::Embedding makeItemTable(int32_t numItems, int dim);
@@ -57,8 +63,9 @@ public:
     virtual LossTerms loss(const BatchTensors& batch) = 0;
     LossTerms loss(const Batch& batch);
 
-    // [B, numItems] scores for full ranking. Multi-interest models take the max over their
-    // interests (ComiRec's merge with λ = 0); DimeRec scores its reverse-process sample.
+    // [B, numItems] scores for full ranking: by default bestScores of userVectors against
+    // itemEmbeddings (multi-interest models take the max over their interests; DimeRec scores
+    // its reverse-process samples).
     virtual torch::Tensor scoreAll(const torch::Tensor& history, const torch::Tensor& lengths);
 
     // [B, V, d]: the vectors a user is retrieved with (V = 1, or K interests).

@@ -302,6 +302,20 @@ TEST(MultiInterest, ScoresAreTheMaximumOverInterests) {
     EXPECT_THROW(model->sampleUserVectors(tensors.history, tensors.lengths, 2), std::logic_error);
 }
 
+TEST(MultiInterest, BlockedBestScoresEqualTheMaximumOfAllProducts) {
+    // Reference: LibTorch's amax over the [B, V, I] products, for 70 users (two whole blocks of
+    // users and a partial one), V = 4 and V = 1. BLAS may round a product of a block of users
+    // differently in the last bit than the product of all users.
+    torch::manual_seed(3);
+    const torch::Tensor items = torch::randn({37, 8});
+    for (int64_t vectors : {4, 1}) {
+        const torch::Tensor users = torch::randn({70, vectors, 8});
+        EXPECT_TRUE(
+            torch::allclose(bestScores(users, items), users.matmul(items.t()).amax(1), 1e-6, 1e-6))
+            << vectors << " vectors";
+    }
+}
+
 TEST(DimeRec, SeveralSamplesPerUserScoreItemsByTheirBestSample) {
     ModelConfig c = smallConfig("dimerec");
     c.samplesPerUser = 3;

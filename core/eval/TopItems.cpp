@@ -1,0 +1,89 @@
+#include "eval/TopItems.h"
+
+#include <ATen/Parallel.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+#include <string>
+
+namespace dimerec {
+namespace {
+
+struct Candidate {
+    float score;
+    int32_t item;
+};
+
+// Whether a ranks above b: a higher score, or the same score and a lower item id.
+bool ranksAbove(const Candidate& a, const Candidate& b) {
+    return a.score > b.score || (a.score == b.score && a.item < b.item);
+}
+
+// The k best of one user's I scores into out[0..k), best first. seen: the user's excluded
+// items or nullptr. merged, kept: scratch.
+void selectTop(const float* scores, int64_t items, const std::vector<int32_t>* seen, int k,
+               std::vector<float>& merged, std::vector<Candidate>& kept, int64_t* out) {
+    constexpr float kNone = -std::numeric_limits<float>::infinity();
+    // NaN scores and excluded items become −∞.
+    float* best = merged.data();
+    for (int64_t i = 0; i < items; ++i) best[i] = std::isnan(scores[i]) ? kNone : scores[i];
+    if (seen != nullptr) {
+        for (int32_t item : *seen) {
+            if (item >= 0 && item < items) best[item] = kNone;
+        }
+    }
+    // A floor under the k-th best score: cut the items into k runs; every run's maximum reaches
+    // the smallest of the k maxima, so at least k items do. For scores in random order only a
+    // few times k items reach it.
+    float floor = std::numeric_limits<float>::infinity();
+    for (int64_t run = 0; run < k; ++run) {
+        float top = kNone;
+        for (int64_t i = run * items / k; i < (run + 1) * items / k; ++i)
+            top = best[i] > top ? best[i] : top;
+        floor = std::min(floor, top);
+    }
+    kept.clear();
+    for (int64_t i = 0; i < items; ++i) {
+        if (best[i] >= floor) kept.push_back({best[i], static_cast<int32_t>(i)});
+    }
+    std::nth_element(kept.begin(), kept.begin() + (k - 1), kept.end(), ranksAbove);
+    std::sort(kept.begin(), kept.begin() + k, ranksAbove);
+    for (int i = 0; i < k; ++i) out[i] = kept[static_cast<size_t>(i)].item;
+}
+
+}  // namespace
+
+torch::Tensor topItems(const torch::Tensor& scores,
+                       const std::vector<const std::vector<int32_t>*>& excluded, int k) {
+    if (scores.dim() != 2) {
+        throw std::invalid_argument("topItems: scores must be [users, items], got " +
+                                    std::to_string(scores.dim()) + " dimensions");
+    }
+    const int64_t users = scores.size(0);
+    const int64_t items = scores.size(1);
+    if (k < 1 || k > items) {
+        throw std::invalid_argument("topItems: k = " + std::to_string(k) + " outside 1.." +
+                                    std::to_string(items));
+    }
+    if (static_cast<int64_t>(excluded.size()) != users) {
+        throw std::invalid_argument("topItems: " + std::to_string(excluded.size()) +
+                                    " exclusion lists for " + std::to_string(users) + " users");
+    }
+    const torch::Tensor values = scores.to(torch::kCPU, torch::kFloat32).contiguous();
+    torch::Tensor top = torch::empty({users, k}, torch::kInt64);
+    const float* data = values.data_ptr<float>();
+    int64_t* out = top.data_ptr<int64_t>();
+    at::parallel_for(0, users, 1, [&](int64_t first, int64_t last) {
+        std::vector<float> merged(static_cast<size_t>(items));
+        std::vector<Candidate> kept;
+        for (int64_t user = first; user < last; ++user) {
+            selectTop(data + user * items, items, excluded[static_cast<size_t>(user)], k, merged,
+                      kept, out + user * k);
+        }
+    });
+    return top;
+}
+
+}  // namespace dimerec
