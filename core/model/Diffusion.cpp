@@ -97,9 +97,13 @@ torch::Tensor DiffusionProcess::reverseStep(const torch::Tensor& xt, const torch
     const double sigma = options_.reverseNoise == "literal" ? variance
                          : options_.reverseNoise == "none"  ? 0.0
                                                             : std::sqrt(variance);
-    torch::Tensor next = coefX0 * x0Hat + coefXt * xt;
-    if (sigma > 0.0) next = next + sigma * noise;
-    return options_.geodesic ? l2Normalize(next) : next;
+    // In place after the first product: the reverse process runs this T times per batch of
+    // users, and every pass over [users × d] counts there.
+    torch::Tensor next = xt * coefXt;
+    next.add_(x0Hat, coefX0);
+    if (sigma > 0.0) next.add_(noise, sigma);
+    if (options_.geodesic) next.div_(next.norm(2, -1, true).clamp_min_(kMinNorm));
+    return next;
 }
 
 torch::Tensor DiffusionProcess::sample(

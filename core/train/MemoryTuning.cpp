@@ -67,12 +67,12 @@ void retainLargeAllocations() {
     constexpr int kTrimThreshold = 1 << 30;  // keep up to 1 GiB of free heap for reuse
     mallopt(M_MMAP_THRESHOLD, kMmapThreshold);
     mallopt(M_TRIM_THRESHOLD, kTrimThreshold);
-    // One arena for all threads: the worker threads that score batches of users (Evaluator) or
-    // compute row shards (computeGradients) would otherwise get arenas of their own, which grow
-    // in 64 MiB heaps and give memory back to the kernel on every free, so each batch's score
-    // matrices fault their pages in again. Full ranking of ML-1M with DimeRec on 2 threads:
-    // 1,076 ms with per-thread arenas, 625 ms with one.
-    mallopt(M_ARENA_MAX, 1);
+    // Each thread keeps its own malloc arena (glibc's default). One arena for all threads
+    // (M_ARENA_MAX = 1) helped while LibTorch's memalign blocks were not reused; with the
+    // allocator above it only makes the two row shards of a training step wait for each
+    // other's mallocs: the 2-thread DimeRec step took
+    // 22.3–22.5 ms with one arena and 20.6–20.8 ms with several, full ranking 500–506 ms and
+    // 456–470 ms (interleaved runs, same minutes).
 #endif
 }
 
