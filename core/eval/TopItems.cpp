@@ -22,12 +22,12 @@ bool ranksAbove(const Candidate& a, const Candidate& b) {
 }
 
 // The k best of one user's I scores into out[0..k), best first. seen: the user's excluded
-// items or nullptr. merged, kept: scratch.
+// items or nullptr. cleaned, kept: scratch.
 void selectTop(const float* scores, int64_t items, const std::vector<int32_t>* seen, int k,
-               std::vector<float>& merged, std::vector<Candidate>& kept, int64_t* out) {
+               std::vector<float>& cleaned, std::vector<Candidate>& kept, int64_t* out) {
     constexpr float kNone = -std::numeric_limits<float>::infinity();
     // NaN scores and excluded items become −∞.
-    float* best = merged.data();
+    float* best = cleaned.data();
     for (int64_t i = 0; i < items; ++i) best[i] = std::isnan(scores[i]) ? kNone : scores[i];
     if (seen != nullptr) {
         for (int32_t item : *seen) {
@@ -76,10 +76,10 @@ torch::Tensor topItems(const torch::Tensor& scores,
     const float* data = values.data_ptr<float>();
     int64_t* out = top.data_ptr<int64_t>();
     at::parallel_for(0, users, 1, [&](int64_t first, int64_t last) {
-        std::vector<float> merged(static_cast<size_t>(items));
+        std::vector<float> cleaned(static_cast<size_t>(items));
         std::vector<Candidate> kept;
         for (int64_t user = first; user < last; ++user) {
-            selectTop(data + user * items, items, excluded[static_cast<size_t>(user)], k, merged,
+            selectTop(data + user * items, items, excluded[static_cast<size_t>(user)], k, cleaned,
                       kept, out + user * k);
         }
     });
