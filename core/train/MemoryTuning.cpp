@@ -22,8 +22,9 @@ namespace {
 // whole; the alignment is made by hand, the block's start is kept in front of the data.
 class MallocCpuAllocator final : public c10::Allocator {
 public:
-    // LibTorch 2.3 made allocate non-const and added copy_data; each spelling overrides the
-    // base class's where it has one (no `override`, to build against both).
+    // LibTorch 1.13 declares allocate const and has no copy_data; current releases declare
+    // allocate non-const and copy_data pure virtual. Each spelling overrides the base class's
+    // where it has one (no `override`, so that both build).
     c10::DataPtr allocate(size_t bytes) const { return allocateAligned(bytes); }
     c10::DataPtr allocate(size_t bytes) { return allocateAligned(bytes); }
     void copy_data(void* destination, const void* source, std::size_t bytes) const {
