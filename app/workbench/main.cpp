@@ -1,6 +1,7 @@
 // The DimeRec Workbench desktop application.
 #include "MainWindow.h"
 #include "RunConfigForm.h"
+#include "train/MemoryTuning.h"
 #include "util/OpenMpEnvironment.h"
 
 #include <nlohmann/json.hpp>
@@ -15,6 +16,8 @@
 
 int main(int argc, char** argv) {
     dimerec::ensurePassiveOpenMpWait(argv);
+    // Before any thread allocates tensors (the training and analysis workers).
+    dimerec::retainLargeAllocations();
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("DimeRec Workbench"));
     QApplication::setOrganizationName(QStringLiteral("DimeRec"));

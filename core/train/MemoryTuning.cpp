@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <cstdlib>  // defines __GLIBC__ on glibc systems
 #include <cstring>
+#include <mutex>
 
 #if defined(__GLIBC__)
 #include <malloc.h>
@@ -55,26 +56,31 @@ private:
 }  // namespace
 
 void retainLargeAllocations() {
-    static MallocCpuAllocator allocator;
-    // Above LibTorch's default CPU allocator (priority 0). Tensors allocated before keep their
-    // own deleter.
-    constexpr uint8_t kPriority = 1;
-    c10::SetCPUAllocator(&allocator, kPriority);
+    // Once per process: LibTorch's allocator registry is not meant to change while other
+    // threads allocate, so later calls (each training run, each command) leave it alone.
+    static std::once_flag once;
+    std::call_once(once, [] {
+        static MallocCpuAllocator allocator;
+        // Above LibTorch's default CPU allocator (priority 0). Tensors allocated before keep their
+        // own deleter.
+        constexpr uint8_t kPriority = 1;
+        c10::SetCPUAllocator(&allocator, kPriority);
 #if defined(__GLIBC__)
-    // Blocks below 1 GiB come from the heap. (32 MiB, glibc's own ceiling for its dynamic
-    // threshold, measured no better than the default here: 25 + 88 ms vs 10 + 10 ms for the
-    // forward + backward pass of ComiRec-SA at batch 128.)
-    constexpr int kMmapThreshold = 1 << 30;
-    constexpr int kTrimThreshold = 1 << 30;  // keep up to 1 GiB of free heap for reuse
-    mallopt(M_MMAP_THRESHOLD, kMmapThreshold);
-    mallopt(M_TRIM_THRESHOLD, kTrimThreshold);
-    // Each thread keeps its own malloc arena (glibc's default). One arena for all threads
-    // (M_ARENA_MAX = 1) helped while LibTorch's memalign blocks were not reused; with the
-    // allocator above it only makes the two row shards of a training step wait for each
-    // other's mallocs: the 2-thread DimeRec step took
-    // 22.3–22.5 ms with one arena and 20.6–20.8 ms with several, full ranking 500–506 ms and
-    // 456–470 ms (interleaved runs, same minutes).
+        // Blocks below 1 GiB come from the heap. (32 MiB, glibc's own ceiling for its dynamic
+        // threshold, measured no better than the default here: 25 + 88 ms vs 10 + 10 ms for the
+        // forward + backward pass of ComiRec-SA at batch 128.)
+        constexpr int kMmapThreshold = 1 << 30;
+        constexpr int kTrimThreshold = 1 << 30;  // keep up to 1 GiB of free heap for reuse
+        mallopt(M_MMAP_THRESHOLD, kMmapThreshold);
+        mallopt(M_TRIM_THRESHOLD, kTrimThreshold);
+        // Each thread keeps its own malloc arena (glibc's default). One arena for all threads
+        // (M_ARENA_MAX = 1) helped while LibTorch's memalign blocks were not reused; with the
+        // allocator above it only makes the two row shards of a training step wait for each
+        // other's mallocs: the 2-thread DimeRec step took 22.3–22.5 ms with one arena and
+        // 20.6–20.8 ms with several, full ranking 500–506 ms and 456–470 ms (interleaved runs,
+        // same minutes).
 #endif
+    });
 }
 
 }  // namespace dimerec
