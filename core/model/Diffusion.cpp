@@ -1,6 +1,11 @@
 #include "model/Diffusion.h"
 
+#include "model/NormalNoise.h"
+
+#include <ATen/CPUGeneratorImpl.h>
+
 #include <cmath>
+#include <mutex>
 #include <stdexcept>
 
 namespace dimerec {
@@ -109,8 +114,18 @@ torch::Tensor DiffusionProcess::reverseStep(const torch::Tensor& xt, const torch
 torch::Tensor DiffusionProcess::sample(
     const std::function<torch::Tensor(const torch::Tensor&, int)>& denoise, int64_t rows,
     int64_t dim, at::Generator& generator, const torch::Device& device) const {
-    const auto cpu = torch::TensorOptions().dtype(torch::kFloat32);
-    auto draw = [&] { return torch::randn({rows, dim}, generator, cpu).to(device); };
+    // Standard normal draws on the CPU (fillStandardNormal), each keyed by one draw from
+    // `generator`: with torch::randn the draws cost a fifth of DimeRec's full ranking.
+    auto draw = [&] {
+        uint64_t key = 0;
+        {
+            const std::lock_guard<std::mutex> lock(generator.mutex());
+            key = at::check_generator<at::CPUGeneratorImpl>(generator)->random64();
+        }
+        torch::Tensor noise = torch::empty({rows, dim}, torch::kFloat32);
+        fillStandardNormal(noise.data_ptr<float>(), noise.numel(), key);
+        return noise.to(device);
+    };
     torch::Tensor x = draw();
     if (options_.geodesic) x = l2Normalize(x);
     for (int t = steps(); t >= 1; --t) {

@@ -1,0 +1,17 @@
+#pragma once
+
+#include <cstdint>
+
+namespace dimerec {
+
+// Fills values[0..count) with independent standard normal draws that are a function of `key`
+// alone. Uniforms come from the SplitMix64 stream started at `key` (Steele, Lea & Flood 2014;
+// counter-based, so a block of them is computed at once), two 24-bit uniforms per 64-bit
+// output, as LibTorch's uniform floats; each pair becomes two normals by the Box–Muller
+// transform, with Cephes' single-precision log, sin and cos polynomials (within a few units in
+// the last place). Like torch::randn on floats, the largest magnitude is √(2·ln 2^24) ≈ 5.77.
+// Branch-free, so the loops vectorise: 4–5× faster than torch::randn with a generator (which
+// calls mt19937 once per value) for the reverse process's noise, docs/performance.md.
+void fillStandardNormal(float* values, int64_t count, uint64_t key);
+
+}  // namespace dimerec

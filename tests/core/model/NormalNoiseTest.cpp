@@ -1,0 +1,77 @@
+#include "model/NormalNoise.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+namespace dimerec {
+namespace {
+
+std::vector<float> draw(int64_t count, uint64_t key) {
+    std::vector<float> values(static_cast<size_t>(count), std::nanf(""));
+    fillStandardNormal(values.data(), count, key);
+    return values;
+}
+
+TEST(NormalNoise, MomentsAndDistributionAreThoseOfAStandardNormal) {
+    // 2^20 draws. Standard errors: mean 1/√n ≈ 0.001, variance √(2/n) ≈ 0.0014, skewness
+    // √(6/n) ≈ 0.0024, kurtosis √(24/n) ≈ 0.0048; the bounds are about 5 of them.
+    const std::vector<float> x = draw(1 << 20, 2026);
+    const double n = static_cast<double>(x.size());
+    double m1 = 0, m2 = 0, m3 = 0, m4 = 0;
+    for (float v : x) m1 += v;
+    m1 /= n;
+    for (float v : x) {
+        const double d = v - m1;
+        m2 += d * d;
+        m3 += d * d * d;
+        m4 += d * d * d * d;
+    }
+    m2 /= n;
+    m3 /= n;
+    m4 /= n;
+    EXPECT_NEAR(m1, 0.0, 0.005);
+    EXPECT_NEAR(m2, 1.0, 0.007);
+    EXPECT_NEAR(m3 / std::pow(m2, 1.5), 0.0, 0.012);
+    EXPECT_NEAR(m4 / (m2 * m2), 3.0, 0.025);
+    // Kolmogorov–Smirnov distance to Φ(x) = erfc(−x/√2)/2: below 1.63/√n, the 1 % critical
+    // value of the Kolmogorov distribution.
+    std::vector<float> sorted = x;
+    std::sort(sorted.begin(), sorted.end());
+    double distance = 0;
+    for (size_t i = 0; i < sorted.size(); ++i) {
+        const double cdf = 0.5 * std::erfc(-sorted[i] / std::sqrt(2.0));
+        distance = std::max({distance, std::abs(cdf - i / n), std::abs(cdf - (i + 1) / n)});
+    }
+    EXPECT_LT(distance, 1.63 / std::sqrt(n));
+    // The tails: P(|X| > 3) = 0.0026998 (tables), 2,831 of 2^20; sd √(n·p) ≈ 53.
+    const auto beyond = std::count_if(x.begin(), x.end(), [](float v) { return std::abs(v) > 3; });
+    EXPECT_NEAR(static_cast<double>(beyond), 0.0026998 * n, 270.0);
+}
+
+TEST(NormalNoise, TheTwoValuesOfAPairAreUncorrelated) {
+    // Box–Muller gives each uniform pair's cosine to value j and its sine to value 64 + j of
+    // each block of 128; their correlation over 4,096 blocks: sd 1/√(2^18) ≈ 0.002.
+    const std::vector<float> x = draw(128 * 4096, 7);
+    double product = 0;
+    for (size_t block = 0; block < 4096; ++block) {
+        for (size_t j = 0; j < 64; ++j) product += x[block * 128 + j] * x[block * 128 + 64 + j];
+    }
+    EXPECT_NEAR(product / (4096.0 * 64.0), 0.0, 0.01);
+}
+
+TEST(NormalNoise, AKeyFixesTheDrawsAndAShorterFillIsAPrefix) {
+    const std::vector<float> a = draw(1000, 11);
+    EXPECT_EQ(a, draw(1000, 11));
+    EXPECT_NE(a, draw(1000, 12));
+    for (int64_t count : {1, 7, 64, 65, 127, 129}) {
+        const std::vector<float> b = draw(count, 11);
+        EXPECT_TRUE(std::equal(b.begin(), b.end(), a.begin())) << count;
+        EXPECT_TRUE(std::all_of(b.begin(), b.end(), [](float v) { return std::isfinite(v); }));
+    }
+}
+
+}  // namespace
+}  // namespace dimerec
