@@ -107,8 +107,7 @@ torch::Tensor DiffusionProcess::reverseStep(const torch::Tensor& xt, const torch
     torch::Tensor next = xt * coefXt;
     next.add_(x0Hat, coefX0);
     if (sigma > 0.0) next.add_(noise, sigma);
-    if (options_.geodesic) next.div_(next.norm(2, -1, true).clamp_min_(kMinNorm));
-    return next;
+    return options_.geodesic ? l2Normalize(next) : next;
 }
 
 torch::Tensor DiffusionProcess::sample(
