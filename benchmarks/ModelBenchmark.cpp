@@ -13,6 +13,7 @@
 #include "eval/Evaluator.h"
 #include "experiment/RunConfig.h"
 #include "model/Recommender.h"
+#include "train/FusedAdam.h"
 #include "train/Gradients.h"
 #include "train/MemoryTuning.h"
 #include "util/Device.h"
@@ -200,7 +201,7 @@ void BM_TrainStep(benchmark::State& state) {
     torch::manual_seed(1);
     const dimerec::ModelConfig config = modelConfig(static_cast<int>(state.range(0)));
     auto model = dimerec::makeRecommender(config, kItems, kLength, std::vector<int64_t>(kItems, 1));
-    torch::optim::Adam optimizer(model->parameters(), torch::optim::AdamOptions(1e-3));
+    dimerec::FusedAdam optimizer(model->parameters(), torch::optim::AdamOptions(1e-3));
     std::mt19937_64 random(2);
     std::vector<dimerec::BatchTensors> batches;
     for (int i = 0; i < 8; ++i)

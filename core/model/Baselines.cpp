@@ -10,8 +10,10 @@ constexpr double kBlockedAttention = -1e9;  // finite, so all-padding rows stay 
 
 LossTerms sampledSoftmaxTerms(const torch::Tensor& user, torch::nn::Embedding& items,
                               const BatchTensors& batch) {
-    const torch::Tensor value = sampledSoftmaxLoss(
-        user, items(batch.targets), items(batch.negatives), batch.targets, batch.negatives);
+    const torch::Tensor value =
+        sampledSoftmaxLosses(user, items(batch.targets), items(batch.negatives), batch.targets,
+                             batch.negatives)
+            .mean();
     return {value, {{"ce", value}}};
 }
 

@@ -65,8 +65,9 @@ LossTerms MultiInterestRecommender::loss(const BatchTensors& batch) {
         gem_->forward(items_(batch.history), batch.history != numItems());
     const torch::Tensor target = items_(batch.targets);
     const torch::Tensor value =
-        sampledSoftmaxLoss(selectInterest(interests, target), target, items_(batch.negatives),
-                           batch.targets, batch.negatives);
+        sampledSoftmaxLosses(selectInterest(interests, target), target, items_(batch.negatives),
+                             batch.targets, batch.negatives)
+            .mean();
     return {value, {{lossName_, value}}};
 }
 
@@ -101,10 +102,6 @@ torch::Tensor DimeRecRecommender::guidanceOf(const torch::Tensor& history) {
 LossTerms DimeRecRecommender::loss(const BatchTensors& batch) {
     const torch::Tensor interests = guidanceOf(batch.history);
     const torch::Tensor target = items_(batch.targets);
-    const torch::Tensor negatives = items_(batch.negatives);
-    const torch::Tensor gem = sampledSoftmaxLoss(selectInterest(interests, target), target,
-                                                 negatives, batch.targets, batch.negatives);
-
     const int64_t rows = target.size(0);
     // Drawn on the CPU, from the batch's generator when it has one (row shards), so that the
     // draws do not depend on the device.
@@ -119,8 +116,13 @@ LossTerms DimeRecRecommender::loss(const BatchTensors& batch) {
     const DiffusionProcess::Noised noised = diffusion_.diffuse(target, t, noise);
     const torch::Tensor x0Hat = denoiser_->forward(noised.xt, t, denoiser_->guidance(interests));
     const torch::Tensor recon = (noised.x0 - x0Hat).pow(2).sum(1).mean();
-    const torch::Tensor ssm =
-        sampledSoftmaxLoss(x0Hat, target, negatives, batch.targets, batch.negatives);
+    // L_gem (the argmax interest) and L_ssm (x̂_0) share the target and the negatives: one
+    // sampled softmax over both sets of rows takes one product of each shape instead of two.
+    const torch::Tensor losses = sampledSoftmaxLosses(
+        torch::cat({selectInterest(interests, target), x0Hat}), torch::cat({target, target}),
+        items_(batch.negatives), torch::cat({batch.targets, batch.targets}), batch.negatives);
+    const torch::Tensor gem = losses.slice(0, 0, rows).mean();
+    const torch::Tensor ssm = losses.slice(0, rows).mean();
 
     torch::Tensor total = lambda_ * recon + mu_ * ssm;
     if (useGemLoss_) total = total + gem;

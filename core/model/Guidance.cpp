@@ -1,6 +1,6 @@
 #include "model/Guidance.h"
 
-#include "model/FastTanh.h"
+#include "model/VectorMath.h"
 
 #include <ATen/Parallel.h>
 

@@ -4,11 +4,15 @@
 #include "experiment/RunConfig.h"
 #include "model/Baselines.h"
 #include "model/DimeRec.h"
+#include "model/VectorMath.h"
 
 #include <ATen/CPUGeneratorImpl.h>
+#include <ATen/Parallel.h>
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
+#include <utility>
 #include <stdexcept>
 
 namespace dimerec {
@@ -41,18 +45,99 @@ BatchTensors toTensors(const Batch& batch, const torch::Device& device) {
     return out;
 }
 
-torch::Tensor sampledSoftmaxLoss(const torch::Tensor& user, const torch::Tensor& targetEmb,
-                                 const torch::Tensor& negativeEmb, const torch::Tensor& targets,
-                                 const torch::Tensor& negatives) {
+namespace {
+
+// log Σ_j exp(u_r · n_j) over the shared negatives j whose id is not row r's target, as one
+// autograd node. LibTorch's composition (equality mask, masked_fill, logsumexp, and the same
+// again backward) takes about eight passes over the [R, M] logits, the largest tensor of the
+// step; here the logits become exp(l − max) in place, row by row while in cache, and are kept
+// for backward, which is then two matrix products: with w_rj = exp(l_rj − max_r) / Σ_j (0 for
+// excluded j), ∂lse_r/∂u_r = Σ_j w_rj n_j and ∂lse_r/∂n_j = w_rj u_r.
+class NegativeLogSumExp : public torch::autograd::Function<NegativeLogSumExp> {
+public:
+    static torch::Tensor forward(torch::autograd::AutogradContext* context,
+                                 const torch::Tensor& users, const torch::Tensor& negativeEmb,
+                                 const torch::Tensor& targets, const torch::Tensor& negatives) {
+        torch::Tensor weights = users.mm(negativeEmb.t());  // [R, M] logits, then exp(l − max)
+        torch::Tensor lse;
+        torch::Tensor inverseSum;  // 1 / Σ_j exp(l_rj − max_r), 0 where nothing is kept
+        if (weights.is_cpu() && weights.scalar_type() == torch::kFloat32) {
+            std::tie(lse, inverseSum) = expRows(weights, targets, negatives);
+        } else {
+            constexpr float kInf = std::numeric_limits<float>::infinity();
+            weights.masked_fill_(targets.unsqueeze(1) == negatives.unsqueeze(0), -kInf);
+            torch::Tensor shift = std::get<0>(weights.max(1, true));
+            shift.masked_fill_(shift == -kInf, 0.0);  // rows with nothing kept: exp(−∞) = 0
+            weights.sub_(shift).exp_();
+            const torch::Tensor sum = weights.sum(1);
+            lse = shift.squeeze(1) + sum.log();
+            inverseSum = torch::where(sum > 0, sum.reciprocal(), torch::zeros_like(sum));
+        }
+        context->save_for_backward({users, negativeEmb, weights, inverseSum});
+        return lse;
+    }
+
+    static torch::autograd::variable_list backward(torch::autograd::AutogradContext* context,
+                                                   torch::autograd::variable_list gradients) {
+        const auto saved = context->get_saved_variables();
+        const torch::Tensor& users = saved[0];
+        const torch::Tensor& negativeEmb = saved[1];
+        const torch::Tensor& weights = saved[2];
+        const torch::Tensor coefficient = (gradients[0] * saved[3]).unsqueeze(1);  // [R, 1]
+        torch::Tensor gradUsers = weights.mm(negativeEmb).mul_(coefficient);
+        torch::Tensor gradNegatives = weights.t().mm(users * coefficient);
+        return {gradUsers, gradNegatives, {}, {}};
+    }
+
+private:
+    // The CPU pass: per row, the excluded entries set to −∞, then the maximum and
+    // exp(l − max) with its sum (VectorMath), rows spread over LibTorch's threads.
+    static std::pair<torch::Tensor, torch::Tensor> expRows(torch::Tensor& weights,
+                                                           const torch::Tensor& targets,
+                                                           const torch::Tensor& negatives) {
+        const int64_t rows = weights.size(0);
+        const int64_t count = weights.size(1);
+        // Negative ids with their columns, sorted: a row's exclusions are one equal_range.
+        const torch::Tensor negativeIds = negatives.contiguous();
+        const int64_t* ids = negativeIds.data_ptr<int64_t>();
+        std::vector<std::pair<int64_t, int64_t>> columns(static_cast<size_t>(count));
+        for (int64_t j = 0; j < count; ++j) columns[j] = {ids[j], j};
+        std::sort(columns.begin(), columns.end());
+        const torch::Tensor rowIds = targets.contiguous();
+        const int64_t* target = rowIds.data_ptr<int64_t>();
+        torch::Tensor lse = torch::empty({rows}, weights.options());
+        torch::Tensor inverseSum = torch::empty({rows}, weights.options());
+        float* logits = weights.data_ptr<float>();
+        float* lseOut = lse.data_ptr<float>();
+        float* inverseOut = inverseSum.data_ptr<float>();
+        at::parallel_for(0, rows, 16, [&](int64_t first, int64_t last) {
+            for (int64_t r = first; r < last; ++r) {
+                float* row = logits + r * count;
+                const auto excluded = std::equal_range(
+                    columns.begin(), columns.end(), std::pair<int64_t, int64_t>{target[r], 0},
+                    [](const auto& a, const auto& b) { return a.first < b.first; });
+                for (auto it = excluded.first; it != excluded.second; ++it)
+                    row[it->second] = -std::numeric_limits<float>::infinity();
+                const float best = maxOf(row, count);
+                const float shift = std::isinf(best) ? 0.0f : best;  // nothing kept: all −∞
+                const float sum = expShiftedSum(row, count, shift);
+                lseOut[r] = shift + std::log(sum);
+                inverseOut[r] = sum > 0.0f ? 1.0f / sum : 0.0f;
+            }
+        });
+        return {lse, inverseSum};
+    }
+};
+
+}  // namespace
+
+torch::Tensor sampledSoftmaxLosses(const torch::Tensor& user, const torch::Tensor& targetEmb,
+                                   const torch::Tensor& negativeEmb, const torch::Tensor& targets,
+                                   const torch::Tensor& negatives) {
     const torch::Tensor positive = (user * targetEmb).sum(1);  // [B]
-    const torch::Tensor negative =
-        user.matmul(negativeEmb.t())
-            .masked_fill_(targets.unsqueeze(1) == negatives.unsqueeze(0),
-                          -std::numeric_limits<float>::infinity());  // [B, M]
-    // log(e^pos + Σ e^neg) − pos = softplus(logsumexp(neg) − pos): the same value without
-    // copying the [B, M] logits next to the positive one (fewer passes over the largest tensor
-    // of the step, forward and backward).
-    return torch::softplus(torch::logsumexp(negative, 1) - positive).mean();
+    // log(e^pos + Σ e^neg) − pos = softplus(logsumexp(neg) − pos).
+    return torch::softplus(NegativeLogSumExp::apply(user, negativeEmb, targets, negatives) -
+                           positive);
 }
 
 torch::nn::Embedding makeItemTable(int32_t numItems, int dim) {

@@ -35,10 +35,10 @@ struct LossTerms {
 // Sampled softmax (ComiRec's objective, spec §1.3): for each row, −log of the target's share
 // among the target and the batch's shared negatives, with raw inner products as logits.
 // Negatives that coincide with a row's target are masked out (TF's remove_accidental_hits).
-// user [B, d], targetEmb [B, d], negativeEmb [M, d]; returns the mean over rows.
-torch::Tensor sampledSoftmaxLoss(const torch::Tensor& user, const torch::Tensor& targetEmb,
-                                 const torch::Tensor& negativeEmb, const torch::Tensor& targets,
-                                 const torch::Tensor& negatives);
+// user [B, d], targetEmb [B, d], negativeEmb [M, d]; returns each row's loss [B].
+torch::Tensor sampledSoftmaxLosses(const torch::Tensor& user, const torch::Tensor& targetEmb,
+                                   const torch::Tensor& negativeEmb, const torch::Tensor& targets,
+                                   const torch::Tensor& negatives);
 
 // [B, I] full-ranking scores of users [B, V, d] (from Recommender::userVectors) against items
 // [I, d]: each item's best inner product over the user's V vectors (ComiRec's merge with λ = 0;

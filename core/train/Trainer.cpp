@@ -10,6 +10,7 @@
 #include "model/Recommender.h"
 #include "train/Checkpoint.h"
 #include "train/Distributed.h"
+#include "train/FusedAdam.h"
 #include "train/Gradients.h"
 #include "train/MemoryTuning.h"
 #include "util/Device.h"
@@ -34,11 +35,11 @@ double secondsSince(Clock::time_point start) {
 std::unique_ptr<torch::optim::Optimizer> makeOptimizer(const TrainConfig& c,
                                                        std::vector<torch::Tensor> parameters) {
     if (c.optimizer == "adamw") {
-        return std::make_unique<torch::optim::AdamW>(
+        return std::make_unique<FusedAdamW>(
             std::move(parameters),
             torch::optim::AdamWOptions(c.learningRate).weight_decay(c.weightDecay));
     }
-    return std::make_unique<torch::optim::Adam>(
+    return std::make_unique<FusedAdam>(
         std::move(parameters),
         torch::optim::AdamOptions(c.learningRate).weight_decay(c.weightDecay));
 }

@@ -1,15 +1,16 @@
 #include "data/Batch.h"
 #include "experiment/RunConfig.h"
 #include "model/DimeRec.h"
-#include "model/FastTanh.h"
 #include "model/Guidance.h"
 #include "model/Recommender.h"
+#include "model/VectorMath.h"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <limits>
 #include <random>
 
 namespace dimerec {
@@ -25,14 +26,75 @@ TEST(SampledSoftmax, MatchesHandComputedValue) {
     const torch::Tensor target = torch::tensor({2.0f, 0.0f}).view({1, 2});
     const torch::Tensor negatives = torch::tensor({0.0f, 1.0f, 1.0f, 0.0f}).view({2, 2});
     const torch::Tensor value =
-        sampledSoftmaxLoss(user, target, negatives, torch::tensor({int64_t{5}}),
-                           torch::tensor({int64_t{7}, int64_t{8}}));
+        sampledSoftmaxLosses(user, target, negatives, torch::tensor({int64_t{5}}),
+                             torch::tensor({int64_t{7}, int64_t{8}}));
     EXPECT_NEAR(value.item<double>(), 0.40760596444438013, 1e-6);
     // A negative that is the target itself is dropped (accidental hit): log(e² + e⁰) − 2.
     const torch::Tensor hit =
-        sampledSoftmaxLoss(user, target, negatives, torch::tensor({int64_t{8}}),
-                           torch::tensor({int64_t{7}, int64_t{8}}));
+        sampledSoftmaxLosses(user, target, negatives, torch::tensor({int64_t{8}}),
+                             torch::tensor({int64_t{7}, int64_t{8}}));
     EXPECT_NEAR(hit.item<double>(), std::log(std::exp(2.0) + 1.0) - 2.0, 1e-6);
+}
+
+TEST(SampledSoftmax, ValuesAndGradientsMatchLibTorchsComposition) {
+    // The loss is one autograd node over the [B, M] logits; the reference is the formula
+    // composed from LibTorch's operators in double precision and differentiated by LibTorch's
+    // autograd. Row 0's target is negative 3 and negative 7 (two accidental hits), row 1's is
+    // negative 0; 37 negatives leave a tail after the vector loops' blocks of 16.
+    torch::manual_seed(8);
+    const int64_t rows = 5;
+    const int64_t count = 37;
+    const torch::Tensor user = torch::randn({rows, 6});
+    const torch::Tensor target = torch::randn({rows, 6});
+    const torch::Tensor negative = torch::randn({count, 6});
+    const torch::Tensor targets =
+        torch::tensor({int64_t{50}, int64_t{51}, int64_t{52}, int64_t{53}, int64_t{54}});
+    torch::Tensor negatives = torch::arange(100, 100 + count, torch::kInt64);
+    negatives[3] = 50;
+    negatives[7] = 50;
+    negatives[0] = 51;
+    auto run = [&](bool reference) {
+        const auto type = reference ? torch::kFloat64 : torch::kFloat32;
+        std::vector<torch::Tensor> inputs = {user.to(type).requires_grad_(true),
+                                             target.to(type).requires_grad_(true),
+                                             negative.to(type).requires_grad_(true)};
+        torch::Tensor losses;
+        if (reference) {
+            const torch::Tensor logits =
+                inputs[0]
+                    .mm(inputs[2].t())
+                    .masked_fill(targets.unsqueeze(1) == negatives.unsqueeze(0),
+                                 -std::numeric_limits<double>::infinity());
+            const torch::Tensor positive = (inputs[0] * inputs[1]).sum(1, true);
+            losses = torch::logsumexp(torch::cat({positive, logits}, 1), 1) - positive.squeeze(1);
+        } else {
+            losses = sampledSoftmaxLosses(inputs[0], inputs[1], inputs[2], targets, negatives);
+        }
+        const torch::Tensor weights = torch::arange(1, rows + 1, type);  // a generic upstream
+        std::vector<torch::Tensor> result =
+            torch::autograd::grad({(losses * weights).sum()}, inputs);
+        result.push_back(losses.detach());
+        return result;
+    };
+    const auto expected = run(true);
+    const auto actual = run(false);
+    for (size_t i = 0; i < expected.size(); ++i) {
+        EXPECT_TRUE(torch::allclose(actual[i].to(torch::kFloat64), expected[i], 1e-5, 1e-5))
+            << "output " << i << ": " << (actual[i].to(torch::kFloat64) - expected[i]).abs().max();
+    }
+}
+
+TEST(SampledSoftmax, ARowWhoseNegativesAreAllItsTargetLosesNothingAndStaysFinite) {
+    // Every negative is the target (id 4): the softmax is over the target alone, loss 0.
+    const torch::Tensor user = torch::tensor({1.0f, 2.0f}).view({1, 2}).requires_grad_(true);
+    const torch::Tensor negative = torch::ones({3, 2}).requires_grad_(true);
+    const torch::Tensor losses =
+        sampledSoftmaxLosses(user, torch::ones({1, 2}), negative, torch::tensor({int64_t{4}}),
+                             torch::full({3}, int64_t{4}));
+    EXPECT_EQ(losses.item<float>(), 0.0f);
+    losses.sum().backward();
+    EXPECT_TRUE(torch::isfinite(user.grad()).all().item<bool>());
+    EXPECT_EQ(negative.grad().abs().sum().item<float>(), 0.0f);
 }
 
 TEST(Guidance, ArgmaxReadoutPicksTheInterestClosestToTheTarget) {
@@ -83,7 +145,7 @@ TEST(Guidance, SelfAttentionIgnoresPaddedPositions) {
     EXPECT_TRUE(torch::allclose(a, gem->forward(other, mask).detach(), 1e-6, 1e-6));
 }
 
-TEST(FastTanh, StaysWithinThreeTenMillionthsOfTheExactTanh) {
+TEST(VectorMath, TanhStaysWithinThreeTenMillionthsOfTheExactTanh) {
     // Reference: libm's tanh in double precision, on every float step of 1e-4 over [-12, 12]
     // (beyond ±7.905 the approximation returns ±1, whose gap to tanh is at most 2.7e-7).
     std::vector<float> inputs;
@@ -97,6 +159,37 @@ TEST(FastTanh, StaysWithinThreeTenMillionthsOfTheExactTanh) {
     float zero = 0.0f;
     tanhInPlace(&zero, 1);
     EXPECT_EQ(zero, 0.0f);  // odd function: exactly 0 at 0
+}
+
+TEST(VectorMath, ExpShiftedSumMatchesLibmAndMaxOfFindsTheLargest) {
+    // Reference: libm's exp in double precision on a float grid over [−90, 0], shifted by the
+    // largest value; Cephes' expf is within 2 ulp, i.e. 2.4e-7 relative, down to exp(−87).
+    std::vector<float> inputs;
+    for (double x = -90.0; x <= 0.5; x += 1e-3) inputs.push_back(static_cast<float>(x + 3.0));
+    inputs.push_back(-std::numeric_limits<float>::infinity());  // an excluded entry
+    const float shift = maxOf(inputs.data(), static_cast<int64_t>(inputs.size()));
+    EXPECT_EQ(shift, *std::max_element(inputs.begin(), inputs.end()));
+    std::vector<float> outputs = inputs;
+    const float sum = expShiftedSum(outputs.data(), static_cast<int64_t>(outputs.size()), shift);
+    double worst = 0.0;
+    double expectedSum = 0.0;
+    for (size_t i = 0; i + 1 < inputs.size(); ++i) {
+        const double exact = std::exp(static_cast<double>(inputs[i] - shift));  // float difference
+        expectedSum += exact;
+        if (inputs[i] - shift >= -87.0f) {
+            worst = std::max(worst, std::abs(outputs[i] - exact) / exact);
+        } else {
+            EXPECT_EQ(outputs[i], 0.0f);  // below exp(−87) ≈ 1.6e-38
+        }
+    }
+    EXPECT_LT(worst, 2.4e-7);
+    EXPECT_EQ(outputs.back(), 0.0f);  // exp(−∞) is exactly 0
+    EXPECT_NEAR(sum, expectedSum, 1e-5 * expectedSum);
+    // NaN is passed over, and the tail after the blocks of 16 is seen.
+    const float mixed[] = {1.0f, std::nanf(""), -2.0f, 0.5f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f,
+                           1.0f, 1.0f,          1.0f,  1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 7.0f};
+    EXPECT_EQ(maxOf(mixed, 18), 7.0f);
+    EXPECT_EQ(maxOf(mixed, 0), -std::numeric_limits<float>::infinity());
 }
 
 TEST(Guidance, SelfAttentionMatchesItsUnfusedComposition) {

@@ -1,0 +1,126 @@
+#include "model/VectorMath.h"
+
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+namespace dimerec {
+namespace {
+
+constexpr float kClamp = 7.90531110763549805f;
+// Numerator (odd powers 1 … 13) and denominator (even powers 0 … 6), from Eigen.
+constexpr float kAlpha1 = 4.89352455891786e-03f;
+constexpr float kAlpha3 = 6.37261928875436e-04f;
+constexpr float kAlpha5 = 1.48572235717979e-05f;
+constexpr float kAlpha7 = 5.12229709037114e-08f;
+constexpr float kAlpha9 = -8.60467152213735e-11f;
+constexpr float kAlpha11 = 2.00018790482477e-13f;
+constexpr float kAlpha13 = -2.76076847742355e-16f;
+constexpr float kBeta0 = 4.89352518554385e-03f;
+constexpr float kBeta2 = 2.26843463243900e-03f;
+constexpr float kBeta4 = 1.18534705686654e-04f;
+constexpr float kBeta6 = 1.19825839466702e-06f;
+
+// Cephes expf: exp(x) = 2^n · exp(r), n = round(x / ln 2), r = x − n·ln 2 (ln 2 in two parts),
+// exp(r) ≈ 1 + r + r²·P(r).
+constexpr float kLog2e = 1.44269504088896341f;
+constexpr float kLn2High = 0.693359375f;
+constexpr float kLn2Low = -2.12194440e-4f;
+constexpr float kExp[] = {1.9875691500E-4f, 1.3981999507E-3f, 8.3334519073E-3f,
+                          4.1665795894E-2f, 1.6666665459E-1f, 5.0000001201E-1f};
+constexpr float kExpFloor = -87.0f;       // exp(−87) ≈ 1.6e-38, near the smallest normal float
+constexpr float kRounding = 12582912.0f;  // 1.5 · 2^23: adding it rounds to an integer
+// Independent partial results per loop, so that sums and maxima vectorise without reordering
+// a single running value (which the compiler may not do for floats).
+constexpr int kLanes = 16;
+constexpr float kInfinity = std::numeric_limits<float>::infinity();
+
+// exp(x) for x ≤ 0; 0 below kExpFloor.
+inline float expNonPositive(float x) {
+    const float clamped = x < kExpFloor ? kExpFloor : x;
+    const float n = (clamped * kLog2e + kRounding) - kRounding;
+    const float r = clamped - n * kLn2High - n * kLn2Low;
+    float p = kExp[0];
+    for (int i = 1; i < 6; ++i) p = p * r + kExp[i];
+    p = p * r * r + r + 1.0f;
+    const int32_t bits = (static_cast<int32_t>(n) + 127) << 23;
+    float power = 0.0f;
+    std::memcpy(&power, &bits, sizeof power);
+    return x < kExpFloor ? 0.0f : p * power;
+}
+
+}  // namespace
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#define DIMEREC_VECTOR_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
+#else
+#define DIMEREC_VECTOR_CLONES
+#endif
+
+DIMEREC_VECTOR_CLONES
+void tanhInPlace(float* values, int64_t count) {
+    for (int64_t i = 0; i < count; ++i) {
+        float x = values[i];
+        x = x < -kClamp ? -kClamp : x;
+        x = x > kClamp ? kClamp : x;
+        const float x2 = x * x;
+        float p = kAlpha13;
+        p = p * x2 + kAlpha11;
+        p = p * x2 + kAlpha9;
+        p = p * x2 + kAlpha7;
+        p = p * x2 + kAlpha5;
+        p = p * x2 + kAlpha3;
+        p = p * x2 + kAlpha1;
+        float q = kBeta6;
+        q = q * x2 + kBeta4;
+        q = q * x2 + kBeta2;
+        q = q * x2 + kBeta0;
+        values[i] = x * p / q;
+    }
+}
+
+DIMEREC_VECTOR_CLONES
+float maxOf(const float* values, int64_t count) {
+    float lanes[kLanes];
+    for (float& lane : lanes) lane = -kInfinity;
+    int64_t i = 0;
+    for (; i + kLanes <= count; i += kLanes) {
+        for (int k = 0; k < kLanes; ++k)
+            lanes[k] = values[i + k] > lanes[k] ? values[i + k] : lanes[k];
+    }
+    float best = -kInfinity;
+    for (; i < count; ++i) best = values[i] > best ? values[i] : best;
+    for (const float lane : lanes) best = lane > best ? lane : best;
+    return best;
+}
+
+DIMEREC_VECTOR_CLONES
+float expShiftedSum(float* values, int64_t count, float shift) {
+    for (int64_t i = 0; i < count; ++i) values[i] = expNonPositive(values[i] - shift);
+    float lanes[kLanes] = {};
+    int64_t i = 0;
+    for (; i + kLanes <= count; i += kLanes) {
+        for (int k = 0; k < kLanes; ++k) lanes[k] += values[i + k];
+    }
+    float sum = 0.0f;
+    for (; i < count; ++i) sum += values[i];
+    for (const float lane : lanes) sum += lane;
+    return sum;
+}
+
+DIMEREC_VECTOR_CLONES
+void adamUpdate(const AdamUpdate& u, float* parameter, const float* gradient, float* average,
+                float* squareAverage, int64_t count) {
+    const bool l2 = u.l2 != 0.0f;  // LibTorch adds l2·p only then (0·∞ would be NaN)
+    for (int64_t i = 0; i < count; ++i) {
+        const float p = parameter[i] * u.decayFactor;
+        const float g = l2 ? gradient[i] + u.l2 * p : gradient[i];
+        const float m = average[i] * u.beta1 + u.oneMinusBeta1 * g;
+        const float v = squareAverage[i] * u.beta2 + u.oneMinusBeta2 * g * g;
+        average[i] = m;
+        squareAverage[i] = v;
+        parameter[i] = p + -u.stepSize * m / (std::sqrt(v) / u.rootCorrection2 + u.epsilon);
+    }
+}
+
+}  // namespace dimerec
