@@ -211,7 +211,6 @@ void BM_TrainStep(benchmark::State& state) {
     const GemmRate before = measureGemm();
     const double cpuStart = processCpuSeconds();
     for (auto _ : state) {
-        optimizer.zero_grad();
         dimerec::computeGradients(*model, batches[next++ % batches.size()], shards);
         optimizer.step();
     }

@@ -12,6 +12,8 @@ namespace {
 
 // Below this many rows per slice the matrix products get too short to pay for a thread.
 constexpr int64_t kMinShardRows = 32;
+// Values per task when the slices' gradients are added up.
+constexpr int64_t kSumGrain = 32768;
 
 BatchTensors slice(const BatchTensors& batch, int64_t begin, int64_t end) {
     BatchTensors part;
@@ -26,6 +28,76 @@ uint64_t drawSeed() {
     at::Generator global = at::detail::getDefaultCPUGenerator();
     std::lock_guard<std::mutex> lock(global.mutex());
     return global.get<at::CPUGeneratorImpl>()->random64();
+}
+
+// Leaves in each parameter's grad the sum of the slices' gradients, added in slice order; a
+// parameter that no slice reached gets a zero gradient where it has one (as after zero_grad).
+// One slice's gradient becomes the grad itself. Several are added on the CPU in one parallel
+// region over all parameters' values, into the existing buffers: each LibTorch operator on the
+// item table would open a parallel region of its own, and with LibTorch's operators the sums
+// and copies after the slices took 0.6 ms of a 2-thread DimeRec step.
+void sumIntoGradients(std::vector<torch::Tensor>& parameters,
+                      const std::vector<std::vector<torch::Tensor>>& gradients) {
+    struct Sum {
+        float* out;
+        std::vector<const float*> parts;
+        int64_t count;
+    };
+    std::vector<Sum> sums;
+    std::vector<int64_t> ends;  // prefix sums of the counts
+    int64_t total = 0;
+    for (size_t p = 0; p < parameters.size(); ++p) {
+        std::vector<torch::Tensor> parts;
+        for (const auto& shard : gradients) {
+            if (!shard.empty() && shard[p].defined()) parts.push_back(shard[p]);
+        }
+        torch::Tensor& grad = parameters[p].mutable_grad();
+        if (parts.empty()) {
+            if (grad.defined()) grad.zero_();
+            continue;
+        }
+        // A fresh gradient must not be a view: the optimiser's zero_grad detaches in place.
+        if (parts.size() == 1) {
+            grad = parts[0].is_view() ? parts[0].clone() : parts[0];
+            continue;
+        }
+        const bool plainFloats = std::all_of(parts.begin(), parts.end(), [](const auto& t) {
+            return t.is_cpu() && t.scalar_type() == torch::kFloat32 && t.is_contiguous();
+        });
+        if (!plainFloats) {
+            torch::Tensor sum = parts[0];
+            for (size_t s = 1; s < parts.size(); ++s) sum = sum + parts[s];
+            grad = sum;
+            continue;
+        }
+        if (!grad.defined() || !grad.is_cpu() || grad.scalar_type() != torch::kFloat32 ||
+            !grad.is_contiguous() || grad.sizes() != parts[0].sizes()) {
+            grad = torch::empty_like(parts[0]);
+        }
+        Sum sum{grad.data_ptr<float>(), {}, grad.numel()};
+        for (const auto& part : parts) sum.parts.push_back(part.data_ptr<float>());
+        sums.push_back(std::move(sum));
+        total += sums.back().count;
+        ends.push_back(total);
+    }
+    at::parallel_for(0, total, kSumGrain, [&](int64_t begin, int64_t end) {
+        auto index =
+            static_cast<size_t>(std::upper_bound(ends.begin(), ends.end(), begin) - ends.begin());
+        for (int64_t at = begin; at < end; ++index) {
+            const Sum& sum = sums[index];
+            const int64_t first = at - (ends[index] - sum.count);
+            const int64_t last = first + std::min(end, ends[index]) - at;
+            float* out = sum.out;
+            const float* a = sum.parts[0];
+            const float* b = sum.parts[1];
+            for (int64_t i = first; i < last; ++i) out[i] = a[i] + b[i];
+            for (size_t s = 2; s < sum.parts.size(); ++s) {
+                const float* c = sum.parts[s];
+                for (int64_t i = first; i < last; ++i) out[i] += c[i];
+            }
+            at += last - first;
+        }
+    });
 }
 
 }  // namespace
@@ -75,22 +147,7 @@ LossTerms computeGradients(Recommender& model, const BatchTensors& batch, int sh
         add(result.total, losses[s].total);
         for (const auto& [name, value] : losses[s].terms) add(result.terms[name], value);
     }
-    for (size_t p = 0; p < parameters.size(); ++p) {
-        torch::Tensor sum;
-        for (const auto& shard : gradients) {
-            if (shard.empty() || !shard[p].defined()) continue;
-            sum = sum.defined() ? sum + shard[p] : shard[p];
-        }
-        if (!sum.defined()) continue;
-        // Into the existing buffer where there is one; a fresh one must not be a view (the
-        // optimiser's zero_grad detaches gradients in place).
-        torch::Tensor& grad = parameters[p].mutable_grad();
-        if (grad.defined()) {
-            grad.copy_(sum);
-        } else {
-            grad = sum.is_view() ? sum.clone() : sum;
-        }
-    }
+    sumIntoGradients(parameters, gradients);
     return result;
 }
 

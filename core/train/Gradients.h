@@ -10,8 +10,9 @@ namespace dimerec {
 int gradientShards(const Recommender& model, const torch::Device& device, int64_t rows);
 
 // Forward and backward of one batch: leaves the gradient of the batch's mean loss in every
-// parameter's grad (parameters the loss does not reach keep theirs) and returns the loss terms
-// of the whole batch (detached).
+// parameter's grad, in place of what was there (parameters the loss does not reach get a zero
+// gradient, or none if they had none), so callers need no zero_grad; returns the loss terms of
+// the whole batch (detached).
 //
 // With shards > 1 the rows are cut into that many contiguous slices (the shared negatives go to
 // every slice) that run concurrently, each on one thread with LibTorch's operators running

@@ -225,7 +225,6 @@ TrainResult Trainer::execute(TrainObserver& observer, TrainControl& control) {
         }
         const Clock::time_point stepStart = Clock::now();
         model_->train();
-        optimizer->zero_grad();
         std::vector<double> lossValues;
         if (batch.size > 0) {
             const LossTerms losses = computeGradients(*model_, toTensors(batch, device),
@@ -241,6 +240,7 @@ TrainResult Trainer::execute(TrainObserver& observer, TrainControl& control) {
                                         " got no rows of the first batch: fewer training "
                                         "samples than processes");
         } else {
+            optimizer->zero_grad();  // this rank adds nothing to the all-reduced gradient
             lossValues.assign(lossNames.size(), 0.0);
         }
         if (group) {
