@@ -1,6 +1,7 @@
 #include "model/Guidance.h"
 
 #include "model/VectorMath.h"
+#include "util/SharedBlocks.h"
 
 #include <ATen/Parallel.h>
 
@@ -41,9 +42,8 @@ constexpr int64_t kAttentionBlockRows = 256;
 // batch 256) with its products spread over all threads; here each thread takes whole row blocks
 // and does product, tanh and heads (and in backward: the tanh derivative and every gradient)
 // while the block is in cache, with one single-threaded BLAS call per block and product. The
-// weight gradients are summed per thread and added up at the end; the thread count fixes the
-// order of those sums, so a run is reproducible for a given thread count. On other devices
-// than the CPU the whole input is one block.
+// weight gradients are kept per block and added up in block order at the end, so the result
+// does not depend on the threads. On other devices than the CPU the whole input is one block.
 class AttentionLogits : public torch::autograd::Function<AttentionLogits> {
 public:
     static torch::Tensor forward(torch::autograd::AutogradContext* context, const torch::Tensor& x,
@@ -75,16 +75,16 @@ public:
         const torch::Tensor& hidden = saved[3];
         const torch::Tensor gradLogits = gradients[0].contiguous();
         const torch::Tensor gradInput = torch::empty_like(input);
-        // One row of partial sums per thread: ∂/∂hiddenWeight, ∂/∂hiddenBias, ∂/∂headWeight.
-        const int64_t threads = input.is_cpu() ? at::get_num_threads() : 1;
+        // One slot of weight gradients per block, added up in block order at the end: the sums
+        // do not depend on which thread ran a block.
+        const int64_t blocks = blockCount(input);
         const torch::Tensor gradHiddenWeight =
-            torch::zeros({threads, hiddenWeight.size(0), hiddenWeight.size(1)}, input.options());
+            torch::empty({blocks, hiddenWeight.size(0), hiddenWeight.size(1)}, input.options());
         const torch::Tensor gradHiddenBias =
-            torch::zeros({threads, hiddenWeight.size(0)}, input.options());
+            torch::empty({blocks, hiddenWeight.size(0)}, input.options());
         const torch::Tensor gradHeadWeight =
-            torch::zeros({threads, headWeight.size(0), headWeight.size(1)}, input.options());
-        forEachBlock(input, [&](int64_t begin, int64_t end) {
-            const int thread = at::get_thread_num();
+            torch::empty({blocks, headWeight.size(0), headWeight.size(1)}, input.options());
+        forEachBlock(input, [&](int64_t block, int64_t begin, int64_t end) {
             const torch::Tensor x = input.slice(0, begin, end);
             const torch::Tensor h = hidden.slice(0, begin, end);
             const torch::Tensor gradL = gradLogits.slice(0, begin, end);
@@ -93,9 +93,12 @@ public:
             torch::tanh_backward_out(gradPre, gradPre, h);
             torch::Tensor gx = gradInput.slice(0, begin, end);
             torch::mm_out(gx, gradPre, hiddenWeight);
-            gradHiddenWeight[thread].addmm_(gradPre.t(), x);
-            gradHiddenBias[thread].add_(gradPre.sum(0));
-            gradHeadWeight[thread].addmm_(gradL.t(), h);
+            torch::Tensor gw = gradHiddenWeight[block];
+            torch::mm_out(gw, gradPre.t(), x);
+            torch::Tensor gb = gradHiddenBias[block];
+            torch::sum_out(gb, gradPre, 0);
+            torch::Tensor gh = gradHeadWeight[block];
+            torch::mm_out(gh, gradL.t(), h);
         });
         return {gradInput, gradHiddenWeight.sum(0), gradHiddenBias.sum(0), gradHeadWeight.sum(0),
                 gradLogits.sum(0)};
@@ -108,7 +111,7 @@ private:
                                  const torch::Tensor& headBias, const torch::Tensor& hidden) {
         const torch::Tensor logits =
             torch::empty({input.size(0), headWeight.size(0)}, input.options());
-        forEachBlock(input, [&](int64_t begin, int64_t end) {
+        forEachBlock(input, [&](int64_t, int64_t begin, int64_t end) {
             torch::Tensor h = hidden.defined() ? hidden.slice(0, begin, end)
                                                : torch::empty({end - begin, hiddenWeight.size(0)},
                                                               input.options());
@@ -128,16 +131,33 @@ private:
         }
     }
 
-    // Calls body(begin, end) for row blocks of x, spread over LibTorch's threads on the CPU.
-    // Inside, tensors are used without autograd (the workers do not share this thread's state).
+    // Row blocks of x: whole-input on other devices than the CPU.
+    static int64_t blockRows(const torch::Tensor& x) {
+        return x.is_cpu() ? kAttentionBlockRows : std::max<int64_t>(x.size(0), 1);
+    }
+    static int64_t blockCount(const torch::Tensor& x) {
+        return (x.size(0) + blockRows(x) - 1) / blockRows(x);
+    }
+
+    // Calls body(block, begin, end) for the row blocks of x: spread over LibTorch's threads,
+    // or, inside a row shard of the training step (already one thread per shard), as shared
+    // blocks that a thread done with its own shard takes over (util/SharedBlocks.h). Inside,
+    // tensors are used without autograd (other threads do not share this thread's state).
     template <typename Body>
     static void forEachBlock(const torch::Tensor& x, const Body& body) {
         const int64_t rows = x.size(0);
-        const int64_t block = x.is_cpu() ? kAttentionBlockRows : std::max<int64_t>(rows, 1);
-        at::parallel_for(0, (rows + block - 1) / block, 1, [&](int64_t first, int64_t last) {
+        const int64_t size = blockRows(x);
+        auto one = [&](int64_t b) {
             torch::NoGradGuard noGrad;
-            for (int64_t b = first; b < last; ++b) body(b * block, std::min(rows, (b + 1) * block));
-        });
+            body(b, b * size, std::min(rows, (b + 1) * size));
+        };
+        if (at::in_parallel_region()) {
+            runSharedBlocks(blockCount(x), one);
+        } else {
+            at::parallel_for(0, blockCount(x), 1, [&](int64_t first, int64_t last) {
+                for (int64_t b = first; b < last; ++b) one(b);
+            });
+        }
     }
 };
 

@@ -1,10 +1,13 @@
 #include "train/Gradients.h"
 
+#include "util/SharedBlocks.h"
+
 #include <ATen/CPUGeneratorImpl.h>
 #include <ATen/Parallel.h>
 #include <ATen/ThreadLocalState.h>
 
 #include <algorithm>
+#include <atomic>
 #include <mutex>
 
 namespace dimerec {
@@ -126,15 +129,26 @@ LossTerms computeGradients(Recommender& model, const BatchTensors& batch, int sh
     std::vector<std::vector<torch::Tensor>> gradients(count);
     // Worker threads start without this thread's LibTorch state (grad mode and the like).
     const at::ThreadLocalState state;
+    // A thread done with its slices takes over shared blocks of the slices still running
+    // (util/SharedBlocks.h) until every slice is done.
+    std::atomic<int64_t> finished{0};
     at::parallel_for(0, count, 1, [&](int64_t first, int64_t last) {
         const at::ThreadLocalStateGuard guard(state);
         for (int64_t s = first; s < last; ++s) {
-            losses[s] = model.loss(parts[s]);
-            if (!losses[s].total.requires_grad()) continue;
-            gradients[s] = torch::autograd::grad({losses[s].total * shares[s]}, parameters, {},
-                                                 /*retain_graph=*/false, /*create_graph=*/false,
-                                                 /*allow_unused=*/true);
+            try {
+                losses[s] = model.loss(parts[s]);
+                if (losses[s].total.requires_grad()) {
+                    gradients[s] = torch::autograd::grad(
+                        {losses[s].total * shares[s]}, parameters, {}, /*retain_graph=*/false,
+                        /*create_graph=*/false, /*allow_unused=*/true);
+                }
+            } catch (...) {
+                finished.fetch_add(last - s);  // the other threads must not wait for these
+                throw;
+            }
+            finished.fetch_add(1);
         }
+        if (count > 1) helpWithSharedBlocks([&] { return finished.load() == count; });
     });
 
     torch::NoGradGuard noGrad;

@@ -95,6 +95,26 @@ TEST(Gradients, DimeRecShardsDrawTheirNoiseReproducibly) {
     expectClose(gradientsOf(*gemOnly, batch, 2), gradientsOf(*gemOnly, batch, 1));
 }
 
+TEST(Gradients, SharedBlocksLeaveTheGradientsIndependentOfTheThreads) {
+    // Two shards of 150 rows on two threads: each shard's attention logits are 900 history
+    // rows, 4 blocks of 256, which the thread done first takes over from the other
+    // (util/SharedBlocks.h); which thread runs a block changes with timing. Every block keeps
+    // its own weight gradients, added in block order, so ten runs must agree bit for bit, and
+    // with one shard (LibTorch's autograd of the whole batch) up to summation order.
+    const int threads = at::get_num_threads();
+    at::set_num_threads(2);
+    auto model = smallModel("comirec-sa");
+    const BatchTensors batch = randomBatch(300, 9);
+    const auto first = gradientsOf(*model, batch, 2);
+    for (int run = 0; run < 10; ++run) {
+        const auto again = gradientsOf(*model, batch, 2);
+        for (size_t i = 0; i < first.size(); ++i)
+            ASSERT_TRUE(torch::equal(first[i], again[i])) << "run " << run << ", parameter " << i;
+    }
+    expectClose(first, gradientsOf(*model, batch, 1));
+    at::set_num_threads(threads);
+}
+
 TEST(Gradients, ShardCountFollowsThreadsRowsAndTheModel) {
     const int threads = at::get_num_threads();
     at::set_num_threads(2);
