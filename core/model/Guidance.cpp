@@ -3,8 +3,6 @@
 #include "model/VectorMath.h"
 #include "util/SharedBlocks.h"
 
-#include <ATen/Parallel.h>
-
 #include <algorithm>
 #include <stdexcept>
 
@@ -139,25 +137,19 @@ private:
         return (x.size(0) + blockRows(x) - 1) / blockRows(x);
     }
 
-    // Calls body(block, begin, end) for the row blocks of x: spread over LibTorch's threads,
-    // or, inside a row shard of the training step (already one thread per shard), as shared
-    // blocks that a thread done with its own shard takes over (util/SharedBlocks.h). Inside,
-    // tensors are used without autograd (other threads do not share this thread's state).
+    // Calls body(block, begin, end) for the row blocks of x, each thread taking the next block
+    // as it becomes free; inside a row shard of the training step (one thread per shard), a
+    // thread done with its own shard takes over blocks of the other (util/SharedBlocks.h).
+    // Inside, tensors are used without autograd (other threads do not share this thread's
+    // state).
     template <typename Body>
     static void forEachBlock(const torch::Tensor& x, const Body& body) {
         const int64_t rows = x.size(0);
         const int64_t size = blockRows(x);
-        auto one = [&](int64_t b) {
+        runSharedBlocks(blockCount(x), [&](int64_t b) {
             torch::NoGradGuard noGrad;
             body(b, b * size, std::min(rows, (b + 1) * size));
-        };
-        if (at::in_parallel_region()) {
-            runSharedBlocks(blockCount(x), one);
-        } else {
-            at::parallel_for(0, blockCount(x), 1, [&](int64_t first, int64_t last) {
-                for (int64_t b = first; b < last; ++b) one(b);
-            });
-        }
+        });
     }
 };
 

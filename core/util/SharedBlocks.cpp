@@ -5,6 +5,7 @@
 #include <exception>
 #include <list>
 #include <mutex>
+#include <omp.h>
 #include <thread>
 
 namespace dimerec {
@@ -51,20 +52,30 @@ void runSharedBlocks(int64_t count, const std::function<void(int64_t)>& body) {
         const std::lock_guard<std::mutex> lock(registryLock);
         entry = loops.insert(loops.end(), &loop);
     }
-    int64_t claimed = 0;
-    for (;;) {
-        int64_t block = 0;
-        {
-            const std::lock_guard<std::mutex> lock(registryLock);
-            if (!claim(loop, block)) {
-                loops.erase(entry);
-                claimed = loop.next;
-                break;
+    auto work = [&loop] {
+        for (;;) {
+            int64_t block = 0;
+            {
+                const std::lock_guard<std::mutex> lock(registryLock);
+                if (!claim(loop, block)) return;
             }
+            run(loop, block);
         }
-        run(loop, block);
+    };
+    const int threads = omp_get_max_threads();  // LibTorch's thread count (at::set_num_threads)
+    if (!omp_in_parallel() && threads > 1 && count > 1) {
+#pragma omp parallel num_threads(static_cast <int>(std::min <int64_t>(threads, count)))
+        work();
+    } else {
+        work();
     }
-    // Blocks taken by other threads may still be running.
+    int64_t claimed = 0;
+    {
+        const std::lock_guard<std::mutex> lock(registryLock);
+        loops.erase(entry);
+        claimed = loop.next;
+    }
+    // Blocks taken by threads of other loops may still be running.
     while (loop.done.load(std::memory_order_acquire) < claimed) std::this_thread::yield();
     if (loop.error) std::rethrow_exception(loop.error);
 }
