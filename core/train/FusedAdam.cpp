@@ -1,10 +1,8 @@
 #include "train/FusedAdam.h"
 
 #include "model/VectorMath.h"
+#include "util/ParallelSegments.h"
 
-#include <ATen/Parallel.h>
-
-#include <algorithm>
 #include <cmath>
 #include <type_traits>
 #include <vector>
@@ -52,7 +50,6 @@ struct Work {
     const float* gradient;
     float* average;
     float* squareAverage;
-    int64_t count;
 };
 
 }  // namespace
@@ -76,8 +73,7 @@ torch::Tensor FusedAdamStep<Base>::step(typename Base::LossClosure closure) {
     }
     auto& states = this->state();
     std::vector<Work> work;
-    std::vector<int64_t> ends;  // prefix sums of the counts
-    int64_t total = 0;
+    std::vector<int64_t> ends;  // running totals of the counts
     for (torch::optim::OptimizerParamGroup& group : this->param_groups()) {
         const auto& options = static_cast<const typename Kind::Options&>(group.options());
         for (torch::Tensor& p : group.params()) {
@@ -113,24 +109,14 @@ torch::Tensor FusedAdamStep<Base>::step(typename Base::LossClosure closure) {
             const torch::Tensor& average = state.exp_avg();
             const torch::Tensor& squareAverage = state.exp_avg_sq();
             work.push_back(Work{update, p.data_ptr<float>(), p.grad().data_ptr<float>(),
-                                average.data_ptr<float>(), squareAverage.data_ptr<float>(),
-                                p.numel()});
-            total += p.numel();
-            ends.push_back(total);
+                                average.data_ptr<float>(), squareAverage.data_ptr<float>()});
+            ends.push_back((ends.empty() ? 0 : ends.back()) + p.numel());
         }
     }
-    at::parallel_for(0, total, kGrain, [&](int64_t begin, int64_t end) {
-        auto index =
-            static_cast<size_t>(std::upper_bound(ends.begin(), ends.end(), begin) - ends.begin());
-        for (int64_t at = begin; at < end; ++index) {
-            const Work& w = work[index];
-            const int64_t start = ends[index] - w.count;
-            const int64_t offset = at - start;
-            const int64_t count = std::min(end, ends[index]) - at;
-            adamUpdate(w.update, w.parameter + offset, w.gradient + offset, w.average + offset,
-                       w.squareAverage + offset, count);
-            at += count;
-        }
+    forEachSegmentPart(ends, kGrain, [&](size_t index, int64_t first, int64_t last) {
+        const Work& w = work[index];
+        adamUpdate(w.update, w.parameter + first, w.gradient + first, w.average + first,
+                   w.squareAverage + first, last - first);
     });
     return loss;
 }

@@ -1,5 +1,6 @@
 #include "train/Gradients.h"
 
+#include "util/ParallelSegments.h"
 #include "util/SharedBlocks.h"
 
 #include <ATen/CPUGeneratorImpl.h>
@@ -44,11 +45,9 @@ void sumIntoGradients(std::vector<torch::Tensor>& parameters,
     struct Sum {
         float* out;
         std::vector<const float*> parts;
-        int64_t count;
     };
     std::vector<Sum> sums;
-    std::vector<int64_t> ends;  // prefix sums of the counts
-    int64_t total = 0;
+    std::vector<int64_t> ends;  // running totals of the counts
     for (size_t p = 0; p < parameters.size(); ++p) {
         std::vector<torch::Tensor> parts;
         for (const auto& shard : gradients) {
@@ -77,28 +76,20 @@ void sumIntoGradients(std::vector<torch::Tensor>& parameters,
             !grad.is_contiguous() || grad.sizes() != parts[0].sizes()) {
             grad = torch::empty_like(parts[0]);
         }
-        Sum sum{grad.data_ptr<float>(), {}, grad.numel()};
+        Sum sum{grad.data_ptr<float>(), {}};
         for (const auto& part : parts) sum.parts.push_back(part.data_ptr<float>());
         sums.push_back(std::move(sum));
-        total += sums.back().count;
-        ends.push_back(total);
+        ends.push_back((ends.empty() ? 0 : ends.back()) + grad.numel());
     }
-    at::parallel_for(0, total, kSumGrain, [&](int64_t begin, int64_t end) {
-        auto index =
-            static_cast<size_t>(std::upper_bound(ends.begin(), ends.end(), begin) - ends.begin());
-        for (int64_t at = begin; at < end; ++index) {
-            const Sum& sum = sums[index];
-            const int64_t first = at - (ends[index] - sum.count);
-            const int64_t last = first + std::min(end, ends[index]) - at;
-            float* out = sum.out;
-            const float* a = sum.parts[0];
-            const float* b = sum.parts[1];
-            for (int64_t i = first; i < last; ++i) out[i] = a[i] + b[i];
-            for (size_t s = 2; s < sum.parts.size(); ++s) {
-                const float* c = sum.parts[s];
-                for (int64_t i = first; i < last; ++i) out[i] += c[i];
-            }
-            at += last - first;
+    forEachSegmentPart(ends, kSumGrain, [&](size_t index, int64_t first, int64_t last) {
+        const Sum& sum = sums[index];
+        float* out = sum.out;
+        const float* a = sum.parts[0];
+        const float* b = sum.parts[1];
+        for (int64_t i = first; i < last; ++i) out[i] = a[i] + b[i];
+        for (size_t s = 2; s < sum.parts.size(); ++s) {
+            const float* c = sum.parts[s];
+            for (int64_t i = first; i < last; ++i) out[i] += c[i];
         }
     });
 }
