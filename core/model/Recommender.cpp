@@ -66,7 +66,9 @@ public:
         } else {
             constexpr float kInf = std::numeric_limits<float>::infinity();
             weights.masked_fill_(targets.unsqueeze(1) == negatives.unsqueeze(0), -kInf);
-            torch::Tensor shift = std::get<0>(weights.max(1, true));
+            torch::Tensor shift = weights.size(1) > 0
+                                      ? std::get<0>(weights.max(1, true))
+                                      : torch::zeros({weights.size(0), 1}, weights.options());
             shift.masked_fill_(shift == -kInf, 0.0);  // rows with nothing kept: exp(−∞) = 0
             weights.sub_(shift).exp_();
             const torch::Tensor sum = weights.sum(1);

@@ -84,6 +84,20 @@ TEST(SampledSoftmax, ValuesAndGradientsMatchLibTorchsComposition) {
     }
 }
 
+TEST(SampledSoftmax, WithoutNegativesTheLossIsZeroOnEitherPath) {
+    // model.negatives = 0 is a valid setting: the softmax is over the target alone. Float on
+    // the CPU takes the row loops, double takes LibTorch's operators (as other devices do).
+    for (const auto type : {torch::kFloat32, torch::kFloat64}) {
+        const torch::Tensor user = torch::ones({2, 3}, type).requires_grad_(true);
+        const torch::Tensor losses = sampledSoftmaxLosses(
+            user, torch::ones({2, 3}, type), torch::zeros({0, 3}, type),
+            torch::tensor({int64_t{1}, int64_t{2}}), torch::zeros({0}, torch::kInt64));
+        EXPECT_TRUE(torch::equal(losses, torch::zeros({2}, type))) << type;
+        losses.sum().backward();
+        EXPECT_TRUE(torch::isfinite(user.grad()).all().item<bool>()) << type;
+    }
+}
+
 TEST(SampledSoftmax, ARowWhoseNegativesAreAllItsTargetLosesNothingAndStaysFinite) {
     // Every negative is the target (id 4): the softmax is over the target alone, loss 0.
     const torch::Tensor user = torch::tensor({1.0f, 2.0f}).view({1, 2}).requires_grad_(true);
