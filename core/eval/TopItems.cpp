@@ -1,9 +1,10 @@
 #include "eval/TopItems.h"
 
+#include "model/VectorMath.h"
+
 #include <ATen/Parallel.h>
 
 #include <algorithm>
-#include <cmath>
 #include <limits>
 #include <stdexcept>
 #include <string>
@@ -21,32 +22,39 @@ bool ranksAbove(const Candidate& a, const Candidate& b) {
     return a.score > b.score || (a.score == b.score && a.item < b.item);
 }
 
+// Scratch of one thread for selectTop.
+struct Scratch {
+    explicit Scratch(int64_t items, int k)
+        : cleaned(static_cast<size_t>(items)),
+          maxima(2 * static_cast<size_t>(k)),
+          indices(static_cast<size_t>(items)) {}
+    std::vector<float> cleaned;
+    std::vector<float> maxima;
+    std::vector<int32_t> indices;
+    std::vector<Candidate> kept;
+};
+
 // The k best of one user's I scores into out[0..k), best first. seen: the user's excluded
-// items or nullptr. cleaned, kept: scratch.
+// items or nullptr.
 void selectTop(const float* scores, int64_t items, const std::vector<int32_t>* seen, int k,
-               std::vector<float>& cleaned, std::vector<Candidate>& kept, int64_t* out) {
+               Scratch& scratch, int64_t* out) {
     constexpr float kNone = -std::numeric_limits<float>::infinity();
     // NaN scores and excluded items become −∞.
-    float* best = cleaned.data();
-    for (int64_t i = 0; i < items; ++i) best[i] = std::isnan(scores[i]) ? kNone : scores[i];
+    float* best = scratch.cleaned.data();
+    copyReplacingNan(scores, items, kNone, best);
     if (seen != nullptr) {
         for (int32_t item : *seen) {
             if (item >= 0 && item < items) best[item] = kNone;
         }
     }
-    // A floor under the k-th best score: cut the items into k runs; every run's maximum reaches
-    // the smallest of the k maxima, so at least k items do. For scores in random order only a
-    // few times k items reach it.
-    float floor = std::numeric_limits<float>::infinity();
-    for (int64_t run = 0; run < k; ++run) {
-        float top = kNone;
-        for (int64_t i = run * items / k; i < (run + 1) * items / k; ++i)
-            top = best[i] > top ? best[i] : top;
-        floor = std::min(floor, top);
-    }
+    // Only the items at or above a floor under the k-th best score are sorted out.
+    const float floor = floorOfLargest(best, items, k, scratch.maxima.data());
+    const int64_t found = indicesAtLeast(best, items, floor, scratch.indices.data());
+    std::vector<Candidate>& kept = scratch.kept;
     kept.clear();
-    for (int64_t i = 0; i < items; ++i) {
-        if (best[i] >= floor) kept.push_back({best[i], static_cast<int32_t>(i)});
+    for (int64_t i = 0; i < found; ++i) {
+        const int32_t item = scratch.indices[static_cast<size_t>(i)];
+        kept.push_back({best[item], item});
     }
     std::nth_element(kept.begin(), kept.begin() + (k - 1), kept.end(), ranksAbove);
     std::sort(kept.begin(), kept.begin() + k, ranksAbove);
@@ -76,11 +84,10 @@ torch::Tensor topItems(const torch::Tensor& scores,
     const float* data = values.data_ptr<float>();
     int64_t* out = top.data_ptr<int64_t>();
     at::parallel_for(0, users, 1, [&](int64_t first, int64_t last) {
-        std::vector<float> cleaned(static_cast<size_t>(items));
-        std::vector<Candidate> kept;
+        Scratch scratch(items, k);
         for (int64_t user = first; user < last; ++user) {
-            selectTop(data + user * items, items, excluded[static_cast<size_t>(user)], k, cleaned,
-                      kept, out + user * k);
+            selectTop(data + user * items, items, excluded[static_cast<size_t>(user)], k, scratch,
+                      out + user * k);
         }
     });
     return top;

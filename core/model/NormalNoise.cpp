@@ -58,12 +58,19 @@ void fillStandardNormal(float* values, int64_t count, uint64_t key) {
     float cosine[kPairs];
     float sine[kPairs];
     for (int64_t pair = 0; 2 * pair < count; pair += kPairs) {
+        // The 64-bit hashes in a loop of their own: mixed with the float arithmetic below, the
+        // loop ran at half the width (1.5 against 1.05 ns a value).
+        int32_t high[kPairs];
+        int32_t low[kPairs];
         for (int64_t j = 0; j < kPairs; ++j) {
             const uint64_t bits = mix(key + static_cast<uint64_t>(pair + j + 1) * kGamma);
+            high[j] = static_cast<int32_t>(bits >> 40);
+            low[j] = static_cast<int32_t>(bits >> 8) & 0xffffff;
+        }
+        for (int64_t j = 0; j < kPairs; ++j) {
             // u1 ∈ (0, 1] for the log, u2 ∈ [0, 1) for the angle.
-            const float u1 = 1.0f - static_cast<float>(static_cast<uint32_t>(bits >> 40)) * kUnit;
-            const float u2 =
-                static_cast<float>(static_cast<uint32_t>(bits >> 8) & 0xffffffu) * kUnit;
+            const float u1 = 1.0f - static_cast<float>(high[j]) * kUnit;
+            const float u2 = static_cast<float>(low[j]) * kUnit;
             radius[j] = std::sqrt(-2.0f * logUnit(u1));
             // 2π·u2 = quadrant·π/2 + r with r ∈ [−π/4, π/4].
             const auto quadrant = static_cast<int32_t>(4.0f * u2 + 0.5f);  // u2 ≥ 0: rounds

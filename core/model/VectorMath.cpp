@@ -1,6 +1,8 @@
 #include "model/VectorMath.h"
 
+#include <algorithm>
 #include <cmath>
+#include <functional>
 #include <cstring>
 #include <limits>
 
@@ -106,6 +108,48 @@ float expShiftedSum(float* values, int64_t count, float shift) {
     for (; i < count; ++i) sum += values[i];
     for (const float lane : lanes) sum += lane;
     return sum;
+}
+
+DIMEREC_VECTOR_CLONES
+void copyReplacingNan(const float* in, int64_t count, float replacement, float* out) {
+    for (int64_t i = 0; i < count; ++i) out[i] = std::isnan(in[i]) ? replacement : in[i];
+}
+
+DIMEREC_VECTOR_CLONES
+float floorOfLargest(const float* values, int64_t count, int64_t k, float* maxima) {
+    // Rows of 2k values, maxima taken column by column: a vector loop over each row.
+    const int64_t groups = 2 * k;
+    for (int64_t j = 0; j < groups; ++j) maxima[j] = -kInfinity;
+    int64_t i = 0;
+    for (; i + groups <= count; i += groups) {
+        const float* row = values + i;
+        for (int64_t j = 0; j < groups; ++j) maxima[j] = row[j] > maxima[j] ? row[j] : maxima[j];
+    }
+    for (int64_t j = 0; i + j < count; ++j)
+        maxima[j] = values[i + j] > maxima[j] ? values[i + j] : maxima[j];
+    std::nth_element(maxima, maxima + (k - 1), maxima + groups, std::greater<float>());
+    return maxima[k - 1];
+}
+
+DIMEREC_VECTOR_CLONES
+int64_t indicesAtLeast(const float* values, int64_t count, float floor, int32_t* indices) {
+    // Blocks of kLanes values are tested at once; most have none at or above the floor.
+    constexpr int64_t kBlock = kLanes;
+    int64_t found = 0;
+    auto collect = [&](int64_t first, int64_t last) {
+        for (int64_t i = first; i < last; ++i) {
+            indices[found] = static_cast<int32_t>(i);
+            found += values[i] >= floor ? 1 : 0;
+        }
+    };
+    int64_t i = 0;
+    for (; i + kBlock <= count; i += kBlock) {
+        int any = 0;
+        for (int64_t j = 0; j < kBlock; ++j) any |= values[i + j] >= floor ? 1 : 0;
+        if (any != 0) collect(i, i + kBlock);
+    }
+    collect(i, count);
+    return found;
 }
 
 DIMEREC_VECTOR_CLONES

@@ -4,7 +4,7 @@
 
 // Float loops the compiler vectorises (VectorMath.cpp is built with -fno-trapping-math and
 // -fno-math-errno, and on x86-64 carries a second copy for AVX2 + FMA chosen at load time),
-// for the passes of the training step where LibTorch's operators take several passes or a
+// for the passes of training and ranking where LibTorch's operators take several passes or a
 // slower function.
 namespace dimerec {
 
@@ -22,6 +22,19 @@ float maxOf(const float* values, int64_t count);
 // expf (range reduction by ln 2, degree-5 polynomial; within 2 ulp), exactly 0 below
 // exp(−87), so that −∞ (an excluded entry) gives 0.
 float expShiftedSum(float* values, int64_t count, float shift);
+
+// out[i] = in[i], or replacement where in[i] is NaN.
+void copyReplacingNan(const float* in, int64_t count, float replacement, float* out);
+
+// A floor under the k-th largest of values[0..count) (k ≥ 1; NaN never counts): the values
+// are dealt into 2k groups by index (index mod 2k), and the floor is the k-th largest of the
+// groups' maxima. k groups reach it, so at least k values do; for values in random order, about
+// 1.3·k do. maxima: scratch room for 2k floats.
+float floorOfLargest(const float* values, int64_t count, int64_t k, float* maxima);
+
+// The indices of the values ≥ floor, in increasing order, into indices (room for count
+// entries); returns how many there are.
+int64_t indicesAtLeast(const float* values, int64_t count, float floor, int32_t* indices);
 
 // One step of Adam on count values, in LibTorch's formula and order (torch::optim::Adam):
 // g ← g + l2·p; p ← decayFactor·p (AdamW's decoupled decay); m ← β1·m + (1 − β1)·g;

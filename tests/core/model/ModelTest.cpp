@@ -206,6 +206,46 @@ TEST(VectorMath, ExpShiftedSumMatchesLibmAndMaxOfFindsTheLargest) {
     EXPECT_EQ(maxOf(mixed, 0), -std::numeric_limits<float>::infinity());
 }
 
+TEST(VectorMath, FloorOfLargestHasKValuesAboveItAndIndicesAtLeastFindsThemInOrder) {
+    // Hand case: 10 values, k = 2, so 4 groups by index mod 4: {0, 4, 8}, {1, 5, 9}, {2, 6},
+    // {3, 7}, with maxima 9, 5, 7, 8 (NaN passed over); the 2nd largest of them is 8.
+    const float nan = std::numeric_limits<float>::quiet_NaN();
+    const std::vector<float> values = {1, 5, 7, 2, 9, nan, 0, 8, 3, 4};
+    std::vector<float> maxima(4);
+    const float floor = floorOfLargest(values.data(), 10, 2, maxima.data());
+    EXPECT_EQ(floor, 8.0f);
+    std::vector<int32_t> indices(values.size());
+    ASSERT_EQ(indicesAtLeast(values.data(), 10, floor, indices.data()), 2);
+    EXPECT_EQ(indices[0], 4);
+    EXPECT_EQ(indices[1], 7);
+    // Random values over several 16-lane blocks and a tail: the floor is at or below the k-th
+    // largest (reference: a full sort), and indicesAtLeast agrees with a plain loop.
+    std::mt19937 random(11);
+    std::normal_distribution<float> normal;
+    std::vector<float> many(3706);
+    for (float& v : many) v = normal(random);
+    std::vector<float> sorted = many;
+    std::sort(sorted.begin(), sorted.end(), std::greater<float>());
+    for (int64_t k : {1, 5, 50, 1853}) {
+        std::vector<float> scratch(static_cast<size_t>(2 * k));
+        const float bound = floorOfLargest(many.data(), 3706, k, scratch.data());
+        EXPECT_LE(bound, sorted[static_cast<size_t>(k - 1)]) << "k " << k;
+        std::vector<int32_t> found(many.size());
+        found.resize(static_cast<size_t>(indicesAtLeast(many.data(), 3706, bound, found.data())));
+        std::vector<int32_t> expected;
+        for (int32_t i = 0; i < 3706; ++i) {
+            if (many[static_cast<size_t>(i)] >= bound) expected.push_back(i);
+        }
+        EXPECT_EQ(found, expected) << "k " << k;
+        EXPECT_LE(found.size(), static_cast<size_t>(3 * k) + 10) << "k " << k;
+    }
+    // copyReplacingNan: NaN becomes the replacement, everything else is copied.
+    std::vector<float> copied(values.size());
+    copyReplacingNan(values.data(), 10, -1.0f, copied.data());
+    EXPECT_EQ(copied[5], -1.0f);
+    EXPECT_EQ(copied[4], 9.0f);
+}
+
 TEST(Guidance, SelfAttentionMatchesItsUnfusedComposition) {
     // The SA guidance computes heads(tanh(hidden(h + positions))) as one autograd node in row
     // blocks; the reference is the same formula composed from LibTorch's own operators and
