@@ -5,12 +5,14 @@
 #include "eval/RankingMetrics.h"
 #include "eval/TopItems.h"
 #include "model/Recommender.h"
+#include "util/SharedBlocks.h"
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <ATen/Parallel.h>
 #include <ATen/ThreadLocalState.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <stdexcept>
 
@@ -145,18 +147,36 @@ std::map<std::string, double> Evaluator::evaluate(Recommender& model,
     };
     // On the CPU the batches are spread over LibTorch's threads, each batch on one thread: one
     // batch's products are too small to keep several threads busy (docs/performance.md). Each
-    // batch draws its inference noise from a stream of its own (seed + batch index), so the
-    // results do not depend on the thread count or the order the batches finish in.
+    // thread takes the next batch as it becomes free; with none left, it takes over blocks of
+    // the batches still running (runSharedBlocks: the attention, the scores and the top-k), so
+    // that the run does not wait for the slower core. Each batch draws its inference noise from
+    // a stream of its own (seed + batch index), so the results do not depend on the thread
+    // count or the order the batches finish in.
     const at::ThreadLocalState state;
-    at::parallel_for(0, batches, device.is_cpu() ? 1 : batches, [&](int64_t first, int64_t last) {
+    std::atomic<int64_t> nextBatch{0};
+    std::atomic<int64_t> doneBatches{0};
+    auto work = [&] {
         const at::ThreadLocalStateGuard guard(state);
-        for (int64_t index = first; index < last; ++index) {
-            at::Generator stream =
-                at::make_generator<at::CPUGeneratorImpl>(seed_ + static_cast<uint64_t>(index));
-            const InferenceStream noise(stream);
-            rank(index);
+        try {
+            for (int64_t index = nextBatch++; index < batches; index = nextBatch++) {
+                at::Generator stream =
+                    at::make_generator<at::CPUGeneratorImpl>(seed_ + static_cast<uint64_t>(index));
+                const InferenceStream noise(stream);
+                rank(index);
+                ++doneBatches;
+            }
+        } catch (...) {
+            // This batch and those no thread has taken will not run: nobody waits for them.
+            doneBatches += 1 + std::max<int64_t>(0, batches - nextBatch.exchange(batches));
+            throw;
         }
-    });
+        helpWithSharedBlocks([&] { return doneBatches.load() >= batches; });
+    };
+    if (device.is_cpu()) {
+        at::parallel_for(0, at::get_num_threads(), 1, [&](int64_t, int64_t) { work(); });
+    } else {
+        work();
+    }
     for (int64_t index = 0; index < batches; ++index) {
         const int64_t* ranked = tops[index].data_ptr<int64_t>();
         const size_t begin = static_cast<size_t>(index) * step;

@@ -1,8 +1,7 @@
 #include "eval/TopItems.h"
 
 #include "model/VectorMath.h"
-
-#include <ATen/Parallel.h>
+#include "util/SharedBlocks.h"
 
 #include <algorithm>
 #include <limits>
@@ -11,6 +10,8 @@
 
 namespace dimerec {
 namespace {
+
+constexpr int64_t kBlockUsers = 64;  // users per block of work
 
 struct Candidate {
     float score;
@@ -83,9 +84,12 @@ torch::Tensor topItems(const torch::Tensor& scores,
     torch::Tensor top = torch::empty({users, k}, torch::kInt64);
     const float* data = values.data_ptr<float>();
     int64_t* out = top.data_ptr<int64_t>();
-    at::parallel_for(0, users, 1, [&](int64_t first, int64_t last) {
+    // Blocks of users any thread may take (runSharedBlocks): in evaluation, a thread done with
+    // its own batches takes over blocks of another's.
+    runSharedBlocks((users + kBlockUsers - 1) / kBlockUsers, [&](int64_t block) {
         Scratch scratch(items, k);
-        for (int64_t user = first; user < last; ++user) {
+        for (int64_t user = block * kBlockUsers; user < std::min(users, (block + 1) * kBlockUsers);
+             ++user) {
             selectTop(data + user * items, items, excluded[static_cast<size_t>(user)], k, scratch,
                       out + user * k);
         }

@@ -18,7 +18,7 @@ namespace dimerec {
 // scores in random order), and a linear-time selection among those. 5.8 ms for 1,024 users ×
 // 3,706 items and k = 50 on one thread here (9.9 ms with the k runs of the earlier floor, 17 ms
 // for torch::topk without the exclusion; docs/performance.md).
-// Users are spread over LibTorch's threads.
+// Blocks of 64 users are spread over the threads (runSharedBlocks).
 torch::Tensor topItems(const torch::Tensor& scores,
                        const std::vector<const std::vector<int32_t>*>& excluded, int k);
 

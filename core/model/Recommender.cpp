@@ -5,6 +5,7 @@
 #include "model/Baselines.h"
 #include "model/DimeRec.h"
 #include "model/VectorMath.h"
+#include "util/SharedBlocks.h"
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <ATen/Parallel.h>
@@ -176,7 +177,10 @@ torch::Tensor bestScores(const torch::Tensor& users, const torch::Tensor& items)
     const int64_t count = items.size(0);
     torch::Tensor scores = torch::empty({rows, count}, users.options());
     float* out = scores.data_ptr<float>();
-    for (int64_t first = 0; first < rows; first += kScoreBlockUsers) {
+    // Blocks of users any thread may take (runSharedBlocks): in evaluation, a thread done with
+    // its own batches takes over blocks of another's.
+    runSharedBlocks((rows + kScoreBlockUsers - 1) / kScoreBlockUsers, [&](int64_t block) {
+        const int64_t first = block * kScoreBlockUsers;
         const int64_t last = std::min(rows, first + kScoreBlockUsers);
         const torch::Tensor products = users.slice(0, first, last).matmul(table).contiguous();
         const float* in = products.data_ptr<float>();  // [b, V, I]
@@ -191,7 +195,7 @@ torch::Tensor bestScores(const torch::Tensor& users, const torch::Tensor& items)
                 for (int64_t i = 0; i < count; ++i) best[i] = next[i] > best[i] ? next[i] : best[i];
             }
         }
-    }
+    });
     return scores;
 }
 

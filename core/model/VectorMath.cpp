@@ -23,6 +23,17 @@ constexpr float kBeta2 = 2.26843463243900e-03f;
 constexpr float kBeta4 = 1.18534705686654e-04f;
 constexpr float kBeta6 = 1.19825839466702e-06f;
 
+// erf: odd degree-13 over even degree-8 polynomial on [−4, 4] (Eigen's
+// generic_fast_erf_float); erf rounds to ±1 in float outside.
+constexpr float kErfClamp = 4.0f;
+constexpr float kErfAlpha[] = {
+    -2.72614225801306e-10f, 2.77068142495902e-08f,  -2.10102402082508e-06f, -5.69250639462346e-05f,
+    -7.34990630326855e-04f, -2.95459980854025e-03f, -1.60960333262415e-02f};
+constexpr float kErfBeta[] = {-1.45660718464996e-05f, -2.13374055278905e-04f,
+                              -1.68282697438203e-03f, -7.37332916720468e-03f,
+                              -1.42647390514189e-02f};
+constexpr float kSqrtHalf = 0.707106781186547524f;
+
 // Cephes expf: exp(x) = 2^n · exp(r), n = round(x / ln 2), r = x − n·ln 2 (ln 2 in two parts),
 // exp(r) ≈ 1 + r + r²·P(r).
 constexpr float kLog2e = 1.44269504088896341f;
@@ -108,6 +119,49 @@ float expShiftedSum(float* values, int64_t count, float shift) {
     for (; i < count; ++i) sum += values[i];
     for (const float lane : lanes) sum += lane;
     return sum;
+}
+
+DIMEREC_VECTOR_CLONES
+void geluInPlace(float* values, int64_t count) {
+    for (int64_t i = 0; i < count; ++i) {
+        const float v = values[i];
+        float x = v * kSqrtHalf;
+        x = x < -kErfClamp ? -kErfClamp : x;
+        x = x > kErfClamp ? kErfClamp : x;
+        const float x2 = x * x;
+        float p = kErfAlpha[0];
+        for (int j = 1; j < 7; ++j) p = p * x2 + kErfAlpha[j];
+        float q = kErfBeta[0];
+        for (int j = 1; j < 5; ++j) q = q * x2 + kErfBeta[j];
+        values[i] = 0.5f * v * (1.0f + x * p / q);
+    }
+}
+
+DIMEREC_VECTOR_CLONES
+void posteriorStep(const PosteriorStep& step, const float* x, const float* x0Hat,
+                   const float* noise, int64_t rows, int64_t dim, float* out) {
+    const float sigma = noise == nullptr ? 0.0f : step.sigma;
+    for (int64_t r = 0; r < rows; ++r) {
+        const int64_t first = r * dim;
+        float* row = out + first;
+        for (int64_t j = 0; j < dim; ++j)
+            row[j] = step.coefXt * x[first + j] + step.coefX0 * x0Hat[first + j];
+        if (sigma != 0.0f) {
+            for (int64_t j = 0; j < dim; ++j) row[j] += sigma * noise[first + j];
+        }
+        if (!step.normalize) continue;
+        float lanes[kLanes] = {};
+        int64_t j = 0;
+        for (; j + kLanes <= dim; j += kLanes) {
+            for (int k = 0; k < kLanes; ++k) lanes[k] += row[j + k] * row[j + k];
+        }
+        float squares = 0.0f;
+        for (; j < dim; ++j) squares += row[j] * row[j];
+        for (const float lane : lanes) squares += lane;
+        const float norm = std::sqrt(squares);
+        const float divisor = norm < step.minNorm ? step.minNorm : norm;
+        for (j = 0; j < dim; ++j) row[j] /= divisor;
+    }
 }
 
 DIMEREC_VECTOR_CLONES

@@ -23,6 +23,25 @@ float maxOf(const float* values, int64_t count);
 // exp(−87), so that −∞ (an excluded entry) gives 0.
 float expShiftedSum(float* values, int64_t count, float shift);
 
+// GELU, x·Φ(x) = x/2·(1 + erf(x/√2)), of count floats in place, with the rational erf of
+// Eigen (generic_fast_erf_float: odd degree 13 over even degree 8, input clamped to ±4). Within
+// 1.1e-6 of the exact GELU (the largest gap near x = −5.6, where 1 + erf cancels); about 4×
+// faster than LibTorch's GELU here.
+void geluInPlace(float* values, int64_t count);
+
+// One reverse step of the diffusion over rows of dim floats (DiffusionProcess::reverseStep):
+// out = coefXt·x + coefX0·x0Hat + sigma·noise (noise may be nullptr: no noise), then, when
+// normalize, each row divided by its norm, or by minNorm if that is larger.
+struct PosteriorStep {
+    float coefXt = 0.0f;
+    float coefX0 = 0.0f;
+    float sigma = 0.0f;
+    bool normalize = true;
+    float minNorm = 1e-12f;
+};
+void posteriorStep(const PosteriorStep& step, const float* x, const float* x0Hat,
+                   const float* noise, int64_t rows, int64_t dim, float* out);
+
 // out[i] = in[i], or replacement where in[i] is NaN.
 void copyReplacingNan(const float* in, int64_t count, float replacement, float* out);
 

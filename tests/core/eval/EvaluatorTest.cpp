@@ -116,6 +116,30 @@ TEST(Evaluator, GenerativeResultsDoNotDependOnThreadsOrBatchOrder) {
     EXPECT_EQ(again, serial);
 }
 
+TEST(Evaluator, AFailingBatchReachesTheCallerWhileOtherThreadsWait) {
+    // Batches of one user on 2 threads; the third user's batch throws. The error must reach
+    // the caller (not hang the thread waiting for the other's batches), every time.
+    class FailingModel : public TableModel {
+    public:
+        FailingModel() : TableModel(handModel()) {}
+        torch::Tensor scoreAll(const torch::Tensor& history,
+                               const torch::Tensor& lengths) override {
+            if (history.size(0) == 1 && history[0][history.size(1) - 1].item<int64_t>() == 1)
+                throw std::runtime_error("scores failed");
+            return TableModel::scoreAll(history, lengths);
+        }
+    };
+    FailingModel model;
+    std::vector<EvalCase> cases;
+    for (int32_t u = 0; u < 9; ++u) cases.push_back(EvalCase{u, {u == 2 ? 1 : 0}, {3}});
+    const int threads = at::get_num_threads();
+    at::set_num_threads(2);
+    for (int round = 0; round < 20; ++round) {
+        EXPECT_THROW(Evaluator(cutoffs({1, 2}, 1), 4).evaluate(model, cases), std::runtime_error);
+    }
+    at::set_num_threads(threads);
+}
+
 TEST(Evaluator, ExcludingHistoryMasksTheUsersOwnItems) {
     TableModel model = handModel();
     EvalConfig config = cutoffs({3});
