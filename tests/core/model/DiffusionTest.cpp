@@ -105,6 +105,33 @@ TEST(DiffusionProcess, ReverseStepIsThePosteriorMeanPlusScaledNoise) {
                {0.31943828f, 0.67763093f}, 1e-5);
 }
 
+TEST(DiffusionProcess, TheFusedFloatStepMatchesLibTorchsOperatorsInDoublePrecision) {
+    // CPU floats take posteriorStep (one pass per row); doubles take LibTorch's operators, the
+    // path of other devices. 70 rows of 64 (16-lane loops, no tail) and of 19 (a tail), one row
+    // all zero, on the sphere and off it.
+    torch::manual_seed(8);
+    for (const bool geodesic : {true, false}) {
+        const DiffusionProcess process(smallProcess(geodesic));
+        for (const int64_t dim : {64, 19}) {
+            torch::Tensor xt = torch::randn({70, dim});
+            torch::Tensor x0Hat = torch::randn({70, dim});
+            const torch::Tensor noise = torch::randn({70, dim});
+            xt[3].zero_();
+            x0Hat[3].zero_();
+            for (const int t : {1, 2, 3}) {
+                const torch::Tensor fused = process.reverseStep(xt, x0Hat, t, noise);
+                const torch::Tensor reference =
+                    process.reverseStep(xt.to(torch::kFloat64), x0Hat.to(torch::kFloat64), t,
+                                        noise.to(torch::kFloat64));
+                EXPECT_TRUE(torch::allclose(fused.to(torch::kFloat64), reference, 1e-5, 1e-6))
+                    << "geodesic " << geodesic << " dim " << dim << " t " << t;
+                // Without noise (t = 1) the zero row stays zero, not NaN.
+                if (t == 1) EXPECT_TRUE(torch::equal(fused[3], torch::zeros({dim})));
+            }
+        }
+    }
+}
+
 TEST(DiffusionProcess, GeodesicForwardJumpStaysOnTheSphereAtTheExpectedDistance) {
     const DiffusionProcess process(smallProcess(true));
     torch::manual_seed(5);
