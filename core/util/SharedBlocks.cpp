@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <exception>
 #include <list>
 #include <mutex>
@@ -81,6 +82,11 @@ void runSharedBlocks(int64_t count, const std::function<void(int64_t)>& body) {
 }
 
 void helpWithSharedBlocks(const std::function<bool()>& finished) {
+    // Nothing to take: yield for about the length of a block, then sleep in short naps, so that
+    // a long wait (another thread's last evaluation batch, 0.1 s) does not keep a core busy.
+    constexpr int kYieldsBeforeNaps = 256;
+    constexpr std::chrono::microseconds kNap(50);
+    int idle = 0;
     for (;;) {
         Loop* loop = nullptr;
         int64_t block = 0;
@@ -95,10 +101,13 @@ void helpWithSharedBlocks(const std::function<bool()>& finished) {
         }
         if (loop != nullptr) {
             run(*loop, block);  // the owner waits for this block before it returns
+            idle = 0;
         } else if (finished()) {
             return;
-        } else {
+        } else if (++idle < kYieldsBeforeNaps) {
             std::this_thread::yield();
+        } else {
+            std::this_thread::sleep_for(kNap);
         }
     }
 }

@@ -21,7 +21,8 @@ namespace dimerec {
 void runSharedBlocks(int64_t count, const std::function<void(int64_t)>& body);
 
 // Takes blocks of the loops other threads are running in runSharedBlocks until finished()
-// returns true (checked whenever no block is left to take; the thread yields in between).
+// returns true (checked whenever no block is left to take; the thread yields in between, and
+// after a while sleeps 50 µs at a time).
 void helpWithSharedBlocks(const std::function<bool()>& finished);
 
 }  // namespace dimerec
