@@ -23,17 +23,6 @@ constexpr float kBeta2 = 2.26843463243900e-03f;
 constexpr float kBeta4 = 1.18534705686654e-04f;
 constexpr float kBeta6 = 1.19825839466702e-06f;
 
-// erf: odd degree-13 over even degree-8 polynomial on [−4, 4] (Eigen's
-// generic_fast_erf_float); erf rounds to ±1 in float outside.
-constexpr float kErfClamp = 4.0f;
-constexpr float kErfAlpha[] = {
-    -2.72614225801306e-10f, 2.77068142495902e-08f,  -2.10102402082508e-06f, -5.69250639462346e-05f,
-    -7.34990630326855e-04f, -2.95459980854025e-03f, -1.60960333262415e-02f};
-constexpr float kErfBeta[] = {-1.45660718464996e-05f, -2.13374055278905e-04f,
-                              -1.68282697438203e-03f, -7.37332916720468e-03f,
-                              -1.42647390514189e-02f};
-constexpr float kSqrtHalf = 0.707106781186547524f;
-
 // Cephes expf: exp(x) = 2^n · exp(r), n = round(x / ln 2), r = x − n·ln 2 (ln 2 in two parts),
 // exp(r) ≈ 1 + r + r²·P(r).
 constexpr float kLog2e = 1.44269504088896341f;
@@ -119,22 +108,6 @@ float expShiftedSum(float* values, int64_t count, float shift) {
     for (; i < count; ++i) sum += values[i];
     for (const float lane : lanes) sum += lane;
     return sum;
-}
-
-DIMEREC_VECTOR_CLONES
-void geluInPlace(float* values, int64_t count) {
-    for (int64_t i = 0; i < count; ++i) {
-        const float v = values[i];
-        float x = v * kSqrtHalf;
-        x = x < -kErfClamp ? -kErfClamp : x;
-        x = x > kErfClamp ? kErfClamp : x;
-        const float x2 = x * x;
-        float p = kErfAlpha[0];
-        for (int j = 1; j < 7; ++j) p = p * x2 + kErfAlpha[j];
-        float q = kErfBeta[0];
-        for (int j = 1; j < 5; ++j) q = q * x2 + kErfBeta[j];
-        values[i] = 0.5f * v * (1.0f + x * p / q);
-    }
 }
 
 DIMEREC_VECTOR_CLONES

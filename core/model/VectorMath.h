@@ -23,12 +23,6 @@ float maxOf(const float* values, int64_t count);
 // exp(−87), so that −∞ (an excluded entry) gives 0.
 float expShiftedSum(float* values, int64_t count, float shift);
 
-// GELU, x·Φ(x) = x/2·(1 + erf(x/√2)), of count floats in place, with the rational erf of
-// Eigen (generic_fast_erf_float: odd degree 13 over even degree 8, input clamped to ±4). Within
-// 1.1e-6 of the exact GELU (the largest gap near x = −5.6, where 1 + erf cancels); about 4×
-// faster than LibTorch's GELU here.
-void geluInPlace(float* values, int64_t count);
-
 // One reverse step of the diffusion over rows of dim floats (DiffusionProcess::reverseStep):
 // out = coefXt·x + coefX0·x0Hat + sigma·noise (noise may be nullptr: no noise), then, when
 // normalize, each row divided by its norm, or by minNorm if that is larger.

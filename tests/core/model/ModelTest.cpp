@@ -206,26 +206,6 @@ TEST(VectorMath, ExpShiftedSumMatchesLibmAndMaxOfFindsTheLargest) {
     EXPECT_EQ(maxOf(mixed, 0), -std::numeric_limits<float>::infinity());
 }
 
-TEST(VectorMath, GeluStaysWithinOnePointOneMillionthOfTheExactGelu) {
-    // Reference: x/2·(1 + erf(x/√2)) in double precision with libm's erf, on [−10, 10] in steps
-    // of 1e-3 (the polynomial's clamp at ±4·√2 included) and at ±∞.
-    std::vector<float> values;
-    for (int i = -10000; i <= 10000; ++i) values.push_back(static_cast<float>(i) * 1e-3f);
-    std::vector<float> gelu = values;
-    geluInPlace(gelu.data(), static_cast<int64_t>(gelu.size()));
-    double worst = 0.0;
-    for (size_t i = 0; i < values.size(); ++i) {
-        const double x = values[i];
-        const double exact = 0.5 * x * (1.0 + std::erf(x / std::sqrt(2.0)));
-        worst = std::max(worst, std::abs(gelu[i] - exact));
-    }
-    EXPECT_LT(worst, 1.1e-6);
-    float limits[] = {std::numeric_limits<float>::infinity(), 0.0f};
-    geluInPlace(limits, 2);
-    EXPECT_EQ(limits[0], std::numeric_limits<float>::infinity());
-    EXPECT_EQ(limits[1], 0.0f);
-}
-
 TEST(VectorMath, FloorOfLargestHasKValuesAboveItAndIndicesAtLeastFindsThemInOrder) {
     // Hand case: 10 values, k = 2, so 4 groups by index mod 4: {0, 4, 8}, {1, 5, 9}, {2, 6},
     // {3, 7}, with maxima 9, 5, 7, 8 (NaN passed over); the 2nd largest of them is 8.
