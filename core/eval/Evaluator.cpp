@@ -5,6 +5,7 @@
 #include "eval/RankingMetrics.h"
 #include "eval/TopItems.h"
 #include "model/Recommender.h"
+#include "model/VectorMath.h"
 #include "util/SharedBlocks.h"
 
 #include <ATen/CPUGeneratorImpl.h>
@@ -19,8 +20,6 @@
 namespace dimerec {
 
 namespace {
-
-constexpr double kNormalizeEpsilon = 1e-12;  // torch::nn::functional::normalize's default
 
 // The model's item table, or an undefined tensor for models without one (most-pop).
 torch::Tensor itemTable(Recommender& model) {
@@ -40,35 +39,19 @@ torch::Tensor intraListDistance(const torch::Tensor& itemEmbeddings, const torch
                                         " outside lists of " + std::to_string(length) + " items");
         }
     }
-    const torch::Tensor table = itemEmbeddings.to(torch::kCPU, torch::kDouble).contiguous();
+    const torch::Tensor table = itemEmbeddings.to(torch::kCPU, torch::kFloat32).contiguous();
     const torch::Tensor lists = ranked.to(torch::kCPU, torch::kInt64).contiguous();
     const int64_t dim = table.size(1);
     const auto cuts = static_cast<int64_t>(cutoffs.size());
     torch::Tensor result = torch::empty({lists.size(0), cuts}, torch::kDouble);
-    const double* rows = table.data_ptr<double>();
+    const float* rows = table.data_ptr<float>();
     const int64_t* items = lists.data_ptr<int64_t>();
     double* out = result.data_ptr<double>();
     at::parallel_for(0, lists.size(0), 1, [&](int64_t first, int64_t last) {
         std::vector<double> sum(static_cast<size_t>(dim));
         std::vector<double> prefix(static_cast<size_t>(length));  // summed distances, top k
         for (int64_t list = first; list < last; ++list) {
-            std::fill(sum.begin(), sum.end(), 0.0);
-            double squares = 0.0;
-            for (int64_t j = 0; j < length; ++j) {
-                const double* e = rows + items[list * length + j] * dim;
-                double norm = 0.0;
-                for (int64_t x = 0; x < dim; ++x) norm += e[x] * e[x];
-                // As torch's normalize: a zero vector stays zero (no direction).
-                const double scale = 1.0 / std::max(std::sqrt(norm), kNormalizeEpsilon);
-                for (int64_t x = 0; x < dim; ++x) sum[static_cast<size_t>(x)] += e[x] * scale;
-                squares += norm * scale * scale;
-                // Over the first k items, Σ_{i<j} u_i·u_j = (|Σ u_i|² − Σ |u_i|²) / 2, so the
-                // summed distances Σ_{i<j} (1 − u_i·u_j) of every prefix follow from running sums.
-                double summed = 0.0;
-                for (double s : sum) summed += s * s;
-                const double k = static_cast<double>(j + 1);
-                prefix[static_cast<size_t>(j)] = k * (k - 1) / 2 - (summed - squares) / 2;
-            }
+            prefixDistanceSums(rows, dim, items + list * length, length, sum.data(), prefix.data());
             for (int64_t c = 0; c < cuts; ++c) {
                 const int k = cutoffs[static_cast<size_t>(c)];
                 out[list * cuts + c] =

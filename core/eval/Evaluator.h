@@ -28,14 +28,16 @@ HistoryBatch padHistories(const std::vector<EvalCase>& cases, size_t begin, size
 // top K of 1 − cos(e_i, e_j) on the rows of itemEmbeddings ([items, d]); a zero embedding has no
 // direction and counts as orthogonal (distance 1); K < 2 gives 0. Returns [B, cutoffs] double.
 // Computed from running sums of the unit vectors down each list (O(L·d) per list, not the
-// O(L²·d) of a Gram matrix), which give every cut-off at once.
+// O(L²·d) of a Gram matrix), which give every cut-off at once (prefixDistanceSums: float
+// embeddings, double sums).
 torch::Tensor intraListDistance(const torch::Tensor& itemEmbeddings, const torch::Tensor& ranked,
                                 const std::vector<int>& cutoffs);
 
 // Full-ranking evaluation (spec §5): every item scored for a batch of eval.batchUsers users in
 // one call (Recommender::scoreAll: matrix products inside the model), then the top items with
 // each user's history excluded (topItems); metrics as in RankingMetrics.
-// On the CPU the batches run concurrently, one per LibTorch thread.
+// On the CPU the batches run concurrently, each on one LibTorch thread; a thread with no batch
+// left helps with the shared blocks of those still running.
 // Models with an item table (Recommender::itemEmbeddings) also get
 //   ild@K           intraListDistance of their top K on that table
 // and, when item categories are given, the linear probe of the table on the primary categories

@@ -138,6 +138,46 @@ void posteriorStep(const PosteriorStep& step, const float* x, const float* x0Hat
 }
 
 DIMEREC_VECTOR_CLONES
+void prefixDistanceSums(const float* table, int64_t dim, const int64_t* items, int64_t length,
+                        double* sum, double* prefix) {
+    constexpr double kMinNorm = 1e-12;  // torch::nn::functional::normalize's default
+    // Dot products in independent lanes, so that they vectorise.
+    auto dotWith = [dim](const auto* a, const float* e) {
+        double lanes[kLanes] = {};
+        int64_t x = 0;
+        for (; x + kLanes <= dim; x += kLanes) {
+            for (int l = 0; l < kLanes; ++l)
+                lanes[l] += static_cast<double>(a[x + l]) * static_cast<double>(e[x + l]);
+        }
+        double dot = 0.0;
+        for (; x < dim; ++x) dot += static_cast<double>(a[x]) * static_cast<double>(e[x]);
+        for (const double lane : lanes) dot += lane;
+        return dot;
+    };
+    // First every row's |e|² into prefix (independent of each other, so the square roots do not
+    // hold up the running sums below), then the running sums.
+    for (int64_t j = 0; j < length; ++j) {
+        const float* e = table + items[j] * dim;
+        prefix[j] = dotWith(e, e);
+    }
+    for (int64_t x = 0; x < dim; ++x) sum[x] = 0.0;
+    double squares = 0.0;  // Σ |u_i|²
+    double summed = 0.0;   // |Σ u_i|²
+    for (int64_t j = 0; j < length; ++j) {
+        const float* e = table + items[j] * dim;
+        const double norm = prefix[j];
+        const double root = std::sqrt(norm);
+        const double scale = 1.0 / (root < kMinNorm ? kMinNorm : root);
+        // |S + u|² = |S|² + 2·S·u + |u|² with u = scale·e.
+        summed += 2.0 * scale * dotWith(sum, e) + scale * scale * norm;
+        squares += scale * scale * norm;
+        for (int64_t x = 0; x < dim; ++x) sum[x] += static_cast<double>(e[x]) * scale;
+        const double k = static_cast<double>(j + 1);
+        prefix[j] = k * (k - 1.0) / 2.0 - (summed - squares) / 2.0;
+    }
+}
+
+DIMEREC_VECTOR_CLONES
 void copyReplacingNan(const float* in, int64_t count, float replacement, float* out) {
     for (int64_t i = 0; i < count; ++i) out[i] = std::isnan(in[i]) ? replacement : in[i];
 }

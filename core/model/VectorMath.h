@@ -36,6 +36,14 @@ struct PosteriorStep {
 void posteriorStep(const PosteriorStep& step, const float* x, const float* x0Hat,
                    const float* noise, int64_t rows, int64_t dim, float* out);
 
+// Intra-list distances by running sums: for a list of `length` rows of table (each dim floats,
+// row items[j]), prefix[k − 1] = Σ_{i<j<k} (1 − u_i·u_j) for every k, where u = row / ‖row‖
+// (a row of norm below 1e-12, as torch's normalize, is divided by 1e-12). In double precision:
+// over the first k rows, Σ_{i<j} u_i·u_j = (|Σ u_i|² − Σ |u_i|²) / 2. sum: scratch room for dim
+// doubles.
+void prefixDistanceSums(const float* table, int64_t dim, const int64_t* items, int64_t length,
+                        double* sum, double* prefix);
+
 // out[i] = in[i], or replacement where in[i] is NaN.
 void copyReplacingNan(const float* in, int64_t count, float replacement, float* out);
 

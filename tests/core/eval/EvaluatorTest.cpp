@@ -178,6 +178,32 @@ TEST(Evaluator, IntraListDistanceMatchesHandComputation) {
     EXPECT_THROW(intraListDistance(handEmbeddings(), ranked, {5}), std::invalid_argument);
 }
 
+TEST(Evaluator, IntraListDistanceMatchesTheMeanOverTheGramMatrix) {
+    // Reference: the mean of 1 − cos over all pairs of the top k, from the Gram matrix of the
+    // normalised rows in double precision. 70-dim rows (8-lane loops and a tail of 6), lists of
+    // 50 with repeated items and a zero row.
+    torch::manual_seed(6);
+    torch::Tensor table = torch::randn({40, 70});
+    table[7].zero_();
+    const torch::Tensor ranked = torch::randint(0, 40, {5, 50});
+    const torch::Tensor ild = intraListDistance(table, ranked, {2, 10, 50});
+    const torch::Tensor unit = torch::nn::functional::normalize(
+        table.to(torch::kDouble), torch::nn::functional::NormalizeFuncOptions().dim(1));
+    for (int64_t list = 0; list < 5; ++list) {
+        for (const auto& [column, k] :
+             std::vector<std::pair<int64_t, int64_t>>{{0, 2}, {1, 10}, {2, 50}}) {
+            const torch::Tensor rows = unit.index_select(0, ranked[list].slice(0, 0, k));
+            const torch::Tensor cosines = rows.mm(rows.t());
+            const double pairs = static_cast<double>(k * (k - 1)) / 2.0;
+            const double expected =
+                (pairs -
+                 (cosines.sum().item<double>() - cosines.diagonal().sum().item<double>()) / 2.0) /
+                pairs;
+            EXPECT_NEAR(ild[list][column].item<double>(), expected, 1e-9) << list << " @" << k;
+        }
+    }
+}
+
 TEST(Evaluator, ReportsIntraListDistanceAndTheProbeForModelsWithAnItemTable) {
     TableModel model = handModel(handEmbeddings());
     const std::vector<std::vector<int32_t>> categories = {{0}, {0, 3}, {1}, {1}, {2}, {2}};
