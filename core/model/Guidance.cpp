@@ -3,6 +3,8 @@
 #include "model/VectorMath.h"
 #include "util/SharedBlocks.h"
 
+#include <ATen/Parallel.h>
+
 #include <algorithm>
 #include <stdexcept>
 
@@ -153,6 +155,70 @@ private:
     }
 };
 
+// The attention-weighted sums of ComiRec-SA, weights [B, N, K] and history [B, N, d] → [B, K, d]
+// (weightsᵀ·history per user), as one autograd node on the CPU: LibTorch's bmm runs one small
+// matrix product (and its dispatch) per user, forward and twice backward: 1.4 ms per training
+// step of 256 users on one thread. Here vector loops per user (weightedRowSums) in one parallel
+// loop over users. Other devices and types take bmm.
+class WeightedSum : public torch::autograd::Function<WeightedSum> {
+public:
+    static torch::Tensor apply(const torch::Tensor& weights, const torch::Tensor& history) {
+        if (!weights.is_cpu() || weights.scalar_type() != torch::kFloat32 ||
+            history.scalar_type() != torch::kFloat32)
+            return weights.transpose(1, 2).bmm(history);
+        return torch::autograd::Function<WeightedSum>::apply(weights, history);
+    }
+
+    static torch::Tensor forward(torch::autograd::AutogradContext* context,
+                                 const torch::Tensor& weights, const torch::Tensor& history) {
+        const torch::Tensor w = weights.contiguous();
+        const torch::Tensor h = history.contiguous();
+        context->save_for_backward({w, h});
+        const int64_t users = h.size(0);
+        const int64_t n = h.size(1);
+        const int64_t dim = h.size(2);
+        const int64_t heads = w.size(2);
+        torch::Tensor out = torch::empty({users, heads, dim}, h.options());
+        const float* wp = w.data_ptr<float>();
+        const float* hp = h.data_ptr<float>();
+        float* op = out.data_ptr<float>();
+        at::parallel_for(0, users, kUsersPerTask, [&](int64_t first, int64_t last) {
+            for (int64_t u = first; u < last; ++u)
+                weightedRowSums(wp + u * n * heads, hp + u * n * dim, n, heads, dim,
+                                op + u * heads * dim);
+        });
+        return out;
+    }
+
+    static torch::autograd::variable_list backward(torch::autograd::AutogradContext* context,
+                                                   torch::autograd::variable_list gradients) {
+        const auto saved = context->get_saved_variables();
+        const torch::Tensor& w = saved[0];
+        const torch::Tensor& h = saved[1];
+        const torch::Tensor gradOut = gradients[0].contiguous();
+        const int64_t users = h.size(0);
+        const int64_t n = h.size(1);
+        const int64_t dim = h.size(2);
+        const int64_t heads = w.size(2);
+        torch::Tensor gradWeights = torch::empty_like(w);
+        torch::Tensor gradHistory = torch::empty_like(h);
+        const float* wp = w.data_ptr<float>();
+        const float* hp = h.data_ptr<float>();
+        const float* gp = gradOut.data_ptr<float>();
+        float* gwp = gradWeights.data_ptr<float>();
+        float* ghp = gradHistory.data_ptr<float>();
+        at::parallel_for(0, users, kUsersPerTask, [&](int64_t first, int64_t last) {
+            for (int64_t u = first; u < last; ++u)
+                weightedRowSumsBackward(wp + u * n * heads, hp + u * n * dim, gp + u * heads * dim,
+                                        n, heads, dim, gwp + u * n * heads, ghp + u * n * dim);
+        });
+        return {gradWeights, gradHistory};
+    }
+
+private:
+    static constexpr int64_t kUsersPerTask = 16;
+};
+
 class SelfAttentiveGuidance : public GuidanceModule {
 public:
     SelfAttentiveGuidance(int dim, int interests, int maxLength)
@@ -174,7 +240,7 @@ public:
                 .view({history.size(0), history.size(1), -1});  // [B, N, K]
         logits = logits.masked_fill(mask.logical_not().unsqueeze(-1), kMaskedLogit);
         const torch::Tensor weights = torch::softmax(logits, 1);
-        return weights.transpose(1, 2).bmm(history);
+        return WeightedSum::apply(weights, history);
     }
 
 private:

@@ -138,6 +138,45 @@ void posteriorStep(const PosteriorStep& step, const float* x, const float* x0Hat
 }
 
 DIMEREC_VECTOR_CLONES
+void weightedRowSums(const float* weights, const float* rows, int64_t n, int64_t heads, int64_t dim,
+                     float* out) {
+    for (int64_t i = 0; i < heads * dim; ++i) out[i] = 0.0f;
+    for (int64_t j = 0; j < n; ++j) {
+        const float* row = rows + j * dim;
+        for (int64_t k = 0; k < heads; ++k) {
+            const float weight = weights[j * heads + k];
+            float* sum = out + k * dim;
+            for (int64_t x = 0; x < dim; ++x) sum[x] += weight * row[x];
+        }
+    }
+}
+
+DIMEREC_VECTOR_CLONES
+void weightedRowSumsBackward(const float* weights, const float* rows, const float* gradOut,
+                             int64_t n, int64_t heads, int64_t dim, float* gradWeights,
+                             float* gradRows) {
+    for (int64_t j = 0; j < n; ++j) {
+        const float* row = rows + j * dim;
+        float* gradRow = gradRows + j * dim;
+        for (int64_t x = 0; x < dim; ++x) gradRow[x] = 0.0f;
+        for (int64_t k = 0; k < heads; ++k) {
+            const float* grad = gradOut + k * dim;
+            const float weight = weights[j * heads + k];
+            float lanes[kLanes] = {};
+            int64_t x = 0;
+            for (; x + kLanes <= dim; x += kLanes) {
+                for (int l = 0; l < kLanes; ++l) lanes[l] += grad[x + l] * row[x + l];
+            }
+            float dot = 0.0f;
+            for (; x < dim; ++x) dot += grad[x] * row[x];
+            for (const float lane : lanes) dot += lane;
+            gradWeights[j * heads + k] = dot;
+            for (x = 0; x < dim; ++x) gradRow[x] += weight * grad[x];
+        }
+    }
+}
+
+DIMEREC_VECTOR_CLONES
 void prefixDistanceSums(const float* table, int64_t dim, const int64_t* items, int64_t length,
                         double* sum, double* prefix) {
     constexpr double kMinNorm = 1e-12;  // torch::nn::functional::normalize's default

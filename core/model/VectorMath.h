@@ -36,6 +36,18 @@ struct PosteriorStep {
 void posteriorStep(const PosteriorStep& step, const float* x, const float* x0Hat,
                    const float* noise, int64_t rows, int64_t dim, float* out);
 
+// One user's attention-weighted sums of n rows (ComiRec-SA's interests, one per head):
+// out[k·dim + x] = Σ_j weights[j·heads + k] · rows[j·dim + x].
+void weightedRowSums(const float* weights, const float* rows, int64_t n, int64_t heads, int64_t dim,
+                     float* out);
+
+// The gradients of weightedRowSums given gradOut (the shape of out):
+// gradWeights[j·heads + k] = Σ_x gradOut[k·dim + x] · rows[j·dim + x] and
+// gradRows[j·dim + x] = Σ_k weights[j·heads + k] · gradOut[k·dim + x].
+void weightedRowSumsBackward(const float* weights, const float* rows, const float* gradOut,
+                             int64_t n, int64_t heads, int64_t dim, float* gradWeights,
+                             float* gradRows);
+
 // Intra-list distances by running sums: for a list of `length` rows of table (each dim floats,
 // row items[j]), prefix[k − 1] = Σ_{i<j<k} (1 − u_i·u_j) for every k, where u = row / ‖row‖
 // (a row of norm below 1e-12, as torch's normalize, is divided by 1e-12). In double precision:

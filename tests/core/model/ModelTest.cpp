@@ -249,11 +249,12 @@ TEST(VectorMath, FloorOfLargestHasKValuesAboveItAndIndicesAtLeastFindsThemInOrde
 TEST(Guidance, SelfAttentionMatchesItsUnfusedComposition) {
     // The SA guidance computes heads(tanh(hidden(h + positions))) as one autograd node in row
     // blocks; the reference is the same formula composed from LibTorch's own operators and
-    // differentiated by LibTorch's autograd. 700 rows = 2 full blocks of 256 and a partial one.
+    // differentiated by LibTorch's autograd. 700 rows = 2 full blocks of 256 and a partial one;
+    // d = 20 takes the weighted sums' 16-lane loops and a tail.
     torch::manual_seed(5);
-    const auto gem = makeGuidance("sa", 8, 3, 7);
+    const auto gem = makeGuidance("sa", 20, 3, 7);
     const auto parameters = gem->named_parameters();
-    const torch::Tensor h = torch::randn({100, 7, 8});
+    const torch::Tensor h = torch::randn({100, 7, 20});
     torch::Tensor mask = torch::ones({100, 7}, torch::kBool);
     mask.slice(1, 0, 2).fill_(false);
     auto reference = [&](const torch::Tensor& history) {
@@ -265,7 +266,7 @@ TEST(Guidance, SelfAttentionMatchesItsUnfusedComposition) {
         logits = logits.masked_fill(mask.logical_not().unsqueeze(-1), -4294967296.0);
         return torch::softmax(logits, 1).transpose(1, 2).bmm(history);
     };
-    const torch::Tensor weights = torch::randn({100, 3, 8});  // a generic upstream gradient
+    const torch::Tensor weights = torch::randn({100, 3, 20});  // a generic upstream gradient
     auto gradients = [&](const std::function<torch::Tensor(const torch::Tensor&)>& f) {
         const torch::Tensor input = h.clone().requires_grad_(true);
         std::vector<torch::Tensor> wrt = {input};
