@@ -51,6 +51,22 @@ inline float expNonPositive(float x) {
     return x < kExpFloor ? 0.0f : p * power;
 }
 
+// Σ a[i]·b[i] over count values, accumulated in Sum (float or double) in kLanes independent
+// partial sums, so that the loop vectorises.
+template <typename Sum, typename A, typename B>
+inline Sum laneDot(const A* a, const B* b, int64_t count) {
+    Sum lanes[kLanes] = {};
+    int64_t i = 0;
+    for (; i + kLanes <= count; i += kLanes) {
+        for (int l = 0; l < kLanes; ++l)
+            lanes[l] += static_cast<Sum>(a[i + l]) * static_cast<Sum>(b[i + l]);
+    }
+    Sum dot = 0;
+    for (; i < count; ++i) dot += static_cast<Sum>(a[i]) * static_cast<Sum>(b[i]);
+    for (const Sum lane : lanes) dot += lane;
+    return dot;
+}
+
 }  // namespace
 
 #if defined(__x86_64__) && defined(__GNUC__)
@@ -123,17 +139,9 @@ void posteriorStep(const PosteriorStep& step, const float* x, const float* x0Hat
             for (int64_t j = 0; j < dim; ++j) row[j] += sigma * noise[first + j];
         }
         if (!step.normalize) continue;
-        float lanes[kLanes] = {};
-        int64_t j = 0;
-        for (; j + kLanes <= dim; j += kLanes) {
-            for (int k = 0; k < kLanes; ++k) lanes[k] += row[j + k] * row[j + k];
-        }
-        float squares = 0.0f;
-        for (; j < dim; ++j) squares += row[j] * row[j];
-        for (const float lane : lanes) squares += lane;
-        const float norm = std::sqrt(squares);
+        const float norm = std::sqrt(laneDot<float>(row, row, dim));
         const float divisor = norm < step.minNorm ? step.minNorm : norm;
-        for (j = 0; j < dim; ++j) row[j] /= divisor;
+        for (int64_t j = 0; j < dim; ++j) row[j] /= divisor;
     }
 }
 
@@ -162,16 +170,8 @@ void weightedRowSumsBackward(const float* weights, const float* rows, const floa
         for (int64_t k = 0; k < heads; ++k) {
             const float* grad = gradOut + k * dim;
             const float weight = weights[j * heads + k];
-            float lanes[kLanes] = {};
-            int64_t x = 0;
-            for (; x + kLanes <= dim; x += kLanes) {
-                for (int l = 0; l < kLanes; ++l) lanes[l] += grad[x + l] * row[x + l];
-            }
-            float dot = 0.0f;
-            for (; x < dim; ++x) dot += grad[x] * row[x];
-            for (const float lane : lanes) dot += lane;
-            gradWeights[j * heads + k] = dot;
-            for (x = 0; x < dim; ++x) gradRow[x] += weight * grad[x];
+            gradWeights[j * heads + k] = laneDot<float>(grad, row, dim);
+            for (int64_t x = 0; x < dim; ++x) gradRow[x] += weight * grad[x];
         }
     }
 }
@@ -180,24 +180,11 @@ DIMEREC_VECTOR_CLONES
 void prefixDistanceSums(const float* table, int64_t dim, const int64_t* items, int64_t length,
                         double* sum, double* prefix) {
     constexpr double kMinNorm = 1e-12;  // torch::nn::functional::normalize's default
-    // Dot products in independent lanes, so that they vectorise.
-    auto dotWith = [dim](const auto* a, const float* e) {
-        double lanes[kLanes] = {};
-        int64_t x = 0;
-        for (; x + kLanes <= dim; x += kLanes) {
-            for (int l = 0; l < kLanes; ++l)
-                lanes[l] += static_cast<double>(a[x + l]) * static_cast<double>(e[x + l]);
-        }
-        double dot = 0.0;
-        for (; x < dim; ++x) dot += static_cast<double>(a[x]) * static_cast<double>(e[x]);
-        for (const double lane : lanes) dot += lane;
-        return dot;
-    };
     // First every row's |e|² into prefix (independent of each other, so the square roots do not
     // hold up the running sums below), then the running sums.
     for (int64_t j = 0; j < length; ++j) {
         const float* e = table + items[j] * dim;
-        prefix[j] = dotWith(e, e);
+        prefix[j] = laneDot<double>(e, e, dim);
     }
     for (int64_t x = 0; x < dim; ++x) sum[x] = 0.0;
     double squares = 0.0;  // Σ |u_i|²
@@ -208,7 +195,7 @@ void prefixDistanceSums(const float* table, int64_t dim, const int64_t* items, i
         const double root = std::sqrt(norm);
         const double scale = 1.0 / (root < kMinNorm ? kMinNorm : root);
         // |S + u|² = |S|² + 2·S·u + |u|² with u = scale·e.
-        summed += 2.0 * scale * dotWith(sum, e) + scale * scale * norm;
+        summed += 2.0 * scale * laneDot<double>(sum, e, dim) + scale * scale * norm;
         squares += scale * scale * norm;
         for (int64_t x = 0; x < dim; ++x) sum[x] += static_cast<double>(e[x]) * scale;
         const double k = static_cast<double>(j + 1);
