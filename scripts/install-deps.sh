@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake ninja-build pkg-config git
+  build-essential cmake ninja-build pkg-config git clang-format
   libtorch-dev libgloo-dev libopenblas0-openmp
   qt6-base-dev qt6-svg-dev libqcustomplot-dev libgl-dev
   libsqlite3-dev libsqlitecpp-dev libssl-dev nlohmann-json3-dev libcli11-dev zlib1g-dev liblzma-dev

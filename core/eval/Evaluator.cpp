@@ -5,7 +5,7 @@
 #include "eval/RankingMetrics.h"
 #include "eval/TopItems.h"
 #include "model/Recommender.h"
-#include "model/VectorMath.h"
+#include "kernels/VectorMath.h"
 #include "util/SharedBlocks.h"
 
 #include <ATen/CPUGeneratorImpl.h>

@@ -1,6 +1,6 @@
 #include "eval/TopItems.h"
 
-#include "model/VectorMath.h"
+#include "kernels/VectorMath.h"
 #include "util/SharedBlocks.h"
 
 #include <algorithm>

@@ -1,7 +1,7 @@
 #include "model/Diffusion.h"
 
-#include "model/NormalNoise.h"
-#include "model/VectorMath.h"
+#include "kernels/NormalNoise.h"
+#include "kernels/VectorMath.h"
 
 #include <ATen/CPUGeneratorImpl.h>
 

@@ -1,6 +1,6 @@
 #include "model/Guidance.h"
 
-#include "model/VectorMath.h"
+#include "kernels/VectorMath.h"
 #include "util/SharedBlocks.h"
 
 #include <ATen/Parallel.h>

@@ -4,7 +4,7 @@
 #include "experiment/RunConfig.h"
 #include "model/Baselines.h"
 #include "model/DimeRec.h"
-#include "model/VectorMath.h"
+#include "kernels/VectorMath.h"
 #include "util/SharedBlocks.h"
 
 #include <ATen/CPUGeneratorImpl.h>

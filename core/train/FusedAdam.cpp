@@ -1,6 +1,6 @@
 #include "train/FusedAdam.h"
 
-#include "model/VectorMath.h"
+#include "kernels/VectorMath.h"
 #include "util/ParallelSegments.h"
 
 #include <cmath>

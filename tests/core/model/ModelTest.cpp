@@ -3,7 +3,7 @@
 #include "model/DimeRec.h"
 #include "model/Guidance.h"
 #include "model/Recommender.h"
-#include "model/VectorMath.h"
+#include "kernels/VectorMath.h"
 
 #include <gtest/gtest.h>
 

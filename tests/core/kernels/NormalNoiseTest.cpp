@@ -1,4 +1,4 @@
-#include "model/NormalNoise.h"
+#include "kernels/NormalNoise.h"
 
 #include <gtest/gtest.h>
 

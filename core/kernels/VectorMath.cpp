@@ -1,4 +1,4 @@
-#include "model/VectorMath.h"
+#include "kernels/VectorMath.h"
 
 #include <algorithm>
 #include <cmath>
