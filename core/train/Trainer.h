@@ -54,17 +54,18 @@ public:
 
     // After run(): the model with the best checkpoint's parameters, and the splits it was
     // evaluated on (nullptr before run() or if it failed before building them).
-    Recommender* model() const { return model_.get(); }
-    const Splits* splits() const { return splits_.get(); }
+    Recommender* model() const;
+    const Splits* splits() const;
 
 private:
+    class Run;  // one run's working set and its steps (Trainer.cpp)
+
     TrainResult execute(TrainObserver& observer, TrainControl& control);
 
     RunConfig config_;
     std::shared_ptr<const Dataset> dataset_;
     TrainerOptions options_;
-    std::unique_ptr<Splits> splits_;
-    std::unique_ptr<Recommender> model_;
+    std::unique_ptr<Run> run_;  // the latest run (nullptr before run() or when set-up failed)
 };
 
 // The item categories of a dataset when every item has a list (empty otherwise), for the
