@@ -394,7 +394,13 @@ TrainResult Trainer::run(TrainObserver& observer, TrainControl& control) {
         result.message = error.what();
     }
     result.elapsedSeconds = secondsSince(start);
-    observer.onFinished(result);
+    try {
+        observer.onFinished(result);
+    } catch (const std::exception& error) {
+        // E.g. the store could not record the outcome: the caller learns it from the result.
+        result.status = "failed";
+        result.message = std::string("recording the end of the run failed: ") + error.what();
+    }
     return result;
 }
 

@@ -49,7 +49,8 @@ public:
     Trainer& operator=(const Trainer&) = delete;
 
     // Never throws: any failure ends the run with status "failed" and the error as message.
-    // Calls observer.onFinished(result) before returning.
+    // Calls observer.onFinished(result) before returning; when that throws (e.g. the store
+    // failed), the result returned is "failed" with its error.
     TrainResult run(TrainObserver& observer, TrainControl& control);
 
     // After run(): the model with the best checkpoint's parameters, and the splits it was

@@ -242,6 +242,23 @@ TEST(Trainer, FailuresBecomeAFailedResult) {
     EXPECT_NE(resumed.message.find("/nonexistent/last.pt"), std::string::npos);
 }
 
+TEST(Trainer, AnObserverFailingAtTheEndBecomesAFailedResult) {
+    // e.g. the run store refusing to record the outcome: run() still keeps its promise.
+    class FailingAtTheEnd : public Recorder {
+    public:
+        void onFinished(const TrainResult&) override {
+            throw std::runtime_error("database is locked");
+        }
+    };
+    RunConfig config = smallRun("mean-pool");
+    config.train.maxSteps = 2;
+    FailingAtTheEnd observer;
+    TrainResult result;
+    EXPECT_NO_THROW(result = train(config, observer));
+    EXPECT_EQ(result.status, "failed");
+    EXPECT_NE(result.message.find("database is locked"), std::string::npos) << result.message;
+}
+
 TEST(Trainer, EveryBaselineTrainsAndEvaluates) {
     for (const char* model : {"comirec-dr", "sasrec", "gru4rec"}) {
         RunConfig config = smallRun(model);
