@@ -16,6 +16,7 @@
 #include "util/Device.h"
 
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <thread>
 
@@ -63,6 +64,22 @@ std::unique_ptr<TrainingGroup> joinGroup(const std::optional<DistributedContext>
     return std::make_unique<DataParallelGroup>(*distributed, device.is_cuda());
 }
 
+// "loss 'recon' is nan" for the first loss that is NaN or infinite, else "". The terms come
+// before "total" (names[0]), which is only named when the terms are finite and their sum is not.
+std::string nonFiniteLoss(const std::vector<std::string>& names,
+                          const std::vector<double>& values) {
+    for (size_t i = 1; i <= names.size(); ++i) {
+        const size_t k = i % names.size();
+        if (!std::isfinite(values[k])) {
+            return "loss '" + names[k] + "' is " +
+                   (std::isnan(values[k]) ? "nan"
+                    : values[k] > 0.0     ? "inf"
+                                          : "-inf");
+        }
+    }
+    return "";
+}
+
 std::unique_ptr<Recommender> modelOn(const RunConfig& config, const Splits& splits,
                                      const torch::Device& device) {
     auto model =
@@ -87,19 +104,20 @@ public:
     // parameters and the others switch to a noise stream of their own.
     void resume(const std::string& checkpoint);
 
-    // Trains until the planned end, a cancel or early stopping.
+    // Trains until the planned end, a cancel, early stopping or a loss that is not finite.
     void train(TrainControl& control);
 
-    // The run's result; unless it was cancelled, with the best model's test metrics.
+    // The run's result; unless it was cancelled or failed, with the best model's test metrics.
     TrainResult finish();
 
     Recommender& model() { return *model_; }
     const Splits& splits() const { return splits_; }
 
 private:
-    // One optimiser step on the batch; returns the losses ("total", then the terms) summed over
-    // the group, each rank's weighted by its share of the rows.
-    std::vector<double> step(const Batch& batch, const TrainControl& control);
+    // One optimiser step in two: the batch's losses ("total", then the terms) and gradients,
+    // summed over the group with each rank's weighted by its share of the rows; then the update.
+    std::vector<double> lossesAndGradients(const Batch& batch, const TrainControl& control);
+    void update();
     void reportProgress(const std::vector<double>& losses, double stepSeconds);
     // At an evaluation point: rank 0 validates and saves last.pt; true when every rank is to
     // stop early.
@@ -211,7 +229,16 @@ void Trainer::Run::train(TrainControl& control) {
             continue;
         }
         const Clock::time_point stepStart = Clock::now();
-        const std::vector<double> losses = step(batch, control);
+        const std::vector<double> losses = lossesAndGradients(batch, control);
+        // Before the update, so the model, last.pt and best.pt keep the last good step; after
+        // the sum, so every rank sees the same values and stops at the same step.
+        const std::string fault = nonFiniteLoss(lossNames_, losses);
+        if (!fault.empty()) {
+            result_.status = "failed";
+            result_.message = "step " + std::to_string(state_.step + 1) + ": " + fault;
+            return;
+        }
+        update();
         if (leader_) reportProgress(losses, secondsSince(stepStart));
         if ((state_.step % evalEvery_ == 0 || state_.step == totalSteps_) &&
             validateAndCheckStop()) {
@@ -224,7 +251,8 @@ void Trainer::Run::train(TrainControl& control) {
     }
 }
 
-std::vector<double> Trainer::Run::step(const Batch& batch, const TrainControl& control) {
+std::vector<double> Trainer::Run::lossesAndGradients(const Batch& batch,
+                                                     const TrainControl& control) {
     model_->train();
     std::vector<double> losses;
     if (batch.size > 0) {
@@ -253,11 +281,14 @@ std::vector<double> Trainer::Run::step(const Batch& batch, const TrainControl& c
     group_->sumGradients(parameters_, weight, losses);
     cancelSummed_ = losses.back() > 0.0;
     losses.pop_back();
+    return losses;
+}
+
+void Trainer::Run::update() {
     if (tc_.clipGradNorm > 0.0) torch::nn::utils::clip_grad_norm_(parameters_, tc_.clipGradNorm);
     optimizer_->step();
     ++state_.step;
     evaluatedLast_ = false;
-    return losses;
 }
 
 void Trainer::Run::reportProgress(const std::vector<double>& losses, double seconds) {
@@ -338,7 +369,7 @@ void Trainer::Run::saveLast() {
 
 TrainResult Trainer::Run::finish() {
     result_.steps = state_.step;
-    if (result_.status == "cancelled") {
+    if (result_.status == "cancelled" || result_.status == "failed") {
         result_.bestValid = state_.bestValid;
         return result_;
     }

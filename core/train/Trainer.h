@@ -32,6 +32,10 @@ struct TrainerOptions {
 // runs computeGradients with one row shard per thread on the CPU (gradientShards), so a seed
 // reproduces a run for the same train.threads.
 //
+// A loss that is NaN or infinite ends the run as "failed", naming the step and the loss term
+// ("step 37: loss 'recon' is nan"), before that step's update: last.pt and best.pt keep the last
+// good state, and the observer has had the progress of every step before.
+//
 // Data-parallel (options.distributed with worldSize > 1, docs/cluster.md): every rank builds the
 // model, takes rank 0's parameters, trains on its slice of each global batch (train.batchSize
 // must be a multiple of the world size) and sums its gradient weighted by its share of the rows
@@ -54,7 +58,8 @@ public:
     TrainResult run(TrainObserver& observer, TrainControl& control);
 
     // After run(): the model with the best checkpoint's parameters, and the splits it was
-    // evaluated on (nullptr before run() or if it failed before building them).
+    // evaluated on (nullptr before run() or if it failed before building them). During run(),
+    // from the observer's callbacks: the model being trained.
     Recommender* model() const;
     const Splits* splits() const;
 
