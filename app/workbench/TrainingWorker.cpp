@@ -138,7 +138,10 @@ void TrainingWorker::resume() {
     control_.pause = false;
 }
 
+// The flags are set under the lock that taking a job holds while it clears them, so a cancel
+// either lands before a job is taken (it was meant for the run before) or applies to that job.
 void TrainingWorker::cancelCurrent() {
+    const std::lock_guard lock(mutex_);
     control_.cancel = true;
     control_.pause = false;
 }
@@ -147,9 +150,10 @@ void TrainingWorker::cancelAll() {
     {
         const std::lock_guard lock(mutex_);
         queue_.clear();
+        control_.cancel = true;
+        control_.pause = false;
     }
     Q_EMIT queueChanged(0);
-    cancelCurrent();
 }
 
 int TrainingWorker::queuedCount() const {
@@ -178,10 +182,12 @@ void TrainingWorker::processQueue() {
             queue_.pop_front();
             remaining = static_cast<int>(queue_.size());
             busy_ = true;
+            // A fresh job starts uncancelled; a cancel from here on is this job's.
+            control_.cancel = false;
+            control_.pause = false;
         }
         Q_EMIT queueChanged(remaining);
-        control_.cancel = false;
-        control_.pause = false;
+        if (jobTakenHook_) jobTakenHook_();
         runJob(job);
         busy_ = false;
     }

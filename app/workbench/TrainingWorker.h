@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 
@@ -51,6 +52,10 @@ public:
     bool isPaused() const { return control_.pause.load(); }
     int queuedCount() const;
 
+    // Test seam: called on the worker's thread after a job left the queue and before it
+    // starts (a test puts a "Cancel all" into exactly that moment).
+    void setJobTakenHook(std::function<void()> hook) { jobTakenHook_ = std::move(hook); }
+
 Q_SIGNALS:
     void runStarted(qint64 runId, const QString& title);
     void progress(const dimerec::TrainingProgress& progress);
@@ -75,6 +80,7 @@ private:
     std::atomic<bool> draining_{false};
     std::string cachedDataKey_;  // data config JSON of cachedData_
     std::shared_ptr<const Dataset> cachedData_;
+    std::function<void()> jobTakenHook_;
 };
 
 }  // namespace dimerec

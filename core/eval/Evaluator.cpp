@@ -28,6 +28,21 @@ torch::Tensor itemTable(Recommender& model) {
     return table.defined() ? table.detach() : table;
 }
 
+// Evaluation mode for a scope: the model gets back the mode it had, also when evaluating throws.
+class EvalModeGuard {
+public:
+    explicit EvalModeGuard(Recommender& model) : model_(model), wasTraining_(model.is_training()) {
+        model_.eval();
+    }
+    ~EvalModeGuard() { model_.train(wasTraining_); }
+    EvalModeGuard(const EvalModeGuard&) = delete;
+    EvalModeGuard& operator=(const EvalModeGuard&) = delete;
+
+private:
+    Recommender& model_;
+    const bool wasTraining_;
+};
+
 }  // namespace
 
 torch::Tensor intraListDistance(const torch::Tensor& itemEmbeddings, const torch::Tensor& ranked,
@@ -101,8 +116,7 @@ std::map<std::string, double> Evaluator::evaluate(Recommender& model,
 
     RankingMetrics metrics(config_.topK, numItems, itemCategories_);
     const torch::Device device = model.device();
-    const bool wasTraining = model.is_training();
-    model.eval();
+    const EvalModeGuard evalMode(model);
     torch::NoGradGuard noGrad;
     const torch::Tensor items = itemTable(model);
     const bool withDistances = items.defined();
@@ -170,7 +184,6 @@ std::map<std::string, double> Evaluator::evaluate(Recommender& model,
                             : nullptr);
         }
     }
-    model.train(wasTraining);
     std::map<std::string, double> result = metrics.result();
     if (withDistances && !itemCategories_.empty() && !result.empty()) {
         std::vector<int32_t> primary;

@@ -52,39 +52,75 @@ int cudaIndexFor(const DistributedContext& context, int deviceCount);
 // std::invalid_argument naming the field.
 void validate(const DistributedContext& context);
 
+// The processes training one run, as the training loop sees them. Every call is collective:
+// all ranks make the same calls in the same order. A process training alone is a group of one
+// (SingleProcessGroup), so the loop reads the same either way.
+class TrainingGroup {
+public:
+    virtual ~TrainingGroup() = default;
+
+    virtual int rank() const = 0;
+    virtual int worldSize() const = 0;
+
+    // Overwrites every tensor with rank 0's values.
+    virtual void broadcastFromRankZero(const std::vector<at::Tensor>& tensors) = 0;
+
+    // Sums weight × gradient over the ranks into every parameter's gradient, together with
+    // `values` (summed as is). With weight = local rows / global rows this is the gradient of
+    // the global batch's mean loss. A parameter whose gradient is undefined on every rank stays
+    // undefined (as in single-process training); one defined on some rank gets the sum.
+    virtual void sumGradients(const std::vector<at::Tensor>& parameters, double weight,
+                              std::vector<double>& values) = 0;
+
+    // Rank 0's value on every rank.
+    virtual int64_t broadcastValue(int64_t value) = 0;
+
+    virtual void barrier() = 0;
+
+    // Whether the run stops before its next step, given this process's cancel flag now and
+    // whether any rank's flag was set when the last step's gradients were summed. Alone, a
+    // cancel takes effect at once; in a group every rank must stop after the same step, which
+    // only the summed flag tells.
+    virtual bool cancelAgreed(bool cancelHere, bool cancelSummed) const = 0;
+};
+
+// Training alone: rank 0 of 1, every collective leaves its arguments as they are.
+class SingleProcessGroup : public TrainingGroup {
+public:
+    int rank() const override { return 0; }
+    int worldSize() const override { return 1; }
+    void broadcastFromRankZero(const std::vector<at::Tensor>&) override {}
+    void sumGradients(const std::vector<at::Tensor>&, double, std::vector<double>&) override {}
+    int64_t broadcastValue(int64_t value) override { return value; }
+    void barrier() override {}
+    bool cancelAgreed(bool cancelHere, bool) const override { return cancelHere; }
+};
+
 // One process's membership in a data-parallel group: rendezvous through a c10d::TCPStore served
 // by rank 0, collectives through ProcessGroupGloo (CPU tensors) or ProcessGroupNCCL (CUDA
-// tensors, only when this LibTorch build has NCCL). Every call is collective: all ranks must
-// make the same calls in the same order.
-class DataParallelGroup {
+// tensors, only when this LibTorch build has NCCL).
+class DataParallelGroup : public TrainingGroup {
 public:
     // Connects (blocks until every rank has joined or the timeout passes). `cuda` chooses the
     // backend for "auto". Throws std::runtime_error when the rendezvous fails or NCCL is asked
     // for and not built in.
     DataParallelGroup(const DistributedContext& context, bool cuda);
-    ~DataParallelGroup();
+    ~DataParallelGroup() override;
     DataParallelGroup(const DataParallelGroup&) = delete;
     DataParallelGroup& operator=(const DataParallelGroup&) = delete;
 
-    int rank() const;
-    int worldSize() const;
+    int rank() const override;
+    int worldSize() const override;
     const std::string& backend() const;
 
-    // Overwrites every tensor with rank 0's values (one flattened broadcast per dtype).
-    void broadcastFromRankZero(const std::vector<at::Tensor>& tensors);
-
-    // Sums weight × gradient over the ranks into every parameter's gradient, together with
-    // `values` (summed as is), in one all-reduce of one flat buffer. With weight = local rows /
-    // global rows this is the gradient of the global batch's mean loss. A parameter whose
-    // gradient is undefined on every rank stays undefined (as in single-process training);
-    // one defined on some rank gets the sum.
+    // One flattened broadcast per dtype.
+    void broadcastFromRankZero(const std::vector<at::Tensor>& tensors) override;
+    // One all-reduce of one flat buffer (gradients, "defined here" flags, values).
     void sumGradients(const std::vector<at::Tensor>& parameters, double weight,
-                      std::vector<double>& values);
-
-    // Rank 0's value on every rank.
-    int64_t broadcastValue(int64_t value);
-
-    void barrier();
+                      std::vector<double>& values) override;
+    int64_t broadcastValue(int64_t value) override;
+    void barrier() override;
+    bool cancelAgreed(bool, bool cancelSummed) const override { return cancelSummed; }
 
 private:
     struct Impl;

@@ -16,6 +16,7 @@
 #include "util/Device.h"
 
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <thread>
 
@@ -44,7 +45,115 @@ std::unique_ptr<torch::optim::Optimizer> makeOptimizer(const TrainConfig& c,
         torch::optim::AdamOptions(c.learningRate).weight_decay(c.weightDecay));
 }
 
+// The processes this run trains with: a data-parallel group when `distributed` has more than
+// one rank (then a plain CUDA device becomes this rank's GPU), else this process alone.
+std::unique_ptr<TrainingGroup> joinGroup(const std::optional<DistributedContext>& distributed,
+                                         int batchSize, torch::Device& device) {
+    if (!distributed || distributed->worldSize <= 1) return std::make_unique<SingleProcessGroup>();
+    if (batchSize % distributed->worldSize != 0) {
+        throw std::invalid_argument(
+            "train.batchSize: " + std::to_string(batchSize) +
+            " is not divisible by the world size " + std::to_string(distributed->worldSize) +
+            " (it is the global batch; each rank trains on batchSize / worldSize rows)");
+    }
+    if (device.is_cuda() && !device.has_index()) {
+        device = torch::Device(torch::kCUDA,
+                               static_cast<c10::DeviceIndex>(cudaIndexFor(
+                                   *distributed, static_cast<int>(torch::cuda::device_count()))));
+    }
+    return std::make_unique<DataParallelGroup>(*distributed, device.is_cuda());
+}
+
+// "loss 'recon' is nan" for the first loss that is NaN or infinite, else "". The terms come
+// before "total" (names[0]), which is only named when the terms are finite and their sum is not.
+std::string nonFiniteLoss(const std::vector<std::string>& names,
+                          const std::vector<double>& values) {
+    for (size_t i = 1; i <= names.size(); ++i) {
+        const size_t k = i % names.size();
+        if (!std::isfinite(values[k])) {
+            return "loss '" + names[k] + "' is " +
+                   (std::isnan(values[k]) ? "nan"
+                    : values[k] > 0.0     ? "inf"
+                                          : "-inf");
+        }
+    }
+    return "";
+}
+
+std::unique_ptr<Recommender> modelOn(const RunConfig& config, const Splits& splits,
+                                     const torch::Device& device) {
+    auto model =
+        makeRecommender(config.model, splits.numItems, config.data.maxLength, splits.itemCounts);
+    model->to(device);
+    return model;
+}
+
 }  // namespace
+
+// One run's working set, and the steps Trainer::execute takes in order: set-up (the
+// constructor), resume, train (step after step, validating every evalEvery steps) and finish.
+// Collectives go through the group, a group of one when training alone; only rank 0 (the
+// leader) validates, stores and reports.
+class Trainer::Run {
+public:
+    // Set-up: device, group, splits, model, sampler, optimiser and evaluator.
+    Run(const RunConfig& config, const Dataset& dataset, const TrainerOptions& options,
+        TrainObserver& observer);
+
+    // Continues from a checkpoint ("" = a fresh start); then every rank takes rank 0's
+    // parameters and the others switch to a noise stream of their own.
+    void resume(const std::string& checkpoint);
+
+    // Trains until the planned end, a cancel, early stopping or a loss that is not finite.
+    void train(TrainControl& control);
+
+    // The run's result; unless it was cancelled or failed, with the best model's test metrics.
+    TrainResult finish();
+
+    Recommender& model() { return *model_; }
+    const Splits& splits() const { return splits_; }
+
+private:
+    // One optimiser step in two: the batch's losses ("total", then the terms) and gradients,
+    // summed over the group with each rank's weighted by its share of the rows; then the update.
+    std::vector<double> lossesAndGradients(const Batch& batch, const TrainControl& control);
+    void update();
+    void reportProgress(const std::vector<double>& losses, double stepSeconds);
+    // At an evaluation point: rank 0 validates and saves last.pt; true when every rank is to
+    // stop early.
+    bool validateAndCheckStop();
+    // Validation metrics (kept as the best, with best.pt, when they improved) and the item
+    // embeddings, to the observer.
+    void validate();
+    void saveLast();
+
+    const RunConfig& config_;
+    const TrainConfig& tc_;
+    const TrainerOptions& options_;
+    TrainObserver& observer_;
+    const Clock::time_point start_ = Clock::now();
+    const std::filesystem::path dir_;
+    torch::Device device_;
+    const std::unique_ptr<TrainingGroup> group_;
+    const bool leader_;
+    const Splits splits_;
+    const std::unique_ptr<Recommender> model_;
+    TrainSampler sampler_;
+    const std::vector<torch::Tensor> parameters_;
+    const std::unique_ptr<torch::optim::Optimizer> optimizer_;  // nullptr: nothing to train
+    const Evaluator evaluator_;
+    const int64_t totalSteps_;
+    const int64_t evalEvery_;
+
+    TrainingState state_;
+    std::vector<torch::Tensor> best_;  // the best model's parameters and buffers so far
+    TrainResult result_;
+    std::vector<std::string> lossNames_;  // "total" then the terms, once a step computed them
+    int64_t startStep_ = 0;
+    double stepSeconds_ = 0.0;    // smoothed seconds per step
+    bool evaluatedLast_ = false;  // the latest step was validated
+    bool cancelSummed_ = false;   // some rank asked to cancel (summed with the gradients)
+};
 
 std::vector<std::vector<int32_t>> evaluationCategories(const Dataset& dataset) {
     if (dataset.numCategories() == 0 ||
@@ -54,10 +163,257 @@ std::vector<std::vector<int32_t>> evaluationCategories(const Dataset& dataset) {
     return dataset.itemCategories;
 }
 
+Trainer::Run::Run(const RunConfig& config, const Dataset& dataset, const TrainerOptions& options,
+                  TrainObserver& observer)
+    : config_(config),
+      tc_(config.train),
+      options_(options),
+      observer_(observer),
+      dir_(options.checkpointDir),
+      device_(resolveDevice(tc_.device)),
+      group_(joinGroup(options.distributed, tc_.batchSize, device_)),
+      leader_(group_->rank() == 0),
+      splits_(makeSplits(dataset, config.data)),
+      model_(modelOn(config, splits_, device_)),
+      sampler_(splits_, SamplerOptions{tc_.batchSize, config.data.maxLength, config.model.negatives,
+                                       config.model.negativeSampler, tc_.seed, group_->rank(),
+                                       group_->worldSize()}),
+      parameters_(model_->parameters()),
+      optimizer_(parameters_.empty() ? nullptr : makeOptimizer(tc_, parameters_)),
+      evaluator_(config.eval, config.data.maxLength, evaluationCategories(dataset), tc_.seed),
+      totalSteps_(tc_.maxSteps > 0 ? std::min(sampler_.batchesPerEpoch() * tc_.epochs, tc_.maxSteps)
+                                   : sampler_.batchesPerEpoch() * tc_.epochs),
+      evalEvery_(tc_.evalEvery > 0 ? tc_.evalEvery : sampler_.batchesPerEpoch()) {}
+
+void Trainer::Run::resume(const std::string& checkpoint) {
+    if (checkpoint.empty()) {
+        sampler_.startEpoch(0);
+    } else {
+        const CheckpointContents loaded = loadCheckpoint(checkpoint, *model_, optimizer_.get());
+        if (configHash(loaded.config) != configHash(config_) ||
+            loaded.config.train.seed != tc_.seed) {
+            throw std::invalid_argument("checkpoint '" + checkpoint +
+                                        "' belongs to a run with a different config or seed");
+        }
+        state_ = loaded.state;
+        best_ = loaded.best;
+        sampler_.restore({state_.samplerEpoch, state_.samplerBatch});
+        if (!options_.checkpointDir.empty() && std::filesystem::exists(dir_ / "best.pt"))
+            result_.bestCheckpoint = (dir_ / "best.pt").string();
+    }
+    std::vector<torch::Tensor> tensors = model_->parameters();
+    for (const torch::Tensor& buffer : model_->buffers()) tensors.push_back(buffer);
+    group_->broadcastFromRankZero(tensors);
+    if (!leader_) {
+        torch::manual_seed(mixSeed(tc_.seed, kRankNoiseStream,
+                                   static_cast<uint64_t>(group_->rank()),
+                                   static_cast<uint64_t>(state_.step)));
+    }
+    startStep_ = state_.step;
+}
+
+void Trainer::Run::train(TrainControl& control) {
+    result_.status = "finished";
+    Batch batch;
+    while (optimizer_ && state_.step < totalSteps_) {
+        while (control.pause.load() && !control.cancel.load())
+            std::this_thread::sleep_for(kPausePoll);
+        if (group_->cancelAgreed(control.cancel.load(), cancelSummed_)) {
+            saveLast();
+            result_.status = "cancelled";
+            result_.message = "cancelled at step " + std::to_string(state_.step);
+            return;
+        }
+        if (!sampler_.next(batch)) {
+            sampler_.startEpoch(sampler_.state().epoch + 1);
+            continue;
+        }
+        const Clock::time_point stepStart = Clock::now();
+        const std::vector<double> losses = lossesAndGradients(batch, control);
+        // Before the update, so the model, last.pt and best.pt keep the last good step; after
+        // the sum, so every rank sees the same values and stops at the same step.
+        const std::string fault = nonFiniteLoss(lossNames_, losses);
+        if (!fault.empty()) {
+            result_.status = "failed";
+            result_.message = "step " + std::to_string(state_.step + 1) + ": " + fault;
+            return;
+        }
+        update();
+        if (leader_) reportProgress(losses, secondsSince(stepStart));
+        if ((state_.step % evalEvery_ == 0 || state_.step == totalSteps_) &&
+            validateAndCheckStop()) {
+            result_.status = "early-stopped";
+            result_.message = leader_ ? "no improvement of " + tc_.earlyStopMetric + " in " +
+                                            std::to_string(state_.badEvaluations) + " validations"
+                                      : "rank 0 stopped early";
+            return;
+        }
+    }
+}
+
+std::vector<double> Trainer::Run::lossesAndGradients(const Batch& batch,
+                                                     const TrainControl& control) {
+    model_->train();
+    std::vector<double> losses;
+    if (batch.size > 0) {
+        const LossTerms terms = computeGradients(*model_, toTensors(batch, device_),
+                                                 gradientShards(*model_, device_, batch.size));
+        lossNames_ = {"total"};
+        losses = {terms.total.item<double>()};
+        for (const auto& [name, value] : terms.terms) {
+            lossNames_.push_back(name);
+            losses.push_back(value.item<double>());
+        }
+    } else if (lossNames_.empty()) {
+        throw std::invalid_argument("rank " + std::to_string(group_->rank()) +
+                                    " got no rows of the first batch: fewer training samples "
+                                    "than processes");
+    } else {
+        optimizer_->zero_grad();  // this rank adds nothing to the summed gradient
+        losses.assign(lossNames_.size(), 0.0);
+    }
+    // Every rank's rows weigh equally: Σ_r (n_r / n) ∇mean_r = ∇ of the global mean (alone,
+    // the weight is 1). A cancel on any rank travels with the gradients.
+    const double weight =
+        static_cast<double>(batch.size) / static_cast<double>(sampler_.globalBatchRows());
+    for (double& value : losses) value *= weight;
+    losses.push_back(control.cancel.load() ? 1.0 : 0.0);
+    group_->sumGradients(parameters_, weight, losses);
+    cancelSummed_ = losses.back() > 0.0;
+    losses.pop_back();
+    return losses;
+}
+
+void Trainer::Run::update() {
+    if (tc_.clipGradNorm > 0.0) torch::nn::utils::clip_grad_norm_(parameters_, tc_.clipGradNorm);
+    optimizer_->step();
+    ++state_.step;
+    evaluatedLast_ = false;
+}
+
+void Trainer::Run::reportProgress(const std::vector<double>& losses, double seconds) {
+    stepSeconds_ = state_.step == startStep_ + 1
+                       ? seconds
+                       : (1.0 - kRateSmoothing) * stepSeconds_ + kRateSmoothing * seconds;
+    ProgressEvent progress;
+    progress.step = state_.step;
+    progress.epoch = sampler_.state().epoch;
+    progress.totalSteps = totalSteps_;
+    progress.samplesPerSecond =
+        stepSeconds_ > 0.0 ? static_cast<double>(sampler_.globalBatchRows()) / stepSeconds_ : 0.0;
+    progress.elapsedSeconds = secondsSince(start_);
+    progress.etaSeconds = stepSeconds_ * static_cast<double>(totalSteps_ - state_.step);
+    for (size_t i = 0; i < lossNames_.size(); ++i) progress.losses[lossNames_[i]] = losses[i];
+    observer_.onProgress(progress);
+}
+
+bool Trainer::Run::validateAndCheckStop() {
+    bool stop = false;
+    if (leader_) {
+        validate();
+        saveLast();
+        stop = tc_.patience > 0 && state_.badEvaluations >= tc_.patience;
+    }
+    return group_->broadcastValue(stop ? 1 : 0) != 0;
+}
+
+void Trainer::Run::validate() {
+    EvaluationEvent event;
+    event.step = state_.step;
+    event.epoch = sampler_.state().epoch;
+    event.split = "valid";
+    event.metrics = evaluator_.evaluate(*model_, splits_.valid);
+    ++state_.evaluations;
+    evaluatedLast_ = true;
+    const auto found = event.metrics.find(tc_.earlyStopMetric);
+    const double value = found == event.metrics.end() ? 0.0 : found->second;
+    event.improved = state_.bestStep < 0 || value > state_.bestMetric;
+    if (event.improved) {
+        state_.bestMetric = value;
+        state_.bestStep = state_.step;
+        state_.bestValid = event.metrics;
+        state_.badEvaluations = 0;
+        best_ = snapshotModel(*model_);
+        if (!options_.checkpointDir.empty()) {
+            result_.bestCheckpoint = (dir_ / "best.pt").string();
+            saveCheckpoint(result_.bestCheckpoint, config_, *model_, nullptr, state_, {});
+            observer_.onCheckpoint(result_.bestCheckpoint, true);
+        }
+    } else {
+        ++state_.badEvaluations;
+    }
+    observer_.onEvaluation(event);
+    const torch::Tensor items =
+        model_->hasItemEmbeddings() ? model_->itemEmbeddings() : torch::Tensor();
+    if (items.defined()) {
+        const torch::Tensor table = items.detach().to(torch::kCPU, torch::kFloat32).contiguous();
+        ItemEmbeddingsEvent embeddings;
+        embeddings.step = event.step;
+        embeddings.epoch = event.epoch;
+        embeddings.rows = table.size(0);
+        embeddings.dim = table.size(1);
+        embeddings.data.assign(table.data_ptr<float>(), table.data_ptr<float>() + table.numel());
+        observer_.onItemEmbeddings(embeddings);
+    }
+}
+
+void Trainer::Run::saveLast() {
+    if (options_.checkpointDir.empty() || !leader_) return;
+    const auto position = sampler_.state();
+    state_.samplerEpoch = position.epoch;
+    state_.samplerBatch = position.batchIndex;
+    result_.lastCheckpoint = (dir_ / "last.pt").string();
+    saveCheckpoint(result_.lastCheckpoint, config_, *model_, optimizer_.get(), state_, best_);
+    observer_.onCheckpoint(result_.lastCheckpoint, false);
+}
+
+TrainResult Trainer::Run::finish() {
+    result_.steps = state_.step;
+    if (result_.status == "cancelled" || result_.status == "failed") {
+        result_.bestValid = state_.bestValid;
+        return result_;
+    }
+    if (!leader_) {
+        // Wait for rank 0's test evaluation, so that every process of the run ends together.
+        group_->barrier();
+        if (result_.message.empty()) {
+            result_.message = "rank " + std::to_string(group_->rank()) + " of " +
+                              std::to_string(group_->worldSize()) + ": trained " +
+                              std::to_string(state_.step) + " steps (rank 0 evaluates)";
+        }
+        return result_;
+    }
+    if (!evaluatedLast_ && state_.bestStep < 0) validate();
+    if (!best_.empty()) restoreModel(*model_, best_);
+    result_.bestValid = state_.bestValid;
+    EvaluationEvent test;
+    test.step = state_.bestStep;
+    test.epoch = sampler_.state().epoch;
+    test.split = "test";
+    test.metrics = evaluator_.evaluate(*model_, splits_.test);
+    result_.test = test.metrics;
+    observer_.onEvaluation(test);
+    if (result_.message.empty()) {
+        result_.message = "trained " + std::to_string(state_.step) + " steps; best " +
+                          tc_.earlyStopMetric + " " + std::to_string(state_.bestMetric) +
+                          " at step " + std::to_string(state_.bestStep);
+    }
+    group_->barrier();
+    return result_;
+}
+
 Trainer::Trainer(RunConfig config, std::shared_ptr<const Dataset> dataset, TrainerOptions options)
     : config_(std::move(config)), dataset_(std::move(dataset)), options_(std::move(options)) {}
 
 Trainer::~Trainer() = default;
+
+Recommender* Trainer::model() const {
+    return run_ ? &run_->model() : nullptr;
+}
+
+const Splits* Trainer::splits() const {
+    return run_ ? &run_->splits() : nullptr;
+}
 
 TrainResult Trainer::run(TrainObserver& observer, TrainControl& control) {
     const Clock::time_point start = Clock::now();
@@ -69,264 +425,28 @@ TrainResult Trainer::run(TrainObserver& observer, TrainControl& control) {
         result.message = error.what();
     }
     result.elapsedSeconds = secondsSince(start);
-    observer.onFinished(result);
+    try {
+        observer.onFinished(result);
+    } catch (const std::exception& error) {
+        // E.g. the store could not record the outcome: the caller learns it from the result.
+        result.status = "failed";
+        result.message = std::string("recording the end of the run failed: ") + error.what();
+    }
     return result;
 }
 
 TrainResult Trainer::execute(TrainObserver& observer, TrainControl& control) {
-    const Clock::time_point start = Clock::now();
     validate(config_);
     if (!dataset_) throw std::invalid_argument("trainer: no dataset");
-    const TrainConfig& tc = config_.train;
-    const int maxLength = config_.data.maxLength;
-    configureThreads(tc.threads);
+    configureThreads(config_.train.threads);
     retainLargeAllocations();
-    const DistributedContext* distributed =
-        options_.distributed && options_.distributed->worldSize > 1 ? &*options_.distributed
-                                                                    : nullptr;
-    torch::Device device = resolveDevice(tc.device);
-    std::unique_ptr<DataParallelGroup> group;
-    if (distributed != nullptr) {
-        if (tc.batchSize % distributed->worldSize != 0) {
-            throw std::invalid_argument(
-                "train.batchSize: " + std::to_string(tc.batchSize) +
-                " is not divisible by the world size " + std::to_string(distributed->worldSize) +
-                " (it is the global batch; each rank trains on batchSize / worldSize rows)");
-        }
-        if (device.is_cuda() && !device.has_index()) {
-            device = torch::Device(
-                torch::kCUDA, static_cast<c10::DeviceIndex>(cudaIndexFor(
-                                  *distributed, static_cast<int>(torch::cuda::device_count()))));
-        }
-        group = std::make_unique<DataParallelGroup>(*distributed, device.is_cuda());
-    }
-    const bool leader = group == nullptr || group->rank() == 0;
-    torch::manual_seed(tc.seed);
-
-    splits_ = std::make_unique<Splits>(makeSplits(*dataset_, config_.data));
-    model_ = makeRecommender(config_.model, splits_->numItems, maxLength, splits_->itemCounts);
-    model_->to(device);
-    TrainSampler sampler(
-        *splits_, SamplerOptions{tc.batchSize, maxLength, config_.model.negatives,
-                                 config_.model.negativeSampler, tc.seed, group ? group->rank() : 0,
-                                 group ? group->worldSize() : 1});
-    std::vector<torch::Tensor> parameters = model_->parameters();
-    std::unique_ptr<torch::optim::Optimizer> optimizer =
-        parameters.empty() ? nullptr : makeOptimizer(tc, parameters);
-    const Evaluator evaluator(config_.eval, maxLength, evaluationCategories(*dataset_), tc.seed);
-
-    TrainingState state;
-    std::vector<torch::Tensor> best;
-    if (!options_.resumeFrom.empty()) {
-        const CheckpointContents loaded =
-            loadCheckpoint(options_.resumeFrom, *model_, optimizer.get());
-        if (configHash(loaded.config) != configHash(config_) ||
-            loaded.config.train.seed != tc.seed) {
-            throw std::invalid_argument("checkpoint '" + options_.resumeFrom +
-                                        "' belongs to a run with a different config or seed");
-        }
-        state = loaded.state;
-        best = loaded.best;
-        sampler.restore({state.samplerEpoch, state.samplerBatch});
-    } else {
-        sampler.startEpoch(0);
-    }
-    if (group) {
-        std::vector<torch::Tensor> tensors = model_->parameters();
-        for (const torch::Tensor& buffer : model_->buffers()) tensors.push_back(buffer);
-        group->broadcastFromRankZero(tensors);
-        if (!leader) {
-            torch::manual_seed(mixSeed(tc.seed, kRankNoiseStream,
-                                       static_cast<uint64_t>(group->rank()),
-                                       static_cast<uint64_t>(state.step)));
-        }
-    }
-
-    const int64_t perEpoch = sampler.batchesPerEpoch();
-    int64_t totalSteps = perEpoch * tc.epochs;
-    if (tc.maxSteps > 0) totalSteps = std::min(totalSteps, tc.maxSteps);
-    const int64_t evalEvery = tc.evalEvery > 0 ? tc.evalEvery : perEpoch;
-    const std::filesystem::path dir(options_.checkpointDir);
-    TrainResult result;
-
-    auto saveLast = [&] {
-        if (options_.checkpointDir.empty() || !leader) return;
-        const auto position = sampler.state();
-        state.samplerEpoch = position.epoch;
-        state.samplerBatch = position.batchIndex;
-        result.lastCheckpoint = (dir / "last.pt").string();
-        saveCheckpoint(result.lastCheckpoint, config_, *model_, optimizer.get(), state, best);
-        observer.onCheckpoint(result.lastCheckpoint, false);
-    };
-    auto validateNow = [&] {
-        EvaluationEvent event;
-        event.step = state.step;
-        event.epoch = sampler.state().epoch;
-        event.split = "valid";
-        event.metrics = evaluator.evaluate(*model_, splits_->valid);
-        ++state.evaluations;
-        const auto found = event.metrics.find(tc.earlyStopMetric);
-        const double value = found == event.metrics.end() ? 0.0 : found->second;
-        event.improved = state.bestStep < 0 || value > state.bestMetric;
-        if (event.improved) {
-            state.bestMetric = value;
-            state.bestStep = state.step;
-            state.bestValid = event.metrics;
-            state.badEvaluations = 0;
-            best = snapshotModel(*model_);
-            if (!options_.checkpointDir.empty()) {
-                result.bestCheckpoint = (dir / "best.pt").string();
-                saveCheckpoint(result.bestCheckpoint, config_, *model_, nullptr, state, {});
-                observer.onCheckpoint(result.bestCheckpoint, true);
-            }
-        } else {
-            ++state.badEvaluations;
-        }
-        observer.onEvaluation(event);
-        const torch::Tensor items =
-            model_->hasItemEmbeddings() ? model_->itemEmbeddings() : torch::Tensor();
-        if (items.defined()) {
-            const torch::Tensor table =
-                items.detach().to(torch::kCPU, torch::kFloat32).contiguous();
-            ItemEmbeddingsEvent embeddings;
-            embeddings.step = event.step;
-            embeddings.epoch = event.epoch;
-            embeddings.rows = table.size(0);
-            embeddings.dim = table.size(1);
-            embeddings.data.assign(table.data_ptr<float>(),
-                                   table.data_ptr<float>() + table.numel());
-            observer.onItemEmbeddings(embeddings);
-        }
-    };
-
-    if (!options_.checkpointDir.empty() && std::filesystem::exists(dir / "best.pt") &&
-        !options_.resumeFrom.empty()) {
-        result.bestCheckpoint = (dir / "best.pt").string();
-    }
-    result.status = "finished";
-    const int64_t startStep = state.step;
-    double stepSeconds = 0.0;
-    Batch batch;
-    bool evaluatedLast = false;
-    bool cancelEverywhere = false;       // some rank asked to cancel (summed with the gradients)
-    std::vector<std::string> lossNames;  // "total" then the terms, once a step computed them
-    while (optimizer && state.step < totalSteps) {
-        while (control.pause.load() && !control.cancel.load())
-            std::this_thread::sleep_for(kPausePoll);
-        if (group ? cancelEverywhere : control.cancel.load()) {
-            saveLast();
-            result.status = "cancelled";
-            result.message = "cancelled at step " + std::to_string(state.step);
-            break;
-        }
-        if (!sampler.next(batch)) {
-            sampler.startEpoch(sampler.state().epoch + 1);
-            continue;
-        }
-        const Clock::time_point stepStart = Clock::now();
-        model_->train();
-        std::vector<double> lossValues;
-        if (batch.size > 0) {
-            const LossTerms losses = computeGradients(*model_, toTensors(batch, device),
-                                                      gradientShards(*model_, device, batch.size));
-            lossNames = {"total"};
-            lossValues = {losses.total.item<double>()};
-            for (const auto& [name, value] : losses.terms) {
-                lossNames.push_back(name);
-                lossValues.push_back(value.item<double>());
-            }
-        } else if (lossNames.empty()) {
-            throw std::invalid_argument("rank " + std::to_string(group->rank()) +
-                                        " got no rows of the first batch: fewer training "
-                                        "samples than processes");
-        } else {
-            optimizer->zero_grad();  // this rank adds nothing to the all-reduced gradient
-            lossValues.assign(lossNames.size(), 0.0);
-        }
-        if (group) {
-            // Every rank's rows weigh equally: Σ_r (n_r / n) ∇mean_r = ∇ of the global mean.
-            const double weight =
-                static_cast<double>(batch.size) / static_cast<double>(sampler.globalBatchRows());
-            for (double& value : lossValues) value *= weight;
-            lossValues.push_back(control.cancel.load() ? 1.0 : 0.0);
-            group->sumGradients(parameters, weight, lossValues);
-            cancelEverywhere = lossValues.back() > 0.0;
-            lossValues.pop_back();
-        }
-        if (tc.clipGradNorm > 0.0) torch::nn::utils::clip_grad_norm_(parameters, tc.clipGradNorm);
-        optimizer->step();
-        ++state.step;
-        evaluatedLast = false;
-
-        if (leader) {
-            const double seconds = secondsSince(stepStart);
-            stepSeconds = state.step == startStep + 1
-                              ? seconds
-                              : (1.0 - kRateSmoothing) * stepSeconds + kRateSmoothing * seconds;
-            ProgressEvent progress;
-            progress.step = state.step;
-            progress.epoch = sampler.state().epoch;
-            progress.totalSteps = totalSteps;
-            progress.samplesPerSecond =
-                stepSeconds > 0.0 ? static_cast<double>(sampler.globalBatchRows()) / stepSeconds
-                                  : 0.0;
-            progress.elapsedSeconds = secondsSince(start);
-            progress.etaSeconds = stepSeconds * static_cast<double>(totalSteps - state.step);
-            for (size_t i = 0; i < lossNames.size(); ++i)
-                progress.losses[lossNames[i]] = lossValues[i];
-            observer.onProgress(progress);
-        }
-
-        if (state.step % evalEvery == 0 || state.step == totalSteps) {
-            bool stop = false;
-            if (leader) {
-                validateNow();
-                evaluatedLast = true;
-                saveLast();
-                stop = tc.patience > 0 && state.badEvaluations >= tc.patience;
-            }
-            if (group) stop = group->broadcastValue(stop ? 1 : 0) != 0;
-            if (stop) {
-                result.status = "early-stopped";
-                result.message = leader ? "no improvement of " + tc.earlyStopMetric + " in " +
-                                              std::to_string(state.badEvaluations) + " validations"
-                                        : "rank 0 stopped early";
-                break;
-            }
-        }
-    }
-    result.steps = state.step;
-    if (result.status == "cancelled") {
-        result.bestValid = state.bestValid;
-        return result;
-    }
-    if (!leader) {
-        // Wait for rank 0's test evaluation, so that every process of the run ends together.
-        group->barrier();
-        if (result.message.empty()) {
-            result.message = "rank " + std::to_string(group->rank()) + " of " +
-                             std::to_string(group->worldSize()) + ": trained " +
-                             std::to_string(state.step) + " steps (rank 0 evaluates)";
-        }
-        return result;
-    }
-    if (!evaluatedLast && state.bestStep < 0) validateNow();
-    if (!best.empty()) restoreModel(*model_, best);
-    result.bestValid = state.bestValid;
-    EvaluationEvent test;
-    test.step = state.bestStep;
-    test.epoch = sampler.state().epoch;
-    test.split = "test";
-    test.metrics = evaluator.evaluate(*model_, splits_->test);
-    result.test = test.metrics;
-    observer.onEvaluation(test);
-    if (result.message.empty()) {
-        result.message = "trained " + std::to_string(state.step) + " steps; best " +
-                         tc.earlyStopMetric + " " + std::to_string(state.bestMetric) + " at step " +
-                         std::to_string(state.bestStep);
-    }
-    if (group) group->barrier();
-    return result;
+    // Initialisation, sampling and rank 0's diffusion noise all follow from the seed.
+    torch::manual_seed(config_.train.seed);
+    run_.reset();
+    run_ = std::make_unique<Run>(config_, *dataset_, options_, observer);
+    run_->resume(options_.resumeFrom);
+    run_->train(control);
+    return run_->finish();
 }
 
 }  // namespace dimerec

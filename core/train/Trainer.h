@@ -32,6 +32,10 @@ struct TrainerOptions {
 // runs computeGradients with one row shard per thread on the CPU (gradientShards), so a seed
 // reproduces a run for the same train.threads.
 //
+// A loss that is NaN or infinite ends the run as "failed", naming the step and the loss term
+// ("step 37: loss 'recon' is nan"), before that step's update: last.pt and best.pt keep the last
+// good state, and the observer has had the progress of every step before.
+//
 // Data-parallel (options.distributed with worldSize > 1, docs/cluster.md): every rank builds the
 // model, takes rank 0's parameters, trains on its slice of each global batch (train.batchSize
 // must be a multiple of the world size) and sums its gradient weighted by its share of the rows
@@ -49,22 +53,25 @@ public:
     Trainer& operator=(const Trainer&) = delete;
 
     // Never throws: any failure ends the run with status "failed" and the error as message.
-    // Calls observer.onFinished(result) before returning.
+    // Calls observer.onFinished(result) before returning; when that throws (e.g. the store
+    // failed), the result returned is "failed" with its error.
     TrainResult run(TrainObserver& observer, TrainControl& control);
 
     // After run(): the model with the best checkpoint's parameters, and the splits it was
-    // evaluated on (nullptr before run() or if it failed before building them).
-    Recommender* model() const { return model_.get(); }
-    const Splits* splits() const { return splits_.get(); }
+    // evaluated on (nullptr before run() or if it failed before building them). During run(),
+    // from the observer's callbacks: the model being trained.
+    Recommender* model() const;
+    const Splits* splits() const;
 
 private:
+    class Run;  // one run's working set and its steps (Trainer.cpp)
+
     TrainResult execute(TrainObserver& observer, TrainControl& control);
 
     RunConfig config_;
     std::shared_ptr<const Dataset> dataset_;
     TrainerOptions options_;
-    std::unique_ptr<Splits> splits_;
-    std::unique_ptr<Recommender> model_;
+    std::unique_ptr<Run> run_;  // the latest run (nullptr before run() or when set-up failed)
 };
 
 // The item categories of a dataset when every item has a list (empty otherwise), for the

@@ -140,6 +140,20 @@ TEST(Evaluator, AFailingBatchReachesTheCallerWhileOtherThreadsWait) {
     at::set_num_threads(threads);
 }
 
+TEST(Evaluator, AFailedEvaluationGivesTheModelBackItsTrainingMode) {
+    class FailingModel : public TableModel {
+    public:
+        FailingModel() : TableModel(handModel()) {}
+        torch::Tensor scoreAll(const torch::Tensor&, const torch::Tensor&) override {
+            throw std::runtime_error("scores failed");
+        }
+    };
+    FailingModel model;
+    model.train(true);  // as the trainer leaves it between steps
+    EXPECT_THROW(Evaluator(cutoffs({1, 2}), 4).evaluate(model, handCases()), std::runtime_error);
+    EXPECT_TRUE(model.is_training());
+}
+
 TEST(Evaluator, ExcludingHistoryMasksTheUsersOwnItems) {
     TableModel model = handModel();
     EvalConfig config = cutoffs({3});

@@ -5,8 +5,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <functional>
+#include <limits>
 #include <thread>
 
 namespace dimerec {
@@ -240,6 +242,56 @@ TEST(Trainer, FailuresBecomeAFailedResult) {
     const TrainResult resumed = badResume.run(recorder, control);
     EXPECT_EQ(resumed.status, "failed");
     EXPECT_NE(resumed.message.find("/nonexistent/last.pt"), std::string::npos);
+}
+
+TEST(Trainer, AnObserverFailingAtTheEndBecomesAFailedResult) {
+    // e.g. the run store refusing to record the outcome: run() still keeps its promise.
+    class FailingAtTheEnd : public Recorder {
+    public:
+        void onFinished(const TrainResult&) override {
+            throw std::runtime_error("database is locked");
+        }
+    };
+    RunConfig config = smallRun("mean-pool");
+    config.train.maxSteps = 2;
+    FailingAtTheEnd observer;
+    TrainResult result;
+    EXPECT_NO_THROW(result = train(config, observer));
+    EXPECT_EQ(result.status, "failed");
+    EXPECT_NE(result.message.find("database is locked"), std::string::npos) << result.message;
+}
+
+TEST(Trainer, ANonFiniteLossFailsTheRunAndKeepsTheLastGoodCheckpoint) {
+    RunConfig config = smallRun("dimerec");
+    config.train.maxSteps = 20;
+    config.train.evalEvery = 3;
+    const auto dir = scratch("non-finite");
+    Trainer trainer(config, cyclicDataset(), {dir.string(), ""});
+    Recorder recorder;
+    // After step 4 (between the validations at steps 3 and 6) the item table turns to NaN, so
+    // step 5's losses are NaN.
+    recorder.hook = [&](const ProgressEvent& event) {
+        if (event.step != 4) return;
+        for (torch::Tensor& parameter : trainer.model()->parameters())
+            parameter.detach().fill_(std::numeric_limits<float>::quiet_NaN());
+    };
+    TrainControl control;
+    const TrainResult result = trainer.run(recorder, control);
+    EXPECT_EQ(result.status, "failed");
+    EXPECT_EQ(result.message, "step 5: loss 'gem' is nan");
+    EXPECT_EQ(result.steps, 4);
+    // The curves up to the last good step reached the observer (and so the store).
+    ASSERT_EQ(recorder.progress.size(), 4u);
+    EXPECT_EQ(recorder.progress.back().step, 4);
+    EXPECT_TRUE(std::isfinite(recorder.progress.back().losses.at("total")));
+    // last.pt is still step 3's, with finite parameters.
+    EXPECT_EQ(result.lastCheckpoint, (dir / "last.pt").string());
+    auto model = makeRecommender(config.model, kGroups * kGroupSize, config.data.maxLength, {});
+    const CheckpointContents last = loadCheckpoint((dir / "last.pt").string(), *model, nullptr);
+    EXPECT_EQ(last.state.step, 3);
+    for (const torch::Tensor& parameter : model->parameters())
+        EXPECT_TRUE(torch::isfinite(parameter).all().item<bool>());
+    std::filesystem::remove_all(dir);
 }
 
 TEST(Trainer, EveryBaselineTrainsAndEvaluates) {
