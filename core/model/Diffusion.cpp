@@ -169,31 +169,51 @@ DiffusionProcess::DiffusionProcess(const Options& options)
     }
 }
 
-std::vector<int64_t> DiffusionProcess::noiseShape(int64_t rows, int64_t dim) const {
-    if (options_.process == ForwardProcess::SmallStepWalk) return {rows, steps(), dim};
-    return {rows, dim};
+torch::Tensor DiffusionProcess::drawNoise(int64_t rows, int64_t dim,
+                                          const c10::optional<at::Generator>& generator,
+                                          torch::ScalarType dtype) const {
+    const auto options = torch::TensorOptions().dtype(dtype);
+    if (options_.process != ForwardProcess::SmallStepWalk)
+        return torch::randn({rows, dim}, generator, options);
+    const torch::Tensor direction = torch::randn({rows, dim}, generator, options);
+    const torch::Tensor along = torch::randn({rows, steps()}, generator, options);
+    // χ²_k = 2·Gamma(k/2).
+    const torch::Tensor rest =
+        2.0 *
+        at::_standard_gamma(torch::full({rows, steps()}, (dim - 2) / 2.0, options), generator);
+    return torch::cat({direction, along, rest}, 1);
 }
 
-torch::Tensor DiffusionProcess::walkStep(const torch::Tensor& x, const torch::Tensor& noise,
-                                         int64_t s) const {
-    const double perDim = 1.0 / std::sqrt(static_cast<double>(x.size(1) - 1));
-    return sphereExp(x, projectToTangent(noise, x) * (walkSteps_[s - 1] * perDim));
-}
-
-torch::Tensor DiffusionProcess::walk(const torch::Tensor& x0, const torch::Tensor& t,
-                                     const torch::Tensor& noise) const {
-    const int64_t last = t.numel() == 0 ? 0 : t.max().item<int64_t>();
-    if (noise.dim() != 3 || noise.size(1) < last)
-        throw std::invalid_argument(
-            "small-step walk: noise must be [rows, steps >= " + std::to_string(last) +
-            ", dim], got " + std::to_string(noise.dim()) + " dimensions");
-    const torch::Tensor until = t.to(x0.device()).unsqueeze(1);
-    torch::Tensor x = x0;
-    for (int64_t s = 1; s <= last; ++s) {
-        // Rows whose t is below s have arrived: a zero draw leaves them where they are.
-        x = walkStep(x, noise.select(1, s - 1) * (until >= s).to(x0.dtype()), s);
+torch::Tensor DiffusionProcess::walkCosines(const torch::Tensor& draws, int64_t dim) const {
+    // The walk's law is unchanged by rotations that fix x0, so x_t = cos A_t·x0 + sin A_t·u with
+    // u uniform among the unit tangent directions at x0 and independent of the angle A_t, which
+    // is a chain of its own. Write step s's tangent Gaussian in a frame whose first axis points
+    // away from x0 along the geodesic through x_{s−1}: its first coordinate g and the sum Q of
+    // the squares of the other d − 2 are all that matter. With v = σ_s·(g, rest)/sqrt(d−1),
+    // r = ‖v‖, a = σ_s·g/sqrt(d−1): exp_x(v) = cos r·x + sin r·v/r and the first axis has
+    // ⟨·, x0⟩ = −sin A, so cos A_s = cos r·cos A_{s−1} − (sin r/r)·a·sin A_{s−1}.
+    // Scalars per step instead of vectors in d: a batch of 256 took 80 ms with the walk in R^d
+    // under autograd (13 ms of it LibTorch's normal draws).
+    const int64_t steps = static_cast<int64_t>(walkSteps_.size());
+    const double perDim = 1.0 / std::sqrt(static_cast<double>(dim - 1));
+    const torch::Tensor both = draws.to(torch::kCPU, torch::kFloat64).contiguous();
+    torch::Tensor cosines = torch::empty({both.size(0), steps}, both.options());
+    const auto in = both.accessor<double, 2>();
+    auto out = cosines.accessor<double, 2>();
+    for (int64_t b = 0; b < both.size(0); ++b) {
+        double cosine = 1.0;
+        double sine = 0.0;
+        for (int64_t s = 0; s < steps; ++s) {
+            const double sigma = walkSteps_[s] * perDim;
+            const double a = sigma * in[b][s];
+            const double r = std::sqrt(a * a + sigma * sigma * in[b][steps + s]);
+            const double sinc = r < kMinAngle ? 1.0 : std::sin(r) / r;
+            cosine = std::clamp(std::cos(r) * cosine - sinc * a * sine, -1.0, 1.0);
+            sine = std::sqrt(1.0 - cosine * cosine);
+            out[b][s] = cosine;
+        }
     }
-    return l2Normalize(x);
+    return cosines;
 }
 
 DiffusionProcess::Noised DiffusionProcess::diffuse(const torch::Tensor& target,
@@ -221,9 +241,20 @@ DiffusionProcess::Noised DiffusionProcess::diffuse(const torch::Tensor& target,
             out.xt = sphereExp(out.x0, angle * l2Normalize(projectToTangent(noise, out.x0)));
             break;
         }
-        case ForwardProcess::SmallStepWalk:
-            out.xt = walk(out.x0, t, noise);
+        case ForwardProcess::SmallStepWalk: {
+            const int64_t width = target.size(1) + 2 * steps();
+            if (noise.dim() != 2 || noise.size(1) != width)
+                throw std::invalid_argument("small-step walk: noise must be [rows, " +
+                                            std::to_string(width) + "] (drawNoise), got " +
+                                            std::to_string(noise.size(-1)) + " columns");
+            const torch::Tensor cosine = walkCosines(noise.slice(1, target.size(1)), target.size(1))
+                                             .gather(1, index.unsqueeze(1));
+            const torch::Tensor direction =
+                l2Normalize(projectToTangent(noise.slice(1, 0, target.size(1)), out.x0));
+            out.xt = sphereExp(
+                out.x0, torch::acos(cosine).to(target.device(), target.scalar_type()) * direction);
             break;
+        }
         case ForwardProcess::ProjectedDdpm:
             out.xt = l2Normalize(keep * out.x0 + spread * (noise / std::sqrt(dim)));
             break;
@@ -321,17 +352,22 @@ DiffusionProcess::Profile DiffusionProcess::profile(int64_t dim, int64_t draws,
     Profile out;
     out.mean.resize(steps());
     out.sd.resize(steps());
-    torch::Tensor x = x0;
+    // The walk is drawn once, its cosine read at every step.
+    const bool walking = options_.process == ForwardProcess::SmallStepWalk;
+    const torch::Tensor walks =
+        walking ? walkCosines(drawNoise(draws, dim, generator, torch::kFloat32).slice(1, dim), dim)
+                : torch::Tensor();
     for (int t = 1; t <= steps(); ++t) {
-        if (options_.process == ForwardProcess::SmallStepWalk) {
-            x = walkStep(x, torch::randn({draws, dim}, generator, f32), t);
+        torch::Tensor cosine;
+        if (walking) {
+            cosine = walks.select(1, t - 1);
         } else {
-            x = diffuse(x0, torch::full({draws}, t, torch::kInt64),
-                        torch::randn(noiseShape(draws, dim), generator, f32))
-                    .xt;
+            const torch::Tensor x = diffuse(x0, torch::full({draws}, t, torch::kInt64),
+                                            drawNoise(draws, dim, generator, torch::kFloat32))
+                                        .xt;
+            cosine = (x * x0).sum(1) / x.norm(2, 1).clamp_min(kMinNorm);
         }
-        summarize((x * x0).sum(1) / x.norm(2, 1).clamp_min(kMinNorm), out.mean[t - 1],
-                  out.sd[t - 1]);
+        summarize(cosine, out.mean[t - 1], out.sd[t - 1]);
     }
     summarize((l2Normalize(prior(draws, dim, generator)) * x0).sum(1), out.startMean, out.startSd);
     return out;

@@ -20,9 +20,11 @@ enum class ForwardProcess {
     // The same jump with ε/sqrt(d−1): angle ≈ sqrt(1−ᾱ_t) rad. DDPM's posterior.
     PerDim,
     // x_t at angle θ_t = θ_max·sqrt(1−ᾱ_t)/sqrt(1−ᾱ_T) from x0 along a uniform tangent direction;
-    // the geodesic reverse step.
+    // the geodesic reverse step. The sampler starts uniform on the sphere, which matches x_T's
+    // direction from x0 (all the reverse step reads) but not its angle θ_max.
     Monotone,
-    // A simulated walk of t small geodesic steps (the paper's figure); the geodesic reverse step.
+    // A walk of t small geodesic steps x_s = exp_{x_{s−1}}(σ_s·ε_s/sqrt(d−1)) (the paper's
+    // figure), simulated by its angle to x0; the geodesic reverse step.
     SmallStepWalk,
     // normalise(sqrt(ᾱ_t)·x0 + sqrt(1−ᾱ_t)·ε/sqrt(d)); DDPM's posterior, re-normalised.
     ProjectedDdpm,
@@ -157,13 +159,18 @@ public:
     // SmallStepWalk: the step sizes σ_s for s = 1..T (index s − 1); empty for the others.
     const std::vector<double>& walkSteps() const { return walkSteps_; }
 
-    // Shape of the standard normal draw that diffuse takes for rows of dim: [rows, dim], or
-    // [rows, T, dim] for the small-step walk (one draw per step).
-    std::vector<int64_t> noiseShape(int64_t rows, int64_t dim) const;
+    // The draws that diffuse takes for rows of dim, on the CPU from generator (LibTorch's
+    // default if none), of type dtype: [rows, dim] standard normal; for the small-step walk
+    // [rows, dim + 2T]: the direction of x_t (dim standard normals), then for each step s the
+    // first coordinate g_s ~ N(0, 1) of its tangent Gaussian in a frame along the geodesic to x0,
+    // then for each step the sum Q_s ~ χ²_{d−2} of the squares of the other d − 2 (all that the
+    // walk's angle depends on; Diffusion.cpp).
+    torch::Tensor drawNoise(int64_t rows, int64_t dim,
+                            const c10::optional<at::Generator>& generator,
+                            torch::ScalarType dtype) const;
 
-    // Forward jump to step t ([B] int64, 1-based) from target [B, d] with noise ~ N(0, I) of
-    // noiseShape(B, d) (for the walk, [B, S, d] with any S ≥ the largest t will do); see
-    // ForwardProcess for each formula.
+    // Forward jump to step t ([B] int64, 1-based) from target [B, d] with noise from drawNoise
+    // (or of its shape and law); see ForwardProcess for each formula.
     Noised diffuse(const torch::Tensor& target, const torch::Tensor& t,
                    const torch::Tensor& noise) const;
 
@@ -208,10 +215,9 @@ private:
     }
     torch::Tensor geodesicStep(const torch::Tensor& xt, const torch::Tensor& x0Hat, int t,
                                const torch::Tensor& noise, double sigma) const;
-    torch::Tensor walk(const torch::Tensor& x0, const torch::Tensor& t,
-                       const torch::Tensor& noise) const;
-    // Step s of the walk from x with the draw noise [B, d] (rows of zeros stand still).
-    torch::Tensor walkStep(const torch::Tensor& x, const torch::Tensor& noise, int64_t s) const;
+    // The small-step walk's cos(x_s, x0) after each step s, [B, T] double on the CPU, from the
+    // per-step columns (all g_s, then all Q_s) of drawNoise's draws for vectors of dim.
+    torch::Tensor walkCosines(const torch::Tensor& draws, int64_t dim) const;
 
     Options options_;
     DiffusionSchedule schedule_;

@@ -112,9 +112,9 @@ LossTerms DimeRecRecommender::loss(const BatchTensors& batch) {
     const torch::Tensor t =
         torch::randint(1, diffusion_.steps() + 1, {rows}, generator, cpu.dtype(torch::kInt64))
             .to(target.device());
-    const torch::Tensor noise = torch::randn(diffusion_.noiseShape(rows, target.size(1)), generator,
-                                             cpu.dtype(target.dtype()))
-                                    .to(target.device());
+    const torch::Tensor noise =
+        diffusion_.drawNoise(rows, target.size(1), generator, target.scalar_type())
+            .to(target.device());
     const DiffusionProcess::Noised noised = diffusion_.diffuse(target, t, noise);
     const torch::Tensor x0Hat = denoiser_->forward(noised.xt, t, denoiser_->guidance(interests));
     const torch::Tensor recon = (noised.x0 - x0Hat).pow(2).sum(1).mean();

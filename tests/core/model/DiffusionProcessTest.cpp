@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <random>
 #include <vector>
 
@@ -76,22 +77,16 @@ struct Pairs {
     torch::Tensor xt;
 };
 
-// The walk takes draws for its first t steps only.
-torch::Tensor forwardNoise(const DiffusionProcess& process, int64_t rows, int t) {
-    std::vector<int64_t> shape = process.noiseShape(rows, kDim);
-    if (shape.size() == 3) shape[1] = t;
-    return torch::randn(shape);
-}
-
 Pairs forwardPairs(const DiffusionProcess& process, int t, uint64_t seed) {
     torch::manual_seed(seed);
     std::vector<torch::Tensor> x0;
     std::vector<torch::Tensor> xt;
-    const int64_t chunk = 2000;
+    const int64_t chunk = 5000;
     for (int64_t done = 0; done < kDraws; done += chunk) {
         const torch::Tensor target = torch::randn({chunk, kDim}) * 2.0;
-        const auto noised = process.diffuse(target, torch::full({chunk}, t, torch::kInt64),
-                                            forwardNoise(process, chunk, t));
+        const auto noised =
+            process.diffuse(target, torch::full({chunk}, t, torch::kInt64),
+                            process.drawNoise(chunk, kDim, c10::nullopt, torch::kFloat32));
         x0.push_back(noised.x0);
         xt.push_back(noised.xt);
     }
@@ -341,22 +336,33 @@ TEST(SmallStepWalk, RowsWalkTheirOwnNumberOfStepsAndTooUnevenSchedulesAreRefused
     DiffusionProcess::Options o = processOf(ForwardProcess::SmallStepWalk);
     o.steps = 20;
     const DiffusionProcess process(o);
-    EXPECT_EQ(process.noiseShape(5, 4), (std::vector<int64_t>{5, 20, 4}));
-    // Σβ = 20·(1e-4 + 0.02)/2 = 0.201, c = 2·ln(1000)/0.201 = 68.733883; a row at t = 1 takes
-    // the first step only: exp_{x0}(σ_1·proj(ε_1)/sqrt(3)), σ_1 = sqrt(1e-4·c) = 0.0829059.
+    // Direction (4), then g_s (20), then Q_s (20).
+    const torch::Tensor drawn = process.drawNoise(5, 4, c10::nullopt, torch::kFloat64);
+    EXPECT_EQ(drawn.sizes(), (std::vector<int64_t>{5, 44}));
+    EXPECT_GT(drawn.slice(1, 24).min().item<double>(), 0.0);
+    // Σβ = 20·(1e-4 + 0.02)/2 = 0.201, c = 2·ln(1000)/0.201 = 68.733883, σ_1 = sqrt(1e-4·c) =
+    // 0.0829059. A row at t = 1 takes the first step only: its angle is that step's norm,
+    // σ_1·sqrt(g_1² + Q_1)/sqrt(3) (S^3's tangent space has 3 dimensions), along the direction
+    // of the first four draws' tangent part.
     EXPECT_NEAR(process.walkSteps()[0], 0.0829059, 1e-7);
     torch::manual_seed(9);
     const torch::Tensor target = torch::randn({2, 4}, torch::kFloat64);
-    const torch::Tensor noise = torch::randn({2, 20, 4}, torch::kFloat64);
+    const torch::Tensor noise =
+        torch::cat({torch::randn({2, 24}, torch::kFloat64),
+                    torch::randn({2, 20, 2}, torch::kFloat64).pow(2).sum(2)},
+                   1);
     const torch::Tensor t = torch::tensor({int64_t{1}, int64_t{20}});
     const auto noised = process.diffuse(target, t, noise);
     const torch::Tensor x0 = l2Normalize(target[0].unsqueeze(0));
+    const double g = noise[0][4].item<double>();
+    const double q = noise[0][24].item<double>();
+    const double angle = 0.0829059 * std::sqrt(g * g + q) / std::sqrt(3.0);
     const torch::Tensor oneStep = sphereExp(
-        x0, projectToTangent(noise[0][0].unsqueeze(0), x0) * (0.0829059 / std::sqrt(3.0)));
+        x0, l2Normalize(projectToTangent(noise[0].slice(0, 0, 4).unsqueeze(0), x0)) * angle);
     EXPECT_TRUE(torch::allclose(noised.xt[0].unsqueeze(0), oneStep, 1e-6, 1e-6));
     EXPECT_FALSE(torch::allclose(noised.xt[1], noised.x0[1], 1e-2, 1e-2));
-    // Fewer draws than a row's t: refused.
-    EXPECT_THROW(process.diffuse(target, t, noise.slice(1, 0, 19)), std::invalid_argument);
+    // Draws of another shape: refused.
+    EXPECT_THROW(process.diffuse(target, t, noise.slice(1, 0, 43)), std::invalid_argument);
     // The cosine schedule at T = 10 ends with β = 0.999: a step of 1.95 rad.
     o.schedule = Schedule::Cosine;
     o.steps = 10;
@@ -365,6 +371,30 @@ TEST(SmallStepWalk, RowsWalkTheirOwnNumberOfStepsAndTooUnevenSchedulesAreRefused
         FAIL() << "no exception";
     } catch (const std::invalid_argument& e) {
         EXPECT_NE(std::string(e.what()).find("small-step walk"), std::string::npos) << e.what();
+    }
+}
+
+TEST(SmallStepWalk, HasTheLawOfTheWalkSimulatedInTheAmbientSpace) {
+    // The process draws the walk's angle by a chain of scalars (Diffusion.cpp); here the walk,
+    // x_s = exp_{x_{s−1}}(σ_s·proj(ε_s)/sqrt(d−1)) in R^64, double precision, 4,000 walks.
+    // cos(x_t, x0) of the two, by Kolmogorov–Smirnov at α = 0.01, at t = 10, 30 and T.
+    const DiffusionProcess process(processOf(ForwardProcess::SmallStepWalk));
+    torch::manual_seed(450);
+    const int64_t walks = 4000;
+    const torch::Tensor x0 = l2Normalize(torch::randn({walks, kDim}, torch::kFloat64));
+    torch::Tensor x = x0;
+    std::map<int, std::vector<double>> ambient;
+    for (int s = 1; s <= process.steps(); ++s) {
+        const torch::Tensor draw = torch::randn({walks, kDim}, torch::kFloat64);
+        x = l2Normalize(sphereExp(
+            x, projectToTangent(draw, x) * (process.walkSteps()[s - 1] / std::sqrt(kDim - 1.0))));
+        if (s == 10 || s == 30 || s == 100) ambient[s] = toVector((x * x0).sum(1));
+    }
+    for (const auto& [t, cosine] : ambient) {
+        const Pairs pairs = forwardPairs(process, t, 451 + t);
+        EXPECT_LT(ksDistance(toVector(cosines(pairs.xt, pairs.x0)), cosine),
+                  ksCritical(kDraws, walks))
+            << "t = " << t;
     }
 }
 
@@ -541,6 +571,32 @@ TEST(GeodesicReverseStep, ANoiseFreeChainFromTheTrueX0RetracesTheForwardAngles) 
     const torch::Tensor end =
         process.sample(perfect, 20, 8, generator, torch::kCPU).to(torch::kFloat64);
     EXPECT_TRUE(torch::allclose(end, x0, 1e-6, 1e-6));
+}
+
+TEST(DiffusionProcess, EveryProcessAndNoiseSamplesFiniteSeededVectors) {
+    // Algorithm 2 with a fixed toy denoiser for every forward process and reverse noise: finite,
+    // on the sphere except for the Euclidean process, and the same for the same seed.
+    auto denoise = [](const torch::Tensor& xt, int) { return xt * 0.5 + 0.2; };
+    for (const auto& process : kForwardProcessNames) {
+        for (const auto& noise : kReverseNoiseNames) {
+            DiffusionProcess::Options o = processOf(process.value);
+            o.steps = 20;
+            o.reverseNoise = noise.value;
+            const DiffusionProcess diffusion(o);
+            auto draw = [&] {
+                at::Generator generator = at::detail::createCPUGenerator(3);
+                return diffusion.sample(denoise, 6, 16, generator, torch::kCPU);
+            };
+            const torch::Tensor first = draw();
+            const std::string name = std::string(process.name) + " / " + noise.name;
+            EXPECT_TRUE(torch::isfinite(first).all().item<bool>()) << name;
+            EXPECT_TRUE(torch::equal(first, draw())) << name;
+            if (process.value != ForwardProcess::Euclidean) {
+                EXPECT_TRUE(torch::allclose(first.norm(2, 1), torch::ones({6}), 1e-5, 1e-5))
+                    << name;
+            }
+        }
+    }
 }
 
 }  // namespace
