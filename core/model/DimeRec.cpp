@@ -9,13 +9,12 @@ namespace {
 
 DiffusionProcess::Options diffusionOptions(const ModelConfig& c) {
     DiffusionProcess::Options o;
-    o.schedule = c.schedule;
+    o.schedule = enumFromName(kScheduleNames, c.schedule, "model.schedule");
     o.steps = c.diffusionSteps;
     o.betaStart = c.betaStart;
     o.betaEnd = c.betaEnd;
-    o.geodesic = c.geometry == "geodesic";
-    o.perDimNoise = c.noiseScale == "per-dim";
-    o.reverseNoise = c.reverseNoise;
+    o.process = forwardProcessOf(c.geometry, c.noiseScale);
+    o.reverseNoise = enumFromName(kReverseNoiseNames, c.reverseNoise, "model.reverseNoise");
     return o;
 }
 
@@ -114,7 +113,8 @@ LossTerms DimeRecRecommender::loss(const BatchTensors& batch) {
         torch::randint(1, diffusion_.steps() + 1, {rows}, generator, cpu.dtype(torch::kInt64))
             .to(target.device());
     const torch::Tensor noise =
-        torch::randn(target.sizes(), generator, cpu.dtype(target.dtype())).to(target.device());
+        diffusion_.drawNoise(rows, target.size(1), generator, target.scalar_type())
+            .to(target.device());
     const DiffusionProcess::Noised noised = diffusion_.diffuse(target, t, noise);
     const torch::Tensor x0Hat = denoiser_->forward(noised.xt, t, denoiser_->guidance(interests));
     const torch::Tensor recon = (noised.x0 - x0Hat).pow(2).sum(1).mean();
