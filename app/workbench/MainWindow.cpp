@@ -123,10 +123,9 @@ MainWindow::MainWindow(const QString& storePath, QWidget* parent)
     setAcceptDrops(true);
     store_ = std::make_unique<RunStore>(storePath_.toStdString());
 
-    const QString checkpoints = QFileInfo(storePath_).dir().filePath(QStringLiteral("checkpoints"));
     workerThread_ = new QThread(this);
     workerThread_->setObjectName(QStringLiteral("training"));
-    worker_ = new TrainingWorker(storePath_, checkpoints);
+    worker_ = new TrainingWorker(storePath_);
     worker_->moveToThread(workerThread_);
     connect(workerThread_, &QThread::finished, worker_, &QObject::deleteLater);
     connect(worker_, &TrainingWorker::runStarted, this, &MainWindow::onRunStarted);
