@@ -20,11 +20,11 @@ struct RunRecorderOptions {
 // reason in the message (the store knows no early-stopped status).
 RunResult runResultOf(const TrainResult& result);
 
-// Writes a training run into the store (it adapts the trainer's observer interface to the
-// store's plain records): loss points are buffered and written in one
-// transaction at most every flushIntervalSeconds, and at every evaluation, checkpoint and
-// at the end, so the store costs training well under 1 % of its time. Store errors
-// propagate to the trainer (which then ends the run as failed).
+// Writes a training run into the store, adapting the trainer's observer interface to the
+// store's plain records: loss points are buffered and written in one transaction at most every
+// flushIntervalSeconds, and at every evaluation, checkpoint and at the end, so the store costs
+// training well under 1 % of its time. Store errors propagate to the trainer (which then ends
+// the run as failed).
 class RunRecorder : public TrainObserver {
 public:
     RunRecorder(RunStore& store, int64_t run, RunRecorderOptions options = {});
