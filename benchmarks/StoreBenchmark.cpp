@@ -1,7 +1,7 @@
 // Run store speed (issue 5): listing a page out of 10,000 runs filtered and sorted, inserting
 // 1,000,000 loss points, loading the series of 10 runs with 100,000 points each, and what
 // RunRecorder costs a training loop. Databases live in the system temp directory.
-#include "store/RunRecorder.h"
+#include "experiment/RunRecorder.h"
 #include "store/RunStore.h"
 #include "train/TrainObserver.h"
 
@@ -47,7 +47,7 @@ RunStore& tenThousandRuns() {
         auto created = std::make_unique<RunStore>(scratchPath("10k.sqlite"));
         for (int i = 0; i < kRuns; ++i) {
             const int64_t id = created->createRun(benchRun(i));
-            TrainResult result;
+            RunResult result;
             result.status = i % 13 == 0 ? "failed" : "finished";
             const double quality = static_cast<double>((i * 7919) % kRuns) / kRuns;
             result.test = {{"ndcg@10", 0.3 * quality},

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "SphereScene.h"
+#include "analysis/SphereScene.h"
 
 class QCustomPlot;
 

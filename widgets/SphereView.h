@@ -1,7 +1,7 @@
 #pragma once
 
 #include "CategoryPalette.h"
-#include "SphereScene.h"
+#include "analysis/SphereScene.h"
 
 #include <QColor>
 #include <QPointF>

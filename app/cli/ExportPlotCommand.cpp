@@ -2,7 +2,7 @@
 // by the same chart code as the workbench (widgets/MetricCharts, HammerMap, SphereView,
 // StudyHeatMap) on an offscreen Qt platform.
 #include "CliCommands.h"
-#include "EmbeddingAnalysis.h"
+#include "analysis/EmbeddingAnalysis.h"
 #include "HammerMap.h"
 #include "MetricCharts.h"
 #include "PlotExport.h"

@@ -114,28 +114,6 @@ std::string join(const std::vector<std::string>& parts, const char* separator) {
     return text;
 }
 
-json summaryJson(const RunSummary& s) {
-    return {{"id", s.id},
-            {"uuid", s.uuid},
-            {"study", s.study},
-            {"name", s.name},
-            {"model", s.model},
-            {"dataset", s.dataset},
-            {"protocol", s.protocol},
-            {"configHash", s.configHash},
-            {"seed", s.seed},
-            {"status", s.status},
-            {"message", s.message},
-            {"startedAt", s.startedAt},
-            {"endedAt", s.endedAt},
-            {"steps", s.steps},
-            {"elapsedSeconds", s.elapsedSeconds},
-            {"archived", s.archived},
-            {"tags", s.tags},
-            {"testMetrics", s.testMetrics},
-            {"validMetrics", s.validMetrics}};
-}
-
 void addOutputFlags(CLI::App* command, const std::shared_ptr<Output>& output) {
     CLI::Option* jsonFlag = command->add_flag("--json", output->json, "Print JSON");
     command->add_flag("--csv", output->csv, "Print CSV")->excludes(jsonFlag);
@@ -170,7 +148,7 @@ void listRuns(const std::string& db, ListOptions options, const Output& output) 
     const std::vector<RunSummary> runs = store.listRuns(options.query);
     if (output.json) {
         json rows = json::array();
-        for (const RunSummary& run : runs) rows.push_back(summaryJson(run));
+        for (const RunSummary& run : runs) rows.push_back(toJson(run));
         std::cout << json{{"total", store.countRuns(options.query)}, {"runs", rows}}.dump(2)
                   << "\n";
         return;
@@ -210,7 +188,7 @@ void showRun(const std::string& db, const std::string& reference, bool asJson) {
     const RunSummary& s = details.summary;
     const Provenance& p = details.provenance;
     if (asJson) {
-        json out = summaryJson(s);
+        json out = toJson(s);
         out["config"] = json::parse(details.configJson);
         out["datasetFingerprint"] = details.datasetFingerprint;
         out["provenance"] = provenanceToJson(p);

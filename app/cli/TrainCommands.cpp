@@ -5,13 +5,13 @@
 #include "data/DatasetLoader.h"
 #include "data/Splits.h"
 #include "eval/Evaluator.h"
+#include "experiment/RecordedRun.h"
 #include "experiment/RunConfig.h"
 #include "model/DimeRec.h"
 #include "model/Recommender.h"
 #include "train/Checkpoint.h"
 #include "train/Trainer.h"
 
-#include "store/RunRecorder.h"
 #include "store/RunStore.h"
 #include "util/Device.h"
 
@@ -103,12 +103,9 @@ std::string progressBar(int64_t step, int64_t total) {
 // few seconds otherwise (logs stay short).
 class CliObserver : public TrainObserver {
 public:
-    // recorder: where every event is also forwarded (the run store), or nullptr.
-    CliObserver(bool quiet, TrainObserver* recorder)
-        : quiet_(quiet), terminal_(isatty(fileno(stderr)) != 0), recorder_(recorder) {}
+    explicit CliObserver(bool quiet) : quiet_(quiet), terminal_(isatty(fileno(stderr)) != 0) {}
 
     void onProgress(const ProgressEvent& e) override {
-        if (recorder_ != nullptr) recorder_->onProgress(e);
         if (quiet_) return;
         const auto now = std::chrono::steady_clock::now();
         const bool last = e.step == e.totalSteps;
@@ -132,7 +129,6 @@ public:
     }
 
     void onEvaluation(const EvaluationEvent& e) override {
-        if (recorder_ != nullptr) recorder_->onEvaluation(e);
         if (quiet_) return;
         endLine();
         std::cerr << e.split << " @ step " << e.step << std::fixed << std::setprecision(4);
@@ -141,18 +137,6 @@ public:
             if (found != e.metrics.end()) std::cerr << "  " << name << " " << found->second;
         }
         std::cerr << (e.improved ? "  (best)" : "") << "\n";
-    }
-
-    void onCheckpoint(const std::string& path, bool best) override {
-        if (recorder_ != nullptr) recorder_->onCheckpoint(path, best);
-    }
-
-    void onItemEmbeddings(const ItemEmbeddingsEvent& event) override {
-        if (recorder_ != nullptr) recorder_->onItemEmbeddings(event);
-    }
-
-    void onFinished(const TrainResult& result) override {
-        if (recorder_ != nullptr) recorder_->onFinished(result);
     }
 
     void endLine() {
@@ -164,7 +148,6 @@ private:
     bool quiet_;
     bool terminal_;
     bool pendingNewline_ = false;
-    TrainObserver* recorder_;
     std::chrono::steady_clock::time_point lastPrint_{};
 };
 
@@ -189,38 +172,41 @@ void runTrain(const TrainArguments& args) {
     validate(config);
     resolveDevice(config.train.device);  // fail before loading data when the device is absent
 
-    TrainerOptions options{args.checkpointDir, args.resume, distributedContextFor(args)};
+    RecordedRunSpec spec;
+    spec.config = config;
+    spec.study = args.study;
+    spec.resumeFrom = args.resume;
+    spec.distributed = distributedContextFor(args);
+    // Checkpoints only where asked for: --checkpoint-dir, else beside the resumed checkpoint.
+    spec.checkpointDir = args.checkpointDir.empty() && !args.resume.empty()
+                             ? std::filesystem::path(args.resume).parent_path().string()
+                             : args.checkpointDir;
     // Only rank 0 reports, stores and writes checkpoints; the others train quietly.
-    const bool follower = options.distributed && options.distributed->rank != 0;
-    if (options.checkpointDir.empty() && !args.resume.empty()) {
-        options.checkpointDir = std::filesystem::path(args.resume).parent_path().string();
-    }
-    auto dataset = std::make_shared<const Dataset>(loadDataset(config.data));
+    const bool follower = spec.distributed && spec.distributed->rank != 0;
+    spec.dataset = std::make_shared<const Dataset>(loadDataset(config.data));
     if (!args.json && !follower) {
-        std::cerr << "dataset " << dataset->name << ": " << dataset->numUsers() << " users, "
-                  << dataset->numItems() << " items; model " << config.model.model << ", protocol "
-                  << config.data.protocol << ", " << configureThreads(config.train.threads)
-                  << " threads\n";
-        if (options.distributed) {
-            std::cerr << "data-parallel: " << options.distributed->worldSize
-                      << " processes, rendezvous at " << options.distributed->masterAddress << ":"
-                      << options.distributed->masterPort << "\n";
+        std::cerr << "dataset " << spec.dataset->name << ": " << spec.dataset->numUsers()
+                  << " users, " << spec.dataset->numItems() << " items; model "
+                  << config.model.model << ", protocol " << config.data.protocol << ", "
+                  << configureThreads(config.train.threads) << " threads\n";
+        if (spec.distributed) {
+            std::cerr << "data-parallel: " << spec.distributed->worldSize
+                      << " processes, rendezvous at " << spec.distributed->masterAddress << ":"
+                      << spec.distributed->masterPort << "\n";
         }
     }
     std::unique_ptr<RunStore> store;
-    std::unique_ptr<RunRecorder> recorder;
     if (!args.noStore && !follower) {
         store = std::make_unique<RunStore>(args.db.empty() ? RunStore::defaultPath() : args.db);
-        const int64_t run = store->createRun(newRunFor(config, *dataset, args.study));
-        recorder = std::make_unique<RunRecorder>(*store, run);
-        if (!args.json) std::cerr << "recording run " << run << " in " << store->path() << "\n";
     }
-    Trainer trainer(config, dataset, options);
+    RecordedRun run(store.get(), std::move(spec));
+    if (store && !args.json)
+        std::cerr << "recording run " << run.id() << " in " << store->path() << "\n";
     TrainControl control;
-    CliObserver observer(args.json || follower, recorder.get());
+    CliObserver observer(args.json || follower);
     activeControl = &control;
     auto previous = std::signal(SIGINT, requestCancel);
-    const TrainResult result = trainer.run(observer, control);
+    const TrainResult result = run.train({&observer}, control);
     std::signal(SIGINT, previous);
     activeControl = nullptr;
     observer.endLine();

@@ -1,6 +1,6 @@
 // `dimerec`: the headless command line over the same core as the workbench.
 #include "CliCommands.h"
-#include "util/BuildInfo.h"
+#include "util/Device.h"
 #include "util/OpenMpEnvironment.h"
 
 #include <CLI/CLI.hpp>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "EmbeddingAnalysis.h"
+#include "analysis/EmbeddingAnalysis.h"
 
 #include <QString>
 #include <QWidget>

@@ -16,6 +16,7 @@
 #include "data/DatasetStatistics.h"
 #include "store/RunStore.h"
 #include "util/BuildInfo.h"
+#include "util/Device.h"
 
 #include <nlohmann/json.hpp>
 
@@ -123,10 +124,9 @@ MainWindow::MainWindow(const QString& storePath, QWidget* parent)
     setAcceptDrops(true);
     store_ = std::make_unique<RunStore>(storePath_.toStdString());
 
-    const QString checkpoints = QFileInfo(storePath_).dir().filePath(QStringLiteral("checkpoints"));
     workerThread_ = new QThread(this);
     workerThread_->setObjectName(QStringLiteral("training"));
-    worker_ = new TrainingWorker(storePath_, checkpoints);
+    worker_ = new TrainingWorker(storePath_);
     worker_->moveToThread(workerThread_);
     connect(workerThread_, &QThread::finished, worker_, &QObject::deleteLater);
     connect(worker_, &TrainingWorker::runStarted, this, &MainWindow::onRunStarted);
@@ -348,9 +348,10 @@ void MainWindow::buildConfigDock() {
 
 void MainWindow::buildStatusBar() {
     const BuildInfo& info = buildInfo();
-    const bool cuda = info.cudaAvailable.rfind("yes", 0) == 0;
+    const std::string cudaDevices = cudaAvailability();
+    const bool cuda = cudaDevices.rfind("yes", 0) == 0;
     auto* device =
-        new QLabel(cuda ? tr("Device: CUDA %1").arg(QString::fromStdString(info.cudaAvailable))
+        new QLabel(cuda ? tr("Device: CUDA %1").arg(QString::fromStdString(cudaDevices))
                         : tr("Device: CPU"),
                    this);
     auto* threads = new QLabel(tr("Threads: %1").arg(info.hardwareThreads), this);

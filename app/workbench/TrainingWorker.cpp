@@ -1,16 +1,14 @@
 // LibTorch-including core headers first: Qt's macros must never meet LibTorch's headers.
 
 #include "TrainingWorker.h"
-#include "train/Trainer.h"
+#include "experiment/RecordedRun.h"
 
 #include "data/Dataset.h"
 #include "data/DatasetLoader.h"
-#include "store/RunRecorder.h"
 #include "store/RunStore.h"
 
 #include <nlohmann/json.hpp>
 
-#include <QDir>
 #include <QMetaObject>
 
 #ifdef __linux__
@@ -32,18 +30,16 @@ constexpr auto kEmitInterval = std::chrono::milliseconds(150);
 constexpr int kTrainingNiceness = 5;  // how much lower than the window the training thread runs
 #endif
 
-// Adapts the trainer's callbacks: every event goes to the recorder (the store keeps all of
-// it); the window gets progress and curve points in batches, and evaluations at once.
+// Adapts the trainer's callbacks to the window (the store has every event already): progress
+// and curve points in batches, evaluations at once.
 class SignalingObserver : public TrainObserver {
 public:
-    SignalingObserver(TrainingWorker& worker, RunRecorder& recorder, qint64 runId)
-        : worker_(worker), recorder_(recorder), runId_(runId) {
+    SignalingObserver(TrainingWorker& worker, qint64 runId) : worker_(worker), runId_(runId) {
         pending_.runId = runId;
         pending_.source = QStringLiteral("train");
     }
 
     void onProgress(const ProgressEvent& event) override {
-        recorder_.onProgress(event);
         pending_.steps.push_back(static_cast<double>(event.step));
         for (const auto& [name, value] : event.losses) {
             pending_.values[QString::fromStdString(name)].push_back(value);
@@ -60,7 +56,6 @@ public:
     }
 
     void onEvaluation(const EvaluationEvent& event) override {
-        recorder_.onEvaluation(event);
         if (event.split != "valid") return;
         CurveBatch batch;
         batch.runId = runId_;
@@ -72,18 +67,7 @@ public:
         Q_EMIT worker_.curvePoints(batch);
     }
 
-    void onCheckpoint(const std::string& path, bool best) override {
-        recorder_.onCheckpoint(path, best);
-    }
-
-    void onItemEmbeddings(const ItemEmbeddingsEvent& event) override {
-        recorder_.onItemEmbeddings(event);
-    }
-
-    void onFinished(const TrainResult& result) override {
-        recorder_.onFinished(result);
-        flush(std::chrono::steady_clock::now());
-    }
+    void onFinished(const TrainResult&) override { flush(std::chrono::steady_clock::now()); }
 
     void flush(std::chrono::steady_clock::time_point now) {
         lastEmit_ = now;
@@ -96,7 +80,6 @@ public:
 
 private:
     TrainingWorker& worker_;
-    RunRecorder& recorder_;
     qint64 runId_;
     CurveBatch pending_;
     TrainingProgress latest_;
@@ -105,10 +88,8 @@ private:
 
 }  // namespace
 
-TrainingWorker::TrainingWorker(QString storePath, QString checkpointRoot, QObject* parent)
-    : QObject(parent),
-      storePath_(std::move(storePath)),
-      checkpointRoot_(std::move(checkpointRoot)) {
+TrainingWorker::TrainingWorker(QString storePath, QObject* parent)
+    : QObject(parent), storePath_(std::move(storePath)) {
     qRegisterMetaType<TrainingProgress>();
     qRegisterMetaType<CurveBatch>();
     qRegisterMetaType<RunOutcome>();
@@ -208,26 +189,22 @@ void TrainingWorker::runJob(Job& job) {
     qint64 runId = job.resumeRun;
     try {
         if (!store_) store_ = std::make_unique<RunStore>(storePath_.toStdString());
-        const std::shared_ptr<const Dataset> data = datasetFor(job);
-        if (runId == 0) {
-            runId = store_->createRun(newRunFor(job.config, *data, job.study));
-        } else {
-            store_->setStatus(runId, "running", "resumed");
-        }
+        RecordedRunSpec spec;
+        spec.config = job.config;
+        spec.dataset = datasetFor(job);
+        spec.study = job.study;
+        spec.continueRun = job.resumeRun;
+        spec.resumeFrom = job.resumeFrom;
+        RecordedRun run(store_.get(), std::move(spec));
+        runId = run.id();
         const QString title = job.config.name.empty()
                                   ? QString::fromStdString(job.config.model.model)
                                   : QString::fromStdString(job.config.name);
         Q_EMIT runStarted(runId, title);
 
-        TrainerOptions options;
-        options.checkpointDir =
-            QDir(checkpointRoot_).filePath(QStringLiteral("run-%1").arg(runId)).toStdString();
-        options.resumeFrom = job.resumeFrom;
-        RunRecorder recorder(*store_, runId);
-        SignalingObserver observer(*this, recorder, runId);
-        Trainer trainer(job.config, data, options);
-        // Never throws; reports onFinished (which stores the outcome) before returning.
-        const TrainResult result = trainer.run(observer, control_);
+        SignalingObserver observer(*this, runId);
+        // The trainer never throws; the store has the outcome before train() returns.
+        const TrainResult result = run.train({&observer}, control_);
         Q_EMIT runFinished({runId, QString::fromStdString(result.status),
                             QString::fromStdString(result.message), result.steps,
                             result.elapsedSeconds});

@@ -18,9 +18,9 @@ struct Dataset;
 class RunStore;
 
 // Trains runs one after another in its own thread (moved there by its owner): each queued
-// job becomes a run in the store, trained by core's Trainer while a RunRecorder stores its
-// series; progress and curve points reach the window as queued signals carrying plain
-// values, batched so that the window redraws a few times a second whatever the step rate.
+// job becomes a recorded run (core's RecordedRun: the store keeps its series, its checkpoints go
+// beside the database); progress and curve points reach the window as queued signals carrying
+// plain values, batched so that the window redraws a few times a second whatever the step rate.
 // enqueue, pause, resume and cancel may be called from any thread: they only touch a
 // mutex-guarded queue and the trainer's atomic flags, so they act within one batch even
 // while a run blocks the worker's thread.
@@ -38,8 +38,8 @@ public:
         std::string resumeFrom;         // that checkpoint's path
     };
 
-    // storePath: the run database; checkpointRoot: where each run's checkpoint folder goes.
-    TrainingWorker(QString storePath, QString checkpointRoot, QObject* parent = nullptr);
+    // storePath: the run database (each run's checkpoints go into checkpointDirFor its uuid).
+    explicit TrainingWorker(QString storePath, QObject* parent = nullptr);
     ~TrainingWorker() override;
 
     void enqueue(Job job);
@@ -71,7 +71,6 @@ private:
     std::shared_ptr<const Dataset> datasetFor(const Job& job);
 
     QString storePath_;
-    QString checkpointRoot_;
     std::unique_ptr<RunStore> store_;  // this thread's own connection, opened on first use
     mutable std::mutex mutex_;
     std::deque<Job> queue_;

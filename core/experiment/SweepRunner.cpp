@@ -1,9 +1,7 @@
 #include "experiment/SweepRunner.h"
 
-#include "data/Dataset.h"
-#include "store/RunRecorder.h"
+#include "experiment/RecordedRun.h"
 #include "store/RunStore.h"
-#include "train/Trainer.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -23,38 +21,6 @@ std::vector<RunSummary> studyRuns(const RunStore& store, const std::string& stud
     query.limit = 0;
     return store.listRuns(query);
 }
-
-// Forwards every event to the store's recorder and then to the caller's observer.
-class TrialObserver : public TrainObserver {
-public:
-    TrialObserver(RunRecorder& recorder, TrainObserver* observer)
-        : recorder_(recorder), observer_(observer) {}
-
-    void onProgress(const ProgressEvent& event) override {
-        recorder_.onProgress(event);
-        if (observer_ != nullptr) observer_->onProgress(event);
-    }
-    void onEvaluation(const EvaluationEvent& event) override {
-        recorder_.onEvaluation(event);
-        if (observer_ != nullptr) observer_->onEvaluation(event);
-    }
-    void onCheckpoint(const std::string& path, bool best) override {
-        recorder_.onCheckpoint(path, best);
-        if (observer_ != nullptr) observer_->onCheckpoint(path, best);
-    }
-    void onItemEmbeddings(const ItemEmbeddingsEvent& event) override {
-        recorder_.onItemEmbeddings(event);
-        if (observer_ != nullptr) observer_->onItemEmbeddings(event);
-    }
-    void onFinished(const TrainResult& result) override {
-        recorder_.onFinished(result);
-        if (observer_ != nullptr) observer_->onFinished(result);
-    }
-
-private:
-    RunRecorder& recorder_;
-    TrainObserver* observer_;
-};
 
 }  // namespace
 
@@ -135,24 +101,20 @@ std::optional<double> estimateSeconds(const RunStore& store, const std::string& 
     return total;
 }
 
-std::string checkpointDirFor(const RunStore& store, const std::string& runUuid) {
-    const fs::path database = fs::absolute(store.path());
-    return (database.parent_path() / "checkpoints" / runUuid).string();
-}
-
 TrialOutcome runTrial(RunStore& store, const std::string& study, const Trial& trial,
                       const TrialState& state, std::shared_ptr<const Dataset> dataset,
                       TrainObserver* observer, TrainControl& control) {
+    RecordedRunSpec spec;
+    spec.config = trial.config;
+    spec.dataset = std::move(dataset);
+    spec.study = study;
+    spec.resumeFrom = state.resumeFrom;
+    RecordedRun run(&store, std::move(spec));
+    std::vector<TrainObserver*> observers;
+    if (observer != nullptr) observers.push_back(observer);
     TrialOutcome outcome;
-    outcome.run = store.createRun(newRunFor(trial.config, *dataset, study));
-    const std::string uuid = store.run(outcome.run).summary.uuid;
-    TrainerOptions options;
-    options.checkpointDir = checkpointDirFor(store, uuid);
-    options.resumeFrom = state.resumeFrom;
-    RunRecorder recorder(store, outcome.run);
-    TrialObserver both(recorder, observer);
-    Trainer trainer(trial.config, std::move(dataset), options);
-    outcome.result = trainer.run(both, control);
+    outcome.run = run.id();
+    outcome.result = run.train(observers, control);
     return outcome;
 }
 

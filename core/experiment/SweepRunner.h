@@ -47,18 +47,15 @@ SweepState sweepState(const RunStore& store, const std::string& study,
 std::optional<double> estimateSeconds(const RunStore& store, const std::string& study,
                                       const std::vector<Trial>& trials, const SweepState& state);
 
-// <folder of the database>/checkpoints/<run uuid>: where a sweep's run keeps best.pt and
-// last.pt.
-std::string checkpointDirFor(const RunStore& store, const std::string& runUuid);
-
 struct TrialOutcome {
     int64_t run = 0;  // the run recorded for the trial
     TrainResult result;
 };
 
-// Trains one trial in this process as a run named by its label in `study`, checkpoints under
-// checkpointDirFor(store, uuid), continuing from state.resumeFrom when given. Every event
-// goes to the store and to `observer` (may be nullptr).
+// Trains one trial in this process as a new recorded run (RecordedRun) in `study`, named by
+// the trial's label, with its checkpoints in its own folder checkpointDirFor(store, uuid),
+// continuing from state.resumeFrom when given. Every event goes to the store and to
+// `observer` (may be nullptr).
 TrialOutcome runTrial(RunStore& store, const std::string& study, const Trial& trial,
                       const TrialState& state, std::shared_ptr<const Dataset> dataset,
                       TrainObserver* observer, TrainControl& control);

@@ -118,25 +118,14 @@ void RunStore::exportBundle(int64_t run, const std::string& path) const {
     json bundle;
     bundle["format"] = kBundleFormat;
     bundle["formatVersion"] = kBundleVersion;
-    bundle["run"] = {{"uuid", s.uuid},
-                     {"study", s.study},
-                     {"name", s.name},
-                     {"model", s.model},
-                     {"dataset", s.dataset},
-                     {"datasetFingerprint", details.datasetFingerprint},
-                     {"protocol", s.protocol},
-                     {"configHash", s.configHash},
-                     {"seed", s.seed},
-                     {"status", s.status},
-                     {"message", s.message},
-                     {"startedAt", s.startedAt},
-                     {"endedAt", s.endedAt},
-                     {"steps", s.steps},
-                     {"elapsedSeconds", s.elapsedSeconds},
-                     {"archived", s.archived},
-                     {"notes", details.notes},
-                     {"bestCheckpoint", details.bestCheckpoint},
-                     {"lastCheckpoint", details.lastCheckpoint}};
+    // The summary without what is local to the source database (its id) or kept in sections
+    // of its own (tags, final metrics), plus what only the details hold.
+    json& summary = bundle["run"] = toJson(s);
+    for (const char* key : {"id", "tags", "testMetrics", "validMetrics"}) summary.erase(key);
+    summary["datasetFingerprint"] = details.datasetFingerprint;
+    summary["notes"] = details.notes;
+    summary["bestCheckpoint"] = details.bestCheckpoint;
+    summary["lastCheckpoint"] = details.lastCheckpoint;
     bundle["config"] = json::parse(details.configJson);
     bundle["provenance"] = provenanceToJson(details.provenance);
     bundle["tags"] = s.tags;

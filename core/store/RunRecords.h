@@ -11,8 +11,6 @@
 
 namespace dimerec {
 
-struct Dataset;
-
 // Plain values that go into and come out of the run store (RunStore.h). Times are Unix
 // seconds (UTC); 0 means "not yet".
 
@@ -44,15 +42,33 @@ struct NewRun {
     Provenance provenance;
 };
 
-// A run about to train `config` on `data` in this process: dataset name and fingerprint,
-// the resolved device and thread count in its provenance.
-NewRun newRunFor(const RunConfig& config, const Dataset& data, const std::string& study);
-
 // One training step's loss terms.
 struct StepPoint {
     int64_t step = 0;
     int64_t epoch = 0;
     std::map<std::string, double> losses;  // "total", "gem", "recon", "ssm", "ce"
+};
+
+// The metrics of one evaluation: on the validation split during training, on the test split
+// at the end.
+struct EvaluationPoint {
+    int64_t step = 0;
+    int64_t epoch = 0;
+    std::string split;                      // valid | test
+    std::map<std::string, double> metrics;  // "hr@10", "ndcg@10", …
+};
+
+// How a run ended, as the store keeps it (the experiment layer fills it from the trainer's
+// result).
+struct RunResult {
+    std::string status;   // finished | cancelled | failed
+    std::string message;  // why it ended (error text of a failed run)
+    int64_t steps = 0;    // optimiser steps done
+    double elapsedSeconds = 0.0;
+    std::map<std::string, double> bestValid;  // validation metrics at the best checkpoint
+    std::map<std::string, double> test;       // test metrics of the best checkpoint
+    std::string bestCheckpoint;               // "" keeps the one stored before
+    std::string lastCheckpoint;               // "" keeps the one stored before
 };
 
 // One point of a series; series are named (source, name), source being "train" for loss
@@ -107,6 +123,9 @@ struct RunSummary {
     std::map<std::string, double> testMetrics;   // final test metrics (of the best checkpoint)
     std::map<std::string, double> validMetrics;  // validation metrics at the best checkpoint
 };
+
+// The summary as a JSON object (`runs list --json`, `runs show --json`, the run of a bundle).
+nlohmann::json toJson(const RunSummary& summary);
 
 // Everything the store keeps about one run, except the series and embedding data.
 struct RunDetails {

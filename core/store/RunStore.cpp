@@ -1,10 +1,7 @@
 #include "store/RunStore.h"
 
 #include "store/RunStoreImpl.h"
-#include "train/TrainObserver.h"
-#include "data/Dataset.h"
 #include "util/BuildInfo.h"
-#include "util/Device.h"
 
 #include <nlohmann/json.hpp>
 #include <sqlite3.h>
@@ -114,6 +111,28 @@ nlohmann::json provenanceToJson(const Provenance& p) {
             {"pid", p.pid}};
 }
 
+nlohmann::json toJson(const RunSummary& s) {
+    return {{"id", s.id},
+            {"uuid", s.uuid},
+            {"study", s.study},
+            {"name", s.name},
+            {"model", s.model},
+            {"dataset", s.dataset},
+            {"protocol", s.protocol},
+            {"configHash", s.configHash},
+            {"seed", s.seed},
+            {"status", s.status},
+            {"message", s.message},
+            {"startedAt", s.startedAt},
+            {"endedAt", s.endedAt},
+            {"steps", s.steps},
+            {"elapsedSeconds", s.elapsedSeconds},
+            {"archived", s.archived},
+            {"tags", s.tags},
+            {"testMetrics", s.testMetrics},
+            {"validMetrics", s.validMetrics}};
+}
+
 Provenance provenanceFromJson(const nlohmann::json& json) {
     Provenance p;
     p.programVersion = json.value("programVersion", "");
@@ -139,18 +158,6 @@ Provenance currentProvenance(const std::string& device, int threads) {
     p.host = info.host;
     p.pid = static_cast<int64_t>(getpid());
     return p;
-}
-
-NewRun newRunFor(const RunConfig& config, const Dataset& data, const std::string& study) {
-    NewRun run;
-    run.study = study;
-    run.config = config;
-    run.datasetName = data.name;
-    run.datasetFingerprint = data.fingerprint;
-    const int threads =
-        config.train.threads > 0 ? config.train.threads : buildInfo().hardwareThreads;
-    run.provenance = currentProvenance(resolveDevice(config.train.device).str(), threads);
-    return run;
 }
 
 RunStore::Impl::Impl(const std::string& file, bool readOnlyMode)
@@ -362,17 +369,20 @@ void RunStore::appendSteps(int64_t run, const std::vector<StepPoint>& points) {
     });
 }
 
-void RunStore::appendEvaluation(int64_t run, const EvaluationEvent& event) {
-    if (event.split.empty()) throw std::invalid_argument("an evaluation event needs a split");
-    impl_->write("storing the " + event.split + " evaluation of run " + std::to_string(run), [&] {
-        impl_->requireRun(run);
-        for (const auto& [name, value] : event.metrics) {
-            impl_->insertPoint(impl_->seriesId(run, event.split, name), event.step, event.epoch,
-                               value);
-        }
-        // The final test is the run's result even if the process dies before finishing.
-        if (event.split == "test") impl_->setFinalMetrics(run, "test", event.metrics);
-    });
+void RunStore::appendEvaluation(int64_t run, const EvaluationPoint& evaluation) {
+    if (evaluation.split.empty()) throw std::invalid_argument("an evaluation needs a split");
+    impl_->write("storing the " + evaluation.split + " evaluation of run " + std::to_string(run),
+                 [&] {
+                     impl_->requireRun(run);
+                     for (const auto& [name, value] : evaluation.metrics) {
+                         impl_->insertPoint(impl_->seriesId(run, evaluation.split, name),
+                                            evaluation.step, evaluation.epoch, value);
+                     }
+                     // The final test is the run's result even if the process dies before
+                     // finishing.
+                     if (evaluation.split == "test")
+                         impl_->setFinalMetrics(run, "test", evaluation.metrics);
+                 });
 }
 
 void RunStore::addCheckpoint(int64_t run, const CheckpointRef& checkpoint) {
@@ -394,14 +404,8 @@ void RunStore::addCheckpoint(int64_t run, const CheckpointRef& checkpoint) {
     });
 }
 
-void RunStore::finishRun(int64_t run, const TrainResult& result) {
-    std::string status = result.status;
-    std::string message = result.message;
-    if (status == "early-stopped") {
-        status = "finished";
-        message = message.empty() ? "early-stopped" : "early-stopped: " + message;
-    }
-    requireStatus(status);
+void RunStore::finishRun(int64_t run, const RunResult& result) {
+    requireStatus(result.status);
     impl_->write("storing the result of run " + std::to_string(run), [&] {
         impl_->requireRun(run);
         SQLite::Statement& update = impl_->prepare(
@@ -409,8 +413,8 @@ void RunStore::finishRun(int64_t run, const TrainResult& result) {
             "elapsed_seconds = ?, best_checkpoint = CASE WHEN ? = '' THEN best_checkpoint "
             "ELSE ? END, last_checkpoint = CASE WHEN ? = '' THEN last_checkpoint ELSE ? END "
             "WHERE id = ?");
-        update.bind(1, status);
-        update.bind(2, message);
+        update.bind(1, result.status);
+        update.bind(2, result.message);
         update.bind(3, unixNow());
         update.bind(4, result.steps);
         update.bind(5, result.elapsedSeconds);

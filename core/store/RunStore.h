@@ -9,9 +9,6 @@
 
 namespace dimerec {
 
-struct EvaluationEvent;
-struct TrainResult;
-
 // The SQLite database that keeps every run (DESIGN §4): studies → runs with config,
 // provenance, loss and metric series, final metrics, tags, notes, checkpoints and embedding
 // snapshots. WAL mode, foreign keys, a busy timeout and short transactions let several
@@ -46,15 +43,15 @@ public:
     int64_t ensureStudy(const std::string& name);
     std::vector<std::string> studies() const;
 
-    // Writing a run (the trainer does this through RunRecorder).
+    // Writing a run (experiment/RunRecorder does this for a training run).
     int64_t createRun(const NewRun& run);
     // Appends loss points in one transaction.
     void appendSteps(int64_t run, const std::vector<StepPoint>& points);
-    void appendEvaluation(int64_t run, const EvaluationEvent& event);
+    void appendEvaluation(int64_t run, const EvaluationPoint& evaluation);
     void addCheckpoint(int64_t run, const CheckpointRef& checkpoint);
     // Status, message, end time, steps, elapsed, final metrics (best valid and test) and
-    // checkpoint paths. "early-stopped" is stored as "finished" with the reason in the message.
-    void finishRun(int64_t run, const TrainResult& result);
+    // checkpoint paths.
+    void finishRun(int64_t run, const RunResult& result);
     void setStatus(int64_t run, const std::string& status, const std::string& message = "");
     int64_t addEmbeddingSnapshot(int64_t run, const EmbeddingSnapshot& snapshot);
     // Marks "running" runs whose process is gone (same host) as interrupted; returns how many.

@@ -2,14 +2,11 @@
 
 #include "util/BuildConfig.h"
 
-#include <torch/torch.h>
-
 #include <dlfcn.h>
 #include <unistd.h>
 
 #include <climits>
 #include <cstdlib>
-#include <sstream>
 #include <thread>
 
 namespace dimerec {
@@ -38,11 +35,8 @@ BuildInfo collect() {
     BuildInfo info;
     info.programVersion = DIMEREC_VERSION;
     info.gitCommit = DIMEREC_GIT_COMMIT;
-    info.libtorchVersion = TORCH_VERSION;
+    info.libtorchVersion = DIMEREC_LIBTORCH_VERSION;
     info.blasLibrary = resolveBlasLibrary();
-    const bool cuda = torch::cuda::is_available();
-    info.cudaAvailable =
-        cuda ? "yes (" + std::to_string(torch::cuda::device_count()) + " devices)" : "no";
     info.host = hostName();
     info.hardwareThreads = static_cast<int>(std::thread::hardware_concurrency());
     return info;
@@ -53,16 +47,6 @@ BuildInfo collect() {
 const BuildInfo& buildInfo() {
     static const BuildInfo info = collect();
     return info;
-}
-
-std::string versionText() {
-    const BuildInfo& info = buildInfo();
-    std::ostringstream out;
-    out << "dimerec " << info.programVersion << " (commit " << info.gitCommit << ")\n"
-        << "LibTorch " << info.libtorchVersion << ", CUDA available: " << info.cudaAvailable << "\n"
-        << "BLAS: " << info.blasLibrary << "\n"
-        << "CPU threads: " << info.hardwareThreads << ", host: " << info.host << "\n";
-    return out.str();
 }
 
 }  // namespace dimerec

@@ -10,15 +10,11 @@ struct BuildInfo {
     std::string gitCommit;        // `git describe --dirty` at configure time
     std::string libtorchVersion;  // TORCH_VERSION of the LibTorch we were built against
     std::string blasLibrary;      // resolved path of the BLAS providing sgemm_ at run time
-    std::string cudaAvailable;    // "yes (N devices)" or "no"
     std::string host;             // host name
     int hardwareThreads = 0;      // std::thread::hardware_concurrency()
 };
 
-// Collects the build info once; cheap to call again.
+// Collects the build info once; cheap to call again. Needs no LibTorch (the store records it).
 const BuildInfo& buildInfo();
-
-// Multi-line human-readable summary used by `dimerec --version` and the About box.
-std::string versionText();
 
 }  // namespace dimerec

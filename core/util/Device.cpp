@@ -1,7 +1,10 @@
 #include "util/Device.h"
 
+#include "util/BuildInfo.h"
+
 #include <torch/torch.h>
 
+#include <sstream>
 #include <stdexcept>
 #include <thread>
 
@@ -36,6 +39,21 @@ int configureThreads(int requested) {
     const int count = requested == 0 ? hardware : requested;
     torch::set_num_threads(count);
     return count;
+}
+
+std::string cudaAvailability() {
+    if (!torch::cuda::is_available()) return "no";
+    return "yes (" + std::to_string(torch::cuda::device_count()) + " devices)";
+}
+
+std::string versionText() {
+    const BuildInfo& info = buildInfo();
+    std::ostringstream out;
+    out << "dimerec " << info.programVersion << " (commit " << info.gitCommit << ")\n"
+        << "LibTorch " << info.libtorchVersion << ", CUDA available: " << cudaAvailability() << "\n"
+        << "BLAS: " << info.blasLibrary << "\n"
+        << "CPU threads: " << info.hardwareThreads << ", host: " << info.host << "\n";
+    return out.str();
 }
 
 }  // namespace dimerec

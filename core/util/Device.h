@@ -11,6 +11,13 @@ namespace dimerec {
 // throws std::invalid_argument with a message that says so.
 c10::Device resolveDevice(const std::string& name);
 
+// "yes (N devices)" when this LibTorch build and machine have CUDA, else "no".
+std::string cudaAvailability();
+
+// Multi-line human-readable summary of the build (BuildInfo) and the devices, used by
+// `dimerec --version` and the About box.
+std::string versionText();
+
 // Sets LibTorch's intra-op thread count; 0 means every hardware thread. Returns the count used.
 int configureThreads(int requested);
 

@@ -13,7 +13,6 @@
 #include "analysis/StudyGrid.h"
 #include "analysis/TableExport.h"
 #include "store/RunStore.h"
-#include "train/TrainObserver.h"
 
 #include <QComboBox>
 #include <QListWidget>
@@ -59,14 +58,14 @@ protected:
         run.datasetName = "ml-1m";
         run.provenance = currentProvenance("cpu", 1);
         const int64_t id = store_->createRun(run);
-        EvaluationEvent valid;
+        EvaluationPoint valid;
         valid.split = "valid";
         for (int step = 1; step <= 3; ++step) {
             valid.step = step * 10;
             valid.metrics = {{"ndcg@10", 0.1 * step}};
             store_->appendEvaluation(id, valid);
         }
-        TrainResult result;
+        RunResult result;
         result.status = "finished";
         result.steps = 30;
         result.test = test;

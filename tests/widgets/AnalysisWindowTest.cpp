@@ -6,7 +6,6 @@
 #include "TrialFolderWatcher.h"
 #include "experiment/Sweep.h"
 #include "store/RunStore.h"
-#include "train/TrainObserver.h"
 
 #include <QAction>
 #include <QComboBox>
@@ -46,7 +45,7 @@ protected:
         run.datasetName = "ml-latest-small";
         run.provenance = currentProvenance("cpu", 1);
         const int64_t id = store.createRun(run);
-        TrainResult result;
+        RunResult result;
         result.status = "finished";
         result.steps = 10;
         result.elapsedSeconds = 60.0;
@@ -174,7 +173,7 @@ TEST_F(AnalysisWindowTest, WatchedClusterFolderImportsRunsAsTheyEnd) {
     const RunStore view(storePath(), RunStore::Mode::ReadOnly);
     EXPECT_EQ(view.countRuns(study), 1);
 
-    TrainResult result;
+    RunResult result;
     result.status = "finished";
     result.steps = 10;
     result.test = {{"ndcg@10", 0.33}};

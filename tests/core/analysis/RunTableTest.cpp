@@ -1,7 +1,6 @@
 #include "analysis/RunTable.h"
 #include "analysis/TableExport.h"
 #include "store/RunStore.h"
-#include "train/TrainObserver.h"
 
 #include "../store/StoreTestSupport.h"
 
@@ -26,7 +25,7 @@ protected:
             add("dimerec", 2, "dimerec λ=1 seed 2", 1.0, {{"hr@10", 0.64}, {"ndcg@10", 0.31}});
         ablation_ = add("dimerec", 1, "dimerec λ=0 seed 1", 0.0, {{"hr@10", 0.55}});
         const int64_t failed = store_.createRun(test::makeRun("gru4rec", 1, "paper"));
-        TrainResult result;
+        RunResult result;
         result.status = "failed";
         store_.finishRun(failed, result);
         add("sasrec", 3, "elsewhere", 1.0, {{"hr@10", 0.9}}, "other");
@@ -37,7 +36,7 @@ protected:
         NewRun run = test::makeRun(model, seed, study, name);
         run.config.model.lambda = lambda;
         const int64_t id = store_.createRun(run);
-        TrainResult result;
+        RunResult result;
         result.status = "finished";
         result.test = test;
         store_.finishRun(id, result);

@@ -2,7 +2,6 @@
 #include "analysis/TableExport.h"
 #include "experiment/RunConfig.h"
 #include "store/RunStore.h"
-#include "train/TrainObserver.h"
 
 #include "../store/StoreTestSupport.h"
 #include "StepsScheduleStudy.h"
@@ -204,7 +203,7 @@ TEST(StudyGridTest, LoadsAStudyFromTheStore) {
         NewRun run = test::makeRun("dimerec", 1, "schedules");
         run.config.model.schedule = schedule;
         const int64_t id = store.createRun(run);
-        TrainResult result;
+        RunResult result;
         result.status = "finished";
         result.test = {{"ndcg@10", schedule == "exp" ? 0.2 : 0.3}};
         store.finishRun(id, result);

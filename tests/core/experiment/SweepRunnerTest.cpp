@@ -1,5 +1,7 @@
 #include "experiment/SweepRunner.h"
 
+#include "experiment/RecordedRun.h"
+
 #include "../store/StoreTestSupport.h"
 #include "data/Dataset.h"
 #include "data/DatasetLoader.h"
@@ -36,7 +38,7 @@ int64_t storeRun(RunStore& store, const Trial& trial, const std::string& status,
     run.provenance = currentProvenance("cpu", 1);
     const int64_t id = store.createRun(run);
     if (status == "running") return id;
-    TrainResult result;
+    RunResult result;
     result.status = status;
     result.elapsedSeconds = seconds;
     result.lastCheckpoint = lastCheckpoint;
@@ -71,7 +73,7 @@ TEST(SweepRunner, FinishedTrialsAreDoneOthersPendingOrResumed) {
     elsewhere.study = "other";
     elsewhere.config = trials[1].config;
     const int64_t other = store.createRun(elsewhere);
-    TrainResult done;
+    RunResult done;
     done.status = "finished";
     store.finishRun(other, done);
 

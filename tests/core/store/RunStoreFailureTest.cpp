@@ -3,7 +3,6 @@
 
 #include "store/RunStore.h"
 #include "store/StoreError.h"
-#include "train/TrainObserver.h"
 #include "util/BuildInfo.h"
 
 #include <SQLiteCpp/Database.h>
@@ -310,7 +309,7 @@ TEST(RunStoreFailureTest, TwoProcessesWriteAtTheSameTime) {
         for (int i = 0; i < kRunsEach; ++i) {
             const int64_t id = store.createRun(makeRun(model, static_cast<uint64_t>(i)));
             store.appendSteps(id, {{1, 0, {{"total", 1.0}}}, {2, 0, {{"total", 0.5}}}});
-            TrainResult result;
+            RunResult result;
             result.status = "finished";
             result.test = {{"ndcg@10", 0.1}};
             store.finishRun(id, result);

@@ -1,9 +1,7 @@
 #include "StoreTestSupport.h"
 
-#include "store/RunRecorder.h"
 #include "store/RunStore.h"
 #include "store/StoreError.h"
-#include "train/TrainObserver.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -28,16 +26,16 @@ TEST(RunStoreTest, CreatesRunWithConfigProvenanceAndSeries) {
     store.appendSteps(id, {{1, 0, {{"total", 3.0}, {"gem", 1.0}}},
                            {2, 0, {{"total", 2.5}, {"gem", 0.75}}},
                            {3, 1, {{"total", 2.0}, {"gem", 0.5}}}});
-    EvaluationEvent valid;
+    EvaluationPoint valid;
     valid.step = 3;
     valid.epoch = 1;
     valid.split = "valid";
     valid.metrics = {{"ndcg@10", 0.125}, {"hr@10", 0.25}};
     store.appendEvaluation(id, valid);
     store.addCheckpoint(id, {"/tmp/ckpt/best.pt", 3, true});
-    TrainResult result;
-    result.status = "early-stopped";
-    result.message = "no improvement in 10 evaluations";
+    RunResult result;
+    result.status = "finished";
+    result.message = "early-stopped: no improvement in 10 evaluations";
     result.steps = 3;
     result.elapsedSeconds = 12.5;
     result.bestValid = {{"ndcg@10", 0.125}};
@@ -101,7 +99,7 @@ TEST(RunStoreTest, ListsPagesFiltersAndSorts) {
         const int64_t id =
             store.createRun(makeRun(models[i % 3], static_cast<uint64_t>(i),
                                     i < 10 ? "first" : "second", "run " + std::to_string(i)));
-        TrainResult result;
+        RunResult result;
         result.status = i % 5 == 0 ? "failed" : "finished";
         result.test = {{"ndcg@10", i / 100.0}};
         store.finishRun(id, result);
@@ -156,7 +154,7 @@ TEST(RunStoreTest, MetricSortPutsRunsWithoutTheMetricLast) {
     const int64_t without = store.createRun(makeRun("sasrec", 1));
     const int64_t low = store.createRun(makeRun("sasrec", 2));
     const int64_t high = store.createRun(makeRun("sasrec", 3));
-    TrainResult result;
+    RunResult result;
     result.status = "finished";
     result.test = {{"hr@10", 0.1}};
     store.finishRun(low, result);
@@ -179,7 +177,7 @@ TEST(RunStoreTest, SeedGroupsAggregateFinalMetrics) {
     const double ndcg[] = {0.30, 0.32, 0.34};
     for (int seed = 0; seed < 3; ++seed) {
         const int64_t id = store.createRun(makeRun("dimerec", static_cast<uint64_t>(seed)));
-        TrainResult result;
+        RunResult result;
         result.status = "finished";
         result.test = {{"ndcg@10", ndcg[seed]}};
         store.finishRun(id, result);
@@ -269,7 +267,7 @@ TEST(RunStoreTest, BundlesRoundTripPlainAndGzipAndImportIsIdempotent) {
     source.addTags(id, {"paper"});
     source.setNotes(id, "notes survive");
     source.addEmbeddingSnapshot(id, {0, 2, "best", 2, 2, {0.6f, 0.8f, 1.0f, 0.0f}});
-    TrainResult result;
+    RunResult result;
     result.status = "finished";
     result.test = {{"ndcg@10", 0.123456789012345}};
     source.finishRun(id, result);
@@ -339,84 +337,6 @@ TEST(RunStoreTest, DefaultPathFollowsXdg) {
     } else {
         unsetenv("XDG_DATA_HOME");
     }
-}
-
-TEST(RunRecorderTest, BuffersStepsAndWritesThemAtEvaluationAndEnd) {
-    TempDir dir;
-    RunStore store(dir.file("runs.sqlite"));
-    RunStore reader(dir.file("runs.sqlite"));
-    const int64_t id = store.createRun(makeRun("dimerec", 1));
-    RunRecorderOptions options;
-    options.flushIntervalSeconds = 3600.0;  // only events flush in this test
-    RunRecorder recorder(store, id, options);
-    for (int64_t step = 1; step <= 5; ++step) {
-        ProgressEvent progress;
-        progress.step = step;
-        progress.losses = {{"total", 1.0 / static_cast<double>(step)}};
-        recorder.onProgress(progress);
-    }
-    EXPECT_TRUE(reader.series(id, "train", "total").empty());
-    EvaluationEvent valid;
-    valid.step = 5;
-    valid.split = "valid";
-    valid.metrics = {{"ndcg@10", 0.2}};
-    recorder.onEvaluation(valid);
-    EXPECT_EQ(reader.series(id, "train", "total").size(), 5u);
-    EXPECT_EQ(reader.run(id).summary.steps, 5);
-    recorder.onCheckpoint("/tmp/last.pt", false);
-    EXPECT_EQ(reader.run(id).lastCheckpoint, "/tmp/last.pt");
-    EXPECT_EQ(reader.run(id).checkpoints.at(0).step, 5);
-
-    ProgressEvent progress;
-    progress.step = 6;
-    progress.losses = {{"total", 0.1}};
-    recorder.onProgress(progress);
-    TrainResult result;
-    result.status = "finished";
-    result.steps = 6;
-    recorder.onFinished(result);
-    EXPECT_EQ(reader.series(id, "train", "total").size(), 6u);
-    EXPECT_EQ(reader.run(id).summary.status, "finished");
-}
-
-TEST(RunRecorderTest, FlushesByTime) {
-    TempDir dir;
-    RunStore store(dir.file("runs.sqlite"));
-    const int64_t id = store.createRun(makeRun("dimerec", 1));
-    RunRecorderOptions options;
-    options.flushIntervalSeconds = 0.0;  // every step is "late": each one is written at once
-    RunRecorder recorder(store, id, options);
-    ProgressEvent progress;
-    progress.step = 1;
-    progress.losses = {{"total", 1.0}};
-    recorder.onProgress(progress);
-    EXPECT_EQ(store.series(id, "train", "total").size(), 1u);
-}
-
-TEST(RunRecorderTest, KeepsItemEmbeddingSnapshotsUpToItsLimit) {
-    TempDir dir;
-    RunStore store(dir.file("runs.sqlite"));
-    const int64_t id = store.createRun(makeRun("dimerec", 1));
-    RunRecorderOptions options;
-    options.maxEmbeddingSnapshots = 2;
-    RunRecorder recorder(store, id, options);
-    for (int64_t epoch = 0; epoch < 3; ++epoch) {
-        ItemEmbeddingsEvent event;
-        event.step = 10 * (epoch + 1);
-        event.epoch = epoch;
-        event.rows = 2;
-        event.dim = 3;
-        event.data = {1, 2, 3, 4, 5, static_cast<float>(epoch)};
-        recorder.onItemEmbeddings(event);
-    }
-    const std::vector<EmbeddingSnapshot> kept = store.run(id).embeddings;
-    ASSERT_EQ(kept.size(), 2u);
-    EXPECT_EQ(kept[1].step, 20);
-    EXPECT_EQ(kept[1].label, "epoch 2, step 20");
-    const EmbeddingSnapshot second = store.embeddingSnapshot(kept[1].id);
-    EXPECT_EQ(second.rows, 2);
-    EXPECT_EQ(second.dim, 3);
-    EXPECT_EQ(second.data, (std::vector<float>{1, 2, 3, 4, 5, 1}));
 }
 
 }  // namespace

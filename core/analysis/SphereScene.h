@@ -7,9 +7,9 @@
 
 namespace dimerec {
 
-// What the sphere view and the Hammer map show, as plain values (filled by the workbench from
-// a checkpoint, or by hand in tests). Points are rows × 3 unit vectors (analysis/Projection's
-// projectToSphere), row-major.
+// What the sphere view and the Hammer map show, as plain values (filled from a checkpoint by
+// analyseCheckpoint, analysis/EmbeddingAnalysis.h, or by hand in tests). Points are rows × 3 unit
+// vectors (analysis/Projection's projectToSphere), row-major.
 struct SphereScene {
     std::vector<float> items;                   // every item's point on the globe
     std::vector<int32_t> itemCategory;          // per item its primary category, -1 = none

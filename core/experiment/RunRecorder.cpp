@@ -1,8 +1,26 @@
-#include "store/RunRecorder.h"
+#include "experiment/RunRecorder.h"
 
 #include "store/RunStore.h"
 
 namespace dimerec {
+
+RunResult runResultOf(const TrainResult& result) {
+    RunResult stored;
+    stored.status = result.status;
+    stored.message = result.message;
+    if (result.status == "early-stopped") {
+        stored.status = "finished";
+        stored.message =
+            result.message.empty() ? "early-stopped" : "early-stopped: " + result.message;
+    }
+    stored.steps = result.steps;
+    stored.elapsedSeconds = result.elapsedSeconds;
+    stored.bestValid = result.bestValid;
+    stored.test = result.test;
+    stored.bestCheckpoint = result.bestCheckpoint;
+    stored.lastCheckpoint = result.lastCheckpoint;
+    return stored;
+}
 
 RunRecorder::RunRecorder(RunStore& store, int64_t run, RunRecorderOptions options)
     : store_(store), run_(run), options_(options), lastFlush_(std::chrono::steady_clock::now()) {}
@@ -26,7 +44,7 @@ void RunRecorder::onProgress(const ProgressEvent& event) {
 
 void RunRecorder::onEvaluation(const EvaluationEvent& event) {
     flush();
-    store_.appendEvaluation(run_, event);
+    store_.appendEvaluation(run_, {event.step, event.epoch, event.split, event.metrics});
 }
 
 void RunRecorder::onCheckpoint(const std::string& path, bool best) {
@@ -49,7 +67,7 @@ void RunRecorder::onItemEmbeddings(const ItemEmbeddingsEvent& event) {
 
 void RunRecorder::onFinished(const TrainResult& result) {
     flush();
-    store_.finishRun(run_, result);
+    store_.finishRun(run_, runResultOf(result));
 }
 
 void RunRecorder::flush() {

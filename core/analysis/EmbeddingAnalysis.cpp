@@ -1,4 +1,4 @@
-#include "EmbeddingAnalysis.h"
+#include "analysis/EmbeddingAnalysis.h"
 
 #include "analysis/Diversity.h"
 #include "analysis/Projection.h"

@@ -16,10 +16,15 @@ struct RunRecorderOptions {
     int maxEmbeddingSnapshots = 30;     // item-embedding snapshots kept per run (first ones)
 };
 
-// Writes a training run into the store: loss points are buffered and written in one
-// transaction at most every flushIntervalSeconds, and at every evaluation, checkpoint and
-// at the end, so the store costs training well under 1 % of its time. Store errors
-// propagate to the trainer (which then ends the run as failed).
+// The trainer's result as the store keeps it: "early-stopped" becomes "finished" with the
+// reason in the message (the store knows no early-stopped status).
+RunResult runResultOf(const TrainResult& result);
+
+// Writes a training run into the store, adapting the trainer's observer interface to the
+// store's plain records: loss points are buffered and written in one transaction at most every
+// flushIntervalSeconds, and at every evaluation, checkpoint and at the end, so the store costs
+// training well under 1 % of its time. Store errors propagate to the trainer (which then ends
+// the run as failed).
 class RunRecorder : public TrainObserver {
 public:
     RunRecorder(RunStore& store, int64_t run, RunRecorderOptions options = {});

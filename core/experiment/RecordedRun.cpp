@@ -1,0 +1,99 @@
+#include "experiment/RecordedRun.h"
+
+#include "data/Dataset.h"
+#include "experiment/RunRecorder.h"
+#include "store/RunStore.h"
+#include "train/Trainer.h"
+#include "util/BuildInfo.h"
+#include "util/Device.h"
+
+#include <filesystem>
+#include <optional>
+#include <stdexcept>
+#include <utility>
+
+namespace dimerec {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A run about to train spec.config on spec.dataset in this process, on `device`.
+NewRun newRunFor(const RecordedRunSpec& spec, const std::string& device) {
+    NewRun run;
+    run.study = spec.study;
+    run.config = spec.config;
+    run.datasetName = spec.dataset->name;
+    run.datasetFingerprint = spec.dataset->fingerprint;
+    const int threads =
+        spec.config.train.threads > 0 ? spec.config.train.threads : buildInfo().hardwareThreads;
+    run.provenance = currentProvenance(device, threads);
+    return run;
+}
+
+// Hands every event to the recorder (when the run is recorded), then to each observer.
+class TeeObserver : public TrainObserver {
+public:
+    TeeObserver(RunRecorder* recorder, const std::vector<TrainObserver*>& observers)
+        : observers_(observers) {
+        if (recorder != nullptr) observers_.insert(observers_.begin(), recorder);
+    }
+
+    void onProgress(const ProgressEvent& event) override {
+        for (TrainObserver* observer : observers_) observer->onProgress(event);
+    }
+    void onEvaluation(const EvaluationEvent& event) override {
+        for (TrainObserver* observer : observers_) observer->onEvaluation(event);
+    }
+    void onCheckpoint(const std::string& path, bool best) override {
+        for (TrainObserver* observer : observers_) observer->onCheckpoint(path, best);
+    }
+    void onItemEmbeddings(const ItemEmbeddingsEvent& event) override {
+        for (TrainObserver* observer : observers_) observer->onItemEmbeddings(event);
+    }
+    void onFinished(const TrainResult& result) override {
+        for (TrainObserver* observer : observers_) observer->onFinished(result);
+    }
+
+private:
+    std::vector<TrainObserver*> observers_;
+};
+
+}  // namespace
+
+RecordedRun::RecordedRun(RunStore* store, RecordedRunSpec spec)
+    : store_(store), spec_(std::move(spec)) {
+    if (!spec_.dataset) throw std::invalid_argument("a recorded run needs its dataset");
+    // Resolved first, so that an absent device fails before anything is stored.
+    const std::string device = resolveDevice(spec_.config.train.device).str();
+    checkpointDir_ = spec_.checkpointDir.value_or("");
+    if (store_ == nullptr) return;
+    if (spec_.continueRun != 0) {
+        id_ = spec_.continueRun;
+        store_->setStatus(id_, "running", "resumed");
+    } else {
+        id_ = store_->createRun(newRunFor(spec_, device));
+    }
+    if (spec_.checkpointDir) return;
+    // A continued run writes next to the checkpoint it continues from, wherever the convention
+    // of its day put it.
+    const bool continued = spec_.continueRun != 0 && !spec_.resumeFrom.empty();
+    checkpointDir_ = continued ? fs::path(spec_.resumeFrom).parent_path().string()
+                               : checkpointDirFor(*store_, store_->run(id_).summary.uuid);
+}
+
+TrainResult RecordedRun::train(const std::vector<TrainObserver*>& observers,
+                               TrainControl& control) {
+    std::optional<RunRecorder> recorder;
+    if (store_ != nullptr) recorder.emplace(*store_, id_);
+    TeeObserver tee(recorder ? &*recorder : nullptr, observers);
+    Trainer trainer(spec_.config, spec_.dataset,
+                    TrainerOptions{checkpointDir_, spec_.resumeFrom, spec_.distributed});
+    return trainer.run(tee, control);
+}
+
+std::string checkpointDirFor(const RunStore& store, const std::string& runUuid) {
+    const fs::path database = fs::absolute(store.path());
+    return (database.parent_path() / "checkpoints" / runUuid).string();
+}
+
+}  // namespace dimerec

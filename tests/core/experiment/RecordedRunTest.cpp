@@ -1,0 +1,189 @@
+#include "experiment/RecordedRun.h"
+
+#include "../store/StoreTestSupport.h"
+#include "data/Dataset.h"
+#include "data/DatasetLoader.h"
+#include "store/RunStore.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <stdexcept>
+
+namespace dimerec {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Four steps of a small DimeRec on the embedded dataset, validated at steps 2 and 4.
+RecordedRunSpec tinyRun() {
+    RecordedRunSpec spec;
+    spec.config.model.dim = 8;
+    spec.config.model.interests = 2;
+    spec.config.model.diffusionSteps = 5;
+    spec.config.train.maxSteps = 4;
+    spec.config.train.evalEvery = 2;
+    spec.config.train.batchSize = 32;
+    spec.config.train.threads = 1;
+    spec.config.train.device = "cpu";
+    spec.config.train.seed = 11;
+    spec.config.eval.topK = {10};
+    static const auto dataset = std::make_shared<const Dataset>(loadDataset(spec.config.data));
+    spec.dataset = dataset;
+    spec.study = "recorded";
+    return spec;
+}
+
+// What the caller's observer hears; at each evaluation it also looks into the store, which
+// must hold that evaluation already.
+class Listener : public TrainObserver {
+public:
+    Listener(const RunStore& store, int64_t run) : store_(store), run_(run) {}
+    void onProgress(const ProgressEvent&) override { ++progress; }
+    void onEvaluation(const EvaluationEvent& event) override {
+        ++evaluations;
+        if (event.split == "valid") {
+            storedValidations = store_.series(run_, "valid", "ndcg@10").size();
+        }
+    }
+    void onCheckpoint(const std::string& path, bool) override { checkpoints.push_back(path); }
+    void onFinished(const TrainResult& result) override { finished = result.status; }
+
+    int progress = 0;
+    int evaluations = 0;
+    size_t storedValidations = 0;
+    std::vector<std::string> checkpoints;
+    std::string finished;
+
+private:
+    const RunStore& store_;
+    int64_t run_;
+};
+
+// Asks the trainer to stop once `steps` steps are done (as Ctrl-C would).
+class CancelAfter : public TrainObserver {
+public:
+    CancelAfter(TrainControl& control, int64_t steps) : control_(control), steps_(steps) {}
+    void onProgress(const ProgressEvent& event) override {
+        if (event.step >= steps_) control_.cancel = true;
+    }
+    void onEvaluation(const EvaluationEvent&) override {}
+
+private:
+    TrainControl& control_;
+    int64_t steps_;
+};
+
+TEST(RecordedRun, CreatesRecordsAndTeesARunWithCheckpointsInItsOwnFolder) {
+    const test::TempDir dir;
+    RunStore store(dir.file("runs.sqlite"));
+    RecordedRun run(&store, tinyRun());
+    ASSERT_NE(run.id(), 0);
+    const RunDetails created = store.run(run.id());
+    EXPECT_EQ(created.summary.status, "running");
+    EXPECT_EQ(created.summary.study, "recorded");
+    EXPECT_EQ(created.summary.seed, 11u);
+    EXPECT_EQ(created.datasetFingerprint, tinyRun().dataset->fingerprint);
+    EXPECT_EQ(created.provenance.device, "cpu");
+    EXPECT_EQ(created.provenance.threads, 1);
+    // The documented convention: <folder of the database>/checkpoints/<run uuid>.
+    const fs::path folder = fs::path(dir.file("checkpoints")) / created.summary.uuid;
+    EXPECT_EQ(fs::path(run.checkpointDir()), folder);
+    EXPECT_EQ(run.checkpointDir(), checkpointDirFor(store, created.summary.uuid));
+
+    Listener listener(store, run.id());
+    TrainControl control;
+    const TrainResult result = run.train({&listener}, control);
+    ASSERT_EQ(result.status, "finished") << result.message;
+
+    // Teed: every event reached the caller, each evaluation after the store had it.
+    EXPECT_EQ(listener.progress, 4);
+    EXPECT_EQ(listener.evaluations, 3);  // valid at steps 2 and 4, then the test
+    EXPECT_EQ(listener.storedValidations, 2u);
+    EXPECT_FALSE(listener.checkpoints.empty());
+    EXPECT_EQ(listener.finished, "finished");
+
+    // Recorded: steps, loss series, final metrics, status and checkpoints.
+    const RunDetails stored = store.run(run.id());
+    EXPECT_EQ(stored.summary.status, "finished");
+    EXPECT_EQ(stored.summary.steps, 4);
+    EXPECT_EQ(store.series(run.id(), "train", "total").size(), 4u);
+    EXPECT_EQ(stored.summary.testMetrics, result.test);
+    EXPECT_EQ(stored.summary.validMetrics, result.bestValid);
+    EXPECT_TRUE(stored.summary.testMetrics.count("ndcg@10"));
+    EXPECT_EQ(fs::path(stored.lastCheckpoint), folder / "last.pt");
+    EXPECT_EQ(fs::path(stored.bestCheckpoint), folder / "best.pt");
+    EXPECT_TRUE(fs::is_regular_file(folder / "last.pt"));
+    EXPECT_TRUE(fs::is_regular_file(folder / "best.pt"));
+    EXPECT_FALSE(stored.embeddings.empty());  // item-embedding snapshots of the validations
+}
+
+// The workbench's "resume": the stored run itself goes on, from its last checkpoint and in
+// that checkpoint's folder — also when an older convention put it elsewhere (the workbench
+// used checkpoints/run-<id> before).
+TEST(RecordedRun, ContinuesAStoredRunInPlaceBesideItsCheckpoint) {
+    const test::TempDir dir;
+    RunStore store(dir.file("runs.sqlite"));
+    RecordedRun first(&store, tinyRun());
+    TrainControl stop;
+    CancelAfter twoSteps(stop, 2);
+    ASSERT_EQ(first.train({&twoSteps}, stop).status, "cancelled");
+    const RunDetails cancelled = store.run(first.id());
+    EXPECT_EQ(cancelled.summary.status, "cancelled");
+    ASSERT_FALSE(cancelled.lastCheckpoint.empty());
+
+    const fs::path old = fs::path(dir.file("checkpoints")) / ("run-" + std::to_string(first.id()));
+    fs::create_directories(old);
+    fs::copy_file(cancelled.lastCheckpoint, old / "last.pt");
+
+    RecordedRunSpec spec = tinyRun();
+    spec.continueRun = first.id();
+    spec.resumeFrom = (old / "last.pt").string();
+    RecordedRun again(&store, std::move(spec));
+    EXPECT_EQ(again.id(), first.id());
+    EXPECT_EQ(store.run(first.id()).summary.status, "running");
+    EXPECT_EQ(fs::path(again.checkpointDir()), old);
+    TrainControl go;
+    const TrainResult result = again.train({}, go);
+    ASSERT_EQ(result.status, "finished") << result.message;
+
+    RunQuery all;
+    all.includeArchived = true;
+    EXPECT_EQ(store.countRuns(all), 1);
+    const RunDetails finished = store.run(first.id());
+    EXPECT_EQ(finished.summary.status, "finished");
+    EXPECT_EQ(finished.summary.steps, 4);
+    EXPECT_EQ(fs::path(finished.lastCheckpoint), old / "last.pt");
+}
+
+// `dimerec train --no-store`: no run, checkpoints only where asked for.
+TEST(RecordedRun, TrainsUnrecordedWithoutAStore) {
+    const test::TempDir dir;
+    RecordedRunSpec spec = tinyRun();
+    spec.config.train.maxSteps = 2;
+    RecordedRun quiet(nullptr, spec);
+    EXPECT_EQ(quiet.id(), 0);
+    EXPECT_EQ(quiet.checkpointDir(), "");
+    TrainControl control;
+    EXPECT_EQ(quiet.train({}, control).status, "finished");
+
+    spec.checkpointDir = dir.file("here");
+    RecordedRun written(nullptr, spec);
+    const TrainResult result = written.train({}, control);
+    EXPECT_EQ(fs::path(result.bestCheckpoint), fs::path(dir.file("here")) / "best.pt");
+    EXPECT_TRUE(fs::is_regular_file(result.bestCheckpoint));
+}
+
+TEST(RecordedRun, AnUnknownDeviceFailsBeforeARunIsStored) {
+    const test::TempDir dir;
+    RunStore store(dir.file("runs.sqlite"));
+    RecordedRunSpec spec = tinyRun();
+    spec.config.train.device = "tpu";
+    EXPECT_THROW(RecordedRun(&store, spec), std::invalid_argument);
+    RunQuery all;
+    all.includeArchived = true;
+    EXPECT_EQ(store.countRuns(all), 0);
+}
+
+}  // namespace
+}  // namespace dimerec
