@@ -6,7 +6,7 @@
 #include "data/Batch.h"
 #include "data/Splits.h"
 #include "data/TrainSampler.h"
-#include "experiment/RunConfig.h"
+#include "config/RunConfig.h"
 
 #include <benchmark/benchmark.h>
 

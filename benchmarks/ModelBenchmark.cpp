@@ -11,7 +11,7 @@
 #include "data/Batch.h"
 #include "data/Splits.h"
 #include "eval/Evaluator.h"
-#include "experiment/RunConfig.h"
+#include "config/RunConfig.h"
 #include "model/Recommender.h"
 #include "train/FusedAdam.h"
 #include "train/Gradients.h"

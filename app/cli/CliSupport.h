@@ -2,7 +2,7 @@
 
 #include "data/Dataset.h"
 #include "data/Splits.h"
-#include "experiment/RunConfig.h"
+#include "config/RunConfig.h"
 
 #include <memory>
 #include <string>

@@ -1,7 +1,7 @@
 #include "CliCommands.h"
 #include "CliSupport.h"
 
-#include "experiment/RunConfig.h"
+#include "config/RunConfig.h"
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>

@@ -4,7 +4,7 @@
 #include "data/DatasetStatistics.h"
 #include "data/Protocols.h"
 #include "data/Splits.h"
-#include "experiment/RunConfig.h"
+#include "config/RunConfig.h"
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>

@@ -5,7 +5,7 @@
 #include "data/DatasetLoader.h"
 #include "data/Splits.h"
 #include "eval/Evaluator.h"
-#include "experiment/RunConfig.h"
+#include "config/RunConfig.h"
 #include "model/DimeRec.h"
 #include "model/Recommender.h"
 #include "train/Checkpoint.h"

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "data/DatasetLoader.h"
-#include "experiment/RunConfig.h"
+#include "config/RunConfig.h"
 
 #include <QDialog>
 

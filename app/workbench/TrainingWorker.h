@@ -1,7 +1,7 @@
 #pragma once
 
 #include "TrainingTypes.h"
-#include "experiment/RunConfig.h"
+#include "config/RunConfig.h"
 #include "train/TrainObserver.h"
 
 #include <QObject>

@@ -12,7 +12,7 @@
 #include "data/Preprocess.h"
 #include "data/RawLog.h"
 #include "data/SequenceFile.h"
-#include "experiment/RunConfig.h"
+#include "config/RunConfig.h"
 #include "util/Hash.h"
 
 #include <algorithm>

@@ -5,7 +5,7 @@
 #include "data/EmbeddedDataset.h"
 #include "data/MovieLensCsv.h"
 #include "data/RawLog.h"
-#include "experiment/RunConfig.h"
+#include "config/RunConfig.h"
 
 namespace dimerec {
 

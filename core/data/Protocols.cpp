@@ -3,7 +3,7 @@
 #include "data/Dataset.h"
 #include "data/RandomDraws.h"
 #include "data/Splits.h"
-#include "experiment/RunConfig.h"
+#include "config/RunConfig.h"
 
 #include <algorithm>
 #include <numeric>

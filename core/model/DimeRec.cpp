@@ -1,6 +1,6 @@
 #include "model/DimeRec.h"
 
-#include "experiment/RunConfig.h"
+#include "config/RunConfig.h"
 
 #include <stdexcept>
 

@@ -1,7 +1,7 @@
 #include "model/Recommender.h"
 
 #include "data/Batch.h"
-#include "experiment/RunConfig.h"
+#include "config/RunConfig.h"
 #include "model/Baselines.h"
 #include "model/DimeRec.h"
 #include "model/VectorMath.h"

@@ -1,6 +1,6 @@
 #include "analysis/StudyGrid.h"
 #include "analysis/TableExport.h"
-#include "experiment/RunConfig.h"
+#include "config/RunConfig.h"
 #include "store/RunStore.h"
 #include "train/TrainObserver.h"
 

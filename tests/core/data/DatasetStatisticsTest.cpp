@@ -2,7 +2,7 @@
 #include "data/Dataset.h"
 #include "data/DatasetLoader.h"
 #include "data/DatasetStatistics.h"
-#include "experiment/RunConfig.h"
+#include "config/RunConfig.h"
 
 #include <gtest/gtest.h>
 

@@ -2,7 +2,7 @@
 #include "data/DatasetLoader.h"
 #include "data/DefaultDataset.h"
 #include "data/EmbeddedDataset.h"
-#include "experiment/RunConfig.h"
+#include "config/RunConfig.h"
 
 #include <gtest/gtest.h>
 

@@ -3,7 +3,7 @@
 #include "data/Dataset.h"
 #include "data/DatasetLoader.h"
 #include "data/ParseError.h"
-#include "experiment/RunConfig.h"
+#include "config/RunConfig.h"
 
 #include <gtest/gtest.h>
 

@@ -1,7 +1,7 @@
 #include "data/Dataset.h"
 #include "data/Protocols.h"
 #include "data/Splits.h"
-#include "experiment/RunConfig.h"
+#include "config/RunConfig.h"
 
 #include <gtest/gtest.h>
 

@@ -2,7 +2,7 @@
 #include "TestData.h"
 #include "data/Dataset.h"
 #include "data/DatasetLoader.h"
-#include "experiment/RunConfig.h"
+#include "config/RunConfig.h"
 
 #include <gtest/gtest.h>
 #include <zlib.h>

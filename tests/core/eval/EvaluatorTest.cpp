@@ -1,7 +1,7 @@
 #include "data/Splits.h"
 #include "eval/Evaluator.h"
 #include "eval/RankingMetrics.h"
-#include "experiment/RunConfig.h"
+#include "config/RunConfig.h"
 #include "model/Recommender.h"
 
 #include <gtest/gtest.h>

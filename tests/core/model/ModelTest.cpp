@@ -1,5 +1,5 @@
 #include "data/Batch.h"
-#include "experiment/RunConfig.h"
+#include "config/RunConfig.h"
 #include "model/DimeRec.h"
 #include "model/Guidance.h"
 #include "model/Recommender.h"

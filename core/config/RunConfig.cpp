@@ -1,4 +1,4 @@
-#include "experiment/RunConfig.h"
+#include "config/RunConfig.h"
 
 #include "util/Hash.h"
 

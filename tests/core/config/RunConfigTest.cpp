@@ -1,4 +1,4 @@
-#include "experiment/RunConfig.h"
+#include "config/RunConfig.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
