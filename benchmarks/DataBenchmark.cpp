@@ -1,12 +1,12 @@
+#include "config/RunConfig.h"
+#include "data/Batch.h"
 #include "data/Dataset.h"
 #include "data/DatasetCache.h"
 #include "data/DatasetLoader.h"
 #include "data/DefaultDataset.h"
 #include "data/Protocols.h"
-#include "data/Batch.h"
 #include "data/Splits.h"
 #include "data/TrainSampler.h"
-#include "config/RunConfig.h"
 
 #include <benchmark/benchmark.h>
 
@@ -58,8 +58,8 @@ static void BM_Ml1mImportAndAllProtocols(benchmark::State& state) {
     for (auto _ : state) {
         dimerec::DataConfig config = ml1mConfig();
         const dimerec::Dataset data = dimerec::loadDataset(config, options);
-        for (const char* protocol : {"loo", "comirec", "dreamrec"}) {
-            config.protocol = protocol;
+        for (const auto& protocol : dimerec::choices(dimerec::Protocol{})) {
+            config.protocol = protocol.value;
             const dimerec::Splits splits = dimerec::makeSplits(data, config);
             benchmark::DoNotOptimize(splits.test.size());
         }
@@ -90,7 +90,7 @@ static void BM_Ml1mProtocol(benchmark::State& state, const char* protocol) {
     dimerec::LoadOptions options;
     options.useCache = false;
     dimerec::DataConfig config = ml1mConfig();
-    config.protocol = protocol;
+    config.protocol = dimerec::choiceNamed<dimerec::Protocol>("data.protocol", protocol);
     const dimerec::Dataset data = dimerec::loadDataset(config, options);
     for (auto _ : state) {
         const dimerec::Splits splits = dimerec::makeSplits(data, config);

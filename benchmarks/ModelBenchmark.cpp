@@ -8,10 +8,10 @@
 // after the benchmark (torch::mm of 1024², the mean of the two),
 // the ratio of the two ("of GEMM") and the peak resident memory so far. Run one benchmark per
 // process (--benchmark_filter) for a meaningful peak. docs/performance.md has the figures.
+#include "config/RunConfig.h"
 #include "data/Batch.h"
 #include "data/Splits.h"
 #include "eval/Evaluator.h"
-#include "config/RunConfig.h"
 #include "model/Recommender.h"
 #include "train/FusedAdam.h"
 #include "train/Gradients.h"
@@ -39,7 +39,7 @@ constexpr int kRankingBatch = 1024;      // EvalConfig::batchUsers
 constexpr int kRankingCutoff = 50;       // the largest default cut-off (top-50)
 constexpr double kBackwardFactor = 2.0;  // backward of a matmul: one product per operand
 
-const char* const kModels[] = {"dimerec", "comirec-sa"};
+const dimerec::ModelKind kModels[] = {dimerec::ModelKind::DimeRec, dimerec::ModelKind::ComiRecSa};
 
 // LibTorch threads: $DIMEREC_BENCH_THREADS, default every core. With 1 the CPU column is the
 // whole cost of an iteration, which stays meaningful on a busy machine.
@@ -223,7 +223,8 @@ void BM_TrainStep(benchmark::State& state) {
     state.counters["shards"] = shards;
     state.SetItemsProcessed(state.iterations() * state.range(1));
     reportRates(state,
-                config.model == "dimerec" ? dimeRecStepFlops(shape) : comiRecStepFlops(shape),
+                config.model == dimerec::ModelKind::DimeRec ? dimeRecStepFlops(shape)
+                                                            : comiRecStepFlops(shape),
                 cpuSeconds, meanGemm(before, after));
 }
 BENCHMARK(BM_TrainStep)

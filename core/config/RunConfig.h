@@ -3,47 +3,100 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include <cstdint>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 namespace dimerec {
 
+// Choice fields are enums; each has ONE name table (choices(), in RunConfig.cpp) that JSON,
+// --set, validation messages and the form read. The names are the config file's values.
+enum class ModelKind { DimeRec, ComiRecSa, ComiRecDr, MeanPool, SasRec, Gru4Rec, MostPop };
+enum class GemKind { Rule, SelfAttention, DynamicRouting };
+enum class BetaSchedule { Linear, Cosine, Exp };
+enum class NoiseGeometry { Geodesic, Euclidean };
+enum class NoiseScale { Literal, PerDim };
+// sqrt: sqrt(β̃_t)·ε' (DDPM) | literal: β̃_t·ε' (paper) | none: deterministic chain
+enum class ReverseNoise { Sqrt, Literal, None };
+enum class NegativeSampler { Uniform, LogUniform };
+enum class OptimizerKind { Adam, AdamW };
+enum class DataFormat { Auto, MovieLens, Sequences, Csv };
+enum class Protocol { Loo, ComiRec, DreamRec };
+
+template <class E>
+struct Choice {
+    E value;
+    const char* name;   // the value in JSON and --set ("comirec-sa")
+    const char* label;  // the form's text ("ComiRec-SA")
+};
+
+const std::vector<Choice<ModelKind>>& choices(ModelKind);
+const std::vector<Choice<GemKind>>& choices(GemKind);
+const std::vector<Choice<BetaSchedule>>& choices(BetaSchedule);
+const std::vector<Choice<NoiseGeometry>>& choices(NoiseGeometry);
+const std::vector<Choice<NoiseScale>>& choices(NoiseScale);
+const std::vector<Choice<ReverseNoise>>& choices(ReverseNoise);
+const std::vector<Choice<NegativeSampler>>& choices(NegativeSampler);
+const std::vector<Choice<OptimizerKind>>& choices(OptimizerKind);
+const std::vector<Choice<DataFormat>>& choices(DataFormat);
+const std::vector<Choice<Protocol>>& choices(Protocol);
+
+// The config name of a choice ("comirec-sa").
+template <class E>
+std::string nameOf(E value) {
+    for (const Choice<E>& choice : choices(value)) {
+        if (choice.value == value) return choice.name;
+    }
+    return "?";  // unreachable while every enumerator is in its table (tested)
+}
+
+// The choice called `name`; throws std::invalid_argument "<key>: must be one of a, b, got 'x'".
+template <class E>
+E choiceNamed(const std::string& key, const std::string& name) {
+    std::string list;
+    for (const Choice<E>& choice : choices(E{})) {
+        if (name == choice.name) return choice.value;
+        list += std::string(list.empty() ? "" : ", ") + choice.name;
+    }
+    throw std::invalid_argument(key + ": must be one of " + list + ", got '" + name + "'");
+}
+
 // Everything that defines one run. Plain structs with the spec's defaults
 // (../shared/dimerec-spec.md §3 and §7); serialised to canonical JSON, whose hash
-// identifies a seed group (same config, different seeds).
+// identifies a seed group (same config, different seeds). Every member has exactly one
+// descriptor in config/ConfigFields.cpp (key, label, range, flags); see
+// docs/architecture.md "Adding a config field".
 
 struct DataConfig {
-    std::string dataset = "default";  // "default" (embedded) or a path to a file / folder
-    std::string format = "auto";      // auto | movielens | sequences | csv
-    std::string protocol = "loo";     // loo (leave-one-out) | comirec | dreamrec
-    int maxLength = 50;               // history length N fed to the models
-    float minRating = 0.0f;           // keep interactions with rating >= this (0 = all)
-    int userCore = 0;                 // k-core on users (0 = off)
-    int itemCore = 0;                 // k-core on items (0 = off)
-    uint64_t splitSeed = 1230;        // seed of user/sequence splits (ComiRec uses 1230)
+    std::string dataset = "default";       // "default" (embedded) or a path to a file / folder
+    DataFormat format = DataFormat::Auto;  // auto | movielens | sequences | csv
+    Protocol protocol = Protocol::Loo;     // loo (leave-one-out) | comirec | dreamrec
+    int maxLength = 50;                    // history length N fed to the models
+    float minRating = 0.0f;                // keep interactions with rating >= this (0 = all)
+    int userCore = 0;                      // k-core on users (0 = off)
+    int itemCore = 0;                      // k-core on items (0 = off)
+    uint64_t splitSeed = 1230;             // seed of user/sequence splits (ComiRec uses 1230)
 };
 
 struct ModelConfig {
-    std::string model =
-        "dimerec";  // dimerec | comirec-sa | comirec-dr | mean-pool | sasrec | gru4rec | most-pop
-    std::string gem = "sa";              // DimeRec guidance module: rule | sa | dr
-    int dim = 64;                        // embedding size d
-    int interests = 4;                   // guidance length K
-    int diffusionSteps = 100;            // T
-    std::string schedule = "linear";     // linear | cosine | exp
-    double betaStart = 1e-4;             // first β of the linear / exp schedule
-    double betaEnd = 0.02;               // last β of the linear / exp schedule
-    std::string geometry = "geodesic";   // geodesic (random walk on the sphere) | euclidean (DDPM)
-    std::string noiseScale = "literal";  // literal sqrt(1-ᾱ)·ε | per-dim (ε / sqrt(d-1))
-    // sqrt: sqrt(β̃_t)·ε' (DDPM) | literal: β̃_t·ε' (paper) | none: deterministic chain
-    std::string reverseNoise = "sqrt";
+    ModelKind model = ModelKind::DimeRec;
+    GemKind gem = GemKind::SelfAttention;  // DimeRec guidance module: rule | sa | dr
+    int dim = 64;                          // embedding size d
+    int interests = 4;                     // guidance length K
+    int diffusionSteps = 100;              // T
+    BetaSchedule schedule = BetaSchedule::Linear;
+    double betaStart = 1e-4;                           // first β of the linear / exp schedule
+    double betaEnd = 0.02;                             // last β of the linear / exp schedule
+    NoiseGeometry geometry = NoiseGeometry::Geodesic;  // sphere random walk | Euclidean DDPM
+    NoiseScale noiseScale = NoiseScale::Literal;  // literal sqrt(1-ᾱ)·ε | per-dim ε / sqrt(d-1)
+    ReverseNoise reverseNoise = ReverseNoise::Sqrt;
     double lambda = 1.0;       // weight of L_recon
     double mu = 1.0;           // weight of L_ssm
     bool useGemLoss = true;    // ablation: include L_gem
     bool useDiffusion = true;  // ablation: false = GEM only (no DAM)
     int denoiserHidden = 0;    // hidden width of the DAM MLP (0 = 2d)
     int negatives = 0;         // sampled-softmax negatives per batch (0 = 10 × batch)
-    std::string negativeSampler = "uniform";  // uniform | log-uniform
+    NegativeSampler negativeSampler = NegativeSampler::Uniform;
     // Reverse-process samples per user at inference; retrieval scores an item by its best inner
     // product over the samples, as ComiRec does over interests.
     int samplesPerUser = 1;
@@ -53,7 +106,7 @@ struct ModelConfig {
 };
 
 struct TrainConfig {
-    std::string optimizer = "adam";           // adam | adamw
+    OptimizerKind optimizer = OptimizerKind::Adam;
     double learningRate = 1e-3;               // Adam step size
     double weightDecay = 0.0;                 // L2 (adam) or decoupled (adamw) weight decay
     int batchSize = 256;                      // training samples per step
@@ -66,6 +119,7 @@ struct TrainConfig {
     uint64_t seed = 42;           // seed of initialisation, sampling and diffusion noise
     int threads = 0;              // LibTorch intra-op threads (0 = all cores)
     std::string device = "auto";  // auto | cpu | cuda | cuda:N
+    int pretrainGemSteps = 0;     // DimeRec: steps of L_gem alone before joint training
 };
 
 struct EvalConfig {
@@ -93,15 +147,21 @@ RunConfig runConfigFromJson(const nlohmann::json& json);
 
 // Canonical JSON (sorted keys, without name, seed, threads and device: they do not change
 // what is computed) hashed with SHA-256, hex; equal for the runs of one seed group, and for a
-// sweep's trial however many threads or which device it ran with.
+// sweep's trial however many threads or which device it ran with. Fields added after hash v1
+// are left out while at their default, so adding a field never changes an existing hash.
 std::string configHash(const RunConfig& config);
 
 // Applies "section.field=value" overrides (as given on the command line) to a config.
 void applyOverride(RunConfig& config, const std::string& assignment);
 
 // Like applyOverride, for a trained model's config: only fields that change inference, not
-// the trained parameters or the data (eval.*, model.reverseNoise, model.samplesPerUser), are
-// accepted; any other field throws std::invalid_argument naming it.
+// the trained parameters or the data (those marked inference-only: eval.*,
+// model.reverseNoise, model.samplesPerUser), are accepted; any other field throws
+// std::invalid_argument naming it.
 void applyInferenceOverride(RunConfig& config, const std::string& assignment);
+
+// Whether two configs load the same dataset (every field marked "changes the dataset" equal),
+// so that a loaded dataset can be reused.
+bool sameDataset(const DataConfig& a, const DataConfig& b);
 
 }  // namespace dimerec

@@ -19,16 +19,16 @@ constexpr double kMinAngle = 1e-6;       // sin(r)/r is taken as 1 below this an
 
 }  // namespace
 
-DiffusionSchedule DiffusionSchedule::make(const std::string& kind, int steps, double betaStart,
+DiffusionSchedule DiffusionSchedule::make(BetaSchedule kind, int steps, double betaStart,
                                           double betaEnd) {
     if (steps < 1) throw std::invalid_argument("diffusion steps: must be >= 1");
     const auto f64 = torch::TensorOptions().dtype(torch::kFloat64);
     torch::Tensor betas;
-    if (kind == "linear") {
+    if (kind == BetaSchedule::Linear) {
         betas = torch::linspace(betaStart, betaEnd, steps, f64);
-    } else if (kind == "exp") {
+    } else if (kind == BetaSchedule::Exp) {
         betas = torch::exp(torch::linspace(std::log(betaStart), std::log(betaEnd), steps, f64));
-    } else if (kind == "cosine") {
+    } else if (kind == BetaSchedule::Cosine) {
         auto f = [&](double t) {
             const double angle = (t / steps + kCosineOffset) / (1.0 + kCosineOffset) * M_PI / 2.0;
             return std::cos(angle) * std::cos(angle);
@@ -37,7 +37,7 @@ DiffusionSchedule DiffusionSchedule::make(const std::string& kind, int steps, do
         auto b = betas.accessor<double, 1>();
         for (int t = 1; t <= steps; ++t) b[t - 1] = std::min(1.0 - f(t) / f(t - 1), kMaxBeta);
     } else {
-        throw std::invalid_argument("schedule: expected linear, cosine or exp, got '" + kind + "'");
+        throw std::invalid_argument("schedule: unknown kind " + nameOf(kind));
     }
     DiffusionSchedule s;
     s.betas = betas;
@@ -100,9 +100,9 @@ torch::Tensor DiffusionProcess::reverseStep(const torch::Tensor& xt, const torch
     const double coefX0 = schedule_.posteriorCoefX0[t - 1].item<double>();
     const double coefXt = schedule_.posteriorCoefXt[t - 1].item<double>();
     const double variance = schedule_.posteriorVariance[t - 1].item<double>();
-    const double sigma = options_.reverseNoise == "literal" ? variance
-                         : options_.reverseNoise == "none"  ? 0.0
-                                                            : std::sqrt(variance);
+    const double sigma = options_.reverseNoise == ReverseNoise::Literal ? variance
+                         : options_.reverseNoise == ReverseNoise::None  ? 0.0
+                                                                        : std::sqrt(variance);
     const bool plainCpu = [&] {
         for (const torch::Tensor* v : {&xt, &x0Hat, &noise}) {
             if (v == &noise && sigma == 0.0) continue;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "config/RunConfig.h"
+
 #include <torch/torch.h>
 
 #include <functional>
@@ -20,8 +22,7 @@ struct DiffusionSchedule {
 
     // linear: β from betaStart to betaEnd evenly; exp: geometric from betaStart to betaEnd;
     // cosine: Nichol & Dhariwal's ᾱ(t) = cos²(((t/T)+s)/(1+s)·π/2), s = 0.008, β clipped to 0.999.
-    static DiffusionSchedule make(const std::string& kind, int steps, double betaStart,
-                                  double betaEnd);
+    static DiffusionSchedule make(BetaSchedule kind, int steps, double betaStart, double betaEnd);
 };
 
 // x / ‖x‖ along the last dimension (rows of norm 0 stay 0).
@@ -39,15 +40,15 @@ torch::Tensor sphereExp(const torch::Tensor& base, const torch::Tensor& tangent)
 class DiffusionProcess {
 public:
     struct Options {
-        std::string schedule = "linear";  // linear | cosine | exp
-        int steps = 100;                  // T
-        double betaStart = 1e-4;          // first β (linear, exp)
-        double betaEnd = 0.02;            // last β (linear, exp)
-        bool geodesic = true;             // false = Euclidean DDPM
-        bool perDimNoise = false;         // scale tangent noise by 1/sqrt(d−1) (spec §2.5)
+        BetaSchedule schedule = BetaSchedule::Linear;
+        int steps = 100;           // T
+        double betaStart = 1e-4;   // first β (linear, exp)
+        double betaEnd = 0.02;     // last β (linear, exp)
+        bool geodesic = true;      // false = Euclidean DDPM
+        bool perDimNoise = false;  // scale tangent noise by 1/sqrt(d−1) (spec §2.5)
         // Noise of a reverse step: sqrt(β̃_t)·ε' (DDPM), "literal" β̃_t·ε' (the paper's
         // Algorithm 2) or "none" (the deterministic chain of posterior means, a diagnostic).
-        std::string reverseNoise = "sqrt";
+        ReverseNoise reverseNoise = ReverseNoise::Sqrt;
     };
 
     struct Noised {

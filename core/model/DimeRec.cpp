@@ -13,8 +13,8 @@ DiffusionProcess::Options diffusionOptions(const ModelConfig& c) {
     o.steps = c.diffusionSteps;
     o.betaStart = c.betaStart;
     o.betaEnd = c.betaEnd;
-    o.geodesic = c.geometry == "geodesic";
-    o.perDimNoise = c.noiseScale == "per-dim";
+    o.geodesic = c.geometry == NoiseGeometry::Geodesic;
+    o.perDimNoise = c.noiseScale == NoiseScale::PerDim;
     o.reverseNoise = c.reverseNoise;
     return o;
 }
@@ -55,8 +55,8 @@ torch::Tensor DenoiserImpl::atStep(const torch::Tensor& xt, int t,
 }
 
 MultiInterestRecommender::MultiInterestRecommender(const std::string& name, std::string lossName,
-                                                   const std::string& gem, int32_t numItems,
-                                                   int dim, int interests, int maxLength)
+                                                   GemKind gem, int32_t numItems, int dim,
+                                                   int interests, int maxLength)
     : Recommender(name, numItems),
       lossName_(std::move(lossName)),
       items_(register_module("items", makeItemTable(numItems, dim))),
@@ -83,7 +83,7 @@ torch::Tensor MultiInterestRecommender::itemEmbeddings() {
 }
 
 DimeRecRecommender::DimeRecRecommender(const ModelConfig& config, int32_t numItems, int maxLength)
-    : Recommender("dimerec", numItems),
+    : Recommender(nameOf(ModelKind::DimeRec), numItems),
       items_(register_module("items", makeItemTable(numItems, config.dim))),
       gem_(register_module("gem",
                            makeGuidance(config.gem, config.dim, config.interests, maxLength))),

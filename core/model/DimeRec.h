@@ -36,7 +36,7 @@ TORCH_MODULE(Denoiser);
 // and DimeRec's GEM on its own (the useDiffusion = false ablation).
 class MultiInterestRecommender : public Recommender {
 public:
-    MultiInterestRecommender(const std::string& name, std::string lossName, const std::string& gem,
+    MultiInterestRecommender(const std::string& name, std::string lossName, GemKind gem,
                              int32_t numItems, int dim, int interests, int maxLength);
 
     LossTerms loss(const BatchTensors& batch) override;

@@ -1,5 +1,5 @@
-#include "data/Batch.h"
 #include "config/RunConfig.h"
+#include "data/Batch.h"
 #include "model/DimeRec.h"
 #include "model/Guidance.h"
 #include "model/Recommender.h"
@@ -121,7 +121,7 @@ TEST(Guidance, ArgmaxReadoutPicksTheInterestClosestToTheTarget) {
 }
 
 TEST(Guidance, RuleTakesTheLastKItemsAndPadsShortHistories) {
-    const auto rule = makeGuidance("rule", 2, 3, 4);
+    const auto rule = makeGuidance(GemKind::Rule, 2, 3, 4);
     const torch::Tensor h = torch::arange(8, torch::kFloat32).view({1, 4, 2});
     EXPECT_TRUE(
         torch::equal(rule->forward(h, torch::ones({1, 4}, torch::kBool)), h.slice(1, 1, 4)));
@@ -133,22 +133,22 @@ TEST(Guidance, RuleTakesTheLastKItemsAndPadsShortHistories) {
 
 TEST(Guidance, AttentionAndRoutingGiveKFiniteInterestsEvenForEmptyHistories) {
     torch::manual_seed(1);
-    for (const char* kind : {"sa", "dr"}) {
+    for (const GemKind kind : {GemKind::SelfAttention, GemKind::DynamicRouting}) {
         const auto gem = makeGuidance(kind, 8, 4, kLength);
         torch::Tensor h = torch::randn({3, kLength, 8});
         torch::Tensor mask = torch::ones({3, kLength}, torch::kBool);
         mask[2].fill_(false);  // an all-padding row
         h[2].zero_();
         const torch::Tensor g = gem->forward(h, mask);
-        EXPECT_EQ(g.sizes(), (std::vector<int64_t>{3, 4, 8})) << kind;
-        EXPECT_TRUE(torch::isfinite(g).all().item<bool>()) << kind;
+        EXPECT_EQ(g.sizes(), (std::vector<int64_t>{3, 4, 8})) << nameOf(kind);
+        EXPECT_TRUE(torch::isfinite(g).all().item<bool>()) << nameOf(kind);
     }
 }
 
 TEST(Guidance, SelfAttentionIgnoresPaddedPositions) {
     // Changing what sits in a masked position must not change the interests.
     torch::manual_seed(2);
-    const auto gem = makeGuidance("sa", 8, 2, 4);
+    const auto gem = makeGuidance(GemKind::SelfAttention, 8, 2, 4);
     const torch::Tensor mask = torch::tensor({false, true, true, true}).view({1, 4});
     torch::Tensor h = torch::randn({1, 4, 8});
     h[0][0].zero_();
@@ -252,7 +252,7 @@ TEST(Guidance, SelfAttentionMatchesItsUnfusedComposition) {
     // differentiated by LibTorch's autograd. 700 rows = 2 full blocks of 256 and a partial one;
     // d = 20 takes the weighted sums' 16-lane loops and a tail.
     torch::manual_seed(5);
-    const auto gem = makeGuidance("sa", 20, 3, 7);
+    const auto gem = makeGuidance(GemKind::SelfAttention, 20, 3, 7);
     const auto parameters = gem->named_parameters();
     const torch::Tensor h = torch::randn({100, 7, 20});
     torch::Tensor mask = torch::ones({100, 7}, torch::kBool);
@@ -305,11 +305,11 @@ Batch structuredBatch(int64_t rows, uint64_t seed) {
 
 ModelConfig smallConfig(const std::string& model) {
     ModelConfig c;
-    c.model = model;
+    c.model = choiceNamed<ModelKind>("model.model", model);
     c.dim = 8;
     c.interests = 2;
     c.diffusionSteps = 10;
-    c.noiseScale = "per-dim";
+    c.noiseScale = NoiseScale::PerDim;
     c.layers = 1;
     c.dropout = 0.0;
     return c;
@@ -375,16 +375,16 @@ TEST(DimeRec, LossHasTheThreeTermsAndHonoursTheWeights) {
 
 TEST(DimeRec, EveryVariantTrainsAndScores) {
     std::vector<std::function<void(ModelConfig&)>> variants = {
-        [](ModelConfig& c) { c.geometry = "euclidean"; },
-        [](ModelConfig& c) { c.gem = "rule"; },
-        [](ModelConfig& c) { c.gem = "dr"; },
+        [](ModelConfig& c) { c.geometry = NoiseGeometry::Euclidean; },
+        [](ModelConfig& c) { c.gem = GemKind::Rule; },
+        [](ModelConfig& c) { c.gem = GemKind::DynamicRouting; },
         [](ModelConfig& c) {
-            c.schedule = "cosine";
-            c.reverseNoise = "literal";
+            c.schedule = BetaSchedule::Cosine;
+            c.reverseNoise = ReverseNoise::Literal;
         },
         [](ModelConfig& c) {
-            c.schedule = "exp";
-            c.noiseScale = "literal";
+            c.schedule = BetaSchedule::Exp;
+            c.noiseScale = NoiseScale::Literal;
         },
         [](ModelConfig& c) {
             c.lambda = 0.0;
