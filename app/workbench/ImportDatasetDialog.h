@@ -1,7 +1,7 @@
 #pragma once
 
-#include "data/DatasetLoader.h"
 #include "config/RunConfig.h"
+#include "data/DatasetLoader.h"
 
 #include <QDialog>
 

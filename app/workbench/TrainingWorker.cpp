@@ -209,7 +209,7 @@ void TrainingWorker::runJob(Job& job) {
             store_->setStatus(runId, "running", "resumed");
         }
         const QString title = job.config.name.empty()
-                                  ? QString::fromStdString(job.config.model.model)
+                                  ? QString::fromStdString(nameOf(job.config.model.model))
                                   : QString::fromStdString(job.config.name);
         Q_EMIT runStarted(runId, title);
 
