@@ -17,9 +17,11 @@ class QPushButton;
 
 namespace dimerec {
 
-// A form for every RunConfig field, grouped as the paper presents them (Data, Model,
-// Diffusion, Losses & ablations, Training, Evaluation), each with a tooltip saying what it
-// does. Values core's validate() rejects are marked at their field while the user types.
+// A form for every RunConfig field, built from the field table (config/ConfigFields.h): one
+// editor per descriptor with its label, tooltip and range, enabled for the models the field
+// applies to, grouped as the paper presents them (Data, Model, Diffusion, Losses & ablations,
+// Training, Evaluation). Values core's validate() rejects are marked at their field while the
+// user types.
 // Presets: the paper's defaults, every baseline and every ablation (built in; they set the
 // model section and keep the rest), plus the user's own (whole configs, kept in QSettings).
 class RunConfigForm : public QWidget {

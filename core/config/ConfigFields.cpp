@@ -334,6 +334,13 @@ std::vector<FieldDescriptor> buildTable() {
                    "Off: the GEM alone recommends (ablation without the diffusion module)")
             .group(G::Losses)
             .scope(S::DimeRec));
+    add(Field("model.protectGem", &RunConfig::model, &ModelConfig::protectGem)
+            .label("Protect the GEM",
+                   "Stop L_recon and L_ssm gradients from reaching the guidance and the target "
+                   "embedding: the GEM learns from L_gem alone")
+            .group(G::Losses)
+            .scope(S::DimeRecDiffusion)
+            .flags(kAddedAfterHashV1));
     add(Field("model.negatives", &RunConfig::model, &ModelConfig::negatives)
             .label("Negatives", "Sampled-softmax negatives per batch (0 = 10 × batch size)")
             .group(G::Losses)

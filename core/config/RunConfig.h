@@ -94,6 +94,7 @@ struct ModelConfig {
     double mu = 1.0;           // weight of L_ssm
     bool useGemLoss = true;    // ablation: include L_gem
     bool useDiffusion = true;  // ablation: false = GEM only (no DAM)
+    bool protectGem = false;   // L_recon and L_ssm do not train the GEM or the target embedding
     int denoiserHidden = 0;    // hidden width of the DAM MLP (0 = 2d)
     int negatives = 0;         // sampled-softmax negatives per batch (0 = 10 × batch)
     NegativeSampler negativeSampler = NegativeSampler::Uniform;

@@ -92,10 +92,7 @@ DimeRecRecommender::DimeRecRecommender(const ModelConfig& config, int32_t numIte
                                config.denoiserHidden > 0 ? config.denoiserHidden : 2 * config.dim,
                                config.diffusionSteps))),
       diffusion_(diffusionOptions(config)),
-      lambda_(config.lambda),
-      mu_(config.mu),
-      useGemLoss_(config.useGemLoss),
-      samplesPerUser_(config.samplesPerUser) {}
+      config_(config) {}
 
 torch::Tensor DimeRecRecommender::guidanceOf(const torch::Tensor& history) {
     return gem_->forward(items_(history), history != numItems());
@@ -115,19 +112,22 @@ LossTerms DimeRecRecommender::loss(const BatchTensors& batch) {
             .to(target.device());
     const torch::Tensor noise =
         torch::randn(target.sizes(), generator, cpu.dtype(target.dtype())).to(target.device());
-    const DiffusionProcess::Noised noised = diffusion_.diffuse(target, t, noise);
-    const torch::Tensor x0Hat = denoiser_->forward(noised.xt, t, denoiser_->guidance(interests));
+    // A protected GEM: L_recon and L_ssm see the guidance and the target as constants.
+    const torch::Tensor guide = config_.protectGem ? interests.detach() : interests;
+    const torch::Tensor clean = config_.protectGem ? target.detach() : target;
+    const DiffusionProcess::Noised noised = diffusion_.diffuse(clean, t, noise);
+    const torch::Tensor x0Hat = denoiser_->forward(noised.xt, t, denoiser_->guidance(guide));
     const torch::Tensor recon = (noised.x0 - x0Hat).pow(2).sum(1).mean();
     // L_gem (the argmax interest) and L_ssm (x̂_0) share the target and the negatives: one
     // sampled softmax over both sets of rows takes one product of each shape instead of two.
     const torch::Tensor losses = sampledSoftmaxLosses(
-        torch::cat({selectInterest(interests, target), x0Hat}), torch::cat({target, target}),
+        torch::cat({selectInterest(interests, target), x0Hat}), torch::cat({target, clean}),
         items_(batch.negatives), torch::cat({batch.targets, batch.targets}), batch.negatives);
     const torch::Tensor gem = losses.slice(0, 0, rows).mean();
     const torch::Tensor ssm = losses.slice(0, rows).mean();
 
-    torch::Tensor total = lambda_ * recon + mu_ * ssm;
-    if (useGemLoss_) total = total + gem;
+    torch::Tensor total = config_.lambda * recon + config_.mu * ssm;
+    if (config_.useGemLoss) total = total + gem;
     return {total, {{"gem", gem}, {"recon", recon}, {"ssm", ssm}}};
 }
 
@@ -154,7 +154,7 @@ DimeRecRecommender::Readout DimeRecRecommender::readoutFromName(const std::strin
 torch::Tensor DimeRecRecommender::userVectors(const torch::Tensor& history,
                                               const torch::Tensor& lengths) {
     if (readout_ == Readout::Interests) return guidanceOf(history);
-    return sampleUserVectors(history, lengths, samplesPerUser_);
+    return sampleUserVectors(history, lengths, config_.samplesPerUser);
 }
 
 torch::Tensor DimeRecRecommender::itemEmbeddings() {

@@ -80,10 +80,7 @@ private:
     std::shared_ptr<GuidanceModule> gem_;
     Denoiser denoiser_;
     DiffusionProcess diffusion_;
-    double lambda_;
-    double mu_;
-    bool useGemLoss_;
-    int samplesPerUser_;  // retrieval vectors per user; an item scores its best inner product
+    const ModelConfig config_;  // the loss weights and switches, samples per user
     Readout readout_ = Readout::Diffusion;
 };
 

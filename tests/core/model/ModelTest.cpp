@@ -373,6 +373,37 @@ TEST(DimeRec, LossHasTheThreeTermsAndHonoursTheWeights) {
                 1e-5);
 }
 
+// model.protectGem: the gradients of L_recon and of L_ssm reach neither the GEM nor the item
+// embeddings of history and target (exactly zero) when on, and do when off. L_ssm still trains
+// the negatives' embeddings, so for it the GEM's parameters are checked.
+TEST(DimeRec, ProtectedGemGetsNoGradientFromReconOrSsm) {
+    const BatchTensors tensors = toTensors(structuredBatch(16, 4), torch::kCPU);
+    // Sum of |gradient| over the parameters whose name starts with `prefix`.
+    auto gradientOf = [&](bool protect, const std::string& term, const std::string& prefix) {
+        ModelConfig c = smallConfig("dimerec");
+        c.protectGem = protect;
+        torch::manual_seed(12);
+        auto model = makeRecommender(c, kItems, kLength, {});
+        torch::manual_seed(3);
+        model->loss(tensors).terms.at(term).backward();
+        double sum = 0.0;
+        for (const auto& parameter : model->named_parameters()) {
+            if (parameter.key().rfind(prefix, 0) != 0 || !parameter.value().grad().defined())
+                continue;
+            sum += parameter.value().grad().abs().sum().item<double>();
+        }
+        return sum;
+    };
+    EXPECT_EQ(gradientOf(true, "recon", "gem."), 0.0);
+    EXPECT_EQ(gradientOf(true, "recon", "items."), 0.0);
+    EXPECT_EQ(gradientOf(true, "ssm", "gem."), 0.0);
+    EXPECT_GT(gradientOf(false, "recon", "gem."), 0.0);
+    EXPECT_GT(gradientOf(false, "recon", "items."), 0.0);
+    EXPECT_GT(gradientOf(false, "ssm", "gem."), 0.0);
+    // L_gem still trains the GEM.
+    EXPECT_GT(gradientOf(true, "gem", "gem."), 0.0);
+}
+
 TEST(DimeRec, EveryVariantTrainsAndScores) {
     std::vector<std::function<void(ModelConfig&)>> variants = {
         [](ModelConfig& c) { c.geometry = NoiseGeometry::Euclidean; },
