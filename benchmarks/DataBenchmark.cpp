@@ -82,7 +82,7 @@ static void BM_Ml1mImport(benchmark::State& state) {
 }
 BENCHMARK(BM_Ml1mImport)->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime();
 
-static void BM_Ml1mProtocol(benchmark::State& state, const char* protocol) {
+static void BM_Ml1mProtocol(benchmark::State& state, dimerec::Protocol protocol) {
     if (!std::filesystem::exists(ml1mFolder())) {
         state.SkipWithError("ml-1m not found (set DIMEREC_DATA_DIR)");
         return;
@@ -90,16 +90,18 @@ static void BM_Ml1mProtocol(benchmark::State& state, const char* protocol) {
     dimerec::LoadOptions options;
     options.useCache = false;
     dimerec::DataConfig config = ml1mConfig();
-    config.protocol = dimerec::choiceNamed<dimerec::Protocol>("data.protocol", protocol);
+    config.protocol = protocol;
     const dimerec::Dataset data = dimerec::loadDataset(config, options);
     for (auto _ : state) {
         const dimerec::Splits splits = dimerec::makeSplits(data, config);
         benchmark::DoNotOptimize(splits.test.size());
     }
 }
-BENCHMARK_CAPTURE(BM_Ml1mProtocol, loo, "loo")->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_Ml1mProtocol, comirec, "comirec")->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_Ml1mProtocol, dreamrec, "dreamrec")->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Ml1mProtocol, loo, dimerec::Protocol::Loo)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Ml1mProtocol, comirec, dimerec::Protocol::ComiRec)
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Ml1mProtocol, dreamrec, dimerec::Protocol::DreamRec)
+    ->Unit(benchmark::kMillisecond);
 
 // Reopening ML-1M from the binary cache (fingerprinting the input bytes included); target
 // well under 100 ms.
@@ -132,7 +134,8 @@ static void BM_Ml1mSamplerEpoch(benchmark::State& state) {
     const dimerec::DataConfig config = ml1mConfig();
     const dimerec::Splits splits =
         dimerec::makeSplits(dimerec::loadDataset(config, options), config);
-    dimerec::TrainSampler sampler(splits, dimerec::SamplerOptions{256, 50, 0, "uniform", 42});
+    dimerec::TrainSampler sampler(
+        splits, dimerec::SamplerOptions{256, 50, 0, dimerec::NegativeSampler::Uniform, 42});
     int64_t epoch = 0;
     for (auto _ : state) {
         sampler.startEpoch(epoch++);
