@@ -148,12 +148,12 @@ double dimeRecStepFlops(const StepShape& s) {
 //               posterior arithmetic and re-normalisation), then one vector scores every item
 //               (2·U·I·d).
 // The top-k selection is a comparison per score (U·I) and counted as such.
-double rankingFlops(const std::string& model) {
+double rankingFlops(dimerec::ModelKind model) {
     StepShape users;
     users.b = kUsers;
     const double u = kUsers;
     const double common = guidanceForward(users) + u * kItems + 8.0 * u * kRankingCutoff * users.d;
-    if (model == "comirec-sa") {
+    if (model == dimerec::ModelKind::ComiRecSa) {
         return common + 2 * u * users.k * kItems * users.d + u * users.k * kItems;
     }
     constexpr double kReverseSteps = 100;
@@ -219,7 +219,7 @@ void BM_TrainStep(benchmark::State& state) {
     StepShape shape;
     shape.b = static_cast<double>(state.range(1));
     shape.m = 10.0 * shape.b;
-    state.SetLabel(config.model);
+    state.SetLabel(dimerec::nameOf(config.model));
     state.counters["shards"] = shards;
     state.SetItemsProcessed(state.iterations() * state.range(1));
     reportRates(state,
@@ -252,7 +252,7 @@ void BM_FullRanking(benchmark::State& state) {
     for (auto _ : state) benchmark::DoNotOptimize(evaluator.evaluate(*model, cases));
     const double cpuSeconds = processCpuSeconds() - cpuStart;
     const GemmRate after = measureGemm();
-    state.SetLabel(config.model);
+    state.SetLabel(dimerec::nameOf(config.model));
     state.SetItemsProcessed(state.iterations() * kUsers);
     reportRates(state, rankingFlops(config.model), cpuSeconds, meanGemm(before, after));
 }
