@@ -1,12 +1,12 @@
+#include "config/RunConfig.h"
+#include "data/Batch.h"
 #include "data/Dataset.h"
 #include "data/DatasetCache.h"
 #include "data/DatasetLoader.h"
 #include "data/DefaultDataset.h"
 #include "data/Protocols.h"
-#include "data/Batch.h"
 #include "data/Splits.h"
 #include "data/TrainSampler.h"
-#include "experiment/RunConfig.h"
 
 #include <benchmark/benchmark.h>
 
@@ -58,8 +58,8 @@ static void BM_Ml1mImportAndAllProtocols(benchmark::State& state) {
     for (auto _ : state) {
         dimerec::DataConfig config = ml1mConfig();
         const dimerec::Dataset data = dimerec::loadDataset(config, options);
-        for (const char* protocol : {"loo", "comirec", "dreamrec"}) {
-            config.protocol = protocol;
+        for (const auto& protocol : dimerec::choices(dimerec::Protocol{})) {
+            config.protocol = protocol.value;
             const dimerec::Splits splits = dimerec::makeSplits(data, config);
             benchmark::DoNotOptimize(splits.test.size());
         }
@@ -82,7 +82,7 @@ static void BM_Ml1mImport(benchmark::State& state) {
 }
 BENCHMARK(BM_Ml1mImport)->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime();
 
-static void BM_Ml1mProtocol(benchmark::State& state, const char* protocol) {
+static void BM_Ml1mProtocol(benchmark::State& state, dimerec::Protocol protocol) {
     if (!std::filesystem::exists(ml1mFolder())) {
         state.SkipWithError("ml-1m not found (set DIMEREC_DATA_DIR)");
         return;
@@ -97,9 +97,11 @@ static void BM_Ml1mProtocol(benchmark::State& state, const char* protocol) {
         benchmark::DoNotOptimize(splits.test.size());
     }
 }
-BENCHMARK_CAPTURE(BM_Ml1mProtocol, loo, "loo")->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_Ml1mProtocol, comirec, "comirec")->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_Ml1mProtocol, dreamrec, "dreamrec")->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Ml1mProtocol, loo, dimerec::Protocol::Loo)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Ml1mProtocol, comirec, dimerec::Protocol::ComiRec)
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Ml1mProtocol, dreamrec, dimerec::Protocol::DreamRec)
+    ->Unit(benchmark::kMillisecond);
 
 // Reopening ML-1M from the binary cache (fingerprinting the input bytes included); target
 // well under 100 ms.
@@ -132,7 +134,8 @@ static void BM_Ml1mSamplerEpoch(benchmark::State& state) {
     const dimerec::DataConfig config = ml1mConfig();
     const dimerec::Splits splits =
         dimerec::makeSplits(dimerec::loadDataset(config, options), config);
-    dimerec::TrainSampler sampler(splits, dimerec::SamplerOptions{256, 50, 0, "uniform", 42});
+    dimerec::TrainSampler sampler(
+        splits, dimerec::SamplerOptions{256, 50, 0, dimerec::NegativeSampler::Uniform, 42});
     int64_t epoch = 0;
     for (auto _ : state) {
         sampler.startEpoch(epoch++);

@@ -8,10 +8,10 @@
 // after the benchmark (torch::mm of 1024², the mean of the two),
 // the ratio of the two ("of GEMM") and the peak resident memory so far. Run one benchmark per
 // process (--benchmark_filter) for a meaningful peak. docs/performance.md has the figures.
+#include "config/RunConfig.h"
 #include "data/Batch.h"
 #include "data/Splits.h"
 #include "eval/Evaluator.h"
-#include "experiment/RunConfig.h"
 #include "model/Recommender.h"
 #include "train/FusedAdam.h"
 #include "train/Gradients.h"
@@ -39,7 +39,7 @@ constexpr int kRankingBatch = 1024;      // EvalConfig::batchUsers
 constexpr int kRankingCutoff = 50;       // the largest default cut-off (top-50)
 constexpr double kBackwardFactor = 2.0;  // backward of a matmul: one product per operand
 
-const char* const kModels[] = {"dimerec", "comirec-sa"};
+const dimerec::ModelKind kModels[] = {dimerec::ModelKind::DimeRec, dimerec::ModelKind::ComiRecSa};
 
 // LibTorch threads: $DIMEREC_BENCH_THREADS, default every core. With 1 the CPU column is the
 // whole cost of an iteration, which stays meaningful on a busy machine.
@@ -148,12 +148,12 @@ double dimeRecStepFlops(const StepShape& s) {
 //               posterior arithmetic and re-normalisation), then one vector scores every item
 //               (2·U·I·d).
 // The top-k selection is a comparison per score (U·I) and counted as such.
-double rankingFlops(const std::string& model) {
+double rankingFlops(dimerec::ModelKind model) {
     StepShape users;
     users.b = kUsers;
     const double u = kUsers;
     const double common = guidanceForward(users) + u * kItems + 8.0 * u * kRankingCutoff * users.d;
-    if (model == "comirec-sa") {
+    if (model == dimerec::ModelKind::ComiRecSa) {
         return common + 2 * u * users.k * kItems * users.d + u * users.k * kItems;
     }
     constexpr double kReverseSteps = 100;
@@ -219,11 +219,12 @@ void BM_TrainStep(benchmark::State& state) {
     StepShape shape;
     shape.b = static_cast<double>(state.range(1));
     shape.m = 10.0 * shape.b;
-    state.SetLabel(config.model);
+    state.SetLabel(dimerec::nameOf(config.model));
     state.counters["shards"] = shards;
     state.SetItemsProcessed(state.iterations() * state.range(1));
     reportRates(state,
-                config.model == "dimerec" ? dimeRecStepFlops(shape) : comiRecStepFlops(shape),
+                config.model == dimerec::ModelKind::DimeRec ? dimeRecStepFlops(shape)
+                                                            : comiRecStepFlops(shape),
                 cpuSeconds, meanGemm(before, after));
 }
 BENCHMARK(BM_TrainStep)
@@ -251,7 +252,7 @@ void BM_FullRanking(benchmark::State& state) {
     for (auto _ : state) benchmark::DoNotOptimize(evaluator.evaluate(*model, cases));
     const double cpuSeconds = processCpuSeconds() - cpuStart;
     const GemmRate after = measureGemm();
-    state.SetLabel(config.model);
+    state.SetLabel(dimerec::nameOf(config.model));
     state.SetItemsProcessed(state.iterations() * kUsers);
     reportRates(state, rankingFlops(config.model), cpuSeconds, meanGemm(before, after));
 }

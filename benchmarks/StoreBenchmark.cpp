@@ -19,7 +19,8 @@ namespace {
 constexpr int kRuns = 10000;
 constexpr int64_t kPointsPerSeries = 100000;
 constexpr int kSeriesRuns = 10;
-const char* const kModels[] = {"dimerec", "sasrec", "gru4rec", "comirec-sa", "mean-pool"};
+const ModelKind kModels[] = {ModelKind::DimeRec, ModelKind::SasRec, ModelKind::Gru4Rec,
+                             ModelKind::ComiRecSa, ModelKind::MeanPool};
 const char* const kDatasets[] = {"ml-1m", "beauty", "toys", "yelp"};
 
 std::string scratchPath(const std::string& name) {

@@ -30,25 +30,6 @@ const QString kInvalidStyle =
 constexpr int kIntMax = std::numeric_limits<int>::max();
 constexpr int kComboChars = 12;  // combo boxes may shrink to this; the dock stays narrow
 
-template <class T>
-T valueOf(const std::function<T&(RunConfig&)>& ref, const RunConfig& config) {
-    RunConfig copy = config;
-    return ref(copy);
-}
-
-template <class T>
-std::function<void(RunConfig&)> resetter(const std::function<T&(RunConfig&)>& ref) {
-    return [ref](RunConfig& config) {
-        RunConfig defaults;
-        ref(config) = ref(defaults);
-    };
-}
-
-template <class S, class T>
-std::function<T&(RunConfig&)> member(S RunConfig::*section, T S::*field) {
-    return [section, field](RunConfig& config) -> T& { return (config.*section).*field; };
-}
-
 // Built-in presets: each changes only the model section of the paper's defaults.
 struct Preset {
     const char* name;
@@ -59,21 +40,21 @@ const std::vector<Preset>& builtIns() {
     static const std::vector<Preset> presets = {
         {QT_TRANSLATE_NOOP("RunConfigForm", "DimeRec (paper defaults)"), [](ModelConfig&) {}},
         {QT_TRANSLATE_NOOP("RunConfigForm", "Baseline: ComiRec-SA"),
-         [](ModelConfig& m) { m.model = "comirec-sa"; }},
+         [](ModelConfig& m) { m.model = ModelKind::ComiRecSa; }},
         {QT_TRANSLATE_NOOP("RunConfigForm", "Baseline: ComiRec-DR"),
-         [](ModelConfig& m) { m.model = "comirec-dr"; }},
+         [](ModelConfig& m) { m.model = ModelKind::ComiRecDr; }},
         {QT_TRANSLATE_NOOP("RunConfigForm", "Baseline: SASRec"),
-         [](ModelConfig& m) { m.model = "sasrec"; }},
+         [](ModelConfig& m) { m.model = ModelKind::SasRec; }},
         {QT_TRANSLATE_NOOP("RunConfigForm", "Baseline: GRU4Rec"),
-         [](ModelConfig& m) { m.model = "gru4rec"; }},
+         [](ModelConfig& m) { m.model = ModelKind::Gru4Rec; }},
         {QT_TRANSLATE_NOOP("RunConfigForm", "Baseline: mean pooling"),
-         [](ModelConfig& m) { m.model = "mean-pool"; }},
+         [](ModelConfig& m) { m.model = ModelKind::MeanPool; }},
         {QT_TRANSLATE_NOOP("RunConfigForm", "Baseline: most popular"),
-         [](ModelConfig& m) { m.model = "most-pop"; }},
+         [](ModelConfig& m) { m.model = ModelKind::MostPop; }},
         {QT_TRANSLATE_NOOP("RunConfigForm", "Ablation: rule-based GEM (last K items)"),
-         [](ModelConfig& m) { m.gem = "rule"; }},
+         [](ModelConfig& m) { m.gem = GemKind::Rule; }},
         {QT_TRANSLATE_NOOP("RunConfigForm", "Ablation: GEM = ComiRec-DR"),
-         [](ModelConfig& m) { m.gem = "dr"; }},
+         [](ModelConfig& m) { m.gem = GemKind::DynamicRouting; }},
         {QT_TRANSLATE_NOOP("RunConfigForm", "Ablation: w/o L_gem"),
          [](ModelConfig& m) { m.useGemLoss = false; }},
         {QT_TRANSLATE_NOOP("RunConfigForm", "Ablation: w/o L_recon (λ = 0)"),
@@ -81,7 +62,7 @@ const std::vector<Preset>& builtIns() {
         {QT_TRANSLATE_NOOP("RunConfigForm", "Ablation: w/o L_ssm (μ = 0)"),
          [](ModelConfig& m) { m.mu = 0.0; }},
         {QT_TRANSLATE_NOOP("RunConfigForm", "Ablation: Euclidean DDPM noise"),
-         [](ModelConfig& m) { m.geometry = "euclidean"; }},
+         [](ModelConfig& m) { m.geometry = NoiseGeometry::Euclidean; }},
         {QT_TRANSLATE_NOOP("RunConfigForm", "Ablation: GEM only (w/o diffusion)"),
          [](ModelConfig& m) { m.useDiffusion = false; }},
     };
@@ -142,353 +123,151 @@ RunConfigForm::RunConfigForm(QWidget* parent) : QWidget(parent) {
     setConfig(RunConfig{});
 }
 
-QFormLayout* RunConfigForm::addGroup(const QString& title) {
-    auto* group = new QGroupBox(title, this);
-    auto* form = new QFormLayout(group);
-    form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
-    groups_.push_back(group);
-    return form;
-}
-
-void RunConfigForm::addField(QFormLayout* form, const QString& label, Field field) {
+void RunConfigForm::addField(QFormLayout* form, const FieldDescriptor& d) {
+    const auto get = d.get;
+    const auto set = d.set;
+    const QString key = QString::fromStdString(d.key);
+    const QString zeroText = QString::fromStdString(d.zeroText);
+    Field field{&d, key, QString::fromStdString(d.tooltip), nullptr, {}, {}};
+    switch (d.kind) {
+        case FieldKind::Integer: {
+            auto* spin = new QSpinBox(this);
+            spin->setRange(static_cast<int>(d.minimum.value_or(0.0)),
+                           static_cast<int>(std::min<double>(d.editorMaximum, kIntMax)));
+            if (!zeroText.isEmpty()) spin->setSpecialValueText(zeroText);
+            connect(spin, qOverload<int>(&QSpinBox::valueChanged), this, &RunConfigForm::onEdited);
+            field.editor = spin;
+            field.load = [spin, get](const RunConfig& c) {
+                spin->setValue(static_cast<int>(std::min<int64_t>(get(c).get<int64_t>(), kIntMax)));
+            };
+            field.store = [spin, set](RunConfig& c) { set(c, spin->value()); };
+            break;
+        }
+        case FieldKind::Real: {
+            auto* spin = new QDoubleSpinBox(this);
+            spin->setRange(d.minimum.value_or(0.0), d.editorMaximum);
+            spin->setDecimals(d.decimals);
+            spin->setSingleStep(d.step);
+            connect(spin, qOverload<double>(&QDoubleSpinBox::valueChanged), this,
+                    &RunConfigForm::onEdited);
+            field.editor = spin;
+            field.load = [spin, get](const RunConfig& c) { spin->setValue(get(c).get<double>()); };
+            field.store = [spin, set](RunConfig& c) { set(c, spin->value()); };
+            break;
+        }
+        case FieldKind::Bool: {
+            auto* box = new QCheckBox(this);
+            connect(box, &QCheckBox::toggled, this, &RunConfigForm::onEdited);
+            field.editor = box;
+            field.load = [box, get](const RunConfig& c) { box->setChecked(get(c).get<bool>()); };
+            field.store = [box, set](RunConfig& c) { set(c, box->isChecked()); };
+            break;
+        }
+        case FieldKind::Choice: {
+            auto* combo = new QComboBox(this);
+            combo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+            combo->setMinimumContentsLength(kComboChars);
+            for (const auto& [name, label] : d.choices) {
+                combo->addItem(QString::fromStdString(label), QString::fromStdString(name));
+            }
+            connect(combo, qOverload<int>(&QComboBox::currentIndexChanged), this,
+                    &RunConfigForm::onEdited);
+            field.editor = combo;
+            field.load = [combo, get](const RunConfig& c) {
+                combo->setCurrentIndex(
+                    combo->findData(QString::fromStdString(get(c).get<std::string>())));
+            };
+            field.store = [combo, set](RunConfig& c) {
+                set(c, combo->currentData().toString().toStdString());
+            };
+            break;
+        }
+        case FieldKind::Text: {
+            auto* edit = new QLineEdit(this);
+            edit->setPlaceholderText(zeroText);
+            connect(edit, &QLineEdit::textChanged, this, &RunConfigForm::onEdited);
+            field.editor = edit;
+            field.load = [edit, get](const RunConfig& c) {
+                edit->setText(QString::fromStdString(get(c).get<std::string>()));
+            };
+            field.store = [edit, set](RunConfig& c) {
+                set(c, edit->text().trimmed().toStdString());
+            };
+            break;
+        }
+        case FieldKind::Seed: {
+            auto* edit = new QLineEdit(this);
+            edit->setValidator(new QRegularExpressionValidator(
+                QRegularExpression(QStringLiteral("\\d{1,19}")), edit));
+            connect(edit, &QLineEdit::textChanged, this, &RunConfigForm::onEdited);
+            field.editor = edit;
+            field.load = [edit, get](const RunConfig& c) {
+                edit->setText(QString::number(get(c).get<uint64_t>()));
+            };
+            field.store = [edit, set, key](RunConfig& c) {
+                bool ok = false;
+                const qulonglong value = edit->text().toULongLong(&ok);
+                if (!ok)
+                    throw std::invalid_argument(key.toStdString() + ": expected a whole number");
+                set(c, static_cast<uint64_t>(value));
+            };
+            break;
+        }
+        case FieldKind::IntList: {
+            auto* edit = new QLineEdit(this);
+            connect(edit, &QLineEdit::textChanged, this, &RunConfigForm::onEdited);
+            field.editor = edit;
+            field.load = [edit, get](const RunConfig& c) {
+                QStringList parts;
+                for (const auto& value : get(c)) parts << QString::number(value.get<int>());
+                edit->setText(parts.join(QStringLiteral(", ")));
+            };
+            field.store = [edit, set, key](RunConfig& c) {
+                std::vector<int> values;
+                for (const QString& part :
+                     edit->text().split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+                    bool ok = false;
+                    const int value = part.trimmed().toInt(&ok);
+                    if (!ok) {
+                        throw std::invalid_argument(key.toStdString() + ": '" +
+                                                    part.trimmed().toStdString() +
+                                                    "' is not a whole number");
+                    }
+                    values.push_back(value);
+                }
+                set(c, values);
+            };
+            break;
+        }
+    }
     field.editor->setToolTip(field.tooltip);
-    field.editor->setObjectName(field.key);
-    auto* labelWidget = new QLabel(label, form->parentWidget());
+    field.editor->setObjectName(key);
+    auto* labelWidget = new QLabel(QString::fromStdString(d.label), form->parentWidget());
     labelWidget->setToolTip(field.tooltip);
     labelWidget->setBuddy(field.editor);
     form->addRow(labelWidget, field.editor);
     fields_.push_back(std::move(field));
 }
 
-void RunConfigForm::addInt(QFormLayout* form, const QString& key, const QString& label,
-                           const QString& tip, Ref<int> ref, int minimum, int maximum,
-                           const QString& zeroText) {
-    auto* spin = new QSpinBox(this);
-    spin->setRange(minimum, maximum);
-    if (!zeroText.isEmpty()) spin->setSpecialValueText(zeroText);
-    connect(spin, qOverload<int>(&QSpinBox::valueChanged), this, &RunConfigForm::onEdited);
-    addField(form, label,
-             {key, tip, spin, [spin, ref](const RunConfig& c) { spin->setValue(valueOf(ref, c)); },
-              [spin, ref](RunConfig& c) { ref(c) = spin->value(); }, resetter(ref)});
-}
-
-void RunConfigForm::addInt64(QFormLayout* form, const QString& key, const QString& label,
-                             const QString& tip, Ref<int64_t> ref, const QString& zeroText) {
-    auto* spin = new QSpinBox(this);
-    spin->setRange(0, kIntMax);
-    spin->setSpecialValueText(zeroText);
-    connect(spin, qOverload<int>(&QSpinBox::valueChanged), this, &RunConfigForm::onEdited);
-    addField(form, label,
-             {key, tip, spin,
-              [spin, ref](const RunConfig& c) {
-                  spin->setValue(static_cast<int>(std::min<int64_t>(valueOf(ref, c), kIntMax)));
-              },
-              [spin, ref](RunConfig& c) { ref(c) = spin->value(); }, resetter(ref)});
-}
-
-template <class T>
-void RunConfigForm::addReal(QFormLayout* form, const QString& key, const QString& label,
-                            const QString& tip, Ref<T> ref, double minimum, double maximum,
-                            int decimals, double step) {
-    auto* spin = new QDoubleSpinBox(this);
-    spin->setRange(minimum, maximum);
-    spin->setDecimals(decimals);
-    spin->setSingleStep(step);
-    connect(spin, qOverload<double>(&QDoubleSpinBox::valueChanged), this, &RunConfigForm::onEdited);
-    addField(
-        form, label,
-        {key, tip, spin,
-         [spin, ref](const RunConfig& c) { spin->setValue(static_cast<double>(valueOf(ref, c))); },
-         [spin, ref](RunConfig& c) { ref(c) = static_cast<T>(spin->value()); }, resetter(ref)});
-}
-
-void RunConfigForm::addBool(QFormLayout* form, const QString& key, const QString& label,
-                            const QString& tip, Ref<bool> ref) {
-    auto* box = new QCheckBox(this);
-    connect(box, &QCheckBox::toggled, this, &RunConfigForm::onEdited);
-    addField(form, label,
-             {key, tip, box, [box, ref](const RunConfig& c) { box->setChecked(valueOf(ref, c)); },
-              [box, ref](RunConfig& c) { ref(c) = box->isChecked(); }, resetter(ref)});
-}
-
-void RunConfigForm::addChoice(QFormLayout* form, const QString& key, const QString& label,
-                              const QString& tip, Ref<std::string> ref,
-                              const QList<QPair<QString, QString>>& choices) {
-    auto* combo = new QComboBox(this);
-    combo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
-    combo->setMinimumContentsLength(kComboChars);
-    for (const auto& [value, text] : choices) combo->addItem(text, value);
-    connect(combo, qOverload<int>(&QComboBox::currentIndexChanged), this, &RunConfigForm::onEdited);
-    addField(
-        form, label,
-        {key, tip, combo,
-         [combo, ref](const RunConfig& c) {
-             const QString value = QString::fromStdString(valueOf(ref, c));
-             int index = combo->findData(value);
-             // A stored config may name a value this program does not offer: show it, so
-             // that validation can mark it instead of silently replacing it.
-             if (index < 0) {
-                 combo->addItem(value, value);
-                 index = combo->count() - 1;
-             }
-             combo->setCurrentIndex(index);
-         },
-         [combo, ref](RunConfig& c) { ref(c) = combo->currentData().toString().toStdString(); },
-         resetter(ref)});
-}
-
-void RunConfigForm::addText(QFormLayout* form, const QString& key, const QString& label,
-                            const QString& tip, Ref<std::string> ref, const QString& placeholder) {
-    auto* edit = new QLineEdit(this);
-    edit->setPlaceholderText(placeholder);
-    connect(edit, &QLineEdit::textChanged, this, &RunConfigForm::onEdited);
-    addField(form, label,
-             {key, tip, edit,
-              [edit, ref](const RunConfig& c) {
-                  edit->setText(QString::fromStdString(valueOf(ref, c)));
-              },
-              [edit, ref](RunConfig& c) { ref(c) = edit->text().trimmed().toStdString(); },
-              resetter(ref)});
-}
-
-void RunConfigForm::addSeed(QFormLayout* form, const QString& key, const QString& label,
-                            const QString& tip, Ref<uint64_t> ref) {
-    auto* edit = new QLineEdit(this);
-    edit->setValidator(
-        new QRegularExpressionValidator(QRegularExpression(QStringLiteral("\\d{1,19}")), edit));
-    connect(edit, &QLineEdit::textChanged, this, &RunConfigForm::onEdited);
-    addField(form, label,
-             {key, tip, edit,
-              [edit, ref](const RunConfig& c) { edit->setText(QString::number(valueOf(ref, c))); },
-              [edit, ref, key](RunConfig& c) {
-                  bool ok = false;
-                  const qulonglong value = edit->text().toULongLong(&ok);
-                  if (!ok)
-                      throw std::invalid_argument(key.toStdString() + ": expected a whole number");
-                  ref(c) = value;
-              },
-              resetter(ref)});
-}
-
-void RunConfigForm::addIntList(QFormLayout* form, const QString& key, const QString& label,
-                               const QString& tip, Ref<std::vector<int>> ref) {
-    auto* edit = new QLineEdit(this);
-    connect(edit, &QLineEdit::textChanged, this, &RunConfigForm::onEdited);
-    addField(
-        form, label,
-        {key, tip, edit,
-         [edit, ref](const RunConfig& c) {
-             QStringList parts;
-             for (int value : valueOf(ref, c)) parts << QString::number(value);
-             edit->setText(parts.join(QStringLiteral(", ")));
-         },
-         [edit, ref, key](RunConfig& c) {
-             std::vector<int> values;
-             for (const QString& part : edit->text().split(QLatin1Char(','), Qt::SkipEmptyParts)) {
-                 bool ok = false;
-                 const int value = part.trimmed().toInt(&ok);
-                 if (!ok) {
-                     throw std::invalid_argument(key.toStdString() + ": '" +
-                                                 part.trimmed().toStdString() +
-                                                 "' is not a whole number");
-                 }
-                 values.push_back(value);
-             }
-             ref(c) = values;
-         },
-         resetter(ref)});
-}
-
 void RunConfigForm::buildFields() {
-    QFormLayout* run = addGroup(tr("Run"));
-    addText(
-        run, QStringLiteral("name"), tr("Name"), tr("Optional label shown in the run browser"),
-        [](RunConfig& c) -> std::string& { return c.name; }, tr("(none)"));
-
-    QFormLayout* data = addGroup(tr("Data"));
-    addText(data, QStringLiteral("data.dataset"), tr("Dataset"),
-            tr("\"default\" (the embedded MovieLens latest-small) or the path of a dataset file "
-               "or folder; choosing a dataset in the Datasets panel fills this in"),
-            member(&RunConfig::data, &DataConfig::dataset));
-    addChoice(
-        data, QStringLiteral("data.format"), tr("Format"),
-        tr("How to read the dataset; auto detects MovieLens folders, sequence files and CSV logs"),
-        member(&RunConfig::data, &DataConfig::format),
-        {{"auto", tr("auto-detect")},
-         {"movielens", tr("MovieLens")},
-         {"sequences", tr("sequences (one user per line)")},
-         {"csv", tr("CSV log")}});
-    addChoice(data, QStringLiteral("data.protocol"), tr("Protocol"),
-              tr("Evaluation protocol: leave-one-out (last item test, second-last validation), "
-                 "ComiRec (held-out users, later items as targets) or DreamRec (8:1:1 sequences)"),
-              member(&RunConfig::data, &DataConfig::protocol),
-              {{"loo", tr("leave-one-out")},
-               {"comirec", tr("ComiRec (strong generalisation)")},
-               {"dreamrec", tr("DreamRec (8:1:1)")}});
-    addInt(data, QStringLiteral("data.maxLength"), tr("History length N"),
-           tr("Most recent items of a history fed to the models"),
-           member(&RunConfig::data, &DataConfig::maxLength), 1, 10000);
-    addReal<float>(data, QStringLiteral("data.minRating"), tr("Minimum rating"),
-                   tr("Keep only interactions rated at least this (0 keeps all)"),
-                   member(&RunConfig::data, &DataConfig::minRating), 0.0, 100.0, 1, 0.5);
-    addInt(data, QStringLiteral("data.userCore"), tr("User k-core"),
-           tr("Repeatedly drop users with fewer interactions than this (0 = off)"),
-           member(&RunConfig::data, &DataConfig::userCore), 0, 100000, tr("off"));
-    addInt(data, QStringLiteral("data.itemCore"), tr("Item k-core"),
-           tr("Repeatedly drop items with fewer interactions than this (0 = off)"),
-           member(&RunConfig::data, &DataConfig::itemCore), 0, 100000, tr("off"));
-    addSeed(data, QStringLiteral("data.splitSeed"), tr("Split seed"),
-            tr("Seed of the user / sequence split (ComiRec uses 1230)"),
-            member(&RunConfig::data, &DataConfig::splitSeed));
-
-    QFormLayout* model = addGroup(tr("Model"));
-    addChoice(model, QStringLiteral("model.model"), tr("Model"),
-              tr("DimeRec, or a baseline trained and evaluated the same way"),
-              member(&RunConfig::model, &ModelConfig::model),
-              {{"dimerec", tr("DimeRec")},
-               {"comirec-sa", tr("ComiRec-SA")},
-               {"comirec-dr", tr("ComiRec-DR")},
-               {"mean-pool", tr("mean pooling")},
-               {"sasrec", tr("SASRec")},
-               {"gru4rec", tr("GRU4Rec")},
-               {"most-pop", tr("most popular")}});
-    addChoice(model, QStringLiteral("model.gem"), tr("Guidance module (GEM)"),
-              tr("How DimeRec extracts its K interest vectors: self-attention (ComiRec-SA, the "
-                 "paper's main choice), dynamic routing (ComiRec-DR) or the last K items (rule)"),
-              member(&RunConfig::model, &ModelConfig::gem),
-              {{"sa", tr("self-attention (ComiRec-SA)")},
-               {"dr", tr("dynamic routing (ComiRec-DR)")},
-               {"rule", tr("rule: last K items")}});
-    addInt(model, QStringLiteral("model.dim"), tr("Embedding size d"),
-           tr("Width of item embeddings and of every hidden vector"),
-           member(&RunConfig::model, &ModelConfig::dim), 2, 4096);
-    addInt(model, QStringLiteral("model.interests"), tr("Guidance length K"),
-           tr("Number of interest vectors the GEM extracts (K ≪ N)"),
-           member(&RunConfig::model, &ModelConfig::interests), 1, 256);
-    addInt(model, QStringLiteral("model.layers"), tr("Layers"), tr("SASRec blocks or GRU layers"),
-           member(&RunConfig::model, &ModelConfig::layers), 1, 64);
-    addInt(model, QStringLiteral("model.heads"), tr("Attention heads"),
-           tr("SASRec attention heads; must divide the embedding size"),
-           member(&RunConfig::model, &ModelConfig::heads), 1, 64);
-    addReal<double>(model, QStringLiteral("model.dropout"), tr("Dropout"),
-                    tr("SASRec / GRU4Rec dropout rate"),
-                    member(&RunConfig::model, &ModelConfig::dropout), 0.0, 0.99, 2, 0.05);
-
-    QFormLayout* diffusion = addGroup(tr("Diffusion"));
-    diffusionGroup_ = groups_.back();
-    addInt(diffusion, QStringLiteral("model.diffusionSteps"), tr("Steps T"),
-           tr("Number of diffusion steps of the forward and reverse process"),
-           member(&RunConfig::model, &ModelConfig::diffusionSteps), 1, 10000);
-    addChoice(diffusion, QStringLiteral("model.schedule"), tr("β schedule"),
-              tr("How the noise level β_t grows from step 1 to T"),
-              member(&RunConfig::model, &ModelConfig::schedule),
-              {{"linear", tr("linear")}, {"cosine", tr("cosine")}, {"exp", tr("exponential")}});
-    addReal<double>(diffusion, QStringLiteral("model.betaStart"), tr("β start"),
-                    tr("First β of the linear / exponential schedule"),
-                    member(&RunConfig::model, &ModelConfig::betaStart), 0.0, 1.0, 6, 1e-4);
-    addReal<double>(diffusion, QStringLiteral("model.betaEnd"), tr("β end"),
-                    tr("Last β of the linear / exponential schedule (at least β start)"),
-                    member(&RunConfig::model, &ModelConfig::betaEnd), 0.0, 1.0, 6, 1e-3);
-    addChoice(diffusion, QStringLiteral("model.geometry"), tr("Noise geometry"),
-              tr("Geodesic random walk on the unit sphere (DimeRec) or Euclidean DDPM noise"),
-              member(&RunConfig::model, &ModelConfig::geometry),
-              {{"geodesic", tr("geodesic (sphere)")}, {"euclidean", tr("Euclidean (DDPM)")}});
-    addChoice(
-        diffusion, QStringLiteral("model.noiseScale"), tr("Noise scale"),
-        tr("Tangent noise as in Algorithm 1, sqrt(1−ᾱ)·ε, or scaled per dimension, ε/sqrt(d−1)"),
-        member(&RunConfig::model, &ModelConfig::noiseScale),
-        {{"literal", tr("literal sqrt(1−ᾱ)·ε")}, {"per-dim", tr("per dimension ε/sqrt(d−1)")}});
-    addChoice(diffusion, QStringLiteral("model.reverseNoise"), tr("Reverse noise"),
-              tr("Noise added in each reverse step: sqrt(β̃_t)·ε' as in DDPM, β̃_t·ε' as "
-                 "printed in the paper's Algorithm 2, or none (deterministic chain)"),
-              member(&RunConfig::model, &ModelConfig::reverseNoise),
-              {{"sqrt", tr("DDPM sqrt(β̃)·ε'")},
-               {"literal", tr("paper β̃·ε'")},
-               {"none", tr("none (deterministic)")}});
-    addInt(diffusion, QStringLiteral("model.denoiserHidden"), tr("Denoiser width"),
-           tr("Hidden width of the DAM denoiser MLP (0 = 2d)"),
-           member(&RunConfig::model, &ModelConfig::denoiserHidden), 0, 65536, tr("2d"));
-    addInt(diffusion, QStringLiteral("model.samplesPerUser"), tr("Samples per user"),
-           tr("Reverse-process samples drawn per user at inference; an item scores its best "
-              "inner product over them"),
-           member(&RunConfig::model, &ModelConfig::samplesPerUser), 1, 1000);
-
-    QFormLayout* losses = addGroup(tr("Losses && ablations"));
-    addReal<double>(losses, QStringLiteral("model.lambda"), tr("λ (reconstruction)"),
-                    tr("Weight of L_recon, the denoiser's squared error on the sphere (0 = off)"),
-                    member(&RunConfig::model, &ModelConfig::lambda), 0.0, 1000.0, 3, 0.1);
-    addReal<double>(losses, QStringLiteral("model.mu"), tr("μ (sampled softmax)"),
-                    tr("Weight of L_ssm, the sampled softmax on the denoised vector (0 = off)"),
-                    member(&RunConfig::model, &ModelConfig::mu), 0.0, 1000.0, 3, 0.1);
-    addBool(losses, QStringLiteral("model.useGemLoss"), tr("Use L_gem"),
-            tr("Train the guidance module with its own sampled-softmax loss"),
-            member(&RunConfig::model, &ModelConfig::useGemLoss));
-    addBool(losses, QStringLiteral("model.useDiffusion"), tr("Use diffusion"),
-            tr("Off: the GEM alone recommends (ablation without the diffusion module)"),
-            member(&RunConfig::model, &ModelConfig::useDiffusion));
-    addInt(losses, QStringLiteral("model.negatives"), tr("Negatives"),
-           tr("Sampled-softmax negatives per batch (0 = 10 × batch size)"),
-           member(&RunConfig::model, &ModelConfig::negatives), 0, 10000000, tr("10 × batch"));
-    addChoice(losses, QStringLiteral("model.negativeSampler"), tr("Negative sampler"),
-              tr("Draw negatives uniformly or log-uniformly by popularity rank (as TensorFlow's "
-                 "sampled softmax in ComiRec)"),
-              member(&RunConfig::model, &ModelConfig::negativeSampler),
-              {{"uniform", tr("uniform")}, {"log-uniform", tr("log-uniform")}});
-
-    QFormLayout* train = addGroup(tr("Training"));
-    addChoice(train, QStringLiteral("train.optimizer"), tr("Optimiser"),
-              tr("Adam with L2 weight decay, or AdamW with decoupled weight decay"),
-              member(&RunConfig::train, &TrainConfig::optimizer),
-              {{"adam", tr("Adam")}, {"adamw", tr("AdamW")}});
-    addReal<double>(train, QStringLiteral("train.learningRate"), tr("Learning rate"),
-                    tr("Optimiser step size"),
-                    member(&RunConfig::train, &TrainConfig::learningRate), 0.0, 10.0, 6, 1e-4);
-    addReal<double>(train, QStringLiteral("train.weightDecay"), tr("Weight decay"),
-                    tr("L2 (Adam) or decoupled (AdamW) weight decay"),
-                    member(&RunConfig::train, &TrainConfig::weightDecay), 0.0, 10.0, 6, 1e-5);
-    addInt(train, QStringLiteral("train.batchSize"), tr("Batch size"),
-           tr("Training samples per step"), member(&RunConfig::train, &TrainConfig::batchSize), 1,
-           1000000);
-    addInt(train, QStringLiteral("train.epochs"), tr("Epochs"),
-           tr("Passes over the training samples"), member(&RunConfig::train, &TrainConfig::epochs),
-           1, 100000);
-    addInt64(train, QStringLiteral("train.maxSteps"), tr("Max steps"),
-             tr("Stop after this many optimiser steps (0 = no limit)"),
-             member(&RunConfig::train, &TrainConfig::maxSteps), tr("no limit"));
-    addReal<double>(train, QStringLiteral("train.clipGradNorm"), tr("Gradient clipping"),
-                    tr("Clip the global gradient norm to this (0 = off)"),
-                    member(&RunConfig::train, &TrainConfig::clipGradNorm), 0.0, 1e6, 2, 0.5);
-    addInt64(train, QStringLiteral("train.evalEvery"), tr("Validate every"),
-             tr("Validate every N steps (0 = once per epoch)"),
-             member(&RunConfig::train, &TrainConfig::evalEvery), tr("each epoch"));
-    addText(train, QStringLiteral("train.earlyStopMetric"), tr("Early-stopping metric"),
-            tr("Validation metric that picks the best checkpoint: hr@K, ndcg@K, recall@K or "
-               "mrr@K, K one of the evaluation cut-offs"),
-            member(&RunConfig::train, &TrainConfig::earlyStopMetric));
-    addInt(train, QStringLiteral("train.patience"), tr("Patience"),
-           tr("Validations without improvement before stopping (0 = never stop early)"),
-           member(&RunConfig::train, &TrainConfig::patience), 0, 100000, tr("off"));
-    addSeed(train, QStringLiteral("train.seed"), tr("Seed"),
-            tr("Seed of initialisation, sampling and diffusion noise; runs differing only in "
-               "seed form a seed group"),
-            member(&RunConfig::train, &TrainConfig::seed));
-    addInt(train, QStringLiteral("train.threads"), tr("Threads"),
-           tr("LibTorch intra-op threads (0 = all cores)"),
-           member(&RunConfig::train, &TrainConfig::threads), 0, 1024, tr("all cores"));
-    addText(train, QStringLiteral("train.device"), tr("Device"),
-            tr("auto, cpu, cuda or cuda:N; auto picks a GPU when there is one"),
-            member(&RunConfig::train, &TrainConfig::device));
-
-    QFormLayout* eval = addGroup(tr("Evaluation"));
-    addIntList(eval, QStringLiteral("eval.topK"), tr("Cut-offs K"),
-               tr("Comma-separated cut-offs of every ranking metric (HR@K, NDCG@K, …)"),
-               member(&RunConfig::eval, &EvalConfig::topK));
-    addInt(eval, QStringLiteral("eval.batchUsers"), tr("Users per batch"),
-           tr("Users scored per matrix product during full ranking"),
-           member(&RunConfig::eval, &EvalConfig::batchUsers), 1, 1000000);
-    addBool(eval, QStringLiteral("eval.excludeHistory"), tr("Exclude history"),
-            tr("Never recommend items the user has already interacted with"),
-            member(&RunConfig::eval, &EvalConfig::excludeHistory));
+    // One group box per FieldGroup, in the enum's order; the fields in the table's order.
+    const std::vector<std::pair<FieldGroup, QString>> groups = {
+        {FieldGroup::Run, tr("Run")},
+        {FieldGroup::Data, tr("Data")},
+        {FieldGroup::Model, tr("Model")},
+        {FieldGroup::Diffusion, tr("Diffusion")},
+        {FieldGroup::Losses, tr("Losses && ablations")},
+        {FieldGroup::Training, tr("Training")},
+        {FieldGroup::Evaluation, tr("Evaluation")}};
+    for (const auto& [group, title] : groups) {
+        auto* box = new QGroupBox(title, this);
+        auto* form = new QFormLayout(box);
+        form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+        groups_.push_back(box);
+        for (const FieldDescriptor& descriptor : runConfigFields()) {
+            if (descriptor.group == group) addField(form, descriptor);
+        }
+    }
 }
 
 void RunConfigForm::setConfig(const RunConfig& config) {
@@ -555,7 +334,7 @@ void RunConfigForm::revalidate() {
                 break;
             }
             errors_.insert(key, message.section(QStringLiteral(": "), 1));
-            field->resetToDefault(config);
+            field->descriptor->set(config, field->descriptor->defaultValue);
         }
     }
     for (const Field& field : fields_) {
@@ -580,26 +359,8 @@ void RunConfigForm::revalidate() {
 
 void RunConfigForm::updateApplicability() {
     const RunConfig current = config();
-    const std::string& model = current.model.model;
-    const bool dimerec = model == "dimerec";
-    const bool multiInterest = dimerec || model == "comirec-sa" || model == "comirec-dr";
-    const bool sequential = model == "sasrec" || model == "gru4rec";
-    const bool diffusion = dimerec && current.model.useDiffusion;
-    const QMap<QString, bool> applies = {
-        {QStringLiteral("model.gem"), dimerec},
-        {QStringLiteral("model.interests"), multiInterest},
-        {QStringLiteral("model.layers"), sequential},
-        {QStringLiteral("model.heads"), model == "sasrec"},
-        {QStringLiteral("model.dropout"), sequential},
-        {QStringLiteral("model.useGemLoss"), dimerec},
-        {QStringLiteral("model.useDiffusion"), dimerec},
-        {QStringLiteral("model.lambda"), diffusion},
-        {QStringLiteral("model.mu"), diffusion},
-    };
     for (const Field& field : fields_) {
-        bool enabled = applies.value(field.key, true);
-        if (diffusionGroup_->isAncestorOf(field.editor)) enabled = diffusion;
-        field.editor->setEnabled(enabled);
+        field.editor->setEnabled(inScope(field.descriptor->scope, current.model));
     }
 }
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "experiment/RunConfig.h"
+#include "config/ConfigFields.h"
 
 #include <QMap>
 #include <QString>
@@ -17,9 +17,11 @@ class QPushButton;
 
 namespace dimerec {
 
-// A form for every RunConfig field, grouped as the paper presents them (Data, Model,
-// Diffusion, Losses & ablations, Training, Evaluation), each with a tooltip saying what it
-// does. Values core's validate() rejects are marked at their field while the user types.
+// A form for every RunConfig field, built from the field table (config/ConfigFields.h): one
+// editor per descriptor with its label, tooltip and range, enabled for the models the field
+// applies to, grouped as the paper presents them (Data, Model, Diffusion, Losses & ablations,
+// Training, Evaluation). Values core's validate() rejects are marked at their field while the
+// user types.
 // Presets: the paper's defaults, every baseline and every ablation (built in; they set the
 // model section and keep the rest), plus the user's own (whole configs, kept in QSettings).
 class RunConfigForm : public QWidget {
@@ -52,35 +54,16 @@ Q_SIGNALS:
 
 private:
     struct Field {
+        const FieldDescriptor* descriptor = nullptr;
         QString key;
         QString tooltip;
         QWidget* editor = nullptr;
         std::function<void(const RunConfig&)> load;  // config → editor
         std::function<void(RunConfig&)> store;       // editor → config; throws on bad text
-        std::function<void(RunConfig&)> resetToDefault;
     };
-    template <class T>
-    using Ref = std::function<T&(RunConfig&)>;
 
-    QFormLayout* addGroup(const QString& title);
-    void addField(QFormLayout* form, const QString& label, Field field);
-    void addInt(QFormLayout* form, const QString& key, const QString& label, const QString& tip,
-                Ref<int> ref, int minimum, int maximum, const QString& zeroText = QString());
-    void addInt64(QFormLayout* form, const QString& key, const QString& label, const QString& tip,
-                  Ref<int64_t> ref, const QString& zeroText);
-    template <class T>
-    void addReal(QFormLayout* form, const QString& key, const QString& label, const QString& tip,
-                 Ref<T> ref, double minimum, double maximum, int decimals, double step);
-    void addBool(QFormLayout* form, const QString& key, const QString& label, const QString& tip,
-                 Ref<bool> ref);
-    void addChoice(QFormLayout* form, const QString& key, const QString& label, const QString& tip,
-                   Ref<std::string> ref, const QList<QPair<QString, QString>>& choices);
-    void addText(QFormLayout* form, const QString& key, const QString& label, const QString& tip,
-                 Ref<std::string> ref, const QString& placeholder = QString());
-    void addSeed(QFormLayout* form, const QString& key, const QString& label, const QString& tip,
-                 Ref<uint64_t> ref);
-    void addIntList(QFormLayout* form, const QString& key, const QString& label, const QString& tip,
-                    Ref<std::vector<int>> ref);
+    // The editor of one descriptor, chosen by its kind.
+    void addField(QFormLayout* form, const FieldDescriptor& descriptor);
 
     void buildFields();
     void onEdited();
@@ -91,7 +74,6 @@ private:
 
     std::vector<Field> fields_;
     std::vector<QGroupBox*> groups_;
-    QGroupBox* diffusionGroup_ = nullptr;
     QMap<QString, QString> errors_;
     RunConfig base_;
     bool loading_ = false;

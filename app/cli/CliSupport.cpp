@@ -1,5 +1,6 @@
 #include "CliSupport.h"
 
+#include "config/ConfigFields.h"
 #include "data/DatasetLoader.h"
 #include "data/Protocols.h"
 #include "model/Recommender.h"
@@ -32,6 +33,55 @@ RunConfig readConfigFile(const std::string& path) {
     } catch (const std::invalid_argument& error) {
         throw std::invalid_argument("config file '" + path + "': " + error.what());
     }
+}
+
+std::string setOptionHelp(bool inferenceOnly) {
+    if (!inferenceOnly) {
+        return "Override a config field, e.g. --set model.lambda=0.5 (fields: dimerec config "
+               "--list-fields)";
+    }
+    std::string keys;
+    for (const FieldDescriptor& field : runConfigFields()) {
+        if (field.has(kInferenceOnly)) keys += (keys.empty() ? "" : ", ") + field.key;
+    }
+    return "Change an inference setting, e.g. --set eval.topK=[10,20]; one of " + keys;
+}
+
+std::string configFieldsHelp() {
+    std::ostringstream out;
+    for (const FieldDescriptor& field : runConfigFields()) {
+        std::string type;
+        switch (field.kind) {
+            case FieldKind::Text:
+                type = "text";
+                break;
+            case FieldKind::Integer:
+            case FieldKind::Seed:
+                type = "integer";
+                break;
+            case FieldKind::Real:
+                type = "number";
+                break;
+            case FieldKind::Bool:
+                type = "true | false";
+                break;
+            case FieldKind::IntList:
+                type = "[integers]";
+                break;
+            case FieldKind::Choice:
+                for (const auto& [name, label] : field.choices) {
+                    type += (type.empty() ? "" : " | ") + name;
+                }
+                break;
+        }
+        const std::string range = rangeText(field);
+        out << field.key << " (" << type << (range.empty() ? "" : "; " + range) << "; default "
+            << field.defaultValue.dump() << ")\n    " << field.tooltip;
+        if (field.has(kInferenceOnly)) out << " [may change at inference]";
+        if (field.has(kNotHashed)) out << " [not part of the config hash]";
+        out << "\n";
+    }
+    return out.str();
 }
 
 CheckpointModel loadCheckpointModel(const std::string& checkpoint, const std::string& device,

@@ -1,8 +1,8 @@
 #pragma once
 
+#include "config/RunConfig.h"
 #include "data/Dataset.h"
 #include "data/Splits.h"
-#include "experiment/RunConfig.h"
 
 #include <memory>
 #include <string>
@@ -31,6 +31,13 @@ struct CheckpointModel {
 CheckpointModel loadCheckpointModel(const std::string& checkpoint, const std::string& device,
                                     int threads,
                                     const std::vector<std::string>& inferenceOverrides = {});
+
+// Help of a --set option (from the config's field table): how to override a field and, for a
+// trained model (inferenceOnly), which fields may change.
+std::string setOptionHelp(bool inferenceOnly);
+
+// One line per config field: key, type / choices, range, default, description.
+std::string configFieldsHelp();
 
 // "1h02m05s", "3m07s", "0m42s": elapsed and remaining times in progress lines.
 std::string duration(double seconds);

@@ -1,15 +1,16 @@
 #include "CliCommands.h"
+#include "config/ConfigFields.h"
 #include "data/Dataset.h"
 #include "data/DatasetLoader.h"
 #include "data/DatasetStatistics.h"
 #include "data/Protocols.h"
 #include "data/Splits.h"
-#include "experiment/RunConfig.h"
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <iomanip>
 #include <iostream>
 #include <memory>
@@ -20,7 +21,7 @@ namespace dimerec::cli {
 namespace {
 
 struct StatsArguments {
-    DataConfig data;
+    RunConfig config;           // its data section: the fields that change the dataset are flags
     std::string columns;        // column mapping text for generic logs
     bool skipBadLines = false;  // skip malformed lines and report how many
     bool noCache = false;       // parse even when a cached copy exists
@@ -127,16 +128,16 @@ nlohmann::json statsJson(const Dataset& data, const DatasetStatistics& stats) {
 
 nlohmann::json splitsJson(const Dataset& data, DataConfig config) {
     nlohmann::json all = nlohmann::json::object();
-    for (const char* protocol : {"loo", "comirec", "dreamrec"}) {
-        config.protocol = protocol;
+    for (const auto& protocol : choices(Protocol{})) {
+        config.protocol = protocol.value;
         const Splits splits = makeSplits(data, config);
         int64_t trainItems = 0;
         for (const auto& sequence : splits.trainSequences)
             trainItems += static_cast<int64_t>(sequence.size());
-        all[protocol] = {{"trainSequences", splits.trainSequences.size()},
-                         {"trainInteractions", trainItems},
-                         {"validCases", splits.valid.size()},
-                         {"testCases", splits.test.size()}};
+        all[protocol.name] = {{"trainSequences", splits.trainSequences.size()},
+                              {"trainInteractions", trainItems},
+                              {"validCases", splits.valid.size()},
+                              {"testCases", splits.test.size()}};
     }
     return all;
 }
@@ -146,18 +147,18 @@ void runStats(const StatsArguments& arguments) {
     if (!arguments.columns.empty()) options.columns = parseColumnMapping(arguments.columns);
     options.skipBadLines = arguments.skipBadLines;
     options.useCache = !arguments.noCache;
-    const Dataset data = loadDataset(arguments.data, options);
+    const Dataset data = loadDataset(arguments.config.data, options);
     const DatasetStatistics stats = summarize(data);
     if (arguments.json) {
         nlohmann::json json = statsJson(data, stats);
-        if (arguments.splits) json["splits"] = splitsJson(data, arguments.data);
+        if (arguments.splits) json["splits"] = splitsJson(data, arguments.config.data);
         std::cout << json.dump(2) << "\n";
         return;
     }
     printText(data, stats);
     if (arguments.splits) {
-        std::cout << "splits (seed " << arguments.data.splitSeed << ")\n";
-        const nlohmann::json all = splitsJson(data, arguments.data);
+        std::cout << "splits (seed " << arguments.config.data.splitSeed << ")\n";
+        const nlohmann::json all = splitsJson(data, arguments.config.data);
         for (const auto& [protocol, sizes] : all.items()) {
             std::cout << "  " << std::left << std::setw(10) << protocol << std::right
                       << sizes["trainSequences"] << " training sequences ("
@@ -174,14 +175,31 @@ void addDataCommands(CLI::App& app) {
     data->require_subcommand(1);
     CLI::App* stats = data->add_subcommand("stats", "Print a dataset's statistics");
     auto arguments = std::make_shared<StatsArguments>();
-    stats->add_option("--dataset", arguments->data.dataset,
-                      "\"default\" (the embedded MovieLens latest-small), a folder or a file");
-    stats->add_option("--format", arguments->data.format, "auto | movielens | sequences | csv")
-        ->check(CLI::IsMember({"auto", "movielens", "sequences", "csv"}));
-    stats->add_option("--min-rating", arguments->data.minRating,
-                      "Keep interactions rated at least this (0 keeps all)");
-    stats->add_option("--user-core", arguments->data.userCore, "Iterative k-core on users");
-    stats->add_option("--item-core", arguments->data.itemCore, "Iterative k-core on items");
+    // One flag per field that changes the dataset: data.minRating is --min-rating.
+    for (const FieldDescriptor& field : runConfigFields()) {
+        if (!field.has(kChangesDataset)) continue;
+        std::string flag = "--";
+        for (char c : field.key.substr(field.key.find('.') + 1)) {
+            if (std::isupper(static_cast<unsigned char>(c))) {
+                flag += '-';
+                flag += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            } else {
+                flag += c;
+            }
+        }
+        const std::string key = field.key;
+        CLI::Option* option = stats->add_option_function<std::string>(
+            flag,
+            [arguments, key](const std::string& text) {
+                applyOverride(arguments->config, key + "=" + text);
+            },
+            field.tooltip);
+        if (!field.choices.empty()) {
+            std::vector<std::string> names;
+            for (const auto& choice : field.choices) names.push_back(choice.first);
+            option->check(CLI::IsMember(names));
+        }
+    }
     stats->add_option("--columns", arguments->columns,
                       "Column mapping of a generic log, e.g. user=uid,item=sku,timestamp=time,"
                       "delimiter=tab,header=no");
@@ -190,7 +208,7 @@ void addDataCommands(CLI::App& app) {
     stats->add_flag("--no-cache", arguments->noCache, "Parse the files even if cached");
     stats->add_flag("--splits", arguments->splits,
                     "Also print the sizes of the loo, comirec and dreamrec splits");
-    stats->add_option("--split-seed", arguments->data.splitSeed, "Seed of the user splits");
+    stats->add_option("--split-seed", arguments->config.data.splitSeed, "Seed of the user splits");
     stats->add_flag("--json", arguments->json,
                     "Print JSON with the full distributions (for plotting)");
     stats->callback([arguments] { runStats(*arguments); });

@@ -144,7 +144,7 @@ void runRecommend(const RecommendArguments& args) {
         std::cout << nlohmann::json{{"user", args.user},
                                     {"historyLength", dataset.sequences[user].size()},
                                     {"checkpoint", checkpoint},
-                                    {"model", loaded.config.model.model},
+                                    {"model", nameOf(loaded.config.model.model)},
                                     {"dataset", dataset.name},
                                     {"excludeHistory", args.excludeHistory},
                                     {"recommendations", list}}
@@ -153,9 +153,9 @@ void runRecommend(const RecommendArguments& args) {
         return;
     }
     std::cout << "user " << args.user << " (" << dataset.sequences[user].size()
-              << " interactions) in " << dataset.name << "; model " << loaded.config.model.model
-              << " from " << checkpoint << (args.excludeHistory ? "; history excluded" : "")
-              << "\n";
+              << " interactions) in " << dataset.name << "; model "
+              << nameOf(loaded.config.model.model) << " from " << checkpoint
+              << (args.excludeHistory ? "; history excluded" : "") << "\n";
     constexpr size_t kTitleWidth = 52;
     constexpr size_t kCategoryWidth = 30;
     std::cout << std::right << std::setw(4) << "rank"

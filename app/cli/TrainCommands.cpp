@@ -1,12 +1,12 @@
 #include "CliCommands.h"
 #include "CliSupport.h"
 
+#include "config/RunConfig.h"
 #include "data/Dataset.h"
 #include "data/DatasetLoader.h"
 #include "data/Splits.h"
 #include "eval/Evaluator.h"
 #include "experiment/RecordedRun.h"
-#include "experiment/RunConfig.h"
 #include "model/DimeRec.h"
 #include "model/Recommender.h"
 #include "train/Checkpoint.h"
@@ -187,8 +187,8 @@ void runTrain(const TrainArguments& args) {
     if (!args.json && !follower) {
         std::cerr << "dataset " << spec.dataset->name << ": " << spec.dataset->numUsers()
                   << " users, " << spec.dataset->numItems() << " items; model "
-                  << config.model.model << ", protocol " << config.data.protocol << ", "
-                  << configureThreads(config.train.threads) << " threads\n";
+                  << nameOf(config.model.model) << ", protocol " << nameOf(config.data.protocol)
+                  << ", " << configureThreads(config.train.threads) << " threads\n";
         if (spec.distributed) {
             std::cerr << "data-parallel: " << spec.distributed->worldSize
                       << " processes, rendezvous at " << spec.distributed->masterAddress << ":"
@@ -251,7 +251,7 @@ void runEvaluate(const EvaluateArguments& args) {
         auto* dimeRec = dynamic_cast<DimeRecRecommender*>(&model);
         if (dimeRec == nullptr) {
             throw std::invalid_argument("--readout " + args.readout + ": '" + args.checkpoint +
-                                        "' holds a " + config.model.model +
+                                        "' holds a " + nameOf(config.model.model) +
                                         " model, not DimeRec with its diffusion module");
         }
         dimeRec->setReadout(DimeRecRecommender::readoutFromName(args.readout));
@@ -270,8 +270,8 @@ void runEvaluate(const EvaluateArguments& args) {
                   << "\n";
         return;
     }
-    std::cout << "checkpoint " << args.checkpoint << ": model " << config.model.model << " on "
-              << dataset.name << " (" << config.data.protocol << ")\n";
+    std::cout << "checkpoint " << args.checkpoint << ": model " << nameOf(config.model.model)
+              << " on " << dataset.name << " (" << nameOf(config.data.protocol) << ")\n";
     for (const std::string& assignment : args.overrides)
         std::cout << "inference setting " << assignment << "\n";
     if (args.readout != "diffusion") std::cout << "readout " << args.readout << "\n";
@@ -289,10 +289,7 @@ void addTrainCommands(CLI::App& app) {
         ->add_option("-c,--config", train->configFile,
                      "Run config (JSON); missing keys keep their defaults")
         ->check(CLI::ExistingFile);
-    trainCommand
-        ->add_option("-s,--set", train->overrides,
-                     "Override a config field, e.g. --set model.lambda=0.5")
-        ->take_all();
+    trainCommand->add_option("-s,--set", train->overrides, setOptionHelp(false))->take_all();
     trainCommand->add_option("--device", train->device,
                              "auto, cpu, cuda or cuda:N (overrides train.device)");
     trainCommand
@@ -334,11 +331,7 @@ void addTrainCommands(CLI::App& app) {
         ->add_option("--checkpoint", evaluate->checkpoint, "Checkpoint file (best.pt or last.pt)")
         ->required()
         ->check(CLI::ExistingFile);
-    evaluateCommand
-        ->add_option("-s,--set", evaluate->overrides,
-                     "Change an inference setting: eval.* (e.g. eval.topK=[10,20]), "
-                     "model.reverseNoise, model.samplesPerUser")
-        ->take_all();
+    evaluateCommand->add_option("-s,--set", evaluate->overrides, setOptionHelp(true))->take_all();
     evaluateCommand
         ->add_option("--readout", evaluate->readout,
                      "DimeRec: score items against the reverse-process samples (diffusion, "

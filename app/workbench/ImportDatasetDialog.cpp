@@ -29,10 +29,9 @@ ImportDatasetDialog::ImportDatasetDialog(const QString& path, QWidget* parent) :
     form->addRow(tr("Path:"), pathRow);
 
     format_ = new QComboBox(this);
-    format_->addItem(tr("auto-detect"), QStringLiteral("auto"));
-    format_->addItem(tr("MovieLens"), QStringLiteral("movielens"));
-    format_->addItem(tr("sequences (one user per line)"), QStringLiteral("sequences"));
-    format_->addItem(tr("CSV / TSV log"), QStringLiteral("csv"));
+    for (const auto& choice : choices(DataFormat{})) {
+        format_->addItem(QString::fromUtf8(choice.label), static_cast<int>(choice.value));
+    }
     form->addRow(tr("Format:"), format_);
     detected_ = new QLabel(this);
     detected_->setWordWrap(true);
@@ -65,9 +64,9 @@ ImportDatasetDialog::ImportDatasetDialog(const QString& path, QWidget* parent) :
     itemCore_->setToolTip(tr("Repeatedly drop items with fewer interactions"));
     form->addRow(tr("Item k-core:"), itemCore_);
     protocol_ = new QComboBox(this);
-    protocol_->addItem(tr("leave-one-out"), QStringLiteral("loo"));
-    protocol_->addItem(tr("ComiRec (strong generalisation)"), QStringLiteral("comirec"));
-    protocol_->addItem(tr("DreamRec (8:1:1)"), QStringLiteral("dreamrec"));
+    for (const auto& choice : choices(Protocol{})) {
+        protocol_->addItem(QString::fromUtf8(choice.label), static_cast<int>(choice.value));
+    }
     form->addRow(tr("Protocol:"), protocol_);
     splitSeed_ = new QSpinBox(this);
     splitSeed_->setRange(0, std::numeric_limits<int>::max());
@@ -101,7 +100,7 @@ void ImportDatasetDialog::detect() {
         try {
             const DatasetSource source =
                 resolveDatasetSource(path_->text().trimmed().toStdString(),
-                                     format_->currentData().toString().toStdString());
+                                     static_cast<DataFormat>(format_->currentData().toInt()));
             detected_->setText(tr("Detected: %1 (%2)")
                                    .arg(QString::fromStdString(source.name),
                                         QString::fromStdString(source.reader)));
@@ -126,8 +125,8 @@ void ImportDatasetDialog::detect() {
 DataConfig ImportDatasetDialog::dataConfig() const {
     DataConfig config;
     config.dataset = path_->text().trimmed().toStdString();
-    config.format = format_->currentData().toString().toStdString();
-    config.protocol = protocol_->currentData().toString().toStdString();
+    config.format = static_cast<DataFormat>(format_->currentData().toInt());
+    config.protocol = static_cast<Protocol>(protocol_->currentData().toInt());
     config.minRating = static_cast<float>(minRating_->value());
     config.userCore = userCore_->value();
     config.itemCore = itemCore_->value();

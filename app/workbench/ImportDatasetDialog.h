@@ -1,7 +1,7 @@
 #pragma once
 
+#include "config/RunConfig.h"
 #include "data/DatasetLoader.h"
-#include "experiment/RunConfig.h"
 
 #include <QDialog>
 

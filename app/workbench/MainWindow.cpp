@@ -55,13 +55,6 @@ constexpr int kMaxOverlaidRuns = 8;
 constexpr int kBrowserRefreshMs = 1000;  // live run-table updates while training
 const QString kDefaultDatasetKey = QStringLiteral("default");
 
-// Whether two data configs load the same dataset (protocol, history length and split seed
-// only change how it is split).
-bool sameSource(const DataConfig& a, const DataConfig& b) {
-    return a.dataset == b.dataset && a.format == b.format && a.minRating == b.minRating &&
-           a.userCore == b.userCore && a.itemCore == b.itemCore;
-}
-
 QString encodeDataset(const DataConfig& data, const QString& columns) {
     RunConfig config;
     config.data = data;
@@ -581,7 +574,7 @@ bool MainWindow::startRun() {
     job.config = form_->config();
     // The window's loaded dataset serves the run when it is the one the config names (and
     // carries any column mapping the import used); otherwise the worker loads it.
-    if (currentData_ && sameSource(job.config.data, currentDataConfig_)) {
+    if (currentData_ && sameDataset(job.config.data, currentDataConfig_)) {
         job.dataset = currentData_;
     }
     const bool queued = isTraining();

@@ -50,7 +50,7 @@ struct Throughput {
 std::optional<Throughput> measuredThroughput(const RunStore& store, const Trial& trial) {
     RunQuery query;
     query.statuses = {"finished"};
-    query.model = trial.config.model.model;
+    query.model = nameOf(trial.config.model.model);
     query.limit = 20;
     for (const RunSummary& run : store.listRuns(query)) {
         if (run.elapsedSeconds <= 0.0 || run.steps <= 0) continue;
@@ -203,7 +203,7 @@ QString SweepDialog::estimate() const {
             const auto throughput = measuredThroughput(store_, trial);
             if (!throughput) {
                 return tr("unknown (no finished %1 run on this dataset in the store)")
-                    .arg(QString::fromStdString(trial.config.model.model));
+                    .arg(QString::fromStdString(nameOf(trial.config.model.model)));
             }
             double samples = throughput->samplesPerEpoch * trial.config.train.epochs;
             if (trial.config.train.maxSteps > 0) {

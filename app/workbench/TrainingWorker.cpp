@@ -198,7 +198,7 @@ void TrainingWorker::runJob(Job& job) {
         RecordedRun run(store_.get(), std::move(spec));
         runId = run.id();
         const QString title = job.config.name.empty()
-                                  ? QString::fromStdString(job.config.model.model)
+                                  ? QString::fromStdString(nameOf(job.config.model.model))
                                   : QString::fromStdString(job.config.name);
         Q_EMIT runStarted(runId, title);
 

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "TrainingTypes.h"
-#include "experiment/RunConfig.h"
+#include "config/RunConfig.h"
 #include "train/TrainObserver.h"
+#include "TrainingTypes.h"
 
 #include <QObject>
 

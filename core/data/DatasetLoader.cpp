@@ -1,5 +1,6 @@
 #include "data/DatasetLoader.h"
 
+#include "config/RunConfig.h"
 #include "data/BadLines.h"
 #include "data/Dataset.h"
 #include "data/DatasetCache.h"
@@ -12,7 +13,6 @@
 #include "data/Preprocess.h"
 #include "data/RawLog.h"
 #include "data/SequenceFile.h"
-#include "experiment/RunConfig.h"
 #include "util/Hash.h"
 
 #include <algorithm>
@@ -64,12 +64,12 @@ DatasetSource sequencesSource(const fs::path& file, const std::string& name) {
     return {"sequences", name, file, info};
 }
 
-DatasetSource fileSource(const fs::path& file, const std::string& format) {
+DatasetSource fileSource(const fs::path& file, DataFormat format) {
     const std::string plain = plainName(file);
     const fs::path directory = file.parent_path();
     const std::string name = directory.filename().string() + "/" + plain;
-    const bool movielens = format == "auto" || format == "movielens";
-    if (format == "sequences") return sequencesSource(file, name);
+    const bool movielens = format == DataFormat::Auto || format == DataFormat::MovieLens;
+    if (format == DataFormat::Sequences) return sequencesSource(file, name);
     if (movielens && plain == "u.data") {
         return {"movielens-100k", name, file, findBeside(directory, "u.item")};
     }
@@ -84,38 +84,39 @@ DatasetSource fileSource(const fs::path& file, const std::string& format) {
     if (movielens && plain == "ratings.csv") {
         return {"movielens-csv", name, file, findBeside(directory, "movies.csv")};
     }
-    if (format == "csv" ||
-        (format == "auto" && (endsWith(plain, ".csv") || endsWith(plain, ".tsv")))) {
+    if (format == DataFormat::Csv ||
+        (format == DataFormat::Auto && (endsWith(plain, ".csv") || endsWith(plain, ".tsv")))) {
         return {"delimited", name, file, {}};
     }
-    if (format == "auto") return sequencesSource(file, name);
+    if (format == DataFormat::Auto) return sequencesSource(file, name);
     throw std::invalid_argument("dataset '" + file.string() +
                                 "': not a MovieLens file (u.data, "
                                 "*.dat or ratings.csv) although format is movielens");
 }
 
-DatasetSource directorySource(const fs::path& directory, const std::string& format) {
-    const bool any = format == "auto";
+DatasetSource directorySource(const fs::path& directory, DataFormat format) {
+    const bool any = format == DataFormat::Auto;
     const std::string name = directory.filename().empty()
                                  ? directory.parent_path().filename().string()
                                  : directory.filename().string();
-    std::vector<std::pair<std::string, std::string>> candidates;  // file, reader family
-    if (any || format == "movielens") {
-        candidates.insert(
-            candidates.end(),
-            {{"u.data", "movielens"}, {"ratings.dat", "movielens"}, {"ratings.csv", "movielens"}});
+    std::vector<std::pair<std::string, DataFormat>> candidates;  // file, reader family
+    if (any || format == DataFormat::MovieLens) {
+        candidates.insert(candidates.end(), {{"u.data", DataFormat::MovieLens},
+                                             {"ratings.dat", DataFormat::MovieLens},
+                                             {"ratings.csv", DataFormat::MovieLens}});
     }
-    if (any || format == "sequences") candidates.push_back({"sequences.txt", "sequences"});
+    if (any || format == DataFormat::Sequences) {
+        candidates.push_back({"sequences.txt", DataFormat::Sequences});
+    }
     for (const auto& [file, family] : candidates) {
         const fs::path found = findBeside(directory, file);
         if (!found.empty()) {
-            DatasetSource source =
-                fileSource(found, family == "movielens" ? "movielens" : "sequences");
+            DatasetSource source = fileSource(found, family);
             source.name = name;
             return source;
         }
     }
-    if (any || format == "sequences") {
+    if (any || format == DataFormat::Sequences) {
         // S3-Rec layout: X.txt beside X_item2attributes.json.
         std::vector<fs::path> files;
         for (const auto& entry : fs::directory_iterator(directory)) {
@@ -134,7 +135,7 @@ DatasetSource directorySource(const fs::path& directory, const std::string& form
         "dataset folder '" + directory.string() +
         "': found none of u.data, ratings.dat, ratings.csv, sequences.txt or X.txt with "
         "X_item2attributes.json" +
-        (any ? "" : " for format " + format) + "; give the interaction file itself");
+        (any ? "" : " for format " + nameOf(format)) + "; give the interaction file itself");
 }
 
 struct InputFile {
@@ -186,11 +187,7 @@ PreprocessOptions preprocessOptions(const DataConfig& config) {
 
 }  // namespace
 
-DatasetSource resolveDatasetSource(const std::string& path, const std::string& format) {
-    if (format != "auto" && format != "movielens" && format != "sequences" && format != "csv") {
-        throw std::invalid_argument(
-            "data.format: expected auto, movielens, sequences or csv, got '" + format + "'");
-    }
+DatasetSource resolveDatasetSource(const std::string& path, DataFormat format) {
     if (path == "default") return {"embedded", "MovieLens latest-small", {}, {}};
     const fs::path location(path);
     std::error_code error;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "config/RunConfig.h"
 #include "data/DelimitedLog.h"
 
 #include <filesystem>
@@ -34,7 +35,7 @@ struct DatasetSource {
 // Each may end in .gz (or .xz). Item files are found beside the interactions: u.item,
 // movies.dat, movies.csv, <stem>_item2attributes.json. format "movielens", "sequences" or
 // "csv" forces the reader family. Throws std::invalid_argument when nothing fits.
-DatasetSource resolveDatasetSource(const std::string& path, const std::string& format);
+DatasetSource resolveDatasetSource(const std::string& path, DataFormat format);
 
 // The single entry point: "default" is the embedded MovieLens latest-small; anything else a
 // path resolved as above. Applies minRating / userCore / itemCore and fills

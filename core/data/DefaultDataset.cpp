@@ -1,11 +1,11 @@
 #include "data/DefaultDataset.h"
 
+#include "config/RunConfig.h"
 #include "data/Dataset.h"
 #include "data/DatasetLoader.h"
 #include "data/EmbeddedDataset.h"
 #include "data/MovieLensCsv.h"
 #include "data/RawLog.h"
-#include "experiment/RunConfig.h"
 
 namespace dimerec {
 

@@ -1,9 +1,9 @@
 #include "data/Protocols.h"
 
+#include "config/RunConfig.h"
 #include "data/Dataset.h"
 #include "data/RandomDraws.h"
 #include "data/Splits.h"
-#include "experiment/RunConfig.h"
 
 #include <algorithm>
 #include <numeric>
@@ -86,14 +86,14 @@ Splits makeSplits(const Dataset& data, const DataConfig& config) {
     Splits splits;
     splits.protocol = config.protocol;
     splits.numItems = data.numItems();
-    if (config.protocol == "loo") {
+    if (config.protocol == Protocol::Loo) {
         splitLeaveOneOut(data, splits);
-    } else if (config.protocol == "comirec" || config.protocol == "dreamrec") {
+    } else {
         const UserPartition partition = partitionUsers(data, config.splitSeed);
         for (int32_t user : partition.train) {
             addTrainSequence(splits, user, data.sequences[static_cast<size_t>(user)]);
         }
-        if (config.protocol == "comirec") {
+        if (config.protocol == Protocol::ComiRec) {
             addComiRecCases(data, partition.valid, splits.valid);
             addComiRecCases(data, partition.test, splits.test);
         } else {
@@ -102,9 +102,6 @@ Splits makeSplits(const Dataset& data, const DataConfig& config) {
             addDreamRecCases(data, partition.valid, limit, splits.valid);
             addDreamRecCases(data, partition.test, limit, splits.test);
         }
-    } else {
-        throw std::invalid_argument("data.protocol: expected loo, comirec or dreamrec, got '" +
-                                    config.protocol + "'");
     }
     splits.itemCounts.assign(static_cast<size_t>(splits.numItems), 0);
     for (const Sequence& sequence : splits.trainSequences) {

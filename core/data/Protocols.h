@@ -18,7 +18,7 @@ struct Splits;
 //   config.maxLength items (Splits::historyLimit). Position 0, whose history is empty, is
 //   left out (DreamRec's release pads it; no model can score an empty history).
 // Other histories are full prefixes; models truncate to their maxLength. itemCounts counts
-// the training sequences. Throws std::invalid_argument for an unknown protocol.
+// the training sequences.
 Splits makeSplits(const Dataset& data, const DataConfig& config);
 
 }  // namespace dimerec

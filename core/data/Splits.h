@@ -1,5 +1,7 @@
 #pragma once
 
+#include "config/RunConfig.h"
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -15,7 +17,7 @@ struct EvalCase {
 
 // A dataset prepared under one evaluation protocol (../shared/dimerec-spec.md §4, §8).
 struct Splits {
-    std::string protocol;  // loo | comirec | dreamrec
+    Protocol protocol = Protocol::Loo;
     int32_t numItems = 0;  // items are 0..numItems-1; numItems is the padding id
     // Training sequences: loo = each user's sequence without its last two items;
     // comirec = whole sequences of the training users; dreamrec = training sequences.

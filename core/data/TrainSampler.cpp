@@ -35,11 +35,6 @@ TrainSampler::TrainSampler(const Splits& splits, SamplerOptions options)
         throw std::invalid_argument("sampler: negatives must be >= 0, got " +
                                     std::to_string(options_.negatives));
     }
-    if (options_.negativeSampler != "uniform" && options_.negativeSampler != "log-uniform") {
-        throw std::invalid_argument(
-            "sampler: negative sampler must be uniform or log-uniform, got '" +
-            options_.negativeSampler + "'");
-    }
     if (options_.shards < 1 || options_.shard < 0 || options_.shard >= options_.shards) {
         throw std::invalid_argument("sampler: shard " + std::to_string(options_.shard) +
                                     " is outside 0 … " + std::to_string(options_.shards - 1));
@@ -52,7 +47,7 @@ TrainSampler::TrainSampler(const Splits& splits, SamplerOptions options)
     }
     if (splits_.numItems <= 0) throw std::invalid_argument("sampler: the splits have no items");
     negatives_ = options_.negatives > 0 ? options_.negatives : 10LL * options_.batchSize;
-    randomCut_ = splits_.protocol == "comirec";
+    randomCut_ = splits_.protocol == Protocol::ComiRec;
 
     for (size_t s = 0; s < splits_.trainSequences.size(); ++s) {
         const auto length = static_cast<int32_t>(splits_.trainSequences[s].size());
@@ -114,7 +109,7 @@ int64_t TrainSampler::batchesPerEpoch() const {
 double TrainSampler::negativeProbability(int32_t item) const {
     if (item < 0 || item >= splits_.numItems) return 0.0;
     const double n = splits_.numItems;
-    if (options_.negativeSampler == "uniform") return 1.0 / n;
+    if (options_.negativeSampler == NegativeSampler::Uniform) return 1.0 / n;
     const double rank = rankOfItem_[static_cast<size_t>(item)];
     return (std::log(rank + 2.0) - std::log(rank + 1.0)) / std::log(n + 1.0);
 }
@@ -164,7 +159,7 @@ bool TrainSampler::next(Batch& batch) {
     const auto itemCount = static_cast<uint64_t>(splits_.numItems);
     const double logRange = std::log(static_cast<double>(itemCount) + 1.0);
     for (int64_t& negative : batch.negatives) {
-        if (options_.negativeSampler == "uniform") {
+        if (options_.negativeSampler == NegativeSampler::Uniform) {
             negative = static_cast<int64_t>(uniformBelow(engine, itemCount));
         } else {
             // TensorFlow's log-uniform sampler: rank = ⌊exp(u·ln(N+1))⌋ − 1.

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "config/RunConfig.h"
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -11,13 +13,14 @@ struct Splits;
 
 // How training batches are drawn.
 struct SamplerOptions {
-    int batchSize = 256;                      // rows per batch (the last batch may be smaller)
-    int maxLength = 50;                       // history columns N
-    int negatives = 0;                        // shared negatives per batch (0 = 10 × batchSize)
-    std::string negativeSampler = "uniform";  // uniform | log-uniform (by training popularity)
-    uint64_t seed = 42;                       // everything drawn is a function of it
-    int shard = 0;   // this process's slice of every batch (data-parallel rank)
-    int shards = 1;  // slices per batch (world size); batchSize must be a multiple of it
+    int batchSize = 256;  // rows per batch (the last batch may be smaller)
+    int maxLength = 50;   // history columns N
+    int negatives = 0;    // shared negatives per batch (0 = 10 × batchSize)
+    // uniform, or log-uniform by training popularity
+    NegativeSampler negativeSampler = NegativeSampler::Uniform;
+    uint64_t seed = 42;  // everything drawn is a function of it
+    int shard = 0;       // this process's slice of every batch (data-parallel rank)
+    int shards = 1;      // slices per batch (world size); batchSize must be a multiple of it
 };
 
 // Turns training sequences into padded batches with shared sampled-softmax negatives.

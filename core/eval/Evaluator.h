@@ -1,6 +1,6 @@
 #pragma once
 
-#include "experiment/RunConfig.h"
+#include "config/RunConfig.h"
 
 #include <torch/torch.h>
 

@@ -1,11 +1,12 @@
 #include "experiment/Sweep.h"
 
+#include "config/ConfigFields.h"
+
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <set>
 #include <stdexcept>
 
 namespace dimerec {
@@ -16,23 +17,6 @@ namespace fs = std::filesystem;
 
 const char* const kDataDirVariable = "DIMEREC_DATA_DIR";
 const char* const kDefaultDataDir = "../shared/data";
-
-// Every dotted key of a run config ("model.lambda"), from the config's own JSON.
-const std::set<std::string>& configFields() {
-    static const std::set<std::string> fields = [] {
-        std::set<std::string> out;
-        const json defaults = toJson(RunConfig{});
-        for (const auto& [section, value] : defaults.items()) {
-            if (!value.is_object()) {
-                out.insert(section);
-                continue;
-            }
-            for (const auto& [field, unused] : value.items()) out.insert(section + "." + field);
-        }
-        return out;
-    }();
-    return fields;
-}
 
 json::json_pointer pointerOf(const std::string& field) {
     std::string path = "/" + field;
@@ -78,7 +62,7 @@ public:
 
     // A run-config field that a grid, variant or profile may set.
     void requireSettable(const std::string& field, const std::string& key) const {
-        if (configFields().count(field) == 0) fail(key, "unknown config field '" + field + "'");
+        if (findConfigField(field) == nullptr) fail(key, "unknown config field '" + field + "'");
         if (field == "train.seed") fail(key, "set seeds with \"seeds\", not train.seed");
         if (field == "name") fail(key, "the run's name is the trial's label; it cannot be set");
     }

@@ -95,7 +95,7 @@ std::optional<double> estimateSeconds(const RunStore& store, const std::string& 
     if (count == 0) return std::nullopt;
     double total = 0.0;
     for (int index : state.pending()) {
-        const auto found = byModel.find(trials.at(index).config.model.model);
+        const auto found = byModel.find(nameOf(trials.at(index).config.model.model));
         total += found != byModel.end() ? found->second.first / found->second.second : sum / count;
     }
     return total;

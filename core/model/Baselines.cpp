@@ -1,5 +1,7 @@
 #include "model/Baselines.h"
 
+#include "config/RunConfig.h"
+
 #include <cmath>
 #include <stdexcept>
 
@@ -20,7 +22,7 @@ LossTerms sampledSoftmaxTerms(const torch::Tensor& user, torch::nn::Embedding& i
 }  // namespace
 
 MeanPoolRecommender::MeanPoolRecommender(int32_t numItems, int dim)
-    : Recommender("mean-pool", numItems),
+    : Recommender(nameOf(ModelKind::MeanPool), numItems),
       items_(register_module("items", makeItemTable(numItems, dim))),
       project_(register_module("project", torch::nn::Linear(dim, dim))) {}
 
@@ -41,7 +43,7 @@ torch::Tensor MeanPoolRecommender::itemEmbeddings() {
 }
 
 Gru4RecRecommender::Gru4RecRecommender(int32_t numItems, int dim, int layers, double dropout)
-    : Recommender("gru4rec", numItems),
+    : Recommender(nameOf(ModelKind::Gru4Rec), numItems),
       items_(register_module("items", makeItemTable(numItems, dim))),
       gru_(register_module("gru", torch::nn::GRU(torch::nn::GRUOptions(dim, dim)
                                                      .num_layers(layers)
@@ -109,7 +111,7 @@ torch::Tensor SasRecBlockImpl::forward(const torch::Tensor& x, const torch::Tens
 
 SasRecRecommender::SasRecRecommender(int32_t numItems, int dim, int maxLength, int layers,
                                      int heads, double dropout)
-    : Recommender("sasrec", numItems),
+    : Recommender(nameOf(ModelKind::SasRec), numItems),
       dim_(dim),
       items_(register_module("items", makeItemTable(numItems, dim))),
       positions_(
@@ -144,7 +146,7 @@ torch::Tensor SasRecRecommender::itemEmbeddings() {
 }
 
 MostPopRecommender::MostPopRecommender(int32_t numItems, const std::vector<int64_t>& itemCounts)
-    : Recommender("most-pop", numItems) {
+    : Recommender(nameOf(ModelKind::MostPop), numItems) {
     if (static_cast<int64_t>(itemCounts.size()) != numItems) {
         throw std::invalid_argument("most-pop: expected " + std::to_string(numItems) +
                                     " item counts, got " + std::to_string(itemCounts.size()));

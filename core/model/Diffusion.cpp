@@ -44,35 +44,41 @@ void drawStandardNormal(torch::Tensor& buffer, at::Generator& generator) {
 
 }  // namespace
 
-ForwardProcess forwardProcessOf(const std::string& geometry, const std::string& noiseScale) {
-    if (geometry == "euclidean") return ForwardProcess::Euclidean;
-    if (geometry != "geodesic")
-        throw std::invalid_argument("model.geometry: expected geodesic or euclidean, got '" +
-                                    geometry + "'");
-    if (noiseScale == "literal") return ForwardProcess::Literal;
-    if (noiseScale == "per-dim") return ForwardProcess::PerDim;
-    throw std::invalid_argument("model.noiseScale: expected literal or per-dim, got '" +
-                                noiseScale + "'");
+ForwardProcess forwardProcessOf(NoiseGeometry geometry, NoiseScale noiseScale) {
+    if (geometry == NoiseGeometry::Euclidean) return ForwardProcess::Euclidean;
+    switch (noiseScale) {
+        case NoiseScale::Literal:
+            return ForwardProcess::Literal;
+        case NoiseScale::PerDim:
+            return ForwardProcess::PerDim;
+        case NoiseScale::Monotone:
+            return ForwardProcess::Monotone;
+        case NoiseScale::SmallStepWalk:
+            return ForwardProcess::SmallStepWalk;
+        case NoiseScale::ProjectedDdpm:
+            return ForwardProcess::ProjectedDdpm;
+    }
+    throw std::invalid_argument("model.noiseScale: unknown value");
 }
 
-DiffusionSchedule DiffusionSchedule::make(Schedule kind, int steps, double betaStart,
+DiffusionSchedule DiffusionSchedule::make(BetaSchedule kind, int steps, double betaStart,
                                           double betaEnd) {
     if (steps < 1) throw std::invalid_argument("diffusion steps: must be >= 1");
     const auto f64 = torch::TensorOptions().dtype(torch::kFloat64);
     torch::Tensor betas;
     switch (kind) {
-        case Schedule::Linear:
+        case BetaSchedule::Linear:
             betas = torch::linspace(betaStart, betaEnd, steps, f64);
             break;
-        case Schedule::LinearScaled: {
+        case BetaSchedule::LinearScaled: {
             const double scale = kScaledSteps / steps;
             betas = torch::linspace(betaStart * scale, betaEnd * scale, steps, f64);
             break;
         }
-        case Schedule::Exp:
+        case BetaSchedule::Exp:
             betas = torch::exp(torch::linspace(std::log(betaStart), std::log(betaEnd), steps, f64));
             break;
-        case Schedule::Cosine: {
+        case BetaSchedule::Cosine: {
             auto f = [&](double t) {
                 const double angle =
                     (t / steps + kCosineOffset) / (1.0 + kCosineOffset) * M_PI / 2.0;
@@ -87,10 +93,9 @@ DiffusionSchedule DiffusionSchedule::make(Schedule kind, int steps, double betaS
     const double smallest = betas.min().item<double>();
     const double largest = betas.max().item<double>();
     if (!(smallest > 0.0 && largest < 1.0))
-        throw std::invalid_argument(std::string("schedule ") + enumName(kScheduleNames, kind) +
-                                    " with T = " + std::to_string(steps) + ": β ranges from " +
-                                    text(smallest) + " to " + text(largest) +
-                                    ", but every β must lie in (0, 1)");
+        throw std::invalid_argument(std::string("schedule ") + nameOf(kind) + " with T = " +
+                                    std::to_string(steps) + ": β ranges from " + text(smallest) +
+                                    " to " + text(largest) + ", but every β must lie in (0, 1)");
     DiffusionSchedule s;
     s.betas = betas;
     s.alphaBars = torch::cumprod(1.0 - betas, 0);
@@ -156,12 +161,11 @@ DiffusionProcess::DiffusionProcess(const Options& options)
         for (int s = 1; s <= steps; ++s) {
             const double sigma = std::sqrt(c * betas[s - 1]);
             if (sigma > M_PI / 2)
-                throw std::invalid_argument(std::string("small-step walk: the schedule ") +
-                                            enumName(kScheduleNames, options_.schedule) +
-                                            " at T = " + std::to_string(steps) +
-                                            " needs a step of " + text(sigma) +
-                                            " rad at s = " + std::to_string(s) +
-                                            " (above π/2): its β are too uneven for small steps");
+                throw std::invalid_argument(
+                    std::string("small-step walk: the schedule ") + nameOf(options_.schedule) +
+                    " at T = " + std::to_string(steps) + " needs a step of " + text(sigma) +
+                    " rad at s = " + std::to_string(s) +
+                    " (above π/2): its β are too uneven for small steps");
             walkSteps_.push_back(sigma);
             cosine *= std::cos(sigma);
             angles_.push_back(std::acos(cosine));

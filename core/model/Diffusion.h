@@ -1,5 +1,7 @@
 #pragma once
 
+#include "config/RunConfig.h"
+
 #include <torch/torch.h>
 
 #include <cmath>
@@ -32,72 +34,8 @@ enum class ForwardProcess {
     Euclidean,
 };
 
-// The noise added by a reverse step, σ_t·ε' with σ_t from the posterior variance β̃_t.
-enum class ReverseNoise {
-    None,       // σ_t = 0: the deterministic chain (a diagnostic)
-    Literal,    // σ_t = β̃_t: Algorithm 2 as printed
-    Sqrt,       // σ_t = sqrt(β̃_t): DDPM's standard deviation
-    SqrtOverD,  // σ_t = sqrt(β̃_t/d): DDPM's for unit vectors in d dimensions (spec §2.5)
-};
-
-// The β schedule.
-enum class Schedule {
-    Linear,        // β evenly from betaStart to betaEnd
-    LinearScaled,  // the same with both ends times 1000/T (improved DDPM): ᾱ_T ≈ 0 at any T
-    Cosine,        // Nichol & Dhariwal's ᾱ(t); ignores betaStart and betaEnd
-    Exp,           // β geometric from betaStart to betaEnd
-};
-
-// Text ↔ enum: the names that configs, the form and exported tables use.
-template <typename E>
-struct EnumName {
-    E value;
-    const char* name;
-};
-
-inline constexpr EnumName<ForwardProcess> kForwardProcessNames[] = {
-    {ForwardProcess::Literal, "literal"},
-    {ForwardProcess::PerDim, "per-dim"},
-    {ForwardProcess::Monotone, "monotone"},
-    {ForwardProcess::SmallStepWalk, "small-step-walk"},
-    {ForwardProcess::ProjectedDdpm, "projected-ddpm"},
-    {ForwardProcess::Euclidean, "euclidean"},
-};
-inline constexpr EnumName<ReverseNoise> kReverseNoiseNames[] = {
-    {ReverseNoise::None, "none"},
-    {ReverseNoise::Literal, "literal"},
-    {ReverseNoise::Sqrt, "sqrt"},
-    {ReverseNoise::SqrtOverD, "sqrt-over-d"},
-};
-inline constexpr EnumName<Schedule> kScheduleNames[] = {
-    {Schedule::Linear, "linear"},
-    {Schedule::LinearScaled, "linear-scaled"},
-    {Schedule::Cosine, "cosine"},
-    {Schedule::Exp, "exp"},
-};
-
-// The value called name in table; std::invalid_argument "<field>: expected a, b or c, got
-// '<name>'" otherwise.
-template <typename E, std::size_t N>
-E enumFromName(const EnumName<E> (&table)[N], const std::string& name, const std::string& field) {
-    std::string expected;
-    for (std::size_t i = 0; i < N; ++i) {
-        if (name == table[i].name) return table[i].value;
-        expected += (i == 0 ? "" : i + 1 == N ? " or " : ", ") + std::string(table[i].name);
-    }
-    throw std::invalid_argument(field + ": expected " + expected + ", got '" + name + "'");
-}
-
-template <typename E, std::size_t N>
-const char* enumName(const EnumName<E> (&table)[N], E value) {
-    for (const EnumName<E>& entry : table)
-        if (entry.value == value) return entry.name;
-    return "?";  // unreachable for a table that lists every value
-}
-
-// Today's config fields model.geometry (geodesic | euclidean) and model.noiseScale (literal |
-// per-dim) as a forward process; throws std::invalid_argument naming the field.
-ForwardProcess forwardProcessOf(const std::string& geometry, const std::string& noiseScale);
+// The config's model.geometry and model.noiseScale as a forward process.
+ForwardProcess forwardProcessOf(NoiseGeometry geometry, NoiseScale noiseScale);
 
 // β schedule and the DDPM quantities derived from it, in double precision on the CPU; index
 // t−1 holds step t (t = 1..T), with ᾱ_0 = 1.
@@ -114,7 +52,7 @@ struct DiffusionSchedule {
     // to betaEnd·1000/T; exp: geometric from betaStart to betaEnd; cosine: Nichol & Dhariwal's
     // ᾱ(t) = cos²(((t/T)+s)/(1+s)·π/2), s = 0.008, β clipped to 0.999. Throws
     // std::invalid_argument unless every β lies in (0, 1).
-    static DiffusionSchedule make(Schedule kind, int steps, double betaStart, double betaEnd);
+    static DiffusionSchedule make(BetaSchedule kind, int steps, double betaStart, double betaEnd);
 };
 
 // x / ‖x‖ along the last dimension (rows of norm 0 stay 0).
@@ -131,7 +69,7 @@ torch::Tensor sphereExp(const torch::Tensor& base, const torch::Tensor& tangent)
 class DiffusionProcess {
 public:
     struct Options {
-        Schedule schedule = Schedule::Linear;
+        BetaSchedule schedule = BetaSchedule::Linear;
         int steps = 100;          // T
         double betaStart = 1e-4;  // first β (linear, linear-scaled before scaling, exp)
         double betaEnd = 0.02;    // last β (linear, linear-scaled before scaling, exp)

@@ -1,6 +1,6 @@
 #include "model/DimeRec.h"
 
-#include "experiment/RunConfig.h"
+#include "config/RunConfig.h"
 
 #include <stdexcept>
 
@@ -9,12 +9,13 @@ namespace {
 
 DiffusionProcess::Options diffusionOptions(const ModelConfig& c) {
     DiffusionProcess::Options o;
-    o.schedule = enumFromName(kScheduleNames, c.schedule, "model.schedule");
+    o.schedule = c.schedule;
     o.steps = c.diffusionSteps;
     o.betaStart = c.betaStart;
     o.betaEnd = c.betaEnd;
     o.process = forwardProcessOf(c.geometry, c.noiseScale);
-    o.reverseNoise = enumFromName(kReverseNoiseNames, c.reverseNoise, "model.reverseNoise");
+    o.reverseNoise = c.reverseNoise;
+    o.thetaMax = c.thetaMax;
     return o;
 }
 
@@ -54,8 +55,8 @@ torch::Tensor DenoiserImpl::atStep(const torch::Tensor& xt, int t,
 }
 
 MultiInterestRecommender::MultiInterestRecommender(const std::string& name, std::string lossName,
-                                                   const std::string& gem, int32_t numItems,
-                                                   int dim, int interests, int maxLength)
+                                                   GemKind gem, int32_t numItems, int dim,
+                                                   int interests, int maxLength)
     : Recommender(name, numItems),
       lossName_(std::move(lossName)),
       items_(register_module("items", makeItemTable(numItems, dim))),
@@ -82,7 +83,7 @@ torch::Tensor MultiInterestRecommender::itemEmbeddings() {
 }
 
 DimeRecRecommender::DimeRecRecommender(const ModelConfig& config, int32_t numItems, int maxLength)
-    : Recommender("dimerec", numItems),
+    : Recommender(nameOf(ModelKind::DimeRec), numItems),
       items_(register_module("items", makeItemTable(numItems, config.dim))),
       gem_(register_module("gem",
                            makeGuidance(config.gem, config.dim, config.interests, maxLength))),
@@ -91,10 +92,7 @@ DimeRecRecommender::DimeRecRecommender(const ModelConfig& config, int32_t numIte
                                config.denoiserHidden > 0 ? config.denoiserHidden : 2 * config.dim,
                                config.diffusionSteps))),
       diffusion_(diffusionOptions(config)),
-      lambda_(config.lambda),
-      mu_(config.mu),
-      useGemLoss_(config.useGemLoss),
-      samplesPerUser_(config.samplesPerUser) {}
+      config_(config) {}
 
 torch::Tensor DimeRecRecommender::guidanceOf(const torch::Tensor& history) {
     return gem_->forward(items_(history), history != numItems());
@@ -115,19 +113,22 @@ LossTerms DimeRecRecommender::loss(const BatchTensors& batch) {
     const torch::Tensor noise =
         diffusion_.drawNoise(rows, target.size(1), generator, target.scalar_type())
             .to(target.device());
-    const DiffusionProcess::Noised noised = diffusion_.diffuse(target, t, noise);
-    const torch::Tensor x0Hat = denoiser_->forward(noised.xt, t, denoiser_->guidance(interests));
+    // A protected GEM: L_recon and L_ssm see the guidance and the target as constants.
+    const torch::Tensor guide = config_.protectGem ? interests.detach() : interests;
+    const torch::Tensor clean = config_.protectGem ? target.detach() : target;
+    const DiffusionProcess::Noised noised = diffusion_.diffuse(clean, t, noise);
+    const torch::Tensor x0Hat = denoiser_->forward(noised.xt, t, denoiser_->guidance(guide));
     const torch::Tensor recon = (noised.x0 - x0Hat).pow(2).sum(1).mean();
     // L_gem (the argmax interest) and L_ssm (x̂_0) share the target and the negatives: one
     // sampled softmax over both sets of rows takes one product of each shape instead of two.
     const torch::Tensor losses = sampledSoftmaxLosses(
-        torch::cat({selectInterest(interests, target), x0Hat}), torch::cat({target, target}),
+        torch::cat({selectInterest(interests, target), x0Hat}), torch::cat({target, clean}),
         items_(batch.negatives), torch::cat({batch.targets, batch.targets}), batch.negatives);
     const torch::Tensor gem = losses.slice(0, 0, rows).mean();
     const torch::Tensor ssm = losses.slice(0, rows).mean();
 
-    torch::Tensor total = lambda_ * recon + mu_ * ssm;
-    if (useGemLoss_) total = total + gem;
+    torch::Tensor total = config_.lambda * recon + config_.mu * ssm;
+    if (config_.useGemLoss) total = total + gem;
     return {total, {{"gem", gem}, {"recon", recon}, {"ssm", ssm}}};
 }
 
@@ -154,7 +155,7 @@ DimeRecRecommender::Readout DimeRecRecommender::readoutFromName(const std::strin
 torch::Tensor DimeRecRecommender::userVectors(const torch::Tensor& history,
                                               const torch::Tensor& lengths) {
     if (readout_ == Readout::Interests) return guidanceOf(history);
-    return sampleUserVectors(history, lengths, samplesPerUser_);
+    return sampleUserVectors(history, lengths, config_.samplesPerUser);
 }
 
 torch::Tensor DimeRecRecommender::itemEmbeddings() {

@@ -36,7 +36,7 @@ TORCH_MODULE(Denoiser);
 // and DimeRec's GEM on its own (the useDiffusion = false ablation).
 class MultiInterestRecommender : public Recommender {
 public:
-    MultiInterestRecommender(const std::string& name, std::string lossName, const std::string& gem,
+    MultiInterestRecommender(const std::string& name, std::string lossName, GemKind gem,
                              int32_t numItems, int dim, int interests, int maxLength);
 
     LossTerms loss(const BatchTensors& batch) override;
@@ -80,10 +80,7 @@ private:
     std::shared_ptr<GuidanceModule> gem_;
     Denoiser denoiser_;
     DiffusionProcess diffusion_;
-    double lambda_;
-    double mu_;
-    bool useGemLoss_;
-    int samplesPerUser_;  // retrieval vectors per user; an item scores its best inner product
+    const ModelConfig config_;  // the loss weights and switches, samples per user
     Readout readout_ = Readout::Diffusion;
 };
 

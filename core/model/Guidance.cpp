@@ -288,12 +288,16 @@ private:
 
 }  // namespace
 
-std::shared_ptr<GuidanceModule> makeGuidance(const std::string& kind, int dim, int interests,
-                                             int maxLength) {
-    if (kind == "rule") return std::make_shared<RuleGuidance>(interests);
-    if (kind == "sa") return std::make_shared<SelfAttentiveGuidance>(dim, interests, maxLength);
-    if (kind == "dr") return std::make_shared<DynamicRoutingGuidance>(dim, interests, maxLength);
-    throw std::invalid_argument("model.gem: expected rule, sa or dr, got '" + kind + "'");
+std::shared_ptr<GuidanceModule> makeGuidance(GemKind kind, int dim, int interests, int maxLength) {
+    switch (kind) {
+        case GemKind::Rule:
+            return std::make_shared<RuleGuidance>(interests);
+        case GemKind::SelfAttention:
+            return std::make_shared<SelfAttentiveGuidance>(dim, interests, maxLength);
+        case GemKind::DynamicRouting:
+            return std::make_shared<DynamicRoutingGuidance>(dim, interests, maxLength);
+    }
+    throw std::invalid_argument("model.gem: unknown kind");
 }
 
 torch::Tensor selectInterest(const torch::Tensor& interests, const torch::Tensor& target) {

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "config/RunConfig.h"
+
 #include <torch/torch.h>
 
 #include <memory>
@@ -15,8 +17,7 @@ public:
 };
 
 // rule (last K items), sa (ComiRec-SA self-attention), dr (ComiRec-DR dynamic routing).
-std::shared_ptr<GuidanceModule> makeGuidance(const std::string& kind, int dim, int interests,
-                                             int maxLength);
+std::shared_ptr<GuidanceModule> makeGuidance(GemKind kind, int dim, int interests, int maxLength);
 
 // The argmax readout of spec §1.3: per row, the interest with the largest inner product with
 // the target embedding. interests [B, K, d], target [B, d] → [B, d].

@@ -1,7 +1,7 @@
 #include "model/Recommender.h"
 
+#include "config/ConfigFields.h"
 #include "data/Batch.h"
-#include "experiment/RunConfig.h"
 #include "model/Baselines.h"
 #include "model/DimeRec.h"
 #include "kernels/VectorMath.h"
@@ -233,38 +233,40 @@ std::unique_ptr<Recommender> makeRecommender(const ModelConfig& config, int32_t 
                                              const std::vector<int64_t>& itemCounts) {
     if (numItems < 1) throw std::invalid_argument("model: the dataset has no items");
     if (maxLength < 1) throw std::invalid_argument("data.maxLength: must be >= 1");
-    const std::string& model = config.model;
-    const bool usesGem = model == "dimerec" || model == "comirec-sa" || model == "comirec-dr";
-    if (usesGem && config.interests > maxLength) {
+    if (inScope(FieldScope::MultiInterest, config) && config.interests > maxLength) {
         throw std::invalid_argument("model.interests (" + std::to_string(config.interests) +
                                     ") must not exceed data.maxLength (" +
                                     std::to_string(maxLength) + ")");
     }
-    if (model == "dimerec") {
-        if (config.useDiffusion)
-            return std::make_unique<DimeRecRecommender>(config, numItems, maxLength);
-        return std::make_unique<MultiInterestRecommender>("dimerec", "gem", config.gem, numItems,
-                                                          config.dim, config.interests, maxLength);
+    const std::string name = nameOf(config.model);
+    switch (config.model) {
+        case ModelKind::DimeRec:
+            if (config.useDiffusion)
+                return std::make_unique<DimeRecRecommender>(config, numItems, maxLength);
+            return std::make_unique<MultiInterestRecommender>(
+                name, "gem", config.gem, numItems, config.dim, config.interests, maxLength);
+        case ModelKind::ComiRecSa:
+        case ModelKind::ComiRecDr:
+            return std::make_unique<MultiInterestRecommender>(
+                name, "ce",
+                config.model == ModelKind::ComiRecSa ? GemKind::SelfAttention
+                                                     : GemKind::DynamicRouting,
+                numItems, config.dim, config.interests, maxLength);
+        case ModelKind::MeanPool:
+            return std::make_unique<MeanPoolRecommender>(numItems, config.dim);
+        case ModelKind::Gru4Rec:
+            return std::make_unique<Gru4RecRecommender>(numItems, config.dim, config.layers,
+                                                        config.dropout);
+        case ModelKind::SasRec:
+            if (config.dim % config.heads != 0) {
+                throw std::invalid_argument("model.heads must divide model.dim");
+            }
+            return std::make_unique<SasRecRecommender>(numItems, config.dim, maxLength,
+                                                       config.layers, config.heads, config.dropout);
+        case ModelKind::MostPop:
+            return std::make_unique<MostPopRecommender>(numItems, itemCounts);
     }
-    if (model == "comirec-sa" || model == "comirec-dr") {
-        return std::make_unique<MultiInterestRecommender>(
-            model, "ce", model == "comirec-sa" ? "sa" : "dr", numItems, config.dim,
-            config.interests, maxLength);
-    }
-    if (model == "mean-pool") return std::make_unique<MeanPoolRecommender>(numItems, config.dim);
-    if (model == "gru4rec") {
-        return std::make_unique<Gru4RecRecommender>(numItems, config.dim, config.layers,
-                                                    config.dropout);
-    }
-    if (model == "sasrec") {
-        if (config.dim % config.heads != 0) {
-            throw std::invalid_argument("model.heads must divide model.dim");
-        }
-        return std::make_unique<SasRecRecommender>(numItems, config.dim, maxLength, config.layers,
-                                                   config.heads, config.dropout);
-    }
-    if (model == "most-pop") return std::make_unique<MostPopRecommender>(numItems, itemCounts);
-    throw std::invalid_argument("model.model: unknown model '" + model + "'");
+    throw std::invalid_argument("model.model: unknown model '" + name + "'");
 }
 
 }  // namespace dimerec

@@ -330,10 +330,10 @@ int64_t RunStore::createRun(const NewRun& run) {
         insert.bind(3, run.config.name);
         insert.bind(4, hash);
         insert.bind(5, static_cast<int64_t>(run.config.train.seed));
-        insert.bind(6, run.config.model.model);
+        insert.bind(6, nameOf(run.config.model.model));
         insert.bind(7, dataset);
         insert.bind(8, run.datasetFingerprint);
-        insert.bind(9, run.config.data.protocol);
+        insert.bind(9, nameOf(run.config.data.protocol));
         insert.bind(10, run.status);
         insert.bind(11, unixNow());
         insert.bind(12, run.provenance.pid);

@@ -35,7 +35,7 @@ double secondsSince(Clock::time_point start) {
 
 std::unique_ptr<torch::optim::Optimizer> makeOptimizer(const TrainConfig& c,
                                                        std::vector<torch::Tensor> parameters) {
-    if (c.optimizer == "adamw") {
+    if (c.optimizer == OptimizerKind::AdamW) {
         return std::make_unique<FusedAdamW>(
             std::move(parameters),
             torch::optim::AdamWOptions(c.learningRate).weight_decay(c.weightDecay));

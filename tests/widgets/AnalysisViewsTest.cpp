@@ -43,7 +43,7 @@ protected:
                 const std::map<std::string, double>& test) {
         RunConfig config;
         config.name = name;
-        config.model.model = model;
+        config.model.model = choiceNamed<ModelKind>("model.model", model);
         config.model.lambda = lambda;
         config.model.mu = mu;
         config.train.seed = seed;
@@ -282,7 +282,7 @@ protected:
                 config.name = "T=" + std::to_string(cell.steps) + " " + cell.schedule + " seed " +
                               std::to_string(seed);
                 config.model.diffusionSteps = cell.steps;
-                config.model.schedule = cell.schedule;
+                config.model.schedule = choiceNamed<BetaSchedule>("model.schedule", cell.schedule);
                 config.train.seed = seed;
                 add("ts", config, {{"ndcg@10", seed == 1 ? cell.seed1 : cell.seed2}});
             }

@@ -25,7 +25,7 @@ protected:
         for (int i = 0; i < kRuns; ++i) {
             NewRun run;
             run.config.name = "run " + std::to_string(i + 1);
-            run.config.model.model = i % 3 == 0 ? "sasrec" : "dimerec";
+            run.config.model.model = i % 3 == 0 ? ModelKind::SasRec : ModelKind::DimeRec;
             run.status = "queued";
             store_->createRun(run);
         }

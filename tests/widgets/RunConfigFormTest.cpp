@@ -1,3 +1,4 @@
+#include "ConfigSamples.h"
 #include "QtTestApp.h"
 #include "RunConfigForm.h"
 
@@ -30,10 +31,10 @@ TEST_F(RunConfigFormTest, RoundTripsEveryField) {
     RunConfigForm form;
     RunConfig config;
     config.name = "probe";
-    config.data.protocol = "comirec";
+    config.data.protocol = Protocol::ComiRec;
     config.data.minRating = 3.5f;
     config.data.splitSeed = 9876543210ULL;
-    config.model.model = "sasrec";
+    config.model.model = ModelKind::SasRec;
     config.model.heads = 4;
     config.model.betaStart = 2e-4;
     config.model.useGemLoss = false;
@@ -45,6 +46,17 @@ TEST_F(RunConfigFormTest, RoundTripsEveryField) {
     form.setConfig(config);
     EXPECT_TRUE(form.isValid());
     EXPECT_EQ(toJson(form.config()), toJson(config));
+    // Every field of the table has its editor, and a value other than its default goes
+    // through that editor and back unchanged.
+    for (const FieldDescriptor& field : runConfigFields()) {
+        SCOPED_TRACE(field.key);
+        ASSERT_NE(form.editor(QString::fromStdString(field.key)), nullptr);
+        RunConfig changed;
+        applyOverride(changed, field.key + "=" + nonDefaultText(field));
+        form.setConfig(changed);
+        EXPECT_TRUE(form.isValid());
+        EXPECT_EQ(toJson(form.config()), toJson(changed));
+    }
 }
 
 TEST_F(RunConfigFormTest, MarksEveryInvalidFieldWithCoresMessage) {
@@ -88,10 +100,10 @@ TEST_F(RunConfigFormTest, BuiltInPresetsSetTheModelAndKeepTheRest) {
     const QStringList presets = form.builtInPresets();
     ASSERT_TRUE(presets.contains(QStringLiteral("DimeRec (paper defaults)")));
     form.applyPreset(QStringLiteral("Baseline: SASRec"));
-    EXPECT_EQ(form.config().model.model, "sasrec");
+    EXPECT_EQ(form.config().model.model, ModelKind::SasRec);
     EXPECT_EQ(form.config().train.epochs, 3);
     form.applyPreset(QStringLiteral("Ablation: w/o L_ssm (μ = 0)"));
-    EXPECT_EQ(form.config().model.model, "dimerec");
+    EXPECT_EQ(form.config().model.model, ModelKind::DimeRec);
     EXPECT_EQ(form.config().model.mu, 0.0);
     form.applyPreset(QStringLiteral("DimeRec (paper defaults)"));
     EXPECT_EQ(toJson(form.config()).at("model"), toJson(RunConfig{}).at("model"));
@@ -122,7 +134,9 @@ TEST_F(RunConfigFormTest, BaselinesDisableDimeRecOnlyFields) {
     form.applyPreset(QStringLiteral("Baseline: GRU4Rec"));
     EXPECT_FALSE(form.editor(QStringLiteral("model.diffusionSteps"))->isEnabled());
     EXPECT_FALSE(form.editor(QStringLiteral("model.gem"))->isEnabled());
+    EXPECT_FALSE(form.editor(QStringLiteral("train.pretrainGemSteps"))->isEnabled());
     EXPECT_TRUE(form.editor(QStringLiteral("model.layers"))->isEnabled());
+    EXPECT_TRUE(form.editor(QStringLiteral("model.negatives"))->isEnabled());
 }
 
 }  // namespace

@@ -1,6 +1,6 @@
 #include "analysis/StudyGrid.h"
 #include "analysis/TableExport.h"
-#include "experiment/RunConfig.h"
+#include "config/RunConfig.h"
 #include "store/RunStore.h"
 
 #include "../store/StoreTestSupport.h"
@@ -29,7 +29,7 @@ RunConfig stepsSchedule(int steps, const std::string& schedule, uint64_t seed) {
     RunConfig config;
     config.name = "T=" + std::to_string(steps) + " " + schedule + " seed " + std::to_string(seed);
     config.model.diffusionSteps = steps;
-    config.model.schedule = schedule;
+    config.model.schedule = choiceNamed<BetaSchedule>("model.schedule", schedule);
     config.train.seed = seed;
     config.train.threads = static_cast<int>(seed);  // threads differ too, but are not swept
     return config;
@@ -47,7 +47,7 @@ std::vector<StudyRun> stepsScheduleStudy() {
 
 TEST(StudyGridTest, ConfigFieldsHoldNumbersStringsAndBooleansButNoArrays) {
     RunConfig config;
-    config.model.schedule = "cosine";
+    config.model.schedule = BetaSchedule::Cosine;
     config.model.useGemLoss = false;
     const std::map<std::string, FieldValue> fields = configFields(toJson(config).dump());
     ASSERT_TRUE(fields.count("model.diffusionSteps"));
@@ -201,7 +201,7 @@ TEST(StudyGridTest, LoadsAStudyFromTheStore) {
     RunStore store(dir.file("runs.sqlite"));
     for (const std::string& schedule : std::vector<std::string>{"exp", "cosine"}) {
         NewRun run = test::makeRun("dimerec", 1, "schedules");
-        run.config.model.schedule = schedule;
+        run.config.model.schedule = choiceNamed<BetaSchedule>("model.schedule", schedule);
         const int64_t id = store.createRun(run);
         RunResult result;
         result.status = "finished";

@@ -1,8 +1,8 @@
-#include "TestData.h"
+#include "config/RunConfig.h"
 #include "data/Dataset.h"
 #include "data/DatasetLoader.h"
 #include "data/DatasetStatistics.h"
-#include "experiment/RunConfig.h"
+#include "TestData.h"
 
 #include <gtest/gtest.h>
 

@@ -1,8 +1,8 @@
+#include "config/RunConfig.h"
 #include "data/Dataset.h"
 #include "data/DatasetLoader.h"
 #include "data/DefaultDataset.h"
 #include "data/EmbeddedDataset.h"
-#include "experiment/RunConfig.h"
 
 #include <gtest/gtest.h>
 

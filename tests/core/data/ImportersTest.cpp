@@ -1,9 +1,9 @@
-#include "ScratchDir.h"
-#include "TestData.h"
+#include "config/RunConfig.h"
 #include "data/Dataset.h"
 #include "data/DatasetLoader.h"
 #include "data/ParseError.h"
-#include "experiment/RunConfig.h"
+#include "ScratchDir.h"
+#include "TestData.h"
 
 #include <gtest/gtest.h>
 
@@ -24,7 +24,7 @@ Dataset load(const std::string& path, const std::string& format = "auto", float 
              LoadOptions options = {}) {
     DataConfig config;
     config.dataset = path;
-    config.format = format;
+    config.format = choiceNamed<DataFormat>("data.format", format);
     config.minRating = minRating;
     options.useCache = false;
     return loadDataset(config, options);
@@ -243,17 +243,21 @@ TEST(Importers, KCoreThatLeavesNothingIsAnError) {
 }
 
 TEST(Importers, DetectsFormatsAndRejectsWhatFitsNothing) {
-    EXPECT_EQ(resolveDatasetSource(fixture("ml-dat"), "auto").reader, "movielens-dat");
-    EXPECT_EQ(resolveDatasetSource(fixture("ml-100k"), "auto").reader, "movielens-100k");
-    const DatasetSource s3rec = resolveDatasetSource(fixture("s3rec"), "auto");
+    EXPECT_EQ(resolveDatasetSource(fixture("ml-dat"), DataFormat::Auto).reader, "movielens-dat");
+    EXPECT_EQ(resolveDatasetSource(fixture("ml-100k"), DataFormat::Auto).reader, "movielens-100k");
+    const DatasetSource s3rec = resolveDatasetSource(fixture("s3rec"), DataFormat::Auto);
     EXPECT_EQ(s3rec.reader, "sequences");
     EXPECT_EQ(s3rec.itemInfo.filename(), "Tiny_item2attributes.json");
-    EXPECT_EQ(resolveDatasetSource(fixture("logs/shop.csv"), "auto").reader, "delimited");
-    EXPECT_EQ(resolveDatasetSource("default", "auto").reader, "embedded");
-    EXPECT_THROW(resolveDatasetSource(fixture("logs"), "auto"), std::invalid_argument);
-    EXPECT_THROW(resolveDatasetSource(fixture("nothing-here"), "auto"), std::invalid_argument);
-    EXPECT_THROW(resolveDatasetSource(fixture("ml-dat/movies.dat"), "auto"), std::invalid_argument);
-    EXPECT_THROW(resolveDatasetSource(fixture("ml-dat"), "parquet"), std::invalid_argument);
+    EXPECT_EQ(resolveDatasetSource(fixture("logs/shop.csv"), DataFormat::Auto).reader, "delimited");
+    EXPECT_EQ(resolveDatasetSource("default", DataFormat::Auto).reader, "embedded");
+    EXPECT_THROW(resolveDatasetSource(fixture("logs"), DataFormat::Auto), std::invalid_argument);
+    EXPECT_THROW(resolveDatasetSource(fixture("nothing-here"), DataFormat::Auto),
+                 std::invalid_argument);
+    EXPECT_THROW(resolveDatasetSource(fixture("ml-dat/movies.dat"), DataFormat::Auto),
+                 std::invalid_argument);
+    // A forced format that the folder does not hold.
+    EXPECT_THROW(resolveDatasetSource(fixture("ml-dat"), DataFormat::Sequences),
+                 std::invalid_argument);
 }
 
 }  // namespace

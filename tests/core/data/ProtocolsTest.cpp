@@ -1,7 +1,7 @@
+#include "config/RunConfig.h"
 #include "data/Dataset.h"
 #include "data/Protocols.h"
 #include "data/Splits.h"
-#include "experiment/RunConfig.h"
 
 #include <gtest/gtest.h>
 
@@ -24,7 +24,7 @@ Dataset datasetOf(std::vector<Items> sequences, int32_t numItems) {
 
 DataConfig protocol(const std::string& name, uint64_t seed = 1230) {
     DataConfig config;
-    config.protocol = name;
+    config.protocol = choiceNamed<Protocol>("data.protocol", name);
     config.splitSeed = seed;
     return config;
 }
@@ -44,7 +44,7 @@ Dataset tenUsers() {
 TEST(Protocols, LeaveOneOutHoldsOutTheLastTwoItems) {
     const Dataset data = datasetOf({{0, 1, 2, 3}, {4, 5}, {1, 2, 3}}, 6);
     const Splits splits = makeSplits(data, protocol("loo"));
-    EXPECT_EQ(splits.protocol, "loo");
+    EXPECT_EQ(splits.protocol, Protocol::Loo);
     EXPECT_EQ(splits.numItems, 6);
     // By hand: user 1 has < 3 items and trains on all of them.
     EXPECT_EQ(splits.trainSequences, (std::vector<Items>{{0, 1}, {4, 5}, {1}}));

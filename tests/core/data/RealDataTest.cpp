@@ -1,8 +1,8 @@
-#include "ScratchDir.h"
-#include "TestData.h"
+#include "config/RunConfig.h"
 #include "data/Dataset.h"
 #include "data/DatasetLoader.h"
-#include "experiment/RunConfig.h"
+#include "ScratchDir.h"
+#include "TestData.h"
 
 #include <gtest/gtest.h>
 #include <zlib.h>

@@ -19,7 +19,7 @@ using Row = std::tuple<std::vector<int64_t>, int64_t, int64_t>;  // history, len
 
 Splits splitsOf(const std::string& protocol, std::vector<Items> sequences, int32_t numItems) {
     Splits splits;
-    splits.protocol = protocol;
+    splits.protocol = choiceNamed<Protocol>("protocol", protocol);
     splits.numItems = numItems;
     splits.trainSequences = std::move(sequences);
     splits.itemCounts.assign(static_cast<size_t>(numItems), 0);
@@ -132,7 +132,7 @@ TEST(TrainSampler, RestoreReproducesTheRemainingBatchesBitForBit) {
     for (const char* protocol : {"dreamrec", "comirec"}) {
         const Splits splits = longerSplits(protocol);
         SamplerOptions opts = options(4, 3);
-        opts.negativeSampler = "log-uniform";
+        opts.negativeSampler = NegativeSampler::LogUniform;
         TrainSampler original(splits, opts);
         original.startEpoch(2);
         Batch batch;
@@ -185,7 +185,7 @@ TEST(TrainSampler, LogUniformNegativesFavourPopularItems) {
     // Item 3 is the most frequent (4 times), item 0 appears once: ranks 0 and later.
     const Splits splits = splitsOf("loo", {{3, 3, 3, 3, 1, 1, 2, 0}}, 5);
     SamplerOptions opts = options(7, 4);
-    opts.negativeSampler = "log-uniform";
+    opts.negativeSampler = NegativeSampler::LogUniform;
     opts.negatives = 20000;
     TrainSampler sampler(splits, opts);
     double total = 0.0;
@@ -206,9 +206,6 @@ TEST(TrainSampler, LogUniformNegativesFavourPopularItems) {
 TEST(TrainSampler, RejectsBadOptions) {
     const Splits splits = splitsOf("loo", {{0, 1}}, 2);
     SamplerOptions bad = options(0, 2);
-    EXPECT_THROW(TrainSampler(splits, bad), std::invalid_argument);
-    bad = options(2, 2);
-    bad.negativeSampler = "zipf";
     EXPECT_THROW(TrainSampler(splits, bad), std::invalid_argument);
     const Splits empty = splitsOf("loo", {{0}}, 2);
     EXPECT_THROW(TrainSampler(empty, options(2, 2)), std::invalid_argument);

@@ -1,7 +1,7 @@
+#include "config/RunConfig.h"
 #include "data/Splits.h"
 #include "eval/Evaluator.h"
 #include "eval/RankingMetrics.h"
-#include "experiment/RunConfig.h"
 #include "model/Recommender.h"
 
 #include <gtest/gtest.h>
@@ -96,7 +96,7 @@ TEST(Evaluator, GenerativeResultsDoNotDependOnThreadsOrBatchOrder) {
     // (seed + batch index). The reference is the same evaluation on one thread: 2 threads must
     // give identical metrics, and a second run identical ones again.
     ModelConfig config;
-    config.model = "dimerec";
+    config.model = ModelKind::DimeRec;
     config.dim = 8;
     config.interests = 2;
     config.diffusionSteps = 10;

@@ -82,11 +82,11 @@ TEST(Sweep, ExpandsVariantsThenGridThenSeeds) {
     EXPECT_EQ(last.seed, 2u);
     EXPECT_EQ(last.config.name, last.label);
     EXPECT_EQ(last.config.train.seed, 2u);
-    EXPECT_EQ(last.config.model.gem, "rule");
+    EXPECT_EQ(last.config.model.gem, GemKind::Rule);
     EXPECT_DOUBLE_EQ(last.config.model.lambda, 2.0);
     EXPECT_DOUBLE_EQ(last.config.model.mu, 1.0);
     EXPECT_EQ(last.config.model.dim, 16);  // from the base
-    EXPECT_EQ(trials[0].config.model.gem, "sa");
+    EXPECT_EQ(trials[0].config.model.gem, GemKind::SelfAttention);
     ASSERT_EQ(last.settings.size(), 2u);
     EXPECT_EQ(last.settings[0].first, "model.lambda");
 }

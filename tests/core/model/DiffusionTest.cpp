@@ -49,7 +49,7 @@ TEST(SphereGeometry, TangentProjectionRemovesTheNormalComponent) {
 
 TEST(DiffusionSchedule, LinearScheduleAndPosteriorCoefficients) {
     // β = 0.1, 0.2, 0.3 → ᾱ = 0.9, 0.72, 0.504 (hand computation).
-    const DiffusionSchedule s = DiffusionSchedule::make(Schedule::Linear, 3, 0.1, 0.3);
+    const DiffusionSchedule s = DiffusionSchedule::make(BetaSchedule::Linear, 3, 0.1, 0.3);
     expectNear(s.betas, {0.1f, 0.2f, 0.3f});
     expectNear(s.alphaBars, {0.9f, 0.72f, 0.504f});
     // t = 2: sqrt(0.9)·0.2/0.28, sqrt(0.8)·0.1/0.28, 0.2·0.1/0.28; t = 1: 1, 0, 0 (β̃_1 = 0).
@@ -63,10 +63,11 @@ TEST(DiffusionSchedule, LinearScheduleAndPosteriorCoefficients) {
 
 TEST(DiffusionSchedule, ExpAndCosineSchedules) {
     // Geometric from 0.01 to 0.04 in three steps: 0.01, 0.02, 0.04.
-    expectNear(DiffusionSchedule::make(Schedule::Exp, 3, 0.01, 0.04).betas, {0.01f, 0.02f, 0.04f});
+    expectNear(DiffusionSchedule::make(BetaSchedule::Exp, 3, 0.01, 0.04).betas,
+               {0.01f, 0.02f, 0.04f});
     // Cosine, T = 2: β_1 = 1 − f(1)/f(0) with f(t) = cos²((t/2 + 0.008)/1.008 · π/2) = 0.50615641
     // (evaluated in double precision by hand-written Python); β_2 clips at 0.999.
-    const DiffusionSchedule cosine = DiffusionSchedule::make(Schedule::Cosine, 2, 1e-4, 0.02);
+    const DiffusionSchedule cosine = DiffusionSchedule::make(BetaSchedule::Cosine, 2, 1e-4, 0.02);
     EXPECT_NEAR(cosine.betas[0].item<double>(), 0.5061564095593623, 1e-12);
     EXPECT_NEAR(cosine.betas[1].item<double>(), 0.999, 1e-12);
 }

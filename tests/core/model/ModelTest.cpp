@@ -1,5 +1,5 @@
+#include "config/RunConfig.h"
 #include "data/Batch.h"
-#include "experiment/RunConfig.h"
 #include "model/DimeRec.h"
 #include "model/Guidance.h"
 #include "model/Recommender.h"
@@ -121,7 +121,7 @@ TEST(Guidance, ArgmaxReadoutPicksTheInterestClosestToTheTarget) {
 }
 
 TEST(Guidance, RuleTakesTheLastKItemsAndPadsShortHistories) {
-    const auto rule = makeGuidance("rule", 2, 3, 4);
+    const auto rule = makeGuidance(GemKind::Rule, 2, 3, 4);
     const torch::Tensor h = torch::arange(8, torch::kFloat32).view({1, 4, 2});
     EXPECT_TRUE(
         torch::equal(rule->forward(h, torch::ones({1, 4}, torch::kBool)), h.slice(1, 1, 4)));
@@ -133,22 +133,22 @@ TEST(Guidance, RuleTakesTheLastKItemsAndPadsShortHistories) {
 
 TEST(Guidance, AttentionAndRoutingGiveKFiniteInterestsEvenForEmptyHistories) {
     torch::manual_seed(1);
-    for (const char* kind : {"sa", "dr"}) {
+    for (const GemKind kind : {GemKind::SelfAttention, GemKind::DynamicRouting}) {
         const auto gem = makeGuidance(kind, 8, 4, kLength);
         torch::Tensor h = torch::randn({3, kLength, 8});
         torch::Tensor mask = torch::ones({3, kLength}, torch::kBool);
         mask[2].fill_(false);  // an all-padding row
         h[2].zero_();
         const torch::Tensor g = gem->forward(h, mask);
-        EXPECT_EQ(g.sizes(), (std::vector<int64_t>{3, 4, 8})) << kind;
-        EXPECT_TRUE(torch::isfinite(g).all().item<bool>()) << kind;
+        EXPECT_EQ(g.sizes(), (std::vector<int64_t>{3, 4, 8})) << nameOf(kind);
+        EXPECT_TRUE(torch::isfinite(g).all().item<bool>()) << nameOf(kind);
     }
 }
 
 TEST(Guidance, SelfAttentionIgnoresPaddedPositions) {
     // Changing what sits in a masked position must not change the interests.
     torch::manual_seed(2);
-    const auto gem = makeGuidance("sa", 8, 2, 4);
+    const auto gem = makeGuidance(GemKind::SelfAttention, 8, 2, 4);
     const torch::Tensor mask = torch::tensor({false, true, true, true}).view({1, 4});
     torch::Tensor h = torch::randn({1, 4, 8});
     h[0][0].zero_();
@@ -252,7 +252,7 @@ TEST(Guidance, SelfAttentionMatchesItsUnfusedComposition) {
     // differentiated by LibTorch's autograd. 700 rows = 2 full blocks of 256 and a partial one;
     // d = 20 takes the weighted sums' 16-lane loops and a tail.
     torch::manual_seed(5);
-    const auto gem = makeGuidance("sa", 20, 3, 7);
+    const auto gem = makeGuidance(GemKind::SelfAttention, 20, 3, 7);
     const auto parameters = gem->named_parameters();
     const torch::Tensor h = torch::randn({100, 7, 20});
     torch::Tensor mask = torch::ones({100, 7}, torch::kBool);
@@ -305,11 +305,11 @@ Batch structuredBatch(int64_t rows, uint64_t seed) {
 
 ModelConfig smallConfig(const std::string& model) {
     ModelConfig c;
-    c.model = model;
+    c.model = choiceNamed<ModelKind>("model.model", model);
     c.dim = 8;
     c.interests = 2;
     c.diffusionSteps = 10;
-    c.noiseScale = "per-dim";
+    c.noiseScale = NoiseScale::PerDim;
     c.layers = 1;
     c.dropout = 0.0;
     return c;
@@ -373,18 +373,49 @@ TEST(DimeRec, LossHasTheThreeTermsAndHonoursTheWeights) {
                 1e-5);
 }
 
+// model.protectGem: the gradients of L_recon and of L_ssm reach neither the GEM nor the item
+// embeddings of history and target (exactly zero) when on, and do when off. L_ssm still trains
+// the negatives' embeddings, so for it the GEM's parameters are checked.
+TEST(DimeRec, ProtectedGemGetsNoGradientFromReconOrSsm) {
+    const BatchTensors tensors = toTensors(structuredBatch(16, 4), torch::kCPU);
+    // Sum of |gradient| over the parameters whose name starts with `prefix`.
+    auto gradientOf = [&](bool protect, const std::string& term, const std::string& prefix) {
+        ModelConfig c = smallConfig("dimerec");
+        c.protectGem = protect;
+        torch::manual_seed(12);
+        auto model = makeRecommender(c, kItems, kLength, {});
+        torch::manual_seed(3);
+        model->loss(tensors).terms.at(term).backward();
+        double sum = 0.0;
+        for (const auto& parameter : model->named_parameters()) {
+            if (parameter.key().rfind(prefix, 0) != 0 || !parameter.value().grad().defined())
+                continue;
+            sum += parameter.value().grad().abs().sum().item<double>();
+        }
+        return sum;
+    };
+    EXPECT_EQ(gradientOf(true, "recon", "gem."), 0.0);
+    EXPECT_EQ(gradientOf(true, "recon", "items."), 0.0);
+    EXPECT_EQ(gradientOf(true, "ssm", "gem."), 0.0);
+    EXPECT_GT(gradientOf(false, "recon", "gem."), 0.0);
+    EXPECT_GT(gradientOf(false, "recon", "items."), 0.0);
+    EXPECT_GT(gradientOf(false, "ssm", "gem."), 0.0);
+    // L_gem still trains the GEM.
+    EXPECT_GT(gradientOf(true, "gem", "gem."), 0.0);
+}
+
 TEST(DimeRec, EveryVariantTrainsAndScores) {
     std::vector<std::function<void(ModelConfig&)>> variants = {
-        [](ModelConfig& c) { c.geometry = "euclidean"; },
-        [](ModelConfig& c) { c.gem = "rule"; },
-        [](ModelConfig& c) { c.gem = "dr"; },
+        [](ModelConfig& c) { c.geometry = NoiseGeometry::Euclidean; },
+        [](ModelConfig& c) { c.gem = GemKind::Rule; },
+        [](ModelConfig& c) { c.gem = GemKind::DynamicRouting; },
         [](ModelConfig& c) {
-            c.schedule = "cosine";
-            c.reverseNoise = "literal";
+            c.schedule = BetaSchedule::Cosine;
+            c.reverseNoise = ReverseNoise::Literal;
         },
         [](ModelConfig& c) {
-            c.schedule = "exp";
-            c.noiseScale = "literal";
+            c.schedule = BetaSchedule::Exp;
+            c.noiseScale = NoiseScale::Literal;
         },
         [](ModelConfig& c) {
             c.lambda = 0.0;

@@ -60,7 +60,8 @@ TEST(RunStoreTest, CreatesRunWithConfigProvenanceAndSeries) {
     EXPECT_DOUBLE_EQ(details.summary.testMetrics.at("hr@10"), 0.2);
     EXPECT_DOUBLE_EQ(details.summary.validMetrics.at("ndcg@10"), 0.125);
     EXPECT_EQ(details.datasetFingerprint, "fp-ml1m");
-    EXPECT_EQ(runConfigFromJson(nlohmann::json::parse(details.configJson)).model.model, "dimerec");
+    EXPECT_EQ(runConfigFromJson(nlohmann::json::parse(details.configJson)).model.model,
+              ModelKind::DimeRec);
     EXPECT_EQ(details.provenance.pid, static_cast<int64_t>(getpid()));
     EXPECT_EQ(details.provenance.threads, 2);
     EXPECT_EQ(details.bestCheckpoint, "/tmp/ckpt/best.pt");

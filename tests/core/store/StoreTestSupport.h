@@ -1,6 +1,6 @@
 #pragma once
 
-#include "experiment/RunConfig.h"
+#include "config/RunConfig.h"
 #include "store/RunRecords.h"
 
 #include <unistd.h>
@@ -39,7 +39,7 @@ inline NewRun makeRun(const std::string& model, uint64_t seed, const std::string
     NewRun run;
     run.study = study;
     run.config.name = name;
-    run.config.model.model = model;
+    run.config.model.model = choiceNamed<ModelKind>("model.model", model);
     run.config.train.seed = seed;
     run.datasetName = "ml-1m";
     run.provenance = currentProvenance("cpu", 2);

@@ -93,7 +93,7 @@ TEST(DistributedContextCheck, NamesTheBadField) {
 // 30 sequences of varied length over 20 items (7 training samples per sequence or more).
 Splits smallSplits(const std::string& protocol) {
     Splits splits;
-    splits.protocol = protocol;
+    splits.protocol = choiceNamed<Protocol>("protocol", protocol);
     splits.numItems = 20;
     splits.itemCounts.assign(20, 1);
     for (int s = 0; s < 30; ++s) {
@@ -111,7 +111,7 @@ Splits smallSplits(const std::string& protocol) {
 TEST(ShardedSampler, SlicesConcatenateToTheSingleProcessBatch) {
     for (const std::string protocol : {"loo", "comirec"}) {
         const Splits splits = smallSplits(protocol);
-        const SamplerOptions single{12, 6, 0, "uniform", 7};
+        const SamplerOptions single{12, 6, 0, NegativeSampler::Uniform, 7};
         TrainSampler whole(splits, single);
         constexpr int kShards = 3;
         std::vector<TrainSampler> shards;
@@ -159,7 +159,7 @@ TEST(ShardedSampler, SlicesConcatenateToTheSingleProcessBatch) {
 
 TEST(ShardedSampler, RejectsABatchSizeNotDivisibleByTheWorldSize) {
     const Splits splits = smallSplits("loo");
-    SamplerOptions options{10, 6, 0, "uniform", 7};
+    SamplerOptions options{10, 6, 0, NegativeSampler::Uniform, 7};
     options.shards = 3;
     try {
         TrainSampler sampler(splits, options);

@@ -1,5 +1,5 @@
+#include "config/RunConfig.h"
 #include "data/Batch.h"
-#include "experiment/RunConfig.h"
 #include "model/Recommender.h"
 #include "train/Gradients.h"
 
@@ -32,7 +32,7 @@ BatchTensors randomBatch(int64_t rows, uint64_t seed) {
 std::unique_ptr<Recommender> smallModel(const std::string& name, double lambda = 1.0,
                                         double mu = 1.0) {
     ModelConfig c;
-    c.model = name;
+    c.model = choiceNamed<ModelKind>("model.model", name);
     c.dim = 8;
     c.interests = 2;
     c.diffusionSteps = 10;
@@ -124,7 +124,7 @@ TEST(Gradients, ShardCountFollowsThreadsRowsAndTheModel) {
     EXPECT_EQ(gradientShards(*comirec, torch::Device(torch::kCUDA), 256), 1);
     // SASRec with dropout draws from LibTorch's global generator: one shard keeps it reproducible.
     ModelConfig sasrec;
-    sasrec.model = "sasrec";
+    sasrec.model = ModelKind::SasRec;
     sasrec.dim = 8;
     sasrec.heads = 2;
     sasrec.dropout = 0.2;

@@ -42,13 +42,13 @@ std::shared_ptr<const Dataset> cyclicDataset() {
 
 RunConfig smallRun(const std::string& model) {
     RunConfig c;
-    c.data.protocol = "loo";
+    c.data.protocol = Protocol::Loo;
     c.data.maxLength = 5;
-    c.model.model = model;
+    c.model.model = choiceNamed<ModelKind>("model.model", model);
     c.model.dim = 16;
     c.model.interests = 2;
     c.model.diffusionSteps = 20;
-    c.model.noiseScale = "per-dim";
+    c.model.noiseScale = NoiseScale::PerDim;
     c.model.layers = 1;
     c.model.dropout = 0.0;
     c.train.batchSize = 32;
