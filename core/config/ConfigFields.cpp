@@ -291,15 +291,15 @@ std::vector<FieldDescriptor> buildTable() {
                    "normalise(sqrt(ᾱ)x_0 + sqrt(1−ᾱ)ε/sqrt(d))")
             .group(G::Diffusion)
             .scope(S::DimeRecDiffusion));
-    add(Field("model.thetaMax", &RunConfig::model, &ModelConfig::thetaMax)
+    add(Field("model.thetaMaxDegrees", &RunConfig::model, &ModelConfig::thetaMaxDegrees)
             .label("θ_max (monotone)",
-                   "Angle between x_T and x_0 of the monotone process, in radians (π/2 = "
+                   "Angle between x_T and x_0 of the monotone process, in degrees (90 = "
                    "orthogonal)")
             .group(G::Diffusion)
             .scope(S::DimeRecDiffusion)
             .above(0.0)
-            .below(3.141592653589793)  // at π every great circle through x_0 meets x_T
-            .editor(3.1415, 4, 0.1)
+            .below(180.0)  // at 180° every great circle through x_0 meets x_T
+            .editor(179.9, 1, 5.0)
             .flags(kAddedAfterHashV1));
     add(Field("model.reverseNoise", &RunConfig::model, &ModelConfig::reverseNoise)
             .label("Reverse noise",

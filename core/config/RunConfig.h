@@ -91,7 +91,7 @@ struct ModelConfig {
     double betaEnd = 0.02;                             // last β of the linear / exp schedule
     NoiseGeometry geometry = NoiseGeometry::Geodesic;  // sphere random walk | Euclidean DDPM
     NoiseScale noiseScale = NoiseScale::Literal;       // the forward process on the sphere
-    double thetaMax = 1.5707963267948966;  // monotone process: angle from x0 at T (π/2)
+    double thetaMaxDegrees = 90.0;                     // monotone process: angle from x0 at T
     ReverseNoise reverseNoise = ReverseNoise::Sqrt;
     double lambda = 1.0;       // weight of L_recon
     double mu = 1.0;           // weight of L_ssm

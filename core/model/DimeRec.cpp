@@ -15,7 +15,7 @@ DiffusionProcess::Options diffusionOptions(const ModelConfig& c) {
     o.betaEnd = c.betaEnd;
     o.process = forwardProcessOf(c.geometry, c.noiseScale);
     o.reverseNoise = c.reverseNoise;
-    o.thetaMax = c.thetaMax;
+    o.thetaMax = c.thetaMaxDegrees * M_PI / 180.0;
     return o;
 }
 

@@ -54,3 +54,15 @@ if(DIMEREC_SCRIPT)
   set_tests_properties(cli.train-progress-bar-on-terminal PROPERTIES
     PASS_REGULAR_EXPRESSION "\r[^\n]*\\[#+\\] 100%  step 3/3")
 endif()
+
+# Each forward process of issue 19 trains from the command line with its own reverse step (a few
+# steps on the embedded dataset; the processes themselves are tested in test_model).
+foreach(process monotone small-step-walk projected-ddpm)
+  add_test(NAME cli.train-process-${process}
+    COMMAND dimerec train --no-store --device cpu --threads 1 --set model.noiseScale=${process}
+            --set model.schedule=cosine --set model.reverseNoise=sqrt-over-d
+            --set model.thetaMaxDegrees=60 --set train.maxSteps=3 --set model.dim=16
+            --set model.diffusionSteps=100 --set train.batchSize=64 --set eval.topK=[10])
+  set_tests_properties(cli.train-process-${process} PROPERTIES
+    PASS_REGULAR_EXPRESSION "status finished.*test.*hr@10")
+endforeach()

@@ -33,7 +33,7 @@ std::shared_ptr<const Dataset> stairsDataset() {
 
 TrainingWorker::Job smallJob() {
     TrainingWorker::Job job;
-    job.config.model.model = "mean-pool";
+    job.config.model.model = ModelKind::MeanPool;
     job.config.model.dim = 8;
     job.config.data.maxLength = 4;
     job.config.train.batchSize = 16;
@@ -51,8 +51,7 @@ TEST(TrainingWorker, CancelAllBetweenTakingAJobAndStartingItCancelsThatJob) {
     ASSERT_TRUE(dir.isValid());
     // The worker lives on this thread: its queue drains when the event loop runs, and the hook
     // puts a "Cancel all" exactly between the worker taking the first job and starting it.
-    TrainingWorker worker(dir.filePath(QStringLiteral("runs.sqlite")),
-                          dir.filePath(QStringLiteral("checkpoints")));
+    TrainingWorker worker(dir.filePath(QStringLiteral("runs.sqlite")));
     int taken = 0;
     worker.setJobTakenHook([&] {
         ++taken;

@@ -177,8 +177,8 @@ TEST(RunConfig, ChoiceTablesNameEveryEnumeratorOnce) {
     EXPECT_EQ(choices(GemKind{}).size(), static_cast<size_t>(GemKind::DynamicRouting) + 1);
     EXPECT_EQ(choices(BetaSchedule{}).size(), static_cast<size_t>(BetaSchedule::Exp) + 1);
     EXPECT_EQ(choices(NoiseGeometry{}).size(), static_cast<size_t>(NoiseGeometry::Euclidean) + 1);
-    EXPECT_EQ(choices(NoiseScale{}).size(), static_cast<size_t>(NoiseScale::PerDim) + 1);
-    EXPECT_EQ(choices(ReverseNoise{}).size(), static_cast<size_t>(ReverseNoise::None) + 1);
+    EXPECT_EQ(choices(NoiseScale{}).size(), static_cast<size_t>(NoiseScale::ProjectedDdpm) + 1);
+    EXPECT_EQ(choices(ReverseNoise{}).size(), static_cast<size_t>(ReverseNoise::SqrtOverD) + 1);
     EXPECT_EQ(choices(NegativeSampler{}).size(),
               static_cast<size_t>(NegativeSampler::LogUniform) + 1);
     EXPECT_EQ(choices(OptimizerKind{}).size(), static_cast<size_t>(OptimizerKind::AdamW) + 1);
