@@ -36,6 +36,7 @@
 #include <QMimeData>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScreen>
 #include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
@@ -46,6 +47,7 @@
 #include <QVBoxLayout>
 
 #include <exception>
+#include <numeric>
 
 namespace dimerec {
 namespace {
@@ -96,6 +98,20 @@ bool plottedMetric(const QString& name) {
     return plotted.contains(name);
 }
 
+// A splitter's panes in proportion to their stretch factors, as a new splitter lays them out.
+void resetSplitter(QSplitter& splitter) {
+    const bool horizontal = splitter.orientation() == Qt::Horizontal;
+    QList<int> sizes;
+    for (int i = 0; i < splitter.count(); ++i) {
+        const QSizePolicy policy = splitter.widget(i)->sizePolicy();
+        sizes << std::max(1, horizontal ? policy.horizontalStretch() : policy.verticalStretch());
+    }
+    const int total = horizontal ? splitter.width() : splitter.height();
+    const int sum = std::accumulate(sizes.begin(), sizes.end(), 0);
+    for (int& size : sizes) size = size * total / sum;
+    splitter.setSizes(sizes);
+}
+
 }  // namespace
 
 struct MainWindow::LoadResult {
@@ -137,7 +153,7 @@ MainWindow::MainWindow(const QString& storePath, QWidget* parent)
     buildAnalysisDocks();
     addEmbeddingDocks(this, viewMenu_, browser_, storePath_);
     buildStatusBar();
-    resize(1400, 900);
+    defaultDockState_ = saveState();
     restoreSettings();
     refreshDatasetList();
     updateRunControls();
@@ -191,6 +207,8 @@ void MainWindow::buildActions() {
         validPlot_->resetView();
     });
     fit->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
+    view->addAction(tr("Reset &layout"), this, &MainWindow::resetLayout)
+        ->setToolTip(tr("Docks and panes as on the first start, the window filling the screen"));
     view->addSeparator();
     viewMenu_ = view;
 
@@ -436,9 +454,32 @@ void MainWindow::watchTrialFolder(const QString& folder) {
     trialWatcher_->scan();
 }
 
+void MainWindow::fitToScreen() {
+    // Maximized where a window manager honours it; without one (or once restored to normal
+    // size) the window still covers the available area, which the layout fits down to
+    // 1366×768 (see WindowLayoutTest).
+    const QRect available = screen()->availableGeometry();
+    setWindowState(windowState() & ~Qt::WindowMaximized);
+    setGeometry(available);
+    setWindowState(windowState() | Qt::WindowMaximized);
+}
+
+void MainWindow::resetLayout() {
+    restoreState(defaultDockState_);
+    for (QSplitter* splitter : findChildren<QSplitter*>()) resetSplitter(*splitter);
+    fitToScreen();
+}
+
 void MainWindow::restoreSettings() {
     QSettings settings;
-    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    // The layout's minimum size as shown (docks built visible and then hidden count until
+    // it is recomputed); else restoreGeometry enlarges a saved window to the stale minimum.
+    layout()->activate();
+    // A window saved on a larger screen would not fit this one: it fills the screen instead.
+    if (!restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray()) ||
+        !screen()->availableGeometry().contains(geometry())) {
+        fitToScreen();
+    }
     restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
     for (QSplitter* splitter : findChildren<QSplitter*>()) {
         if (splitter->objectName().isEmpty()) continue;

@@ -57,6 +57,9 @@ public:
     // File → Watch cluster results…: imports the runs that cluster jobs (dimerec sweep
     // --slurm) write into a folder as they end ("" asks for the folder).
     void watchTrialFolder(const QString& folder = QString());
+    // View → Reset layout: the docks and splitters as on a first start, the window filling
+    // the screen.
+    void resetLayout();
 
     RunConfigForm* configForm() const { return form_; }
     LossCurvePlot* lossPlot() const { return lossPlot_; }
@@ -88,6 +91,7 @@ private:
     void buildCentre();
     void buildStatusBar();
     void buildAnalysisDocks();
+    void fitToScreen();
     void restoreSettings();
     void saveSettings();
     void rememberDataset(const DataConfig& config, const QString& columns);
@@ -136,6 +140,8 @@ private:
     QAction* cancelAction_ = nullptr;
     QAction* importAction_ = nullptr;
     QAction* resumeAction_ = nullptr;
+
+    QByteArray defaultDockState_;  // the docks as built, for View → Reset layout
 
     std::shared_ptr<const Dataset> currentData_;
     DataConfig currentDataConfig_;  // what currentData_ was loaded with
