@@ -13,6 +13,7 @@ class QLabel;
 class QListWidget;
 class QMenu;
 class QProgressBar;
+class QStackedWidget;
 class QPushButton;
 class QThread;
 class QTimer;
@@ -105,7 +106,11 @@ private:
     void onIdle();
     void onSelectionChanged(const QVector<qint64>& runs);
     void showRuns(const QVector<qint64>& runs);
-    QString seriesName(qint64 runId, const QString& name) const;
+    // Adds points of a run's stored or live series to its plot, if the plots show it.
+    void addCurve(qint64 runId, bool train, const QString& name, const QVector<double>& steps,
+                  const QVector<double>& values);
+    // The first-run guide in place of the curves while the run store is empty.
+    void updateGuide();
     void resumeSelectedRun();
     void togglePause();
     void updateRunControls();
@@ -124,6 +129,8 @@ private:
     QPushButton* startButton_ = nullptr;
     LossCurvePlot* lossPlot_ = nullptr;
     LossCurvePlot* validPlot_ = nullptr;
+    QStackedWidget* centreStack_ = nullptr;  // the curves, or the guide
+    QLabel* guide_ = nullptr;
     QProgressBar* progress_ = nullptr;
     QLabel* progressText_ = nullptr;
     QPushButton* pauseButton_ = nullptr;

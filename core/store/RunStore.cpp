@@ -360,7 +360,7 @@ int64_t RunStore::createRun(const NewRun& run) {
         id = impl_->db.getLastInsertRowid();
         if (run.config.name.empty()) {
             SQLite::Statement& name = impl_->prepare("UPDATE runs SET name = ? WHERE id = ?");
-            name.bind(1, defaultRunName(run.config.model.model, dataset, id));
+            name.bind(1, defaultRunName(nameOf(run.config.model.model), dataset, id));
             name.bind(2, id);
             name.exec();
         }

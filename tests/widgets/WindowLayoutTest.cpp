@@ -1,5 +1,6 @@
 // The window's default layout on a 1366×768 laptop screen (the most common one): everything
 // reachable, nothing clipped; saved layouts restore, clamped to the screen; View → Reset layout.
+#include "LossCurvePlot.h"
 #include "MainWindow.h"
 
 #include <QAbstractButton>
@@ -8,6 +9,7 @@
 #include <QAbstractSpinBox>
 #include <QComboBox>
 #include <QDockWidget>
+#include <QLabel>
 #include <QLineEdit>
 #include <QScreen>
 #include <QSettings>
@@ -129,6 +131,17 @@ TEST_F(WindowLayoutTest, FirstStartFitsTheScreenWithEveryControlInside) {
     EXPECT_GT(window->frameGeometry().width(), kScreenWidth * 9 / 10);
     EXPECT_GT(window->frameGeometry().height(), kScreenHeight * 9 / 10);
     expectEveryControlInside(*window);
+}
+
+TEST_F(WindowLayoutTest, AnEmptyRunStoreShowsTheFirstStepsInsteadOfEmptyAxes) {
+    auto window = openWindow();
+    const auto* guide = window->findChild<QLabel*>(QStringLiteral("firstRunGuide"));
+    ASSERT_NE(guide, nullptr);
+    EXPECT_TRUE(guide->isVisible());
+    EXPECT_FALSE(window->lossPlot()->isVisible());
+    EXPECT_TRUE(guide->text().contains(QStringLiteral("Pick a dataset")));
+    EXPECT_TRUE(guide->text().contains(QStringLiteral("Pick a preset")));
+    EXPECT_TRUE(guide->text().contains(QStringLiteral("Start run")));
 }
 
 TEST_F(WindowLayoutTest, ASavedLayoutRestoresAndALargerOneIsClampedToTheScreen) {
