@@ -342,6 +342,9 @@ void LossCurvePlot::refresh() {
     }
     // An empty legend would be drawn as a stray little box.
     plot_->legend->setVisible(!series_.empty());
+    fitLegendColumns(*plot_);
+    // Step labels need room on a narrow plot (the validation plot beside the losses).
+    plot_->xAxis->ticker()->setTickCount(std::clamp(plot_->axisRect()->width() / 90, 2, 6));
     plot_->replot(QCustomPlot::rpQueuedReplot);
     refreshing_ = false;
 }

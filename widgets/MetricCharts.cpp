@@ -53,6 +53,7 @@ void reset(QCustomPlot& plot) {
 void showLegend(QCustomPlot& plot) {
     placeLegendBelow(plot);
     plot.legend->setVisible(true);
+    fitLegendColumns(plot);
 }
 
 // y range from 0 to a little above the largest value (bars start at 0).

@@ -2,14 +2,11 @@
 
 #include "QCustomPlotInclude.h"
 
+#include <algorithm>
 #include <iterator>
 
 namespace dimerec {
-namespace {
-
-constexpr int kLegendColumns = 4;  // entries per legend row: fits a laptop-width plot
-
-}  // namespace
+namespace {}  // namespace
 
 QColor paletteColour(int index) {
     // Tableau 10, the palette TensorBoard and matplotlib users recognise.
@@ -41,10 +38,21 @@ void placeLegendBelow(QCustomPlot& plot) {
     strip->addElement(0, 2, new QCPLayoutElement(&plot));
     strip->setColumnStretchFactor(1, 0.001);
     plot.legend->setFillOrder(QCPLegend::foColumnsFirst);
-    plot.legend->setWrap(kLegendColumns);
     plot.legend->setBorderPen(Qt::NoPen);
     plot.legend->setBrush(Qt::NoBrush);
     plot.legend->setMargins(QMargins(4, 0, 4, 2));
+    fitLegendColumns(plot);
+}
+
+void fitLegendColumns(QCustomPlot& plot) {
+    int widest = 1;
+    for (int i = 0; i < plot.legend->itemCount(); ++i) {
+        widest = std::max(widest, plot.legend->item(i)->minimumOuterSizeHint().width() +
+                                      plot.legend->columnSpacing());
+    }
+    const int columns = std::max(1, (plot.width() - 8) / widest);
+    if (columns == plot.legend->wrap()) return;
+    plot.legend->setWrap(columns);
 }
 
 }  // namespace dimerec

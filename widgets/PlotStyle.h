@@ -14,7 +14,10 @@ QColor runColour(qint64 runId);
 QColor paletteColour(int index);
 
 // Moves the plot's legend out of the axis rect into a row below it, entries side by side and
-// wrapping, so that it never covers data.
+// wrapping (fitLegendColumns), so that it never covers data.
 void placeLegendBelow(QCustomPlot& plot);
+// As many legend entries per row as the plot's width holds (at least one): call after the
+// entries or the width change.
+void fitLegendColumns(QCustomPlot& plot);
 
 }  // namespace dimerec
