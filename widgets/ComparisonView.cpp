@@ -2,6 +2,7 @@
 
 #include "LossCurvePlot.h"
 #include "PlotExport.h"
+#include "PlotStyle.h"
 #include "analysis/Aggregate.h"
 #include "analysis/ConfigDiff.h"
 #include "store/RunStore.h"
@@ -627,6 +628,7 @@ void ComparisonView::fillCurves() {
                 continue;
             }
             if (steps.isEmpty()) continue;
+            curves_->setSeriesColor(label, runColour(run.id));
             curves_->addPoints(label, steps, values);
             ++drawn;
         }

@@ -26,6 +26,11 @@ DatasetSummaryView::DatasetSummaryView(QWidget* parent) : QWidget(parent) {
     form->addRow(tr("Density:"), density_);
     form->addRow(tr("Lengths:"), lengths_);
     form->addRow(tr("Top 10 % items:"), longTail_);
+    // The dock is narrow on a laptop screen: long values wrap rather than being cut.
+    for (QLabel* value :
+         {name_, users_, items_, interactions_, categories_, density_, lengths_, longTail_}) {
+        value->setWordWrap(true);
+    }
 }
 
 void DatasetSummaryView::setSummary(const DatasetStatistics& stats) {

@@ -1,6 +1,7 @@
 #include "LossCurvePlot.h"
 
 #include "MinMaxDecimation.h"
+#include "PlotStyle.h"
 
 #include <QCheckBox>
 #include <QHBoxLayout>
@@ -25,16 +26,6 @@ constexpr int kSliderSteps = 999;      // slider positions map to weights 0 … 
 constexpr int kRefreshDelayMs = 30;    // coalesces bursts of appends into one redraw
 constexpr int kRawAlpha = 60;          // opacity of the faint raw curve
 constexpr double kRangeMargin = 0.05;  // fraction of the value span left above and below
-
-// Tableau 10, the palette TensorBoard and matplotlib users recognise.
-const QColor& paletteColor(size_t index) {
-    static const QColor colors[] = {QColor(0x1f, 0x77, 0xb4), QColor(0xff, 0x7f, 0x0e),
-                                    QColor(0x2c, 0xa0, 0x2c), QColor(0xd6, 0x27, 0x28),
-                                    QColor(0x94, 0x67, 0xbd), QColor(0x8c, 0x56, 0x4b),
-                                    QColor(0xe3, 0x77, 0xc2), QColor(0x7f, 0x7f, 0x7f),
-                                    QColor(0xbc, 0xbd, 0x22), QColor(0x17, 0xbe, 0xcf)};
-    return colors[index % (sizeof(colors) / sizeof(colors[0]))];
-}
 
 }  // namespace
 
@@ -88,8 +79,7 @@ LossCurvePlot::LossCurvePlot(QWidget* parent) : QWidget(parent) {
     plot_->setNoAntialiasingOnDrag(true);
     plot_->legend->setVisible(false);  // shown once there is a series (see refresh())
     plot_->legend->setFont(font());
-    plot_->legend->setBrush(QColor(255, 255, 255, 200));
-    plot_->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
+    placeLegendBelow(*plot_);
     plot_->xAxis->setLabel(tr("step"));
     plot_->installEventFilter(this);
     layout->addWidget(plot_, 1);
@@ -137,8 +127,11 @@ void LossCurvePlot::setTitle(const QString& title) {
     title_->setText(title);
 }
 
-void LossCurvePlot::setLegendCorner(Qt::Alignment corner) {
-    plot_->axisRect()->insetLayout()->setInsetAlignment(0, corner);
+void LossCurvePlot::setSeriesColor(const QString& series, const QColor& color) {
+    Series& named = seriesNamed(series);
+    named.color = color;
+    styleGraphs(named);
+    scheduleRefresh();
 }
 
 void LossCurvePlot::setAxisLabels(const QString& x, const QString& y) {
@@ -198,7 +191,7 @@ LossCurvePlot::Series& LossCurvePlot::seriesNamed(const QString& name) {
     }
     auto series = std::make_unique<Series>();
     series->name = name;
-    series->color = paletteColor(series_.size());
+    series->color = paletteColour(static_cast<int>(series_.size()));
     series->ema = DebiasedEma(smoothingAvailable_ ? smoothing_ : 0.0);
     series->rawGraph = plot_->addGraph();
     series->rawGraph->removeFromLegend();
@@ -349,6 +342,9 @@ void LossCurvePlot::refresh() {
     }
     // An empty legend would be drawn as a stray little box.
     plot_->legend->setVisible(!series_.empty());
+    fitLegendColumns(*plot_);
+    // Step labels need room on a narrow plot (the validation plot beside the losses).
+    plot_->xAxis->ticker()->setTickCount(std::clamp(plot_->axisRect()->width() / 90, 2, 6));
     plot_->replot(QCustomPlot::rpQueuedReplot);
     refreshing_ = false;
 }

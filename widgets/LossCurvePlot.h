@@ -42,7 +42,9 @@ public:
     void clear();
 
     void setTitle(const QString& title);
-    void setLegendCorner(Qt::Alignment corner);
+    // A series' colour (creating the series): a run's colour (runColour) where the series
+    // are runs; otherwise series take the palette's colours in order.
+    void setSeriesColor(const QString& series, const QColor& color);
     void setAxisLabels(const QString& x, const QString& y);
     // Curves with few points (validation metrics) read better unsmoothed: hides the slider
     // and draws the raw values in full colour.

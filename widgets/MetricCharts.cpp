@@ -1,6 +1,7 @@
 #include "MetricCharts.h"
 
 #include "PlotExport.h"
+#include "PlotStyle.h"
 #include "QCustomPlotInclude.h"
 #include "analysis/ResultTable.h"
 
@@ -48,18 +49,16 @@ void reset(QCustomPlot& plot) {
     plot.xAxis->grid()->setVisible(false);
 }
 
-void showLegend(QCustomPlot& plot, Qt::Alignment corner) {
+// The legend below the axis rect, never over the data.
+void showLegend(QCustomPlot& plot) {
+    placeLegendBelow(plot);
     plot.legend->setVisible(true);
-    plot.legend->setBrush(QColor(255, 255, 255, 220));
-    plot.legend->setBorderPen(QPen(QColor(180, 180, 180)));
-    plot.axisRect()->insetLayout()->setInsetAlignment(0, corner);
+    fitLegendColumns(plot);
 }
 
-// y range from 0 to a little above the largest value (bars start at 0); more headroom when a
-// legend sits in the top corner, so that it never covers the tallest bars.
+// y range from 0 to a little above the largest value (bars start at 0).
 void fitBars(QCustomPlot& plot, double largest) {
-    const double headroom = plot.legend->visible() ? 1.45 : 1.18;
-    plot.yAxis->setRange(0.0, largest > 0.0 ? largest * headroom : 1.0);
+    plot.yAxis->setRange(0.0, largest > 0.0 ? largest * 1.18 : 1.0);
 }
 
 }  // namespace
@@ -122,7 +121,7 @@ int drawMetricBars(QCustomPlot& plot, const QVector<RunMetrics>& runs, const std
             bar->setName(runs[i].name);
             bar->setWidth(0.6);
             bar->setPen(Qt::NoPen);
-            bar->setBrush(seriesColour(i));
+            bar->setBrush(runs[i].id != 0 ? runColour(runs[i].id) : seriesColour(i));
             bar->addData(i + 1, found->second);
             largest = std::max(largest, found->second);
             ++bars;
@@ -147,7 +146,7 @@ int drawMetricBars(QCustomPlot& plot, const QVector<RunMetrics>& runs, const std
             bar->setName(runs[i].name);
             bar->setWidth(width);
             bar->setPen(Qt::NoPen);
-            bar->setBrush(seriesColour(i));
+            bar->setBrush(runs[i].id != 0 ? runColour(runs[i].id) : seriesColour(i));
             bar->setBarsGroup(group);
             for (size_t c = 0; c < cutoffs.size(); ++c) {
                 const auto found = runs[i].metrics.find(metric + "@" + std::to_string(cutoffs[c]));
@@ -159,7 +158,7 @@ int drawMetricBars(QCustomPlot& plot, const QVector<RunMetrics>& runs, const std
         }
         plot.xAxis->setRange(0.4, cutoffs.size() + 0.6);
         plot.xAxis->setLabel(tr("cut-off K"));
-        if (runs.size() > 1) showLegend(plot, Qt::AlignTop | Qt::AlignRight);
+        if (runs.size() > 1) showLegend(plot);
     }
     plot.xAxis->setTicker(ticker);
     plot.yAxis->setLabel(axisTitle(metric));
@@ -289,12 +288,10 @@ int drawSweepLines(QCustomPlot& plot, const MetricGrid& grid, const QString& met
     } else {
         plot.xAxis->setRange(-0.5, static_cast<double>(xs.size()) - 0.5);
     }
-    if (series) showLegend(plot, Qt::AlignTop | Qt::AlignRight);
+    if (series) showLegend(plot);
     if (low <= high) {
-        // Room above the lines for the legend in the top corner.
         const double span = std::max(high - low, std::abs(high) * 0.05 + 1e-9);
-        plot.yAxis->setRange(low - 0.1 * span,
-                             high + (series ? 0.25 + 0.1 * grid.y.values.size() : 0.1) * span);
+        plot.yAxis->setRange(low - 0.1 * span, high + 0.1 * span);
     }
     setPlotDataTable(plot, [grid] { return QString::fromStdString(metricGridCsv(grid)); });
     plot.replot();
@@ -349,7 +346,7 @@ void drawCategoryShares(QCustomPlot& plot, const QStringList& categories,
     plot.xAxis->setRange(0.4, order.size() + 0.6);
     plot.xAxis->setLabel(QString());
     plot.yAxis->setLabel(tr("share of category labels"));
-    showLegend(plot, Qt::AlignTop | Qt::AlignRight);
+    showLegend(plot);
     fitBars(plot, largest);
     plot.replot();
 }
@@ -361,13 +358,14 @@ void drawCurves(QCustomPlot& plot, const QVector<Curve>& curves, const QString& 
     for (int i = 0; i < curves.size(); ++i) {
         QCPGraph* graph = plot.addGraph();
         graph->setName(curves[i].name);
-        graph->setPen(QPen(seriesColour(i), 1.5));
+        const QColor colour = curves[i].runId != 0 ? runColour(curves[i].runId) : seriesColour(i);
+        graph->setPen(QPen(colour, 1.5));
         graph->setData(curves[i].x, curves[i].y, true);
     }
     plot.xAxis->setLabel(xLabel);
     plot.yAxis->setLabel(yLabel);
     plot.rescaleAxes();
-    if (!curves.isEmpty()) showLegend(plot, Qt::AlignTop | Qt::AlignRight);
+    if (!curves.isEmpty()) showLegend(plot);
     plot.replot();
 }
 

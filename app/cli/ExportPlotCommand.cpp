@@ -109,6 +109,7 @@ QVector<Curve> curvesOf(const RunStore& store, const std::vector<LoadedRun>& run
     for (const LoadedRun& run : runs) {
         Curve curve;
         curve.name = runs.size() == 1 ? QString::fromStdString(name) : run.label;
+        if (runs.size() > 1) curve.runId = run.id;  // the run's colour, as in the workbench
         for (const SeriesPoint& point : store.series(run.id, source, name)) {
             curve.x.push_back(static_cast<double>(point.step));
             curve.y.push_back(point.value);

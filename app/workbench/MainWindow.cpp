@@ -6,8 +6,10 @@
 #include "EmbeddingExplorer.h"
 #include "ImportDatasetDialog.h"
 #include "LossCurvePlot.h"
+#include "PlotStyle.h"
 #include "RunBrowser.h"
 #include "RunConfigForm.h"
+#include "RunTableModel.h"
 #include "StudyView.h"
 #include "SweepDialog.h"
 #include "TrialFolderWatcher.h"
@@ -36,8 +38,10 @@
 #include <QMimeData>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScreen>
 #include <QSettings>
 #include <QSplitter>
+#include <QStackedWidget>
 #include <QStatusBar>
 #include <QTableView>
 #include <QThread>
@@ -46,6 +50,7 @@
 #include <QVBoxLayout>
 
 #include <exception>
+#include <numeric>
 
 namespace dimerec {
 namespace {
@@ -88,12 +93,30 @@ QString formatDuration(double seconds) {
     return QStringLiteral("%1:%2").arg(minutes).arg(secs, 2, 10, QLatin1Char('0'));
 }
 
-// Validation metrics worth a live curve: HR and NDCG at 10 and 20 share a scale; the others
-// (coverage, diversity, …) stay in the store and the run browser.
-bool plottedMetric(const QString& name) {
+// Whether the curve plots show a series. One run: every loss term, and the validation metrics
+// worth a live curve (HR and NDCG at 10 and 20 share a scale; the others, coverage, diversity,
+// …, stay in the store and the run browser). Overlaid runs: the total loss and HR@10 alone,
+// one line per run in the run's colour.
+bool plottedSeries(bool train, const QString& name, bool manyRuns) {
+    if (manyRuns) return name == (train ? QLatin1String("total") : QLatin1String("hr@10"));
+    if (train) return true;
     static const QStringList plotted = {QStringLiteral("hr@10"), QStringLiteral("hr@20"),
                                         QStringLiteral("ndcg@10"), QStringLiteral("ndcg@20")};
     return plotted.contains(name);
+}
+
+// A splitter's panes in proportion to their stretch factors, as a new splitter lays them out.
+void resetSplitter(QSplitter& splitter) {
+    const bool horizontal = splitter.orientation() == Qt::Horizontal;
+    QList<int> sizes;
+    for (int i = 0; i < splitter.count(); ++i) {
+        const QSizePolicy policy = splitter.widget(i)->sizePolicy();
+        sizes << std::max(1, horizontal ? policy.horizontalStretch() : policy.verticalStretch());
+    }
+    const int total = horizontal ? splitter.width() : splitter.height();
+    const int sum = std::accumulate(sizes.begin(), sizes.end(), 0);
+    for (int& size : sizes) size = size * total / sum;
+    splitter.setSizes(sizes);
 }
 
 }  // namespace
@@ -137,7 +160,7 @@ MainWindow::MainWindow(const QString& storePath, QWidget* parent)
     buildAnalysisDocks();
     addEmbeddingDocks(this, viewMenu_, browser_, storePath_);
     buildStatusBar();
-    resize(1400, 900);
+    defaultDockState_ = saveState();
     restoreSettings();
     refreshDatasetList();
     updateRunControls();
@@ -191,6 +214,8 @@ void MainWindow::buildActions() {
         validPlot_->resetView();
     });
     fit->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
+    view->addAction(tr("Reset &layout"), this, &MainWindow::resetLayout)
+        ->setToolTip(tr("Docks and panes as on the first start, the window filling the screen"));
     view->addSeparator();
     viewMenu_ = view;
 
@@ -220,6 +245,7 @@ void MainWindow::buildCentre() {
     topLayout->setContentsMargins(4, 4, 4, 0);
     auto* progressRow = new QHBoxLayout;
     progress_ = new QProgressBar(top);
+    progress_->setObjectName(QStringLiteral("runProgress"));
     progress_->setTextVisible(true);
     progress_->setFormat(QStringLiteral("%p %"));
     progressRow->addWidget(progress_, 1);
@@ -241,12 +267,33 @@ void MainWindow::buildCentre() {
     lossPlot_->setAxisLabels(tr("step"), tr("loss"));
     validPlot_ = new LossCurvePlot(curves);
     validPlot_->setTitle(tr("Validation metrics"));
-    validPlot_->setAxisLabels(tr("step"), tr("metric"));
+    validPlot_->setAxisLabels(tr("step"), tr("HR@K, NDCG@K"));
     validPlot_->setSmoothingAvailable(false);
-    validPlot_->setLegendCorner(Qt::AlignTop | Qt::AlignLeft);  // metrics rise to the right
     curves->setStretchFactor(0, 3);
     curves->setStretchFactor(1, 2);
-    topLayout->addWidget(curves, 1);
+    // An empty run store shows the first steps instead of empty axes.
+    centreStack_ = new QStackedWidget(top);
+    guide_ = new QLabel(
+        tr("<h2>Your first run in three steps</h2>"
+           "<ol>"
+           "<li><b>Pick a dataset</b> in the <i>Datasets</i> panel on the left, or keep the "
+           "embedded MovieLens latest-small (already loaded). <i>Import dataset…</i> reads a "
+           "MovieLens folder, a sequence file or a CSV log.</li>"
+           "<li><b>Pick a preset</b> at the top of the <i>Run configuration</i> on the right: "
+           "DimeRec with the paper's settings, a baseline or an ablation. Every field can be "
+           "changed below it.</li>"
+           "<li><b>Start run</b> (the button under the configuration, or Ctrl+R). The losses "
+           "and validation metrics appear here as it trains; the run browser below keeps "
+           "every run to compare later.</li>"
+           "</ol>"),
+        centreStack_);
+    guide_->setObjectName(QStringLiteral("firstRunGuide"));
+    guide_->setWordWrap(true);
+    guide_->setAlignment(Qt::AlignVCenter | Qt::AlignLeft);
+    guide_->setMargin(24);
+    centreStack_->addWidget(curves);
+    centreStack_->addWidget(guide_);
+    topLayout->addWidget(centreStack_, 1);
 
     browser_ = new RunBrowser(*store_, centre);
     centre->addWidget(top);
@@ -267,6 +314,9 @@ void MainWindow::buildCentre() {
     connect(pauseButton_, &QPushButton::clicked, this, &MainWindow::togglePause);
     connect(cancelButton_, &QPushButton::clicked, this, &MainWindow::cancelRuns);
     connect(browser_, &RunBrowser::selectionChanged, this, &MainWindow::onSelectionChanged);
+    connect(browser_->model(), &QAbstractItemModel::modelReset, this, &MainWindow::updateGuide);
+    connect(browser_->model(), &QAbstractItemModel::rowsInserted, this, &MainWindow::updateGuide);
+    updateGuide();
     connect(browser_, &RunBrowser::rerunRequested, this, [this](const QString& json) {
         try {
             RunConfig config = runConfigFromJson(nlohmann::json::parse(json.toStdString()));
@@ -343,10 +393,9 @@ void MainWindow::buildStatusBar() {
     const BuildInfo& info = buildInfo();
     const std::string cudaDevices = cudaAvailability();
     const bool cuda = cudaDevices.rfind("yes", 0) == 0;
-    auto* device =
-        new QLabel(cuda ? tr("Device: CUDA %1").arg(QString::fromStdString(cudaDevices))
-                        : tr("Device: CPU"),
-                   this);
+    auto* device = new QLabel(
+        cuda ? tr("Device: CUDA %1").arg(QString::fromStdString(cudaDevices)) : tr("Device: CPU"),
+        this);
     auto* threads = new QLabel(tr("Threads: %1").arg(info.hardwareThreads), this);
     threads->setToolTip(tr("Hardware threads; a run uses the count set in its configuration"));
     auto* database = new QLabel(tr("Runs: %1").arg(QDir::toNativeSeparators(storePath_)), this);
@@ -436,9 +485,32 @@ void MainWindow::watchTrialFolder(const QString& folder) {
     trialWatcher_->scan();
 }
 
+void MainWindow::fitToScreen() {
+    // Maximized where a window manager honours it; without one (or once restored to normal
+    // size) the window still covers the available area, which the layout fits down to
+    // 1366×768 (see WindowLayoutTest).
+    const QRect available = screen()->availableGeometry();
+    setWindowState(windowState() & ~Qt::WindowMaximized);
+    setGeometry(available);
+    setWindowState(windowState() | Qt::WindowMaximized);
+}
+
+void MainWindow::resetLayout() {
+    restoreState(defaultDockState_);
+    for (QSplitter* splitter : findChildren<QSplitter*>()) resetSplitter(*splitter);
+    fitToScreen();
+}
+
 void MainWindow::restoreSettings() {
     QSettings settings;
-    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    // The layout's minimum size as shown (docks built visible and then hidden count until
+    // it is recomputed); else restoreGeometry enlarges a saved window to the stale minimum.
+    layout()->activate();
+    // A window saved on a larger screen would not fit this one: it fills the screen instead.
+    if (!restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray()) ||
+        !screen()->availableGeometry().contains(geometry())) {
+        fitToScreen();
+    }
     restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
     for (QSplitter* splitter : findChildren<QSplitter*>()) {
         if (splitter->objectName().isEmpty()) continue;
@@ -648,7 +720,9 @@ void MainWindow::updateRunControls() {
 
 void MainWindow::onRunStarted(qint64 runId, const QString& title) {
     liveRun_ = runId;
+    updateGuide();
     progress_->setRange(0, 0);
+    progress_->setFormat(QStringLiteral("%p %"));
     progressText_->setText(tr("Run %1 (%2): preparing…").arg(runId).arg(title));
     browser_->refresh();
     browserTimer_->start();
@@ -672,18 +746,26 @@ void MainWindow::onProgress(const TrainingProgress& p) {
             .arg(locale.toString(p.samplesPerSecond, 'f', 0), formatDuration(p.etaSeconds)));
 }
 
-QString MainWindow::seriesName(qint64 runId, const QString& name) const {
-    return shownRuns_.size() == 1 ? name : QStringLiteral("#%1 %2").arg(runId).arg(name);
+void MainWindow::updateGuide() {
+    const bool empty = liveRun_ == 0 && store_->countRuns(RunQuery{}) == 0;
+    centreStack_->setCurrentWidget(empty ? static_cast<QWidget*>(guide_) : centreStack_->widget(0));
+}
+
+void MainWindow::addCurve(qint64 runId, bool train, const QString& name,
+                          const QVector<double>& steps, const QVector<double>& values) {
+    LossCurvePlot* plot = train ? lossPlot_ : validPlot_;
+    const bool manyRuns = shownRuns_.size() > 1;
+    if (!plottedSeries(train, name, manyRuns)) return;
+    const QString series = manyRuns ? QStringLiteral("#%1 %2").arg(runId).arg(name) : name;
+    if (manyRuns) plot->setSeriesColor(series, runColour(runId));
+    plot->addPoints(series, steps, values);
 }
 
 void MainWindow::onCurvePoints(const CurveBatch& batch) {
     if (!shownRuns_.contains(batch.runId)) return;
     const bool train = batch.source == QLatin1String("train");
-    LossCurvePlot* plot = train ? lossPlot_ : validPlot_;
     for (auto it = batch.values.cbegin(); it != batch.values.cend(); ++it) {
-        if (!train && !plottedMetric(it.key())) continue;
-        if (train && shownRuns_.size() > 1 && it.key() != QLatin1String("total")) continue;
-        plot->addPoints(seriesName(batch.runId, it.key()), batch.steps, it.value());
+        addCurve(batch.runId, train, it.key(), batch.steps, it.value());
     }
 }
 
@@ -695,6 +777,16 @@ void MainWindow::onRunFinished(const RunOutcome& outcome) {
                        .arg(formatDuration(outcome.elapsedSeconds));
     if (outcome.status == QLatin1String("failed")) text += QLatin1Char(' ') + outcome.message;
     progressText_->setText(text);
+    // The bar says how the run ended: full only when it trained to its end.
+    if (progress_->maximum() == 0) progress_->setRange(0, 1);  // ended while preparing
+    if (outcome.status == QLatin1String("cancelled")) {
+        progress_->setFormat(tr("cancelled at step %1").arg(outcome.steps));
+    } else if (outcome.status == QLatin1String("failed")) {
+        progress_->setFormat(
+            tr("failed: %1").arg(outcome.message.section(QLatin1Char('\n'), 0, 0)));
+    } else {
+        progress_->setValue(progress_->maximum());
+    }
     statusBar()->showMessage(text, 10000);
     browser_->refresh();
     updateRunControls();
@@ -702,8 +794,6 @@ void MainWindow::onRunFinished(const RunOutcome& outcome) {
 
 void MainWindow::onIdle() {
     browserTimer_->stop();
-    progress_->setRange(0, 1);
-    progress_->setValue(progress_->maximum());
     browser_->refresh();
     updateRunControls();
     if (closing_) close();
@@ -721,20 +811,21 @@ void MainWindow::showRuns(const QVector<qint64>& runs) {
     shownRuns_ = runs;
     lossPlot_->clear();
     validPlot_->clear();
+    validPlot_->setAxisLabels(tr("step"), runs.size() > 1 ? tr("HR@10") : tr("HR@K, NDCG@K"));
     for (qint64 run : runs) {
         try {
             for (const SeriesInfo& info : store_->seriesList(run)) {
                 const QString name = QString::fromStdString(info.name);
                 const bool train = info.source == "train";
-                if (!train && (info.source != "valid" || !plottedMetric(name))) continue;
-                if (train && runs.size() > 1 && name != QLatin1String("total")) continue;
+                if (!train && info.source != "valid") continue;
+                if (!plottedSeries(train, name, runs.size() > 1)) continue;
                 QVector<double> steps;
                 QVector<double> values;
                 for (const SeriesPoint& point : store_->series(run, info.source, info.name)) {
                     steps.push_back(static_cast<double>(point.step));
                     values.push_back(point.value);
                 }
-                (train ? lossPlot_ : validPlot_)->addPoints(seriesName(run, name), steps, values);
+                addCurve(run, train, name, steps, values);
             }
         } catch (const std::exception& error) {
             statusBar()->showMessage(QString::fromUtf8(error.what()), 5000);

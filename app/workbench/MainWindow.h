@@ -13,6 +13,7 @@ class QLabel;
 class QListWidget;
 class QMenu;
 class QProgressBar;
+class QStackedWidget;
 class QPushButton;
 class QThread;
 class QTimer;
@@ -57,6 +58,9 @@ public:
     // File → Watch cluster results…: imports the runs that cluster jobs (dimerec sweep
     // --slurm) write into a folder as they end ("" asks for the folder).
     void watchTrialFolder(const QString& folder = QString());
+    // View → Reset layout: the docks and splitters as on a first start, the window filling
+    // the screen.
+    void resetLayout();
 
     RunConfigForm* configForm() const { return form_; }
     LossCurvePlot* lossPlot() const { return lossPlot_; }
@@ -88,6 +92,7 @@ private:
     void buildCentre();
     void buildStatusBar();
     void buildAnalysisDocks();
+    void fitToScreen();
     void restoreSettings();
     void saveSettings();
     void rememberDataset(const DataConfig& config, const QString& columns);
@@ -101,7 +106,11 @@ private:
     void onIdle();
     void onSelectionChanged(const QVector<qint64>& runs);
     void showRuns(const QVector<qint64>& runs);
-    QString seriesName(qint64 runId, const QString& name) const;
+    // Adds points of a run's stored or live series to its plot, if the plots show it.
+    void addCurve(qint64 runId, bool train, const QString& name, const QVector<double>& steps,
+                  const QVector<double>& values);
+    // The first-run guide in place of the curves while the run store is empty.
+    void updateGuide();
     void resumeSelectedRun();
     void togglePause();
     void updateRunControls();
@@ -120,6 +129,8 @@ private:
     QPushButton* startButton_ = nullptr;
     LossCurvePlot* lossPlot_ = nullptr;
     LossCurvePlot* validPlot_ = nullptr;
+    QStackedWidget* centreStack_ = nullptr;  // the curves, or the guide
+    QLabel* guide_ = nullptr;
     QProgressBar* progress_ = nullptr;
     QLabel* progressText_ = nullptr;
     QPushButton* pauseButton_ = nullptr;
@@ -136,6 +147,8 @@ private:
     QAction* cancelAction_ = nullptr;
     QAction* importAction_ = nullptr;
     QAction* resumeAction_ = nullptr;
+
+    QByteArray defaultDockState_;  // the docks as built, for View → Reset layout
 
     std::shared_ptr<const Dataset> currentData_;
     DataConfig currentDataConfig_;  // what currentData_ was loaded with

@@ -42,6 +42,10 @@ struct NewRun {
     Provenance provenance;
 };
 
+// The name a run started without one gets: model, dataset and run id, lower case with dashes
+// ("dimerec-ml-1m-3"). A dataset named by a file ("ml-1m/ratings.dat") counts by its folder.
+std::string defaultRunName(const std::string& model, const std::string& dataset, int64_t runId);
+
 // One training step's loss terms.
 struct StepPoint {
     int64_t step = 0;

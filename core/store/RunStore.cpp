@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -158,6 +159,23 @@ Provenance currentProvenance(const std::string& device, int threads) {
     p.host = info.host;
     p.pid = static_cast<int64_t>(getpid());
     return p;
+}
+
+std::string defaultRunName(const std::string& model, const std::string& dataset, int64_t runId) {
+    std::string name;
+    const auto append = [&name](const std::string& part) {
+        for (const char c : part) {
+            if (std::isalnum(static_cast<unsigned char>(c)) != 0) {
+                name += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            } else if (!name.empty() && name.back() != '-') {
+                name += '-';
+            }
+        }
+        if (!name.empty() && name.back() != '-') name += '-';
+    };
+    append(model);
+    append(dataset.substr(0, dataset.find('/')));
+    return name + std::to_string(runId);
 }
 
 RunStore::Impl::Impl(const std::string& file, bool readOnlyMode)
@@ -340,6 +358,12 @@ int64_t RunStore::createRun(const NewRun& run) {
         insert.bind(13, run.provenance.host);
         insert.exec();
         id = impl_->db.getLastInsertRowid();
+        if (run.config.name.empty()) {
+            SQLite::Statement& name = impl_->prepare("UPDATE runs SET name = ? WHERE id = ?");
+            name.bind(1, defaultRunName(nameOf(run.config.model.model), dataset, id));
+            name.bind(2, id);
+            name.exec();
+        }
         impl_->insertDocuments(id, configJson, provenance);
     });
     return id;

@@ -11,6 +11,7 @@
 #include <QAbstractButton>
 #include <QElapsedTimer>
 #include <QMessageBox>
+#include <QProgressBar>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -105,11 +106,18 @@ TEST_F(MainWindowTest, TrainsCancelsAndShowsTheRunAsCancelled) {
         QTest::qWait(50);
     }
     EXPECT_GT(window->lossPlot()->storedPointCount(QStringLiteral("total")), 0);
+    // The curves took the place of the first-run guide.
+    EXPECT_TRUE(window->lossPlot()->isVisible());
 
     window->cancelRuns();
     ASSERT_TRUE(waitForSignal(finished));
     const auto outcome = finished.takeFirst().at(0).value<RunOutcome>();
     EXPECT_EQ(outcome.status, QStringLiteral("cancelled")) << outcome.message.toStdString();
+    // The progress bar says so (not 100 %).
+    QTest::qWait(50);
+    const auto* bar = window->findChild<QProgressBar*>(QStringLiteral("runProgress"));
+    ASSERT_NE(bar, nullptr);
+    EXPECT_EQ(bar->text(), QStringLiteral("cancelled at step %1").arg(outcome.steps));
 
     window->runBrowser()->refresh();
     RunTableModel* model = window->runBrowser()->model();

@@ -91,6 +91,23 @@ TEST(RunStoreTest, ResumedRunOverwritesRepeatedSteps) {
     EXPECT_DOUBLE_EQ(points[1].value, 3.5);
 }
 
+TEST(RunStoreTest, UnnamedRunsGetModelDatasetAndIdAsName) {
+    TempDir dir;
+    RunStore store(dir.file("runs.sqlite"));
+    const int64_t named = store.createRun(makeRun("dimerec", 1, "default", "baseline"));
+    const int64_t unnamed = store.createRun(makeRun("dimerec", 2));
+    EXPECT_EQ(store.run(named).summary.name, "baseline");
+    EXPECT_EQ(store.run(unnamed).summary.name, "dimerec-ml-1m-" + std::to_string(unnamed));
+    // The stored config keeps what the user gave (no name), so it reruns unchanged.
+    EXPECT_EQ(runConfigFromJson(nlohmann::json::parse(store.run(unnamed).configJson)).name, "");
+
+    EXPECT_EQ(defaultRunName("sasrec", "MovieLens latest-small", 7),
+              "sasrec-movielens-latest-small-7");
+    EXPECT_EQ(defaultRunName("dimerec", "ml-1m/ratings.dat", 12), "dimerec-ml-1m-12");
+    EXPECT_EQ(defaultRunName("gru4rec", "Amazon Beauty (S3Rec)", 3),
+              "gru4rec-amazon-beauty-s3rec-3");
+}
+
 TEST(RunStoreTest, ListsPagesFiltersAndSorts) {
     TempDir dir;
     RunStore store(dir.file("runs.sqlite"));
