@@ -254,6 +254,9 @@ void Trainer::Run::train(TrainControl& control) {
 std::vector<double> Trainer::Run::lossesAndGradients(const Batch& batch,
                                                      const TrainControl& control) {
     model_->train();
+    // The warm start: the first pretrainGemSteps steps of the run train the GEM alone. Decided
+    // by the step count, which checkpoints keep, so a resumed run does not redo it.
+    model_->setGemOnly(state_.step < tc_.pretrainGemSteps);
     std::vector<double> losses;
     if (batch.size > 0) {
         const LossTerms terms = computeGradients(*model_, toTensors(batch, device_),
