@@ -56,7 +56,8 @@ TEST(DatasetStatistics, YelpMatchesItsReadme) {
     config.dataset = folder.string();
     LoadOptions options;
     options.useCache = false;
-    const DatasetStatistics stats = summarize(loadDataset(config, options));
+    const Dataset data = loadDataset(config, options);
+    const DatasetStatistics stats = summarize(data);
     // yelp-s3rec/README.md: lengths 5..350, 11,830 repeat interactions, 4.84 categories per
     // item, one item without categories.
     EXPECT_EQ(stats.minLength, 5);
@@ -65,6 +66,12 @@ TEST(DatasetStatistics, YelpMatchesItsReadme) {
     EXPECT_NEAR(stats.meanCategoriesPerItem, 4.84, 0.005);
     EXPECT_EQ(stats.itemsWithoutCategory, 1);
     EXPECT_EQ(stats.itemPopularity.back(), 5);  // every item occurs at least 5 times
+    // Issue 19: about 2,000 of 30,431 leave-one-out test targets repeat a history item; counted
+    // in Python on Yelp.txt (last item in the items before it): 2,027 (2,020 in the last 50).
+    config.protocol = Protocol::Loo;
+    const TargetsInHistory repeats = testTargetsInHistory(makeSplits(data, config));
+    EXPECT_EQ(repeats.targets, 30431);
+    EXPECT_EQ(repeats.inHistory, 2027);
 }
 
 // Leave-one-out: the test target is a sequence's last item, the history everything before it.
