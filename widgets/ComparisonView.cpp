@@ -226,10 +226,12 @@ void ComparisonView::addRuns(const QVector<qint64>& runs) {
                     return e.runs.size() == 1 && e.runs.front().id == id;
                 });
             if (present) continue;
-            RunSummary run = store_.run(id).summary;
+            RunDetails details = store_.run(id);
+            RunSummary& run = details.summary;
             const std::string label =
                 run.name.empty() ? run.model + " #" + std::to_string(run.id) : run.name;
-            entries_.push_back(ComparisonEntry{label, {std::move(run)}});
+            entries_.push_back(
+                ComparisonEntry{label, {std::move(run)}, excludeHistoryOf(details.configJson)});
         }
     } catch (const std::exception& error) {
         QMessageBox::warning(this, tr("Comparison"), QString::fromUtf8(error.what()));
@@ -241,7 +243,8 @@ void ComparisonView::addSeedGroups(const QVector<qint64>& runs) {
     try {
         std::set<std::string> added;
         for (qint64 id : runs) {
-            const RunSummary run = store_.run(id).summary;
+            const RunDetails details = store_.run(id);
+            const RunSummary& run = details.summary;
             if (!added.insert(run.study + '\n' + run.configHash).second) continue;
             RunQuery query;
             query.configHash = run.configHash;
@@ -254,6 +257,7 @@ void ComparisonView::addSeedGroups(const QVector<qint64>& runs) {
             entry.runs = store_.listRuns(query);
             if (entry.runs.empty()) continue;
             entry.label = seedGroupLabel(entry.runs.front());
+            entry.excludeHistory = excludeHistoryOf(details.configJson);
             entries_.push_back(std::move(entry));
         }
     } catch (const std::exception& error) {

@@ -70,7 +70,8 @@ void printCategories(const DatasetStatistics& stats) {
     }
 }
 
-void printText(const Dataset& data, const DatasetStatistics& stats) {
+void printText(const Dataset& data, const DatasetStatistics& stats,
+               const TargetsInHistory& looRepeats) {
     std::cout << "dataset        " << data.name << "\n"
               << "source         " << data.source << "\n"
               << "fingerprint    " << data.fingerprint << "\n"
@@ -80,6 +81,10 @@ void printText(const Dataset& data, const DatasetStatistics& stats) {
               << "density        " << std::setprecision(4) << 100.0 * stats.density << " %\n"
               << "repeats        " << stats.repeatInteractions
               << " (interactions with an item already in the user's history)\n"
+              << "in history     " << looRepeats.inHistory << " of " << looRepeats.targets
+              << " leave-one-out test targets (" << percent(looRepeats.share())
+              << ") are in the user's own history: excluding the history from the ranking "
+                 "(eval.excludeHistory, the default) makes them impossible to hit\n"
               << "length         min " << stats.minLength << ", median " << stats.medianLength
               << ", mean " << std::fixed << std::setprecision(1) << stats.meanLength << ", max "
               << stats.maxLength << "\n"
@@ -134,10 +139,13 @@ nlohmann::json splitsJson(const Dataset& data, DataConfig config) {
         int64_t trainItems = 0;
         for (const auto& sequence : splits.trainSequences)
             trainItems += static_cast<int64_t>(sequence.size());
+        const TargetsInHistory repeats = testTargetsInHistory(splits);
         all[protocol.name] = {{"trainSequences", splits.trainSequences.size()},
                               {"trainInteractions", trainItems},
                               {"validCases", splits.valid.size()},
-                              {"testCases", splits.test.size()}};
+                              {"testCases", splits.test.size()},
+                              {"testTargets", repeats.targets},
+                              {"testTargetsInHistory", repeats.inHistory}};
     }
     return all;
 }
@@ -149,13 +157,20 @@ void runStats(const StatsArguments& arguments) {
     options.useCache = !arguments.noCache;
     const Dataset data = loadDataset(arguments.config.data, options);
     const DatasetStatistics stats = summarize(data);
+    // What excluding the history from the ranking costs under the leave-one-out protocol (the
+    // others with --splits): targets it makes impossible to hit.
+    DataConfig looConfig = arguments.config.data;
+    looConfig.protocol = Protocol::Loo;
+    const TargetsInHistory looRepeats = testTargetsInHistory(makeSplits(data, looConfig));
     if (arguments.json) {
         nlohmann::json json = statsJson(data, stats);
+        json["looTestTargets"] = looRepeats.targets;
+        json["looTestTargetsInHistory"] = looRepeats.inHistory;
         if (arguments.splits) json["splits"] = splitsJson(data, arguments.config.data);
         std::cout << json.dump(2) << "\n";
         return;
     }
-    printText(data, stats);
+    printText(data, stats, looRepeats);
     if (arguments.splits) {
         std::cout << "splits (seed " << arguments.config.data.splitSeed << ")\n";
         const nlohmann::json all = splitsJson(data, arguments.config.data);
@@ -163,7 +178,9 @@ void runStats(const StatsArguments& arguments) {
             std::cout << "  " << std::left << std::setw(10) << protocol << std::right
                       << sizes["trainSequences"] << " training sequences ("
                       << sizes["trainInteractions"] << " interactions), " << sizes["validCases"]
-                      << " validation cases, " << sizes["testCases"] << " test cases\n";
+                      << " validation cases, " << sizes["testCases"] << " test cases ("
+                      << sizes["testTargetsInHistory"] << " of " << sizes["testTargets"]
+                      << " targets in the history)\n";
         }
     }
 }

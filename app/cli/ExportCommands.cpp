@@ -163,7 +163,9 @@ void addExportCommands(CLI::App& app) {
         ->check(CLI::IsMember({"latex", "markdown", "csv"}));
     table->add_option("-o,--output", options->output,
                       "Write to this file instead of standard output");
-    table->add_option("--caption", options->table.caption, "Table caption");
+    table->add_option("--caption", options->table.caption,
+                      "Table caption (the note on whether history items were excluded from the "
+                      "ranking follows it)");
     table->add_option("--label", options->table.label, "LaTeX label, e.g. tab:main");
     table->add_option("--corner", options->table.cornerLabel, "Header of the label column")
         ->capture_default_str();

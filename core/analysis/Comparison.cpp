@@ -5,6 +5,8 @@
 #include "analysis/StudyGrid.h"
 #include "store/RunStore.h"
 
+#include <nlohmann/json.hpp>
+
 #include <cctype>
 #include <set>
 #include <stdexcept>
@@ -134,10 +136,19 @@ ResultTable buildComparisonTable(const std::vector<ComparisonEntry>& entries,
             }
             cells.push_back(cell);
         }
-        table.addRow(entries[e].label, std::move(cells));
+        table.addRow(entries[e].label, std::move(cells), entries[e].excludeHistory);
     }
     table.setBaseline(request.baseline);
     return table;
+}
+
+std::optional<bool> excludeHistoryOf(const std::string& configJson) {
+    const nlohmann::json config = nlohmann::json::parse(configJson, nullptr, false);
+    const nlohmann::json::json_pointer key("/eval/excludeHistory");
+    if (!config.is_object() || !config.contains(key) || !config.at(key).is_boolean()) {
+        return std::nullopt;
+    }
+    return config.at(key).get<bool>();
 }
 
 std::string seedGroupLabel(const RunSummary& firstRun) {
@@ -151,7 +162,9 @@ std::vector<ComparisonEntry> studyEntries(const RunStore& store, const std::stri
     for (RunSummary& run : store.listRuns(finishedStudyRuns(study))) {
         const auto [found, added] = entryOfHash.emplace(run.configHash, entries.size());
         if (added) {
-            entries.push_back(ComparisonEntry{seedGroupLabel(run), {}});
+            // A seed group shares its config hash, so its first run's setting is the group's.
+            entries.push_back(ComparisonEntry{
+                seedGroupLabel(run), {}, excludeHistoryOf(store.run(run.id).configJson)});
         }
         entries[found->second].runs.push_back(std::move(run));
     }

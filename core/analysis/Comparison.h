@@ -24,9 +24,14 @@ std::string seedTestName(SeedTest test);
 // One column of a comparison or one row of an ablation table: a single run, or the runs of a
 // seed group (same config, different seeds).
 struct ComparisonEntry {
-    std::string label;             // shown as the column / row header
-    std::vector<RunSummary> runs;  // at least one
+    std::string label;                                  // shown as the column / row header
+    std::vector<RunSummary> runs;                       // at least one
+    std::optional<bool> excludeHistory = std::nullopt;  // the runs' eval.excludeHistory, if known
 };
+
+// eval.excludeHistory of a stored config (RunDetails::configJson); std::nullopt when the config
+// does not say (a partial config written by hand) or is not JSON.
+std::optional<bool> excludeHistoryOf(const std::string& configJson);
 
 struct ComparisonRequest {
     std::vector<std::string> metrics;  // metric keys in order; empty: every metric the entries have
@@ -46,7 +51,8 @@ std::optional<TestResult> compareSeeds(const ComparisonEntry& a, const Compariso
                                        const std::string& metric, const std::string& split,
                                        SeedTest test);
 
-// One row per entry (mean ± std over its seeds), one column per metric, the request's
+// One row per entry (mean ± std over its seeds, with the entry's excludeHistory), one column
+// per metric, the request's
 // baseline set and every other cell's p-value against it. Throws std::invalid_argument for
 // no entries, an entry without runs, an unknown split or a baseline out of range.
 ResultTable buildComparisonTable(const std::vector<ComparisonEntry>& entries,

@@ -9,13 +9,14 @@ namespace dimerec {
 
 ResultTable::ResultTable(std::vector<ResultColumn> columns) : columns_(std::move(columns)) {}
 
-void ResultTable::addRow(const std::string& label, std::vector<ResultCell> cells) {
+void ResultTable::addRow(const std::string& label, std::vector<ResultCell> cells,
+                         std::optional<bool> excludeHistory) {
     if (cells.size() != columns_.size()) {
         throw std::invalid_argument("ResultTable: row \"" + label + "\" has " +
                                     std::to_string(cells.size()) + " cells for " +
                                     std::to_string(columns_.size()) + " columns");
     }
-    rows_.push_back(ResultRow{label, std::move(cells)});
+    rows_.push_back(ResultRow{label, std::move(cells), excludeHistory});
 }
 
 const ResultCell& ResultTable::cell(size_t row, size_t column) const {
@@ -71,6 +72,24 @@ CellRank ResultTable::rank(size_t row, size_t column, double resolution) const {
         return CellRank::Best;
     }
     return distinct.size() > 1 && mine == distinct[1] ? CellRank::Second : CellRank::None;
+}
+
+std::string ResultTable::historyNote() const {
+    std::vector<std::string> excluded;
+    std::vector<std::string> kept;
+    for (const ResultRow& row : rows_) {
+        if (row.excludeHistory) (*row.excludeHistory ? excluded : kept).push_back(row.label);
+    }
+    if (excluded.empty() && kept.empty()) return "";
+    if (kept.empty()) return "History items excluded from the ranking.";
+    if (excluded.empty()) return "History items not excluded from the ranking.";
+    const auto list = [](const std::vector<std::string>& labels) {
+        std::string text;
+        for (const std::string& label : labels) text += (text.empty() ? "" : ", ") + label;
+        return text;
+    };
+    return "Mixed: history items excluded from the ranking for " + list(excluded) +
+           "; not excluded for " + list(kept) + ".";
 }
 
 std::string metricLabel(const std::string& key) {

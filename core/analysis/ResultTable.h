@@ -24,6 +24,9 @@ struct ResultCell {
 struct ResultRow {
     std::string label;  // run, seed group or variant name (plain text, escaped on export)
     std::vector<ResultCell> cells;  // one per column
+    // Whether the row's rankings left out each user's history items (eval.excludeHistory);
+    // std::nullopt when not known. The exporters say which setting the table used.
+    std::optional<bool> excludeHistory;
 };
 
 // Where a cell ranks in its column.
@@ -37,7 +40,8 @@ public:
     explicit ResultTable(std::vector<ResultColumn> columns = {});
 
     // Appends a row; `cells` must have one entry per column (std::invalid_argument otherwise).
-    void addRow(const std::string& label, std::vector<ResultCell> cells);
+    void addRow(const std::string& label, std::vector<ResultCell> cells,
+                std::optional<bool> excludeHistory = std::nullopt);
 
     const std::vector<ResultColumn>& columns() const { return columns_; }
     const std::vector<ResultRow>& rows() const { return rows_; }
@@ -56,6 +60,12 @@ public:
     // are compared rounded to it, so every tied best cell is marked best and the second is
     // the next distinct printed value.
     CellRank rank(size_t row, size_t column, double resolution = 0.0) const;
+
+    // The sentence the exporters add about eval.excludeHistory, over the rows whose setting is
+    // known: "History items excluded from the ranking." when all excluded them, "History items
+    // not excluded from the ranking." when none did, "Mixed: history items excluded from the
+    // ranking for A, B; not excluded for C." otherwise; "" when no row's setting is known.
+    std::string historyNote() const;
 
 private:
     std::vector<ResultColumn> columns_;

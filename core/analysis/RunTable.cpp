@@ -166,7 +166,9 @@ ResultTable buildRunTable(const RunStore& store, const RunTableRequest& request)
             }
             cells.push_back(cell);
         }
-        table.addRow(label, std::move(cells));
+        // The runs of a row share their config hash, hence their eval.excludeHistory.
+        table.addRow(label, std::move(cells),
+                     excludeHistoryOf(store.run(rows[r].runs.front().id).configJson));
     }
     table.setBaseline(baseline);
     return table;

@@ -207,6 +207,13 @@ std::string markdownCell(const CellText& cell) {
     return text;
 }
 
+// The caption followed by the table's note on history exclusion (ResultTable::historyNote).
+std::string captionWithNote(const ResultTable& table, const TableFormat& format) {
+    const std::string note = table.historyNote();
+    if (format.caption.empty() || note.empty()) return format.caption + note;
+    return format.caption + (format.caption.back() == '.' ? " " : ". ") + note;
+}
+
 }  // namespace
 
 // Shortest text that reads back as the same double.
@@ -326,8 +333,8 @@ std::string toLatex(const ResultTable& table, const TableFormat& format) {
     out << "% Requires \\usepackage{booktabs}\n"
         << "\\begin{table}[t]\n"
         << "  \\centering\n";
-    if (!format.caption.empty()) {
-        out << "  \\caption{" << escapeLatex(format.caption) << "}\n";
+    if (const std::string caption = captionWithNote(table, format); !caption.empty()) {
+        out << "  \\caption{" << escapeLatex(caption) << "}\n";
     }
     if (!format.label.empty()) {
         out << "  \\label{" << format.label << "}\n";
@@ -371,8 +378,8 @@ std::string toMarkdown(const ResultTable& table, const TableFormat& format) {
         }
         out << " |\n";
     }
-    if (!format.caption.empty()) {
-        out << "\nTable: " << format.caption << "\n";
+    if (const std::string caption = captionWithNote(table, format); !caption.empty()) {
+        out << "\nTable: " << caption << "\n";
     }
     return out.str();
 }
@@ -387,6 +394,7 @@ std::string toCsv(const ResultTable& table, const TableFormat& format) {
         }
     }
     const bool deltas = table.baseline().has_value();
+    const bool history = !table.historyNote().empty();  // some row's setting is known
     std::ostringstream out;
     out << csvField(format.cornerLabel);
     for (const ResultColumn& column : table.columns()) {
@@ -401,6 +409,7 @@ std::string toCsv(const ResultTable& table, const TableFormat& format) {
             out << ',' << csvField(column.key + "_p");
         }
     }
+    if (history) out << ",excludeHistory";
     out << '\n';
     for (size_t r = 0; r < table.rows().size(); ++r) {
         const ResultRow& row = table.rows()[r];
@@ -420,6 +429,8 @@ std::string toCsv(const ResultTable& table, const TableFormat& format) {
                 out << ',' << (cell.pValue ? exactNumber(*cell.pValue) : "");
             }
         }
+        if (history)
+            out << ',' << (row.excludeHistory ? (*row.excludeHistory ? "true" : "false") : "");
         out << '\n';
     }
     return out.str();

@@ -8,7 +8,9 @@ class ResultTable;
 
 // How a ResultTable is printed for a paper.
 struct TableFormat {
-    std::string caption;                // LaTeX \caption / Markdown "Table:" line; "" = none
+    // LaTeX \caption / Markdown "Table:" line; "" = none. The exporters append the table's
+    // note on history exclusion (ResultTable::historyNote) to it.
+    std::string caption;
     std::string label;                  // LaTeX \label key, e.g. "tab:main"; "" = none
     std::string cornerLabel = "Model";  // header of the row-label column
     int decimals = 4;                   // digits after the point of every printed number
@@ -30,8 +32,9 @@ std::string toLatex(const ResultTable& table, const TableFormat& format = {});
 std::string toMarkdown(const ResultTable& table, const TableFormat& format = {});
 
 // Plain numbers for other tools, unscaled and unrounded: label, then per metric its mean and,
-// when the table has them, `<key>_std`, `<key>_n`, `<key>_delta` (to the baseline) and `<key>_p`.
-// Empty fields where a cell has no value.
+// when the table has them, `<key>_std`, `<key>_n`, `<key>_delta` (to the baseline) and `<key>_p`;
+// last `excludeHistory` (true / false / empty) when some row's setting is known. Empty fields
+// where a cell has no value.
 std::string toCsv(const ResultTable& table, const TableFormat& format = {});
 
 // Text escaped for a LaTeX text-mode argument; a few Greek letters and symbols become math.

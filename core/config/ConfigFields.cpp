@@ -463,7 +463,10 @@ std::vector<FieldDescriptor> buildTable() {
             .editor(1000000)
             .flags(kInferenceOnly));
     add(Field("eval.excludeHistory", &RunConfig::eval, &EvalConfig::excludeHistory)
-            .label("Exclude history", "Never recommend items the user has already interacted with")
+            .label("Exclude history",
+                   "Never recommend items the user has already interacted with (on by default, "
+                   "as RecBole evaluates; a test target that repeats a history item can then not "
+                   "be hit: `dimerec data stats` reports how often that happens)")
             .group(G::Evaluation)
             .flags(kInferenceOnly));
     return t;

@@ -129,7 +129,7 @@ struct TrainConfig {
 struct EvalConfig {
     std::vector<int> topK = {5, 10, 20, 50};  // cut-offs of every ranking metric
     int batchUsers = 1024;                    // users scored per matrix product
-    bool excludeHistory = false;              // mask the user's history items when ranking
+    bool excludeHistory = true;  // mask the user's history items when ranking (as RecBole)
 };
 
 struct RunConfig {

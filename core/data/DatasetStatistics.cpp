@@ -1,6 +1,7 @@
 #include "data/DatasetStatistics.h"
 
 #include "data/Dataset.h"
+#include "data/Splits.h"
 
 #include <algorithm>
 #include <cmath>
@@ -91,6 +92,18 @@ DatasetStatistics summarize(const Dataset& data) {
     stats.top20PercentShare = topShare(perItem, stats.interactions, 0.20);
     stats.itemPopularity = std::move(perItem);
     return stats;
+}
+
+TargetsInHistory testTargetsInHistory(const Splits& splits) {
+    TargetsInHistory counts;
+    for (const EvalCase& test : splits.test) {
+        for (int32_t target : test.targets) {
+            ++counts.targets;
+            if (std::find(test.history.begin(), test.history.end(), target) != test.history.end())
+                ++counts.inHistory;
+        }
+    }
+    return counts;
 }
 
 }  // namespace dimerec

@@ -101,6 +101,13 @@ torch::Tensor DimeRecRecommender::guidanceOf(const torch::Tensor& history) {
 LossTerms DimeRecRecommender::loss(const BatchTensors& batch) {
     const torch::Tensor interests = guidanceOf(batch.history);
     const torch::Tensor target = items_(batch.targets);
+    if (gemOnly_) {
+        const torch::Tensor gem =
+            sampledSoftmaxLosses(selectInterest(interests, target), target, items_(batch.negatives),
+                                 batch.targets, batch.negatives)
+                .mean();
+        return {gem, {{"gem", gem}}};
+    }
     const int64_t rows = target.size(0);
     // Drawn on the CPU, from the batch's generator when it has one (row shards), so that the
     // draws do not depend on the device.

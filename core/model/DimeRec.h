@@ -75,6 +75,9 @@ public:
     // [B, K, d]: the GEM's interest vectors that guide the reverse process (sphere view).
     torch::Tensor guidanceOf(const torch::Tensor& history);
 
+    // The warm start: loss() is L_gem alone (the only term reported) and leaves the DAM alone.
+    void setGemOnly(bool on) override { gemOnly_ = on; }
+
 private:
     torch::nn::Embedding items_;
     std::shared_ptr<GuidanceModule> gem_;
@@ -82,6 +85,7 @@ private:
     DiffusionProcess diffusion_;
     const ModelConfig config_;  // the loss weights and switches, samples per user
     Readout readout_ = Readout::Diffusion;
+    bool gemOnly_ = false;
 };
 
 }  // namespace dimerec

@@ -94,6 +94,11 @@ public:
     // training never disturbs the training random stream (needed for bit-identical resume).
     void setInferenceSeed(uint64_t seed);
 
+    // While on, loss() trains the GEM alone (train.pretrainGemSteps, DimeRec's warm start: L_gem
+    // with λ = μ = 0, the DAM not computed, so it gets no gradient and the optimiser leaves it
+    // as it is). A model whose loss is its GEM's own (the baselines) trains as always.
+    virtual void setGemOnly(bool) {}
+
 protected:
     // The model's generator, or the calling thread's InferenceStream while one is alive.
     at::Generator& inferenceGenerator();

@@ -149,6 +149,7 @@ private:
     std::vector<torch::Tensor> best_;  // the best model's parameters and buffers so far
     TrainResult result_;
     std::vector<std::string> lossNames_;  // "total" then the terms, once a step computed them
+    bool lossNamesGemOnly_ = false;       // lossNames_ are those of the GEM warm start
     int64_t startStep_ = 0;
     double stepSeconds_ = 0.0;    // smoothed seconds per step
     bool evaluatedLast_ = false;  // the latest step was validated
@@ -254,20 +255,29 @@ void Trainer::Run::train(TrainControl& control) {
 std::vector<double> Trainer::Run::lossesAndGradients(const Batch& batch,
                                                      const TrainControl& control) {
     model_->train();
+    // The warm start: the first pretrainGemSteps steps of the run train the GEM alone. Decided
+    // by the step count, which checkpoints keep, so a resumed run does not redo it.
+    const bool gemOnly = state_.step < tc_.pretrainGemSteps;
+    model_->setGemOnly(gemOnly);
     std::vector<double> losses;
     if (batch.size > 0) {
         const LossTerms terms = computeGradients(*model_, toTensors(batch, device_),
                                                  gradientShards(*model_, device_, batch.size));
         lossNames_ = {"total"};
+        lossNamesGemOnly_ = gemOnly;
         losses = {terms.total.item<double>()};
         for (const auto& [name, value] : terms.terms) {
             lossNames_.push_back(name);
             losses.push_back(value.item<double>());
         }
-    } else if (lossNames_.empty()) {
+    } else if (lossNames_.empty() || lossNamesGemOnly_ != gemOnly) {
+        // The summed losses must have the same terms on every rank, and this rank has not yet
+        // seen this phase's terms (the warm start reports fewer).
         throw std::invalid_argument("rank " + std::to_string(group_->rank()) +
-                                    " got no rows of the first batch: fewer training samples "
-                                    "than processes");
+                                    " got no rows at step " + std::to_string(state_.step + 1) +
+                                    " before any rows of the " +
+                                    (gemOnly ? "GEM warm start" : "joint training") +
+                                    ": fewer training samples in that batch than processes");
     } else {
         optimizer_->zero_grad();  // this rank adds nothing to the summed gradient
         losses.assign(lossNames_.size(), 0.0);

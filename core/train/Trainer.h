@@ -25,6 +25,12 @@ struct TrainerOptions {
 // steps (0 = each epoch), early stopping on train.earlyStopMetric, keeps the best model and
 // reports the test metrics of the best model at the end. Runs on the calling thread.
 //
+// GEM warm start (train.pretrainGemSteps = N, issue 19): the first N optimiser steps of the run
+// train L_gem alone (Recommender::setGemOnly: the DAM is not computed and keeps its initial
+// parameters); joint training follows. They are ordinary steps of the run: they draw batches,
+// count towards train.epochs and train.maxSteps, are reported (only the "gem" and "total"
+// losses) and validated like the others.
+//
 // Checkpoints (last.pt at every validation and on cancel; best.pt at each improvement) hold
 // model, optimiser, sampler position, CPU random state and counters: resuming on the CPU
 // continues bit for bit where the interrupted run was. Training noise uses LibTorch's global

@@ -207,6 +207,9 @@ TEST_F(ComparisonViewTest, AblationLayoutRenamesReordersAndExports) {
     EXPECT_EQ(view_->exportText(ComparisonView::ExportFormat::Csv).toStdString(),
               toCsv(view_->table(), format));
     EXPECT_TRUE(view_->exportText(ComparisonView::ExportFormat::Latex).contains("\\textbf"));
+    // Seed groups and single runs both carry their stored eval.excludeHistory (the default).
+    EXPECT_TRUE(view_->exportText(ComparisonView::ExportFormat::Latex)
+                    .contains("History items excluded from the ranking."));
 
     view_->removeEntry(0);
     EXPECT_EQ(view_->entries().size(), 2u);

@@ -42,7 +42,7 @@ TEST_F(RunConfigFormTest, RoundTripsEveryField) {
     config.train.maxSteps = 25;
     config.train.device = "cpu";
     config.eval.topK = {10, 20};
-    config.eval.excludeHistory = true;
+    config.eval.excludeHistory = false;  // not the default
     form.setConfig(config);
     EXPECT_TRUE(form.isValid());
     EXPECT_EQ(toJson(form.config()), toJson(config));

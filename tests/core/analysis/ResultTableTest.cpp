@@ -167,6 +167,34 @@ TEST(TableExport, CsvGolden) {
     EXPECT_EQ(toCsv(mainTable()), expected);
 }
 
+// Every export says whether the rows ranked the users' history items (eval.excludeHistory):
+// in the caption (after the given one) and as the last CSV column.
+TEST(TableExport, SaysWhetherHistoryItemsWereExcluded) {
+    ResultTable table({{"hr@10", "HR@10", true}});
+    table.addRow("A", {single(0.5)}, true);
+    table.addRow("B", {single(0.25)}, true);
+    table.addRow("unknown", {single(0.125)});
+    EXPECT_EQ(table.historyNote(), "History items excluded from the ranking.");
+    TableFormat format;
+    format.caption = "ML-1M";
+    EXPECT_NE(
+        toLatex(table, format).find("\\caption{ML-1M. History items excluded from the ranking.}"),
+        std::string::npos);
+    const std::string markdown = toMarkdown(table);
+    EXPECT_EQ(markdown.substr(markdown.find("\nTable: ")),
+              "\nTable: History items excluded from the ranking.\n");
+    EXPECT_EQ(toCsv(table),
+              "Model,hr@10,excludeHistory\nA,0.5,true\nB,0.25,true\nunknown,0.125,\n");
+
+    table.addRow("C", {single(0.0625)}, false);
+    EXPECT_EQ(table.historyNote(),
+              "Mixed: history items excluded from the ranking for A, B; not excluded for C.");
+    ResultTable old({{"hr@10", "HR@10", true}});
+    old.addRow("C", {single(0.0625)}, false);
+    EXPECT_EQ(old.historyNote(), "History items not excluded from the ranking.");
+    EXPECT_EQ(ResultTable({{"hr@10", "HR@10", true}}).historyNote(), "");
+}
+
 TEST(TableExport, CsvQuotingAndEmptyCells) {
     ResultTable table({{"hr@10", "HR@10", true}});
     table.addRow("say \"hi\", then", {single(0.125)});

@@ -1,3 +1,4 @@
+#include "analysis/Comparison.h"
 #include "analysis/RunTable.h"
 #include "analysis/TableExport.h"
 #include "store/RunStore.h"
@@ -107,7 +108,34 @@ TEST_F(RunTableTest, ChosenMetricsLabelsAndMarkdown) {
               "| Model | NDCG@10 |\n"
               "| :--- | ---: |\n"
               "| SASRec (n=2) | <u>0.260 ± 0.014</u> |\n"
-              "| DimeRec (ours) (n=2) | **0.305 ± 0.007** |\n");
+              "| DimeRec (ours) (n=2) | **0.305 ± 0.007** |\n"
+              "\n"
+              "Table: History items excluded from the ranking.\n");
+}
+
+// Each row carries its stored config's eval.excludeHistory: the fixture's runs have today's
+// default (excluded), a run stored with the old default makes the table mixed.
+TEST_F(RunTableTest, RowsSayWhetherHistoryItemsWereExcluded) {
+    NewRun run = test::makeRun("sasrec", 4, "paper", "SASRec ranking history");
+    run.config.eval.excludeHistory = false;
+    const int64_t kept = store_.createRun(run);
+    RunResult result;
+    result.status = "finished";
+    result.test = {{"hr@10", 0.7}};
+    store_.finishRun(kept, result);
+    RunTableRequest request;
+    request.runs = {sasrec1_, kept};
+    const ResultTable table = buildRunTable(store_, request);
+    EXPECT_EQ(table.rows()[0].excludeHistory, std::optional<bool>(true));
+    EXPECT_EQ(table.rows()[1].excludeHistory, std::optional<bool>(false));
+    EXPECT_EQ(table.historyNote(),
+              "Mixed: history items excluded from the ranking for SASRec seed 1; not excluded "
+              "for SASRec ranking history.");
+    // A hand-written partial config does not say.
+    EXPECT_EQ(excludeHistoryOf(R"({"model": {"model": "dimerec"}})"), std::nullopt);
+    EXPECT_EQ(excludeHistoryOf(R"({"eval": {"excludeHistory": false}})"),
+              std::optional<bool>(false));
+    EXPECT_EQ(excludeHistoryOf("not json"), std::nullopt);
 }
 
 TEST_F(RunTableTest, Errors) {

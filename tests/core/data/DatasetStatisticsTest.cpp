@@ -2,6 +2,8 @@
 #include "data/Dataset.h"
 #include "data/DatasetLoader.h"
 #include "data/DatasetStatistics.h"
+#include "data/Protocols.h"
+#include "data/Splits.h"
 #include "TestData.h"
 
 #include <gtest/gtest.h>
@@ -54,7 +56,8 @@ TEST(DatasetStatistics, YelpMatchesItsReadme) {
     config.dataset = folder.string();
     LoadOptions options;
     options.useCache = false;
-    const DatasetStatistics stats = summarize(loadDataset(config, options));
+    const Dataset data = loadDataset(config, options);
+    const DatasetStatistics stats = summarize(data);
     // yelp-s3rec/README.md: lengths 5..350, 11,830 repeat interactions, 4.84 categories per
     // item, one item without categories.
     EXPECT_EQ(stats.minLength, 5);
@@ -63,6 +66,42 @@ TEST(DatasetStatistics, YelpMatchesItsReadme) {
     EXPECT_NEAR(stats.meanCategoriesPerItem, 4.84, 0.005);
     EXPECT_EQ(stats.itemsWithoutCategory, 1);
     EXPECT_EQ(stats.itemPopularity.back(), 5);  // every item occurs at least 5 times
+    // Issue 19: about 2,000 of 30,431 leave-one-out test targets repeat a history item; counted
+    // in Python on Yelp.txt (last item in the items before it): 2,027 (2,020 in the last 50).
+    config.protocol = Protocol::Loo;
+    const TargetsInHistory repeats = testTargetsInHistory(makeSplits(data, config));
+    EXPECT_EQ(repeats.targets, 30431);
+    EXPECT_EQ(repeats.inHistory, 2027);
+}
+
+// Leave-one-out: the test target is a sequence's last item, the history everything before it.
+TEST(DatasetStatistics, CountsLeaveOneOutTestTargetsInTheirHistory) {
+    Dataset data;
+    data.itemIds = {"a", "b", "c", "d"};
+    data.sequences = {
+        {0, 1, 2, 0},  // target 0, history 0 1 2: in it
+        {1, 2, 3},     // target 3, history 1 2: not
+        {2, 3, 2},     // target 2, history 2 3: in it
+        {3, 1},        // too short for a test case
+        {1, 0, 3, 2},  // target 2, history 1 0 3: not
+    };
+    DataConfig config;
+    config.protocol = Protocol::Loo;
+    const TargetsInHistory counts = testTargetsInHistory(makeSplits(data, config));
+    EXPECT_EQ(counts.targets, 4);
+    EXPECT_EQ(counts.inHistory, 2);
+    EXPECT_DOUBLE_EQ(counts.share(), 0.5);
+}
+
+// ComiRec cases hold several targets each; every one counts.
+TEST(DatasetStatistics, CountsEveryTargetOfACase) {
+    Splits splits;
+    splits.test = {{0, {1, 2}, {2, 3, 1}}, {1, {4}, {}}, {2, {0}, {4}}};
+    const TargetsInHistory counts = testTargetsInHistory(splits);
+    EXPECT_EQ(counts.targets, 4);    // 3 + 0 + 1
+    EXPECT_EQ(counts.inHistory, 2);  // 2 and 1 of the first case
+    EXPECT_DOUBLE_EQ(counts.share(), 0.5);
+    EXPECT_DOUBLE_EQ(TargetsInHistory{}.share(), 0.0);
 }
 
 }  // namespace

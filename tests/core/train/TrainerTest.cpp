@@ -59,6 +59,9 @@ RunConfig smallRun(const std::string& model) {
     c.train.device = "cpu";
     c.train.earlyStopMetric = "hr@10";
     c.eval.topK = {5, 10};
+    // Every test target of the cyclic users repeats an item of their history, so excluding
+    // the history (the default) would make all of them impossible to hit.
+    c.eval.excludeHistory = false;
     return c;
 }
 
@@ -155,13 +158,12 @@ std::vector<torch::Tensor> parametersIn(const std::string& checkpoint, const Run
     return model->parameters();
 }
 
-TEST(Trainer, ResumingFromAMidRunCheckpointIsBitIdentical) {
-    RunConfig config = smallRun("dimerec");
-    config.train.maxSteps = 20;
-    config.train.evalEvery = 5;
-    config.train.clipGradNorm = 1.0;
-    const auto straightDir = scratch("straight");
-    const auto resumedDir = scratch("resumed");
+// Trains `config` straight and again cancelled after step `cancelAt` then resumed from last.pt:
+// every later step's losses, the final parameters and the metrics must agree exactly.
+void expectResumingIsBitIdentical(const RunConfig& config, int64_t cancelAt,
+                                  const std::string& name) {
+    const auto straightDir = scratch(name + "-straight");
+    const auto resumedDir = scratch(name + "-resumed");
 
     Recorder straight;
     const TrainResult whole = train(config, straight, {straightDir.string(), ""});
@@ -170,18 +172,17 @@ TEST(Trainer, ResumingFromAMidRunCheckpointIsBitIdentical) {
     TrainControl control;
     Recorder interrupted;
     interrupted.hook = [&](const ProgressEvent& event) {
-        if (event.step == 7) control.cancel = true;
+        if (event.step == cancelAt) control.cancel = true;
     };
     const TrainResult cut = train(config, interrupted, {resumedDir.string(), ""}, &control);
     ASSERT_EQ(cut.status, "cancelled") << cut.message;
-    EXPECT_EQ(cut.steps, 7);
+    EXPECT_EQ(cut.steps, cancelAt);
 
     Recorder resumed;
     const TrainResult rest = train(config, resumed, {resumedDir.string(), cut.lastCheckpoint});
     ASSERT_EQ(rest.status, "finished") << rest.message;
-    EXPECT_EQ(rest.steps, 20);
-    ASSERT_EQ(resumed.progress.front().step, 8);
-    // Every later step's losses, the final parameters and the test metrics agree exactly.
+    EXPECT_EQ(rest.steps, config.train.maxSteps);
+    ASSERT_EQ(resumed.progress.front().step, cancelAt + 1);
     for (const ProgressEvent& event : resumed.progress) {
         EXPECT_EQ(event.losses, straight.progress[event.step - 1].losses) << "step " << event.step;
     }
@@ -194,6 +195,79 @@ TEST(Trainer, ResumingFromAMidRunCheckpointIsBitIdentical) {
     EXPECT_EQ(whole.bestValid, rest.bestValid);
     std::filesystem::remove_all(straightDir);
     std::filesystem::remove_all(resumedDir);
+}
+
+TEST(Trainer, ResumingFromAMidRunCheckpointIsBitIdentical) {
+    RunConfig config = smallRun("dimerec");
+    config.train.maxSteps = 20;
+    config.train.evalEvery = 5;
+    config.train.clipGradNorm = 1.0;
+    expectResumingIsBitIdentical(config, 7, "resume");
+}
+
+// Clones of the parameters whose names start with `prefix` ("denoiser." is DimeRec's DAM).
+std::vector<torch::Tensor> parametersUnder(const Recommender& model, const std::string& prefix) {
+    std::vector<torch::Tensor> found;
+    for (const auto& item : model.named_parameters()) {
+        if (item.key().rfind(prefix, 0) == 0) found.push_back(item.value().detach().clone());
+    }
+    return found;
+}
+
+bool allEqual(const std::vector<torch::Tensor>& a, const std::vector<torch::Tensor>& b) {
+    if (a.size() != b.size()) return false;
+    for (size_t i = 0; i < a.size(); ++i) {
+        if (!torch::equal(a[i], b[i])) return false;
+    }
+    return true;
+}
+
+TEST(Trainer, GemWarmStartTrainsTheGemAloneForItsSteps) {
+    RunConfig config = smallRun("dimerec");
+    config.train.maxSteps = 6;
+    config.train.pretrainGemSteps = 3;
+    // The parameters before step 1: the trainer builds its model first thing after seeding.
+    torch::manual_seed(config.train.seed);
+    const auto initial =
+        makeRecommender(config.model, kGroups * kGroupSize, config.data.maxLength, {});
+    std::vector<std::vector<torch::Tensor>> dam{parametersUnder(*initial, "denoiser.")};
+    std::vector<std::vector<torch::Tensor>> gem{parametersUnder(*initial, "gem.")};
+    ASSERT_FALSE(dam[0].empty());
+    ASSERT_FALSE(gem[0].empty());
+
+    Trainer trainer(config, cyclicDataset());
+    Recorder recorder;
+    recorder.hook = [&](const ProgressEvent&) {
+        dam.push_back(parametersUnder(*trainer.model(), "denoiser."));
+        gem.push_back(parametersUnder(*trainer.model(), "gem."));
+    };
+    TrainControl control;
+    const TrainResult result = trainer.run(recorder, control);
+    ASSERT_EQ(result.status, "finished") << result.message;
+    ASSERT_EQ(result.steps, 6);
+    ASSERT_EQ(dam.size(), 7u);  // before step 1, then after each step
+    for (int step = 1; step <= 6; ++step) {
+        const ProgressEvent& progress = recorder.progress[step - 1];
+        EXPECT_EQ(progress.step, step);
+        EXPECT_FALSE(allEqual(gem[step], gem[step - 1])) << "the GEM trains at step " << step;
+        if (step <= 3) {
+            EXPECT_TRUE(allEqual(dam[step], dam[0])) << "the DAM stays put at step " << step;
+            EXPECT_EQ(progress.losses.size(), 2u) << "step " << step;
+            EXPECT_EQ(progress.losses.at("total"), progress.losses.at("gem"));
+        } else {
+            EXPECT_FALSE(allEqual(dam[step], dam[step - 1])) << "the DAM trains at step " << step;
+            for (const char* term : {"gem", "recon", "ssm", "total"})
+                EXPECT_EQ(progress.losses.count(term), 1u) << term << " at step " << step;
+        }
+    }
+}
+
+TEST(Trainer, ResumingInsideTheGemWarmStartIsBitIdentical) {
+    RunConfig config = smallRun("dimerec");
+    config.train.maxSteps = 10;
+    config.train.evalEvery = 4;
+    config.train.pretrainGemSteps = 5;
+    expectResumingIsBitIdentical(config, 2, "warm-start");
 }
 
 TEST(Trainer, PauseWaitsAndCancelStopsWithinOneBatch) {
