@@ -1,6 +1,7 @@
 #include "experiment/RecordedRun.h"
 
 #include "../store/StoreTestSupport.h"
+#include "CancelAfter.h"
 #include "data/Dataset.h"
 #include "data/DatasetLoader.h"
 #include "store/RunStore.h"
@@ -60,20 +61,6 @@ private:
     int64_t run_;
 };
 
-// Asks the trainer to stop once `steps` steps are done (as Ctrl-C would).
-class CancelAfter : public TrainObserver {
-public:
-    CancelAfter(TrainControl& control, int64_t steps) : control_(control), steps_(steps) {}
-    void onProgress(const ProgressEvent& event) override {
-        if (event.step >= steps_) control_.cancel = true;
-    }
-    void onEvaluation(const EvaluationEvent&) override {}
-
-private:
-    TrainControl& control_;
-    int64_t steps_;
-};
-
 TEST(RecordedRun, CreatesRecordsAndTeesARunWithCheckpointsInItsOwnFolder) {
     const test::TempDir dir;
     RunStore store(dir.file("runs.sqlite"));
@@ -126,7 +113,7 @@ TEST(RecordedRun, ContinuesAStoredRunInPlaceBesideItsCheckpoint) {
     RunStore store(dir.file("runs.sqlite"));
     RecordedRun first(&store, tinyRun());
     TrainControl stop;
-    CancelAfter twoSteps(stop, 2);
+    test::CancelAfter twoSteps(stop, 2);
     ASSERT_EQ(first.train({&twoSteps}, stop).status, "cancelled");
     const RunDetails cancelled = store.run(first.id());
     EXPECT_EQ(cancelled.summary.status, "cancelled");

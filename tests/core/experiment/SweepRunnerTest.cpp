@@ -3,6 +3,7 @@
 #include "experiment/RecordedRun.h"
 
 #include "../store/StoreTestSupport.h"
+#include "CancelAfter.h"
 #include "data/Dataset.h"
 #include "data/DatasetLoader.h"
 #include "store/RunStore.h"
@@ -109,20 +110,6 @@ TEST(SweepRunner, CheckpointsLiveBesideTheDatabase) {
               (std::filesystem::path(dir.file("checkpoints")) / "abc").string());
 }
 
-// Asks the trainer to stop once `steps` steps are done (as Ctrl-C would).
-class CancelAfter : public TrainObserver {
-public:
-    CancelAfter(TrainControl& control, int64_t steps) : control_(control), steps_(steps) {}
-    void onProgress(const ProgressEvent& event) override {
-        if (event.step >= steps_) control_.cancel = true;
-    }
-    void onEvaluation(const EvaluationEvent&) override {}
-
-private:
-    TrainControl& control_;
-    int64_t steps_;
-};
-
 // A trial stopped by the user is recorded as cancelled with a resumable checkpoint beside the
 // database; the next attempt continues from it and finishes the trial.
 TEST(SweepRunner, CancelledTrialResumesFromItsCheckpointAndFinishes) {
@@ -138,7 +125,7 @@ TEST(SweepRunner, CancelledTrialResumesFromItsCheckpointAndFinishes) {
     const auto dataset = std::make_shared<const Dataset>(loadDataset(trials[0].config.data));
 
     TrainControl stop;
-    CancelAfter twoSteps(stop, 2);
+    test::CancelAfter twoSteps(stop, 2);
     const TrialOutcome cancelled =
         runTrial(store, "resume", trials[0], TrialState{}, dataset, &twoSteps, stop);
     EXPECT_EQ(cancelled.result.status, "cancelled");
