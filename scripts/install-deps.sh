@@ -9,7 +9,7 @@ packages=(
   qt6-base-dev qt6-svg-dev libqcustomplot-dev libgl-dev
   libsqlite3-dev libsqlitecpp-dev libssl-dev nlohmann-json3-dev libcli11-dev zlib1g-dev liblzma-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  xvfb xauth imagemagick
+  xvfb xauth imagemagick desktop-file-utils appstream
   # Slurm for the job-array integration test (tests/app/SlurmSweepTest.sh); ~20 s, no prompts.
   slurmctld slurmd slurm-client
 )

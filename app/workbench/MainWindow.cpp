@@ -31,6 +31,7 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHBoxLayout>
+#include <QIcon>
 #include <QLabel>
 #include <QListWidget>
 #include <QMenuBar>
@@ -136,6 +137,7 @@ MainWindow::MainWindow(const QString& storePath, QWidget* parent)
       storePath_(storePath.isEmpty() ? QString::fromStdString(RunStore::defaultPath())
                                      : storePath) {
     setWindowTitle(tr("DimeRec Workbench"));
+    setWindowIcon(QIcon(QStringLiteral(":/icons/org.dimerec.Workbench.svg")));
     setObjectName(QStringLiteral("MainWindow"));
     setAcceptDrops(true);
     store_ = std::make_unique<RunStore>(storePath_.toStdString());

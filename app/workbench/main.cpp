@@ -21,6 +21,8 @@ int main(int argc, char** argv) {
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("DimeRec Workbench"));
     QApplication::setOrganizationName(QStringLiteral("DimeRec"));
+    // Ties the window to its installed desktop entry (task bars, Wayland).
+    QGuiApplication::setDesktopFileName(QStringLiteral("org.dimerec.Workbench"));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(

@@ -90,6 +90,12 @@ protected:
     QTemporaryDir dir_;
 };
 
+// The window carries the application icon that `cmake --install` puts in the icon theme.
+TEST_F(MainWindowTest, HasTheApplicationIcon) {
+    const std::unique_ptr<MainWindow> window = openWindow();
+    EXPECT_FALSE(window->windowIcon().pixmap(32, 32).isNull());
+}
+
 TEST_F(MainWindowTest, TrainsCancelsAndShowsTheRunAsCancelled) {
     auto window = openWindow();
     ASSERT_NE(window->currentDataset(), nullptr);
