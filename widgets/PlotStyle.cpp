@@ -53,6 +53,8 @@ void fitLegendColumns(QCustomPlot& plot) {
     const int columns = std::max(1, (plot.width() - 8) / widest);
     if (columns == plot.legend->wrap()) return;
     plot.legend->setWrap(columns);
+    // setWrap only affects items added later; re-wrap the ones already there.
+    plot.legend->setFillOrder(plot.legend->fillOrder(), true);
 }
 
 }  // namespace dimerec
