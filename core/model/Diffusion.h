@@ -5,9 +5,7 @@
 #include <torch/torch.h>
 
 #include <cmath>
-#include <cstddef>
 #include <functional>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
