@@ -7,6 +7,7 @@
 #include "model/Recommender.h"
 #include "kernels/VectorMath.h"
 #include "util/SharedBlocks.h"
+#include "util/TargetRanks.h"
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <ATen/Parallel.h>
@@ -102,7 +103,8 @@ Evaluator::Evaluator(EvalConfig config, int maxLength,
       seed_(seed) {}
 
 std::map<std::string, double> Evaluator::evaluate(Recommender& model,
-                                                  const std::vector<EvalCase>& cases) const {
+                                                  const std::vector<EvalCase>& cases,
+                                                  TargetRanks* ranks) const {
     const int32_t numItems = model.numItems();
     if (!itemCategories_.empty() && static_cast<int32_t>(itemCategories_.size()) != numItems) {
         throw std::invalid_argument("evaluation: " + std::to_string(itemCategories_.size()) +
@@ -113,6 +115,14 @@ std::map<std::string, double> Evaluator::evaluate(Recommender& model,
     usable.reserve(cases.size());
     std::copy_if(cases.begin(), cases.end(), std::back_inserter(usable),
                  [](const EvalCase& c) { return !c.targets.empty(); });
+    // A target listed twice (ComiRec's held-out rest may repeat an item) counts once.
+    std::vector<std::vector<int32_t>> distinctTargets(usable.size());
+    for (size_t c = 0; c < usable.size(); ++c) {
+        std::vector<int32_t>& targets = distinctTargets[c];
+        targets = usable[c].targets;
+        std::sort(targets.begin(), targets.end());
+        targets.erase(std::unique(targets.begin(), targets.end()), targets.end());
+    }
 
     RankingMetrics metrics(config_.topK, numItems, itemCategories_);
     const torch::Device device = model.device();
@@ -126,6 +136,7 @@ std::map<std::string, double> Evaluator::evaluate(Recommender& model,
     const auto batches = static_cast<int64_t>((usable.size() + step - 1) / step);
     std::vector<torch::Tensor> tops(batches);       // [users, maxCutoff] item ids, CPU
     std::vector<torch::Tensor> distances(batches);  // [users, cut-offs] ild, CPU
+    std::vector<std::vector<int32_t>> targetRanks(usable.size());  // per case, as distinctTargets
     auto rank = [&](int64_t index) {
         const size_t begin = static_cast<size_t>(index) * step;
         const size_t end = std::min(usable.size(), begin + step);
@@ -137,8 +148,13 @@ std::map<std::string, double> Evaluator::evaluate(Recommender& model,
                 excluded[static_cast<size_t>(row)] =
                     &usable[begin + static_cast<size_t>(row)].history;
         }
-        const torch::Tensor top =
-            topItems(model.scoreAll(batch.history, batch.lengths), excluded, metrics.maxCutoff());
+        std::vector<const std::vector<int32_t>*> targets;
+        for (size_t c = begin; c < end; ++c) targets.push_back(&distinctTargets[c]);
+        std::vector<std::vector<int32_t>> batchRanks;
+        const torch::Tensor top = topItems(model.scoreAll(batch.history, batch.lengths), excluded,
+                                           metrics.maxCutoff(), targets, &batchRanks);
+        std::move(batchRanks.begin(), batchRanks.end(),
+                  targetRanks.begin() + static_cast<std::ptrdiff_t>(begin));
         tops[index] = top;
         if (withDistances) distances[index] = intraListDistance(items, top, cuts);
     };
@@ -178,11 +194,18 @@ std::map<std::string, double> Evaluator::evaluate(Recommender& model,
         const int64_t* ranked = tops[index].data_ptr<int64_t>();
         const size_t begin = static_cast<size_t>(index) * step;
         for (int64_t row = 0; row < tops[index].size(0); ++row) {
-            metrics.add(ranked + row * metrics.maxCutoff(), usable[begin + row].targets,
+            const std::vector<int32_t>& caseRanks = targetRanks[begin + static_cast<size_t>(row)];
+            metrics.add(ranked + row * metrics.maxCutoff(), caseRanks.data(),
+                        caseRanks.data() + caseRanks.size(),
                         withDistances
                             ? distances[index].data_ptr<double>() + row * distances[index].size(1)
                             : nullptr);
         }
+    }
+    if (ranks != nullptr) {
+        *ranks = TargetRanks();
+        for (size_t c = 0; c < usable.size(); ++c)
+            ranks->addCase(usable[c].user, std::move(targetRanks[c]));
     }
     std::map<std::string, double> result = metrics.result();
     if (withDistances && !itemCategories_.empty() && !result.empty()) {

@@ -12,6 +12,7 @@
 namespace dimerec {
 
 class Recommender;
+class TargetRanks;
 struct EvalCase;
 
 // Right-aligned, padded history tensors for cases [begin, end): the last maxLength items of
@@ -53,9 +54,10 @@ public:
               std::vector<std::vector<int32_t>> itemCategories = {}, uint64_t seed = 0);
 
     // Metrics averaged over the cases that have at least one target. Leaves the model in the
-    // training mode it had.
-    std::map<std::string, double> evaluate(Recommender& model,
-                                           const std::vector<EvalCase>& cases) const;
+    // training mode it had. With `ranks`, it receives the rank of each distinct target of
+    // those cases, in the order of `cases` (the per-user data of the run's test evaluation).
+    std::map<std::string, double> evaluate(Recommender& model, const std::vector<EvalCase>& cases,
+                                           TargetRanks* ranks = nullptr) const;
 
 private:
     EvalConfig config_;

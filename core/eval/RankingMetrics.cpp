@@ -5,9 +5,31 @@
 #include <numeric>
 #include <set>
 #include <stdexcept>
-#include <unordered_set>
 
 namespace dimerec {
+
+CaseAccuracy caseAccuracy(const int32_t* ranksBegin, const int32_t* ranksEnd, int k) {
+    CaseAccuracy result;
+    const auto targets = ranksEnd - ranksBegin;
+    if (targets <= 0) return result;
+    int hits = 0;
+    double dcg = 0.0;
+    int smallest = *ranksBegin;
+    for (const int32_t* rank = ranksBegin; rank != ranksEnd; ++rank) {
+        smallest = std::min(smallest, *rank);
+        if (*rank > k) continue;
+        ++hits;
+        dcg += 1.0 / std::log2(*rank + 1.0);
+    }
+    double idcg = 0.0;
+    const auto ideal = std::min<std::ptrdiff_t>(targets, k);
+    for (std::ptrdiff_t p = 1; p <= ideal; ++p) idcg += 1.0 / std::log2(p + 1.0);
+    result.hr = hits > 0 ? 1.0 : 0.0;
+    result.recall = static_cast<double>(hits) / static_cast<double>(targets);
+    result.ndcg = idcg > 0.0 ? dcg / idcg : 0.0;
+    result.mrr = smallest <= k ? 1.0 / smallest : 0.0;
+    return result;
+}
 
 RankingMetrics::RankingMetrics(std::vector<int> topK, int32_t numItems,
                                const std::vector<std::vector<int32_t>>& itemCategories)
@@ -19,31 +41,19 @@ RankingMetrics::RankingMetrics(std::vector<int> topK, int32_t numItems,
     exposure_.assign(topK_.size(), std::vector<int64_t>(numItems_, 0));
 }
 
-void RankingMetrics::add(const int64_t* ranked, const std::vector<int32_t>& targets,
-                         const double* intraListDistances) {
-    const std::unordered_set<int64_t> wanted(targets.begin(), targets.end());
+void RankingMetrics::add(const int64_t* ranked, const int32_t* targetRanksBegin,
+                         const int32_t* targetRanksEnd, const double* intraListDistances) {
     const bool withCategories = !itemCategories_.empty();
     ++users_;
     for (size_t k = 0; k < topK_.size(); ++k) {
         const int cut = std::min(topK_[k], maxK_);
         const std::string at = "@" + std::to_string(topK_[k]);
-        int hits = 0;
-        double dcg = 0.0;
-        double reciprocal = 0.0;
-        for (int p = 0; p < cut; ++p) {
-            ++exposure_[k][ranked[p]];
-            if (wanted.count(ranked[p]) == 0) continue;
-            ++hits;
-            dcg += 1.0 / std::log2(p + 2.0);
-            if (reciprocal == 0.0) reciprocal = 1.0 / (p + 1.0);
-        }
-        double idcg = 0.0;
-        const int ideal = std::min<int>(static_cast<int>(wanted.size()), cut);
-        for (int p = 0; p < ideal; ++p) idcg += 1.0 / std::log2(p + 2.0);
-        sums_["hr" + at] += hits > 0 ? 1.0 : 0.0;
-        sums_["recall" + at] += wanted.empty() ? 0.0 : double(hits) / double(wanted.size());
-        sums_["ndcg" + at] += idcg > 0.0 ? dcg / idcg : 0.0;
-        sums_["mrr" + at] += reciprocal;
+        for (int p = 0; p < cut; ++p) ++exposure_[k][ranked[p]];
+        const CaseAccuracy accuracy = caseAccuracy(targetRanksBegin, targetRanksEnd, cut);
+        sums_["hr" + at] += accuracy.hr;
+        sums_["recall" + at] += accuracy.recall;
+        sums_["ndcg" + at] += accuracy.ndcg;
+        sums_["mrr" + at] += accuracy.mrr;
         if (intraListDistances != nullptr) sums_["ild" + at] += intraListDistances[k];
         if (!withCategories) continue;
         auto primary = [&](int64_t item) {

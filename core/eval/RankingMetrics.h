@@ -7,6 +7,16 @@
 
 namespace dimerec {
 
+// The accuracy metrics of one evaluation case at one cut-off, from the 1-based ranks of its
+// distinct targets (TargetRanks): what RankingMetrics averages and what the per-user tests pair.
+struct CaseAccuracy {
+    double hr = 0.0;      // 1 if any rank ≤ K
+    double recall = 0.0;  // share of the targets with rank ≤ K
+    double ndcg = 0.0;    // Σ_{rank ≤ K} 1/log2(rank+1) / Σ_{p=1..min(targets, K)} 1/log2(p+1)
+    double mrr = 0.0;     // 1/(smallest rank) if it is ≤ K, else 0
+};
+CaseAccuracy caseAccuracy(const int32_t* ranksBegin, const int32_t* ranksEnd, int k);
+
 // Accumulates ranking and diversity metrics over users, one ranked top list at a time
 // (spec §5). For every K in topK:
 //   hr@K      1 if any target is in the top K                     (DreamRec / ComiRec HR)
@@ -33,9 +43,10 @@ public:
     // The cut-offs, ascending (the order of add()'s intraListDistances).
     const std::vector<int>& cutoffs() const { return topK_; }
 
-    // ranked: the user's top items, best first, maxCutoff() long; targets: the held-out items;
+    // ranked: the user's top items, best first, maxCutoff() long; targetRanks: the ranks of
+    // the distinct held-out items in the user's full ranking ([begin, end), see TargetRanks);
     // intraListDistances: the list's ild@K per cut-off (see Evaluator), or nullptr for none.
-    void add(const int64_t* ranked, const std::vector<int32_t>& targets,
+    void add(const int64_t* ranked, const int32_t* targetRanksBegin, const int32_t* targetRanksEnd,
              const double* intraListDistances = nullptr);
 
     int64_t users() const { return users_; }

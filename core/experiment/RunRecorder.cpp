@@ -44,7 +44,8 @@ void RunRecorder::onProgress(const ProgressEvent& event) {
 
 void RunRecorder::onEvaluation(const EvaluationEvent& event) {
     flush();
-    store_.appendEvaluation(run_, {event.step, event.epoch, event.split, event.metrics});
+    store_.appendEvaluation(run_,
+                            {event.step, event.epoch, event.split, event.metrics, event.ranks});
 }
 
 void RunRecorder::onCheckpoint(const std::string& path, bool best) {

@@ -4,6 +4,9 @@
 //   config     the full run config;  provenance, tags, finalMetrics {test, valid}
 //   series     [{source, name, steps[], epochs[], values[]}]  (columns keep files small)
 //   embeddings [{step, label, rows, dim, data}]  data: base64 of little-endian float32
+//   targetRanks {test: {users, targetCounts, ranks}}  each base64 of little-endian int32
+//              (TargetRanks' columns; targetCounts "" when every case has one target); absent
+//              for runs stored without per-user data. Older readers ignore it.
 #include "store/RunStore.h"
 
 #include "store/RunStoreImpl.h"
@@ -16,6 +19,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include <unistd.h>
@@ -44,6 +48,10 @@ std::string toBase64(const unsigned char* bytes, size_t size) {
     return out;
 }
 
+std::string toBase64(const std::string& bytes) {
+    return toBase64(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
+}
+
 std::vector<unsigned char> fromBase64(const std::string& text, const std::string& file) {
     int value[256];
     std::fill(std::begin(value), std::end(value), -1);
@@ -54,7 +62,7 @@ std::vector<unsigned char> fromBase64(const std::string& text, const std::string
     for (char c : text) {
         if (c == '=') break;
         const int v = value[static_cast<unsigned char>(c)];
-        if (v < 0) throw StoreError(file, "embedding data is not base64");
+        if (v < 0) throw StoreError(file, "holds binary data that is not base64");
         chunk = (chunk << 6) | static_cast<uint32_t>(v);
         bits += 6;
         if (bits >= 8) {
@@ -158,6 +166,12 @@ void RunStore::exportBundle(int64_t run, const std::string& path) const {
              {"dim", e.dim},
              {"data", toBase64(reinterpret_cast<const unsigned char*>(e.data.data()),
                                e.data.size() * sizeof(float))}});
+    }
+    if (const std::optional<TargetRanks> ranks = targetRanks(run, "test")) {
+        bundle["targetRanks"]["test"] = {
+            {"users", toBase64(packInt32(ranks->users()))},
+            {"targetCounts", toBase64(packInt32(ranks->targetCounts()))},
+            {"ranks", toBase64(packInt32(ranks->ranks()))}};
     }
     writeFile(path, bundle.dump());
 }
@@ -285,6 +299,24 @@ int64_t RunStore::importBundle(const std::string& path, const std::string& study
                 snapshot.bind(5, dim);
                 snapshot.bind(6, bytes.data(), static_cast<int>(bytes.size()));
                 snapshot.exec();
+            }
+            const json targetRanks = bundle.value("targetRanks", json::object());
+            for (const auto& [split, columns] : targetRanks.items()) {
+                const auto column = [&](const char* key) {
+                    const std::vector<unsigned char> bytes =
+                        fromBase64(columns.value(key, std::string()), path);
+                    return unpackInt32(bytes.data(), bytes.size(),
+                                       "the " + split + " target ranks' " + key);
+                };
+                try {
+                    impl_->setTargetRanks(id, split,
+                                          TargetRanks::fromColumns(
+                                              column("users"), column("targetCounts"),
+                                              column("ranks"), "the " + split + " target ranks"));
+                } catch (const std::invalid_argument& error) {
+                    throw StoreError(path,
+                                     std::string("is not a valid run bundle: ") + error.what());
+                }
             }
         });
     } catch (const json::exception& error) {

@@ -359,6 +359,29 @@ EmbeddingSnapshot RunStore::embeddingSnapshot(int64_t snapshotId) const {
     });
 }
 
+std::optional<TargetRanks> RunStore::targetRanks(int64_t run, const std::string& split) const {
+    return impl_->read(
+        "reading the target ranks of run " + std::to_string(run),
+        [&]() -> std::optional<TargetRanks> {
+            SQLite::Statement& query = impl_->prepare(
+                "SELECT users, target_counts, ranks FROM target_ranks "
+                "WHERE run_id = ? AND split = ?");
+            query.bind(1, run);
+            query.bind(2, split);
+            if (!query.executeStep()) return std::nullopt;
+            const std::string what = "the " + split + " target ranks of run " + std::to_string(run);
+            const auto column = [&](int index) {
+                const SQLite::Column blob = query.getColumn(index);
+                return unpackInt32(blob.getBlob(), static_cast<size_t>(blob.getBytes()), what);
+            };
+            try {
+                return TargetRanks::fromColumns(column(0), column(1), column(2), what);
+            } catch (const std::invalid_argument& error) {
+                throw StoreError(impl_->path, std::string("is damaged: ") + error.what());
+            }
+        });
+}
+
 std::vector<SeedGroup> RunStore::seedGroups(const RunQuery& query, const std::string& split) const {
     const Filter filter = buildFilter(query);
     return impl_->read("grouping runs by seed", [&] {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "config/RunConfig.h"
+#include "util/TargetRanks.h"
 
 #include <nlohmann/json_fwd.hpp>
 
@@ -60,6 +61,7 @@ struct EvaluationPoint {
     int64_t epoch = 0;
     std::string split;                      // valid | test
     std::map<std::string, double> metrics;  // "hr@10", "ndcg@10", …
+    TargetRanks ranks;  // each target's rank per case (the test split's; empty: none)
 };
 
 // How a run ended, as the store keeps it (the experiment layer fills it from the trainer's

@@ -108,7 +108,22 @@ CREATE INDEX runs_by_config ON runs(config_hash);
 CREATE INDEX final_metrics_by_metric ON final_metrics(split, name, value);
 )sql";
 
-constexpr std::array<const char*, 2> kMigrations = {kMigrationTo1, kMigrationTo2};
+// Version 3: per-user evaluation data, the rank of every target of a run's test evaluation
+// (TargetRanks) as little-endian int32 columns: users (one per case), target_counts (targets
+// per case; NULL when every case has one) and ranks. Runs stored before have none; the
+// comparisons then fall back to seed-level tests and say so.
+constexpr const char* kMigrationTo3 = R"sql(
+CREATE TABLE target_ranks(
+  id INTEGER PRIMARY KEY,
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  split TEXT NOT NULL,
+  users BLOB NOT NULL,
+  target_counts BLOB,
+  ranks BLOB NOT NULL,
+  UNIQUE(run_id, split));
+)sql";
+
+constexpr std::array<const char*, 3> kMigrations = {kMigrationTo1, kMigrationTo2, kMigrationTo3};
 
 }  // namespace
 

@@ -279,6 +279,26 @@ void RunStore::Impl::setFinalMetrics(int64_t run, const std::string& split,
     }
 }
 
+void RunStore::Impl::setTargetRanks(int64_t run, const std::string& split,
+                                    const TargetRanks& ranks) {
+    const std::string users = packInt32(ranks.users());
+    const std::string counts = packInt32(ranks.targetCounts());
+    const std::string values = packInt32(ranks.ranks());
+    SQLite::Statement& insert = prepare(
+        "INSERT OR REPLACE INTO target_ranks(run_id, split, users, target_counts, ranks) "
+        "VALUES(?, ?, ?, ?, ?)");
+    insert.bind(1, run);
+    insert.bind(2, split);
+    insert.bind(3, users.data(), static_cast<int>(users.size()));
+    if (counts.empty()) {
+        insert.bind(4);
+    } else {
+        insert.bind(4, counts.data(), static_cast<int>(counts.size()));
+    }
+    insert.bind(5, values.data(), static_cast<int>(values.size()));
+    insert.exec();
+}
+
 RunStore::RunStore(const std::string& path, Mode mode) {
     bool readOnly = mode == Mode::ReadOnly;
     std::error_code error;
@@ -404,8 +424,11 @@ void RunStore::appendEvaluation(int64_t run, const EvaluationPoint& evaluation) 
                      }
                      // The final test is the run's result even if the process dies before
                      // finishing.
-                     if (evaluation.split == "test")
+                     if (evaluation.split == "test") {
                          impl_->setFinalMetrics(run, "test", evaluation.metrics);
+                         if (!evaluation.ranks.empty())
+                             impl_->setTargetRanks(run, "test", evaluation.ranks);
+                     }
                  });
 }
 

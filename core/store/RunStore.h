@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -47,6 +48,8 @@ public:
     int64_t createRun(const NewRun& run);
     // Appends loss points in one transaction.
     void appendSteps(int64_t run, const std::vector<StepPoint>& points);
+    // Its metrics as points of the split's series; a test evaluation's metrics also become the
+    // run's final test metrics and its target ranks (when given) the run's per-user data.
     void appendEvaluation(int64_t run, const EvaluationPoint& evaluation);
     void addCheckpoint(int64_t run, const CheckpointRef& checkpoint);
     // Status, message, end time, steps, elapsed, final metrics (best valid and test) and
@@ -71,6 +74,9 @@ public:
                                     const std::string& name) const;
     std::vector<SeriesInfo> seriesList(int64_t run) const;
     EmbeddingSnapshot embeddingSnapshot(int64_t snapshotId) const;
+    // The target ranks of the run's evaluation on `split` (see TargetRanks); std::nullopt for
+    // runs stored without them (before schema version 3, or not evaluated yet).
+    std::optional<TargetRanks> targetRanks(int64_t run, const std::string& split = "test") const;
     // Runs matching the filter grouped by config hash, with statistics of their final
     // metrics from `split` (test | valid); groups in order of their first run.
     std::vector<SeedGroup> seedGroups(const RunQuery& query,

@@ -85,6 +85,7 @@ struct RunStore::Impl {
                          const std::string& provenanceJson);
     void setFinalMetrics(int64_t run, const std::string& split,
                          const std::map<std::string, double>& metrics);
+    void setTargetRanks(int64_t run, const std::string& split, const TargetRanks& ranks);
 };
 
 // Current time as Unix seconds.

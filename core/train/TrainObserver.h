@@ -1,5 +1,7 @@
 #pragma once
 
+#include "util/TargetRanks.h"
+
 #include <atomic>
 #include <cstdint>
 #include <map>
@@ -26,6 +28,7 @@ struct EvaluationEvent {
     std::string split;                      // valid | test
     std::map<std::string, double> metrics;  // "hr@10", "ndcg@10", "recall@20", "diversity@20", …
     bool improved = false;                  // new best on the early-stopping metric
+    TargetRanks ranks;                      // test only: each test target's rank, per case
 };
 
 // The model's item embeddings after a validation evaluation (for stepping through the

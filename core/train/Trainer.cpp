@@ -400,7 +400,7 @@ TrainResult Trainer::Run::finish() {
     test.step = state_.bestStep;
     test.epoch = sampler_.state().epoch;
     test.split = "test";
-    test.metrics = evaluator_.evaluate(*model_, splits_.test);
+    test.metrics = evaluator_.evaluate(*model_, splits_.test, &test.ranks);
     result_.test = test.metrics;
     observer_.onEvaluation(test);
     if (result_.message.empty()) {

@@ -3,6 +3,7 @@
 #include "eval/Evaluator.h"
 #include "eval/RankingMetrics.h"
 #include "model/Recommender.h"
+#include "util/TargetRanks.h"
 
 #include <gtest/gtest.h>
 
@@ -239,11 +240,63 @@ TEST(Evaluator, ReportsIntraListDistanceAndTheProbeForModelsWithAnItemTable) {
               0u);
 }
 
+TEST(Evaluator, ReportsEachTargetsRankAndTheMetricsDeriveFromThem) {
+    TableModel model = handModel();
+    TargetRanks ranks;
+    const auto m = Evaluator(cutoffs({1, 3, 6}), 4).evaluate(model, handCases(), &ranks);
+    // Row 0 ranks 1, 3, 2, 4, 0, 5: user 0's target 3 is 2nd. Row 1 ranks 0..5 in order: user
+    // 1's targets 2 and 5 are 3rd and 6th. User 2 has no targets and no case.
+    ASSERT_EQ(ranks.cases(), 2u);
+    EXPECT_EQ(ranks.user(0), 0);
+    EXPECT_EQ(std::vector<int32_t>(ranks.ranksBegin(0), ranks.ranksEnd(0)),
+              std::vector<int32_t>{2});
+    EXPECT_EQ(ranks.user(1), 1);
+    EXPECT_EQ(std::vector<int32_t>(ranks.ranksBegin(1), ranks.ranksEnd(1)),
+              (std::vector<int32_t>{3, 6}));
+    // Every accuracy metric is the mean over the cases of caseAccuracy on those ranks.
+    for (int k : {1, 3, 6}) {
+        const std::string at = "@" + std::to_string(k);
+        CaseAccuracy sum;
+        for (size_t c = 0; c < ranks.cases(); ++c) {
+            const CaseAccuracy one = caseAccuracy(ranks.ranksBegin(c), ranks.ranksEnd(c), k);
+            sum.hr += one.hr / 2.0;
+            sum.recall += one.recall / 2.0;
+            sum.ndcg += one.ndcg / 2.0;
+            sum.mrr += one.mrr / 2.0;
+        }
+        EXPECT_DOUBLE_EQ(m.at("hr" + at), sum.hr) << at;
+        EXPECT_DOUBLE_EQ(m.at("recall" + at), sum.recall) << at;
+        EXPECT_DOUBLE_EQ(m.at("ndcg" + at), sum.ndcg) << at;
+        EXPECT_DOUBLE_EQ(m.at("mrr" + at), sum.mrr) << at;
+    }
+    // A repeated target counts once: user 1 with targets {2, 2, 5} is the case above.
+    TargetRanks repeated;
+    Evaluator(cutoffs({3}), 4).evaluate(model, {EvalCase{1, {1}, {2, 2, 5}}}, &repeated);
+    EXPECT_EQ(std::vector<int32_t>(repeated.ranksBegin(0), repeated.ranksEnd(0)),
+              (std::vector<int32_t>{3, 6}));
+}
+
+TEST(RankingMetrics, CaseAccuracyFromRanksMatchesHandComputation) {
+    // Targets at ranks 2, 5 and 40, K = 10: 2 hits of 3; DCG 1/log2 3 + 1/log2 6 over IDCG
+    // 1 + 1/log2 3 + 1/log2 4; first hit at rank 2.
+    const int32_t ranks[] = {2, 5, 40};
+    const CaseAccuracy a = caseAccuracy(ranks, ranks + 3, 10);
+    EXPECT_DOUBLE_EQ(a.hr, 1.0);
+    EXPECT_DOUBLE_EQ(a.recall, 2.0 / 3.0);
+    EXPECT_NEAR(a.ndcg,
+                (1.0 / std::log2(3.0) + 1.0 / std::log2(6.0)) / (1.0 + 1.0 / std::log2(3.0) + 0.5),
+                1e-15);
+    EXPECT_DOUBLE_EQ(a.mrr, 0.5);
+    const CaseAccuracy miss = caseAccuracy(ranks, ranks + 3, 1);
+    EXPECT_EQ(miss.hr + miss.recall + miss.ndcg + miss.mrr, 0.0);
+}
+
 TEST(RankingMetrics, SingleTargetNdcgIsOneOverLogOfRankPlusOne) {
     // DreamRec's form: target at rank r = 4 → 1/log2(5).
     RankingMetrics metrics({5}, 10);
     const int64_t ranked[] = {9, 8, 7, 6, 5};
-    metrics.add(ranked, {6});
+    const int32_t targetRank[] = {4};  // item 6
+    metrics.add(ranked, targetRank, targetRank + 1);
     EXPECT_NEAR(metrics.result().at("ndcg@5"), 1.0 / std::log2(5.0), 1e-12);
     EXPECT_DOUBLE_EQ(metrics.result().at("mrr@5"), 0.25);
 }

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -56,6 +57,40 @@ TEST(TopItems, TiesExclusionsAndNanFollowTheStatedOrder) {
     EXPECT_EQ(row(top, 0), (std::vector<int64_t>{1, 2, 4, 3, 0}));
     EXPECT_EQ(row(top, 1), (std::vector<int64_t>{1, 2, 4, 0, 3}));  // 5 > 4 > 3 > 0; then 0, 3
     EXPECT_EQ(row(top, 2), (std::vector<int64_t>{2, 1, 3, 4, 0}));  // 2 > 1 > 0 = 0; NaN last
+}
+
+TEST(TopItems, TargetRanksArePositionsInTheFullRanking) {
+    // Reference: the position (1-based) of each target in topItems' own list of all 300 items,
+    // with exclusions, ties (scores rounded to tenths) and NaN; one or several targets per user.
+    torch::manual_seed(5);
+    torch::Tensor scores = (torch::randn({6, 300}) * 10).round() / 10;
+    scores[2][7] = std::numeric_limits<float>::quiet_NaN();
+    const std::vector<std::vector<int32_t>> seen = {{0, 5}, {}, {17}, {3, 4}, {}, {250, 1}};
+    const std::vector<std::vector<int32_t>> wanted = {{5}, {0, 299, 150},     {7, 17, 8}, {42},
+                                                      {},  {1, 2, 3, 4, 5, 6}};
+    std::vector<const std::vector<int32_t>*> excluded;
+    std::vector<const std::vector<int32_t>*> targets;
+    for (size_t r = 0; r < seen.size(); ++r) {
+        excluded.push_back(&seen[r]);
+        targets.push_back(wanted[r].empty() ? nullptr : &wanted[r]);
+    }
+    std::vector<std::vector<int32_t>> ranks;
+    const torch::Tensor top = topItems(scores, excluded, 10, targets, &ranks);
+    const torch::Tensor all = topItems(scores, excluded, 300);
+    ASSERT_EQ(ranks.size(), seen.size());
+    for (size_t r = 0; r < seen.size(); ++r) {
+        const std::vector<int64_t> order = row(all, static_cast<int64_t>(r));
+        ASSERT_EQ(ranks[r].size(), wanted[r].size());
+        for (size_t t = 0; t < wanted[r].size(); ++t) {
+            const auto at = std::find(order.begin(), order.end(), wanted[r][t]) - order.begin();
+            EXPECT_EQ(ranks[r][t], at + 1) << "user " << r << " target " << wanted[r][t];
+        }
+        EXPECT_TRUE(torch::equal(top[static_cast<int64_t>(r)],
+                                 all[static_cast<int64_t>(r)].slice(0, 0, 10)));
+    }
+    const std::vector<int32_t> outside = {300};
+    EXPECT_THROW(topItems(scores.slice(0, 0, 1), {nullptr}, 3, {&outside}, &ranks),
+                 std::invalid_argument);
 }
 
 TEST(TopItems, RejectsImpossibleRequests) {

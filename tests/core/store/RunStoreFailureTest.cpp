@@ -134,6 +134,12 @@ TEST(RunStoreFailureTest, MigratesADatabaseWrittenBySchemaVersion1) {
     store.setArchived(1, true);
     EXPECT_EQ(store.countRuns(RunQuery{}), 1);
     EXPECT_GT(store.addEmbeddingSnapshot(1, {0, 3, "best", 1, 2, {0.6f, 0.8f}}), 0);
+    // Runs stored before version 3 have no per-user ranks; new test evaluations keep theirs.
+    EXPECT_FALSE(store.targetRanks(1).has_value());
+    TargetRanks ranks;
+    ranks.addCase(0, {3});
+    store.appendEvaluation(1, {5, 1, "test", {{"ndcg@10", 0.1}}, ranks});
+    EXPECT_EQ(store.targetRanks(1), ranks);
     EXPECT_EQ(integrity(path), "ok");
 }
 

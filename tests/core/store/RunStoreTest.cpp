@@ -316,6 +316,49 @@ TEST(RunStoreTest, BundlesRoundTripPlainAndGzipAndImportIsIdempotent) {
     EXPECT_EQ(gz.get(), 0x1f);  // gzip magic
 }
 
+// ComiRec-like ranks: several targets for some cases.
+TargetRanks sampleRanks() {
+    TargetRanks ranks;
+    ranks.addCase(4, {1});
+    ranks.addCase(0, {17, 2, 3706});
+    ranks.addCase(9, {250});
+    return ranks;
+}
+
+TEST(RunStoreTest, TestEvaluationKeepsTargetRanksAndBundlesCarryThem) {
+    TempDir dir;
+    RunStore source(dir.file("a.sqlite"));
+    const int64_t id = source.createRun(makeRun("dimerec", 5));
+    const int64_t without = source.createRun(makeRun("sasrec", 5));
+    EvaluationPoint valid{1, 0, "valid", {{"hr@10", 0.5}}, sampleRanks()};
+    source.appendEvaluation(id, valid);
+    EXPECT_FALSE(source.targetRanks(id, "test").has_value());  // validation ranks are not kept
+    EvaluationPoint test{2, 0, "test", {{"hr@10", 0.25}}, sampleRanks()};
+    source.appendEvaluation(id, test);
+    source.appendEvaluation(without, {2, 0, "test", {{"hr@10", 0.2}}, {}});
+    ASSERT_TRUE(source.targetRanks(id).has_value());
+    EXPECT_EQ(*source.targetRanks(id), sampleRanks());
+    EXPECT_FALSE(source.targetRanks(without).has_value());
+
+    for (const std::string name : {"run.json", "run.json.gz"}) {
+        source.exportBundle(id, dir.file(name));
+        source.exportBundle(without, dir.file("without-" + name));
+        RunStore target(dir.file("b-" + name + ".sqlite"));
+        const int64_t imported = target.importBundle(dir.file(name));
+        ASSERT_TRUE(target.targetRanks(imported).has_value());
+        EXPECT_EQ(*target.targetRanks(imported), sampleRanks());
+        EXPECT_FALSE(
+            target.targetRanks(target.importBundle(dir.file("without-" + name))).has_value());
+    }
+    // Compact: base64 of little-endian int32, not JSON number arrays. Users 4, 0, 9 →
+    // bytes 04 00 00 00 00 00 00 00 09 00 00 00 → "BAAAAAAAAAAJAAAA".
+    std::ifstream in(dir.file("run.json"));
+    const nlohmann::json bundle = nlohmann::json::parse(in);
+    EXPECT_EQ(bundle.at("targetRanks").at("test").at("users"), "BAAAAAAAAAAJAAAA");
+    source.deleteRun(id);  // the ranks go with the run (foreign key cascade)
+    EXPECT_FALSE(source.targetRanks(id).has_value());
+}
+
 TEST(RunStoreTest, RejectsFilesThatAreNotBundles) {
     TempDir dir;
     RunStore store(dir.file("runs.sqlite"));
