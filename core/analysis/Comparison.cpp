@@ -1,9 +1,10 @@
 #include "analysis/Comparison.h"
-#include "analysis/StudyGrid.h"
 
 #include "analysis/Aggregate.h"
 #include "analysis/StudyGrid.h"
+#include "analysis/UserComparison.h"
 #include "store/RunStore.h"
+#include "util/TargetRanks.h"
 
 #include <nlohmann/json.hpp>
 
@@ -38,7 +39,44 @@ std::string withoutSeedSuffix(const std::string& name) {
     return name.substr(0, end - word.size());
 }
 
+// An entry's per-user values of `metric`, averaged over its runs, or why there are none.
+struct EntryUsers {
+    std::optional<UserValues> values;
+    std::string reason;
+};
+
+EntryUsers entryUsers(const ComparisonEntry& entry, const std::string& metric) {
+    if (!isPerUserMetric(metric)) return {std::nullopt, "not a per-user metric"};
+    std::vector<UserValues> runs;
+    for (size_t r = 0; r < entry.runs.size(); ++r) {
+        const TargetRanks* ranks = r < entry.ranks.size() ? entry.ranks[r].get() : nullptr;
+        if (ranks == nullptr) {
+            return {std::nullopt,
+                    "run #" + std::to_string(entry.runs[r].id) + " has no per-user ranks"};
+        }
+        runs.push_back(*userValues(*ranks, metric));
+    }
+    return {averageOverRuns(runs), ""};
+}
+
 }  // namespace
+
+ComparisonEntry loadEntry(const RunStore& store, std::string label, std::vector<RunSummary> runs) {
+    if (runs.empty()) throw std::invalid_argument("comparison: entry '" + label + "' has no runs");
+    ComparisonEntry entry;
+    entry.label = std::move(label);
+    // A seed group shares its config hash, so its first run's settings are the group's.
+    const RunDetails first = store.run(runs.front().id);
+    entry.excludeHistory = excludeHistoryOf(first.configJson);
+    entry.datasetFingerprint = first.datasetFingerprint;
+    for (const RunSummary& run : runs) {
+        std::optional<TargetRanks> ranks = store.targetRanks(run.id);
+        entry.ranks.push_back(ranks ? std::make_shared<const TargetRanks>(std::move(*ranks))
+                                    : nullptr);
+    }
+    entry.runs = std::move(runs);
+    return entry;
+}
 
 std::string seedTestName(SeedTest test) {
     switch (test) {
@@ -88,6 +126,51 @@ std::optional<TestResult> compareSeeds(const ComparisonEntry& a, const Compariso
     return test == SeedTest::PairedT ? pairedTTest(x, y) : wilcoxonSignedRank(x, y);
 }
 
+std::optional<CellTest> testCell(const ComparisonEntry& a, const ComparisonEntry& b,
+                                 const std::string& metric, const std::string& split,
+                                 SeedTest test) {
+    const std::optional<TestResult> seeds = compareSeeds(a, b, metric, split, test);
+    std::string reason;
+    if (test == SeedTest::Welch) {
+        reason = "Welch's test is unpaired";
+    } else if (split != "test") {
+        reason = "per-user ranks are kept for the test split";
+    } else if (a.runs.front().dataset != b.runs.front().dataset ||
+               a.runs.front().protocol != b.runs.front().protocol ||
+               (!a.datasetFingerprint.empty() && !b.datasetFingerprint.empty() &&
+                a.datasetFingerprint != b.datasetFingerprint)) {
+        reason = "different datasets or protocols";
+    } else {
+        const EntryUsers first = entryUsers(a, metric);
+        const EntryUsers second = entryUsers(b, metric);
+        reason = first.values ? second.reason : first.reason;
+        if (first.values && second.values) {
+            if (const auto users = compareUsers(*first.values, *second.values)) {
+                CellTest cell;
+                const TestResult& result =
+                    test == SeedTest::PairedT ? users->tTest : users->wilcoxon;
+                cell.method = test == SeedTest::PairedT ? "paired t-test" : "Wilcoxon signed-rank";
+                cell.perUser = true;
+                cell.n = users->users;
+                cell.pValue = result.pValue;
+                cell.meanDifference = users->meanDifference;
+                cell.interval = users->interval;
+                cell.seedTest = seeds;
+                return cell;
+            }
+            reason = "fewer than two shared users";
+        }
+    }
+    if (!seeds) return std::nullopt;
+    CellTest cell;
+    cell.method = seedTestName(test);
+    cell.n = seeds->n;
+    cell.pValue = seeds->pValue;
+    cell.meanDifference = seeds->meanDifference;
+    cell.seedLevelReason = reason;
+    return cell;
+}
+
 ResultTable buildComparisonTable(const std::vector<ComparisonEntry>& entries,
                                  const ComparisonRequest& request) {
     if (entries.empty()) {
@@ -119,25 +202,36 @@ ResultTable buildComparisonTable(const std::vector<ComparisonEntry>& entries,
     for (const std::string& metric : metrics) {
         columns.push_back(ResultColumn{metric, metricLabel(metric), metricHigherIsBetter(metric)});
     }
-    ResultTable table(columns);
-    for (size_t e = 0; e < entries.size(); ++e) {
-        if (entries[e].runs.empty()) {
-            throw std::invalid_argument("comparison: entry '" + entries[e].label + "' has no runs");
+    for (const ComparisonEntry& entry : entries) {
+        if (entry.runs.empty()) {
+            throw std::invalid_argument("comparison: entry '" + entry.label + "' has no runs");
         }
-        std::vector<ResultCell> cells;
-        for (const std::string& metric : metrics) {
-            ResultCell cell;
-            cell.stats = aggregate(valuesOf(valuesBySeed(entries[e], metric, request.split)));
-            if (request.baseline && *request.baseline != e) {
-                if (const auto result = compareSeeds(entries[e], entries[*request.baseline], metric,
-                                                     request.split, request.test)) {
-                    cell.pValue = result->pValue;
-                }
-            }
-            cells.push_back(cell);
-        }
-        table.addRow(entries[e].label, std::move(cells), entries[e].excludeHistory);
     }
+    // cells[e][m]; the tests of a column are corrected together (Holm) before the rows are added.
+    std::vector<std::vector<ResultCell>> cells(entries.size(),
+                                               std::vector<ResultCell>(metrics.size()));
+    for (size_t m = 0; m < metrics.size(); ++m) {
+        std::vector<size_t> tested;
+        std::vector<double> pValues;
+        for (size_t e = 0; e < entries.size(); ++e) {
+            ResultCell& cell = cells[e][m];
+            cell.stats = aggregate(valuesOf(valuesBySeed(entries[e], metrics[m], request.split)));
+            if (!request.significance || !request.baseline || *request.baseline == e ||
+                cell.stats.n == 0) {
+                continue;
+            }
+            cell.test = testCell(entries[e], entries[*request.baseline], metrics[m], request.split,
+                                 request.test);
+            if (!cell.test) continue;
+            tested.push_back(e);
+            pValues.push_back(cell.test->pValue);
+        }
+        const std::vector<double> adjusted = holmAdjust(pValues);
+        for (size_t t = 0; t < tested.size(); ++t) cells[tested[t]][m].pValue = adjusted[t];
+    }
+    ResultTable table(columns);
+    for (size_t e = 0; e < entries.size(); ++e)
+        table.addRow(entries[e].label, std::move(cells[e]), entries[e].excludeHistory);
     table.setBaseline(request.baseline);
     return table;
 }
@@ -159,14 +253,15 @@ std::string seedGroupLabel(const RunSummary& firstRun) {
 std::vector<ComparisonEntry> studyEntries(const RunStore& store, const std::string& study) {
     std::vector<ComparisonEntry> entries;
     std::map<std::string, size_t> entryOfHash;
+    std::vector<std::vector<RunSummary>> groups;
     for (RunSummary& run : store.listRuns(finishedStudyRuns(study))) {
-        const auto [found, added] = entryOfHash.emplace(run.configHash, entries.size());
-        if (added) {
-            // A seed group shares its config hash, so its first run's setting is the group's.
-            entries.push_back(ComparisonEntry{
-                seedGroupLabel(run), {}, excludeHistoryOf(store.run(run.id).configJson)});
-        }
-        entries[found->second].runs.push_back(std::move(run));
+        const auto [found, added] = entryOfHash.emplace(run.configHash, groups.size());
+        if (added) groups.emplace_back();
+        groups[found->second].push_back(std::move(run));
+    }
+    for (std::vector<RunSummary>& runs : groups) {
+        std::string label = seedGroupLabel(runs.front());
+        entries.push_back(loadEntry(store, std::move(label), std::move(runs)));
     }
     return entries;
 }

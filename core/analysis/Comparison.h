@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -13,9 +14,13 @@
 namespace dimerec {
 
 class RunStore;
+class TargetRanks;
 
-// How a comparison tests an entry against the baseline. The store keeps final metrics per run,
-// not per user, so the samples are seeds: the paired tests pair the seeds both entries ran.
+// How a comparison tests an entry against the baseline. The paired tests pair the test users
+// both entries share when every run of both keeps its per-user ranks (TargetRanks) and the
+// metric derives from them (hr, recall, ndcg, mrr @K), each user's value averaged over a seed
+// group's seeds; otherwise, and for Welch's unpaired test always, the samples are seeds (the
+// paired tests pair the seeds both entries ran).
 enum class SeedTest { PairedT, Wilcoxon, Welch };
 
 // "paired t-test", "Wilcoxon signed-rank", "Welch t-test".
@@ -27,7 +32,16 @@ struct ComparisonEntry {
     std::string label;                                  // shown as the column / row header
     std::vector<RunSummary> runs;                       // at least one
     std::optional<bool> excludeHistory = std::nullopt;  // the runs' eval.excludeHistory, if known
+    // Per run (in the order of runs): its test target ranks, nullptr where the store has none.
+    // Empty when not loaded: every test of the entry is then seed-level.
+    std::vector<std::shared_ptr<const TargetRanks>> ranks = {};
+    std::string datasetFingerprint = {};  // of the first run; per-user pairs need equal ones
 };
+
+// An entry of `runs` (at least one) with what the store keeps beside their summaries: the
+// first run's eval.excludeHistory and dataset fingerprint, every run's test target ranks.
+// Loaded once, so that the tests do not go back to the store.
+ComparisonEntry loadEntry(const RunStore& store, std::string label, std::vector<RunSummary> runs);
 
 // eval.excludeHistory of a stored config (RunDetails::configJson); std::nullopt when the config
 // does not say (a partial config written by hand) or is not JSON.
@@ -38,6 +52,7 @@ struct ComparisonRequest {
     std::string split = "test";        // final metrics of: test | valid
     std::optional<size_t> baseline;    // entry the others are compared with (deltas, p-values)
     SeedTest test = SeedTest::PairedT;
+    bool significance = true;  // test the entries against the baseline (false: deltas only)
 };
 
 // Seed → value of `metric` over the entry's runs that have it; a seed run twice counts once
@@ -51,10 +66,18 @@ std::optional<TestResult> compareSeeds(const ComparisonEntry& a, const Compariso
                                        const std::string& metric, const std::string& split,
                                        SeedTest test);
 
+// `a` against `b` on one metric as the tables test it (ResultCell::test): over the users both
+// share when possible (the request's paired test, the bootstrap interval and the seed-level
+// test beside it), else over seeds with the reason; std::nullopt when neither can be tested.
+std::optional<CellTest> testCell(const ComparisonEntry& a, const ComparisonEntry& b,
+                                 const std::string& metric, const std::string& split,
+                                 SeedTest test);
+
 // One row per entry (mean ± std over its seeds, with the entry's excludeHistory), one column
-// per metric, the request's
-// baseline set and every other cell's p-value against it. Throws std::invalid_argument for
-// no entries, an entry without runs, an unknown split or a baseline out of range.
+// per metric, the request's baseline set and every other cell tested against it (testCell),
+// the p-values Holm-corrected across the tested rows of each column. Throws
+// std::invalid_argument for no entries, an entry without runs, an unknown split or a baseline
+// out of range.
 ResultTable buildComparisonTable(const std::vector<ComparisonEntry>& entries,
                                  const ComparisonRequest& request);
 

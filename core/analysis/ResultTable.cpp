@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstdio>
+#include <map>
+#include <set>
 #include <stdexcept>
 
 namespace dimerec {
@@ -90,6 +93,55 @@ std::string ResultTable::historyNote() const {
     };
     return "Mixed: history items excluded from the ranking for " + list(excluded) +
            "; not excluded for " + list(kept) + ".";
+}
+
+std::string ResultTable::significanceNote(double alpha) const {
+    std::set<std::string> userMethods;
+    std::map<std::string, std::set<std::string>> seedColumns;  // method → "label (reason)"
+    for (size_t c = 0; c < columns_.size(); ++c) {
+        for (const ResultRow& row : rows_) {
+            const std::optional<CellTest>& test = row.cells[c].test;
+            if (!test) continue;
+            if (test->perUser) {
+                userMethods.insert(test->method);
+            } else {
+                seedColumns[test->method].insert(columns_[c].label + " (" + test->seedLevelReason +
+                                                 ")");
+            }
+        }
+    }
+    if (userMethods.empty() && seedColumns.empty()) return "";
+    const auto list = [](const std::set<std::string>& items) {
+        std::string text;
+        for (const std::string& item : items) text += (text.empty() ? "" : ", ") + item;
+        return text;
+    };
+    char level[32];
+    std::snprintf(level, sizeof level, "%g", alpha);
+    std::string note = "† p < " + std::string(level);
+    if (baseline_) note += " against " + rows_[*baseline_].label;
+    note += ": two-sided ";
+    if (!userMethods.empty()) {
+        note += list(userMethods) +
+                " over the test users both rows share (a seed group's per-user values "
+                "averaged over its seeds first";
+        if (std::any_of(userMethods.begin(), userMethods.end(),
+                        [](const std::string& m) { return m.rfind("Wilcoxon", 0) == 0; })) {
+            note += "; Wilcoxon: zero differences dropped, ties and continuity corrected";
+        }
+        note += "), Holm-corrected across the rows of each column.";
+        for (const auto& [method, columns] : seedColumns)
+            note += " Seed-level " + method + " for " + list(columns) + ".";
+        return note;
+    }
+    std::set<std::string> methods;
+    std::set<std::string> columns;
+    for (const auto& [method, labels] : seedColumns) {
+        methods.insert(method);
+        columns.insert(labels.begin(), labels.end());
+    }
+    return note + list(methods) + " over the seeds, Holm-corrected across the rows of each " +
+           "column; per-user tests were not possible for " + list(columns) + ".";
 }
 
 std::string metricLabel(const std::string& key) {

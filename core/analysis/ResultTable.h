@@ -1,5 +1,6 @@
 #pragma once
 
+#include "analysis/Significance.h"
 #include "store/RunRecords.h"
 
 #include <optional>
@@ -15,10 +16,25 @@ struct ResultColumn {
     bool higherIsBetter = true;  // which end of the column is marked best
 };
 
+// How a cell was tested against the baseline row (analysis/Comparison decides).
+struct CellTest {
+    std::string method;           // the test behind the p-value, e.g. "paired t-test"
+    bool perUser = false;         // paired over the test users both rows share; else seeds
+    int64_t n = 0;                // users (perUser) or seeds (pairs; Welch: all) tested
+    double pValue = 1.0;          // before Holm's correction
+    double meanDifference = 0.0;  // mean of the row's values − the baseline's (users or seeds)
+    std::optional<BootstrapInterval> interval;  // per user: paired bootstrap interval of it
+    std::optional<TestResult> seedTest;         // per user: the seed-level test beside it
+    std::string seedLevelReason;                // not per user: why ("not a per-user metric", …)
+};
+
 // One cell: the metric over a run (n = 1) or a seed group (mean ± std over n seeds).
 struct ResultCell {
-    MetricStats stats;             // n = 0: no value (the run lacks the metric)
-    std::optional<double> pValue;  // significance of the difference to the baseline row, if tested
+    MetricStats stats;  // n = 0: no value (the run lacks the metric)
+    // Significance of the difference to the baseline row, if tested: the p-value of `test`
+    // after Holm's correction across the tested rows of the column (what the marks use).
+    std::optional<double> pValue;
+    std::optional<CellTest> test = {};
 };
 
 struct ResultRow {
@@ -66,6 +82,13 @@ public:
     // not excluded from the ranking." when none did, "Mixed: history items excluded from the
     // ranking for A, B; not excluded for C." otherwise; "" when no row's setting is known.
     std::string historyNote() const;
+
+    // The sentence the exporters add about significance marks, "" when no cell was tested:
+    // the mark, the baseline, the test and what it pairs, and Holm's correction, e.g.
+    // "† p < 0.05 against SASRec: two-sided paired t-test over the test users both rows
+    // share (a seed group's per-user values averaged over its seeds first), Holm-corrected
+    // across the rows of each column." Columns tested over seeds instead are named with why.
+    std::string significanceNote(double alpha) const;
 
 private:
     std::vector<ResultColumn> columns_;

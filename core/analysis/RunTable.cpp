@@ -1,12 +1,9 @@
 #include "analysis/RunTable.h"
 
-#include "analysis/Aggregate.h"
 #include "analysis/Comparison.h"
-#include "analysis/Significance.h"
 #include "store/RunStore.h"
 
 #include <algorithm>
-#include <set>
 #include <stdexcept>
 
 namespace dimerec {
@@ -17,10 +14,6 @@ namespace {
 struct RowRuns {
     std::vector<RunSummary> runs;
 };
-
-const std::map<std::string, double>& splitMetrics(const RunSummary& run, const std::string& split) {
-    return split == "test" ? run.testMetrics : run.validMetrics;
-}
 
 std::string runLabel(const RunSummary& run) {
     return run.name.empty() ? run.model + " #" + std::to_string(run.id) : run.name;
@@ -71,41 +64,6 @@ std::vector<RowRuns> groupRows(const std::vector<RunSummary>& runs, bool groupSe
     return rows;
 }
 
-// Seed → value of `metric` over a row's runs that have it.
-std::map<uint64_t, double> valuesBySeed(const RowRuns& row, const std::string& metric,
-                                        const std::string& split) {
-    std::map<uint64_t, double> values;
-    for (const RunSummary& run : row.runs) {
-        const auto& metrics = splitMetrics(run, split);
-        if (const auto found = metrics.find(metric); found != metrics.end()) {
-            values.emplace(run.seed, found->second);
-        }
-    }
-    return values;
-}
-
-std::vector<double> valuesOf(const std::map<uint64_t, double>& bySeed) {
-    std::vector<double> values;
-    for (const auto& [seed, value] : bySeed) {
-        values.push_back(value);
-    }
-    return values;
-}
-
-// p-value of `row` against `baseline` on one metric: paired over seeds when both ran the
-// same seeds, Welch otherwise; none with fewer than two seeds on either side.
-std::optional<double> pValue(const std::map<uint64_t, double>& row,
-                             const std::map<uint64_t, double>& baseline) {
-    if (row.size() < 2 || baseline.size() < 2) {
-        return std::nullopt;
-    }
-    const bool sameSeeds =
-        std::equal(row.begin(), row.end(), baseline.begin(), baseline.end(),
-                   [](const auto& a, const auto& b) { return a.first == b.first; });
-    return sameSeeds ? pairedTTest(valuesOf(row), valuesOf(baseline)).pValue
-                     : welchTTest(valuesOf(row), valuesOf(baseline)).pValue;
-}
-
 }  // namespace
 
 ResultTable buildRunTable(const RunStore& store, const RunTableRequest& request) {
@@ -116,62 +74,35 @@ ResultTable buildRunTable(const RunStore& store, const RunTableRequest& request)
     const std::vector<RunSummary> runs = selectRuns(store, request);
     const std::vector<RowRuns> rows = groupRows(runs, request.groupSeeds);
 
-    std::vector<std::string> metrics = request.metrics;
-    if (metrics.empty()) {
-        std::set<std::string> all;
-        for (const RunSummary& run : runs) {
-            for (const auto& [name, value] : splitMetrics(run, request.split)) {
-                all.insert(name);
-            }
-        }
-        metrics.assign(all.begin(), all.end());
-    }
-    std::vector<ResultColumn> columns;
-    for (const std::string& metric : metrics) {
-        columns.push_back(ResultColumn{metric, metricLabel(metric), metricHigherIsBetter(metric)});
-    }
-
-    std::optional<size_t> baseline;
+    ComparisonRequest comparison;
+    comparison.metrics = request.metrics;
+    comparison.split = request.split;
+    comparison.test = request.test;
+    comparison.significance = request.significance;
     if (request.baselineRun != 0) {
-        for (size_t r = 0; r < rows.size() && !baseline; ++r) {
+        for (size_t r = 0; r < rows.size() && !comparison.baseline; ++r) {
             for (const RunSummary& run : rows[r].runs) {
-                if (run.id == request.baselineRun) {
-                    baseline = r;
-                }
+                if (run.id == request.baselineRun) comparison.baseline = r;
             }
         }
-        if (!baseline) {
+        if (!comparison.baseline) {
             throw std::invalid_argument("run table: baseline run " +
                                         std::to_string(request.baselineRun) +
                                         " is not among the selected runs");
         }
     }
-
-    ResultTable table(columns);
-    for (size_t r = 0; r < rows.size(); ++r) {
-        std::string label = request.groupSeeds ? seedGroupLabel(rows[r].runs.front())
-                                               : runLabel(rows[r].runs.front());
-        for (const RunSummary& run : rows[r].runs) {
+    std::vector<ComparisonEntry> entries;
+    for (const RowRuns& row : rows) {
+        std::string label =
+            request.groupSeeds ? seedGroupLabel(row.runs.front()) : runLabel(row.runs.front());
+        for (const RunSummary& run : row.runs) {
             if (const auto custom = request.labels.find(run.id); custom != request.labels.end()) {
                 label = custom->second;
             }
         }
-        std::vector<ResultCell> cells;
-        for (const std::string& metric : metrics) {
-            const std::map<uint64_t, double> values = valuesBySeed(rows[r], metric, request.split);
-            ResultCell cell;
-            cell.stats = aggregate(valuesOf(values));
-            if (request.significance && baseline && *baseline != r) {
-                cell.pValue = pValue(values, valuesBySeed(rows[*baseline], metric, request.split));
-            }
-            cells.push_back(cell);
-        }
-        // The runs of a row share their config hash, hence their eval.excludeHistory.
-        table.addRow(label, std::move(cells),
-                     excludeHistoryOf(store.run(rows[r].runs.front().id).configJson));
+        entries.push_back(loadEntry(store, std::move(label), row.runs));
     }
-    table.setBaseline(baseline);
-    return table;
+    return buildComparisonTable(entries, comparison);
 }
 
 }  // namespace dimerec

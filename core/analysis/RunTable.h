@@ -1,5 +1,6 @@
 #pragma once
 
+#include "analysis/Comparison.h"
 #include "analysis/ResultTable.h"
 
 #include <cstdint>
@@ -20,16 +21,18 @@ struct RunTableRequest {
     std::string split = "test";  // final metrics of: test | valid
     bool groupSeeds = false;     // one row per config hash: mean ± std over its seeds
     int64_t baselineRun = 0;     // the run (grouped: its group) others are compared with; 0 = none
-    bool significance = false;   // grouped, with a baseline: p-value of each cell against it
+    bool significance = false;   // with a baseline: each cell tested against it
+    SeedTest test = SeedTest::PairedT;      // the test (over users where possible, else seeds)
     std::map<int64_t, std::string> labels;  // row labels by run id (grouped: any run of the group)
 };
 
 // Builds the table of `request` from the store's final metrics. Rows are labelled by the
 // run's name (else "model #id"); a seed group by what its runs' names share, minus a
 // trailing "seed" ("dimerec λ=1 seed 1" and "… seed 2" → "dimerec λ=1"), else its model.
-// Significance compares seeds: a paired t-test when both groups ran the same seeds,
-// Welch's t-test otherwise; cells of groups with fewer than two seeds get none. A seed that
-// a group ran twice counts once (its first run).
+// Significance as buildComparisonTable tests it: over the test users both rows share where
+// every run keeps per-user ranks, else over the seeds both rows ran (rows of one seed then
+// get none); Holm-corrected across the rows of each column. A seed that a group ran twice
+// counts once (its first run).
 // Throws std::invalid_argument for an empty selection, an unknown split or a baseline
 // outside the selection, and StoreError for runs the store does not have.
 ResultTable buildRunTable(const RunStore& store, const RunTableRequest& request);

@@ -122,6 +122,61 @@ void fillT(TestResult& result, double difference, double stdErr, Alternative alt
     result.pValue = tPValue(result.statistic, result.df, alternative);
 }
 
+// SplitMix64 (Steele, Lea & Flood 2014): a fully specified 64-bit generator, so bootstrap
+// intervals are the same on every platform (std::uniform_int_distribution is not).
+class SplitMix64 {
+public:
+    explicit SplitMix64(uint64_t seed) : state_(seed) {}
+    uint64_t next() {
+        uint64_t z = (state_ += 0x9E3779B97F4A7C15ULL);
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+        return z ^ (z >> 31);
+    }
+
+private:
+    uint64_t state_;
+};
+
+// Uniform indices in 0..n−1 from 32-bit halves of the stream, by Lemire's multiply-shift with
+// rejection (unbiased; n < 2^32).
+class IndexDraws {
+public:
+    IndexDraws(uint64_t seed, uint32_t n)
+        : random_(seed), n_(n), threshold_(static_cast<uint32_t>(-n_) % n_) {}
+    uint32_t next() {
+        for (;;) {
+            const uint64_t product = uint64_t{nextHalf()} * n_;
+            if (static_cast<uint32_t>(product) >= threshold_)
+                return static_cast<uint32_t>(product >> 32);
+        }
+    }
+
+private:
+    uint32_t nextHalf() {
+        if (spare_) {
+            spare_ = false;
+            return static_cast<uint32_t>(word_ >> 32);
+        }
+        word_ = random_.next();
+        spare_ = true;
+        return static_cast<uint32_t>(word_);
+    }
+    SplitMix64 random_;
+    uint32_t n_;
+    uint32_t threshold_;
+    uint64_t word_ = 0;
+    bool spare_ = false;
+};
+
+// The q-quantile of sorted values, R's type 7: linear between order statistics.
+double quantileType7(const std::vector<double>& sorted, double q) {
+    const double h = (static_cast<double>(sorted.size()) - 1.0) * q;
+    const auto below = static_cast<size_t>(std::floor(h));
+    const size_t above = std::min(below + 1, sorted.size() - 1);
+    return sorted[below] + (h - static_cast<double>(below)) * (sorted[above] - sorted[below]);
+}
+
 // P(V ≤ v) for every v under H0 with n untied, non-zero differences: each rank enters V
 // with probability ½, independently.
 std::vector<double> signedRankCdf(int64_t n) {
@@ -143,6 +198,56 @@ std::vector<double> signedRankCdf(int64_t n) {
 }
 
 }  // namespace
+
+std::vector<double> holmAdjust(const std::vector<double>& pValues) {
+    for (double p : pValues) {
+        if (!(p >= 0.0 && p <= 1.0)) {
+            throw std::invalid_argument("holmAdjust: p-value " + std::to_string(p) +
+                                        " is not in [0, 1]");
+        }
+    }
+    const size_t m = pValues.size();
+    std::vector<size_t> order(m);
+    std::iota(order.begin(), order.end(), size_t{0});
+    std::stable_sort(order.begin(), order.end(),
+                     [&pValues](size_t i, size_t j) { return pValues[i] < pValues[j]; });
+    std::vector<double> adjusted(m);
+    double running = 0.0;
+    for (size_t rank = 0; rank < m; ++rank) {
+        running =
+            std::max(running, std::min(1.0, static_cast<double>(m - rank) * pValues[order[rank]]));
+        adjusted[order[rank]] = running;
+    }
+    return adjusted;
+}
+
+BootstrapInterval pairedBootstrapInterval(const std::vector<double>& a,
+                                          const std::vector<double>& b, double level, int resamples,
+                                          uint64_t seed) {
+    const std::vector<double> d = differences(a, b, "pairedBootstrapInterval");
+    if (d.empty() || d.size() > std::numeric_limits<uint32_t>::max()) {
+        throw std::invalid_argument("pairedBootstrapInterval: needs 1 to 2^32 − 1 pairs, got " +
+                                    std::to_string(d.size()));
+    }
+    if (resamples < 2 || !(level > 0.0 && level < 1.0)) {
+        throw std::invalid_argument(
+            "pairedBootstrapInterval: needs at least 2 resamples and a level in (0, 1)");
+    }
+    IndexDraws draws(seed, static_cast<uint32_t>(d.size()));
+    std::vector<double> means(static_cast<size_t>(resamples));
+    for (double& mean : means) {
+        double sum = 0.0;
+        for (size_t i = 0; i < d.size(); ++i) sum += d[draws.next()];
+        mean = sum / static_cast<double>(d.size());
+    }
+    std::sort(means.begin(), means.end());
+    BootstrapInterval interval;
+    interval.low = quantileType7(means, (1.0 - level) / 2.0);
+    interval.high = quantileType7(means, (1.0 + level) / 2.0);
+    interval.resamples = resamples;
+    interval.level = level;
+    return interval;
+}
 
 double regularizedIncompleteBeta(double a, double b, double x) {
     if (!(a > 0.0) || !(b > 0.0) || !(x >= 0.0 && x <= 1.0)) {
@@ -290,11 +395,12 @@ TestResult wilcoxonSignedRank(const std::vector<double>& a, const std::vector<do
             result.pValue = normalCdf((z + 0.5) / sigma);
             break;
         case Alternative::Greater:
-            result.pValue = 1.0 - normalCdf((z - 0.5) / sigma);
+            result.pValue = normalCdf(-(z - 0.5) / sigma);
             break;
         case Alternative::TwoSided:
+            // Φ(−|z|) rather than 1 − Φ(|z|): thousands of users give p-values far below 1e-16.
             z = (z - (z > 0.0 ? 0.5 : z < 0.0 ? -0.5 : 0.0)) / sigma;
-            result.pValue = std::min(1.0, 2.0 * std::min(normalCdf(z), 1.0 - normalCdf(z)));
+            result.pValue = std::min(1.0, 2.0 * normalCdf(-std::fabs(z)));
             break;
     }
     return result;

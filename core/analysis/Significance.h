@@ -40,6 +40,31 @@ TestResult welchTTest(const std::vector<double>& a, const std::vector<double>& b
 TestResult wilcoxonSignedRank(const std::vector<double>& a, const std::vector<double>& b,
                               Alternative alternative = Alternative::TwoSided);
 
+// Holm's step-down correction of a family of p-values (R's p.adjust(p, "holm")): the i-th
+// smallest of m becomes max over j ≤ i of min(1, (m − j + 1)·p_(j)); returned in the input
+// order. Controls the family-wise error rate without assuming independence.
+std::vector<double> holmAdjust(const std::vector<double>& pValues);
+
+// A percentile bootstrap interval of the mean of d = a − b over pairs.
+struct BootstrapInterval {
+    double low = 0.0;
+    double high = 0.0;
+    int resamples = 0;
+    double level = 0.0;
+};
+
+constexpr int kBootstrapResamples = 10000;
+constexpr uint64_t kBootstrapSeed = 20250207;  // fixed: the interval repeats run after run
+
+// Paired bootstrap: `resamples` times n pairs drawn with replacement (indices from a SplitMix64
+// stream seeded with `seed`, mapped to 0..n−1 by Lemire's unbiased multiply-shift), the mean
+// difference of each; the interval is their (1 − level)/2 and (1 + level)/2 quantiles
+// (linear interpolation between order statistics, R's type 7). Needs equal sizes and n ≥ 1.
+BootstrapInterval pairedBootstrapInterval(const std::vector<double>& a,
+                                          const std::vector<double>& b, double level = 0.95,
+                                          int resamples = kBootstrapResamples,
+                                          uint64_t seed = kBootstrapSeed);
+
 // The distributions behind the tests, exposed for the views and for testing.
 // Regularised incomplete beta I_x(a, b), for a, b > 0 and 0 ≤ x ≤ 1.
 double regularizedIncompleteBeta(double a, double b, double x);

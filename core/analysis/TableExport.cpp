@@ -354,8 +354,11 @@ std::string toLatex(const ResultTable& table, const TableFormat& format) {
         out << " \\\\\n";
     }
     out << "    \\bottomrule\n"
-        << "  \\end{tabular}\n"
-        << "\\end{table}\n";
+        << "  \\end{tabular}\n";
+    if (const std::string note = table.significanceNote(format.alpha); !note.empty()) {
+        out << "  \\par\\smallskip{\\footnotesize " << escapeLatex(note) << "\\par}\n";
+    }
+    out << "\\end{table}\n";
     return out.str();
 }
 
@@ -381,16 +384,21 @@ std::string toMarkdown(const ResultTable& table, const TableFormat& format) {
     if (const std::string caption = captionWithNote(table, format); !caption.empty()) {
         out << "\nTable: " << caption << "\n";
     }
+    if (const std::string note = table.significanceNote(format.alpha); !note.empty()) {
+        out << "\n" << escapeMarkdown(note) << "\n";
+    }
     return out.str();
 }
 
 std::string toCsv(const ResultTable& table, const TableFormat& format) {
     bool seeds = false;
     bool pValues = false;
+    bool tests = false;
     for (const ResultRow& row : table.rows()) {
         for (const ResultCell& cell : row.cells) {
             seeds = seeds || cell.stats.n > 1;
             pValues = pValues || cell.pValue.has_value();
+            tests = tests || cell.test.has_value();
         }
     }
     const bool deltas = table.baseline().has_value();
@@ -407,6 +415,12 @@ std::string toCsv(const ResultTable& table, const TableFormat& format) {
         }
         if (pValues) {
             out << ',' << csvField(column.key + "_p");
+        }
+        if (tests) {
+            for (const char* suffix : {"_p_unadjusted", "_tested_over", "_tested_n", "_diff",
+                                       "_diff_low", "_diff_high", "_p_seeds"}) {
+                out << ',' << csvField(column.key + suffix);
+            }
         }
     }
     if (history) out << ",excludeHistory";
@@ -427,6 +441,24 @@ std::string toCsv(const ResultTable& table, const TableFormat& format) {
             }
             if (pValues) {
                 out << ',' << (cell.pValue ? exactNumber(*cell.pValue) : "");
+            }
+            if (tests) {
+                const std::optional<CellTest>& test = cell.test;
+                if (!test) {
+                    out << ",,,,,,,";
+                    continue;
+                }
+                const auto optional = [](const auto& value, auto get) {
+                    return value ? exactNumber(get(*value)) : std::string();
+                };
+                out << ',' << exactNumber(test->pValue) << ','
+                    << (test->perUser ? "users" : "seeds") << ',' << test->n << ','
+                    << exactNumber(test->meanDifference) << ','
+                    << optional(test->interval, [](const BootstrapInterval& i) { return i.low; })
+                    << ','
+                    << optional(test->interval, [](const BootstrapInterval& i) { return i.high; })
+                    << ','
+                    << optional(test->seedTest, [](const TestResult& t) { return t.pValue; });
             }
         }
         if (history)

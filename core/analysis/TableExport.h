@@ -24,17 +24,21 @@ struct TableFormat {
 };
 
 // A booktabs `table` (needs \usepackage{booktabs}): best \textbf, second \underline,
-// mean ± std as $a \pm b$, labels escaped for LaTeX.
+// mean ± std as $a \pm b$, labels escaped for LaTeX; below the tabular a footnote naming the
+// significance test and Holm's correction when cells were tested (significanceNote).
 std::string toLatex(const ResultTable& table, const TableFormat& format = {});
 
 // A pipe table: best **bold**, second <u>underlined</u>, labels escaped; the caption follows
-// as a pandoc "Table:" line.
+// as a pandoc "Table:" line, then the significance note when cells were tested.
 std::string toMarkdown(const ResultTable& table, const TableFormat& format = {});
 
 // Plain numbers for other tools, unscaled and unrounded: label, then per metric its mean and,
-// when the table has them, `<key>_std`, `<key>_n`, `<key>_delta` (to the baseline) and `<key>_p`;
-// last `excludeHistory` (true / false / empty) when some row's setting is known. Empty fields
-// where a cell has no value.
+// when the table has them, `<key>_std`, `<key>_n`, `<key>_delta` (to the baseline) and, when
+// cells were tested, `<key>_p` (Holm-corrected, what the marks use), `_p_unadjusted`,
+// `_tested_over` (users | seeds), `_tested_n`, `_diff` (mean difference to the baseline),
+// `_diff_low` / `_diff_high` (its paired bootstrap 95 % interval, per user only) and
+// `_p_seeds` (the seed-level test beside a per-user one); last `excludeHistory` (true /
+// false / empty) when some row's setting is known. Empty fields where a cell has no value.
 std::string toCsv(const ResultTable& table, const TableFormat& format = {});
 
 // Text escaped for a LaTeX text-mode argument; a few Greek letters and symbols become math.

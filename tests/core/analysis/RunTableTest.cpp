@@ -2,6 +2,7 @@
 #include "analysis/RunTable.h"
 #include "analysis/TableExport.h"
 #include "store/RunStore.h"
+#include "util/TargetRanks.h"
 
 #include "../store/StoreTestSupport.h"
 
@@ -136,6 +137,124 @@ TEST_F(RunTableTest, RowsSayWhetherHistoryItemsWereExcluded) {
     EXPECT_EQ(excludeHistoryOf(R"({"eval": {"excludeHistory": false}})"),
               std::optional<bool>(false));
     EXPECT_EQ(excludeHistoryOf("not json"), std::nullopt);
+}
+
+// Runs that keep per-user ranks: study "users" with A and B over seeds 1 and 2 (six test users,
+// one target each) and C over seeds 1 and 2 stored without ranks, as before schema version 3.
+class PerUserTableTest : public RunTableTest {
+protected:
+    PerUserTableTest() {
+        a1_ = addRanked("dimerec", 1, "A seed 1", {1, 5, 20, 3, 50, 8});
+        a2_ = addRanked("dimerec", 2, "A seed 2", {2, 15, 20, 1, 9, 30});
+        b1_ = addRanked("sasrec", 1, "B seed 1", {12, 5, 40, 30, 50, 8});
+        b2_ = addRanked("sasrec", 2, "B seed 2", {20, 11, 3, 30, 60, 70});
+        add("gru4rec", 1, "C seed 1", 1.0, {{"hr@10", 0.2}, {"coverage@10", 0.3}}, "users");
+        add("gru4rec", 2, "C seed 2", 1.0, {{"hr@10", 0.3}, {"coverage@10", 0.5}}, "users");
+    }
+
+    // A finished run whose test evaluation ranked user u's one target at ranks[u].
+    int64_t addRanked(const std::string& model, uint64_t seed, const std::string& name,
+                      const std::vector<int32_t>& ranks) {
+        TargetRanks perUser;
+        double hits = 0.0;
+        for (size_t u = 0; u < ranks.size(); ++u) {
+            perUser.addCase(static_cast<int32_t>(u), {ranks[u]});
+            hits += ranks[u] <= 10 ? 1.0 : 0.0;
+        }
+        const std::map<std::string, double> metrics = {
+            {"hr@10", hits / static_cast<double>(ranks.size())}, {"coverage@10", 0.1 * seed}};
+        const int64_t id = add(model, seed, name, 1.0, metrics, "users");
+        store_.appendEvaluation(id, {10, 1, "test", metrics, perUser});
+        return id;
+    }
+
+    RunTableRequest groups() const {
+        RunTableRequest request;
+        request.study = "users";
+        request.groupSeeds = true;
+        request.baselineRun = b1_;
+        request.significance = true;
+        request.metrics = {"hr@10", "coverage@10"};
+        return request;
+    }
+
+    int64_t a1_ = 0, a2_ = 0, b1_ = 0, b2_ = 0;
+};
+
+TEST_F(PerUserTableTest, SeedGroupsArePairedOverUsersWithHolmAcrossRows) {
+    const ResultTable table = buildRunTable(store_, groups());
+    ASSERT_EQ(table.rows().size(), 3u);  // A, B (baseline), C
+    // HR@10 per user, averaged over the two seeds: A (1, ½, 0, 1, ½, ½), B (0, ½, ½, 0, 0, ½).
+    const std::vector<double> a = {1.0, 0.5, 0.0, 1.0, 0.5, 0.5};
+    const std::vector<double> b = {0.0, 0.5, 0.5, 0.0, 0.0, 0.5};
+    const CellTest& perUser = *table.cell(0, 0).test;
+    EXPECT_TRUE(perUser.perUser);
+    EXPECT_EQ(perUser.method, "paired t-test");
+    EXPECT_EQ(perUser.n, 6);
+    EXPECT_DOUBLE_EQ(perUser.pValue, pairedTTest(a, b).pValue);
+    EXPECT_DOUBLE_EQ(perUser.meanDifference, 2.0 / 6.0);  // d = (1, 0, −½, 1, ½, 0)
+    const BootstrapInterval interval = pairedBootstrapInterval(a, b);
+    EXPECT_EQ(perUser.interval->low, interval.low);
+    EXPECT_EQ(perUser.interval->high, interval.high);
+    // The seed-level test stays beside it: seeds 1 and 2, HR@10 A (4/6, 3/6), B (2/6, 1/6).
+    EXPECT_DOUBLE_EQ(perUser.seedTest->pValue,
+                     pairedTTest({4.0 / 6, 3.0 / 6}, {2.0 / 6, 1.0 / 6}).pValue);
+    // C has no per-user ranks: seeds, and says why.
+    const CellTest& seeds = *table.cell(2, 0).test;
+    EXPECT_FALSE(seeds.perUser);
+    EXPECT_EQ(seeds.n, 2);
+    EXPECT_EQ(seeds.seedLevelReason.rfind("run #", 0), 0u) << seeds.seedLevelReason;
+    // Holm across the two tested rows of the column.
+    const std::vector<double> holm = holmAdjust({perUser.pValue, seeds.pValue});
+    EXPECT_DOUBLE_EQ(*table.cell(0, 0).pValue, holm[0]);
+    EXPECT_DOUBLE_EQ(*table.cell(2, 0).pValue, holm[1]);
+    // Coverage is not a per-user metric: seed-level for every row.
+    EXPECT_EQ(table.cell(0, 1).test->seedLevelReason, "not a per-user metric");
+    EXPECT_FALSE(table.cell(1, 0).test.has_value());  // the baseline itself
+}
+
+TEST_F(PerUserTableTest, WilcoxonAndSingleRunsAreTestedOverUsersToo) {
+    RunTableRequest request;
+    request.runs = {a1_, b1_};
+    request.baselineRun = b1_;
+    request.significance = true;
+    request.test = SeedTest::Wilcoxon;
+    request.metrics = {"hr@10"};
+    const ResultTable table = buildRunTable(store_, request);
+    // Seed 1 alone: A (1, 1, 0, 1, 0, 1), B (0, 1, 0, 0, 0, 1): two non-zero differences.
+    const CellTest& test = *table.cell(0, 0).test;
+    EXPECT_TRUE(test.perUser);
+    EXPECT_EQ(test.method, "Wilcoxon signed-rank");
+    EXPECT_DOUBLE_EQ(test.pValue,
+                     wilcoxonSignedRank({1, 1, 0, 1, 0, 1}, {0, 1, 0, 0, 0, 1}).pValue);
+    EXPECT_FALSE(test.seedTest.has_value());  // one seed: nothing to pair
+}
+
+TEST_F(PerUserTableTest, ExportsNameTheTestAndTheCorrection) {
+    TableFormat format;
+    format.decimals = 3;
+    const ResultTable table = buildRunTable(store_, groups());
+    const std::string note = table.significanceNote(0.05);
+    EXPECT_EQ(note.rfind("† p < 0.05 against B: two-sided paired t-test over the test users both "
+                         "rows share (a seed group's per-user values averaged over its seeds "
+                         "first), Holm-corrected across the rows of each column. Seed-level "
+                         "paired t-test for Coverage@10 (not a per-user metric), HR@10 (run #",
+                         0),
+              0u)
+        << note;
+    const std::string latex = toLatex(table, format);
+    EXPECT_NE(latex.find("\\par\\smallskip{\\footnotesize $^{\\dagger}$ p \\textless{} 0.05 "
+                         "against B: two-sided paired t-test over the test users"),
+              std::string::npos)
+        << latex;
+    EXPECT_NE(toMarkdown(table, format).find("† p \\< 0.05 against B"), std::string::npos);
+    const std::string csv = toCsv(table, format);
+    EXPECT_NE(csv.find("hr@10_p,hr@10_p_unadjusted,hr@10_tested_over,hr@10_tested_n,hr@10_diff,"
+                       "hr@10_diff_low,hr@10_diff_high,hr@10_p_seeds"),
+              std::string::npos)
+        << csv;
+    EXPECT_NE(csv.find(",users,6,"), std::string::npos);
+    EXPECT_NE(csv.find(",seeds,2,"), std::string::npos);
 }
 
 TEST_F(RunTableTest, Errors) {
