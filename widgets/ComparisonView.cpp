@@ -22,6 +22,7 @@
 #include <QPushButton>
 #include <QSplitter>
 #include <QTableWidget>
+#include <QThread>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -92,9 +93,13 @@ ComparisonView::ComparisonView(RunStore& store, QWidget* parent) : QWidget(paren
     baseline_ = new QComboBox(top);
     baseline_->setToolTip(tr("Deltas and p-values are against this entry"));
     test_ = new QComboBox(top);
-    test_->addItem(tr("paired t-test (seeds)"), static_cast<int>(SeedTest::PairedT));
-    test_->addItem(tr("Wilcoxon signed-rank (seeds)"), static_cast<int>(SeedTest::Wilcoxon));
-    test_->addItem(tr("Welch t-test (unpaired)"), static_cast<int>(SeedTest::Welch));
+    test_->setToolTip(
+        tr("Paired tests pair the test users both entries share (each user's metric averaged "
+           "over a seed group's seeds), or the seeds both ran where runs lack per-user ranks; "
+           "Welch's unpaired test compares seeds"));
+    test_->addItem(tr("paired t-test"), static_cast<int>(SeedTest::PairedT));
+    test_->addItem(tr("Wilcoxon signed-rank"), static_cast<int>(SeedTest::Wilcoxon));
+    test_->addItem(tr("Welch t-test (seeds, unpaired)"), static_cast<int>(SeedTest::Welch));
     layoutChooser_ = new QComboBox(top);
     layoutChooser_->addItem(tr("Comparison: entries as columns"));
     layoutChooser_->addItem(tr("Ablation table: entries as rows"));
@@ -121,10 +126,8 @@ ComparisonView::ComparisonView(RunStore& store, QWidget* parent) : QWidget(paren
     options->setColumnStretch(5, 1);
     topLayout->addLayout(options);
     note_ = new QLabel(top);
+    note_->setObjectName(QStringLiteral("comparisonNote"));
     note_->setWordWrap(true);
-    note_->setText(
-        tr("Per-user metrics are not stored, so tests pair the seeds both entries "
-           "ran (Welch: all seeds, unpaired). Bold: best, underlined: second."));
     topLayout->addWidget(note_);
     tableWidget_ = new QTableWidget(top);
     tableWidget_->setObjectName(QStringLiteral("comparisonTable"));
@@ -218,6 +221,10 @@ ComparisonView::ComparisonView(RunStore& store, QWidget* parent) : QWidget(paren
     rebuild();
 }
 
+ComparisonView::~ComparisonView() {
+    for (QThread* tester : testers_) tester->wait();
+}
+
 void ComparisonView::addRuns(const QVector<qint64>& runs) {
     try {
         for (qint64 id : runs) {
@@ -226,12 +233,10 @@ void ComparisonView::addRuns(const QVector<qint64>& runs) {
                     return e.runs.size() == 1 && e.runs.front().id == id;
                 });
             if (present) continue;
-            RunDetails details = store_.run(id);
-            RunSummary& run = details.summary;
-            const std::string label =
+            RunSummary run = store_.run(id).summary;
+            std::string label =
                 run.name.empty() ? run.model + " #" + std::to_string(run.id) : run.name;
-            entries_.push_back(
-                ComparisonEntry{label, {std::move(run)}, excludeHistoryOf(details.configJson)});
+            entries_.push_back(loadEntry(store_, std::move(label), {std::move(run)}));
         }
     } catch (const std::exception& error) {
         QMessageBox::warning(this, tr("Comparison"), QString::fromUtf8(error.what()));
@@ -253,12 +258,10 @@ void ComparisonView::addSeedGroups(const QVector<qint64>& runs) {
             query.descending = false;
             query.limit = 0;
             query.statuses = {"finished"};
-            ComparisonEntry entry;
-            entry.runs = store_.listRuns(query);
-            if (entry.runs.empty()) continue;
-            entry.label = seedGroupLabel(entry.runs.front());
-            entry.excludeHistory = excludeHistoryOf(details.configJson);
-            entries_.push_back(std::move(entry));
+            std::vector<RunSummary> group = store_.listRuns(query);
+            if (group.empty()) continue;
+            std::string label = seedGroupLabel(group.front());
+            entries_.push_back(loadEntry(store_, std::move(label), std::move(group)));
         }
     } catch (const std::exception& error) {
         QMessageBox::warning(this, tr("Comparison"), QString::fromUtf8(error.what()));
@@ -464,16 +467,25 @@ void ComparisonView::refreshBaselineChoice() {
     updating_ = false;
 }
 
-void ComparisonView::rebuild() {
-    if (updating_) return;
+ComparisonRequest ComparisonView::request() const {
     ComparisonRequest request;
     for (const QString& metric : metrics()) request.metrics.push_back(metric.toStdString());
     request.split = split();
     if (baseline() >= 0) request.baseline = static_cast<size_t>(baseline());
     request.test = static_cast<SeedTest>(test_->currentData().toInt());
+    return request;
+}
+
+void ComparisonView::rebuild() {
+    if (updating_) return;
+    const ComparisonRequest request = this->request();
+    // Means and deltas at once; the tests (a bootstrap of thousands of users per cell) follow.
+    ComparisonRequest untested = request;
+    untested.significance = false;
     table_ = entries_.empty() || request.metrics.empty() ? ResultTable()
-                                                         : buildComparisonTable(entries_, request);
+                                                         : buildComparisonTable(entries_, untested);
     fillTable();
+    startTests(request);
     fillDiff();
     // The curve choice: every series any of the runs logged.
     const QString current = curveSeries_->currentText();
@@ -501,6 +513,66 @@ void ComparisonView::rebuild() {
     fillCurves();
 }
 
+void ComparisonView::startTests(const ComparisonRequest& request) {
+    const int generation = ++testGeneration_;
+    testError_.clear();
+    testsPending_ = request.baseline && entries_.size() > 1 && !request.metrics.empty();
+    showNote();
+    if (!testsPending_) return;
+    struct Outcome {
+        ResultTable table;
+        QString error;
+    };
+    auto outcome = std::make_shared<Outcome>();
+    QThread* tester = QThread::create([this, entries = entries_, request, generation, outcome] {
+        try {
+            outcome->table = buildComparisonTable(entries, request);
+        } catch (const std::exception& error) {
+            outcome->error = QString::fromUtf8(error.what());
+        }
+        // Delivered on the view's thread; a newer request makes this one stale.
+        QMetaObject::invokeMethod(
+            this,
+            [this, generation, outcome] {
+                if (generation != testGeneration_) return;
+                testsPending_ = false;
+                testError_ = outcome->error;
+                if (testError_.isEmpty()) {
+                    table_ = std::move(outcome->table);
+                    fillTable();
+                }
+                showNote();
+                Q_EMIT testsFinished();
+            },
+            Qt::QueuedConnection);
+    });
+    testers_.push_back(tester);
+    connect(tester, &QThread::finished, this, [this, tester] {
+        testers_.removeAll(tester);
+        tester->deleteLater();
+    });
+    tester->start(QThread::LowPriority);
+}
+
+void ComparisonView::showNote() {
+    const QString marks = tr("Bold: best, underlined: second.");
+    if (!table_.baseline()) {
+        note_->setText(tr("Choose a baseline for deltas and significance tests. %1").arg(marks));
+    } else if (testsPending_) {
+        note_->setText(tr("Testing against the baseline over the test users both entries "
+                          "share… %1")
+                           .arg(marks));
+    } else if (!testError_.isEmpty()) {
+        note_->setText(tr("No tests: %1").arg(testError_));
+    } else {
+        const std::string note = table_.significanceNote(exportFormat().alpha);
+        note_->setText(note.empty() ? tr("No entry could be tested against the baseline "
+                                         "(fewer than two users or seeds to pair). %1")
+                                          .arg(marks)
+                                    : QString::fromStdString(note) + QLatin1Char(' ') + marks);
+    }
+}
+
 QString ComparisonView::cellText(size_t row, size_t column) const {
     const ResultCell& cell = table_.cell(row, column);
     if (cell.stats.n == 0) return QStringLiteral("–");
@@ -510,7 +582,11 @@ QString ComparisonView::cellText(size_t row, size_t column) const {
     if (const auto delta = table_.relativeDelta(row, column))
         second << (*delta >= 0 ? QStringLiteral("+") : QString()) +
                       QStringLiteral("%1 %").arg(*delta * 100.0, 0, 'f', 1);
-    if (cell.pValue) second << pValueText(*cell.pValue);
+    if (cell.pValue && cell.test) {
+        second
+            << pValueText(*cell.pValue) +
+                   (cell.test->perUser ? tr(" (%1 users)") : tr(" (%1 seeds)")).arg(cell.test->n);
+    }
     if (table_.baseline() && *table_.baseline() == row) second << tr("baseline");
     if (!second.isEmpty()) text += QLatin1Char('\n') + second.join(QStringLiteral(" · "));
     return text;
@@ -526,16 +602,36 @@ QString ComparisonView::cellToolTip(size_t row, size_t column) const {
                       .arg(cell.stats.min, 0, 'g', 6)
                       .arg(cell.stats.max, 0, 'g', 6);
     if (table_.baseline() && *table_.baseline() != row) {
-        const auto result =
-            compareSeeds(entries_[row], entries_[*table_.baseline()], table_.columns()[column].key,
-                         split(), static_cast<SeedTest>(test_->currentData().toInt()));
         tip += QLatin1Char('\n');
-        tip += result ? tr("%1 against the baseline: statistic %2, n=%3, p=%4")
-                            .arg(QString::fromStdString(result->method))
-                            .arg(result->statistic, 0, 'g', 4)
-                            .arg(result->n)
-                            .arg(result->pValue, 0, 'g', 4)
-                      : tr("No test: fewer than two seeds (pairs) on one side.");
+        if (testsPending_) {
+            tip += tr("Testing against the baseline…");
+        } else if (!cell.test) {
+            tip += tr("No test: fewer than two users or seeds (pairs) to compare.");
+        } else {
+            const CellTest& test = *cell.test;
+            tip += tr("%1 against the baseline over %2 %3: p=%4 (Holm-corrected p=%5)")
+                       .arg(QString::fromStdString(test.method))
+                       .arg(test.n)
+                       .arg(test.perUser ? tr("users") : tr("seeds"))
+                       .arg(test.pValue, 0, 'g', 4)
+                       .arg(cell.pValue.value_or(test.pValue), 0, 'g', 4);
+            tip += tr("\nmean difference %1").arg(test.meanDifference, 0, 'g', 4);
+            if (test.interval) {
+                tip += tr(", paired bootstrap %1 % interval [%2, %3] (%4 resamples)")
+                           .arg(test.interval->level * 100.0, 0, 'g', 3)
+                           .arg(test.interval->low, 0, 'g', 4)
+                           .arg(test.interval->high, 0, 'g', 4)
+                           .arg(test.interval->resamples);
+            }
+            if (test.seedTest) {
+                tip += tr("\nseed-level %1 beside it: p=%2 over %3 seeds")
+                           .arg(QString::fromStdString(test.seedTest->method))
+                           .arg(test.seedTest->pValue, 0, 'g', 4)
+                           .arg(test.seedTest->n);
+            } else if (!test.seedLevelReason.empty()) {
+                tip += tr("\nseed-level: %1").arg(QString::fromStdString(test.seedLevelReason));
+            }
+        }
     }
     return tip;
 }
@@ -649,13 +745,14 @@ TableFormat ComparisonView::exportFormat() const {
 
 QString ComparisonView::exportText(ExportFormat format) const {
     if (table_.rows().empty()) return QString();
+    const ResultTable table = testsPending_ ? buildComparisonTable(entries_, request()) : table_;
     switch (format) {
         case ExportFormat::Latex:
-            return QString::fromStdString(toLatex(table_, exportFormat()));
+            return QString::fromStdString(toLatex(table, exportFormat()));
         case ExportFormat::Markdown:
-            return QString::fromStdString(toMarkdown(table_, exportFormat()));
+            return QString::fromStdString(toMarkdown(table, exportFormat()));
         case ExportFormat::Csv:
-            return QString::fromStdString(toCsv(table_, exportFormat()));
+            return QString::fromStdString(toCsv(table, exportFormat()));
     }
     return QString();
 }

@@ -7,6 +7,7 @@
 #include <QVector>
 #include <QWidget>
 
+#include <memory>
 #include <vector>
 
 class QCheckBox;
@@ -15,6 +16,7 @@ class QLabel;
 class QListWidget;
 class QListWidgetItem;
 class QTableWidget;
+class QThread;
 
 namespace dimerec {
 
@@ -24,12 +26,16 @@ class RunStore;
 // Compares runs and seed groups side by side, or builds an ablation table. The entries (the
 // comparison basket, or a study's variants) are listed on the left: renamable (double click),
 // reorderable and removable. The table shows each entry's metrics as mean ± std over its seeds
-// with N, the relative delta to a chosen baseline and the p-value of a test against it; best
-// values are bold, second best underlined. In the comparison layout the entries are columns
-// and the metrics rows; in the ablation layout the entries are the rows, as papers print
-// ablations. Below: the config fields that differ between the entries, and one training curve
-// per run overlaid. Every number comes from core/analysis (buildComparisonTable, configDiff);
-// the table exports through TableExport as LaTeX, Markdown or CSV (file or clipboard).
+// with N, the relative delta to a chosen baseline and the p-value of a test against it (over the
+// test users both entries share where the runs keep per-user ranks, else over seeds; Holm-
+// corrected across the entries of each metric; the note under the options says which); best
+// values are bold, second best underlined. The tests run off the window's thread, once per
+// change of the selection: the means show at once, the p-values follow (testsFinished). In the
+// comparison layout the entries are columns and the metrics rows; in the ablation layout the
+// entries are the rows, as papers print ablations. Below: the config fields that differ between the
+// entries, and one training curve per run overlaid. Every number comes from core/analysis
+// (buildComparisonTable, configDiff); the table exports through TableExport as LaTeX, Markdown or
+// CSV (file or clipboard).
 class ComparisonView : public QWidget {
     Q_OBJECT
 
@@ -38,6 +44,7 @@ public:
     enum class ExportFormat { Latex, Markdown, Csv };
 
     explicit ComparisonView(RunStore& store, QWidget* parent = nullptr);
+    ~ComparisonView() override;
 
     // Adds each run as an entry of its own (runs already present as single runs are skipped).
     void addRuns(const QVector<qint64>& runs);
@@ -65,13 +72,17 @@ public:
     Layout tableLayout() const { return layout_; }
 
     const ResultTable& table() const { return table_; }
+    // Whether the tests against the baseline are still running (table() has no p-values yet).
+    bool testsPending() const { return testsPending_; }
+    QLabel* note() const { return note_; }
     QTableWidget* tableWidget() const { return tableWidget_; }
     QTableWidget* diffWidget() const { return diff_; }
     QListWidget* entryList() const { return entryList_; }
     LossCurvePlot* curves() const { return curves_; }
     QComboBox* curveChooser() const { return curveSeries_; }
 
-    // The table as TableExport prints it in the current layout.
+    // The table as TableExport prints it in the current layout (with the tests: pending ones
+    // are computed here rather than left out).
     QString exportText(ExportFormat format) const;
     void copyToClipboard(ExportFormat format) const;
     // Asks for a file and writes the chosen format to it; false when cancelled or failed.
@@ -79,9 +90,15 @@ public:
 
 Q_SIGNALS:
     void entriesChanged(int count);
+    // table() now holds the tests of the current selection.
+    void testsFinished();
 
 private:
     void rebuild();
+    ComparisonRequest request() const;
+    // Tests the entries against the baseline on a thread of its own; the newest request wins.
+    void startTests(const ComparisonRequest& request);
+    void showNote();
     void refreshEntryList();
     void refreshMetricList();
     void refreshBaselineChoice();
@@ -98,6 +115,10 @@ private:
     ResultTable table_;
     Layout layout_ = Layout::EntriesAsColumns;
     bool updating_ = false;
+    int testGeneration_ = 0;  // of the newest request; older results are dropped
+    bool testsPending_ = false;
+    QString testError_;
+    QVector<QThread*> testers_;
 
     QListWidget* entryList_ = nullptr;
     QListWidget* metricList_ = nullptr;

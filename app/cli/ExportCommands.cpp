@@ -1,5 +1,6 @@
 // `dimerec export table …`: the tables of a paper, regenerated from the run store by a script.
 #include "CliCommands.h"
+#include "analysis/Comparison.h"
 #include "analysis/RunTable.h"
 #include "analysis/TableExport.h"
 #include "store/RunStore.h"
@@ -25,6 +26,7 @@ struct TableOptions {
     std::string baseline;   // id or uuid prefix; "" = none
     std::string reference;  // row label of the study the others are tested against; "" = none
     bool significance = false;
+    std::string test = "t";          // t | wilcoxon: the paired test (per user, else per seed)
     std::vector<std::string> names;  // RUN=LABEL row labels
     std::string format;              // latex | markdown | csv; "" = from the output's extension
     std::string output;              // file; "" = standard output
@@ -83,6 +85,7 @@ void exportTable(TableOptions options) {
     request.split = options.split;
     request.groupSeeds = options.groupSeeds;
     request.significance = options.significance;
+    request.test = options.test == "wilcoxon" ? SeedTest::Wilcoxon : SeedTest::PairedT;
     if (!options.baseline.empty()) {
         request.baselineRun = store.resolveRun(options.baseline);
     }
@@ -154,8 +157,16 @@ void addExportCommands(CLI::App& app) {
     reference->needs(study);
     reference->excludes("--baseline");
     table->add_flag("--significance", options->significance,
-                    "With --group-seeds and --baseline: mark cells that differ at p < alpha "
-                    "(paired t-test over shared seeds, else Welch)");
+                    "With --baseline: mark cells that differ at p < alpha, Holm-corrected across "
+                    "the rows of each column; paired over the test users both rows share "
+                    "(a seed group's per-user values averaged over its seeds), over the seeds "
+                    "both ran where runs lack per-user ranks. The table's footnote says which");
+    table
+        ->add_option("--test", options->test,
+                     "Paired test: t (paired t-test) or wilcoxon (signed-rank, zero differences "
+                     "dropped)")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"t", "wilcoxon"}));
     table->add_option("--alpha", options->table.alpha, "Significance level of the dagger mark")
         ->capture_default_str();
     table->add_option("--name", options->names, "Row label of a run (or its group): RUN=LABEL");

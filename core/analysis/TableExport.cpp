@@ -356,7 +356,7 @@ std::string toLatex(const ResultTable& table, const TableFormat& format) {
     out << "    \\bottomrule\n"
         << "  \\end{tabular}\n";
     if (const std::string note = table.significanceNote(format.alpha); !note.empty()) {
-        out << "  \\par\\smallskip{\\footnotesize " << escapeLatex(note) << "\\par}\n";
+        out << "  \\par\\smallskip{\\footnotesize\\raggedright " << escapeLatex(note) << "\\par}\n";
     }
     out << "\\end{table}\n";
     return out.str();

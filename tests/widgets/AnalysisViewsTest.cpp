@@ -13,8 +13,12 @@
 #include "analysis/StudyGrid.h"
 #include "analysis/TableExport.h"
 #include "store/RunStore.h"
+#include "util/TargetRanks.h"
 
 #include <QComboBox>
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QLabel>
 #include <QListWidget>
 #include <QTableWidget>
 #include <QTemporaryDir>
@@ -100,6 +104,15 @@ protected:
         return view_->tableWidget()->item(metric, entry);  // entries are columns by default
     }
 
+    // The tests against the baseline run off the window's thread: wait for the newest.
+    void waitForTests() const {
+        QElapsedTimer timer;
+        timer.start();
+        while (view_->testsPending() && timer.elapsed() < 30000)
+            QCoreApplication::processEvents(QEventLoop::AllEvents, 10);
+        ASSERT_FALSE(view_->testsPending()) << "tests still running after 30 s";
+    }
+
     std::vector<int64_t> a_, b_;
     int64_t c_ = 0;
     std::unique_ptr<ComparisonView> view_;
@@ -152,18 +165,74 @@ TEST_F(ComparisonViewTest, PValuesAreCoreAnalysisTests) {
     const double handP = 1.0 - t / std::sqrt(2.0 + t * t);
     const double coreP = pairedTTest({0.60, 0.61, 0.65}, {0.50, 0.52, 0.54}).pValue;
     EXPECT_NEAR(coreP, handP, 1e-6);
+    EXPECT_FALSE(view_->table().cell(1, 0).pValue.has_value());  // means first, tests follow
+    waitForTests();
     ASSERT_TRUE(view_->table().cell(1, 0).pValue.has_value());
     EXPECT_DOUBLE_EQ(*view_->table().cell(1, 0).pValue, coreP);
     EXPECT_TRUE(cell(0, 1)->text().contains(QStringLiteral("p=%1").arg(coreP, 0, 'f', 4)));
     // C has one seed: nothing to pair.
     EXPECT_FALSE(view_->table().cell(2, 0).pValue.has_value());
 
+    // These runs keep no per-user ranks (stored as before schema version 3): the tests pair
+    // seeds, and the note says so.
+    EXPECT_FALSE(view_->table().cell(1, 0).test->perUser);
+    EXPECT_TRUE(view_->note()->text().contains(
+        QStringLiteral("per-user tests were not possible for HR@10 (run #4 has no per-user "
+                       "ranks), NDCG@10 (run #4 has no per-user ranks)")))
+        << view_->note()->text().toStdString();
+
     // Three positive differences: the exact Wilcoxon p is 2 · (1/2)³ = 0.25.
     view_->setTest(SeedTest::Wilcoxon);
+    waitForTests();
     EXPECT_DOUBLE_EQ(*view_->table().cell(1, 0).pValue, 0.25);
     view_->setTest(SeedTest::Welch);
+    waitForTests();
     EXPECT_DOUBLE_EQ(*view_->table().cell(1, 0).pValue,
                      welchTTest({0.60, 0.61, 0.65}, {0.50, 0.52, 0.54}).pValue);
+}
+
+TEST_F(ComparisonViewTest, RunsWithPerUserRanksArePairedOverTheirUsers) {
+    // Four test users, one target each; A's seeds and B's seeds rank them as below.
+    const auto keep = [this](int64_t run, const std::vector<int32_t>& ranks) {
+        TargetRanks perUser;
+        for (size_t u = 0; u < ranks.size(); ++u)
+            perUser.addCase(static_cast<int32_t>(u), {ranks[u]});
+        store_->appendEvaluation(run,
+                                 {30, 1, "test", store_->run(run).summary.testMetrics, perUser});
+    };
+    keep(a_[0], {1, 20, 30, 4});
+    keep(a_[1], {2, 25, 9, 40});
+    keep(a_[2], {50, 11, 30, 3});
+    keep(b_[0], {1, 2, 3, 4});
+    keep(b_[1], {5, 6, 7, 8});
+    keep(b_[2], {9, 10, 11, 12});
+    view_->clearEntries();
+    view_->addSeedGroups({a_[0], b_[0]});
+    view_->setMetrics({QStringLiteral("hr@10")});
+    view_->setBaseline(0);
+    waitForTests();
+    // HR@10 per user averaged over the seeds: A (2/3, 0, 1/3, 2/3), B (1, 1, 2/3, 2/3).
+    const CellTest& test = *view_->table().cell(1, 0).test;
+    EXPECT_TRUE(test.perUser);
+    EXPECT_EQ(test.n, 4);
+    EXPECT_DOUBLE_EQ(
+        test.pValue,
+        pairedTTest({1.0, 1.0, 2.0 / 3, 2.0 / 3}, {2.0 / 3, 0.0, 1.0 / 3, 2.0 / 3}).pValue);
+    ASSERT_TRUE(test.seedTest.has_value());  // the seed-level test beside it
+    EXPECT_TRUE(cell(0, 1)->text().contains(QStringLiteral("(4 users)")))
+        << cell(0, 1)->text().toStdString();
+    EXPECT_TRUE(cell(0, 1)->toolTip().contains(QStringLiteral("paired bootstrap 95 % interval")));
+    EXPECT_TRUE(view_->note()->text().startsWith(
+        QStringLiteral("† p < 0.05 against A: two-sided paired t-test over the test users both "
+                       "rows share")))
+        << view_->note()->text().toStdString();
+    // An export while the tests run still carries them.
+    view_->setTest(SeedTest::Wilcoxon);
+    EXPECT_TRUE(view_->testsPending());
+    EXPECT_TRUE(
+        view_->exportText(ComparisonView::ExportFormat::Latex)
+            .contains(QStringLiteral("two-sided Wilcoxon signed-rank over the test users")));
+    waitForTests();
 }
 
 TEST_F(ComparisonViewTest, ConfigDiffShowsOnlyDifferingFields) {
@@ -199,6 +268,7 @@ TEST_F(ComparisonViewTest, AblationLayoutRenamesReordersAndExports) {
     EXPECT_EQ(view_->entries()[0].label, "full model");
     EXPECT_TRUE(table->item(0, 0)->font().bold());  // B's HR@10 is still the best
 
+    waitForTests();
     TableFormat format;
     format.decimals = 4;
     format.cornerLabel = "Variant";

@@ -243,9 +243,10 @@ TEST_F(PerUserTableTest, ExportsNameTheTestAndTheCorrection) {
               0u)
         << note;
     const std::string latex = toLatex(table, format);
-    EXPECT_NE(latex.find("\\par\\smallskip{\\footnotesize $^{\\dagger}$ p \\textless{} 0.05 "
-                         "against B: two-sided paired t-test over the test users"),
-              std::string::npos)
+    EXPECT_NE(
+        latex.find("\\par\\smallskip{\\footnotesize\\raggedright $^{\\dagger}$ p \\textless{} 0.05 "
+                   "against B: two-sided paired t-test over the test users"),
+        std::string::npos)
         << latex;
     EXPECT_NE(toMarkdown(table, format).find("† p \\< 0.05 against B"), std::string::npos);
     const std::string csv = toCsv(table, format);

@@ -1,6 +1,7 @@
 #include "experiment/RecordedRun.h"
 
 #include "../store/StoreTestSupport.h"
+#include "analysis/UserComparison.h"
 #include "CancelAfter.h"
 #include "data/Dataset.h"
 #include "data/DatasetLoader.h"
@@ -9,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <numeric>
 #include <stdexcept>
 
 namespace dimerec {
@@ -103,6 +105,17 @@ TEST(RecordedRun, CreatesRecordsAndTeesARunWithCheckpointsInItsOwnFolder) {
     EXPECT_TRUE(fs::is_regular_file(folder / "last.pt"));
     EXPECT_TRUE(fs::is_regular_file(folder / "best.pt"));
     EXPECT_FALSE(stored.embeddings.empty());  // item-embedding snapshots of the validations
+    // Per-user data: one leave-one-out case per test user, whose per-user NDCG@10 averages to
+    // the stored metric.
+    const std::optional<TargetRanks> ranks = store.targetRanks(run.id());
+    ASSERT_TRUE(ranks.has_value());
+    EXPECT_GT(ranks->cases(), 100u);
+    EXPECT_TRUE(ranks->targetCounts().empty());
+    const UserValues ndcg = *userValues(*ranks, "ndcg@10");
+    EXPECT_EQ(ndcg.users.size(), ranks->cases());
+    EXPECT_NEAR(std::accumulate(ndcg.values.begin(), ndcg.values.end(), 0.0) /
+                    static_cast<double>(ndcg.values.size()),
+                stored.summary.testMetrics.at("ndcg@10"), 1e-12);
 }
 
 // The workbench's "resume": the stored run itself goes on, from its last checkpoint and in
