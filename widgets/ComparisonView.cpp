@@ -583,9 +583,10 @@ QString ComparisonView::cellText(size_t row, size_t column) const {
         second << (*delta >= 0 ? QStringLiteral("+") : QString()) +
                       QStringLiteral("%1 %").arg(*delta * 100.0, 0, 'f', 1);
     if (cell.pValue && cell.test) {
-        second
-            << pValueText(*cell.pValue) +
-                   (cell.test->perUser ? tr(" (%1 users)") : tr(" (%1 seeds)")).arg(cell.test->n);
+        // The mark of the exports (and of the note above the table) beside a significant p.
+        const QString mark = *cell.pValue < exportFormat().alpha ? QStringLiteral("†") : QString();
+        const QString over = cell.test->perUser ? tr(" (%1 users)") : tr(" (%1 seeds)");
+        second << pValueText(*cell.pValue) + mark + over.arg(cell.test->n);
     }
     if (table_.baseline() && *table_.baseline() == row) second << tr("baseline");
     if (!second.isEmpty()) text += QLatin1Char('\n') + second.join(QStringLiteral(" · "));
