@@ -29,6 +29,7 @@
 #include <cmath>
 #include <exception>
 #include <set>
+#include <utility>
 
 namespace dimerec {
 namespace {
@@ -222,7 +223,7 @@ ComparisonView::ComparisonView(RunStore& store, QWidget* parent) : QWidget(paren
 }
 
 ComparisonView::~ComparisonView() {
-    for (QThread* tester : testers_) tester->wait();
+    if (tester_ != nullptr) tester_->wait();
 }
 
 void ComparisonView::addRuns(const QVector<qint64>& runs) {
@@ -514,23 +515,30 @@ void ComparisonView::rebuild() {
 }
 
 void ComparisonView::startTests(const ComparisonRequest& request) {
-    const int generation = ++testGeneration_;
+    ++testGeneration_;
     testError_.clear();
     testsPending_ = request.baseline && entries_.size() > 1 && !request.metrics.empty();
     showNote();
     if (!testsPending_) return;
+    // One computation at a time: while one runs, the newest request waits for it to end (a
+    // stale computation is not interrupted, but never followed by more than one).
+    if (tester_ != nullptr) {
+        testAgain_ = true;
+        return;
+    }
     struct Outcome {
         ResultTable table;
         QString error;
     };
     auto outcome = std::make_shared<Outcome>();
-    QThread* tester = QThread::create([this, entries = entries_, request, generation, outcome] {
+    const int generation = testGeneration_;
+    tester_ = QThread::create([this, entries = entries_, request, generation, outcome] {
         try {
             outcome->table = buildComparisonTable(entries, request);
         } catch (const std::exception& error) {
             outcome->error = QString::fromUtf8(error.what());
         }
-        // Delivered on the view's thread; a newer request makes this one stale.
+        // Delivered on the view's thread (before `finished`); a newer request makes it stale.
         QMetaObject::invokeMethod(
             this,
             [this, generation, outcome] {
@@ -546,12 +554,12 @@ void ComparisonView::startTests(const ComparisonRequest& request) {
             },
             Qt::QueuedConnection);
     });
-    testers_.push_back(tester);
-    connect(tester, &QThread::finished, this, [this, tester] {
-        testers_.removeAll(tester);
-        tester->deleteLater();
+    connect(tester_, &QThread::finished, this, [this] {
+        tester_->deleteLater();
+        tester_ = nullptr;
+        if (std::exchange(testAgain_, false) && testsPending_) startTests(this->request());
     });
-    tester->start(QThread::LowPriority);
+    tester_->start(QThread::LowPriority);
 }
 
 void ComparisonView::showNote() {

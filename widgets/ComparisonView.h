@@ -118,7 +118,8 @@ private:
     int testGeneration_ = 0;  // of the newest request; older results are dropped
     bool testsPending_ = false;
     QString testError_;
-    QVector<QThread*> testers_;
+    QThread* tester_ = nullptr;  // the running computation of the tests, if any
+    bool testAgain_ = false;     // a newer request waits for it
 
     QListWidget* entryList_ = nullptr;
     QListWidget* metricList_ = nullptr;

@@ -235,6 +235,17 @@ TEST_F(ComparisonViewTest, RunsWithPerUserRanksArePairedOverTheirUsers) {
     waitForTests();
 }
 
+TEST_F(ComparisonViewTest, QuickChangesEndWithTheTestsOfTheLastOne) {
+    // One computation runs at a time; the requests made meanwhile collapse into the newest.
+    view_->setTest(SeedTest::Wilcoxon);
+    view_->setTest(SeedTest::PairedT);
+    view_->setTest(SeedTest::Welch);
+    waitForTests();
+    EXPECT_DOUBLE_EQ(*view_->table().cell(1, 0).pValue,
+                     welchTTest({0.60, 0.61, 0.65}, {0.50, 0.52, 0.54}).pValue);
+    EXPECT_EQ(view_->table().cell(1, 0).test->method, "Welch t-test");
+}
+
 TEST_F(ComparisonViewTest, ConfigDiffShowsOnlyDifferingFields) {
     // A: dimerec λ=1, B: dimerec λ=2, C: sasrec λ=1; names differ; seeds of the first runs agree.
     QTableWidget* diff = view_->diffWidget();
