@@ -81,6 +81,31 @@ TEST_F(CacheFixture, ChangedFileOrOptionRebuilds) {
     EXPECT_EQ(changed.numUsers(), 3);
 }
 
+// Stored runs and the dataset cache name datasets by fingerprint: these are pinned as commit
+// ab43c7f computed them (its preprocessing key written out by hand), so that deriving the key
+// from the field table changes none of them. The three of the file agree with Python's
+// hashlib.sha256 of "dimerec-dataset-v1\nmovielens-dat\n" + key + "\nskip=0\n" +
+// "ratings.dat\n<size>\n" + the file's bytes, key e.g. "minRating=3.5;userCore=1;itemCore=1".
+TEST_F(CacheFixture, FingerprintsStayPinned) {
+    options.useCache = false;
+    const auto fingerprint = [&](float minRating, int userCore, int itemCore) {
+        DataConfig c = config;
+        c.minRating = minRating;
+        c.userCore = userCore;
+        c.itemCore = itemCore;
+        return loadDataset(c, options).fingerprint;
+    };
+    EXPECT_EQ(fingerprint(0.0f, 0, 0),
+              "71e1254887f9d5d15460a46c134da281785a2f1e9f517d477a95ffd2a76c153a");
+    EXPECT_EQ(fingerprint(3.5f, 1, 1),
+              "af84abd4122419af21c684d476e9d2b9de9ef8576505e7b2a0509c22a1f061a1");
+    EXPECT_EQ(fingerprint(0.1f, 0, 2),
+              "20d85e862730ec809ace64f40075181d120206829d59658ef90deaeb80ef6a47");
+    // The embedded default dataset.
+    EXPECT_EQ(loadDataset(DataConfig{}, options).fingerprint,
+              "eb8d7d643f4e27ea65868b4c9d022c07084b3dd141291f0d0abfc174f582a32f");
+}
+
 TEST_F(CacheFixture, CorruptOrTruncatedFileIsIgnoredAndRebuilt) {
     const Dataset built = loadDataset(config, options);
     const std::filesystem::path file = cache().fileFor(built.fingerprint);
