@@ -1,5 +1,6 @@
 #include "PlotExport.h"
 
+#include "PgfplotsExport.h"
 #include "PlotExportDialog.h"
 #include "QCustomPlotInclude.h"
 
@@ -7,6 +8,7 @@
 #include <QBuffer>
 #include <QClipboard>
 #include <QFile>
+#include <QDir>
 #include <QFileInfo>
 #include <QImage>
 #include <QImageWriter>
@@ -188,8 +190,9 @@ PlotFormat plotFormatForPath(const QString& path) {
     if (suffix == QLatin1String("svg")) return PlotFormat::Svg;
     if (suffix == QLatin1String("png")) return PlotFormat::Png;
     if (suffix == QLatin1String("csv")) return PlotFormat::Csv;
+    if (suffix == QLatin1String("tex")) return PlotFormat::Pgfplots;
     throw std::invalid_argument(
-        QStringLiteral("%1: the file name must end in .pdf, .svg, .png or .csv")
+        QStringLiteral("%1: the file name must end in .pdf, .svg, .png, .csv or .tex")
             .arg(path)
             .toStdString());
 }
@@ -204,6 +207,8 @@ QString formatName(PlotFormat format) {
             return QStringLiteral("PNG");
         case PlotFormat::Csv:
             return QStringLiteral("CSV");
+        case PlotFormat::Pgfplots:
+            return QStringLiteral("pgfplots");
     }
     return QString();
 }
@@ -285,7 +290,9 @@ void exportFigure(const FigurePainter& paint, const QString& path, PlotFormat fo
             return;
         }
         case PlotFormat::Csv:
-            fail(path, QStringLiteral("a painted figure has no CSV data"));
+        case PlotFormat::Pgfplots:
+            fail(path,
+                 QStringLiteral("a painted figure has no data for %1").arg(formatName(format)));
     }
 }
 
@@ -293,6 +300,14 @@ void exportPlot(QCustomPlot& plot, const QString& path, const PlotExportOptions&
     const PlotFormat format = plotFormatForPath(path);
     if (format == PlotFormat::Csv) {
         writeFile(path, plotDataCsv(plot).toUtf8());
+        return;
+    }
+    if (format == PlotFormat::Pgfplots) {
+        const QFileInfo tex(path);
+        const QString csvName = tex.completeBaseName() + QStringLiteral(".csv");
+        const PgfplotsFigure figure = plotPgfplots(plot, csvName, options);
+        writeFile(path, figure.tex.toUtf8());
+        writeFile(tex.dir().filePath(csvName), figure.csv.toUtf8());
         return;
     }
     exportFigure(

@@ -13,14 +13,16 @@ class QWidget;
 namespace dimerec {
 
 // Figures for papers: a QCustomPlot (or any painting) written as vector PDF / SVG, as PNG at
-// a chosen DPI, or its data as CSV, at a physical size with a chosen base font size.
+// a chosen DPI, its data as CSV, or (a QCustomPlot) as pgfplots, a .tex with its data in a .csv
+// beside it that a paper typesets in its own fonts (PgfplotsExport.h), at a physical size with a
+// chosen base font size.
 //
 // Rendering works in points (1/72 in): the figure is laid out on a canvas of
 // kExportUnitsPerPoint units per point, so a 8.5 cm wide figure is laid out 241 pt wide
 // whatever the output; fonts are set in pixels of that canvas (device independent, so the
 // layout and the drawing agree on every device), pens of width 1 come out as 1/2 pt lines.
 
-enum class PlotFormat { Pdf, Svg, Png, Csv };
+enum class PlotFormat { Pdf, Svg, Png, Csv, Pgfplots };
 enum class LengthUnit { Centimetres, Inches };
 
 constexpr double kExportUnitsPerPoint = 2.0;
@@ -38,7 +40,7 @@ double toPoints(double length, LengthUnit unit);
 // "8.5cm", "3.3in", "85mm", "240pt" → value and unit (mm and pt are converted to cm / in);
 // throws std::invalid_argument naming the text otherwise.
 void parseLength(const QString& text, double& value, LengthUnit& unit);
-// The format a file name asks for by its extension (.pdf .svg .png .csv); throws
+// The format a file name asks for by its extension (.pdf .svg .png .csv .tex); throws
 // std::invalid_argument naming the file for any other.
 PlotFormat plotFormatForPath(const QString& path);
 QString formatName(PlotFormat format);
@@ -47,14 +49,15 @@ QString formatName(PlotFormat format);
 // point), with `fontPixels` the base font size in canvas units.
 using FigurePainter = std::function<void(QCPPainter& painter, const QSize& size, int fontPixels)>;
 
-// Writes a figure painted by `paint` in `format` (not Csv) to `path`. Throws
+// Writes a figure painted by `paint` in `format` (not Csv or Pgfplots) to `path`. Throws
 // std::runtime_error naming the file when it cannot be written.
 void exportFigure(const FigurePainter& paint, const QString& path, PlotFormat format,
                   const PlotExportOptions& options);
 
 // Writes `plot` to `path` in the format its extension names: the plot's fonts are set to
 // the base size for the export (title +2 pt) and restored afterwards; CSV writes
-// plotDataCsv. Throws like exportFigure.
+// plotDataCsv; .tex writes pgfplots and its data as <name>.csv in the same folder. Throws like
+// exportFigure.
 void exportPlot(QCustomPlot& plot, const QString& path, const PlotExportOptions& options);
 
 // The plot's data: the table set with setPlotDataTable, else one row per point:

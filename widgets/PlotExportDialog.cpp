@@ -24,7 +24,8 @@ const QString kSettingsGroup = QStringLiteral("plotExport/");
 
 QString suffixOf(int formatIndex) {
     static const QStringList suffixes = {QStringLiteral("pdf"), QStringLiteral("svg"),
-                                         QStringLiteral("png"), QStringLiteral("csv")};
+                                         QStringLiteral("png"), QStringLiteral("csv"),
+                                         QStringLiteral("tex")};
     return suffixes.value(formatIndex);
 }
 
@@ -37,7 +38,10 @@ PlotExportDialog::PlotExportDialog(QWidget* parent, const QString& baseName, boo
 
     format_ = new QComboBox(this);
     format_->addItems({tr("PDF (vector)"), tr("SVG (vector)"), tr("PNG (bitmap)")});
-    if (allowCsv_) format_->addItem(tr("CSV (the plotted data)"));
+    if (allowCsv_) {
+        format_->addItem(tr("CSV (the plotted data)"));
+        format_->addItem(tr("pgfplots (.tex, its data in a .csv beside it)"));
+    }
     form->addRow(tr("Format"), format_);
 
     auto* fileRow = new QHBoxLayout;
@@ -151,11 +155,13 @@ void PlotExportDialog::browse() {
 void PlotExportDialog::formatChanged() {
     const QString suffix = suffixOf(format_->currentIndex());
     dpi_->setEnabled(suffix == QLatin1String("png"));
-    const bool painted = suffix != QLatin1String("csv");
+    // pgfplots takes the size, and the paper's fonts.
+    const bool sized = suffix != QLatin1String("csv");
     for (QWidget* field : {static_cast<QWidget*>(width_), static_cast<QWidget*>(height_),
-                           static_cast<QWidget*>(unit_), static_cast<QWidget*>(fontSize_)}) {
-        field->setEnabled(painted);
+                           static_cast<QWidget*>(unit_)}) {
+        field->setEnabled(sized);
     }
+    fontSize_->setEnabled(sized && suffix != QLatin1String("tex"));
     QFileInfo info(path());
     if (!info.fileName().isEmpty()) {
         path_->setText(info.dir().filePath(info.completeBaseName() + QLatin1Char('.') + suffix));
@@ -165,7 +171,7 @@ void PlotExportDialog::formatChanged() {
 void PlotExportDialog::accept() {
     try {
         const PlotFormat format = plotFormatForPath(path());
-        if (format == PlotFormat::Csv && !allowCsv_) {
+        if ((format == PlotFormat::Csv || format == PlotFormat::Pgfplots) && !allowCsv_) {
             QMessageBox::warning(this, windowTitle(), tr("This figure has no data table."));
             return;
         }

@@ -11,15 +11,15 @@ class QSpinBox;
 
 namespace dimerec {
 
-// Asks where and how to export a figure: file (its extension picks PDF, SVG, PNG or CSV),
-// width and height in cm or inches, PNG DPI and base font size. The last choices are
-// remembered (QSettings) for the next export.
+// Asks where and how to export a figure: file (its extension picks PDF, SVG, PNG, CSV or
+// pgfplots .tex), width and height in cm or inches, PNG DPI and base font size. The last
+// choices are remembered (QSettings) for the next export.
 class PlotExportDialog : public QDialog {
     Q_OBJECT
 
 public:
     // baseName: suggested file name without extension; allowCsv: whether the figure has data
-    // to export as CSV (a QCustomPlot) or is only painted.
+    // to export as CSV and pgfplots (a QCustomPlot) or is only painted.
     PlotExportDialog(QWidget* parent, const QString& baseName, bool allowCsv);
 
     QString path() const;

@@ -2,9 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include <QCheckBox>
 #include <QComboBox>
-#include <QDoubleSpinBox>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -12,13 +10,10 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
-#include <QRegularExpressionValidator>
 #include <QScrollArea>
 #include <QSettings>
-#include <QSpinBox>
 #include <QVBoxLayout>
 
-#include <limits>
 #include <stdexcept>
 
 namespace dimerec {
@@ -27,8 +22,6 @@ namespace {
 const QString kSettingsGroup = QStringLiteral("runConfigPresets");
 const QString kInvalidStyle =
     QStringLiteral("border: 1px solid #d62728; background-color: #fdecea;");
-constexpr int kIntMax = std::numeric_limits<int>::max();
-constexpr int kComboChars = 12;  // combo boxes may shrink to this; the dock stays narrow
 
 // Built-in presets: each changes only the model section of the paper's defaults.
 struct Preset {
@@ -79,7 +72,7 @@ RunConfigForm::RunConfigForm(QWidget* parent) : QWidget(parent) {
     presetRow->addWidget(new QLabel(tr("Preset:"), this));
     presets_ = new QComboBox(this);
     presets_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
-    presets_->setMinimumContentsLength(kComboChars);
+    presets_->setMinimumContentsLength(kComboMinimumChars);
     presets_->setToolTip(
         tr("Built-in presets set the model section (paper defaults, a baseline "
            "or an ablation) and keep data, training and evaluation settings; "
@@ -123,132 +116,6 @@ RunConfigForm::RunConfigForm(QWidget* parent) : QWidget(parent) {
     setConfig(RunConfig{});
 }
 
-void RunConfigForm::addField(QFormLayout* form, const FieldDescriptor& d) {
-    const auto get = d.get;
-    const auto set = d.set;
-    const QString key = QString::fromStdString(d.key);
-    const QString zeroText = QString::fromStdString(d.zeroText);
-    Field field{&d, key, QString::fromStdString(d.tooltip), nullptr, {}, {}};
-    switch (d.kind) {
-        case FieldKind::Integer: {
-            auto* spin = new QSpinBox(this);
-            spin->setRange(static_cast<int>(d.minimum.value_or(0.0)),
-                           static_cast<int>(std::min<double>(d.editorMaximum, kIntMax)));
-            if (!zeroText.isEmpty()) spin->setSpecialValueText(zeroText);
-            connect(spin, qOverload<int>(&QSpinBox::valueChanged), this, &RunConfigForm::onEdited);
-            field.editor = spin;
-            field.load = [spin, get](const RunConfig& c) {
-                spin->setValue(static_cast<int>(std::min<int64_t>(get(c).get<int64_t>(), kIntMax)));
-            };
-            field.store = [spin, set](RunConfig& c) { set(c, spin->value()); };
-            break;
-        }
-        case FieldKind::Real: {
-            auto* spin = new QDoubleSpinBox(this);
-            spin->setRange(d.minimum.value_or(0.0), d.editorMaximum);
-            spin->setDecimals(d.decimals);
-            spin->setSingleStep(d.step);
-            connect(spin, qOverload<double>(&QDoubleSpinBox::valueChanged), this,
-                    &RunConfigForm::onEdited);
-            field.editor = spin;
-            field.load = [spin, get](const RunConfig& c) { spin->setValue(get(c).get<double>()); };
-            field.store = [spin, set](RunConfig& c) { set(c, spin->value()); };
-            break;
-        }
-        case FieldKind::Bool: {
-            auto* box = new QCheckBox(this);
-            connect(box, &QCheckBox::toggled, this, &RunConfigForm::onEdited);
-            field.editor = box;
-            field.load = [box, get](const RunConfig& c) { box->setChecked(get(c).get<bool>()); };
-            field.store = [box, set](RunConfig& c) { set(c, box->isChecked()); };
-            break;
-        }
-        case FieldKind::Choice: {
-            auto* combo = new QComboBox(this);
-            combo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
-            combo->setMinimumContentsLength(kComboChars);
-            for (const auto& [name, label] : d.choices) {
-                combo->addItem(QString::fromStdString(label), QString::fromStdString(name));
-            }
-            connect(combo, qOverload<int>(&QComboBox::currentIndexChanged), this,
-                    &RunConfigForm::onEdited);
-            field.editor = combo;
-            field.load = [combo, get](const RunConfig& c) {
-                combo->setCurrentIndex(
-                    combo->findData(QString::fromStdString(get(c).get<std::string>())));
-            };
-            field.store = [combo, set](RunConfig& c) {
-                set(c, combo->currentData().toString().toStdString());
-            };
-            break;
-        }
-        case FieldKind::Text: {
-            auto* edit = new QLineEdit(this);
-            edit->setPlaceholderText(zeroText);
-            connect(edit, &QLineEdit::textChanged, this, &RunConfigForm::onEdited);
-            field.editor = edit;
-            field.load = [edit, get](const RunConfig& c) {
-                edit->setText(QString::fromStdString(get(c).get<std::string>()));
-            };
-            field.store = [edit, set](RunConfig& c) {
-                set(c, edit->text().trimmed().toStdString());
-            };
-            break;
-        }
-        case FieldKind::Seed: {
-            auto* edit = new QLineEdit(this);
-            edit->setValidator(new QRegularExpressionValidator(
-                QRegularExpression(QStringLiteral("\\d{1,19}")), edit));
-            connect(edit, &QLineEdit::textChanged, this, &RunConfigForm::onEdited);
-            field.editor = edit;
-            field.load = [edit, get](const RunConfig& c) {
-                edit->setText(QString::number(get(c).get<uint64_t>()));
-            };
-            field.store = [edit, set, key](RunConfig& c) {
-                bool ok = false;
-                const qulonglong value = edit->text().toULongLong(&ok);
-                if (!ok)
-                    throw std::invalid_argument(key.toStdString() + ": expected a whole number");
-                set(c, static_cast<uint64_t>(value));
-            };
-            break;
-        }
-        case FieldKind::IntList: {
-            auto* edit = new QLineEdit(this);
-            connect(edit, &QLineEdit::textChanged, this, &RunConfigForm::onEdited);
-            field.editor = edit;
-            field.load = [edit, get](const RunConfig& c) {
-                QStringList parts;
-                for (const auto& value : get(c)) parts << QString::number(value.get<int>());
-                edit->setText(parts.join(QStringLiteral(", ")));
-            };
-            field.store = [edit, set, key](RunConfig& c) {
-                std::vector<int> values;
-                for (const QString& part :
-                     edit->text().split(QLatin1Char(','), Qt::SkipEmptyParts)) {
-                    bool ok = false;
-                    const int value = part.trimmed().toInt(&ok);
-                    if (!ok) {
-                        throw std::invalid_argument(key.toStdString() + ": '" +
-                                                    part.trimmed().toStdString() +
-                                                    "' is not a whole number");
-                    }
-                    values.push_back(value);
-                }
-                set(c, values);
-            };
-            break;
-        }
-    }
-    field.editor->setToolTip(field.tooltip);
-    field.editor->setObjectName(key);
-    auto* labelWidget = new QLabel(QString::fromStdString(d.label), form->parentWidget());
-    labelWidget->setToolTip(field.tooltip);
-    labelWidget->setBuddy(field.editor);
-    form->addRow(labelWidget, field.editor);
-    fields_.push_back(std::move(field));
-}
-
 void RunConfigForm::buildFields() {
     // One group box per FieldGroup, in the enum's order; the fields in the table's order.
     const std::vector<std::pair<FieldGroup, QString>> groups = {
@@ -265,7 +132,10 @@ void RunConfigForm::buildFields() {
         form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
         groups_.push_back(box);
         for (const FieldDescriptor& descriptor : runConfigFields()) {
-            if (descriptor.group == group) addField(form, descriptor);
+            if (descriptor.group != group) continue;
+            FieldEditor field = makeFieldEditor(descriptor, this, [this] { onEdited(); });
+            form->addRow(makeFieldLabel(field, box), field.widget);
+            fields_.push_back(std::move(field));
         }
     }
 }
@@ -273,7 +143,7 @@ void RunConfigForm::buildFields() {
 void RunConfigForm::setConfig(const RunConfig& config) {
     base_ = config;
     loading_ = true;
-    for (const Field& field : fields_) field.load(config);
+    for (const FieldEditor& field : fields_) field.load(config);
     loading_ = false;
     updateApplicability();
     revalidate();
@@ -282,7 +152,7 @@ void RunConfigForm::setConfig(const RunConfig& config) {
 
 RunConfig RunConfigForm::config() const {
     RunConfig config = base_;
-    for (const Field& field : fields_) {
+    for (const FieldEditor& field : fields_) {
         try {
             field.store(config);
         } catch (const std::invalid_argument&) {
@@ -293,8 +163,8 @@ RunConfig RunConfigForm::config() const {
 }
 
 QWidget* RunConfigForm::editor(const QString& key) const {
-    for (const Field& field : fields_) {
-        if (field.key == key) return field.editor;
+    for (const FieldEditor& field : fields_) {
+        if (field.key == key) return field.widget;
     }
     return nullptr;
 }
@@ -310,7 +180,7 @@ void RunConfigForm::revalidate() {
     const bool wasValid = errors_.isEmpty();
     errors_.clear();
     RunConfig config = base_;
-    for (const Field& field : fields_) {
+    for (const FieldEditor& field : fields_) {
         try {
             field.store(config);
         } catch (const std::invalid_argument& error) {
@@ -328,7 +198,7 @@ void RunConfigForm::revalidate() {
             const QString message = QString::fromStdString(error.what());
             const QString key = message.section(QStringLiteral(": "), 0, 0);
             const auto field = std::find_if(fields_.begin(), fields_.end(),
-                                            [&](const Field& f) { return f.key == key; });
+                                            [&](const FieldEditor& f) { return f.key == key; });
             if (field == fields_.end() || errors_.contains(key)) {
                 errors_.insert(key, message.section(QStringLiteral(": "), 1));
                 break;
@@ -337,14 +207,14 @@ void RunConfigForm::revalidate() {
             field->descriptor->set(config, field->descriptor->defaultValue);
         }
     }
-    for (const Field& field : fields_) {
+    for (const FieldEditor& field : fields_) {
         const auto error = errors_.find(field.key);
         if (error == errors_.end()) {
-            field.editor->setStyleSheet(QString());
-            field.editor->setToolTip(field.tooltip);
+            field.widget->setStyleSheet(QString());
+            field.widget->setToolTip(field.tooltip);
         } else {
-            field.editor->setStyleSheet(kInvalidStyle);
-            field.editor->setToolTip(field.tooltip + QStringLiteral("\n\n") +
+            field.widget->setStyleSheet(kInvalidStyle);
+            field.widget->setToolTip(field.tooltip + QStringLiteral("\n\n") +
                                      tr("Invalid: %1").arg(*error));
         }
     }
@@ -359,8 +229,8 @@ void RunConfigForm::revalidate() {
 
 void RunConfigForm::updateApplicability() {
     const RunConfig current = config();
-    for (const Field& field : fields_) {
-        field.editor->setEnabled(inScope(field.descriptor->scope, current.model));
+    for (const FieldEditor& field : fields_) {
+        field.widget->setEnabled(inScope(field.descriptor->scope, current.model));
     }
 }
 

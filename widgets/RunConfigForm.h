@@ -1,12 +1,11 @@
 #pragma once
 
-#include "config/ConfigFields.h"
+#include "FieldEditor.h"
 
 #include <QMap>
 #include <QString>
 #include <QWidget>
 
-#include <functional>
 #include <vector>
 
 class QComboBox;
@@ -18,12 +17,12 @@ class QPushButton;
 namespace dimerec {
 
 // A form for every RunConfig field, built from the field table (config/ConfigFields.h): one
-// editor per descriptor with its label, tooltip and range, enabled for the models the field
-// applies to, grouped as the paper presents them (Data, Model, Diffusion, Losses & ablations,
-// Training, Evaluation). Values core's validate() rejects are marked at their field while the
-// user types.
-// Presets: the paper's defaults, every baseline and every ablation (built in; they set the
-// model section and keep the rest), plus the user's own (whole configs, kept in QSettings).
+// editor per descriptor (FieldEditor.h) with its label, tooltip and range, enabled for the models
+// the field applies to, grouped as the paper presents them (Data, Model, Diffusion, Losses &
+// ablations, Training, Evaluation). Values core's validate() rejects are marked at their field
+// while the user types. Presets: the paper's defaults, every baseline and every ablation (built in;
+// they set the model section and keep the rest), plus the user's own (whole configs, kept in
+// QSettings).
 class RunConfigForm : public QWidget {
     Q_OBJECT
 
@@ -53,18 +52,6 @@ Q_SIGNALS:
     void validityChanged(bool valid);
 
 private:
-    struct Field {
-        const FieldDescriptor* descriptor = nullptr;
-        QString key;
-        QString tooltip;
-        QWidget* editor = nullptr;
-        std::function<void(const RunConfig&)> load;  // config → editor
-        std::function<void(RunConfig&)> store;       // editor → config; throws on bad text
-    };
-
-    // The editor of one descriptor, chosen by its kind.
-    void addField(QFormLayout* form, const FieldDescriptor& descriptor);
-
     void buildFields();
     void onEdited();
     void revalidate();
@@ -72,7 +59,7 @@ private:
     void refreshPresetList();
     void promptSavePreset();
 
-    std::vector<Field> fields_;
+    std::vector<FieldEditor> fields_;
     std::vector<QGroupBox*> groups_;
     QMap<QString, QString> errors_;
     RunConfig base_;

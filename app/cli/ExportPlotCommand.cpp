@@ -285,7 +285,7 @@ void exportPlotCommand(const PlotCommandOptions& options) {
             what = "category distribution";
         }
     } else if (options.kind == "sphere") {
-        if (format == PlotFormat::Csv) {
+        if (format == PlotFormat::Csv || format == PlotFormat::Pgfplots) {
             throw std::invalid_argument("--kind sphere: export as .pdf, .svg or .png");
         }
         SphereView view;
@@ -308,7 +308,9 @@ void exportPlotCommand(const PlotCommandOptions& options) {
 void addExportPlotCommand(CLI::App& app) {
     CLI::App* exportCommand = app.get_subcommand("export");
     CLI::App* plot = exportCommand->add_subcommand(
-        "plot", "A figure of runs as vector PDF / SVG, PNG at a DPI, or its data as CSV");
+        "plot",
+        "A figure of runs as vector PDF / SVG, PNG at a DPI, its data as CSV, or pgfplots (.tex "
+        "with its data in a .csv beside it)");
     auto options = std::make_shared<PlotCommandOptions>();
     plot->add_option("--db", options->db,
                      "Run database (default: " + RunStore::defaultPath() + ")");
@@ -340,7 +342,9 @@ void addExportPlotCommand(CLI::App& app) {
         ->capture_default_str()
         ->check(CLI::IsMember({"test", "valid"}));
     plot->add_option("--name", options->names, "Label of a run: RUN=LABEL");
-    plot->add_option("-o,--out", options->output, "Output file: .pdf, .svg, .png or .csv")
+    plot->add_option("-o,--out", options->output,
+                     "Output file: .pdf, .svg, .png, .csv or .tex (pgfplots; writes NAME.csv "
+                     "beside it)")
         ->required();
     plot->add_option("--width", options->width, "Figure width: cm, mm, in or pt")
         ->capture_default_str();

@@ -100,6 +100,7 @@ public:
     }
     Field& flags(unsigned flags) {
         d_.flags |= flags;
+        if ((flags & kPreprocessing) != 0) d_.flags |= kChangesDataset;
         return *this;
     }
     Field& atLeast(double minimum) {
@@ -189,7 +190,8 @@ std::vector<FieldDescriptor> buildTable() {
             .group(G::Data)
             .atLeast(0.0)
             .editor(100.0, 1, 0.5)
-            .flags(kChangesDataset));
+            .zero("keep all")
+            .flags(kPreprocessing));
     add(Field("data.userCore", &RunConfig::data, &DataConfig::userCore)
             .label("User k-core",
                    "Repeatedly drop users with fewer interactions than this (0 = off)")
@@ -197,7 +199,7 @@ std::vector<FieldDescriptor> buildTable() {
             .atLeast(0)
             .editor(100000)
             .zero("off")
-            .flags(kChangesDataset));
+            .flags(kPreprocessing));
     add(Field("data.itemCore", &RunConfig::data, &DataConfig::itemCore)
             .label("Item k-core",
                    "Repeatedly drop items with fewer interactions than this (0 = off)")
@@ -205,7 +207,7 @@ std::vector<FieldDescriptor> buildTable() {
             .atLeast(0)
             .editor(100000)
             .zero("off")
-            .flags(kChangesDataset));
+            .flags(kPreprocessing));
     add(Field("data.splitSeed", &RunConfig::data, &DataConfig::splitSeed)
             .label("Split seed", "Seed of the user / sequence split (ComiRec uses 1230)")
             .group(G::Data));

@@ -36,9 +36,14 @@ enum FieldFlag : unsigned {
     kInferenceOnly = 1u << 0,   // may change for a trained model (applyInferenceOverride)
     kNotHashed = 1u << 1,       // left out of configHash (does not change what is computed)
     kChangesDataset = 1u << 2,  // part of the loaded dataset's identity (sameDataset)
-    // Added after hash v1 (commit 7bbad2f): left out of the hash while at its default, so
-    // that configs written before the field existed keep their hash.
+    // Added after hash v1 (commit 7bbad2f): left out of the hash (and, for a kPreprocessing
+    // field, of the dataset's key) while at its default, so that configs written before the
+    // field existed keep their hash and their datasets their fingerprint.
     kAddedAfterHashV1 = 1u << 3,
+    // A DataConfig field that preprocess() applies to the raw log: part of the dataset's cache
+    // key and fingerprint (preprocessingKey) and an editor of the import dialog. Implies
+    // kChangesDataset.
+    kPreprocessing = 1u << 4,
 };
 
 struct FieldDescriptor {

@@ -177,14 +177,6 @@ RawLog parse(const DatasetSource& source, std::vector<InputFile>& inputs,
     return log;
 }
 
-PreprocessOptions preprocessOptions(const DataConfig& config) {
-    PreprocessOptions options;
-    options.minRating = config.minRating;
-    options.userCore = config.userCore;
-    options.itemCore = config.itemCore;
-    return options;
-}
-
 }  // namespace
 
 DatasetSource resolveDatasetSource(const std::string& path, DataFormat format) {
@@ -202,11 +194,10 @@ Dataset loadDataset(const DataConfig& config) {
 
 Dataset loadDataset(const DataConfig& config, const LoadOptions& options) {
     const DatasetSource source = resolveDatasetSource(config.dataset, config.format);
-    const PreprocessOptions preprocessing = preprocessOptions(config);
 
     Sha256 hasher;
     hasher.update(std::string(kReaderVersion) + "\n" + source.reader + "\n" +
-                  describe(preprocessing) + "\nskip=" + (options.skipBadLines ? "1" : "0") + "\n");
+                  preprocessingKey(config) + "\nskip=" + (options.skipBadLines ? "1" : "0") + "\n");
     if (source.reader == "delimited") hasher.update(describe(options.columns) + "\n");
     std::vector<InputFile> inputs;
     if (source.reader == "embedded") {
@@ -241,7 +232,7 @@ Dataset loadDataset(const DataConfig& config, const LoadOptions& options) {
     log.source = location;
     log.skippedLines = badLines.count();
     log.firstSkipped = badLines.first();
-    Dataset data = preprocess(log, preprocessing);
+    Dataset data = preprocess(log, config);
     data.fingerprint = fingerprint;
     if (options.useCache) cache.store(data);
     return data;

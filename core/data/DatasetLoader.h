@@ -38,7 +38,7 @@ struct DatasetSource {
 DatasetSource resolveDatasetSource(const std::string& path, DataFormat format);
 
 // The single entry point: "default" is the embedded MovieLens latest-small; anything else a
-// path resolved as above. Applies minRating / userCore / itemCore and fills
+// path resolved as above. Applies the preprocessing fields (preprocess()) and fills
 // Dataset::fingerprint (SHA-256 of reader, input bytes and options). With the cache on, an
 // unchanged input and option set loads from the cache. Bad input throws ParseError naming
 // file, line and field; a filter that leaves nothing throws std::runtime_error.

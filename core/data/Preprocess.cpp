@@ -1,5 +1,7 @@
 #include "data/Preprocess.h"
 
+#include "config/ConfigFields.h"
+#include "config/RunConfig.h"
 #include "data/Dataset.h"
 #include "data/RawLog.h"
 
@@ -13,14 +15,14 @@ namespace dimerec {
 namespace {
 
 // Marks rows to keep under the rating threshold and the iterative k-core rule.
-std::vector<char> selectRows(const RawLog& log, const PreprocessOptions& options) {
+std::vector<char> selectRows(const RawLog& log, const DataConfig& config) {
     std::vector<char> keep(log.rows.size(), 1);
-    if (options.minRating > 0.0f) {
+    if (config.minRating > 0.0f) {
         for (size_t i = 0; i < log.rows.size(); ++i) {
-            keep[i] = log.rows[i].rating >= options.minRating;
+            keep[i] = log.rows[i].rating >= config.minRating;
         }
     }
-    if (options.userCore <= 0 && options.itemCore <= 0) return keep;
+    if (config.userCore <= 0 && config.itemCore <= 0) return keep;
     std::vector<int64_t> userCount(log.userIds.size()), itemCount(log.itemIds.size());
     bool changed = true;
     while (changed) {
@@ -34,8 +36,8 @@ std::vector<char> selectRows(const RawLog& log, const PreprocessOptions& options
         }
         for (size_t i = 0; i < log.rows.size(); ++i) {
             if (!keep[i]) continue;
-            if (userCount[static_cast<size_t>(log.rows[i].user)] < options.userCore ||
-                itemCount[static_cast<size_t>(log.rows[i].item)] < options.itemCore) {
+            if (userCount[static_cast<size_t>(log.rows[i].user)] < config.userCore ||
+                itemCount[static_cast<size_t>(log.rows[i].item)] < config.itemCore) {
                 keep[i] = 0;
                 changed = true;
             }
@@ -46,11 +48,11 @@ std::vector<char> selectRows(const RawLog& log, const PreprocessOptions& options
 
 }  // namespace
 
-Dataset preprocess(const RawLog& log, const PreprocessOptions& options) {
-    if (options.userCore < 0 || options.itemCore < 0) {
+Dataset preprocess(const RawLog& log, const DataConfig& config) {
+    if (config.userCore < 0 || config.itemCore < 0) {
         throw std::invalid_argument("preprocess: k-core values must be >= 0");
     }
-    const std::vector<char> keep = selectRows(log, options);
+    const std::vector<char> keep = selectRows(log, config);
 
     Dataset data;
     data.name = log.name;
@@ -80,7 +82,7 @@ Dataset preprocess(const RawLog& log, const PreprocessOptions& options) {
     }
     if (data.userIds.empty()) {
         throw std::runtime_error("dataset '" + log.name + "': no interactions left after " +
-                                 describe(options));
+                                 preprocessingKey(config));
     }
 
     data.timestamps.resize(log.hasTimestamps ? data.sequences.size() : 0);
@@ -112,10 +114,29 @@ Dataset preprocess(const RawLog& log, const PreprocessOptions& options) {
     return data;
 }
 
-std::string describe(const PreprocessOptions& options) {
+std::string preprocessingKey(const DataConfig& config) {
+    RunConfig run;
+    run.data = config;
     std::ostringstream out;
-    out << "minRating=" << options.minRating << ";userCore=" << options.userCore
-        << ";itemCore=" << options.itemCore;
+    const char* separator = "";
+    for (const FieldDescriptor& field : runConfigFields()) {
+        if (!field.has(kPreprocessing)) continue;
+        const nlohmann::json value = field.get(run);
+        if (field.has(kAddedAfterHashV1) && value == field.defaultValue) continue;
+        out << separator << field.key.substr(field.key.find('.') + 1) << '=';
+        if (value.is_number_float()) {
+            out << value.get<double>();
+        } else if (value.is_number_unsigned()) {
+            out << value.get<uint64_t>();
+        } else if (value.is_number_integer()) {
+            out << value.get<int64_t>();
+        } else if (value.is_string()) {
+            out << value.get<std::string>();
+        } else {
+            out << value.dump();
+        }
+        separator = ";";
+    }
     return out.str();
 }
 

@@ -4,22 +4,21 @@
 
 namespace dimerec {
 
+struct DataConfig;
 struct Dataset;
 struct RawLog;
 
-// How raw interactions become a Dataset.
-struct PreprocessOptions {
-    float minRating = 0.0f;  // keep rows with rating >= this (0 keeps all)
-    int userCore = 0;        // iterative k-core: users need at least this many items (0 = off)
-    int itemCore = 0;        // iterative k-core: items need at least this many users (0 = off)
-};
+// Orders each user's rows by timestamp (stable for ties), applies the config's preprocessing
+// fields (the rating threshold and the iterative user / item k-cores), and re-indexes users and
+// items densely in order of first appearance. Throws std::runtime_error naming the dataset when
+// nothing is left.
+Dataset preprocess(const RawLog& log, const DataConfig& config);
 
-// Orders each user's rows by timestamp (stable for ties), applies the rating threshold and
-// k-core filter, and re-indexes users and items densely in order of first appearance.
-// Throws std::runtime_error naming the dataset when nothing is left.
-Dataset preprocess(const RawLog& log, const PreprocessOptions& options);
-
-// Stable text form of the options, part of the dataset fingerprint.
-std::string describe(const PreprocessOptions& options);
+// The preprocessing as text, part of the dataset fingerprint and so of the cache key:
+// "name=value" for every field flagged kPreprocessing, in the table's order, joined by ';'
+// ("minRating=0;userCore=5;itemCore=5"); a field added later (kAddedAfterHashV1) only when it
+// is not at its default, so that existing fingerprints stay. Numbers print as an ostream does
+// by default (reals to 6 significant digits): the key written out by hand before the table.
+std::string preprocessingKey(const DataConfig& config);
 
 }  // namespace dimerec

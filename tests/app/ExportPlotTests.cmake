@@ -44,7 +44,7 @@ dimerec_plot_test(metric-csv "${DIMEREC_EXPORT_DB}" export-db "wrote CSV"
 add_test(NAME cli.plot.needs-known-extension
   COMMAND dimerec export plot --db "${DIMEREC_EXPORT_DB}" --runs 1 --out fig.jpeg)
 set_tests_properties(cli.plot.needs-known-extension PROPERTIES FIXTURES_REQUIRED export-db
-  PASS_REGULAR_EXPRESSION "must end in .pdf, .svg, .png or .csv")
+  PASS_REGULAR_EXPRESSION "must end in .pdf, .svg, .png, .csv or .tex")
 
 # The few-step run of `dimerec train` (cli-checkpoint): its embeddings on the Hammer map and
 # the globe, from its best checkpoint.
@@ -93,6 +93,45 @@ set(DIMEREC_PLOT_CHECK -DFIGURE=${DIMEREC_FIGURES}/grid-sweep.csv -DFORMAT=csv
 dimerec_plot_test(sweep-csv "${DIMEREC_GRID_DB}" grid-db "wrote CSV hr@10 sweep plot"
   --study cli-grid --kind sweep --x model.diffusionSteps --metric hr@10
   --out "${DIMEREC_FIGURES}/grid-sweep.csv")
+
+# pgfplots: every kind with data as NAME.tex and NAME.csv, then compiled with pdflatex in a
+# scratch folder (CompileLatex.cmake; skipped without pdflatex, except under CI=true).
+set(DIMEREC_COMPILE_LATEX "${CMAKE_CURRENT_SOURCE_DIR}/CompileLatex.cmake")
+# name db fixture pattern arguments…: one `export plot --out <figures>/pgf-<name>.tex`, then
+# its compilation.
+function(dimerec_pgfplots_test name db fixture pattern)
+  set(tex "${DIMEREC_FIGURES}/pgf-${name}.tex")
+  add_test(NAME cli.plot.pgf-${name}
+    COMMAND dimerec export plot --db "${db}" ${ARGN} --out "${tex}")
+  set_tests_properties(cli.plot.pgf-${name} PROPERTIES FIXTURES_REQUIRED "${fixture};plot-dir"
+    FIXTURES_SETUP pgf-${name} PASS_REGULAR_EXPRESSION "${pattern}")
+  add_test(NAME cli.plot.pgf-${name}-pdflatex
+    COMMAND "${CMAKE_COMMAND}" -DDOCUMENT=${tex} -DKIND=figure
+            -DWORK=${CMAKE_CURRENT_BINARY_DIR}/latex/pgf-${name} -P "${DIMEREC_COMPILE_LATEX}")
+  set_tests_properties(cli.plot.pgf-${name}-pdflatex PROPERTIES FIXTURES_REQUIRED pgf-${name}
+    SKIP_REGULAR_EXPRESSION "SKIP: pdflatex")
+endfunction()
+dimerec_pgfplots_test(loss "${DIMEREC_EXPORT_DB}" export-db "wrote pgfplots total curves of 2 run"
+  --runs 1,2 --kind loss)
+dimerec_pgfplots_test(metric "${DIMEREC_EXPORT_DB}" export-db "wrote pgfplots ndcg@10 bars"
+  --runs 1,2 --kind metric --metric ndcg@10 --name 2=seed_two)
+dimerec_pgfplots_test(tradeoff "${DIMEREC_EXPORT_DB}" export-db "wrote pgfplots hr@10 vs ndcg@10"
+  --runs 1,2 --kind tradeoff --metric ndcg@10 --y-metric hr@10)
+# The Hammer map (2,776 marks) is exported and checked, not compiled: pgfplots takes 13 s of CPU
+# over it (it compiles: checked by hand).
+add_test(NAME cli.plot.pgf-hammer COMMAND dimerec export plot --db "${DIMEREC_TRAIN_DB}" --runs 1
+  --kind hammer --user 3 --samples 8 --out "${DIMEREC_FIGURES}/pgf-hammer.tex")
+set_tests_properties(cli.plot.pgf-hammer PROPERTIES FIXTURES_REQUIRED "cli-checkpoint;plot-dir"
+  FIXTURES_SETUP pgf-hammer PASS_REGULAR_EXPRESSION "wrote pgfplots Hammer map")
+add_test(NAME cli.plot.pgf-hammer-check COMMAND "${CMAKE_COMMAND}"
+  -DFIGURE=${DIMEREC_FIGURES}/pgf-hammer.tex -DFORMAT=tex "-DTEXT=only marks"
+  -P "${DIMEREC_CHECK_FIGURE}")
+set_tests_properties(cli.plot.pgf-hammer-check PROPERTIES FIXTURES_REQUIRED pgf-hammer)
+dimerec_pgfplots_test(heatmap "${DIMEREC_GRID_DB}" grid-db "wrote pgfplots ndcg@10 heat map"
+  --study cli-grid --kind heatmap --x model.diffusionSteps --y model.schedule)
+dimerec_pgfplots_test(sweep "${DIMEREC_GRID_DB}" grid-db "wrote pgfplots hr@10 sweep plot"
+  --study cli-grid --kind sweep --x model.schedule --series model.diffusionSteps --metric hr@10)
+
 # name pattern arguments…: `export plot` of the grid study must fail naming the problem.
 function(dimerec_plot_error name pattern)
   add_test(NAME cli.plot.${name} COMMAND dimerec export plot --db "${DIMEREC_GRID_DB}" ${ARGN}

@@ -30,4 +30,15 @@ set_tests_properties(cli.export.csv-file PROPERTIES FIXTURES_SETUP export-csv)
 add_test(NAME cli.export.csv-content COMMAND "${CMAKE_COMMAND}" -E cat "${DIMEREC_EXPORT_CSV}")
 set_tests_properties(cli.export.csv-content PROPERTIES FIXTURES_REQUIRED export-csv
   PASS_REGULAR_EXPRESSION "^Model,hr@10,hr@10_delta,ndcg@10,ndcg@10_delta\ndimerec λ=1 seed 1,0\\.5,,0\\.25,\n")
+# The LaTeX table as a file, compiled with pdflatex (booktabs) in a scratch folder.
+set(DIMEREC_EXPORT_TEX "${CMAKE_CURRENT_BINARY_DIR}/cli-export-table.tex")
+dimerec_export_test(latex-file "wrote a latex table" --study "cli fixture" --group-seeds
+  --caption "Fixture λ_1 & 50 %" -o "${DIMEREC_EXPORT_TEX}")
+set_tests_properties(cli.export.latex-file PROPERTIES FIXTURES_SETUP export-tex)
+add_test(NAME cli.export.latex-pdflatex
+  COMMAND "${CMAKE_COMMAND}" -DDOCUMENT=${DIMEREC_EXPORT_TEX} -DKIND=table
+          -DWORK=${CMAKE_CURRENT_BINARY_DIR}/latex/table
+          -P "${CMAKE_CURRENT_SOURCE_DIR}/CompileLatex.cmake")
+set_tests_properties(cli.export.latex-pdflatex PROPERTIES FIXTURES_REQUIRED export-tex
+  SKIP_REGULAR_EXPRESSION "SKIP: pdflatex")
 dimerec_export_test(needs-selection "give --runs or --study" --format csv)

@@ -1,7 +1,14 @@
+#include "MetricCharts.h"
 #include "PlotExport.h"
+#include "PlotExportDialog.h"
+#include "PlotStyle.h"
 #include "QtTestApp.h"
 
+#include <QComboBox>
+#include <QDoubleSpinBox>
 #include <QFile>
+#include <QProcess>
+#include <QStandardPaths>
 #include <QImage>
 #include <QRegularExpression>
 #include <QTemporaryDir>
@@ -163,6 +170,114 @@ TEST_F(PlotExportTest, UnwritablePathThrowsNamingIt) {
     } catch (const std::runtime_error& error) {
         EXPECT_NE(std::string(error.what()).find("missing-dir/fig.pdf"), std::string::npos);
     }
+}
+
+// Compiles `name`.tex (its .csv beside it in `dir`) with pdflatex, \input into the minimal
+// document its first lines describe. Skips without pdflatex, except under CI=true.
+void compileWithPdflatex(const QTemporaryDir& dir, const QString& name) {
+    const QString pdflatex = QStandardPaths::findExecutable(QStringLiteral("pdflatex"));
+    if (pdflatex.isEmpty()) {
+        if (qgetenv("CI") == "true") FAIL() << "pdflatex not found under CI=true";
+        GTEST_SKIP() << "pdflatex not found (scripts/install-deps.sh installs it)";
+    }
+    QFile main(dir.filePath(QStringLiteral("main.tex")));
+    ASSERT_TRUE(main.open(QIODevice::WriteOnly));
+    main.write(QStringLiteral("\\documentclass{article}\n\\usepackage{pgfplots}\n"
+                              "\\pgfplotsset{compat=1.16}\n\\pagestyle{empty}\n"
+                              "\\begin{document}\n\\input{%1.tex}\n\\end{document}\n")
+                   .arg(name)
+                   .toUtf8());
+    main.close();
+    QProcess latex;
+    latex.setWorkingDirectory(dir.path());
+    latex.setProcessChannelMode(QProcess::MergedChannels);
+    latex.start(pdflatex, {QStringLiteral("-interaction=nonstopmode"),
+                           QStringLiteral("-halt-on-error"), QStringLiteral("main.tex")});
+    ASSERT_TRUE(latex.waitForFinished(300'000));
+    EXPECT_EQ(latex.exitCode(), 0) << latex.readAll().right(3000).toStdString();
+    EXPECT_TRUE(QFile::exists(dir.filePath(QStringLiteral("main.pdf"))));
+}
+
+// The xcolor definition of a colour, as the .tex writes it.
+QString rgb(const QColor& colour) {
+    return QStringLiteral("{RGB}{%1,%2,%3}")
+        .arg(colour.red())
+        .arg(colour.green())
+        .arg(colour.blue());
+}
+
+// Curves of two runs, as the workbench and `export plot --kind loss` draw them: in the runs'
+// colours, with the axis labels and legend entries of the app, the points in the .csv.
+TEST_F(PlotExportTest, PgfplotsKeepsLabelsColoursAndData) {
+    QCustomPlot plot;
+    plot.resize(600, 400);
+    Curve first;
+    first.name = QStringLiteral("run_3 λ=1");
+    first.runId = 3;
+    first.x = {0, 10, 20};
+    first.y = {2.0, 1.5, 1.25};
+    Curve second = first;
+    second.name = QStringLiteral("run 7");
+    second.runId = 7;
+    second.y = {2.5, 1.0, 0.75};
+    drawCurves(plot, {first, second}, QStringLiteral("training step"),
+               QStringLiteral("loss (total)"));
+    exportPlot(plot, path(QStringLiteral("loss.tex")), PlotExportOptions{});
+
+    const QString tex = QString::fromUtf8(readAll(path(QStringLiteral("loss.tex"))));
+    EXPECT_TRUE(tex.contains(QStringLiteral("xlabel={training step}"))) << tex.toStdString();
+    EXPECT_TRUE(tex.contains(QStringLiteral("ylabel={loss (total)}")));
+    EXPECT_TRUE(tex.contains(rgb(runColour(3))));
+    EXPECT_TRUE(tex.contains(rgb(runColour(7))));
+    // LaTeX's special characters escaped, λ as math.
+    EXPECT_TRUE(tex.contains(QStringLiteral("\\addlegendentry{run\\_3 $\\lambda$=1}")));
+    EXPECT_TRUE(tex.contains(QStringLiteral("{\\dimerecdatadir loss.csv}")));
+    // 8.5 cm × 6 cm = 240.94 pt × 170.08 pt (8.5 / 2.54 × 72).
+    EXPECT_TRUE(tex.contains(QStringLiteral("width=240.94pt")));
+    EXPECT_TRUE(tex.contains(QStringLiteral("height=170.08pt")));
+    EXPECT_EQ(QString::fromUtf8(readAll(path(QStringLiteral("loss.csv")))),
+              QStringLiteral("s1_x,s1_y,s2_x,s2_y\n0,2,0,2.5\n10,1.5,10,1\n20,1.25,20,0.75\n"));
+    compileWithPdflatex(dir_, QStringLiteral("loss"));
+}
+
+// Bars grouped per cut-off stand side by side: each run's bar 0.8 / 2 = 0.4 wide, centred
+// 0.2 left and right of the cut-off's tick, which keeps its label.
+TEST_F(PlotExportTest, PgfplotsPlacesGroupedBarsSideBySide) {
+    QCustomPlot plot;
+    plot.resize(600, 400);
+    RunMetrics a;
+    a.id = 1;
+    a.name = QStringLiteral("DimeRec");
+    a.metrics = {{"hr@10", 0.5}, {"hr@20", 0.6}};
+    RunMetrics b = a;
+    b.id = 2;
+    b.name = QStringLiteral("SASRec");
+    b.metrics = {{"hr@10", 0.4}, {"hr@20", 0.55}};
+    ASSERT_EQ(drawMetricBars(plot, {a, b}, "hr"), 4);
+    exportPlot(plot, path(QStringLiteral("bars.tex")), PlotExportOptions{});
+    const QString tex = QString::fromUtf8(readAll(path(QStringLiteral("bars.tex"))));
+    EXPECT_TRUE(tex.contains(QStringLiteral("xticklabels={{@10},{@20}}"))) << tex.toStdString();
+    EXPECT_TRUE(tex.contains(QStringLiteral("bar width=0.4")));
+    EXPECT_EQ(QString::fromUtf8(readAll(path(QStringLiteral("bars.csv")))),
+              QStringLiteral("s1_x,s1_y,s2_x,s2_y\n0.8,0.5,1.2,0.4\n1.8,0.6,2.2,0.55\n"));
+    compileWithPdflatex(dir_, QStringLiteral("bars"));
+}
+
+// The export dialog offers pgfplots for a plot (not for a painted figure); a .tex path picks
+// it, and the font size gives way to the paper's.
+TEST_F(PlotExportTest, DialogOffersPgfplotsForPlots) {
+    PlotExportDialog dialog(nullptr, QStringLiteral("figure"), true);
+    dialog.setPath(path(QStringLiteral("fig.tex")));
+    const auto* format = dialog.findChild<QComboBox*>();
+    ASSERT_NE(format, nullptr);
+    EXPECT_TRUE(format->currentText().startsWith(QStringLiteral("pgfplots")));
+    EXPECT_EQ(dialog.path(), path(QStringLiteral("fig.tex")));
+    bool fontSizeOff = false;
+    for (const QDoubleSpinBox* box : dialog.findChildren<QDoubleSpinBox*>())
+        fontSizeOff = fontSizeOff || (box->suffix() == QStringLiteral(" pt") && !box->isEnabled());
+    EXPECT_TRUE(fontSizeOff);
+    PlotExportDialog painted(nullptr, QStringLiteral("sphere"), false);
+    EXPECT_EQ(painted.findChild<QComboBox*>()->count(), 3);  // PDF, SVG, PNG
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // libFuzzer target over every dataset parser. The first input byte picks the parser, the
 // rest is the file's bytes. Any exception other than the documented ParseError /
 // std::runtime_error / std::invalid_argument, and any sanitizer report, is a bug.
+#include "config/RunConfig.h"
 #include "data/BadLines.h"
 #include "data/Dataset.h"
 #include "data/DelimitedLog.h"
@@ -23,16 +24,16 @@ using namespace dimerec;
 
 // Preprocessing with a small k-core exercises the filter on whatever was read.
 void prepare(const RawLog& log) {
-    PreprocessOptions options;
-    options.userCore = 2;
-    options.itemCore = 2;
+    DataConfig cored;
+    cored.userCore = 2;
+    cored.itemCore = 2;
     try {
-        const Dataset data = preprocess(log, options);
+        const Dataset data = preprocess(log, cored);
         (void)data.numInteractions();
     } catch (const std::runtime_error&) {
         // nothing left after the k-core: a documented outcome
     }
-    (void)preprocess(log, PreprocessOptions{});
+    (void)preprocess(log, DataConfig{});
 }
 
 void run(uint8_t selector, std::string text) {

@@ -1,0 +1,45 @@
+# cmake -DDOCUMENT=<exported .tex> -DKIND=table|figure -DWORK=<scratch folder> -P CompileLatex.cmake
+# Compiles an exported LaTeX table (`export table --format latex`) or pgfplots figure (`export
+# plot --out NAME.tex`, its NAME.csv beside it) with pdflatex, \input into the minimal document
+# the exports' first lines describe, in a fresh folder. Without pdflatex the test is skipped
+# (it prints "SKIP: pdflatex"), except under CI=true, where it fails.
+find_program(PDFLATEX pdflatex)
+if(NOT PDFLATEX)
+  if("$ENV{CI}" STREQUAL "true")
+    message(FATAL_ERROR "pdflatex not found under CI=true (scripts/install-deps.sh installs it)")
+  endif()
+  message("SKIP: pdflatex not found")
+  return()
+endif()
+if(NOT EXISTS "${DOCUMENT}")
+  message(FATAL_ERROR "${DOCUMENT} was not written")
+endif()
+file(REMOVE_RECURSE "${WORK}")
+file(MAKE_DIRECTORY "${WORK}")
+get_filename_component(name "${DOCUMENT}" NAME_WE)
+get_filename_component(folder "${DOCUMENT}" DIRECTORY)
+file(COPY "${DOCUMENT}" DESTINATION "${WORK}")
+if(KIND STREQUAL "figure")
+  if(NOT EXISTS "${folder}/${name}.csv")
+    message(FATAL_ERROR "${folder}/${name}.csv (the figure's data) was not written")
+  endif()
+  file(COPY "${folder}/${name}.csv" DESTINATION "${WORK}")
+  set(preamble "\\usepackage{pgfplots}\n\\pgfplotsset{compat=1.16}\n")
+else()
+  set(preamble "\\usepackage[T1]{fontenc}\n\\usepackage{booktabs}\n")
+endif()
+file(WRITE "${WORK}/main.tex" "\\documentclass{article}\n${preamble}\\pagestyle{empty}\n"
+  "\\begin{document}\n\\input{${name}.tex}\n\\end{document}\n")
+execute_process(COMMAND "${PDFLATEX}" -interaction=nonstopmode -halt-on-error main.tex
+  WORKING_DIRECTORY "${WORK}" RESULT_VARIABLE rc OUTPUT_VARIABLE log ERROR_VARIABLE log
+  TIMEOUT 300)
+if(NOT rc EQUAL 0 OR NOT EXISTS "${WORK}/main.pdf")
+  string(LENGTH "${log}" length)
+  math(EXPR from "${length} - 3000")
+  if(from LESS 0)
+    set(from 0)
+  endif()
+  string(SUBSTRING "${log}" ${from} -1 tail)
+  message(FATAL_ERROR "pdflatex failed on ${DOCUMENT} (exit ${rc}):\n${tail}")
+endif()
+message(STATUS "pdflatex compiled ${DOCUMENT} into ${WORK}/main.pdf")
