@@ -283,14 +283,22 @@ void BM_SequenceTrainStep(benchmark::State& state) {
     }
     size_t next = 0;
     const int shards = dimerec::gradientShards(*model, torch::kCPU, rows);
+    const double cpuStart = processCpuSeconds();
     for (auto _ : state) {
         dimerec::computeGradients(*model, batches[next++ % batches.size()], shards);
         optimizer.step();
     }
+    const double cpuSeconds = processCpuSeconds() - cpuStart;
+    const double perStep = static_cast<double>(targets) / static_cast<double>(batches.size());
     state.SetLabel(dimerec::nameOf(config.model));
     state.counters["shards"] = shards;
     state.counters["peak RSS MB"] = peakRssMegabytes();
-    state.SetItemsProcessed(state.iterations() * targets / static_cast<int64_t>(batches.size()));
+    // Targets per CPU second of the whole process (every thread): on a shared machine the wall
+    // rate depends on the other load, this one much less.
+    state.counters["targets/cpu s"] =
+        perStep * static_cast<double>(state.iterations()) / cpuSeconds;
+    state.SetItemsProcessed(
+        static_cast<int64_t>(perStep * static_cast<double>(state.iterations())));
 }
 BENCHMARK(BM_SequenceTrainStep)
     ->ArgsProduct({{0, 1}, {128}, {50, 200}, {0, 1}})

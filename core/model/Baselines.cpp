@@ -1,8 +1,12 @@
 #include "model/Baselines.h"
 
 #include "config/RunConfig.h"
+#include "kernels/NormalNoise.h"
+
+#include <ATen/CPUGeneratorImpl.h>
 
 #include <cmath>
+#include <mutex>
 #include <stdexcept>
 
 namespace dimerec {
@@ -34,13 +38,23 @@ std::pair<torch::Tensor, torch::Tensor> realPositions(const torch::Tensor& state
             targets.reshape(-1).index_select(0, rows)};
 }
 
-// Inverted dropout with masks from `random` (undefined: LibTorch's global generator).
+// Inverted dropout with masks from `random` (undefined: LibTorch's global generator). On the
+// CPU the mask comes from fillDropoutMask, keyed by one draw of the generator.
 torch::Tensor dropout(const torch::Tensor& x, double p, bool training,
                       const at::Generator& random) {
     if (!training || p <= 0.0) return x;
-    const c10::optional<at::Generator> generator =
-        random.defined() ? c10::optional<at::Generator>(random) : c10::nullopt;
-    return x * torch::empty_like(x).bernoulli_(1.0 - p, generator).div_(1.0 - p);
+    at::Generator generator = random.defined() ? random : at::detail::getDefaultCPUGenerator();
+    if (!x.is_cpu() || x.scalar_type() != torch::kFloat32) {
+        return x * torch::empty_like(x).bernoulli_(1.0 - p, generator).div_(1.0 - p);
+    }
+    uint64_t key = 0;
+    {
+        std::lock_guard<std::mutex> lock(generator.mutex());
+        key = generator.get<at::CPUGeneratorImpl>()->random64();
+    }
+    torch::Tensor mask = torch::empty(x.sizes(), x.options());
+    fillDropoutMask(mask.data_ptr<float>(), mask.numel(), key, static_cast<float>(1.0 - p));
+    return x * mask;
 }
 
 }  // namespace
@@ -135,13 +149,14 @@ SasRecBlockImpl::SasRecBlockImpl(int dim, int heads, double dropout)
       dropout_(dropout) {}
 
 torch::Tensor SasRecBlockImpl::forward(const torch::Tensor& x, const torch::Tensor& bias,
-                                       const torch::Tensor& keep, const at::Generator& random) {
+                                       const at::Generator& random) {
     const int64_t b = x.size(0);
     const int64_t n = x.size(1);
     const int64_t d = x.size(2);
     const int64_t headDim = d / heads_;
+    // [B·heads, N, d/heads]: a view for one head.
     auto split = [&](const torch::Tensor& t) {
-        return t.view({b, n, heads_, headDim}).transpose(1, 2);
+        return t.view({b, n, heads_, headDim}).transpose(1, 2).reshape({b * heads_, n, headDim});
     };
     auto drop = [&](const torch::Tensor& t) { return dropout(t, dropout_, is_training(), random); };
     const torch::Tensor normed = attentionNorm_(x);
@@ -149,13 +164,16 @@ torch::Tensor SasRecBlockImpl::forward(const torch::Tensor& x, const torch::Tens
     const torch::Tensor q = split(query_(normed));
     const torch::Tensor k = split(keyValue[0]);
     const torch::Tensor v = split(keyValue[1]);
-    const torch::Tensor attention =
-        drop(torch::softmax(q.matmul(k.transpose(2, 3)) / std::sqrt(double(headDim)) + bias, -1));
-    const torch::Tensor mixed = attention.matmul(v).transpose(1, 2).reshape({b, n, d});
+    // The mask and the 1/sqrt(d/heads) scale inside the product (one pass less each way).
+    const torch::Tensor scores =
+        torch::baddbmm(bias.expand({b, heads_, n, n}).reshape({b * heads_, n, n}), q,
+                       k.transpose(1, 2), 1.0, 1.0 / std::sqrt(double(headDim)));
+    const torch::Tensor attention = drop(torch::softmax(scores, -1));
+    const torch::Tensor mixed =
+        attention.bmm(v).view({b, heads_, n, headDim}).transpose(1, 2).reshape({b, n, d});
     const torch::Tensor attended = normed + drop(output_(mixed));
     const torch::Tensor y = feedForwardNorm_(attended);
-    const torch::Tensor fed = y + drop(feedForward2_(drop(torch::relu(feedForward1_(y)))));
-    return fed * keep;
+    return y + drop(feedForward2_(drop(torch::relu(feedForward1_(y)))));
 }
 
 SasRecRecommender::SasRecRecommender(int32_t numItems, int dim, int maxLength, int layers,
@@ -176,16 +194,15 @@ SasRecRecommender::SasRecRecommender(int32_t numItems, int dim, int maxLength, i
 torch::Tensor SasRecRecommender::states(const torch::Tensor& history, const at::Generator& random) {
     const int64_t n = history.size(1);
     const torch::Tensor real = history != numItems();  // [B, N]
-    const torch::Tensor keep = real.unsqueeze(-1).to(torch::kFloat32);
+    // Padding positions keep whatever values they get: no real position attends to them (the
+    // bias) and no loss or readout reads them.
     torch::Tensor x = dropout(items_(history) * std::sqrt(double(dim_)) + positions_.slice(0, 0, n),
-                              dropout_, is_training(), random) *
-                      keep;
+                              dropout_, is_training(), random);
     const torch::Tensor causal = torch::ones({n, n}, real.options()).tril();
     const torch::Tensor allowed = causal.unsqueeze(0).logical_and(real.unsqueeze(1)).unsqueeze(1);
     const torch::Tensor bias = torch::zeros(allowed.sizes(), x.options())
                                    .masked_fill(allowed.logical_not(), kBlockedAttention);
-    for (const auto& block : *blocks_)
-        x = block->as<SasRecBlockImpl>()->forward(x, bias, keep, random);
+    for (const auto& block : *blocks_) x = block->as<SasRecBlockImpl>()->forward(x, bias, random);
     return x;
 }
 

@@ -46,10 +46,10 @@ private:
 class SasRecBlockImpl : public torch::nn::Module {
 public:
     SasRecBlockImpl(int dim, int heads, double dropout);
-    // x [B, N, d]; bias [B, 1, N, N] additive attention mask; keep [B, N, 1] real positions;
-    // random: the dropout masks' generator (undefined: LibTorch's global one).
+    // x [B, N, d]; bias [B, 1, N, N] additive attention mask (0, or blocked for a future or
+    // padding key); random: the dropout masks' generator (undefined: LibTorch's global one).
     torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& bias,
-                          const torch::Tensor& keep, const at::Generator& random);
+                          const at::Generator& random);
 
 private:
     int64_t heads_;
