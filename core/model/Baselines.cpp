@@ -38,6 +38,12 @@ std::pair<torch::Tensor, torch::Tensor> realPositions(const torch::Tensor& state
             targets.reshape(-1).index_select(0, rows)};
 }
 
+// [B, 1, d]: each row's output after its last real item, from left-aligned outputs [B, N, d].
+torch::Tensor lastOutputs(const torch::Tensor& out, const torch::Tensor& lengths) {
+    const torch::Tensor last = (lengths.clamp(1, out.size(1)) - 1).view({-1, 1, 1});
+    return out.gather(1, last.expand({-1, 1, out.size(2)}));
+}
+
 // Inverted dropout with masks from `random` (undefined: LibTorch's global generator). On the
 // CPU the mask comes from fillDropoutMask, keyed by one draw of the generator.
 torch::Tensor dropout(const torch::Tensor& x, double p, bool training,
@@ -109,18 +115,14 @@ std::pair<torch::Tensor, torch::Tensor> Gru4RecRecommender::outputs(const torch:
 
 torch::Tensor Gru4RecRecommender::userVectors(const torch::Tensor& history,
                                               const torch::Tensor& lengths) {
-    const torch::Tensor out = outputs(history, lengths).first;
-    const torch::Tensor last = (lengths.clamp(1, history.size(1)) - 1).view({-1, 1, 1});
-    return out.gather(1, last.expand({-1, 1, out.size(2)}));
+    return lastOutputs(outputs(history, lengths).first, lengths);
 }
 
 LossTerms Gru4RecRecommender::loss(const BatchTensors& batch) {
     const auto [out, source] = outputs(batch.history, batch.lengths);
     if (!batch.positionTargets.defined()) {
-        const torch::Tensor last = (batch.lengths.clamp(1, batch.history.size(1)) - 1);
-        const torch::Tensor user =
-            out.gather(1, last.view({-1, 1, 1}).expand({-1, 1, out.size(2)})).squeeze(1);
-        return nextItemLoss(user, batch.targets, items_, batch, numItems(), fullSoftmax_);
+        return nextItemLoss(lastOutputs(out, batch.lengths).squeeze(1), batch.targets, items_,
+                            batch, numItems(), fullSoftmax_);
     }
     // The targets left-aligned like the outputs; the columns past each row's length (which
     // the gather filled with the last target again) are padding.
