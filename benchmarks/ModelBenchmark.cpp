@@ -22,6 +22,7 @@
 
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <cstdlib>
@@ -229,6 +230,78 @@ void BM_TrainStep(benchmark::State& state) {
 }
 BENCHMARK(BM_TrainStep)
     ->ArgsProduct({{0, 1}, {128, 256}})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+
+// An every-position batch like pmixer/SASRec.pytorch's timing harness draws them
+// (/work/shared/peers/time_sasrec_pmixer.py): each row holds min(length, U{20 … 399}) real
+// items (ML-1M users have at least 20 ratings; most fill the window), every real position a
+// target; `negatives` shared negatives (0: 10 × rows, the project's default).
+dimerec::Batch everyPositionBatch(int64_t size, int64_t length, int64_t negatives,
+                                  std::mt19937_64& random) {
+    std::uniform_int_distribution<int64_t> item(0, kItems - 1);
+    std::uniform_int_distribution<int64_t> real(20, 399);
+    dimerec::Batch batch;
+    batch.size = size;
+    batch.maxLength = length;
+    batch.history.assign(static_cast<size_t>(size * length), kItems);
+    batch.positionTargets = batch.history;
+    for (int64_t r = 0; r < size; ++r) {
+        const int64_t n = std::min(length, real(random));
+        for (int64_t c = length - n; c < length; ++c) {
+            batch.history[static_cast<size_t>(r * length + c)] = item(random);
+            batch.positionTargets[static_cast<size_t>(r * length + c)] = item(random);
+        }
+        batch.lengths.push_back(n);
+    }
+    for (int64_t i = 0; i < (negatives > 0 ? negatives : 10 * size); ++i)
+        batch.negatives.push_back(item(random));
+    return batch;
+}
+
+// SASRec (model 0) or GRU4Rec (1) trained on every position at once, as the Trainer takes a
+// step: BM_SequenceTrainStep/<model>/<batch>/<history>/<negatives (0 = 10 × batch)>. Spec
+// defaults otherwise: d 64, 2 blocks or layers, 1 head, dropout 0.2 (pmixer's settings).
+// items/s = targets/s (real positions); compare with time_sasrec_pmixer.py B L 64 threads.
+void BM_SequenceTrainStep(benchmark::State& state) {
+    setUp();
+    torch::manual_seed(1);
+    dimerec::ModelConfig config;
+    config.model = state.range(0) == 0 ? dimerec::ModelKind::SasRec : dimerec::ModelKind::Gru4Rec;
+    const int64_t rows = state.range(1);
+    const int64_t length = state.range(2);
+    auto model = dimerec::makeRecommender(config, kItems, static_cast<int>(length),
+                                          std::vector<int64_t>(kItems, 1));
+    dimerec::FusedAdam optimizer(model->parameters(), torch::optim::AdamOptions(1e-3));
+    std::mt19937_64 random(2);
+    std::vector<dimerec::BatchTensors> batches;
+    int64_t targets = 0;
+    for (int i = 0; i < 8; ++i) {
+        const dimerec::Batch batch = everyPositionBatch(rows, length, state.range(3), random);
+        targets += batch.targetCount();
+        batches.push_back(dimerec::toTensors(batch, torch::kCPU));
+    }
+    size_t next = 0;
+    const int shards = dimerec::gradientShards(*model, torch::kCPU, rows);
+    const double cpuStart = processCpuSeconds();
+    for (auto _ : state) {
+        dimerec::computeGradients(*model, batches[next++ % batches.size()], shards);
+        optimizer.step();
+    }
+    const double cpuSeconds = processCpuSeconds() - cpuStart;
+    const double perStep = static_cast<double>(targets) / static_cast<double>(batches.size());
+    state.SetLabel(dimerec::nameOf(config.model));
+    state.counters["shards"] = shards;
+    state.counters["peak RSS MB"] = peakRssMegabytes();
+    // Targets per CPU second of the whole process (every thread): on a shared machine the wall
+    // rate depends on the other load, this one much less.
+    state.counters["targets/cpu s"] =
+        perStep * static_cast<double>(state.iterations()) / cpuSeconds;
+    state.SetItemsProcessed(
+        static_cast<int64_t>(perStep * static_cast<double>(state.iterations())));
+}
+BENCHMARK(BM_SequenceTrainStep)
+    ->ArgsProduct({{0, 1}, {128}, {50, 200}, {0, 1}})
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 

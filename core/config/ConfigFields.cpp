@@ -370,6 +370,13 @@ std::vector<FieldDescriptor> buildTable() {
                    "Draw negatives uniformly or log-uniformly by popularity rank (as "
                    "TensorFlow's sampled softmax in ComiRec)")
             .group(G::Losses));
+    add(Field("model.fullSoftmax", &RunConfig::model, &ModelConfig::fullSoftmax)
+            .label("Full softmax",
+                   "Score each target against every item (cross-entropy over the whole catalogue) "
+                   "instead of the batch's sampled negatives")
+            .group(G::Losses)
+            .scope(S::Sequential)
+            .flags(kAddedAfterHashV1));
 
     // Training
     add(Field("train.optimizer", &RunConfig::train, &TrainConfig::optimizer)

@@ -101,6 +101,7 @@ struct ModelConfig {
     int denoiserHidden = 0;    // hidden width of the DAM MLP (0 = 2d)
     int negatives = 0;         // sampled-softmax negatives per batch (0 = 10 × batch)
     NegativeSampler negativeSampler = NegativeSampler::Uniform;
+    bool fullSoftmax = false;  // SASRec / GRU4Rec: softmax over every item, not the negatives
     // Reverse-process samples per user at inference; retrieval scores an item by its best inner
     // product over the samples, as ComiRec does over interests.
     int samplesPerUser = 1;

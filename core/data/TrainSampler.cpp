@@ -47,16 +47,23 @@ TrainSampler::TrainSampler(const Splits& splits, SamplerOptions options)
     }
     if (splits_.numItems <= 0) throw std::invalid_argument("sampler: the splits have no items");
     negatives_ = options_.negatives > 0 ? options_.negatives : 10LL * options_.batchSize;
-    randomCut_ = splits_.protocol == Protocol::ComiRec;
+    randomCut_ = splits_.protocol == Protocol::ComiRec && !options_.everyPosition;
 
+    const int32_t window = options_.maxLength;
     for (size_t s = 0; s < splits_.trainSequences.size(); ++s) {
+        const auto sequence = static_cast<int32_t>(s);
         const auto length = static_cast<int32_t>(splits_.trainSequences[s].size());
-        if (randomCut_) {
-            if (length >= 2) samples_.push_back({static_cast<int32_t>(s), 0});
+        if (options_.everyPosition) {
+            for (int32_t last = length - 1; last >= 1; last -= window)
+                samples_.push_back({sequence, last});
+            targetsPerEpoch_ += std::max(length - 1, 0);
+        } else if (randomCut_) {
+            if (length >= 2) samples_.push_back({sequence, 0});
         } else {
-            for (int32_t t = 1; t < length; ++t) samples_.push_back({static_cast<int32_t>(s), t});
+            for (int32_t t = 1; t < length; ++t) samples_.push_back({sequence, t});
         }
     }
+    if (!options_.everyPosition) targetsPerEpoch_ = static_cast<int64_t>(samples_.size());
     if (samples_.empty()) {
         throw std::invalid_argument("sampler: no training sequence has two or more items");
     }
@@ -126,12 +133,18 @@ bool TrainSampler::next(Batch& batch) {
     const int64_t rows = end - begin;
     const int64_t first = rows * options_.shard / options_.shards;
     const int64_t last = rows * (options_.shard + 1) / options_.shards;
-    globalRows_ = rows;
     batch.size = last - first;
     batch.maxLength = width;
     batch.history.assign(static_cast<size_t>(batch.size * width), padding);
     batch.lengths.resize(static_cast<size_t>(batch.size));
-    batch.targets.resize(static_cast<size_t>(batch.size));
+    if (options_.everyPosition) {
+        batch.targets.clear();
+        batch.positionTargets.assign(batch.history.size(), padding);
+    } else {
+        batch.targets.resize(static_cast<size_t>(batch.size));
+        batch.positionTargets.clear();
+    }
+    globalTargets_ = 0;
     for (int64_t row = 0; row < rows; ++row) {
         const Sample& sample =
             samples_[static_cast<size_t>(order_[static_cast<size_t>(begin + row)])];
@@ -144,15 +157,24 @@ bool TrainSampler::next(Batch& batch) {
             position = firstCut + static_cast<int32_t>(uniformBelow(
                                       engine, static_cast<uint64_t>(lastCut - firstCut + 1)));
         }
+        // Every position: the window's targets are positions position − length + 1 … position.
+        const int64_t length = std::min<int64_t>(position, width);
+        globalTargets_ += options_.everyPosition ? length : 1;
         // Rows of other shards still draw their cut: the stream stays the global batch's.
         if (row < first || row >= last) continue;
         const int64_t local = row - first;
-        const int64_t length = std::min<int64_t>(position, width);
-        int64_t* out = batch.history.data() + local * width + (width - length);
+        const int64_t offset = local * width + (width - length);
+        const auto item = [&](int64_t at) { return sequence[static_cast<size_t>(at)]; };
         for (int64_t i = 0; i < length; ++i)
-            out[i] = sequence[static_cast<size_t>(position - length + i)];
+            batch.history[static_cast<size_t>(offset + i)] = item(position - length + i);
         batch.lengths[static_cast<size_t>(local)] = length;
-        batch.targets[static_cast<size_t>(local)] = sequence[static_cast<size_t>(position)];
+        if (options_.everyPosition) {
+            for (int64_t i = 0; i < length; ++i)
+                batch.positionTargets[static_cast<size_t>(offset + i)] =
+                    item(position - length + 1 + i);
+        } else {
+            batch.targets[static_cast<size_t>(local)] = item(position);
+        }
     }
 
     batch.negatives.resize(static_cast<size_t>(negatives_));

@@ -21,6 +21,9 @@ struct SamplerOptions {
     uint64_t seed = 42;  // everything drawn is a function of it
     int shard = 0;       // this process's slice of every batch (data-parallel rank)
     int shards = 1;      // slices per batch (world size); batchSize must be a multiple of it
+    // Every-position batches (SASRec, GRU4Rec, as their authors train them): each row is a
+    // window of up to maxLength consecutive targets of one sequence, trained in one causal pass.
+    bool everyPosition = false;
 };
 
 // Turns training sequences into padded batches with shared sampled-softmax negatives.
@@ -28,8 +31,19 @@ struct SamplerOptions {
 // (items before t → item t); for comirec, one sample per training user with at least two
 // items, cut at k ~ Uniform{min(4, len−1) … len−1} (ComiRec's random-cut training).
 // Histories are right-aligned, truncated to the most recent maxLength items, padded with
-// numItems. The epoch's order is a function of (seed, epoch), each batch's cuts and
-// negatives of (seed, epoch, batch index), so restore() reproduces batches bit for bit.
+// numItems.
+//
+// Every-position batches (options.everyPosition, Batch::positionTargets): a sample is a window
+// of a training sequence: targets at positions a … b (b − a < maxLength), history the items at
+// a − 1 … b − 1, each position's target the next item. The windows tile each sequence from its
+// end (b = len − 1, then b = a − 1, … down to position 1), so an epoch still trains every
+// position t ≥ 1 of every training sequence exactly once, as many targets as the per-position
+// epoch of loo and dreamrec (for comirec, every position of the training users' sequences
+// instead of one random cut each); a target then sees the items of its own window only (at
+// most maxLength, fewer near a window's start). Rows are windows: batchSize windows per batch,
+// about maxLength times the targets of a per-position batch. The epoch's order is a function of
+// (seed, epoch), each batch's cuts and negatives of (seed, epoch, batch index), so restore()
+// reproduces batches bit for bit.
 //
 // Sharded (shards > 1, one sampler per data-parallel rank): every rank walks the same global
 // batches (batchSize rows) and keeps rows [n·shard/shards, n·(shard+1)/shards) of each batch of
@@ -55,10 +69,12 @@ public:
     bool next(Batch& batch);
 
     int64_t batchesPerEpoch() const;
-    int64_t samplesPerEpoch() const;
+    int64_t samplesPerEpoch() const;  // rows per epoch (windows in an every-position epoch)
+    int64_t targetsPerEpoch() const { return targetsPerEpoch_; }
     int64_t negativesPerBatch() const { return negatives_; }
-    // Rows of the global batch the last next() took its slice from (= batch.size unsharded).
-    int64_t globalBatchRows() const { return globalRows_; }
+    // Targets of the global batch the last next() took its slice from (= batch.targetCount()
+    // unsharded): the weight of a rank's gradient is its share of them.
+    int64_t globalBatchTargets() const { return globalTargets_; }
     // Probability that one negative draw yields the item (for logQ corrections).
     double negativeProbability(int32_t item) const;
 
@@ -68,14 +84,17 @@ public:
 private:
     struct Sample {
         int32_t sequence;  // index into the training sequences
-        int32_t position;  // target position; for comirec unused (the cut is drawn per batch)
+        // Target position (every position: the window's last); for comirec's random cut
+        // unused (the cut is drawn per batch).
+        int32_t position;
     };
 
     const Splits& splits_;
     SamplerOptions options_;
     bool randomCut_ = false;
     int64_t negatives_ = 0;
-    int64_t globalRows_ = 0;
+    int64_t globalTargets_ = 0;
+    int64_t targetsPerEpoch_ = 0;
     std::vector<Sample> samples_;             // the epoch's samples before shuffling
     std::vector<int32_t> order_;              // the epoch's permutation of samples_
     std::vector<int32_t> itemsByPopularity_;  // log-uniform rank -> item

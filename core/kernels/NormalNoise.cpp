@@ -93,4 +93,17 @@ void fillStandardNormal(float* values, int64_t count, uint64_t key) {
     }
 }
 
+#if defined(__x86_64__) && defined(__GNUC__)
+__attribute__((target_clones("arch=x86-64-v3", "default")))
+#endif
+void fillDropoutMask(float* values, int64_t count, uint64_t key, float keep) {
+    const auto threshold = static_cast<int32_t>(keep * 16777216.0f);  // u < keep ⇔ bits < this
+    const float scale = keep > 0.0f ? 1.0f / keep : 0.0f;
+    for (int64_t i = 0; i < count; ++i) {
+        const auto bits =
+            static_cast<int32_t>(mix(key + static_cast<uint64_t>(i + 1) * kGamma) >> 40);
+        values[i] = bits < threshold ? scale : 0.0f;
+    }
+}
+
 }  // namespace dimerec

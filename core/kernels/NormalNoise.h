@@ -14,4 +14,10 @@ namespace dimerec {
 // with a generator (which calls mt19937 once per value), docs/performance.md.
 void fillStandardNormal(float* values, int64_t count, uint64_t key);
 
+// Fills values[0..count) with an inverted-dropout mask that is a function of `key` alone: each
+// value 1/keep with probability keep (a 24-bit uniform of the same SplitMix64 stream below
+// keep), else 0. A vector loop: LibTorch's bernoulli_ with a generator calls mt19937 once per
+// value, and the dropout masks took a fifth of a SASRec training step (docs/performance.md).
+void fillDropoutMask(float* values, int64_t count, uint64_t key, float keep);
+
 }  // namespace dimerec

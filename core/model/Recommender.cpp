@@ -30,9 +30,12 @@ torch::Tensor longTensor(const std::vector<int64_t>& values, std::initializer_li
 }  // namespace
 
 BatchTensors toTensors(const Batch& batch, const torch::Device& device) {
-    if (static_cast<int64_t>(batch.history.size()) != batch.size * batch.maxLength ||
+    const int64_t cells = batch.size * batch.maxLength;
+    if (static_cast<int64_t>(batch.history.size()) != cells ||
         static_cast<int64_t>(batch.lengths.size()) != batch.size ||
-        static_cast<int64_t>(batch.targets.size()) != batch.size) {
+        (batch.everyPosition()
+             ? static_cast<int64_t>(batch.positionTargets.size()) != cells || !batch.targets.empty()
+             : static_cast<int64_t>(batch.targets.size()) != batch.size)) {
         throw std::invalid_argument("batch: history/lengths/targets do not match size " +
                                     std::to_string(batch.size) + " × maxLength " +
                                     std::to_string(batch.maxLength));
@@ -40,7 +43,12 @@ BatchTensors toTensors(const Batch& batch, const torch::Device& device) {
     BatchTensors out;
     out.history = longTensor(batch.history, {batch.size, batch.maxLength}).to(device);
     out.lengths = longTensor(batch.lengths, {batch.size}).to(device);
-    out.targets = longTensor(batch.targets, {batch.size}).to(device);
+    if (batch.everyPosition()) {
+        out.positionTargets =
+            longTensor(batch.positionTargets, {batch.size, batch.maxLength}).to(device);
+    } else {
+        out.targets = longTensor(batch.targets, {batch.size}).to(device);
+    }
     out.negatives =
         longTensor(batch.negatives, {static_cast<int64_t>(batch.negatives.size())}).to(device);
     return out;
@@ -256,13 +264,14 @@ std::unique_ptr<Recommender> makeRecommender(const ModelConfig& config, int32_t 
             return std::make_unique<MeanPoolRecommender>(numItems, config.dim);
         case ModelKind::Gru4Rec:
             return std::make_unique<Gru4RecRecommender>(numItems, config.dim, config.layers,
-                                                        config.dropout);
+                                                        config.dropout, config.fullSoftmax);
         case ModelKind::SasRec:
             if (config.dim % config.heads != 0) {
                 throw std::invalid_argument("model.heads must divide model.dim");
             }
             return std::make_unique<SasRecRecommender>(numItems, config.dim, maxLength,
-                                                       config.layers, config.heads, config.dropout);
+                                                       config.layers, config.heads, config.dropout,
+                                                       config.fullSoftmax);
         case ModelKind::MostPop:
             return std::make_unique<MostPopRecommender>(numItems, itemCounts);
     }

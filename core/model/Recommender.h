@@ -15,9 +15,12 @@ struct ModelConfig;
 
 // A training batch as tensors on the model's device (see Batch for the layout).
 struct BatchTensors {
-    torch::Tensor history;    // [B, N] int64, right-aligned, padding id = numItems
-    torch::Tensor lengths;    // [B] int64, real items per row
-    torch::Tensor targets;    // [B] int64
+    torch::Tensor history;  // [B, N] int64, right-aligned, padding id = numItems
+    torch::Tensor lengths;  // [B] int64, real items per row
+    torch::Tensor targets;  // [B] int64 (undefined in an every-position batch)
+    // Every-position batches (Batch::positionTargets): [B, N] int64, the item after each history
+    // position, padding id where history is padding; undefined otherwise.
+    torch::Tensor positionTargets;
     torch::Tensor negatives;  // [M] int64, shared by the whole batch
     at::Generator random;     // training draws (DimeRec's t and noise); undefined = LibTorch's
                               // global generator
@@ -79,6 +82,11 @@ public:
 
     // Whether sampleUserVectors draws from a generative process (DimeRec with diffusion).
     virtual bool isGenerative() const { return false; }
+
+    // Whether training gives loss() every-position batches (BatchTensors::positionTargets: every
+    // history position's next item a target of one causal pass, as SASRec's and GRU4Rec's
+    // authors train them) rather than one target per row. Such a model's loss() takes both.
+    virtual bool trainsEveryPosition() const { return false; }
 
     // Whether loss() draws from LibTorch's global generator whatever BatchTensors::random says
     // (dropout inside LibTorch modules). Such a model cannot compute row shards of a batch

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <atomic>
 #include <mutex>
+#include <numeric>
 
 namespace dimerec {
 namespace {
@@ -23,7 +24,9 @@ BatchTensors slice(const BatchTensors& batch, int64_t begin, int64_t end) {
     BatchTensors part;
     part.history = batch.history.slice(0, begin, end);
     part.lengths = batch.lengths.slice(0, begin, end);
-    part.targets = batch.targets.slice(0, begin, end);
+    if (batch.targets.defined()) part.targets = batch.targets.slice(0, begin, end);
+    if (batch.positionTargets.defined())
+        part.positionTargets = batch.positionTargets.slice(0, begin, end);
     part.negatives = batch.negatives;
     return part;
 }
@@ -103,17 +106,26 @@ int gradientShards(const Recommender& model, const torch::Device& device, int64_
 }
 
 LossTerms computeGradients(Recommender& model, const BatchTensors& batch, int shards) {
-    const int64_t rows = batch.targets.size(0);
+    const int64_t rows = batch.history.size(0);
     const int64_t count = std::clamp<int64_t>(shards, 1, std::max<int64_t>(rows, 1));
+    // Targets per row: one, or in an every-position batch the row's real positions.
+    const bool everyPosition = batch.positionTargets.defined();
+    const torch::Tensor lengths =
+        everyPosition ? batch.lengths.to(torch::kCPU).contiguous() : torch::Tensor();
+    auto targetsIn = [&](int64_t begin, int64_t end) {
+        if (!everyPosition) return static_cast<double>(end - begin);
+        const int64_t* length = lengths.data_ptr<int64_t>();
+        return static_cast<double>(std::accumulate(length + begin, length + end, int64_t{0}));
+    };
+    const double targets = targetsIn(0, rows);
     std::vector<BatchTensors> parts;
-    std::vector<double> shares;  // each slice's share of the rows
+    std::vector<double> shares;  // each slice's share of the targets
     for (int64_t s = 0; s < count; ++s) {
         const int64_t begin = s * rows / count;
         const int64_t end = (s + 1) * rows / count;
         parts.push_back(count == 1 ? batch : slice(batch, begin, end));
         if (count > 1) parts.back().random = at::make_generator<at::CPUGeneratorImpl>(drawSeed());
-        shares.push_back(rows > 0 ? static_cast<double>(end - begin) / static_cast<double>(rows)
-                                  : 1.0);
+        shares.push_back(targets > 0 ? targetsIn(begin, end) / targets : 1.0);
     }
     std::vector<torch::Tensor> parameters = model.parameters();
     std::vector<LossTerms> losses(count);

@@ -16,8 +16,9 @@ int gradientShards(const Recommender& model, const torch::Device& device, int64_
 //
 // With shards > 1 the rows are cut into that many contiguous slices (the shared negatives go to
 // every slice) that run concurrently, each on one thread with LibTorch's operators running
-// single-threaded inside it; each slice's loss is weighted by its share of the rows, so the sum
-// of the slices' gradients (added in slice order) is the gradient of the batch's mean. On a
+// single-threaded inside it; each slice's loss is weighted by its share of the batch's targets
+// (rows, or real positions in an every-position batch), so the sum of the slices' gradients
+// (added in slice order) is the gradient of the mean over the batch's targets. On a
 // 2-core machine this doubles what op-level threading gives (docs/performance.md): the
 // operators of one step are too small to keep two threads busy. Each slice draws its training
 // noise from its own generator, seeded in slice order from LibTorch's global CPU generator, so

@@ -12,10 +12,12 @@ namespace dimerec {
 
 // Reported after every training step (the GUI rate-limits what it draws).
 struct ProgressEvent {
-    int64_t step = 0;                      // optimiser steps done, 1-based
-    int64_t epoch = 0;                     // current epoch, 0-based
-    int64_t totalSteps = 0;                // planned steps (epochs × batches, or maxSteps)
-    double samplesPerSecond = 0.0;         // recent training throughput
+    int64_t step = 0;        // optimiser steps done, 1-based
+    int64_t epoch = 0;       // current epoch, 0-based
+    int64_t totalSteps = 0;  // planned steps (epochs × batches, or maxSteps)
+    // Recent training throughput in targets per second: samples, or the real positions of
+    // every-position batches (SASRec, GRU4Rec), each worth one sample of a per-position epoch.
+    double samplesPerSecond = 0.0;
     double elapsedSeconds = 0.0;           // wall time since the run (or its resume) started
     double etaSeconds = 0.0;               // estimated time to the planned end
     std::map<std::string, double> losses;  // "total", "gem", "recon", "ssm" or "ce"

@@ -115,7 +115,7 @@ public:
 
 private:
     // One optimiser step in two: the batch's losses ("total", then the terms) and gradients,
-    // summed over the group with each rank's weighted by its share of the rows; then the update.
+    // summed over the group with each rank's weighted by its share of the targets; then the update.
     std::vector<double> lossesAndGradients(const Batch& batch, const TrainControl& control);
     void update();
     void reportProgress(const std::vector<double>& losses, double stepSeconds);
@@ -178,7 +178,7 @@ Trainer::Run::Run(const RunConfig& config, const Dataset& dataset, const Trainer
       model_(modelOn(config, splits_, device_)),
       sampler_(splits_, SamplerOptions{tc_.batchSize, config.data.maxLength, config.model.negatives,
                                        config.model.negativeSampler, tc_.seed, group_->rank(),
-                                       group_->worldSize()}),
+                                       group_->worldSize(), model_->trainsEveryPosition()}),
       parameters_(model_->parameters()),
       optimizer_(parameters_.empty() ? nullptr : makeOptimizer(tc_, parameters_)),
       evaluator_(config.eval, config.data.maxLength, evaluationCategories(dataset), tc_.seed),
@@ -282,10 +282,10 @@ std::vector<double> Trainer::Run::lossesAndGradients(const Batch& batch,
         optimizer_->zero_grad();  // this rank adds nothing to the summed gradient
         losses.assign(lossNames_.size(), 0.0);
     }
-    // Every rank's rows weigh equally: Σ_r (n_r / n) ∇mean_r = ∇ of the global mean (alone,
+    // Every rank's targets weigh equally: Σ_r (n_r / n) ∇mean_r = ∇ of the global mean (alone,
     // the weight is 1). A cancel on any rank travels with the gradients.
-    const double weight =
-        static_cast<double>(batch.size) / static_cast<double>(sampler_.globalBatchRows());
+    const double weight = static_cast<double>(batch.targetCount()) /
+                          static_cast<double>(sampler_.globalBatchTargets());
     for (double& value : losses) value *= weight;
     losses.push_back(control.cancel.load() ? 1.0 : 0.0);
     group_->sumGradients(parameters_, weight, losses);
@@ -310,7 +310,8 @@ void Trainer::Run::reportProgress(const std::vector<double>& losses, double seco
     progress.epoch = sampler_.state().epoch;
     progress.totalSteps = totalSteps_;
     progress.samplesPerSecond =
-        stepSeconds_ > 0.0 ? static_cast<double>(sampler_.globalBatchRows()) / stepSeconds_ : 0.0;
+        stepSeconds_ > 0.0 ? static_cast<double>(sampler_.globalBatchTargets()) / stepSeconds_
+                           : 0.0;
     progress.elapsedSeconds = secondsSince(start_);
     progress.etaSeconds = stepSeconds_ * static_cast<double>(totalSteps_ - state_.step);
     for (size_t i = 0; i < lossNames_.size(); ++i) progress.losses[lossNames_[i]] = losses[i];

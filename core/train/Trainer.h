@@ -25,6 +25,11 @@ struct TrainerOptions {
 // steps (0 = each epoch), early stopping on train.earlyStopMetric, keeps the best model and
 // reports the test metrics of the best model at the end. Runs on the calling thread.
 //
+// An epoch is one pass of the sampler (TrainSampler): every training target once. Models that
+// train every position at once (SASRec, GRU4Rec: Recommender::trainsEveryPosition) get
+// every-position batches of train.batchSize windows of up to data.maxLength targets each, so
+// their epoch trains the same targets as the others' in about 1/maxLength of the steps.
+//
 // GEM warm start (train.pretrainGemSteps = N, issue 19): the first N optimiser steps of the run
 // train L_gem alone (Recommender::setGemOnly: the DAM is not computed and keeps its initial
 // parameters); joint training follows. They are ordinary steps of the run: they draw batches,

@@ -91,6 +91,47 @@ TEST(TrainSampler, EveryPositionIsOneRightAlignedPaddedSample) {
     EXPECT_EQ(rows, expected);
 }
 
+// Every-position batches: windows tile each sequence from its end, so each position t ≥ 1 is
+// a target exactly once per epoch, with history item t − 1 in the same column. By hand, for
+// maxLength 3: {0 … 6} gives the windows of targets 4–6 and 1–3, {10, 11} the window of target
+// 1, {20} none; the per-position epoch has the same 7 targets.
+TEST(TrainSampler, EveryPositionWindowsTileEachSequenceFromItsEnd) {
+    for (const char* protocol : {"loo", "comirec"}) {
+        const Splits splits = splitsOf(protocol, {{0, 1, 2, 3, 4, 5, 6}, {10, 11}, {20}}, 30);
+        SamplerOptions opts = options(2, 3);
+        opts.everyPosition = true;
+        TrainSampler sampler(splits, opts);
+        EXPECT_EQ(sampler.samplesPerEpoch(), 3) << protocol;
+        EXPECT_EQ(sampler.targetsPerEpoch(), 7) << protocol;
+        EXPECT_EQ(sampler.batchesPerEpoch(), 2) << protocol;
+        using Window = std::pair<std::vector<int64_t>, std::vector<int64_t>>;  // history, targets
+        std::vector<Window> windows;
+        int64_t targets = 0;
+        sampler.startEpoch(0);
+        Batch batch;
+        while (sampler.next(batch)) {
+            EXPECT_TRUE(batch.targets.empty());
+            ASSERT_EQ(batch.positionTargets.size(), batch.history.size());
+            EXPECT_EQ(sampler.globalBatchTargets(), batch.targetCount());
+            targets += batch.targetCount();
+            for (int64_t r = 0; r < batch.size; ++r) {
+                const auto begin = static_cast<size_t>(r * batch.maxLength);
+                const auto end = begin + static_cast<size_t>(batch.maxLength);
+                windows.emplace_back(std::vector<int64_t>(batch.history.begin() + begin,
+                                                          batch.history.begin() + end),
+                                     std::vector<int64_t>(batch.positionTargets.begin() + begin,
+                                                          batch.positionTargets.begin() + end));
+            }
+        }
+        EXPECT_EQ(targets, 7);
+        std::sort(windows.begin(), windows.end());
+        std::vector<Window> expected = {
+            {{0, 1, 2}, {1, 2, 3}}, {{3, 4, 5}, {4, 5, 6}}, {{30, 30, 10}, {30, 30, 11}}};
+        std::sort(expected.begin(), expected.end());
+        EXPECT_EQ(windows, expected) << protocol;
+    }
+}
+
 TEST(TrainSampler, DefaultNegativesAreTenPerRow) {
     const Splits splits = splitsOf("dreamrec", {{0, 1, 2, 3}, {4, 5}}, 6);
     SamplerOptions opts = options(3, 2);

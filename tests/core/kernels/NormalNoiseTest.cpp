@@ -73,5 +73,26 @@ TEST(NormalNoise, AKeyFixesTheDrawsAndAShorterFillIsAPrefix) {
     }
 }
 
+// The dropout mask: every value 0 or 1/keep; the share kept within 4 binomial standard
+// deviations of keep over 2^20 values (keep 0.8: sd = sqrt(0.8·0.2/2^20) = 3.9e-4); the same
+// key gives the same mask, another key a different one.
+TEST(DropoutMask, KeepsTheRequestedShareScaledByItsInverse) {
+    constexpr int64_t kCount = 1 << 20;
+    constexpr float kKeep = 0.8f;
+    std::vector<float> mask(kCount);
+    fillDropoutMask(mask.data(), kCount, 17, kKeep);
+    int64_t kept = 0;
+    for (float value : mask) {
+        ASSERT_TRUE(value == 0.0f || value == 1.0f / kKeep) << value;
+        kept += value > 0.0f ? 1 : 0;
+    }
+    EXPECT_NEAR(static_cast<double>(kept) / kCount, kKeep, 4 * std::sqrt(0.8 * 0.2 / kCount));
+    std::vector<float> again(kCount);
+    fillDropoutMask(again.data(), kCount, 17, kKeep);
+    EXPECT_EQ(mask, again);
+    fillDropoutMask(again.data(), kCount, 18, kKeep);
+    EXPECT_NE(mask, again);
+}
+
 }  // namespace
 }  // namespace dimerec

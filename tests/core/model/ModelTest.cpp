@@ -535,6 +535,81 @@ TEST(DimeRec, ReadoutScoresSamplesOrInterests) {
     EXPECT_THROW(DimeRecRecommender::readoutFromName("both"), std::invalid_argument);
 }
 
+// An every-position batch (as TrainSampler makes them): rows of 6, 3 and 1 real items,
+// right-aligned, each position's target the next item of the row's sequence.
+Batch everyPositionBatch() {
+    const std::vector<std::vector<int64_t>> sequences = {
+        {3, 7, 1, 12, 5, 9, 14}, {2, 2, 8, 11}, {19, 4}};
+    Batch batch;
+    batch.size = static_cast<int64_t>(sequences.size());
+    batch.maxLength = kLength;
+    batch.history.assign(static_cast<size_t>(batch.size * kLength), kItems);
+    batch.positionTargets = batch.history;
+    for (size_t r = 0; r < sequences.size(); ++r) {
+        const auto length = static_cast<int64_t>(sequences[r].size()) - 1;
+        for (int64_t i = 0; i < length; ++i) {
+            const size_t cell = r * kLength + static_cast<size_t>(kLength - length + i);
+            batch.history[cell] = sequences[r][static_cast<size_t>(i)];
+            batch.positionTargets[cell] = sequences[r][static_cast<size_t>(i + 1)];
+        }
+        batch.lengths.push_back(length);
+    }
+    batch.negatives = {0, 5, 6, 10, 13, 17, 18, 14};  // 14 is a target: an accidental hit
+    return batch;
+}
+
+// Training on every position at once must give the mean, over the real positions, of what
+// each position's prefix alone gives through the evaluation path (userVectors of the columns
+// up to that position): so no position sees a later item and padding adds nothing. Checked
+// for the sampled softmax (against the batch's negatives, accidental hits dropped) and the
+// full softmax (cross-entropy over all items, computed here from the user vector and the item
+// table), for both sequential models.
+TEST(SequenceModels, EveryPositionLossIsTheMeanOfEachPrefixsLoss) {
+    const Batch batch = everyPositionBatch();
+    EXPECT_EQ(batch.targetCount(), 6 + 3 + 1);
+    const BatchTensors tensors = toTensors(batch, torch::kCPU);
+    const torch::Tensor negatives = tensors.negatives;
+    for (const char* name : {"sasrec", "gru4rec"}) {
+        for (const bool full : {false, true}) {
+            ModelConfig c = smallConfig(name);
+            c.layers = 2;
+            c.heads = 2;
+            c.fullSoftmax = full;
+            torch::manual_seed(5);
+            auto model = makeRecommender(c, kItems, kLength, {});
+            ASSERT_TRUE(model->trainsEveryPosition());
+            const double all = model->loss(tensors).total.item<double>();
+
+            torch::NoGradGuard noGrad;
+            const torch::Tensor items = model->itemEmbeddings();
+            double sum = 0.0;
+            int count = 0;
+            for (int64_t r = 0; r < batch.size; ++r) {
+                for (int64_t column = kLength - batch.lengths[r]; column < kLength; ++column) {
+                    const torch::Tensor prefix = tensors.history[r].slice(0, 0, column + 1);
+                    const int64_t length = column + 1 - (kLength - batch.lengths[r]);
+                    const torch::Tensor user =
+                        model->userVectors(prefix.unsqueeze(0), torch::tensor({length}))[0];
+                    const int64_t target = batch.positionTargets[r * kLength + column];
+                    const torch::Tensor targetIds = torch::tensor({target});
+                    if (full) {
+                        const torch::Tensor logits = user.mm(items.t())[0];
+                        sum += (logits.logsumexp(0) - logits[target]).item<double>();
+                    } else {
+                        sum += sampledSoftmaxLosses(user, items.index_select(0, targetIds),
+                                                    items.index_select(0, negatives), targetIds,
+                                                    negatives)
+                                   .item<double>();
+                    }
+                    ++count;
+                }
+            }
+            ASSERT_EQ(count, batch.targetCount());
+            EXPECT_NEAR(all, sum / count, 1e-5) << name << (full ? " full" : " sampled");
+        }
+    }
+}
+
 TEST(Gru4Rec, PaddingDoesNotChangeTheUserVector) {
     auto model = makeRecommender(smallConfig("gru4rec"), kItems, kLength, {});
     torch::NoGradGuard noGrad;

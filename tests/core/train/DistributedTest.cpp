@@ -107,11 +107,13 @@ Splits smallSplits(const std::string& protocol) {
 
 // Every global batch, the partial last one included, is the concatenation of the shards'
 // slices, with the same negatives: the protocol with random cuts (comirec) checks that the
-// cut stream does not depend on the shard.
+// cut stream does not depend on the shard; every-position batches (windows) slice the same way.
 TEST(ShardedSampler, SlicesConcatenateToTheSingleProcessBatch) {
-    for (const std::string protocol : {"loo", "comirec"}) {
-        const Splits splits = smallSplits(protocol);
-        const SamplerOptions single{12, 6, 0, NegativeSampler::Uniform, 7};
+    for (const std::string protocol : {"loo", "comirec", "every-position"}) {
+        const bool everyPosition = protocol == "every-position";
+        const Splits splits = smallSplits(everyPosition ? "loo" : protocol);
+        SamplerOptions single{12, 6, 0, NegativeSampler::Uniform, 7};
+        single.everyPosition = everyPosition;
         TrainSampler whole(splits, single);
         constexpr int kShards = 3;
         std::vector<TrainSampler> shards;
@@ -131,7 +133,7 @@ TEST(ShardedSampler, SlicesConcatenateToTheSingleProcessBatch) {
             for (TrainSampler& shard : shards) {
                 Batch part;
                 ASSERT_TRUE(shard.next(part));
-                EXPECT_EQ(shard.globalBatchRows(), expected.size);
+                EXPECT_EQ(shard.globalBatchTargets(), expected.targetCount());
                 EXPECT_EQ(part.negatives, expected.negatives);
                 // Full batches split evenly: 12 / 3 rows each.
                 if (expected.size == 12) {
@@ -144,15 +146,20 @@ TEST(ShardedSampler, SlicesConcatenateToTheSingleProcessBatch) {
                                       part.lengths.end());
                 joined.targets.insert(joined.targets.end(), part.targets.begin(),
                                       part.targets.end());
+                joined.positionTargets.insert(joined.positionTargets.end(),
+                                              part.positionTargets.begin(),
+                                              part.positionTargets.end());
             }
             EXPECT_EQ(joined.size, expected.size) << protocol;
             EXPECT_EQ(joined.history, expected.history) << protocol;
             EXPECT_EQ(joined.lengths, expected.lengths) << protocol;
             EXPECT_EQ(joined.targets, expected.targets) << protocol;
+            EXPECT_EQ(joined.positionTargets, expected.positionTargets) << protocol;
         }
         // The last batch is partial: loo has Σ (len − 1) = 6 · (8 + … + 12) − 30 = 270 samples,
         // comirec one per sequence = 30; both leave 6 rows (2 per shard) for the last batch.
-        EXPECT_EQ(whole.samplesPerEpoch() % 12, 6) << protocol;
+        // Every position: 7 … 11 targets per sequence make 2 windows of ≤ 6 each, 60 rows.
+        EXPECT_EQ(whole.samplesPerEpoch() % 12, everyPosition ? 0 : 6) << protocol;
         EXPECT_EQ(batches, whole.batchesPerEpoch());
     }
 }

@@ -80,6 +80,37 @@ TEST(Gradients, RowShardsAddUpToTheGradientOfTheWholeBatch) {
     }
 }
 
+// Every-position batches (SASRec, GRU4Rec): rows of 1 … 6 targets, so the shards' shares of
+// the targets differ from their shares of the rows; weighted by targets, three shards must give
+// the gradient of the mean over all the batch's targets (reference: one shard).
+TEST(Gradients, EveryPositionShardsAreWeightedByTheirTargets) {
+    std::mt19937_64 random(4);
+    Batch batch;
+    batch.size = 50;
+    batch.maxLength = kLength;
+    for (int64_t r = 0; r < batch.size; ++r) {
+        const int length = 1 + static_cast<int>(random() % kLength);
+        for (int c = 0; c < kLength; ++c) {
+            const bool real = c >= kLength - length;
+            batch.history.push_back(real ? static_cast<int64_t>(random() % kItems) : kItems);
+            batch.positionTargets.push_back(real ? static_cast<int64_t>(random() % kItems)
+                                                 : kItems);
+        }
+        batch.lengths.push_back(length);
+    }
+    for (int i = 0; i < 20; ++i) batch.negatives.push_back(static_cast<int64_t>(random() % kItems));
+    const BatchTensors tensors = toTensors(batch, torch::kCPU);
+    for (const char* name : {"sasrec", "gru4rec"}) {
+        auto model = smallModel(name);
+        model->eval();  // no dropout: the shards must match one pass
+        LossTerms whole;
+        LossTerms sharded;
+        const auto reference = gradientsOf(*model, tensors, 1, &whole);
+        expectClose(gradientsOf(*model, tensors, 3, &sharded), reference);
+        EXPECT_NEAR(sharded.total.item<double>(), whole.total.item<double>(), 1e-6) << name;
+    }
+}
+
 TEST(Gradients, DimeRecShardsDrawTheirNoiseReproducibly) {
     const BatchTensors batch = randomBatch(40, 8);
     auto model = smallModel("dimerec");
@@ -122,17 +153,24 @@ TEST(Gradients, ShardCountFollowsThreadsRowsAndTheModel) {
     EXPECT_EQ(gradientShards(*comirec, torch::kCPU, 256), 2);
     EXPECT_EQ(gradientShards(*comirec, torch::kCPU, 40), 1);  // fewer than 2 × 32 rows
     EXPECT_EQ(gradientShards(*comirec, torch::Device(torch::kCUDA), 256), 1);
-    // SASRec with dropout draws from LibTorch's global generator: one shard keeps it reproducible.
-    ModelConfig sasrec;
-    sasrec.model = ModelKind::SasRec;
-    sasrec.dim = 8;
-    sasrec.heads = 2;
-    sasrec.dropout = 0.2;
-    auto withDropout = makeRecommender(sasrec, kItems, kLength, std::vector<int64_t>(kItems, 1));
+    // GRU4Rec's dropout between layers (inside LibTorch's GRU) draws from LibTorch's global
+    // generator: one shard keeps it reproducible. SASRec's dropout draws from the shard's own.
+    ModelConfig gru;
+    gru.model = ModelKind::Gru4Rec;
+    gru.dim = 8;
+    gru.layers = 2;
+    gru.dropout = 0.2;
+    auto withDropout = makeRecommender(gru, kItems, kLength, std::vector<int64_t>(kItems, 1));
     EXPECT_EQ(gradientShards(*withDropout, torch::kCPU, 256), 1);
-    sasrec.dropout = 0.0;
-    auto withoutDropout = makeRecommender(sasrec, kItems, kLength, std::vector<int64_t>(kItems, 1));
+    gru.dropout = 0.0;
+    auto withoutDropout = makeRecommender(gru, kItems, kLength, std::vector<int64_t>(kItems, 1));
     EXPECT_EQ(gradientShards(*withoutDropout, torch::kCPU, 256), 2);
+    ModelConfig sasrec = gru;
+    sasrec.model = ModelKind::SasRec;
+    sasrec.dropout = 0.2;
+    auto sasrecWithDropout =
+        makeRecommender(sasrec, kItems, kLength, std::vector<int64_t>(kItems, 1));
+    EXPECT_EQ(gradientShards(*sasrecWithDropout, torch::kCPU, 256), 2);
     at::set_num_threads(threads);
 }
 

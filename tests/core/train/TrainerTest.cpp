@@ -137,6 +137,39 @@ TEST(Trainer, DimeRecLearnsTheStructureAndBeatsMostPopular) {
     }
 }
 
+// SASRec and GRU4Rec train every position of a window in one pass. The cyclic users' training
+// sequences (5, 6 or 7 items) give 399 targets per epoch, in windows of at most 5 targets: 106
+// windows, so 4 steps of 32 windows per epoch where a per-position model takes 13 steps of
+// 32 samples. Each epoch is validated (evalEvery 0), and a short run learns the structure with
+// either softmax, SASRec with dropout (drawn per row shard on two threads).
+TEST(Trainer, SequenceModelsTrainEveryPositionAndLearnTheStructure) {
+    Recorder popular;
+    const TrainResult baseline = train(smallRun("most-pop"), popular);
+    for (const char* model : {"sasrec", "gru4rec"}) {
+        for (const bool full : {false, true}) {
+            RunConfig config = smallRun(model);
+            config.model.fullSoftmax = full;
+            config.train.epochs = 25;
+            if (config.model.model == ModelKind::SasRec) {
+                config.model.dropout = 0.1;
+                config.train.threads = 2;
+            }
+            Recorder recorder;
+            const TrainResult result = train(config, recorder);
+            const std::string label = std::string(model) + (full ? " full" : " sampled");
+            ASSERT_EQ(result.status, "finished") << label << ": " << result.message;
+            EXPECT_EQ(result.steps, 4 * 25) << label;
+            EXPECT_EQ(recorder.progress[3].epoch, 0) << label;
+            EXPECT_EQ(recorder.progress[4].epoch, 1) << label;
+            // 25 validations and the test.
+            EXPECT_EQ(recorder.evaluations.size(), 26u) << label;
+            EXPECT_GT(recorder.progress.back().samplesPerSecond, 0.0) << label;
+            EXPECT_GE(result.test.at("hr@10"), 0.9) << label;
+            EXPECT_GT(result.test.at("hr@10"), baseline.test.at("hr@10") + 0.3) << label;
+        }
+    }
+}
+
 TEST(Trainer, SeededRunsAreReproducible) {
     RunConfig config = smallRun("dimerec");
     config.train.maxSteps = 12;
