@@ -5,6 +5,7 @@
 #include "PlotStyle.h"
 #include "analysis/Aggregate.h"
 #include "analysis/ConfigDiff.h"
+#include "analysis/ReadoutRows.h"
 #include "store/RunStore.h"
 
 #include <QApplication>
@@ -230,8 +231,10 @@ void ComparisonView::addRuns(const QVector<qint64>& runs) {
             RunSummary& run = details.summary;
             const std::string label =
                 run.name.empty() ? run.model + " #" + std::to_string(run.id) : run.name;
-            entries_.push_back(
-                ComparisonEntry{label, {std::move(run)}, excludeHistoryOf(details.configJson)});
+            // The run's further readouts (DimeRec) follow it as labelled entries of their own.
+            for (ComparisonEntry& entry : withReadoutEntries({ComparisonEntry{
+                     label, {std::move(run)}, excludeHistoryOf(details.configJson)}}))
+                entries_.push_back(std::move(entry));
         }
     } catch (const std::exception& error) {
         QMessageBox::warning(this, tr("Comparison"), QString::fromUtf8(error.what()));
@@ -258,7 +261,8 @@ void ComparisonView::addSeedGroups(const QVector<qint64>& runs) {
             if (entry.runs.empty()) continue;
             entry.label = seedGroupLabel(entry.runs.front());
             entry.excludeHistory = excludeHistoryOf(details.configJson);
-            entries_.push_back(std::move(entry));
+            for (ComparisonEntry& view : withReadoutEntries({std::move(entry)}))
+                entries_.push_back(std::move(view));
         }
     } catch (const std::exception& error) {
         QMessageBox::warning(this, tr("Comparison"), QString::fromUtf8(error.what()));

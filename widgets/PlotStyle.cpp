@@ -47,8 +47,10 @@ void placeLegendBelow(QCustomPlot& plot) {
 void fitLegendColumns(QCustomPlot& plot) {
     int widest = 1;
     for (int i = 0; i < plot.legend->itemCount(); ++i) {
-        widest = std::max(widest, plot.legend->item(i)->minimumOuterSizeHint().width() +
-                                      plot.legend->columnSpacing());
+        // A plottable taken out of the legend leaves an empty cell.
+        if (const QCPAbstractLegendItem* item = plot.legend->item(i))
+            widest = std::max(widest,
+                              item->minimumOuterSizeHint().width() + plot.legend->columnSpacing());
     }
     const int columns = std::max(1, (plot.width() - 8) / widest);
     if (columns == plot.legend->wrap()) return;

@@ -2,6 +2,7 @@
 
 #include "analysis/Aggregate.h"
 #include "analysis/Comparison.h"
+#include "analysis/ReadoutRows.h"
 #include "analysis/Significance.h"
 #include "store/RunStore.h"
 
@@ -15,7 +16,8 @@ namespace {
 
 // Rows of the table: one run, or the runs of one seed group in id order.
 struct RowRuns {
-    std::vector<RunSummary> runs;
+    std::vector<RunSummary> runs;  // seen through `readout` when it is set (readoutView)
+    std::string readout;           // "" = the runs' own readout
 };
 
 const std::map<std::string, double>& splitMetrics(const RunSummary& run, const std::string& split) {
@@ -62,13 +64,31 @@ std::vector<RowRuns> groupRows(const std::vector<RunSummary>& runs, bool groupSe
                 continue;
             }
         }
-        rows.push_back(RowRuns{{run}});
+        rows.push_back(RowRuns{{run}, ""});
     }
     for (RowRuns& row : rows) {
         std::sort(row.runs.begin(), row.runs.end(),
                   [](const RunSummary& a, const RunSummary& b) { return a.id < b.id; });
     }
     return rows;
+}
+
+// Each row followed by one per readout any of its runs stored.
+std::vector<RowRuns> withReadoutRows(const std::vector<RowRuns>& rows) {
+    std::vector<RowRuns> out;
+    for (const RowRuns& row : rows) {
+        out.push_back(row);
+        std::set<std::string> readouts;
+        for (const RunSummary& run : row.runs) {
+            for (const std::string& name : storedReadouts(run)) readouts.insert(name);
+        }
+        for (const std::string& readout : readouts) {
+            RowRuns view{{}, readout};
+            for (const RunSummary& run : row.runs) view.runs.push_back(readoutView(run, readout));
+            out.push_back(std::move(view));
+        }
+    }
+    return out;
 }
 
 // Seed → value of `metric` over a row's runs that have it.
@@ -114,14 +134,17 @@ ResultTable buildRunTable(const RunStore& store, const RunTableRequest& request)
                                     request.split + "'");
     }
     const std::vector<RunSummary> runs = selectRuns(store, request);
-    const std::vector<RowRuns> rows = groupRows(runs, request.groupSeeds);
+    const std::vector<RowRuns> grouped = groupRows(runs, request.groupSeeds);
+    const std::vector<RowRuns> rows = request.readouts ? withReadoutRows(grouped) : grouped;
 
     std::vector<std::string> metrics = request.metrics;
     if (metrics.empty()) {
         std::set<std::string> all;
-        for (const RunSummary& run : runs) {
-            for (const auto& [name, value] : splitMetrics(run, request.split)) {
-                all.insert(name);
+        for (const RowRuns& row : rows) {
+            for (const RunSummary& run : row.runs) {
+                for (const auto& [name, value] : splitMetrics(run, request.split)) {
+                    all.insert(name);
+                }
             }
         }
         metrics.assign(all.begin(), all.end());
@@ -156,6 +179,7 @@ ResultTable buildRunTable(const RunStore& store, const RunTableRequest& request)
                 label = custom->second;
             }
         }
+        if (!rows[r].readout.empty()) label = readoutLabel(label, rows[r].readout);
         std::vector<ResultCell> cells;
         for (const std::string& metric : metrics) {
             const std::map<uint64_t, double> values = valuesBySeed(rows[r], metric, request.split);

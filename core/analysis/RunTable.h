@@ -22,6 +22,9 @@ struct RunTableRequest {
     int64_t baselineRun = 0;     // the run (grouped: its group) others are compared with; 0 = none
     bool significance = false;   // grouped, with a baseline: p-value of each cell against it
     std::map<int64_t, std::string> labels;  // row labels by run id (grouped: any run of the group)
+    // Each row followed by a row per further readout its runs stored (analysis/ReadoutRows.h),
+    // labelled "<row label> [<readout> readout]".
+    bool readouts = false;
 };
 
 // Builds the table of `request` from the store's final metrics. Rows are labelled by the

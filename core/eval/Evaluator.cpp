@@ -103,6 +103,17 @@ Evaluator::Evaluator(EvalConfig config, int maxLength,
 
 std::map<std::string, double> Evaluator::evaluate(Recommender& model,
                                                   const std::vector<EvalCase>& cases) const {
+    return evaluateScores(model, cases, 1,
+                          [&](const torch::Tensor& history, const torch::Tensor& lengths) {
+                              return std::vector<torch::Tensor>{model.scoreAll(history, lengths)};
+                          })
+        .front();
+}
+
+std::vector<std::map<std::string, double>> Evaluator::evaluateScores(
+    Recommender& model, const std::vector<EvalCase>& cases, size_t readouts,
+    const ReadoutScores& scoreReadouts) const {
+    if (readouts == 0) throw std::invalid_argument("evaluation: no readout to score");
     const int32_t numItems = model.numItems();
     if (!itemCategories_.empty() && static_cast<int32_t>(itemCategories_.size()) != numItems) {
         throw std::invalid_argument("evaluation: " + std::to_string(itemCategories_.size()) +
@@ -114,18 +125,22 @@ std::map<std::string, double> Evaluator::evaluate(Recommender& model,
     std::copy_if(cases.begin(), cases.end(), std::back_inserter(usable),
                  [](const EvalCase& c) { return !c.targets.empty(); });
 
-    RankingMetrics metrics(config_.topK, numItems, itemCategories_);
+    std::vector<RankingMetrics> metrics(readouts,
+                                        RankingMetrics(config_.topK, numItems, itemCategories_));
+    const int maxCutoff = metrics.front().maxCutoff();
     const torch::Device device = model.device();
     const EvalModeGuard evalMode(model);
     torch::NoGradGuard noGrad;
     const torch::Tensor items = itemTable(model);
     const bool withDistances = items.defined();
     std::vector<int> cuts;
-    for (int k : metrics.cutoffs()) cuts.push_back(std::min(k, metrics.maxCutoff()));
+    for (int k : metrics.front().cutoffs()) cuts.push_back(std::min(k, maxCutoff));
     const size_t step = static_cast<size_t>(config_.batchUsers);
     const auto batches = static_cast<int64_t>((usable.size() + step - 1) / step);
-    std::vector<torch::Tensor> tops(batches);       // [users, maxCutoff] item ids, CPU
-    std::vector<torch::Tensor> distances(batches);  // [users, cut-offs] ild, CPU
+    // Per readout, per batch: [users, maxCutoff] item ids and [users, cut-offs] ild, CPU.
+    std::vector<std::vector<torch::Tensor>> tops(readouts, std::vector<torch::Tensor>(batches));
+    std::vector<std::vector<torch::Tensor>> distances(readouts,
+                                                      std::vector<torch::Tensor>(batches));
     auto rank = [&](int64_t index) {
         const size_t begin = static_cast<size_t>(index) * step;
         const size_t end = std::min(usable.size(), begin + step);
@@ -137,10 +152,15 @@ std::map<std::string, double> Evaluator::evaluate(Recommender& model,
                 excluded[static_cast<size_t>(row)] =
                     &usable[begin + static_cast<size_t>(row)].history;
         }
-        const torch::Tensor top =
-            topItems(model.scoreAll(batch.history, batch.lengths), excluded, metrics.maxCutoff());
-        tops[index] = top;
-        if (withDistances) distances[index] = intraListDistance(items, top, cuts);
+        const std::vector<torch::Tensor> scores = scoreReadouts(batch.history, batch.lengths);
+        if (scores.size() != readouts)
+            throw std::logic_error("evaluation: " + std::to_string(scores.size()) +
+                                   " readouts scored, expected " + std::to_string(readouts));
+        for (size_t r = 0; r < readouts; ++r) {
+            const torch::Tensor top = topItems(scores[r], excluded, maxCutoff);
+            tops[r][index] = top;
+            if (withDistances) distances[r][index] = intraListDistance(items, top, cuts);
+        }
     };
     // On the CPU the batches are spread over LibTorch's threads, each batch on one thread: one
     // batch's products are too small to keep several threads busy (docs/performance.md). Each
@@ -174,18 +194,23 @@ std::map<std::string, double> Evaluator::evaluate(Recommender& model,
     } else {
         work();
     }
-    for (int64_t index = 0; index < batches; ++index) {
-        const int64_t* ranked = tops[index].data_ptr<int64_t>();
-        const size_t begin = static_cast<size_t>(index) * step;
-        for (int64_t row = 0; row < tops[index].size(0); ++row) {
-            metrics.add(ranked + row * metrics.maxCutoff(), usable[begin + row].targets,
-                        withDistances
-                            ? distances[index].data_ptr<double>() + row * distances[index].size(1)
-                            : nullptr);
+    for (size_t r = 0; r < readouts; ++r) {
+        for (int64_t index = 0; index < batches; ++index) {
+            const torch::Tensor& top = tops[r][index];
+            const torch::Tensor& distance = distances[r][index];
+            const int64_t* ranked = top.data_ptr<int64_t>();
+            const size_t begin = static_cast<size_t>(index) * step;
+            for (int64_t row = 0; row < top.size(0); ++row) {
+                metrics[r].add(
+                    ranked + row * maxCutoff, usable[begin + row].targets,
+                    withDistances ? distance.data_ptr<double>() + row * distance.size(1) : nullptr);
+            }
         }
     }
-    std::map<std::string, double> result = metrics.result();
-    if (withDistances && !itemCategories_.empty() && !result.empty()) {
+    std::vector<std::map<std::string, double>> results;
+    for (const RankingMetrics& readout : metrics) results.push_back(readout.result());
+    // The probe reads the item table alone, so every readout gets the same values.
+    if (withDistances && !itemCategories_.empty() && !results.front().empty()) {
         std::vector<int32_t> primary;
         primary.reserve(itemCategories_.size());
         for (const auto& labels : itemCategories_)
@@ -194,11 +219,13 @@ std::map<std::string, double> Evaluator::evaluate(Recommender& model,
             std::count_if(primary.begin(), primary.end(), [](int32_t label) { return label >= 0; });
         if (labelled >= 2) {
             const LinearProbeResult probe = linearProbe(items, primary, seed_);
-            result["probe_accuracy"] = probe.accuracy;
-            result["probe_majority"] = probe.majority;
+            for (std::map<std::string, double>& result : results) {
+                result["probe_accuracy"] = probe.accuracy;
+                result["probe_majority"] = probe.majority;
+            }
         }
     }
-    return result;
+    return results;
 }
 
 }  // namespace dimerec

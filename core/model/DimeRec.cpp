@@ -5,22 +5,6 @@
 #include <stdexcept>
 
 namespace dimerec {
-namespace {
-
-DiffusionProcess::Options diffusionOptions(const ModelConfig& c) {
-    DiffusionProcess::Options o;
-    o.schedule = c.schedule;
-    o.steps = c.diffusionSteps;
-    o.betaStart = c.betaStart;
-    o.betaEnd = c.betaEnd;
-    o.process = forwardProcessOf(c.geometry, c.noiseScale);
-    o.reverseNoise = c.reverseNoise;
-    o.thetaMax = c.thetaMaxDegrees * M_PI / 180.0;
-    return o;
-}
-
-}  // namespace
-
 DenoiserImpl::DenoiserImpl(int dim, int interests, int hidden, int steps)
     : steps_(register_module("steps", torch::nn::Embedding(steps, dim))),
       fromX_(register_module("fromX", torch::nn::Linear(dim, hidden))),
@@ -91,7 +75,7 @@ DimeRecRecommender::DimeRecRecommender(const ModelConfig& config, int32_t numIte
           "denoiser", Denoiser(config.dim, config.interests,
                                config.denoiserHidden > 0 ? config.denoiserHidden : 2 * config.dim,
                                config.diffusionSteps))),
-      diffusion_(diffusionOptions(config)),
+      diffusion_(DiffusionProcess::optionsOf(config)),
       config_(config) {}
 
 torch::Tensor DimeRecRecommender::guidanceOf(const torch::Tensor& history) {
@@ -144,13 +128,25 @@ torch::Tensor DimeRecRecommender::sampleUserVectors(const torch::Tensor& history
     if (samples < 1)
         throw std::invalid_argument("samples: must be >= 1, got " + std::to_string(samples));
     const int64_t users = history.size(0);
+    return reverseProcess(history, samples, {}).view({users, samples, -1});
+}
+
+torch::Tensor DimeRecRecommender::reverseChain(const torch::Tensor& history) {
+    std::vector<torch::Tensor> states;
+    reverseProcess(history, 1, [&](int, const torch::Tensor& x) { states.push_back(x); });
+    return torch::stack(states);
+}
+
+torch::Tensor DimeRecRecommender::reverseProcess(
+    const torch::Tensor& history, int samples,
+    const std::function<void(int, const torch::Tensor&)>& visit) {
     // Guidance once per user (Algorithm 2 recomputes it every step; the result is identical).
     const torch::Tensor guidance =
         denoiser_->guidance(guidanceOf(history)).repeat_interleave(samples, 0);
-    const torch::Tensor x0 = diffusion_.sample(
+    return diffusion_.sample(
         [&](const torch::Tensor& xt, int t) { return denoiser_->atStep(xt, t, guidance); },
-        users * samples, items_->weight.size(1), inferenceGenerator(), history.device());
-    return x0.view({users, samples, -1});
+        history.size(0) * samples, items_->weight.size(1), inferenceGenerator(), history.device(),
+        visit);
 }
 
 DimeRecRecommender::Readout DimeRecRecommender::readoutFromName(const std::string& name) {

@@ -74,11 +74,19 @@ public:
     const DiffusionProcess& diffusion() const { return diffusion_; }
     // [B, K, d]: the GEM's interest vectors that guide the reverse process (sphere view).
     torch::Tensor guidanceOf(const torch::Tensor& history);
+    // [T + 1, B, d]: one reverse chain per user, its states x_T, …, x_0 (the diffusion
+    // inspector); x_0 is what sampleUserVectors(history, ·, 1) returns from the same stream.
+    torch::Tensor reverseChain(const torch::Tensor& history);
 
     // The warm start: loss() is L_gem alone (the only term reported) and leaves the DAM alone.
     void setGemOnly(bool on) override { gemOnly_ = on; }
 
 private:
+    // [B·samples, d]: the reverse process for each user's samples (rows of a user together),
+    // visit seeing each state (DiffusionProcess::sample).
+    torch::Tensor reverseProcess(const torch::Tensor& history, int samples,
+                                 const std::function<void(int, const torch::Tensor&)>& visit);
+
     torch::nn::Embedding items_;
     std::shared_ptr<GuidanceModule> gem_;
     Denoiser denoiser_;
