@@ -26,7 +26,7 @@ namespace {
 
 QCustomPlot* newPlot(QWidget* parent) {
     auto* plot = new QCustomPlot(parent);
-    plot->setMinimumSize(280, 200);
+    plot->setMinimumSize(240, 120);  // fits the bottom dock area of a 1366×768 window
     enablePlotExport(plot);
     return plot;
 }
@@ -238,6 +238,9 @@ void addDiffusionInspectorDock(QMainWindow* window, QMenu* viewMenu, RunBrowser*
     auto* inspector = new DiffusionInspector(storePath, dock);
     dock->setWidget(inspector);
     window->addDockWidget(Qt::BottomDockWidgetArea, dock);
+    // A tab beside the comparison and the studies: the bottom area of a small screen holds one.
+    if (auto* comparison = window->findChild<QDockWidget*>(QStringLiteral("comparisonDock")))
+        window->tabifyDockWidget(comparison, dock);
     dock->hide();
     viewMenu->addAction(dock->toggleViewAction());
     QObject::connect(inspector, &DiffusionInspector::profileRequested, inspector,
