@@ -313,8 +313,13 @@ void exportPlotCommand(const PlotCommandOptions& options) {
         const ReverseChain chain =
             reverseChainOfCheckpoint(details.bestCheckpoint, options.user - 1);
         drawReverseChain(plot, chain);
+        std::string spread;
+        for (int count : chain.samplesByInterest)
+            spread += (spread.empty() ? "" : " / ") + std::to_string(count);
         what = "reverse chain of " + chain.user +
-               " (rank of the next item under x0: " + std::to_string(chain.targetRank) + ")";
+               " (rank of the next item under x0: " + std::to_string(chain.targetRank) +
+               "; nearest interest of " + std::to_string(kSpreadSamples) + " samples: " + spread +
+               ")";
     } else if (options.kind == "sphere") {
         if (format == PlotFormat::Csv) {
             throw std::invalid_argument("--kind sphere: export as .pdf, .svg or .png");

@@ -221,13 +221,17 @@ void DiffusionInspector::tracedWith(qint64 runId, int generation,
         return;
     }
     drawReverseChain(*reverse_, *result);
+    QStringList spread;
+    for (int count : result->samplesByInterest) spread << QString::number(count);
     reverseStatus_->setText(
         tr("Reverse chain of run %1, %2: final cos to the next item %3; "
-           "its rank under x₀ %4.")
+           "its rank under x₀ %4. Nearest interest of %5 samples: %6.")
             .arg(runId)
             .arg(QString::fromStdString(result->user))
             .arg(result->toTarget.empty() ? 0.0 : result->toTarget.back(), 0, 'f', 2)
-            .arg(result->targetRank));
+            .arg(result->targetRank)
+            .arg(kSpreadSamples)
+            .arg(spread.join(QStringLiteral(" / "))));
     Q_EMIT traced(runId);
 }
 

@@ -75,6 +75,15 @@ ReverseChain reverseChainOf(DimeRecRecommender& model, const EvalCase& user, int
     out.toTarget = cosines(states, items[target].unsqueeze(0));
     const torch::Tensor scores = final.matmul(items.t()).squeeze(0);
     out.targetRank = 1 + (scores > scores[target]).sum().item<int64_t>();
+    const torch::Tensor interests = torch::nn::functional::normalize(
+        model.guidanceOf(batch.history).squeeze(0),
+        torch::nn::functional::NormalizeFuncOptions().dim(1));  // [K, d]
+    const torch::Tensor samples =
+        model.sampleUserVectors(batch.history, batch.lengths, kSpreadSamples).squeeze(0);
+    const torch::Tensor nearest = samples.matmul(interests.t()).argmax(1);
+    const torch::Tensor counts = torch::bincount(nearest, {}, interests.size(0));
+    for (int64_t k = 0; k < counts.size(0); ++k)
+        out.samplesByInterest.push_back(static_cast<int>(counts[k].item<int64_t>()));
     return out;
 }
 

@@ -40,7 +40,13 @@ struct ReverseChain {
     std::vector<double> toFinal;   // cos(x_t, x_0): how far each state is from the output
     std::vector<double> toTarget;  // cos(x_t, e_a): … and from the true next item
     int64_t targetRank = 0;        // the next item's 1-based rank under x_0 (full ranking)
+    // How the user's reverse-process samples spread over the K interests: per interest, the
+    // samples whose nearest interest (by cosine) it is.
+    std::vector<int> samplesByInterest;
 };
+
+// Reverse-process samples per user behind ReverseChain::samplesByInterest.
+constexpr int kSpreadSamples = 100;
 
 // The chain of `model` for a case (its history's last maxLength items; its first target is
 // the true next item), drawn from the model's inference generator.

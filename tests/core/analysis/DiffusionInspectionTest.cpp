@@ -70,6 +70,9 @@ TEST(DiffusionInspection, ReverseChainEndsAtTheSampleAndScoresTheNextItem) {
     const torch::Tensor scores = dimeRec.itemEmbeddings().matmul(x0);
     EXPECT_EQ(chain.targetRank, 1 + (scores > scores[9]).sum().item<int64_t>());
     for (double value : chain.toTarget) EXPECT_LE(std::abs(value), 1.0 + 1e-6);
+    // Every one of the samples is counted at its nearest of the K = 2 interests.
+    ASSERT_EQ(chain.samplesByInterest.size(), 2u);
+    EXPECT_EQ(chain.samplesByInterest[0] + chain.samplesByInterest[1], kSpreadSamples);
     EXPECT_THROW(reverseChainOf(dimeRec, EvalCase{1, {2}, {}}, 5), std::invalid_argument);
 }
 
