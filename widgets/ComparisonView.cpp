@@ -5,6 +5,7 @@
 #include "PlotStyle.h"
 #include "analysis/Aggregate.h"
 #include "analysis/ConfigDiff.h"
+#include "analysis/ReadoutRows.h"
 #include "store/RunStore.h"
 
 #include <QApplication>
@@ -237,7 +238,10 @@ void ComparisonView::addRuns(const QVector<qint64>& runs) {
             RunSummary run = store_.run(id).summary;
             std::string label =
                 run.name.empty() ? run.model + " #" + std::to_string(run.id) : run.name;
-            entries_.push_back(loadEntry(store_, std::move(label), {std::move(run)}));
+            // The run's further readouts (DimeRec) follow it as labelled entries of their own.
+            for (ComparisonEntry& entry :
+                 withReadoutEntries({loadEntry(store_, std::move(label), {std::move(run)})}))
+                entries_.push_back(std::move(entry));
         }
     } catch (const std::exception& error) {
         QMessageBox::warning(this, tr("Comparison"), QString::fromUtf8(error.what()));
@@ -262,7 +266,9 @@ void ComparisonView::addSeedGroups(const QVector<qint64>& runs) {
             std::vector<RunSummary> group = store_.listRuns(query);
             if (group.empty()) continue;
             std::string label = seedGroupLabel(group.front());
-            entries_.push_back(loadEntry(store_, std::move(label), std::move(group)));
+            for (ComparisonEntry& entry :
+                 withReadoutEntries({loadEntry(store_, std::move(label), std::move(group))}))
+                entries_.push_back(std::move(entry));
         }
     } catch (const std::exception& error) {
         QMessageBox::warning(this, tr("Comparison"), QString::fromUtf8(error.what()));

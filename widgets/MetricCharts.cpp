@@ -3,9 +3,11 @@
 #include "PlotExport.h"
 #include "PlotStyle.h"
 #include "QCustomPlotInclude.h"
+#include "analysis/DiffusionInspection.h"
 #include "analysis/ResultTable.h"
 
 #include <QCoreApplication>
+#include <QLocale>
 
 #include <algorithm>
 #include <cmath>
@@ -39,6 +41,7 @@ void reset(QCustomPlot& plot) {
     plot.xAxis->setScaleType(QCPAxis::stLinear);
     plot.xAxis->setTicker(QSharedPointer<QCPAxisTicker>(new QCPAxisTicker));
     plot.xAxis->setTickLabelRotation(0);
+    plot.xAxis->setRangeReversed(false);
     plot.legend->setVisible(false);
     for (QCPAxis* axis : {plot.xAxis, plot.yAxis}) {
         axis->grid()->setVisible(true);
@@ -367,6 +370,96 @@ void drawCurves(QCustomPlot& plot, const QVector<Curve>& curves, const QString& 
     plot.rescaleAxes();
     if (!curves.isEmpty()) showLegend(plot);
     plot.replot();
+}
+
+int drawForwardProfile(QCustomPlot& plot, const ForwardProfile& profile) {
+    reset(plot);
+    const int steps = static_cast<int>(profile.mean.size());
+    QVector<double> t;
+    QVector<double> mean;
+    QVector<double> lower;
+    QVector<double> upper;
+    for (int i = 0; i < steps; ++i) {
+        t << i + 1;
+        mean << profile.mean[static_cast<size_t>(i)];
+        lower << profile.mean[static_cast<size_t>(i)] - profile.sd[static_cast<size_t>(i)];
+        upper << profile.mean[static_cast<size_t>(i)] + profile.sd[static_cast<size_t>(i)];
+    }
+    const QColor colour = seriesColour(0);
+    QCPGraph* low = plot.addGraph();
+    low->setData(t, lower, true);
+    low->setPen(Qt::NoPen);
+    low->removeFromLegend();
+    QCPGraph* band = plot.addGraph();
+    band->setName(tr("± sd"));
+    band->setData(t, upper, true);
+    band->setPen(Qt::NoPen);
+    QColor fill = colour;
+    fill.setAlpha(50);
+    band->setBrush(fill);
+    band->setChannelFillGraph(low);
+    QCPGraph* line = plot.addGraph();
+    line->setName(tr("mean (training's x_t)"));
+    line->setData(t, mean, true);
+    line->setPen(QPen(colour, 1.5));
+    // The sampler's start, a little right of t = T, so that it reads as "beside" step T.
+    const double startAt = steps + std::max(1.0, 0.06 * steps);
+    QCPGraph* start = plot.addGraph();
+    start->setName(tr("sampler's x_T"));
+    start->setData({startAt}, {profile.startMean}, true);
+    start->setLineStyle(QCPGraph::lsNone);
+    start->setPen(QPen(seriesColour(3), 1.5));
+    start->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 7));
+    auto* error = new QCPErrorBars(plot.xAxis, plot.yAxis);
+    error->removeFromLegend();
+    error->setDataPlottable(start);
+    error->setData({profile.startSd});
+    error->setPen(QPen(seriesColour(3), 1.5));
+    plot.xAxis->setLabel(tr("diffusion step t"));
+    plot.yAxis->setLabel(tr("cos(x_t, x₀)"));
+    plot.xAxis->setRange(0.0, startAt + std::max(1.0, 0.04 * steps));
+    plot.yAxis->setRange(-1.05, 1.05);
+    // The CSV: the statistics themselves rather than the band's edges.
+    setPlotDataTable(plot, [profile] {
+        const auto number = [](double value) {
+            return QString::number(value, 'g', QLocale::FloatingPointShortest);
+        };
+        QString csv = QStringLiteral("t,mean_cos,sd_cos\n");
+        for (size_t i = 0; i < profile.mean.size(); ++i)
+            csv += QStringLiteral("%1,%2,%3\n")
+                       .arg(i + 1)
+                       .arg(number(profile.mean[i]), number(profile.sd[i]));
+        return csv + QStringLiteral("sampler,%1,%2\n")
+                         .arg(number(profile.startMean), number(profile.startSd));
+    });
+    showLegend(plot);
+    plot.replot();
+    return steps;
+}
+
+int drawReverseChain(QCustomPlot& plot, const ReverseChain& chain) {
+    reset(plot);
+    QVector<double> t;
+    for (int step : chain.steps) t << step;
+    const QVector<double> toFinal(chain.toFinal.begin(), chain.toFinal.end());
+    const QVector<double> toTarget(chain.toTarget.begin(), chain.toTarget.end());
+    QCPGraph* final = plot.addGraph();
+    final->setName(tr("to the output x₀"));
+    final->setData(t, toFinal);
+    final->setPen(QPen(seriesColour(0), 1.5));
+    QCPGraph* target = plot.addGraph();
+    target->setName(tr("to the next item"));
+    target->setData(t, toTarget);
+    target->setPen(QPen(seriesColour(1), 1.5));
+    plot.xAxis->setLabel(tr("reverse step t (from T down to 0)"));
+    plot.yAxis->setLabel(tr("cos(x_t, ·)"));
+    // The chain runs from t = T to 0: left to right.
+    plot.xAxis->setRangeReversed(true);
+    plot.xAxis->setRange(0.0, chain.steps.empty() ? 1.0 : chain.steps.front());
+    plot.yAxis->setRange(-1.05, 1.05);
+    showLegend(plot);
+    plot.replot();
+    return static_cast<int>(chain.steps.size());
 }
 
 }  // namespace dimerec

@@ -14,6 +14,9 @@ class QCustomPlot;
 
 namespace dimerec {
 
+struct ForwardProfile;
+struct ReverseChain;
+
 // The charts of the diversity view and of `dimerec export plot`, drawn from plain values onto
 // a QCustomPlot (replacing what it showed), so that the window and the command line draw
 // identical figures.
@@ -64,6 +67,14 @@ void drawCurves(QCustomPlot& plot, const QVector<Curve>& curves, const QString& 
 // two decades or more), categories evenly spaced. The plot's CSV data becomes the grid
 // (metricGridCsv) until another chart is drawn on it. Returns the number of points drawn.
 int drawSweepLines(QCustomPlot& plot, const MetricGrid& grid, const QString& metricLabel);
+
+// The diffusion inspector (analysis/DiffusionInspection.h). Forward process: mean cos(x_t, x0)
+// against t with a ±sd band, and the sampler's x_T as a point with its sd just right of t = T.
+// Returns the number of steps drawn.
+int drawForwardProfile(QCustomPlot& plot, const ForwardProfile& profile);
+// One user's reverse chain: cos of each state to the chain's output and to the true next item,
+// t running from T (left) to 0. Returns the number of states drawn.
+int drawReverseChain(QCustomPlot& plot, const ReverseChain& chain);
 
 // Axis title of a config field: "model.lambda" → "λ (model.lambda)", "model.mu" → "μ
 // (model.mu)", others as they are.

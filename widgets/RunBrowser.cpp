@@ -1,6 +1,7 @@
 #include "RunBrowser.h"
 
 #include "RunTableModel.h"
+#include "analysis/ReadoutRows.h"
 #include "store/RunStore.h"
 
 #include <QAction>
@@ -201,6 +202,21 @@ void RunBrowser::updateDetails() {
                  QString::fromStdString(run->status));
     if (!run->message.empty())
         text += QStringLiteral("<br>") + QString::fromStdString(run->message).toHtmlEscaped();
+    // DimeRec's further readouts of the best checkpoint, beside the run's own.
+    QStringList readouts;
+    for (const std::string& name : storedReadouts(*run)) {
+        const RunSummary view = readoutView(*run, name);
+        const auto ndcg = view.testMetrics.find("ndcg@10");
+        if (ndcg == view.testMetrics.end()) continue;
+        QString part =
+            QStringLiteral("%1 %2").arg(QString::fromStdString(name)).arg(ndcg->second, 0, 'f', 4);
+        if (const auto w = view.validMetrics.find("fused_w"); w != view.validMetrics.end())
+            part += tr(" (w = %1)").arg(w->second);
+        readouts << part;
+    }
+    if (!readouts.isEmpty())
+        text += QStringLiteral("<br>") +
+                tr("Test NDCG@10 by readout: %1").arg(readouts.join(QStringLiteral(" · ")));
     details_->setText(text);
     if (!notes_->hasFocus()) {
         try {

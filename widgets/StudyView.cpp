@@ -7,6 +7,7 @@
 #include "QCustomPlotInclude.h"
 #include "StudyHeatMap.h"
 #include "analysis/Comparison.h"
+#include "analysis/ReadoutRows.h"
 #include "analysis/ResultTable.h"
 #include "store/RunStore.h"
 
@@ -150,8 +151,9 @@ void StudyView::loadStudy() {
     runs_.clear();
     try {
         if (!study().isEmpty()) runs_ = loadStudyRuns(store_, study().toStdString());
-        ablation_->setEntries(study().isEmpty() ? std::vector<ComparisonEntry>{}
-                                                : studyEntries(store_, study().toStdString()));
+        ablation_->setEntries(
+            study().isEmpty() ? std::vector<ComparisonEntry>{}
+                              : withReadoutEntries(studyEntries(store_, study().toStdString())));
     } catch (const std::exception& error) {
         status_->setText(QString::fromUtf8(error.what()));
         return;

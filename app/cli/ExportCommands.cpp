@@ -23,6 +23,7 @@ struct TableOptions {
     std::vector<std::string> metrics;
     std::string split = "test";
     bool groupSeeds = false;
+    bool readouts = false;  // a row per further readout a run stored (DimeRec, issue 19)
     std::string baseline;   // id or uuid prefix; "" = none
     std::string reference;  // row label of the study the others are tested against; "" = none
     bool significance = false;
@@ -84,6 +85,7 @@ void exportTable(TableOptions options) {
     request.metrics = options.metrics;
     request.split = options.split;
     request.groupSeeds = options.groupSeeds;
+    request.readouts = options.readouts;
     request.significance = options.significance;
     request.test = options.test == "wilcoxon" ? SeedTest::Wilcoxon : SeedTest::PairedT;
     if (!options.baseline.empty()) {
@@ -148,6 +150,10 @@ void addExportCommands(CLI::App& app) {
         ->check(CLI::IsMember({"test", "valid"}));
     table->add_flag("--group-seeds", options->groupSeeds,
                     "One row per seed group (same config): mean ± std over seeds");
+    table->add_flag("--readouts", options->readouts,
+                    "After each row, a row per further readout its runs stored (DimeRec's "
+                    "Algorithm 2, DAM samples, interests and fused readouts), labelled "
+                    "\"<row> [<readout> readout]\"");
     table->add_option("--baseline", options->baseline,
                       "Run (grouped: its group) the others are compared with: relative deltas");
     CLI::Option* reference = table->add_option(

@@ -2,6 +2,8 @@
 // by the same chart code as the workbench (widgets/MetricCharts, HammerMap, SphereView,
 // StudyHeatMap) on an offscreen Qt platform.
 #include "CliCommands.h"
+#include "CliSupport.h"
+#include "analysis/DiffusionInspection.h"
 #include "analysis/EmbeddingAnalysis.h"
 #include "HammerMap.h"
 #include "MetricCharts.h"
@@ -13,6 +15,7 @@
 #include "store/RunStore.h"
 
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 
 #include <QApplication>
 #include <QLocale>
@@ -46,8 +49,9 @@ struct PlotCommandOptions {
     std::string height = "6cm";
     int dpi = 300;
     double fontSize = 8.0;
-    int user = 1;      // hammer / sphere: 1-based test case
-    int samples = 24;  // hammer / sphere: reverse-process samples
+    std::string config;  // forward-process: a run config file instead of the first run's
+    int user = 1;        // hammer / sphere / reverse-chain: 1-based test case
+    int samples = 24;    // hammer / sphere: reverse-process samples
     int topN = 10;
 };
 
@@ -212,6 +216,17 @@ void exportPlotCommand(const PlotCommandOptions& options) {
     QApplication app(argc, argv);
     QLocale::setDefault(QLocale::c());
 
+    if (options.kind == "forward-process" && !options.config.empty()) {
+        QCustomPlot plot;
+        plot.resize(800, 600);
+        const ForwardProfile profile = forwardProcessProfile(readConfigFile(options.config).model);
+        drawForwardProfile(plot, profile);
+        exportPlot(plot, output, figure);
+        std::cout << "wrote " << formatName(format).toStdString() << " forward process ("
+                  << profile.process << ") of " << options.config << " to " << options.output
+                  << "\n";
+        return;
+    }
     const RunStore store(options.db, RunStore::Mode::ReadOnly);
     if (options.kind == "heatmap" || options.kind == "sweep") {
         const bool heatMap = options.kind == "heatmap";
@@ -284,6 +299,27 @@ void exportPlotCommand(const PlotCommandOptions& options) {
                                QObject::tr("top-%1 recommendations").arg(options.topN));
             what = "category distribution";
         }
+    } else if (options.kind == "forward-process") {
+        const RunConfig config =
+            runConfigFromJson(nlohmann::json::parse(runs.front().details.configJson));
+        const ForwardProfile profile = forwardProcessProfile(config.model);
+        drawForwardProfile(plot, profile);
+        what = "forward process (" + profile.process + ")";
+    } else if (options.kind == "reverse-chain") {
+        const RunDetails& details = runs.front().details;
+        if (details.bestCheckpoint.empty())
+            throw std::invalid_argument("run " + std::to_string(runs.front().id) +
+                                        " has no best checkpoint");
+        const ReverseChain chain =
+            reverseChainOfCheckpoint(details.bestCheckpoint, options.user - 1);
+        drawReverseChain(plot, chain);
+        std::string spread;
+        for (int count : chain.samplesByInterest)
+            spread += (spread.empty() ? "" : " / ") + std::to_string(count);
+        what = "reverse chain of " + chain.user +
+               " (rank of the next item under x0: " + std::to_string(chain.targetRank) +
+               "; nearest interest of " + std::to_string(kSpreadSamples) + " samples: " + spread +
+               ")";
     } else if (options.kind == "sphere") {
         if (format == PlotFormat::Csv || format == PlotFormat::Pgfplots) {
             throw std::invalid_argument("--kind sphere: export as .pdf, .svg or .png");
@@ -325,10 +361,18 @@ void addExportPlotCommand(CLI::App& app) {
                      "first run's best checkpoint; categories: its recommendations' category "
                      "distribution against the histories'; heatmap: the metric's mean over "
                      "seeds on a --x × --y grid of a --study; sweep: the metric (mean ± std over "
-                     "seeds) against --x, one line per value of --series")
+                     "seeds) against --x, one line per value of --series; forward-process: "
+                     "mean ± sd of cos(x_t, x0) against t for the first run's (or --config's) "
+                     "diffusion process, the sampler's x_T beside it; reverse-chain: the first "
+                     "run's best checkpoint's reverse chain for --user, each state's cos to the "
+                     "chain's output and to the true next item")
         ->capture_default_str()
-        ->check(CLI::IsMember({"loss", "curve", "metric", "tradeoff", "hammer", "sphere",
-                               "categories", "heatmap", "sweep"}));
+        ->check(
+            CLI::IsMember({"loss", "curve", "metric", "tradeoff", "hammer", "sphere", "categories",
+                           "heatmap", "sweep", "forward-process", "reverse-chain"}));
+    plot->add_option("--config", options->config,
+                     "forward-process: the process of this run config (JSON) instead of a run's")
+        ->check(CLI::ExistingFile);
     plot->add_option("--metric", options->metric,
                      "loss: the loss term (default total); curve, metric, heatmap, sweep: the "
                      "metric (default ndcg@10); tradeoff: the x axis (default ndcg@10)");
@@ -356,7 +400,8 @@ void addExportPlotCommand(CLI::App& app) {
     plot->add_option("--font-size", options->fontSize, "Base font size in points (titles +2)")
         ->capture_default_str()
         ->check(CLI::Range(4.0, 36.0));
-    plot->add_option("--user", options->user, "hammer, sphere: the test case to mark (1-based)")
+    plot->add_option("--user", options->user,
+                     "hammer, sphere, reverse-chain: the test case to mark (1-based)")
         ->capture_default_str();
     plot->add_option("--samples", options->samples, "hammer, sphere: reverse-process samples")
         ->capture_default_str();

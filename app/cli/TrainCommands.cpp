@@ -79,6 +79,9 @@ struct EvaluateArguments {
     std::string device = "auto";
     int threads = 0;
     bool json = false;
+    bool record = false;  // store every readout with the run the checkpoint belongs to
+    std::string db;       // run store of --record ("" = RunStore::defaultPath())
+    std::string run;      // the run (id or uuid) of --record ("" = the checkpoint's folder name)
 };
 
 // Ctrl-C asks the running trainer to stop after its batch and write a resumable checkpoint.
@@ -240,7 +243,54 @@ void runTrain(const TrainArguments& args) {
         std::cout << "last checkpoint " << result.lastCheckpoint << "\n";
 }
 
+// `evaluate --record`: the readouts of the checkpoint's DimeRec model, stored with its run.
+void recordCheckpointReadouts(const EvaluateArguments& args) {
+    if (!args.overrides.empty() || args.readout != "diffusion")
+        throw std::invalid_argument(
+            "--record stores every readout under the run's own settings: drop --set and --readout");
+    RunStore store(args.db.empty() ? RunStore::defaultPath() : args.db);
+    int64_t run = 0;
+    if (args.run.empty()) {
+        // A recorded run's checkpoints lie in a folder named by its uuid (checkpointDirFor).
+        const std::string folder =
+            std::filesystem::absolute(args.checkpoint).parent_path().filename().string();
+        run = store.findRun(folder);
+        if (run == 0)
+            throw std::invalid_argument("--record: the folder of '" + args.checkpoint +
+                                        "' is named by no run's uuid in " + store.path() +
+                                        "; name its run with --run");
+    } else {
+        run = store.resolveRun(args.run);
+    }
+    const CheckpointModel loaded = loadCheckpointModel(args.checkpoint, args.device, args.threads);
+    const RunSummary summary = store.run(run).summary;
+    if (summary.configHash != configHash(loaded.config))
+        throw std::invalid_argument("--record: '" + args.checkpoint +
+                                    "' was not trained with the config of run " +
+                                    std::to_string(run) + " in " + store.path() +
+                                    " (config hashes differ); name its run with --run");
+    auto* dimeRec = dynamic_cast<DimeRecRecommender*>(loaded.model.get());
+    if (dimeRec == nullptr)
+        throw std::invalid_argument("--record: '" + args.checkpoint + "' holds a " +
+                                    nameOf(loaded.config.model.model) +
+                                    " model, not DimeRec with its diffusion module");
+    recordReadouts(store, run, loaded.config, loaded.dataset, loaded.splits, *dimeRec);
+    const RunSummary stored = store.run(run).summary;
+    if (args.json) {
+        std::cout << nlohmann::json{{"run", run}, {"readoutMetrics", stored.readoutMetrics}}.dump(2)
+                  << "\n";
+        return;
+    }
+    std::cout << "stored the readouts of " << args.checkpoint << " with run " << run << " in "
+              << store.path() << "\n";
+    for (const auto& [split, metrics] : stored.readoutMetrics) printMetrics(split, metrics);
+}
+
 void runEvaluate(const EvaluateArguments& args) {
+    if (args.record) {
+        recordCheckpointReadouts(args);
+        return;
+    }
     const CheckpointModel loaded =
         loadCheckpointModel(args.checkpoint, args.device, args.threads, args.overrides);
     const RunConfig& config = loaded.config;
@@ -341,6 +391,15 @@ void addTrainCommands(CLI::App& app) {
     evaluateCommand->add_option("--threads", evaluate->threads, "LibTorch threads, 0 = all cores")
         ->check(CLI::NonNegativeNumber);
     evaluateCommand->add_flag("--json", evaluate->json, "Print the metrics as JSON");
+    evaluateCommand->add_flag(
+        "--record", evaluate->record,
+        "DimeRec: evaluate every readout (Algorithm 2, DAM samples, interests, fused) and store "
+        "them with the checkpoint's run, as at the end of training");
+    evaluateCommand->add_option("--db", evaluate->db,
+                                "Run store of --record (default: " + RunStore::defaultPath() + ")");
+    evaluateCommand->add_option("--run", evaluate->run,
+                                "Run (id or uuid) of --record (default: the run named by the "
+                                "checkpoint's folder)");
     evaluateCommand->callback([evaluate] { runEvaluate(*evaluate); });
 }
 

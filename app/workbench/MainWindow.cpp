@@ -3,6 +3,7 @@
 #include "ComparisonView.h"
 #include "DatasetHistograms.h"
 #include "DatasetStatsView.h"
+#include "DiffusionInspector.h"
 #include "EmbeddingExplorer.h"
 #include "ImportDatasetDialog.h"
 #include "LossCurvePlot.h"
@@ -161,6 +162,7 @@ MainWindow::MainWindow(const QString& storePath, QWidget* parent)
     buildConfigDock();
     buildAnalysisDocks();
     addEmbeddingDocks(this, viewMenu_, browser_, storePath_);
+    addDiffusionInspectorDock(this, viewMenu_, browser_, form_, storePath_);
     buildStatusBar();
     defaultDockState_ = saveState();
     restoreSettings();

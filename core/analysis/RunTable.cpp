@@ -1,6 +1,7 @@
 #include "analysis/RunTable.h"
 
 #include "analysis/Comparison.h"
+#include "analysis/ReadoutRows.h"
 #include "store/RunStore.h"
 
 #include <algorithm>
@@ -79,18 +80,6 @@ ResultTable buildRunTable(const RunStore& store, const RunTableRequest& request)
     comparison.split = request.split;
     comparison.test = request.test;
     comparison.significance = request.significance;
-    if (request.baselineRun != 0) {
-        for (size_t r = 0; r < rows.size() && !comparison.baseline; ++r) {
-            for (const RunSummary& run : rows[r].runs) {
-                if (run.id == request.baselineRun) comparison.baseline = r;
-            }
-        }
-        if (!comparison.baseline) {
-            throw std::invalid_argument("run table: baseline run " +
-                                        std::to_string(request.baselineRun) +
-                                        " is not among the selected runs");
-        }
-    }
     std::vector<ComparisonEntry> entries;
     for (const RowRuns& row : rows) {
         std::string label =
@@ -101,6 +90,20 @@ ResultTable buildRunTable(const RunStore& store, const RunTableRequest& request)
             }
         }
         entries.push_back(loadEntry(store, std::move(label), row.runs));
+    }
+    if (request.readouts) entries = withReadoutEntries(entries);
+    if (request.baselineRun != 0) {
+        // The first entry holding the run is its own readout's; readout entries follow it.
+        for (size_t e = 0; e < entries.size() && !comparison.baseline; ++e) {
+            for (const RunSummary& run : entries[e].runs) {
+                if (run.id == request.baselineRun) comparison.baseline = e;
+            }
+        }
+        if (!comparison.baseline) {
+            throw std::invalid_argument("run table: baseline run " +
+                                        std::to_string(request.baselineRun) +
+                                        " is not among the selected runs");
+        }
     }
     return buildComparisonTable(entries, comparison);
 }

@@ -24,6 +24,9 @@ struct RunTableRequest {
     bool significance = false;   // with a baseline: each cell tested against it
     SeedTest test = SeedTest::PairedT;      // the test (over users where possible, else seeds)
     std::map<int64_t, std::string> labels;  // row labels by run id (grouped: any run of the group)
+    // Each row followed by a row per further readout its runs stored (analysis/ReadoutRows.h),
+    // labelled "<row label> [<readout> readout]".
+    bool readouts = false;
 };
 
 // Builds the table of `request` from the store's final metrics. Rows are labelled by the

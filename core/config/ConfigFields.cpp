@@ -311,8 +311,17 @@ std::vector<FieldDescriptor> buildTable() {
             .group(G::Diffusion)
             .scope(S::DimeRecDiffusion)
             .flags(kInferenceOnly));
+    add(Field("model.denoiser", &RunConfig::model, &ModelConfig::denoiser)
+            .label("Denoiser",
+                   "The DAM denoiser: an MLP over x_t, the step embedding and all K guidance "
+                   "vectors (the paper's), or attention from x_t and the step over the K "
+                   "guidance vectors followed by a residual MLP, which can pick one interest")
+            .group(G::Diffusion)
+            .scope(S::DimeRecDiffusion)
+            .flags(kAddedAfterHashV1));
     add(Field("model.denoiserHidden", &RunConfig::model, &ModelConfig::denoiserHidden)
-            .label("Denoiser width", "Hidden width of the DAM denoiser MLP (0 = 2d)")
+            .label("Denoiser width",
+                   "Hidden width of the DAM denoiser's MLP (either denoiser; 0 = 2d)")
             .group(G::Diffusion)
             .scope(S::DimeRecDiffusion)
             .atLeast(0)

@@ -67,6 +67,13 @@ const std::vector<Choice<ReverseNoise>>& choices(ReverseNoise) {
     return table;
 }
 
+const std::vector<Choice<DenoiserKind>>& choices(DenoiserKind) {
+    static const std::vector<Choice<DenoiserKind>> table = {
+        {DenoiserKind::Mlp, "mlp", "MLP over [x_t; s_t; g]"},
+        {DenoiserKind::Attention, "attention", "attention over the interests"}};
+    return table;
+}
+
 const std::vector<Choice<NegativeSampler>>& choices(NegativeSampler) {
     static const std::vector<Choice<NegativeSampler>> table = {
         {NegativeSampler::Uniform, "uniform", "uniform"},

@@ -20,6 +20,9 @@ enum class NoiseScale { Literal, PerDim, Monotone, SmallStepWalk, ProjectedDdpm 
 // sqrt: sqrt(β̃_t)·ε' (DDPM) | literal: β̃_t·ε' (paper) | none: deterministic chain |
 // sqrt-over-d: sqrt(β̃_t/d)·ε' (DDPM's for unit vectors in d dimensions, spec §2.5)
 enum class ReverseNoise { Sqrt, Literal, None, SqrtOverD };
+// The DAM denoiser: mlp: MLP over [x_t; s_t; vec(g)] (spec §1.4) | attention: x_t and s_t
+// attend over the K guidance vectors, then a residual MLP (issue 19)
+enum class DenoiserKind { Mlp, Attention };
 enum class NegativeSampler { Uniform, LogUniform };
 enum class OptimizerKind { Adam, AdamW };
 enum class DataFormat { Auto, MovieLens, Sequences, Csv };
@@ -38,6 +41,7 @@ const std::vector<Choice<BetaSchedule>>& choices(BetaSchedule);
 const std::vector<Choice<NoiseGeometry>>& choices(NoiseGeometry);
 const std::vector<Choice<NoiseScale>>& choices(NoiseScale);
 const std::vector<Choice<ReverseNoise>>& choices(ReverseNoise);
+const std::vector<Choice<DenoiserKind>>& choices(DenoiserKind);
 const std::vector<Choice<NegativeSampler>>& choices(NegativeSampler);
 const std::vector<Choice<OptimizerKind>>& choices(OptimizerKind);
 const std::vector<Choice<DataFormat>>& choices(DataFormat);
@@ -98,8 +102,9 @@ struct ModelConfig {
     bool useGemLoss = true;    // ablation: include L_gem
     bool useDiffusion = true;  // ablation: false = GEM only (no DAM)
     bool protectGem = false;   // L_recon and L_ssm do not train the GEM or the target embedding
-    int denoiserHidden = 0;    // hidden width of the DAM MLP (0 = 2d)
-    int negatives = 0;         // sampled-softmax negatives per batch (0 = 10 × batch)
+    DenoiserKind denoiser = DenoiserKind::Mlp;  // the DAM denoiser's architecture
+    int denoiserHidden = 0;                     // hidden width of the DAM MLP (0 = 2d)
+    int negatives = 0;  // sampled-softmax negatives per batch (0 = 10 × batch)
     NegativeSampler negativeSampler = NegativeSampler::Uniform;
     bool fullSoftmax = false;  // SASRec / GRU4Rec: softmax over every item, not the negatives
     // Reverse-process samples per user at inference; retrieval scores an item by its best inner

@@ -105,6 +105,19 @@ Evaluator::Evaluator(EvalConfig config, int maxLength,
 std::map<std::string, double> Evaluator::evaluate(Recommender& model,
                                                   const std::vector<EvalCase>& cases,
                                                   TargetRanks* ranks) const {
+    return evaluateScores(
+               model, cases, 1,
+               [&](const torch::Tensor& history, const torch::Tensor& lengths) {
+                   return std::vector<torch::Tensor>{model.scoreAll(history, lengths)};
+               },
+               ranks)
+        .front();
+}
+
+std::vector<std::map<std::string, double>> Evaluator::evaluateScores(
+    Recommender& model, const std::vector<EvalCase>& cases, size_t readouts,
+    const ReadoutScores& scoreReadouts, TargetRanks* ranks) const {
+    if (readouts == 0) throw std::invalid_argument("evaluation: no readout to score");
     const int32_t numItems = model.numItems();
     if (!itemCategories_.empty() && static_cast<int32_t>(itemCategories_.size()) != numItems) {
         throw std::invalid_argument("evaluation: " + std::to_string(itemCategories_.size()) +
@@ -124,19 +137,25 @@ std::map<std::string, double> Evaluator::evaluate(Recommender& model,
         targets.erase(std::unique(targets.begin(), targets.end()), targets.end());
     }
 
-    RankingMetrics metrics(config_.topK, numItems, itemCategories_);
+    std::vector<RankingMetrics> metrics(readouts,
+                                        RankingMetrics(config_.topK, numItems, itemCategories_));
+    const int maxCutoff = metrics.front().maxCutoff();
     const torch::Device device = model.device();
     const EvalModeGuard evalMode(model);
     torch::NoGradGuard noGrad;
     const torch::Tensor items = itemTable(model);
     const bool withDistances = items.defined();
     std::vector<int> cuts;
-    for (int k : metrics.cutoffs()) cuts.push_back(std::min(k, metrics.maxCutoff()));
+    for (int k : metrics.front().cutoffs()) cuts.push_back(std::min(k, maxCutoff));
     const size_t step = static_cast<size_t>(config_.batchUsers);
     const auto batches = static_cast<int64_t>((usable.size() + step - 1) / step);
-    std::vector<torch::Tensor> tops(batches);       // [users, maxCutoff] item ids, CPU
-    std::vector<torch::Tensor> distances(batches);  // [users, cut-offs] ild, CPU
-    std::vector<std::vector<int32_t>> targetRanks(usable.size());  // per case, as distinctTargets
+    // Per readout, per batch: [users, maxCutoff] item ids and [users, cut-offs] ild, CPU; per
+    // readout, per case: the ranks of its distinct targets.
+    std::vector<std::vector<torch::Tensor>> tops(readouts, std::vector<torch::Tensor>(batches));
+    std::vector<std::vector<torch::Tensor>> distances(readouts,
+                                                      std::vector<torch::Tensor>(batches));
+    std::vector<std::vector<std::vector<int32_t>>> targetRanks(
+        readouts, std::vector<std::vector<int32_t>>(usable.size()));
     auto rank = [&](int64_t index) {
         const size_t begin = static_cast<size_t>(index) * step;
         const size_t end = std::min(usable.size(), begin + step);
@@ -150,13 +169,18 @@ std::map<std::string, double> Evaluator::evaluate(Recommender& model,
         }
         std::vector<const std::vector<int32_t>*> targets;
         for (size_t c = begin; c < end; ++c) targets.push_back(&distinctTargets[c]);
-        std::vector<std::vector<int32_t>> batchRanks;
-        const torch::Tensor top = topItems(model.scoreAll(batch.history, batch.lengths), excluded,
-                                           metrics.maxCutoff(), targets, &batchRanks);
-        std::move(batchRanks.begin(), batchRanks.end(),
-                  targetRanks.begin() + static_cast<std::ptrdiff_t>(begin));
-        tops[index] = top;
-        if (withDistances) distances[index] = intraListDistance(items, top, cuts);
+        const std::vector<torch::Tensor> scores = scoreReadouts(batch.history, batch.lengths);
+        if (scores.size() != readouts)
+            throw std::logic_error("evaluation: " + std::to_string(scores.size()) +
+                                   " readouts scored, expected " + std::to_string(readouts));
+        for (size_t r = 0; r < readouts; ++r) {
+            std::vector<std::vector<int32_t>> batchRanks;
+            const torch::Tensor top = topItems(scores[r], excluded, maxCutoff, targets, &batchRanks);
+            std::move(batchRanks.begin(), batchRanks.end(),
+                      targetRanks[r].begin() + static_cast<std::ptrdiff_t>(begin));
+            tops[r][index] = top;
+            if (withDistances) distances[r][index] = intraListDistance(items, top, cuts);
+        }
     };
     // On the CPU the batches are spread over LibTorch's threads, each batch on one thread: one
     // batch's products are too small to keep several threads busy (docs/performance.md). Each
@@ -190,25 +214,31 @@ std::map<std::string, double> Evaluator::evaluate(Recommender& model,
     } else {
         work();
     }
-    for (int64_t index = 0; index < batches; ++index) {
-        const int64_t* ranked = tops[index].data_ptr<int64_t>();
-        const size_t begin = static_cast<size_t>(index) * step;
-        for (int64_t row = 0; row < tops[index].size(0); ++row) {
-            const std::vector<int32_t>& caseRanks = targetRanks[begin + static_cast<size_t>(row)];
-            metrics.add(ranked + row * metrics.maxCutoff(), caseRanks.data(),
-                        caseRanks.data() + caseRanks.size(),
-                        withDistances
-                            ? distances[index].data_ptr<double>() + row * distances[index].size(1)
-                            : nullptr);
+    for (size_t r = 0; r < readouts; ++r) {
+        for (int64_t index = 0; index < batches; ++index) {
+            const torch::Tensor& top = tops[r][index];
+            const int64_t* ranked = top.data_ptr<int64_t>();
+            const size_t begin = static_cast<size_t>(index) * step;
+            for (int64_t row = 0; row < top.size(0); ++row) {
+                const std::vector<int32_t>& caseRanks =
+                    targetRanks[r][begin + static_cast<size_t>(row)];
+                metrics[r].add(ranked + row * maxCutoff, caseRanks.data(),
+                               caseRanks.data() + caseRanks.size(),
+                               withDistances ? distances[r][index].data_ptr<double>() +
+                                                   row * distances[r][index].size(1)
+                                             : nullptr);
+            }
         }
     }
     if (ranks != nullptr) {
         *ranks = TargetRanks();
         for (size_t c = 0; c < usable.size(); ++c)
-            ranks->addCase(usable[c].user, std::move(targetRanks[c]));
+            ranks->addCase(usable[c].user, std::move(targetRanks.front()[c]));
     }
-    std::map<std::string, double> result = metrics.result();
-    if (withDistances && !itemCategories_.empty() && !result.empty()) {
+    std::vector<std::map<std::string, double>> results;
+    for (const RankingMetrics& readout : metrics) results.push_back(readout.result());
+    // The probe reads the item table alone, so every readout gets the same values.
+    if (withDistances && !itemCategories_.empty() && !results.front().empty()) {
         std::vector<int32_t> primary;
         primary.reserve(itemCategories_.size());
         for (const auto& labels : itemCategories_)
@@ -217,11 +247,13 @@ std::map<std::string, double> Evaluator::evaluate(Recommender& model,
             std::count_if(primary.begin(), primary.end(), [](int32_t label) { return label >= 0; });
         if (labelled >= 2) {
             const LinearProbeResult probe = linearProbe(items, primary, seed_);
-            result["probe_accuracy"] = probe.accuracy;
-            result["probe_majority"] = probe.majority;
+            for (std::map<std::string, double>& result : results) {
+                result["probe_accuracy"] = probe.accuracy;
+                result["probe_majority"] = probe.majority;
+            }
         }
     }
-    return result;
+    return results;
 }
 
 }  // namespace dimerec

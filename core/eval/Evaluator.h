@@ -5,6 +5,7 @@
 #include <torch/torch.h>
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -58,6 +59,20 @@ public:
     // those cases, in the order of `cases` (the per-user data of the run's test evaluation).
     std::map<std::string, double> evaluate(Recommender& model, const std::vector<EvalCase>& cases,
                                            TargetRanks* ranks = nullptr) const;
+
+    // Several ways of scoring one batch of users (history [B, N], lengths [B]): one
+    // [B, numItems] tensor per readout, as many as evaluateScores was told.
+    using ReadoutScores = std::function<std::vector<torch::Tensor>(const torch::Tensor& history,
+                                                                   const torch::Tensor& lengths)>;
+    // evaluate() for `readouts` readouts of the model in one pass over the users (the batches,
+    // their noise streams and the history exclusion are evaluate()'s): the metrics of each, in
+    // the order scores returns them. Readouts that draw their noise as scoreAll does get
+    // evaluate()'s numbers. With `ranks`, it receives the target ranks of the first readout.
+    std::vector<std::map<std::string, double>> evaluateScores(Recommender& model,
+                                                              const std::vector<EvalCase>& cases,
+                                                              size_t readouts,
+                                                              const ReadoutScores& scores,
+                                                              TargetRanks* ranks = nullptr) const;
 
 private:
     EvalConfig config_;

@@ -1,7 +1,10 @@
 #include "experiment/RecordedRun.h"
 
 #include "data/Dataset.h"
+#include "eval/Evaluator.h"
+#include "eval/Readouts.h"
 #include "experiment/RunRecorder.h"
+#include "model/DimeRec.h"
 #include "store/RunStore.h"
 #include "train/Trainer.h"
 #include "util/BuildInfo.h"
@@ -88,7 +91,23 @@ TrainResult RecordedRun::train(const std::vector<TrainObserver*>& observers,
     TeeObserver tee(recorder ? &*recorder : nullptr, observers);
     Trainer trainer(spec_.config, spec_.dataset,
                     TrainerOptions{checkpointDir_, spec_.resumeFrom, spec_.distributed});
-    return trainer.run(tee, control);
+    const TrainResult result = trainer.run(tee, control);
+    const bool completed = result.status == "finished" || result.status == "early-stopped";
+    // After run(), the trainer's model holds the best checkpoint's parameters.
+    auto* dimeRec = dynamic_cast<DimeRecRecommender*>(trainer.model());
+    if (store_ != nullptr && completed && dimeRec != nullptr && trainer.splits() != nullptr)
+        recordReadouts(*store_, id_, spec_.config, *spec_.dataset, *trainer.splits(), *dimeRec);
+    return result;
+}
+
+void recordReadouts(RunStore& store, int64_t run, const RunConfig& config, const Dataset& dataset,
+                    const Splits& splits, DimeRecRecommender& model) {
+    const Evaluator evaluator(config.eval, config.data.maxLength, evaluationCategories(dataset),
+                              config.train.seed);
+    ReadoutOptions options;
+    options.selectBy = config.train.earlyStopMetric;
+    const ReadoutMetrics readouts = evaluateReadouts(model, evaluator, splits, options);
+    for (const auto& [split, metrics] : readouts.splits) store.setFinalMetrics(run, split, metrics);
 }
 
 std::string checkpointDirFor(const RunStore& store, const std::string& runUuid) {

@@ -12,8 +12,10 @@
 
 namespace dimerec {
 
+class DimeRecRecommender;
 class RunStore;
 struct Dataset;
+struct Splits;
 
 // What to train and how to record it.
 struct RecordedRunSpec {
@@ -50,7 +52,9 @@ public:
 
     // Trains the run on this thread; `observers` (none may be null) hear every event after
     // the store has it. Returns the trainer's result; a store failure during training ends
-    // the run as failed (RunRecorder), one while storing its end propagates.
+    // the run as failed (RunRecorder), one while storing its end propagates. A recorded
+    // DimeRec run with its diffusion module that finishes (or stops early) then gets its
+    // readouts stored (recordReadouts) before train() returns.
     TrainResult train(const std::vector<TrainObserver*>& observers, TrainControl& control);
 
 private:
@@ -59,6 +63,13 @@ private:
     int64_t id_ = 0;
     std::string checkpointDir_;
 };
+
+// Evaluates DimeRec's readouts (eval/Readouts.h) of `model` on `splits` under `config`'s
+// evaluation settings, the fused weight chosen by train.earlyStopMetric, and stores them as the
+// run's final metrics of "valid/<readout>" and "test/<readout>". Used at the end of training
+// and by `dimerec evaluate --record` for a run trained before readouts were stored.
+void recordReadouts(RunStore& store, int64_t run, const RunConfig& config, const Dataset& dataset,
+                    const Splits& splits, DimeRecRecommender& model);
 
 // <folder of the database>/checkpoints/<run uuid>: the folder of a recorded run's last.pt
 // and best.pt.

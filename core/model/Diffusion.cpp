@@ -122,6 +122,18 @@ torch::Tensor sphereExp(const torch::Tensor& base, const torch::Tensor& tangent)
     return torch::cos(r) * base + (torch::sin(safe) / safe) * tangent;
 }
 
+DiffusionProcess::Options DiffusionProcess::optionsOf(const ModelConfig& c) {
+    Options o;
+    o.schedule = c.schedule;
+    o.steps = c.diffusionSteps;
+    o.betaStart = c.betaStart;
+    o.betaEnd = c.betaEnd;
+    o.process = forwardProcessOf(c.geometry, c.noiseScale);
+    o.reverseNoise = c.reverseNoise;
+    o.thetaMax = c.thetaMaxDegrees * M_PI / 180.0;
+    return o;
+}
+
 DiffusionProcess::DiffusionProcess(const Options& options)
     : options_(options),
       schedule_(DiffusionSchedule::make(options.schedule, options.steps, options.betaStart,
@@ -379,8 +391,10 @@ DiffusionProcess::Profile DiffusionProcess::profile(int64_t dim, int64_t draws,
 
 torch::Tensor DiffusionProcess::sample(
     const std::function<torch::Tensor(const torch::Tensor&, int)>& denoise, int64_t rows,
-    int64_t dim, at::Generator& generator, const torch::Device& device) const {
+    int64_t dim, at::Generator& generator, const torch::Device& device,
+    const std::function<void(int, const torch::Tensor&)>& visit) const {
     torch::Tensor x = prior(rows, dim, generator).to(device);
+    if (visit) visit(steps(), x);
     // One buffer for all steps' draws: each step's noise is used up before the next is drawn.
     torch::Tensor drawn = torch::empty({rows, dim}, torch::kFloat32);
     for (int t = steps(); t >= 1; --t) {
@@ -393,6 +407,7 @@ torch::Tensor DiffusionProcess::sample(
             noise = torch::zeros_like(x);
         }
         x = reverseStep(x, x0Hat, t, noise);
+        if (visit) visit(t - 1, x);
     }
     return x;
 }

@@ -84,6 +84,9 @@ public:
     // Throws std::invalid_argument for a bad schedule, θ_max outside (0, π], or a schedule too
     // uneven for the small-step walk (a step angle above π/2).
     explicit DiffusionProcess(const Options& options);
+    // The process a model config names (schedule, T, β ends, forward process, reverse noise,
+    // θ_max).
+    static Options optionsOf(const ModelConfig& config);
 
     const Options& options() const { return options_; }
     const DiffusionSchedule& schedule() const { return schedule_; }
@@ -138,10 +141,12 @@ public:
     Profile profile(int64_t dim, int64_t draws, at::Generator& generator) const;
 
     // Algorithm 2: x_T from prior, then T reverse steps. denoise(x_t, t) returns x̂_0. Noise is
-    // drawn on the CPU from generator, so results do not depend on device.
+    // drawn on the CPU from generator, so results do not depend on device. visit, when given,
+    // sees every state of the chain: (T, x_T), then (t − 1, x_{t−1}) after each step.
     torch::Tensor sample(const std::function<torch::Tensor(const torch::Tensor&, int)>& denoise,
                          int64_t rows, int64_t dim, at::Generator& generator,
-                         const torch::Device& device) const;
+                         const torch::Device& device,
+                         const std::function<void(int, const torch::Tensor&)>& visit = {}) const;
 
 private:
     bool onSphere() const { return options_.process != ForwardProcess::Euclidean; }

@@ -5,22 +5,6 @@
 #include <stdexcept>
 
 namespace dimerec {
-namespace {
-
-DiffusionProcess::Options diffusionOptions(const ModelConfig& c) {
-    DiffusionProcess::Options o;
-    o.schedule = c.schedule;
-    o.steps = c.diffusionSteps;
-    o.betaStart = c.betaStart;
-    o.betaEnd = c.betaEnd;
-    o.process = forwardProcessOf(c.geometry, c.noiseScale);
-    o.reverseNoise = c.reverseNoise;
-    o.thetaMax = c.thetaMaxDegrees * M_PI / 180.0;
-    return o;
-}
-
-}  // namespace
-
 DenoiserImpl::DenoiserImpl(int dim, int interests, int hidden, int steps)
     : steps_(register_module("steps", torch::nn::Embedding(steps, dim))),
       fromX_(register_module("fromX", torch::nn::Linear(dim, hidden))),
@@ -53,6 +37,54 @@ torch::Tensor DenoiserImpl::atStep(const torch::Tensor& xt, int t,
     // GELU in place where no gradient needs its input (sampling): no [users × hidden] temporary.
     return hidden.requires_grad() ? finish(hidden) : out_(at::gelu_(hidden));
 }
+
+AttentionDenoiserImpl::AttentionDenoiserImpl(int dim, int hidden, int steps)
+    : dim_(dim),
+      steps_(register_module("steps", torch::nn::Embedding(steps, dim))),
+      fromX_(register_module("fromX", torch::nn::Linear(dim, dim))),
+      query_(register_module("query",
+                             torch::nn::Linear(torch::nn::LinearOptions(dim, dim).bias(false)))),
+      keys_(register_module("keys",
+                            torch::nn::Linear(torch::nn::LinearOptions(dim, dim).bias(false)))),
+      values_(register_module("values",
+                              torch::nn::Linear(torch::nn::LinearOptions(dim, dim).bias(false)))),
+      mix_(register_module("mix", torch::nn::Linear(dim, dim))),
+      hidden_(register_module("hidden", torch::nn::Linear(dim, hidden))),
+      back_(register_module("back", torch::nn::Linear(hidden, dim))),
+      out_(register_module("out", torch::nn::Linear(dim, dim))) {}
+
+torch::Tensor AttentionDenoiserImpl::guidance(const torch::Tensor& interests) {
+    return torch::cat({keys_(interests), values_(interests)}, -1);
+}
+
+torch::Tensor AttentionDenoiserImpl::forward(const torch::Tensor& xt, const torch::Tensor& t,
+                                             const torch::Tensor& guidancePart) {
+    const torch::Tensor h = fromX_(xt) + steps_(t - 1);                           // [B, d]
+    const torch::Tensor keys = guidancePart.slice(-1, 0, dim_);                   // [B, K, d]
+    const torch::Tensor values = guidancePart.slice(-1, dim_);                    // [B, K, d]
+    const torch::Tensor logits = keys.matmul(query_(h).unsqueeze(2)).squeeze(2);  // [B, K]
+    const torch::Tensor weights = torch::softmax(logits / std::sqrt(static_cast<double>(dim_)), 1);
+    const torch::Tensor z = h + mix_(weights.unsqueeze(1).matmul(values).squeeze(1));
+    return out_(z + back_(torch::gelu(hidden_(z))));
+}
+
+torch::Tensor AttentionDenoiserImpl::atStep(const torch::Tensor& xt, int t,
+                                            const torch::Tensor& guidancePart) {
+    return forward(xt, torch::full({xt.size(0)}, t, xt.options().dtype(torch::kInt64)),
+                   guidancePart);
+}
+
+namespace {
+
+std::shared_ptr<DenoiserBase> makeDenoiser(const ModelConfig& config) {
+    const int hidden = config.denoiserHidden > 0 ? config.denoiserHidden : 2 * config.dim;
+    if (config.denoiser == DenoiserKind::Attention)
+        return std::make_shared<AttentionDenoiserImpl>(config.dim, hidden, config.diffusionSteps);
+    return std::make_shared<DenoiserImpl>(config.dim, config.interests, hidden,
+                                          config.diffusionSteps);
+}
+
+}  // namespace
 
 MultiInterestRecommender::MultiInterestRecommender(const std::string& name, std::string lossName,
                                                    GemKind gem, int32_t numItems, int dim,
@@ -87,11 +119,8 @@ DimeRecRecommender::DimeRecRecommender(const ModelConfig& config, int32_t numIte
       items_(register_module("items", makeItemTable(numItems, config.dim))),
       gem_(register_module("gem",
                            makeGuidance(config.gem, config.dim, config.interests, maxLength))),
-      denoiser_(register_module(
-          "denoiser", Denoiser(config.dim, config.interests,
-                               config.denoiserHidden > 0 ? config.denoiserHidden : 2 * config.dim,
-                               config.diffusionSteps))),
-      diffusion_(diffusionOptions(config)),
+      denoiser_(register_module("denoiser", makeDenoiser(config))),
+      diffusion_(DiffusionProcess::optionsOf(config)),
       config_(config) {}
 
 torch::Tensor DimeRecRecommender::guidanceOf(const torch::Tensor& history) {
@@ -144,13 +173,25 @@ torch::Tensor DimeRecRecommender::sampleUserVectors(const torch::Tensor& history
     if (samples < 1)
         throw std::invalid_argument("samples: must be >= 1, got " + std::to_string(samples));
     const int64_t users = history.size(0);
+    return reverseProcess(history, samples, {}).view({users, samples, -1});
+}
+
+torch::Tensor DimeRecRecommender::reverseChain(const torch::Tensor& history) {
+    std::vector<torch::Tensor> states;
+    reverseProcess(history, 1, [&](int, const torch::Tensor& x) { states.push_back(x); });
+    return torch::stack(states);
+}
+
+torch::Tensor DimeRecRecommender::reverseProcess(
+    const torch::Tensor& history, int samples,
+    const std::function<void(int, const torch::Tensor&)>& visit) {
     // Guidance once per user (Algorithm 2 recomputes it every step; the result is identical).
     const torch::Tensor guidance =
         denoiser_->guidance(guidanceOf(history)).repeat_interleave(samples, 0);
-    const torch::Tensor x0 = diffusion_.sample(
+    return diffusion_.sample(
         [&](const torch::Tensor& xt, int t) { return denoiser_->atStep(xt, t, guidance); },
-        users * samples, items_->weight.size(1), inferenceGenerator(), history.device());
-    return x0.view({users, samples, -1});
+        history.size(0) * samples, items_->weight.size(1), inferenceGenerator(), history.device(),
+        visit);
 }
 
 DimeRecRecommender::Readout DimeRecRecommender::readoutFromName(const std::string& name) {

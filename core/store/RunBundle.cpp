@@ -1,7 +1,7 @@
 // Run bundles: one JSON document (optionally gzip-compressed) that carries a run from one
 // database to another. Format "dimerec-run-bundle", version 1:
 //   run        identity, names, status, times, notes, checkpoint paths
-//   config     the full run config;  provenance, tags, finalMetrics {test, valid}
+//   config     the full run config;  provenance, tags, finalMetrics {test, valid, readout splits}
 //   series     [{source, name, steps[], epochs[], values[]}]  (columns keep files small)
 //   embeddings [{step, label, rows, dim, data}]  data: base64 of little-endian float32
 //   targetRanks {test: {users, targetCounts, ranks}}  each base64 of little-endian int32
@@ -129,7 +129,8 @@ void RunStore::exportBundle(int64_t run, const std::string& path) const {
     // The summary without what is local to the source database (its id) or kept in sections
     // of its own (tags, final metrics), plus what only the details hold.
     json& summary = bundle["run"] = toJson(s);
-    for (const char* key : {"id", "tags", "testMetrics", "validMetrics"}) summary.erase(key);
+    for (const char* key : {"id", "tags", "testMetrics", "validMetrics", "readoutMetrics"})
+        summary.erase(key);
     summary["datasetFingerprint"] = details.datasetFingerprint;
     summary["notes"] = details.notes;
     summary["bestCheckpoint"] = details.bestCheckpoint;
@@ -138,6 +139,7 @@ void RunStore::exportBundle(int64_t run, const std::string& path) const {
     bundle["provenance"] = provenanceToJson(details.provenance);
     bundle["tags"] = s.tags;
     bundle["finalMetrics"] = {{"test", s.testMetrics}, {"valid", s.validMetrics}};
+    for (const auto& [split, metrics] : s.readoutMetrics) bundle["finalMetrics"][split] = metrics;
     bundle["checkpoints"] = json::array();
     for (const CheckpointRef& c : details.checkpoints) {
         bundle["checkpoints"].push_back({{"path", c.path}, {"step", c.step}, {"best", c.best}});
@@ -253,10 +255,8 @@ int64_t RunStore::importBundle(const std::string& path, const std::string& study
                 tagInsert.exec();
             }
             const json metrics = bundle.value("finalMetrics", json::object());
-            for (const char* split : {"test", "valid"}) {
-                impl_->setFinalMetrics(id, split,
-                                       metrics.value(split, std::map<std::string, double>{}));
-            }
+            for (const auto& [split, values] : metrics.items())
+                impl_->setFinalMetrics(id, split, values.get<std::map<std::string, double>>());
             for (const json& c : bundle.value("checkpoints", json::array())) {
                 SQLite::Statement& checkpoint = impl_->prepare(
                     "INSERT INTO checkpoints(run_id, path, step, best) VALUES(?, ?, ?, ?)");

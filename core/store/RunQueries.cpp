@@ -147,7 +147,9 @@ void completeSummary(const RunStore::Impl& impl, RunSummary& summary) {
     metrics.bind(1, summary.id);
     while (metrics.executeStep()) {
         const std::string split = metrics.getColumn(0).getString();
-        auto& target = split == "test" ? summary.testMetrics : summary.validMetrics;
+        auto& target = split == "test"    ? summary.testMetrics
+                       : split == "valid" ? summary.validMetrics
+                                          : summary.readoutMetrics[split];
         target[metrics.getColumn(1).getString()] = metrics.getColumn(2).getDouble();
     }
 }

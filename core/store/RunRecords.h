@@ -128,6 +128,9 @@ struct RunSummary {
     std::vector<std::string> tags;               // sorted
     std::map<std::string, double> testMetrics;   // final test metrics (of the best checkpoint)
     std::map<std::string, double> validMetrics;  // validation metrics at the best checkpoint
+    // Final metrics of any other split, by split: a model's further readouts of its best
+    // checkpoint (issue 19; eval/Readouts.h), "test/interests" → metrics.
+    std::map<std::string, std::map<std::string, double>> readoutMetrics;
 };
 
 // The summary as a JSON object (`runs list --json`, `runs show --json`, the run of a bundle).

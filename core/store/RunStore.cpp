@@ -131,7 +131,8 @@ nlohmann::json toJson(const RunSummary& s) {
             {"archived", s.archived},
             {"tags", s.tags},
             {"testMetrics", s.testMetrics},
-            {"validMetrics", s.validMetrics}};
+            {"validMetrics", s.validMetrics},
+            {"readoutMetrics", s.readoutMetrics}};
 }
 
 Provenance provenanceFromJson(const nlohmann::json& json) {
@@ -473,6 +474,15 @@ void RunStore::finishRun(int64_t run, const RunResult& result) {
         update.exec();
         impl_->setFinalMetrics(run, "valid", result.bestValid);
         impl_->setFinalMetrics(run, "test", result.test);
+    });
+}
+
+void RunStore::setFinalMetrics(int64_t run, const std::string& split,
+                               const std::map<std::string, double>& metrics) {
+    if (split.empty()) throw std::invalid_argument("final metrics: the split has no name");
+    impl_->write("storing the " + split + " metrics of run " + std::to_string(run), [&] {
+        impl_->requireRun(run);
+        impl_->setFinalMetrics(run, split, metrics);
     });
 }
 

@@ -3,6 +3,7 @@
 #include "store/RunRecords.h"
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -56,6 +57,10 @@ public:
     // checkpoint paths.
     void finishRun(int64_t run, const RunResult& result);
     void setStatus(int64_t run, const std::string& status, const std::string& message = "");
+    // Replaces the final metrics of one split of a finished run: a further readout of its best
+    // checkpoint ("test/interests", eval/Readouts.h); finishRun writes "test" and "valid".
+    void setFinalMetrics(int64_t run, const std::string& split,
+                         const std::map<std::string, double>& metrics);
     int64_t addEmbeddingSnapshot(int64_t run, const EmbeddingSnapshot& snapshot);
     // Marks "running" runs whose process is gone (same host) as interrupted; returns how many.
     int recoverInterruptedRuns();

@@ -1,7 +1,10 @@
 #include "ComparisonView.h"
+#include "DiffusionInspector.h"
 #include "MainWindow.h"
+#include "QCustomPlotInclude.h"
 #include "QtTestApp.h"
 #include "RunBrowser.h"
+#include "RunConfigForm.h"
 #include "SweepDialog.h"
 #include "TrialFolderWatcher.h"
 #include "experiment/Sweep.h"
@@ -11,8 +14,11 @@
 #include <QComboBox>
 #include <QCoreApplication>
 #include <QFile>
+#include <QDockWidget>
 #include <QListWidget>
+#include <QPushButton>
 #include <QSettings>
+#include <QSignalSpy>
 #include <QTableWidget>
 #include <QTemporaryDir>
 
@@ -56,6 +62,65 @@ protected:
 
     QTemporaryDir dir_;
 };
+
+TEST_F(AnalysisWindowTest, BasketShowsADimeRecRunsReadoutsAsLabelledEntries) {
+    int64_t run = 0;
+    {
+        RunStore store(storePath());
+        RunConfig config;
+        config.name = "DimeRec";
+        run = addFinished(store, config, "default", 0.04);
+        store.setFinalMetrics(run, "test/interests", {{"ndcg@10", 0.08}});
+        store.setFinalMetrics(run, "test/fused", {{"ndcg@10", 0.09}});
+    }
+    MainWindow window(QString::fromStdString(storePath()));
+    window.runBrowser()->refresh();
+    window.runBrowser()->selectRuns({run});
+    window.runBrowser()->findChild<QAction*>(QStringLiteral("addToComparison"))->trigger();
+    const auto& entries = window.comparisonView()->entries();
+    ASSERT_EQ(entries.size(), 3u);
+    EXPECT_EQ(entries[0].label, "DimeRec");  // the run's own readout keeps the plain label
+    EXPECT_EQ(entries[1].label, "DimeRec [fused readout]");
+    EXPECT_EQ(entries[2].label, "DimeRec [interests readout]");
+    EXPECT_EQ(entries[2].runs.front().testMetrics.at("ndcg@10"), 0.08);
+}
+
+TEST_F(AnalysisWindowTest, DiffusionInspectorProfilesTheFormsProcessAndTracesARun) {
+    int64_t unfinished = 0;
+    {
+        RunStore store(storePath());
+        unfinished = addFinished(store, RunConfig{}, "default", 0.1);  // no checkpoint stored
+    }
+    MainWindow window(QString::fromStdString(storePath()));
+    auto* dock = window.findChild<QDockWidget*>(QStringLiteral("diffusionInspectorDock"));
+    ASSERT_NE(dock, nullptr);
+    auto* inspector = dock->findChild<DiffusionInspector*>();
+    ASSERT_NE(inspector, nullptr);
+    EXPECT_FALSE(inspector->traceButton()->isEnabled());  // no run selected
+
+    // The form's process: T = 20 steps in d = 16.
+    RunConfig config = window.configForm()->config();
+    config.model.diffusionSteps = 20;
+    config.model.dim = 16;
+    window.configForm()->setConfig(config);
+    QSignalSpy profiled(inspector, &DiffusionInspector::profiled);
+    inspector->profileButton()->click();
+    ASSERT_TRUE(profiled.wait(60000)) << inspector->forwardStatus().toStdString();
+    EXPECT_EQ(inspector->forwardPlot()->graphCount(), 4);
+    EXPECT_EQ(inspector->forwardPlot()->graph(2)->dataCount(), 20);
+    EXPECT_TRUE(inspector->forwardStatus().contains(QStringLiteral("T = 20")));
+
+    // A run without a best checkpoint: the trace fails with a message, nothing is drawn.
+    window.runBrowser()->refresh();
+    window.runBrowser()->selectRuns({unfinished});
+    EXPECT_TRUE(inspector->traceButton()->isEnabled());
+    QSignalSpy failed(inspector, &DiffusionInspector::failed);
+    inspector->traceButton()->click();
+    ASSERT_TRUE(failed.wait(60000));
+    EXPECT_TRUE(inspector->reverseStatus().contains(QStringLiteral("no best checkpoint")))
+        << inspector->reverseStatus().toStdString();
+    EXPECT_EQ(inspector->reversePlot()->graphCount(), 0);
+}
 
 TEST_F(AnalysisWindowTest, BasketAddsAndRemovesRunsFromTheRunBrowser) {
     int64_t first = 0;

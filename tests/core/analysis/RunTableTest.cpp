@@ -1,4 +1,5 @@
 #include "analysis/Comparison.h"
+#include "analysis/ReadoutRows.h"
 #include "analysis/RunTable.h"
 #include "analysis/TableExport.h"
 #include "store/RunStore.h"
@@ -256,6 +257,43 @@ TEST_F(PerUserTableTest, ExportsNameTheTestAndTheCorrection) {
         << csv;
     EXPECT_NE(csv.find(",users,6,"), std::string::npos);
     EXPECT_NE(csv.find(",seeds,2,"), std::string::npos);
+}
+
+TEST_F(RunTableTest, ReadoutRowsFollowTheirRunLabelledAsReadouts) {
+    store_.setFinalMetrics(dimerec1_, "test/interests", {{"hr@10", 0.70}, {"ndcg@10", 0.40}});
+    store_.setFinalMetrics(dimerec2_, "test/interests", {{"hr@10", 0.72}, {"ndcg@10", 0.42}});
+    store_.setFinalMetrics(dimerec1_, "test/fused", {{"ndcg@10", 0.45}});
+    store_.setFinalMetrics(dimerec1_, "valid/fused", {{"ndcg@10", 0.5}, {"fused_w", 2.0}});
+    RunTableRequest request;
+    request.study = "paper";
+    request.groupSeeds = true;
+    request.readouts = true;
+    const ResultTable table = buildRunTable(store_, request);
+    std::vector<std::string> labels;
+    for (const ResultRow& row : table.rows()) labels.push_back(row.label);
+    EXPECT_EQ(labels,
+              (std::vector<std::string>{"SASRec", "dimerec λ=1", "dimerec λ=1 [fused readout]",
+                                        "dimerec λ=1 [interests readout]", "dimerec λ=0"}));
+    // The interests row: mean of 0.40 and 0.42 over both seeds; the run's own row unchanged.
+    EXPECT_NEAR(table.cell(3, 1).stats.mean, 0.41, 1e-12);
+    EXPECT_EQ(table.cell(3, 1).stats.n, 2);
+    EXPECT_NEAR(table.cell(1, 1).stats.mean, 0.305, 1e-12);
+    EXPECT_EQ(table.cell(2, 1).stats.n, 1);  // only seed 1 stored the fused readout
+    // Without the request the table is as before.
+    request.readouts = false;
+    EXPECT_EQ(buildRunTable(store_, request).rows().size(), 3u);
+
+    // The comparison entries of the same study, and the view of one run.
+    const auto entries = withReadoutEntries(studyEntries(store_, "paper"));
+    ASSERT_EQ(entries.size(), 5u);
+    EXPECT_EQ(entries[3].label, "dimerec λ=1 [interests readout]");
+    EXPECT_EQ(entries[3].runs.size(), 2u);
+    const RunSummary fused = readoutView(store_.run(dimerec1_).summary, "fused");
+    EXPECT_EQ(fused.testMetrics, (std::map<std::string, double>{{"ndcg@10", 0.45}}));
+    EXPECT_EQ(fused.validMetrics.at("fused_w"), 2.0);
+    EXPECT_TRUE(fused.readoutMetrics.empty());
+    EXPECT_EQ(storedReadouts(store_.run(dimerec1_).summary),
+              (std::vector<std::string>{"fused", "interests"}));
 }
 
 TEST_F(RunTableTest, Errors) {

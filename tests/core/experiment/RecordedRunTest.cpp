@@ -116,6 +116,18 @@ TEST(RecordedRun, CreatesRecordsAndTeesARunWithCheckpointsInItsOwnFolder) {
     EXPECT_NEAR(std::accumulate(ndcg.values.begin(), ndcg.values.end(), 0.0) /
                     static_cast<double>(ndcg.values.size()),
                 stored.summary.testMetrics.at("ndcg@10"), 1e-12);
+
+
+    // DimeRec's readouts of the best checkpoint, stored beside the run's own metrics: with
+    // model.samplesPerUser = 1 the run's own readout is Algorithm 2, on the same noise.
+    const auto& readouts = stored.summary.readoutMetrics;
+    for (const char* readout : {"algorithm2", "samples", "interests", "fused"}) {
+        EXPECT_TRUE(readouts.count(std::string("test/") + readout)) << readout;
+        EXPECT_TRUE(readouts.count(std::string("valid/") + readout)) << readout;
+    }
+    EXPECT_EQ(readouts.at("test/algorithm2"), result.test);
+    EXPECT_EQ(readouts.at("valid/algorithm2"), result.bestValid);
+    EXPECT_GE(readouts.at("valid/fused").at("fused_w"), 0.0);
 }
 
 // The workbench's "resume": the stored run itself goes on, from its last checkpoint and in

@@ -610,6 +610,45 @@ TEST(SequenceModels, EveryPositionLossIsTheMeanOfEachPrefixsLoss) {
     }
 }
 
+TEST(DimeRec, AttentionDenoiserTrainsAndIgnoresTheOrderOfTheInterests) {
+    torch::manual_seed(6);
+    ModelConfig c = smallConfig("dimerec");
+    c.denoiser = DenoiserKind::Attention;
+    auto model = makeRecommender(c, kItems, kLength, {});
+    const auto parameters = model->named_parameters();
+    EXPECT_TRUE(parameters.contains("denoiser.query.weight"));
+    EXPECT_FALSE(parameters.contains("denoiser.fromGuidance.weight"));
+    const BatchTensors tensors = toTensors(structuredBatch(32, 5), torch::kCPU);
+    torch::manual_seed(1);
+    const double first = model->loss(tensors).total.item<double>();
+    torch::optim::Adam optimizer(model->parameters(), torch::optim::AdamOptions(0.05));
+    for (int step = 0; step < 40; ++step) {
+        optimizer.zero_grad();
+        model->loss(tensors).total.backward();
+        optimizer.step();
+    }
+    torch::manual_seed(1);  // the same diffusion draws as the first loss
+    EXPECT_LT(model->loss(tensors).total.item<double>(), first);
+
+    // The attention reads the K guidance vectors as a set: reversing their order leaves x̂_0 as
+    // it is, while the MLP over vec(g) (the paper's) sees a different input.
+    torch::NoGradGuard noGrad;
+    const torch::Tensor xt = l2Normalize(torch::randn({3, 8}));
+    const torch::Tensor t = torch::tensor({1, 4, 10}, torch::kInt64);
+    const torch::Tensor g = torch::randn({3, 2, 8});
+    AttentionDenoiserImpl attention(8, 16, 10);
+    EXPECT_TRUE(torch::allclose(attention.forward(xt, t, attention.guidance(g)),
+                                attention.forward(xt, t, attention.guidance(g.flip(1))), 1e-6,
+                                1e-6));
+    DenoiserImpl mlp(8, 2, 16, 10);
+    EXPECT_FALSE(torch::allclose(mlp.forward(xt, t, mlp.guidance(g)),
+                                 mlp.forward(xt, t, mlp.guidance(g.flip(1))), 1e-6, 1e-6));
+    // atStep is forward at one step for every row.
+    EXPECT_TRUE(torch::allclose(
+        attention.atStep(xt, 4, attention.guidance(g)),
+        attention.forward(xt, torch::full({3}, 4, torch::kInt64), attention.guidance(g))));
+}
+
 TEST(Gru4Rec, PaddingDoesNotChangeTheUserVector) {
     auto model = makeRecommender(smallConfig("gru4rec"), kItems, kLength, {});
     torch::NoGradGuard noGrad;

@@ -289,6 +289,7 @@ TEST(RunStoreTest, BundlesRoundTripPlainAndGzipAndImportIsIdempotent) {
     result.status = "finished";
     result.test = {{"ndcg@10", 0.123456789012345}};
     source.finishRun(id, result);
+    source.setFinalMetrics(id, "test/interests", {{"ndcg@10", 0.25}});
 
     for (const std::string name : {"run.json", "run.json.gz"}) {
         source.exportBundle(id, dir.file(name));
@@ -303,6 +304,7 @@ TEST(RunStoreTest, BundlesRoundTripPlainAndGzipAndImportIsIdempotent) {
         EXPECT_EQ(b.summary.configHash, a.summary.configHash);
         EXPECT_EQ(b.summary.tags, a.summary.tags);
         EXPECT_EQ(b.summary.testMetrics, a.summary.testMetrics);  // exact: JSON round-trips doubles
+        EXPECT_EQ(b.summary.readoutMetrics, a.summary.readoutMetrics);
         EXPECT_EQ(b.notes, "notes survive");
         EXPECT_EQ(b.provenance.gitCommit, a.provenance.gitCommit);
         const auto series = target.series(imported, "train", "total");
@@ -357,6 +359,30 @@ TEST(RunStoreTest, TestEvaluationKeepsTargetRanksAndBundlesCarryThem) {
     EXPECT_EQ(bundle.at("targetRanks").at("test").at("users"), "BAAAAAAAAAAJAAAA");
     source.deleteRun(id);  // the ranks go with the run (foreign key cascade)
     EXPECT_FALSE(source.targetRanks(id).has_value());
+}
+
+TEST(RunStoreTest, ReadoutSplitsAreKeptApartFromTestAndValid) {
+    TempDir dir;
+    RunStore store(dir.file("runs.sqlite"));
+    const int64_t id = store.createRun(makeRun("dimerec", 1, "readouts"));
+    RunResult result;
+    result.status = "finished";
+    result.test = {{"ndcg@10", 0.04}};
+    result.bestValid = {{"ndcg@10", 0.05}};
+    store.finishRun(id, result);
+    store.setFinalMetrics(id, "test/interests", {{"ndcg@10", 0.08}});
+    store.setFinalMetrics(id, "valid/fused", {{"ndcg@10", 0.09}, {"fused_w", 2.0}});
+    const RunSummary summary = store.run(id).summary;
+    EXPECT_EQ(summary.testMetrics, (std::map<std::string, double>{{"ndcg@10", 0.04}}));
+    EXPECT_EQ(summary.validMetrics, (std::map<std::string, double>{{"ndcg@10", 0.05}}));
+    ASSERT_EQ(summary.readoutMetrics.size(), 2u);
+    EXPECT_EQ(summary.readoutMetrics.at("test/interests").at("ndcg@10"), 0.08);
+    EXPECT_EQ(summary.readoutMetrics.at("valid/fused").at("fused_w"), 2.0);
+    // Writing a split again replaces it; listings carry the readouts too.
+    store.setFinalMetrics(id, "test/interests", {{"hr@10", 0.2}});
+    EXPECT_EQ(store.listRuns(RunQuery{}).front().readoutMetrics.at("test/interests"),
+              (std::map<std::string, double>{{"hr@10", 0.2}}));
+    EXPECT_THROW(store.setFinalMetrics(id + 1, "test/interests", {{"hr@10", 0.2}}), StoreError);
 }
 
 TEST(RunStoreTest, RejectsFilesThatAreNotBundles) {

@@ -1,0 +1,60 @@
+#include "analysis/ReadoutRows.h"
+
+#include <set>
+
+namespace dimerec {
+namespace {
+
+// "test/interests" → "interests"; "" for a split that is not a readout's.
+std::string readoutOfSplit(const std::string& split) {
+    for (const std::string prefix : {"test/", "valid/"}) {
+        if (split.size() > prefix.size() && split.compare(0, prefix.size(), prefix) == 0)
+            return split.substr(prefix.size());
+    }
+    return "";
+}
+
+}  // namespace
+
+std::vector<std::string> storedReadouts(const RunSummary& run) {
+    std::set<std::string> names;
+    for (const auto& [split, metrics] : run.readoutMetrics) {
+        if (const std::string name = readoutOfSplit(split); !name.empty()) names.insert(name);
+    }
+    return {names.begin(), names.end()};
+}
+
+std::string readoutLabel(const std::string& label, const std::string& readout) {
+    return label + " [" + readout + " readout]";
+}
+
+RunSummary readoutView(const RunSummary& run, const std::string& readout) {
+    RunSummary view = run;
+    view.readoutMetrics.clear();
+    auto metricsOf = [&](const std::string& split) {
+        const auto found = run.readoutMetrics.find(split + "/" + readout);
+        return found == run.readoutMetrics.end() ? std::map<std::string, double>{} : found->second;
+    };
+    view.testMetrics = metricsOf("test");
+    view.validMetrics = metricsOf("valid");
+    return view;
+}
+
+std::vector<ComparisonEntry> withReadoutEntries(const std::vector<ComparisonEntry>& entries) {
+    std::vector<ComparisonEntry> out;
+    for (const ComparisonEntry& entry : entries) {
+        out.push_back(entry);
+        std::set<std::string> readouts;
+        for (const RunSummary& run : entry.runs) {
+            for (const std::string& name : storedReadouts(run)) readouts.insert(name);
+        }
+        for (const std::string& readout : readouts) {
+            ComparisonEntry view{readoutLabel(entry.label, readout), {}, entry.excludeHistory};
+            for (const RunSummary& run : entry.runs) view.runs.push_back(readoutView(run, readout));
+            out.push_back(std::move(view));
+        }
+    }
+    return out;
+}
+
+}  // namespace dimerec
