@@ -22,6 +22,7 @@ ImportDatasetDialog::ImportDatasetDialog(const QString& path, QWidget* parent) :
 
     auto* pathRow = new QHBoxLayout;
     path_ = new QLineEdit(path, this);
+    path_->setObjectName(QStringLiteral("path"));
     path_->setPlaceholderText(tr("file or folder (MovieLens, sequences, CSV/TSV log; .gz ok)"));
     pathRow->addWidget(path_, 1);
     auto* browse = new QPushButton(tr("Browse…"), this);
@@ -34,16 +35,19 @@ ImportDatasetDialog::ImportDatasetDialog(const QString& path, QWidget* parent) :
     }
     form->addRow(tr("Format:"), format_);
     detected_ = new QLabel(this);
+    detected_->setObjectName(QStringLiteral("detected"));
     detected_->setWordWrap(true);
     form->addRow(QString(), detected_);
 
     columns_ = new QLineEdit(this);
+    columns_->setObjectName(QStringLiteral("columns"));
     columns_->setPlaceholderText(tr("e.g. user=uid,item=2,timestamp=-,delimiter=tab,header=no"));
     columns_->setToolTip(
         tr("Column mapping of a generic log: header names or 0-based indices; "
            "empty finds the usual names (user, item, timestamp, rating, category)"));
     form->addRow(tr("Columns:"), columns_);
     columnsError_ = new QLabel(this);
+    columnsError_->setObjectName(QStringLiteral("columnsError"));
     columnsError_->setStyleSheet(QStringLiteral("color: #b71c1c;"));
     form->addRow(QString(), columnsError_);
 

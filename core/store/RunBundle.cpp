@@ -29,6 +29,23 @@ constexpr const char* kBundleFormat = "dimerec-run-bundle";
 constexpr int kBundleVersion = 1;
 constexpr const char* kBase64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
+// A required member of the bundle's "run" object; missing or of another type, the error
+// names it (nlohmann's own message does not say which key).
+template <class T>
+T runField(const json& run, const char* key, const char* expected, const std::string& path) {
+    const auto found = run.find(key);
+    if (found == run.end()) {
+        throw StoreError(path, std::string("is not a valid run bundle: run.") + key +
+                                   " is missing; export the run again with dimerec runs export");
+    }
+    try {
+        return found->get<T>();
+    } catch (const json::exception&) {
+        throw StoreError(path, std::string("is not a valid run bundle: run.") + key + " must be " +
+                                   expected + ", got " + found->dump());
+    }
+}
+
 std::string toBase64(const unsigned char* bytes, size_t size) {
     std::string out;
     out.reserve((size + 2) / 3 * 4);
@@ -181,10 +198,10 @@ int64_t RunStore::importBundle(const std::string& path, const std::string& study
     int64_t id = 0;
     try {
         const json& r = bundle.at("run");
-        const std::string uuid = r.at("uuid").get<std::string>();
+        const std::string uuid = runField<std::string>(r, "uuid", "a text", path);
         const Provenance provenance =
             provenanceFromJson(bundle.value("provenance", json::object()));
-        std::string status = r.at("status").get<std::string>();
+        std::string status = runField<std::string>(r, "status", "a text", path);
         std::string message = r.value("message", "");
         if (status == "running" || status == "queued") {
             // No process here writes it: it stays as far as it got on the other machine.
@@ -208,10 +225,11 @@ int64_t RunStore::importBundle(const std::string& path, const std::string& study
             insert.bind(1, uuid);
             insert.bind(2, studyId);
             insert.bind(3, r.value("name", ""));
-            insert.bind(4, r.at("configHash").get<std::string>());
-            insert.bind(5, static_cast<int64_t>(r.at("seed").get<uint64_t>()));
-            insert.bind(6, r.at("model").get<std::string>());
-            insert.bind(7, r.at("dataset").get<std::string>());
+            insert.bind(4, runField<std::string>(r, "configHash", "a text", path));
+            insert.bind(
+                5, static_cast<int64_t>(runField<uint64_t>(r, "seed", "a whole number", path)));
+            insert.bind(6, runField<std::string>(r, "model", "a text", path));
+            insert.bind(7, runField<std::string>(r, "dataset", "a text", path));
             insert.bind(8, r.value("datasetFingerprint", ""));
             insert.bind(9, r.value("protocol", ""));
             insert.bind(10, status);
