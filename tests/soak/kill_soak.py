@@ -21,6 +21,7 @@ round that the soak itself did not finish is discarded and its processes killed)
 """
 
 import argparse
+import ctypes
 import json
 import os
 import random
@@ -58,12 +59,35 @@ def log_lines(path):
     return out
 
 
+PR_SET_CHILD_SUBREAPER = 36
+
+
+def become_subreaper():
+    """Orphans of a killed group (the trial processes of a sweep) become our children, so that
+    we reap them even where PID 1 reaps nothing (a container without an init)."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+
+
+def reap_orphans():
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+
+
 def wait_until_group_gone(pgid, timeout=60.0):
     """Until no process of the group is left, zombies included: a killed trial process that
     its parent's init has not reaped yet still answers kill(pid, 0), so the store's crash
     recovery would rightly take its run for alive."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
+        reap_orphans()
         members = 0
         for entry in os.listdir("/proc"):
             if not entry.isdigit():
@@ -397,6 +421,7 @@ def main():
         parser.error("kind workbench needs --workbench")
     if args.fresh:
         subprocess.run(["rm", "-rf", args.work], check=True)
+    become_subreaper()
     soak = Soak(args)
     began = time.monotonic()
     while soak.total() < args.kills and not soak.state["failures"]:
