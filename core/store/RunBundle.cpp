@@ -198,10 +198,10 @@ int64_t RunStore::importBundle(const std::string& path, const std::string& study
     int64_t id = 0;
     try {
         const json& r = bundle.at("run");
-        const std::string uuid = runField<std::string>(r, "uuid", "a text", path);
+        const std::string uuid = runField<std::string>(r, "uuid", "a string", path);
         const Provenance provenance =
             provenanceFromJson(bundle.value("provenance", json::object()));
-        std::string status = runField<std::string>(r, "status", "a text", path);
+        std::string status = runField<std::string>(r, "status", "a string", path);
         std::string message = r.value("message", "");
         if (status == "running" || status == "queued") {
             // No process here writes it: it stays as far as it got on the other machine.
@@ -225,11 +225,11 @@ int64_t RunStore::importBundle(const std::string& path, const std::string& study
             insert.bind(1, uuid);
             insert.bind(2, studyId);
             insert.bind(3, r.value("name", ""));
-            insert.bind(4, runField<std::string>(r, "configHash", "a text", path));
+            insert.bind(4, runField<std::string>(r, "configHash", "a string", path));
             insert.bind(
                 5, static_cast<int64_t>(runField<uint64_t>(r, "seed", "a whole number", path)));
-            insert.bind(6, runField<std::string>(r, "model", "a text", path));
-            insert.bind(7, runField<std::string>(r, "dataset", "a text", path));
+            insert.bind(6, runField<std::string>(r, "model", "a string", path));
+            insert.bind(7, runField<std::string>(r, "dataset", "a string", path));
             insert.bind(8, r.value("datasetFingerprint", ""));
             insert.bind(9, r.value("protocol", ""));
             insert.bind(10, status);
