@@ -27,7 +27,7 @@ endfunction()
 bad_dataset(non-integer-id dat/ratings.dat
   "${BAD}/data/dat/ratings.dat:3: field 'MovieID': expected an integer, got 'x3'")
 bad_dataset(missing-field udata/u.data
-  "${BAD}/data/udata/u.data:2: expected 4 fields separated by '\t', found 3")
+  "${BAD}/data/udata/u.data:2: expected 4 fields separated by tabs, found 3")
 bad_dataset(wrong-header csv-header/ratings.csv
   "${BAD}/data/csv-header/ratings.csv:1: expected the MovieLens header 'userId,movieId,rating,timestamp'")
 bad_dataset(non-numeric-rating ratings-value/ratings.csv
