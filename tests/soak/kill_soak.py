@@ -40,7 +40,7 @@ TRAIN_SETTINGS = {"batchSize": 32, "maxSteps": 60, "evalEvery": 10, "patience": 
                   "threads": 1, "device": "cpu"}
 EVAL_SETTINGS = {"topK": [10, 20]}
 SWEEP_FILE = Path(__file__).with_name("soak-sweep.json")
-START_TIMEOUT = 120.0  # seconds a program may take to its first commit on a loaded machine
+START_TIMEOUT = 600.0  # seconds a program may take to its first commit on a loaded machine
 RUN_TIMEOUT = 600.0    # seconds a resumed run or a restarted sweep may take
 
 
@@ -216,6 +216,8 @@ class Soak:
     def check_kill(self, database, log):
         """Integrity, logged commits, interrupted runs; returns (rows checked, runs
         interrupted)."""
+        if not log_lines(log) and not database.exists():
+            return 0, 0  # killed before its first commit: nothing to check, not counted
         verdict = integrity(database)
         if verdict != "ok":
             raise SoakFailure(f"integrity_check of {database}: {verdict}")
