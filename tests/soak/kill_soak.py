@@ -40,6 +40,10 @@ TRAIN_SETTINGS = {"batchSize": 32, "maxSteps": 60, "evalEvery": 10, "patience": 
                   "threads": 1, "device": "cpu"}
 EVAL_SETTINGS = {"topK": [10, 20]}
 SWEEP_FILE = Path(__file__).with_name("soak-sweep.json")
+# The kill comes after a random number of commits, up to about three quarters of what the
+# kind's run writes (a train: ~22 commits, the sweep: ~60, the workbench's 400 steps: ~120).
+KILL_AFTER_COMMITS = {"train": 16, "sweep": 45, "workbench": 30}
+KILL_EXTRA_SECONDS = 0.5
 START_TIMEOUT = 600.0  # seconds a program may take to its first commit on a loaded machine
 RUN_TIMEOUT = 600.0    # seconds a resumed run or a restarted sweep may take
 
@@ -186,19 +190,24 @@ class Soak:
         output.close()
         return process
 
-    def kill_at_random(self, process, log, latest):
-        """Waits for the first commit, then up to `latest` seconds more; kills the group.
-        Returns False when the program ended by itself first."""
+    def kill_at_random(self, process, log, kind):
+        """Waits for the k-th commit (k uniform in 1 … KILL_AFTER_COMMITS[kind]), then a
+        uniform 0 … KILL_EXTRA_SECONDS more, and kills the group: the moment follows the
+        program's progress whatever the machine's speed, and lands as often inside a
+        transaction, an evaluation or a checkpoint write as between them. Returns False when
+        the program ended by itself first."""
+        commits = self.random.randint(1, KILL_AFTER_COMMITS[kind])
+        extra = self.random.uniform(0.0, KILL_EXTRA_SECONDS)
         started = time.monotonic()
-        while not log.exists() or log.stat().st_size == 0:
+        while len(log_lines(log)) < commits:
             if process.poll() is not None:
                 return False
             if time.monotonic() - started > START_TIMEOUT:
                 break
-            time.sleep(0.02)
-        deadline = time.monotonic() + self.random.uniform(0.0, latest)
-        while time.monotonic() < deadline and process.poll() is None:
             time.sleep(0.01)
+        deadline = time.monotonic() + extra
+        while time.monotonic() < deadline and process.poll() is None:
+            time.sleep(0.005)
         if process.poll() is not None:
             return False
         os.killpg(process.pid, signal.SIGKILL)
@@ -248,7 +257,7 @@ class Soak:
         process = self.start(command, log, folder)
         self.state["inProgress"]["pgid"] = process.pid
         self.save_state()
-        killed = self.kill_at_random(process, log, self.args.train_window)
+        killed = self.kill_at_random(process, log, "train")
         checked, interrupted = self.check_kill(database, log)
         resumed = False
         killed_runs = [run for _, run, what, _ in log_lines(log) if what == "run"]
@@ -293,7 +302,7 @@ class Soak:
         process = self.start(command, log, folder)
         self.state["inProgress"]["pgid"] = process.pid
         self.save_state()
-        killed = self.kill_at_random(process, log, self.args.sweep_window)
+        killed = self.kill_at_random(process, log, "sweep")
         checked, interrupted = self.check_kill(database, log)
         if not self.deep("sweep"):
             return killed, checked, interrupted, False
@@ -326,7 +335,7 @@ class Soak:
         process = self.start(command, log, folder)
         self.state["inProgress"]["pgid"] = process.pid
         self.save_state()
-        killed = self.kill_at_random(process, log, self.args.workbench_window)
+        killed = self.kill_at_random(process, log, "workbench")
         if not killed:
             raise SoakFailure(f"the workbench ended by itself: {folder}/killed-output.txt")
         checked, interrupted = self.check_kill(database, log)
@@ -408,12 +417,6 @@ def main():
     parser.add_argument("--deep-every", type=int, default=1,
                         help="resume the killed train / restart the killed sweep every Nth "
                              "round only (the other checks run after every kill)")
-    parser.add_argument("--train-window", type=float, default=3.0,
-                        help="latest kill, seconds after a train's first commit")
-    parser.add_argument("--sweep-window", type=float, default=6.0,
-                        help="latest kill, seconds after a sweep's first commit")
-    parser.add_argument("--workbench-window", type=float, default=3.0,
-                        help="latest kill, seconds after the workbench's first commit")
     args = parser.parse_args()
     args.kinds = args.kinds.split(",")
     args.dimerec = str(Path(args.dimerec).resolve())
