@@ -79,7 +79,7 @@ dimerec_bad_input(config set-out-of-range "train.maxSteps: must be >= 0, got -4"
 # Experiment files (`dimerec sweep --dry-run`).
 function(bad_experiment name file message)
   dimerec_bad_input(experiment ${name} "${BAD}/experiments/${file}: ${message}"
-    ARGS sweep "${BAD}/experiments/${file}" --dry-run --db "${DIMEREC_BAD_DIR}/sweep.sqlite" ${ARGN})
+    ARGS sweep "${BAD}/experiments/${file}" --dry-run --db "${DIMEREC_BAD_DIR}/experiments/runs.sqlite" ${ARGN})
 endfunction()
 bad_experiment(not-json not-json.json
   "not valid JSON ([json.exception.parse_error.101] parse error at line 2, column 1: syntax error while parsing array - unexpected end of input; expected ']')")
@@ -97,10 +97,10 @@ bad_experiment(unknown-profile profiles.json "profiles: no profile 'full' (the f
   --profile full)
 
 # Run bundles (`dimerec runs import`) into a database holding one run, which it keeps.
-set(DIMEREC_BAD_DB "${DIMEREC_BAD_DIR}/runs.sqlite")
+set(DIMEREC_BAD_DB "${DIMEREC_BAD_DIR}/bundles/runs.sqlite")
 add_test(NAME bad-input.bundle.setup
   COMMAND sh -c "rm -rf \"$1\" && mkdir -p \"$1\" && \"$0\" runs import --db \"$2\" \"$3\""
-          $<TARGET_FILE:dimerec> "${DIMEREC_BAD_DIR}" "${DIMEREC_BAD_DB}"
+          $<TARGET_FILE:dimerec> "${DIMEREC_BAD_DIR}/bundles" "${DIMEREC_BAD_DB}"
           "${PROJECT_SOURCE_DIR}/tests/fixtures/store/run-bundle-seed1.json")
 set_tests_properties(bad-input.bundle.setup PROPERTIES FIXTURES_SETUP bad-input-db
   RESOURCE_LOCK bad-input-db)
@@ -124,7 +124,7 @@ bad_bundle(missing missing.json "cannot open the bundle")
 
 # Checkpoints (`dimerec evaluate --checkpoint`, `dimerec train --resume`); the truncated one is
 # the first half of the checkpoint that cli.train-few-steps writes.
-set(DIMEREC_TRUNCATED_CHECKPOINT "${DIMEREC_BAD_DIR}/truncated.pt")
+set(DIMEREC_TRUNCATED_CHECKPOINT "${DIMEREC_BAD_DIR}/checkpoints/truncated.pt")
 add_test(NAME bad-input.checkpoint.setup
   COMMAND sh -c "mkdir -p \"$(dirname \"$1\")\" && head -c 300000 \"$0\" > \"$1\""
           "${DIMEREC_CLI_CHECKPOINTS}/best.pt" "${DIMEREC_TRUNCATED_CHECKPOINT}")
