@@ -109,18 +109,18 @@ function(bad_bundle name file message)
     ARGS runs import --db "${DIMEREC_BAD_DB}" "${BAD}/bundles/${file}")
 endfunction()
 bad_bundle(truncated truncated.json
-  "is not a run bundle (invalid JSON: [json.exception.parse_error.101] parse error at line 1, column 679: syntax error while parsing object key - invalid string: missing closing quote; last read: '\"l'; expected string literal)")
+  "is not a run bundle (invalid JSON: [json.exception.parse_error.101] parse error at line 1, column 679: syntax error while parsing object key - invalid string: missing closing quote; last read: '\"l'; expected string literal); export the run again with dimerec runs export")
 bad_bundle(not-a-bundle not-a-bundle.json
-  "is not a DimeRec run bundle (no \"format\": \"dimerec-run-bundle\")")
-bad_bundle(newer-format newer.json "was written by a newer DimeRec (bundle version 7)")
+  "is not a DimeRec run bundle (no \"format\": \"dimerec-run-bundle\"); give a file that dimerec runs export wrote")
+bad_bundle(newer-format newer.json "was written by a newer DimeRec (bundle version 7); upgrade DimeRec to import it")
 bad_bundle(missing-uuid no-uuid.json
   "is not a valid run bundle: run.uuid is missing; export the run again with dimerec runs export")
-bad_bundle(seed-as-text seed-text.json "is not a valid run bundle: run.seed must be a whole number, got \"one\"")
-bad_bundle(ragged-series ragged-series.json "series total has columns of different lengths")
+bad_bundle(seed-as-text seed-text.json "is not a valid run bundle: run.seed must be a whole number, got \"one\"; export the run again with dimerec runs export")
+bad_bundle(ragged-series ragged-series.json "series total has columns of different lengths; export the run again with dimerec runs export")
 bad_bundle(short-embedding short-embedding.json
-  "embedding snapshot 'best' does not hold rows × dim floats")
-bad_bundle(damaged-gzip binary.json.gz "the bundle is damaged (gzip error)")
-bad_bundle(missing missing.json "cannot open the bundle")
+  "embedding snapshot 'best' does not hold rows × dim floats; export the run again with dimerec runs export")
+bad_bundle(damaged-gzip binary.json.gz "the bundle is damaged (gzip error); export the run again with dimerec runs export")
+bad_bundle(missing missing.json "cannot open the bundle (no such file, or no permission)")
 
 # Checkpoints (`dimerec evaluate --checkpoint`, `dimerec train --resume`); the truncated one is
 # the first half of the checkpoint that cli.train-few-steps writes.
