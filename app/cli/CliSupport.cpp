@@ -8,32 +8,12 @@
 #include "train/MemoryTuning.h"
 #include "util/Device.h"
 
-#include <nlohmann/json.hpp>
-
 #include <cstdint>
-#include <fstream>
 #include <iomanip>
 #include <sstream>
 #include <stdexcept>
 
 namespace dimerec::cli {
-
-RunConfig readConfigFile(const std::string& path) {
-    std::ifstream in(path);
-    if (!in) throw std::invalid_argument("config file '" + path + "': cannot open");
-    nlohmann::json json;
-    try {
-        in >> json;
-    } catch (const nlohmann::json::parse_error& error) {
-        throw std::invalid_argument("config file '" + path + "': not valid JSON (" + error.what() +
-                                    ")");
-    }
-    try {
-        return runConfigFromJson(json);
-    } catch (const std::invalid_argument& error) {
-        throw std::invalid_argument("config file '" + path + "': " + error.what());
-    }
-}
 
 std::string setOptionHelp(bool inferenceOnly) {
     if (!inferenceOnly) {

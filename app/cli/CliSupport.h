@@ -16,9 +16,6 @@ namespace dimerec::cli {
 
 // What the command families share: reading config files and rebuilding a trained model.
 
-// A run config from a JSON file; errors name the file and the offending field.
-RunConfig readConfigFile(const std::string& path);
-
 // A checkpoint's model with the dataset and splits it was trained on, ready for inference on
 // `device` (auto, cpu, cuda, cuda:N) with `threads` LibTorch threads (0 = all cores);
 // `inferenceOverrides` ("eval.topK=[10]", "model.samplesPerUser=4") change how it is used.

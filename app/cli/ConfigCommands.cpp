@@ -1,6 +1,7 @@
 #include "CliCommands.h"
 #include "CliSupport.h"
 
+#include "config/ConfigFile.h"
 #include "config/RunConfig.h"
 
 #include <CLI/CLI.hpp>
@@ -29,7 +30,7 @@ void runConfig(const ConfigArguments& args) {
         std::cout << toJson(RunConfig{}).dump(2) << "\n";
         return;
     }
-    RunConfig config = readConfigFile(args.check);
+    RunConfig config = readRunConfigFile(args.check);
     for (const std::string& assignment : args.overrides) applyOverride(config, assignment);
     validate(config);
     std::cerr << "config " << args.check << " is valid (config hash " << configHash(config)

@@ -1,6 +1,7 @@
 #include "CliCommands.h"
 #include "CliSupport.h"
 
+#include "config/ConfigFile.h"
 #include "config/RunConfig.h"
 #include "data/Dataset.h"
 #include "data/DatasetLoader.h"
@@ -165,7 +166,7 @@ void printMetrics(const std::string& split, const std::map<std::string, double>&
 void runTrain(const TrainArguments& args) {
     RunConfig config;
     if (!args.configFile.empty()) {
-        config = readConfigFile(args.configFile);
+        config = readRunConfigFile(args.configFile);
     } else if (!args.resume.empty()) {
         config = readCheckpointConfig(args.resume);
     }

@@ -37,9 +37,11 @@ ImportDatasetDialog::ImportDatasetDialog(const QString& path, QWidget* parent) :
             addRow(form, field);
     }
     detected_ = new QLabel(this);
+    detected_->setObjectName(QStringLiteral("detected"));
     detected_->setWordWrap(true);
     form->addRow(QString(), detected_);
     columns_ = new QLineEdit(this);
+    columns_->setObjectName(QStringLiteral("columns"));
     columns_->setPlaceholderText(tr("e.g. user=uid,item=2,timestamp=-,delimiter=tab,header=no"));
     columns_->setToolTip(
         tr("Column mapping of a generic log: header names or 0-based indices; "
@@ -53,6 +55,7 @@ ImportDatasetDialog::ImportDatasetDialog(const QString& path, QWidget* parent) :
     for (const char* key : {"data.protocol", "data.splitSeed"}) addRow(form, *findConfigField(key));
 
     problem_ = new QLabel(this);
+    problem_->setObjectName(QStringLiteral("problem"));
     problem_->setWordWrap(true);
     problem_->setStyleSheet(QStringLiteral("color: #b71c1c;"));
     form->addRow(QString(), problem_);

@@ -1,14 +1,12 @@
 // The DimeRec Workbench desktop application.
 #include "MainWindow.h"
 #include "RunConfigForm.h"
+#include "config/ConfigFile.h"
 #include "train/MemoryTuning.h"
 #include "util/OpenMpEnvironment.h"
 
-#include <nlohmann/json.hpp>
-
 #include <QApplication>
 #include <QCommandLineParser>
-#include <QFile>
 #include <QMessageBox>
 
 #include <exception>
@@ -46,12 +44,8 @@ int main(int argc, char** argv) {
     try {
         window = std::make_unique<dimerec::MainWindow>(parser.value(store));
         if (parser.isSet(config)) {
-            QFile file(parser.value(config));
-            if (!file.open(QIODevice::ReadOnly)) {
-                throw std::runtime_error("cannot open " + parser.value(config).toStdString());
-            }
             window->configForm()->setConfig(
-                dimerec::runConfigFromJson(nlohmann::json::parse(file.readAll().toStdString())));
+                dimerec::readRunConfigFile(parser.value(config).toStdString()));
         }
     } catch (const std::exception& error) {
         QMessageBox::critical(nullptr, QApplication::applicationName(),

@@ -1,5 +1,6 @@
 #include "config/ConfigFields.h"
 
+#include <algorithm>
 #include <climits>
 #include <sstream>
 #include <stdexcept>
@@ -533,6 +534,37 @@ const FieldDescriptor* findConfigField(const std::string& key) {
         if (field.key == key) return &field;
     }
     return nullptr;
+}
+
+std::string unknownFieldHint(const std::string& key) {
+    // Levenshtein distance, one row at a time.
+    const auto distance = [](const std::string& a, const std::string& b) {
+        std::vector<size_t> row(b.size() + 1);
+        for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+        for (size_t i = 1; i <= a.size(); ++i) {
+            size_t diagonal = row[0];
+            row[0] = i;
+            for (size_t j = 1; j <= b.size(); ++j) {
+                const size_t above = row[j];
+                row[j] = std::min(
+                    {row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+                diagonal = above;
+            }
+        }
+        return row[b.size()];
+    };
+    constexpr size_t kMaxEdits = 2;
+    const FieldDescriptor* closest = nullptr;
+    size_t best = kMaxEdits + 1;
+    for (const FieldDescriptor& field : runConfigFields()) {
+        const size_t edits = distance(key, field.key);
+        if (edits < best) {
+            best = edits;
+            closest = &field;
+        }
+    }
+    const std::string list = "dimerec config --list-fields lists them all";
+    return closest ? " (did you mean '" + closest->key + "'? " + list + ")" : " (" + list + ")";
 }
 
 std::string rangeText(const FieldDescriptor& field) {

@@ -79,6 +79,9 @@ struct FieldDescriptor {
 const std::vector<FieldDescriptor>& runConfigFields();
 // The field with this key, or nullptr.
 const FieldDescriptor* findConfigField(const std::string& key);
+// The end of the message about a key that names no field: where the list of fields is, and
+// " (did you mean 'model.lambda'? …)" first when a field's key is at most two edits away.
+std::string unknownFieldHint(const std::string& key);
 
 // The per-field range as text ("must be >= 1", "must lie in (0, 1)"); empty when none.
 std::string rangeText(const FieldDescriptor& field);

@@ -185,7 +185,10 @@ RunConfig runConfigFromJson(const json& in) {
     std::vector<std::string> present;
     collectLeafKeys(in, "", present);
     for (const std::string& key : present) {
-        if (!findConfigField(key)) throw std::invalid_argument("config: unknown key '" + key + "'");
+        if (!findConfigField(key)) {
+            throw std::invalid_argument("config: unknown key '" + key + "'" +
+                                        unknownFieldHint(key));
+        }
     }
     for (const FieldDescriptor& field : runConfigFields()) {
         const auto pointer = pointerOf(field.key);
@@ -214,7 +217,9 @@ void applyOverride(RunConfig& config, const std::string& assignment) {
     const std::string key = assignment.substr(0, equals);
     const std::string text = assignment.substr(equals + 1);
     const FieldDescriptor* field = findConfigField(key);
-    if (!field) throw std::invalid_argument("config: unknown key '" + key + "'");
+    if (!field) {
+        throw std::invalid_argument("config: unknown key '" + key + "'" + unknownFieldHint(key));
+    }
     json value;
     if (field->kind == FieldKind::Text || field->kind == FieldKind::Choice) {
         value = text;

@@ -242,8 +242,9 @@ RawLog readDelimitedLog(std::string_view text, const std::string& name,
             if (static_cast<int>(fields.size()) < needed) {
                 throw ParseError(name, reader.line(), "",
                                  "expected at least " + std::to_string(needed) +
-                                     " fields separated by '" + std::string(1, delimiter) +
-                                     "', found " + std::to_string(fields.size()));
+                                     " fields separated by " +
+                                     separatorName(std::string(1, delimiter)) + ", found " +
+                                     std::to_string(fields.size()));
             }
             const std::string& userId = fields[static_cast<size_t>(user)];
             const std::string& itemId = fields[static_cast<size_t>(item)];

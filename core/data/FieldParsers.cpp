@@ -53,4 +53,8 @@ float parseFloatField(std::string_view text, const CsvReader& reader, std::strin
     return parseFloatField(text, reader.fileName(), reader.line(), field);
 }
 
+std::string separatorName(std::string_view separator) {
+    return separator == "\t" ? "tabs" : "'" + std::string(separator) + "'";
+}
+
 }  // namespace dimerec

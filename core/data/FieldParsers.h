@@ -19,4 +19,8 @@ float parseFloatField(std::string_view text, const std::string& file, int64_t li
 int64_t parseInt64Field(std::string_view text, const CsvReader& reader, std::string_view field);
 float parseFloatField(std::string_view text, const CsvReader& reader, std::string_view field);
 
+// A field separator as a message shows it: "tabs" for a tab (invisible between quotes),
+// else the separator quoted ("'::'").
+std::string separatorName(std::string_view separator);
+
 }  // namespace dimerec

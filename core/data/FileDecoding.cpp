@@ -4,6 +4,7 @@
 
 #include <zlib.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 
@@ -194,12 +195,18 @@ void requireUtf8(std::string_view text, const std::string& fileName) {
         throw ParseError(fileName, 1, "",
                          "the file is UTF-16; save it as UTF-8 (e.g. iconv -f UTF-16 -t UTF-8)");
     }
+    // A NUL byte anywhere means binary data (a picture, a database, an archive): say so
+    // rather than suggest converting an encoding at the first byte that is not UTF-8.
+    if (const size_t nul = text.find('\0'); nul != std::string_view::npos) {
+        const auto line =
+            1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(nul), '\n');
+        throw ParseError(fileName, line, "",
+                         "holds binary data (a NUL byte), not text; give a text file of "
+                         "interactions (UTF-8)");
+    }
     unsigned char badByte = 0;
     const int64_t line = firstInvalidUtf8Line(text, badByte);
     if (line == 0) return;
-    if (badByte == 0) {
-        throw ParseError(fileName, line, "", "NUL byte in a text file (binary data or UTF-16?)");
-    }
     char hex[8];
     std::snprintf(hex, sizeof hex, "0x%02X", badByte);
     throw ParseError(fileName, line, "",

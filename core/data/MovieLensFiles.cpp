@@ -25,8 +25,8 @@ void requireFields(const LineReader& reader, const std::vector<std::string_view>
                    size_t count, const char* separator) {
     if (fields.size() != count) {
         throw ParseError(reader.fileName(), reader.line(), "",
-                         "expected " + std::to_string(count) + " fields separated by '" +
-                             separator + "', found " + std::to_string(fields.size()));
+                         "expected " + std::to_string(count) + " fields separated by " +
+                             separatorName(separator) + ", found " + std::to_string(fields.size()));
     }
 }
 

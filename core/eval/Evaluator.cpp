@@ -175,7 +175,8 @@ std::vector<std::map<std::string, double>> Evaluator::evaluateScores(
                                    " readouts scored, expected " + std::to_string(readouts));
         for (size_t r = 0; r < readouts; ++r) {
             std::vector<std::vector<int32_t>> batchRanks;
-            const torch::Tensor top = topItems(scores[r], excluded, maxCutoff, targets, &batchRanks);
+            const torch::Tensor top =
+                topItems(scores[r], excluded, maxCutoff, targets, &batchRanks);
             std::move(batchRanks.begin(), batchRanks.end(),
                       targetRanks[r].begin() + static_cast<std::ptrdiff_t>(begin));
             tops[r][index] = top;
@@ -222,11 +223,11 @@ std::vector<std::map<std::string, double>> Evaluator::evaluateScores(
             for (int64_t row = 0; row < top.size(0); ++row) {
                 const std::vector<int32_t>& caseRanks =
                     targetRanks[r][begin + static_cast<size_t>(row)];
-                metrics[r].add(ranked + row * maxCutoff, caseRanks.data(),
-                               caseRanks.data() + caseRanks.size(),
-                               withDistances ? distances[r][index].data_ptr<double>() +
-                                                   row * distances[r][index].size(1)
-                                             : nullptr);
+                metrics[r].add(
+                    ranked + row * maxCutoff, caseRanks.data(), caseRanks.data() + caseRanks.size(),
+                    withDistances
+                        ? distances[r][index].data_ptr<double>() + row * distances[r][index].size(1)
+                        : nullptr);
             }
         }
     }

@@ -62,7 +62,8 @@ public:
 
     // A run-config field that a grid, variant or profile may set.
     void requireSettable(const std::string& field, const std::string& key) const {
-        if (findConfigField(field) == nullptr) fail(key, "unknown config field '" + field + "'");
+        if (findConfigField(field) == nullptr)
+            fail(key, "unknown config field '" + field + "'" + unknownFieldHint(field));
         if (field == "train.seed") fail(key, "set seeds with \"seeds\", not train.seed");
         if (field == "name") fail(key, "the run's name is the trial's label; it cannot be set");
     }

@@ -31,7 +31,26 @@ using nlohmann::json;
 
 constexpr const char* kBundleFormat = "dimerec-run-bundle";
 constexpr int kBundleVersion = 1;
+// What to do about a damaged or hand-edited bundle.
+constexpr const char* kExportAgain = "; export the run again with dimerec runs export";
 constexpr const char* kBase64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+// A required member of the bundle's "run" object; missing or of another type, the error
+// names it (nlohmann's own message does not say which key).
+template <class T>
+T runField(const json& run, const char* key, const char* expected, const std::string& path) {
+    const auto found = run.find(key);
+    if (found == run.end()) {
+        throw StoreError(path, std::string("is not a valid run bundle: run.") + key +
+                                   " is missing" + kExportAgain);
+    }
+    try {
+        return found->get<T>();
+    } catch (const json::exception&) {
+        throw StoreError(path, std::string("is not a valid run bundle: run.") + key + " must be " +
+                                   expected + ", got " + found->dump() + kExportAgain);
+    }
+}
 
 std::string toBase64(const unsigned char* bytes, size_t size) {
     std::string out;
@@ -62,7 +81,9 @@ std::vector<unsigned char> fromBase64(const std::string& text, const std::string
     for (char c : text) {
         if (c == '=') break;
         const int v = value[static_cast<unsigned char>(c)];
-        if (v < 0) throw StoreError(file, "holds binary data that is not base64");
+        if (v < 0)
+            throw StoreError(file,
+                             std::string("holds binary data that is not base64") + kExportAgain);
         chunk = (chunk << 6) | static_cast<uint32_t>(v);
         bits += 6;
         if (bits >= 8) {
@@ -106,7 +127,8 @@ void writeFile(const std::string& path, const std::string& content) {
 // Reads plain or gzip-compressed files alike (zlib passes plain files through).
 std::string readFile(const std::string& path) {
     gzFile file = gzopen(path.c_str(), "rb");
-    if (file == nullptr) throw StoreError(path, "cannot open the bundle");
+    if (file == nullptr)
+        throw StoreError(path, "cannot open the bundle (no such file, or no permission)");
     std::string content;
     char buffer[1 << 16];
     int read = 0;
@@ -114,7 +136,8 @@ std::string readFile(const std::string& path) {
         content.append(buffer, static_cast<size_t>(read));
     const bool failed = read < 0;
     gzclose(file);
-    if (failed) throw StoreError(path, "the bundle is damaged (gzip error)");
+    if (failed)
+        throw StoreError(path, std::string("the bundle is damaged (gzip error)") + kExportAgain);
     return content;
 }
 
@@ -183,24 +206,26 @@ int64_t RunStore::importBundle(const std::string& path, const std::string& study
     try {
         bundle = json::parse(readFile(path));
     } catch (const json::parse_error& error) {
-        throw StoreError(path,
-                         std::string("is not a run bundle (invalid JSON: ") + error.what() + ")");
+        throw StoreError(path, std::string("is not a run bundle (invalid JSON: ") + error.what() +
+                                   ")" + kExportAgain);
     }
     if (!bundle.is_object() || bundle.value("format", "") != kBundleFormat) {
         throw StoreError(path,
-                         "is not a DimeRec run bundle (no \"format\": \"dimerec-run-bundle\")");
+                         "is not a DimeRec run bundle (no \"format\": \"dimerec-run-bundle\"); "
+                         "give a file that dimerec runs export wrote");
     }
     if (bundle.value("formatVersion", 0) > kBundleVersion) {
         throw StoreError(path, "was written by a newer DimeRec (bundle version " +
-                                   std::to_string(bundle.value("formatVersion", 0)) + ")");
+                                   std::to_string(bundle.value("formatVersion", 0)) +
+                                   "); upgrade DimeRec to import it");
     }
     int64_t id = 0;
     try {
         const json& r = bundle.at("run");
-        const std::string uuid = r.at("uuid").get<std::string>();
+        const std::string uuid = runField<std::string>(r, "uuid", "a string", path);
         const Provenance provenance =
             provenanceFromJson(bundle.value("provenance", json::object()));
-        std::string status = r.at("status").get<std::string>();
+        std::string status = runField<std::string>(r, "status", "a string", path);
         std::string message = r.value("message", "");
         if (status == "running" || status == "queued") {
             // No process here writes it: it stays as far as it got on the other machine.
@@ -224,10 +249,11 @@ int64_t RunStore::importBundle(const std::string& path, const std::string& study
             insert.bind(1, uuid);
             insert.bind(2, studyId);
             insert.bind(3, r.value("name", ""));
-            insert.bind(4, r.at("configHash").get<std::string>());
-            insert.bind(5, static_cast<int64_t>(r.at("seed").get<uint64_t>()));
-            insert.bind(6, r.at("model").get<std::string>());
-            insert.bind(7, r.at("dataset").get<std::string>());
+            insert.bind(4, runField<std::string>(r, "configHash", "a string", path));
+            insert.bind(
+                5, static_cast<int64_t>(runField<uint64_t>(r, "seed", "a whole number", path)));
+            insert.bind(6, runField<std::string>(r, "model", "a string", path));
+            insert.bind(7, runField<std::string>(r, "dataset", "a string", path));
             insert.bind(8, r.value("datasetFingerprint", ""));
             insert.bind(9, r.value("protocol", ""));
             insert.bind(10, status);
@@ -272,7 +298,7 @@ int64_t RunStore::importBundle(const std::string& path, const std::string& study
                 const auto values = s.at("values").get<std::vector<double>>();
                 if (epochs.size() != steps.size() || values.size() != steps.size()) {
                     throw StoreError(path, "series " + s.at("name").get<std::string>() +
-                                               " has columns of different lengths");
+                                               " has columns of different lengths" + kExportAgain);
                 }
                 const int64_t series = impl_->seriesId(id, s.at("source").get<std::string>(),
                                                        s.at("name").get<std::string>());
@@ -287,7 +313,7 @@ int64_t RunStore::importBundle(const std::string& path, const std::string& study
                 const int64_t dim = e.at("dim").get<int64_t>();
                 if (static_cast<int64_t>(bytes.size()) != rows * dim * int64_t{sizeof(float)}) {
                     throw StoreError(path, "embedding snapshot '" + e.value("label", "") +
-                                               "' does not hold rows × dim floats");
+                                               "' does not hold rows × dim floats" + kExportAgain);
                 }
                 SQLite::Statement& snapshot = impl_->prepare(
                     "INSERT INTO embeddings(run_id, step, label, rows, dim, data) "
@@ -314,13 +340,14 @@ int64_t RunStore::importBundle(const std::string& path, const std::string& study
                                               column("users"), column("targetCounts"),
                                               column("ranks"), "the " + split + " target ranks"));
                 } catch (const std::invalid_argument& error) {
-                    throw StoreError(path,
-                                     std::string("is not a valid run bundle: ") + error.what());
+                    throw StoreError(path, std::string("is not a valid run bundle: ") +
+                                               error.what() + kExportAgain);
                 }
             }
         });
     } catch (const json::exception& error) {
-        throw StoreError(path, std::string("is not a valid run bundle: ") + error.what());
+        throw StoreError(path,
+                         std::string("is not a valid run bundle: ") + error.what() + kExportAgain);
     }
     return id;
 }

@@ -140,7 +140,7 @@ void RunStore::Impl::openSchema() {
     if (applicationId != kApplicationId && (applicationId != 0 || objects > 0)) {
         throw StoreError(path,
                          "is an SQLite database of another program, not a DimeRec run "
-                         "database; it was left untouched");
+                         "database; it was left untouched — give another file for the runs");
     }
     if (version > current) {
         throw StoreError(path, "was written by a newer DimeRec (schema version " +

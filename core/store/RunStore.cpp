@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <sqlite3.h>
 
+#include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -30,6 +31,23 @@ constexpr int kBusyTimeoutMs = 5000;
 
 const std::set<std::string> kStatuses = {"queued", "running",   "finished",
                                          "failed", "cancelled", "interrupted"};
+
+// DIMEREC_COMMIT_LOG=<file>: after each committed run write, one line
+// "<database>\t<run>\t<what>\t<step>" appended with a single write(2), so that a process
+// killed at any moment leaves only whole lines, each for a write that is in the database. The
+// kill soak (tests/soak/) checks every line against the file; unset, this costs one getenv.
+void logCommit(const std::string& database, int64_t run, const std::string& what, int64_t step) {
+    static const char* const logPath = std::getenv("DIMEREC_COMMIT_LOG");
+    if (logPath == nullptr || *logPath == '\0') return;
+    std::error_code error;
+    const fs::path absolute = fs::absolute(database, error);
+    const std::string line = (error ? database : absolute.string()) + "\t" + std::to_string(run) +
+                             "\t" + what + "\t" + std::to_string(step) + "\n";
+    const int fd = ::open(logPath, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) return;
+    [[maybe_unused]] const ssize_t written = ::write(fd, line.data(), line.size());
+    ::close(fd);
+}
 
 std::string newUuid() {
     std::random_device device;
@@ -56,15 +74,21 @@ bool processGone(int64_t pid) {
 StoreError storeError(const std::string& path, const SQLite::Exception& error,
                       const std::string& action) {
     const std::string detail = error.what();
-    switch (error.getErrorCode() & 0xFF) {
+    // A write that the disk or the file size limit refused reaches SQLite as a failed write
+    // (SQLITE_IOERR_WRITE), not always as SQLITE_FULL; a failing disk is the rarer cause.
+    const bool writeFailed = error.getExtendedErrorCode() == SQLITE_IOERR_WRITE;
+    switch (writeFailed ? SQLITE_FULL : error.getErrorCode() & 0xFF) {
         case SQLITE_NOTADB:
         case SQLITE_CORRUPT:
             return StoreError(
                 path, "is not a DimeRec run database (not an SQLite file, or damaged: " + detail +
-                          ") — found while " + action);
+                          ") — found while " + action +
+                          "; give another file, or restore this one from a backup");
         case SQLITE_FULL:
             return StoreError(path, "the disk is full (or the file size limit was reached) while " +
-                                        action + "; nothing from this change was stored");
+                                        action + (writeFailed ? " (" + detail + ")" : "") +
+                                        "; nothing from this change was stored — free some "
+                                        "space and try again");
         case SQLITE_READONLY:
             return StoreError(path, "is read-only; nothing from " + action + " was stored");
         case SQLITE_BUSY:
@@ -305,7 +329,8 @@ RunStore::RunStore(const std::string& path, Mode mode) {
     std::error_code error;
     if (fs::exists(path, error)) {
         if (fs::is_directory(path, error))
-            throw StoreError(path, "is a folder, not a database file");
+            throw StoreError(path, "is a folder, not a database file; give a file in it, e.g. " +
+                                       (fs::path(path) / "runs.sqlite").string());
         readOnly = readOnly || access(path.c_str(), W_OK) != 0;
     } else if (readOnly) {
         throw StoreError(path, "does not exist");
@@ -387,15 +412,16 @@ int64_t RunStore::createRun(const NewRun& run) {
         }
         impl_->insertDocuments(id, configJson, provenance);
     });
+    logCommit(impl_->path, id, "run", 0);
     return id;
 }
 
 void RunStore::appendSteps(int64_t run, const std::vector<StepPoint>& points) {
     if (points.empty()) return;
+    int64_t lastStep = 0;
     impl_->write("appending loss points of run " + std::to_string(run), [&] {
         impl_->requireRun(run);
         std::map<std::string, int64_t> seriesOf;
-        int64_t lastStep = 0;
         for (const StepPoint& point : points) {
             for (const auto& [name, value] : point.losses) {
                 auto found = seriesOf.find(name);
@@ -412,6 +438,7 @@ void RunStore::appendSteps(int64_t run, const std::vector<StepPoint>& points) {
         steps.bind(2, run);
         steps.exec();
     });
+    logCommit(impl_->path, run, "steps", lastStep);
 }
 
 void RunStore::appendEvaluation(int64_t run, const EvaluationPoint& evaluation) {
@@ -431,6 +458,7 @@ void RunStore::appendEvaluation(int64_t run, const EvaluationPoint& evaluation) 
                              impl_->setTargetRanks(run, "test", evaluation.ranks);
                      }
                  });
+    logCommit(impl_->path, run, evaluation.split, evaluation.step);
 }
 
 void RunStore::addCheckpoint(int64_t run, const CheckpointRef& checkpoint) {
@@ -450,6 +478,7 @@ void RunStore::addCheckpoint(int64_t run, const CheckpointRef& checkpoint) {
         update.bind(2, run);
         update.exec();
     });
+    logCommit(impl_->path, run, "checkpoint", checkpoint.step);
 }
 
 void RunStore::finishRun(int64_t run, const RunResult& result) {

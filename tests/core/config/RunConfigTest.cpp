@@ -41,7 +41,9 @@ TEST(RunConfig, MissingKeysKeepDefaults) {
 }
 
 TEST(RunConfig, RejectsUnknownKeysWrongTypesAndBadValuesByName) {
-    EXPECT_EQ(errorOf(json{{"model", {{"lamda", 1}}}}), "config: unknown key 'model.lamda'");
+    EXPECT_EQ(errorOf(json{{"model", {{"lamda", 1}}}}),
+              "config: unknown key 'model.lamda'"
+              " (did you mean 'model.lambda'? dimerec config --list-fields lists them all)");
     EXPECT_EQ(errorOf(json{{"model", {{"lambda", -1}}}}), "model.lambda: must be >= 0.0, got -1.0");
     EXPECT_EQ(errorOf(json{{"train", {{"batchSize", 1.5}}}}),
               "config key 'train.batchSize': expected number, got 1.5");

@@ -117,7 +117,6 @@ TEST(RecordedRun, CreatesRecordsAndTeesARunWithCheckpointsInItsOwnFolder) {
                     static_cast<double>(ndcg.values.size()),
                 stored.summary.testMetrics.at("ndcg@10"), 1e-12);
 
-
     // DimeRec's readouts of the best checkpoint, stored beside the run's own metrics: with
     // model.samplesPerUser = 1 the run's own readout is Algorithm 2, on the same noise.
     const auto& readouts = stored.summary.readoutMetrics;

@@ -112,11 +112,15 @@ TEST(Sweep, RejectsUnknownKeysAndFieldsNamingThem) {
 
     file = ablationFile();
     file["grid"]["model.lamda"] = {1};
-    EXPECT_EQ(errorOf(file), "exp.json: grid: unknown config field 'model.lamda'");
+    EXPECT_EQ(errorOf(file),
+              "exp.json: grid: unknown config field 'model.lamda'"
+              " (did you mean 'model.lambda'? dimerec config --list-fields lists them all)");
 
     file = ablationFile();
     file["variants"][1]["set"]["model.gemm"] = "dr";
-    EXPECT_EQ(errorOf(file), "exp.json: variants[1].set: unknown config field 'model.gemm'");
+    EXPECT_EQ(errorOf(file),
+              "exp.json: variants[1].set: unknown config field 'model.gemm'"
+              " (did you mean 'model.gem'? dimerec config --list-fields lists them all)");
 
     file = ablationFile();
     file["variants"][0]["sett"] = json::object();
@@ -124,7 +128,9 @@ TEST(Sweep, RejectsUnknownKeysAndFieldsNamingThem) {
 
     file = ablationFile();
     file["base"]["model"]["lambdaa"] = 1;
-    EXPECT_EQ(errorOf(file), "exp.json: base: config: unknown key 'model.lambdaa'");
+    EXPECT_EQ(errorOf(file),
+              "exp.json: base: config: unknown key 'model.lambdaa'"
+              " (did you mean 'model.lambda'? dimerec config --list-fields lists them all)");
 
     file = ablationFile();
     file["resources"]["gpus"] = 1;
@@ -134,7 +140,9 @@ TEST(Sweep, RejectsUnknownKeysAndFieldsNamingThem) {
 
     file = ablationFile();
     file["profiles"]["full"]["train.epoch"] = 3;
-    EXPECT_EQ(errorOf(file, "full"), "exp.json: profiles.full: unknown config field 'train.epoch'");
+    EXPECT_EQ(errorOf(file, "full"),
+              "exp.json: profiles.full: unknown config field 'train.epoch'"
+              " (did you mean 'train.epochs'? dimerec config --list-fields lists them all)");
     EXPECT_EQ(errorOf(ablationFile(), "huge"),
               "exp.json: profiles: no profile 'huge' (the file has full)");
 
