@@ -4,6 +4,7 @@
 #include "CliCommands.h"
 #include "CliSupport.h"
 #include "analysis/DiffusionInspection.h"
+#include "config/ConfigFile.h"
 #include "analysis/EmbeddingAnalysis.h"
 #include "HammerMap.h"
 #include "MetricCharts.h"
@@ -219,7 +220,8 @@ void exportPlotCommand(const PlotCommandOptions& options) {
     if (options.kind == "forward-process" && !options.config.empty()) {
         QCustomPlot plot;
         plot.resize(800, 600);
-        const ForwardProfile profile = forwardProcessProfile(readConfigFile(options.config).model);
+        const ForwardProfile profile =
+            forwardProcessProfile(readRunConfigFile(options.config).model);
         drawForwardProfile(plot, profile);
         exportPlot(plot, output, figure);
         std::cout << "wrote " << formatName(format).toStdString() << " forward process ("
