@@ -97,7 +97,8 @@ std::string ResultTable::historyNote() const {
 
 std::string ResultTable::significanceNote(double alpha) const {
     std::set<std::string> userMethods;
-    std::map<std::string, std::set<std::string>> seedColumns;  // method → "label (reason)"
+    // method → reason → the columns it applies to
+    std::map<std::string, std::map<std::string, std::set<std::string>>> seedTests;
     for (size_t c = 0; c < columns_.size(); ++c) {
         for (const ResultRow& row : rows_) {
             const std::optional<CellTest>& test = row.cells[c].test;
@@ -105,16 +106,26 @@ std::string ResultTable::significanceNote(double alpha) const {
             if (test->perUser) {
                 userMethods.insert(test->method);
             } else {
-                seedColumns[test->method].insert(columns_[c].label + " (" + test->seedLevelReason +
-                                                 ")");
+                seedTests[test->method][test->seedLevelReason].insert(columns_[c].label);
             }
         }
     }
-    if (userMethods.empty() && seedColumns.empty()) return "";
-    const auto list = [](const std::set<std::string>& items) {
+    if (userMethods.empty() && seedTests.empty()) return "";
+    const auto list = [](const std::set<std::string>& items, const char* separator) {
         std::string text;
-        for (const std::string& item : items) text += (text.empty() ? "" : ", ") + item;
+        for (const std::string& item : items) text += (text.empty() ? "" : separator) + item;
         return text;
+    };
+    // "HR@10, NDCG@10 (run #3 has no per-user ranks; run #5 has no per-user ranks)": the
+    // reasons of each set of columns once, however many rows gave them.
+    const auto seedColumns = [&](const std::map<std::string, std::set<std::string>>& reasons) {
+        std::map<std::string, std::set<std::string>> reasonsOfColumns;
+        for (const auto& [reason, columns] : reasons)
+            reasonsOfColumns[list(columns, ", ")].insert(reason);
+        std::set<std::string> parts;
+        for (const auto& [columns, why] : reasonsOfColumns)
+            parts.insert(columns + " (" + list(why, "; ") + ")");
+        return list(parts, ", ");
     };
     char level[32];
     std::snprintf(level, sizeof level, "%g", alpha);
@@ -122,7 +133,7 @@ std::string ResultTable::significanceNote(double alpha) const {
     if (baseline_) note += " against " + rows_[*baseline_].label;
     note += ": two-sided ";
     if (!userMethods.empty()) {
-        note += list(userMethods) +
+        note += list(userMethods, ", ") +
                 " over the test users both rows share (a seed group's per-user values "
                 "averaged over its seeds first";
         if (std::any_of(userMethods.begin(), userMethods.end(),
@@ -130,18 +141,19 @@ std::string ResultTable::significanceNote(double alpha) const {
             note += "; Wilcoxon: zero differences dropped, ties and continuity corrected";
         }
         note += "), Holm-corrected across the rows of each column.";
-        for (const auto& [method, columns] : seedColumns)
-            note += " Seed-level " + method + " for " + list(columns) + ".";
+        for (const auto& [method, reasons] : seedTests)
+            note += " Seed-level " + method + " for " + seedColumns(reasons) + ".";
         return note;
     }
     std::set<std::string> methods;
-    std::set<std::string> columns;
-    for (const auto& [method, labels] : seedColumns) {
+    std::map<std::string, std::set<std::string>> reasons;
+    for (const auto& [method, columnsByReason] : seedTests) {
         methods.insert(method);
-        columns.insert(labels.begin(), labels.end());
+        for (const auto& [reason, columns] : columnsByReason)
+            reasons[reason].insert(columns.begin(), columns.end());
     }
-    return note + list(methods) + " over the seeds, Holm-corrected across the rows of each " +
-           "column; per-user tests were not possible for " + list(columns) + ".";
+    return note + list(methods, ", ") + " over the seeds, Holm-corrected across the rows of " +
+           "each column; per-user tests were not possible for " + seedColumns(reasons) + ".";
 }
 
 std::string metricLabel(const std::string& key) {

@@ -177,8 +177,8 @@ TEST_F(ComparisonViewTest, PValuesAreCoreAnalysisTests) {
     // seeds, and the note says so.
     EXPECT_FALSE(view_->table().cell(1, 0).test->perUser);
     EXPECT_TRUE(view_->note()->text().contains(
-        QStringLiteral("per-user tests were not possible for HR@10 (run #4 has no per-user "
-                       "ranks), NDCG@10 (run #4 has no per-user ranks)")))
+        QStringLiteral("per-user tests were not possible for HR@10, NDCG@10 (run #4 has no "
+                       "per-user ranks)")))
         << view_->note()->text().toStdString();
 
     // Three positive differences: the exact Wilcoxon p is 2 · (1/2)³ = 0.25.

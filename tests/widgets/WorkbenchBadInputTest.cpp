@@ -242,7 +242,7 @@ TEST_F(WorkbenchBadInputTest, BadStoreIsRefusedAndLeftUntouched) {
          "{dir}/runs.sqlite"},
         {newer,
          "{dir}/newer.sqlite: was written by a newer DimeRec (schema version 99; this program "
-         "knows up to 2); upgrade DimeRec to open it. The file was left untouched"},
+         "knows up to 3); upgrade DimeRec to open it. The file was left untouched"},
     };
     for (const Case& c : cases) {
         SCOPED_TRACE(c.path.toStdString());

@@ -93,7 +93,7 @@ TEST(RunStoreFailureTest, BadDatabasesAreRefusedAndLeftUntouched) {
              SQLite::Database raw(path, SQLite::OPEN_READWRITE);
              raw.exec("PRAGMA user_version = 99");
          },
-         "{db}: was written by a newer DimeRec (schema version 99; this program knows up to 2); "
+         "{db}: was written by a newer DimeRec (schema version 99; this program knows up to 3); "
          "upgrade DimeRec to open it. The file was left untouched"},
         {"a folder", [](const std::string& path) { std::filesystem::create_directory(path); },
          "{db}: is a folder, not a database file; give a file in it, e.g. {db}/runs.sqlite"},
