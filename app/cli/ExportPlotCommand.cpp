@@ -12,6 +12,7 @@
 #include "SphereView.h"
 #include "StudyHeatMap.h"
 #include "analysis/StudyGrid.h"
+#include "config/ConfigFile.h"
 #include "store/RunStore.h"
 
 #include <CLI/CLI.hpp>
@@ -219,7 +220,8 @@ void exportPlotCommand(const PlotCommandOptions& options) {
     if (options.kind == "forward-process" && !options.config.empty()) {
         QCustomPlot plot;
         plot.resize(800, 600);
-        const ForwardProfile profile = forwardProcessProfile(readConfigFile(options.config).model);
+        const ForwardProfile profile =
+            forwardProcessProfile(readRunConfigFile(options.config).model);
         drawForwardProfile(plot, profile);
         exportPlot(plot, output, figure);
         std::cout << "wrote " << formatName(format).toStdString() << " forward process ("
