@@ -384,11 +384,16 @@ void exportRuns(const std::string& db, const ExportOptions& options) {
     const bool study = !options.study.empty();
     if (oneRun == study)
         throw std::invalid_argument("runs export needs either a run (id or uuid) or --study NAME");
-    if (oneRun && (options.out.empty() || !options.outDir.empty()))
-        throw std::invalid_argument("runs export RUN writes one file: give -o FILE, not --out-dir");
-    if (study && (options.outDir.empty() || !options.out.empty()))
+    if (oneRun && options.out.empty())
+        throw std::invalid_argument("runs export RUN needs -o FILE, the bundle to write");
+    if (oneRun && !options.outDir.empty())
+        throw std::invalid_argument("--out-dir goes with --study; runs export RUN writes -o FILE");
+    if (study && options.outDir.empty())
         throw std::invalid_argument(
-            "runs export --study writes one bundle per run: give --out-dir DIR, not -o");
+            "runs export --study needs --out-dir DIR, the folder for one bundle per run");
+    if (study && !options.out.empty())
+        throw std::invalid_argument(
+            "-o goes with a run; runs export --study writes into --out-dir");
     const RunStore::Snapshots snapshots = options.snapshots == "none" ? RunStore::Snapshots::None
                                           : options.snapshots == "final"
                                               ? RunStore::Snapshots::Final
