@@ -13,6 +13,7 @@
 #include "SphereView.h"
 #include "StudyHeatMap.h"
 #include "analysis/StudyGrid.h"
+#include "config/ConfigFile.h"
 #include "store/RunStore.h"
 
 #include <CLI/CLI.hpp>

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <ctime>
 #include <filesystem>
@@ -323,6 +324,144 @@ void compareGroups(const std::string& db, const RunQuery& query,
     printTable(table, output);
 }
 
+struct ExportOptions {
+    std::string run;
+    std::string out;
+    std::string study;
+    std::string outDir;
+    std::string snapshots = "all";
+};
+
+std::string formatSize(uintmax_t bytes) {
+    return formatNumber(static_cast<double>(bytes) / (1024.0 * 1024.0), 2) + " MiB";
+}
+
+// A study name as part of a file name: characters other than letters, digits, '.', '-' and
+// '_' become '_' ("w/o L_ssm" → "w_o_L_ssm").
+std::string fileNamePart(const std::string& text) {
+    std::string part = text;
+    for (char& c : part) {
+        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-' && c != '_')
+            c = '_';
+    }
+    return part;
+}
+
+// One bundle per finished run of the study, named by study and run uuid: a file already there
+// holds that run, so it is kept and a rerun after more trials finished writes only the new ones.
+void exportStudy(const RunStore& store, const std::string& db, const ExportOptions& options,
+                 RunStore::Snapshots snapshots) {
+    RunQuery query;
+    query.study = options.study;
+    query.statuses = {"finished"};
+    query.includeArchived = true;  // as the sweep counts them
+    query.sortBy = "id";
+    query.descending = false;
+    query.limit = 0;
+    const std::vector<RunSummary> runs = store.listRuns(query);
+    if (runs.empty())
+        throw std::invalid_argument("no finished run of study '" + options.study + "' in " + db);
+    std::filesystem::create_directories(options.outDir);
+    int written = 0;
+    uintmax_t bytes = 0;
+    for (const RunSummary& run : runs) {
+        const std::filesystem::path file =
+            std::filesystem::path(options.outDir) /
+            (fileNamePart(options.study) + "-" + run.uuid + ".json.gz");
+        if (!std::filesystem::exists(file)) {
+            store.exportBundle(run.id, file.string(), snapshots);
+            ++written;
+        }
+        bytes += std::filesystem::file_size(file);
+    }
+    std::cout << "exported " << written << " run(s) of study " << options.study << " to "
+              << options.outDir << ", " << runs.size() - written << " already there; "
+              << runs.size() << " bundle(s), " << formatSize(bytes) << " in all\n";
+}
+
+void exportRuns(const std::string& db, const ExportOptions& options) {
+    const bool oneRun = !options.run.empty();
+    const bool study = !options.study.empty();
+    if (oneRun == study)
+        throw std::invalid_argument("runs export needs either a run (id or uuid) or --study NAME");
+    if (oneRun && options.out.empty())
+        throw std::invalid_argument("runs export RUN needs -o FILE, the bundle to write");
+    if (oneRun && !options.outDir.empty())
+        throw std::invalid_argument("--out-dir goes with --study; runs export RUN writes -o FILE");
+    if (study && options.outDir.empty())
+        throw std::invalid_argument(
+            "runs export --study needs --out-dir DIR, the folder for one bundle per run");
+    if (study && !options.out.empty())
+        throw std::invalid_argument(
+            "-o goes with a run; runs export --study writes into --out-dir");
+    const RunStore::Snapshots snapshots = options.snapshots == "none" ? RunStore::Snapshots::None
+                                          : options.snapshots == "final"
+                                              ? RunStore::Snapshots::Final
+                                              : RunStore::Snapshots::All;
+    const RunStore store(db);
+    if (study) {
+        exportStudy(store, db, options, snapshots);
+        return;
+    }
+    const int64_t id = store.resolveRun(options.run);
+    store.exportBundle(id, options.out, snapshots);
+    std::cout << "exported run " << id << " to " << options.out << " ("
+              << formatSize(std::filesystem::file_size(options.out)) << ")\n";
+}
+
+// A folder stands for its bundles (*.json, *.json.gz), in name order.
+std::vector<std::string> bundlesIn(const std::string& folder) {
+    std::vector<std::string> files;
+    for (const auto& entry : std::filesystem::directory_iterator(folder)) {
+        const std::string name = entry.path().filename().string();
+        const auto endsWith = [&](const std::string& suffix) {
+            return name.size() >= suffix.size() &&
+                   name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
+        };
+        if (entry.is_regular_file() && (endsWith(".json") || endsWith(".json.gz")))
+            files.push_back(entry.path().string());
+    }
+    std::sort(files.begin(), files.end());
+    if (files.empty())
+        throw std::invalid_argument(folder + " holds no run bundles (*.json, *.json.gz)");
+    return files;
+}
+
+void importRuns(const std::string& db, const std::vector<std::string>& paths,
+                const std::string& study) {
+    RunStore store(db);
+    std::vector<std::string> files;
+    for (const std::string& path : paths) {
+        if (!std::filesystem::is_directory(path)) {
+            files.push_back(path);
+            continue;
+        }
+        const std::vector<std::string> found = bundlesIn(path);
+        files.insert(files.end(), found.begin(), found.end());
+    }
+    int added = 0;
+    int stored = 0;
+    for (const std::string& path : files) {
+        if (RunStore::isDatabaseFile(path)) {
+            const std::vector<int64_t> ids = store.importDatabase(path, study);
+            std::cout << "imported " << ids.size() << " new run(s) from " << path << "\n";
+            added += static_cast<int>(ids.size());
+            continue;
+        }
+        bool isNew = false;
+        const int64_t id = store.importBundle(path, study, &isNew);
+        if (isNew) {
+            std::cout << "imported run " << id << " from " << path << "\n";
+            ++added;
+        } else {
+            std::cout << "skipped " << path << ": its run is stored already as run " << id << "\n";
+            ++stored;
+        }
+    }
+    if (files.size() > 1 || stored > 0)
+        std::cout << added << " run(s) imported, " << stored << " already stored\n";
+}
+
 }  // namespace
 
 void addRunsCommands(CLI::App& app) {
@@ -429,45 +568,43 @@ void addRunsCommands(CLI::App& app) {
         }
     });
 
-    auto exportRef = std::make_shared<std::string>();
-    auto exportPath = std::make_shared<std::string>();
+    auto exportOptions = std::make_shared<ExportOptions>();
     CLI::App* exportCommand = runs->add_subcommand(
-        "export", "Write a run to one bundle file (.json, or .json.gz compressed)");
+        "export",
+        "Write a run to one bundle file (.json, or .json.gz compressed), or every finished run "
+        "of a study to one bundle each (--study, --out-dir)");
     addDbOption(exportCommand, db);
-    exportCommand->add_option("run", *exportRef, "Run id or uuid (prefix)")->required();
-    exportCommand->add_option("-o,--out", *exportPath, "Bundle file to write")->required();
-    exportCommand->callback([db, exportRef, exportPath] {
-        const RunStore store(*db);
-        const int64_t id = store.resolveRun(*exportRef);
-        store.exportBundle(id, *exportPath);
-        std::cout << "exported run " << id << " to " << *exportPath << "\n";
-    });
+    exportCommand->add_option("run", exportOptions->run, "Run id or uuid (prefix)");
+    exportCommand->add_option("-o,--out", exportOptions->out, "Bundle file to write (with a run)");
+    exportCommand->add_option("--study", exportOptions->study,
+                              "Export every finished run of this study instead of one run");
+    exportCommand->add_option("--out-dir", exportOptions->outDir,
+                              "Folder for the study's bundles, <study>-<run uuid>.json.gz; "
+                              "bundles already there are kept, so a rerun adds the new runs");
+    exportCommand
+        ->add_option("--snapshots", exportOptions->snapshots,
+                     "Embedding snapshots to carry: all, final (the last one) or none; "
+                     "metrics, readouts and per-user target ranks are always carried")
+        ->check(CLI::IsMember({"all", "final", "none"}))
+        ->capture_default_str();
+    exportCommand->callback([db, exportOptions] { exportRuns(*db, *exportOptions); });
 
     auto importPaths = std::make_shared<std::vector<std::string>>();
     auto importStudy = std::make_shared<std::string>();
     CLI::App* importCommand =
         runs->add_subcommand("import",
-                             "Add runs from bundle files or other run databases (a run already "
-                             "stored is kept)");
+                             "Add runs from bundle files, folders of bundles, or other run "
+                             "databases (a run already stored is kept and reported)");
     addDbOption(importCommand, db);
     importCommand
         ->add_option("bundles", *importPaths,
-                     "Bundle files, or run databases (.sqlite) whose runs are all imported")
+                     "Bundle files, folders of bundles (*.json, *.json.gz), or run databases "
+                     "(.sqlite) whose runs are all imported")
         ->required();
     importCommand->add_option("--study", *importStudy,
                               "Study to put the runs in (default: theirs)");
-    importCommand->callback([db, importPaths, importStudy] {
-        RunStore store(*db);
-        for (const std::string& path : *importPaths) {
-            if (!RunStore::isDatabaseFile(path)) {
-                const int64_t id = store.importBundle(path, *importStudy);
-                std::cout << "imported run " << id << " from " << path << "\n";
-                continue;
-            }
-            const std::vector<int64_t> added = store.importDatabase(path, *importStudy);
-            std::cout << "imported " << added.size() << " new run(s) from " << path << "\n";
-        }
-    });
+    importCommand->callback(
+        [db, importPaths, importStudy] { importRuns(*db, *importPaths, *importStudy); });
 }
 
 }  // namespace dimerec::cli

@@ -3,7 +3,8 @@
 //   run        identity, names, status, times, notes, checkpoint paths
 //   config     the full run config;  provenance, tags, finalMetrics {test, valid, readout splits}
 //   series     [{source, name, steps[], epochs[], values[]}]  (columns keep files small)
-//   embeddings [{step, label, rows, dim, data}]  data: base64 of little-endian float32
+//   embeddings [{step, label, rows, dim, data}]  data: base64 of little-endian float32;
+//              every snapshot, the last one, or none (Snapshots: they are most of a run's size)
 //   targetRanks {test: {users, targetCounts, ranks}}  each base64 of little-endian int32
 //              (TargetRanks' columns; targetCounts "" when every case has one target); absent
 //              for runs stored without per-user data. Older readers ignore it.
@@ -143,7 +144,7 @@ std::string readFile(const std::string& path) {
 
 }  // namespace
 
-void RunStore::exportBundle(int64_t run, const std::string& path) const {
+void RunStore::exportBundle(int64_t run, const std::string& path, Snapshots snapshots) const {
     const RunDetails details = this->run(run);
     const RunSummary& s = details.summary;
     json bundle;
@@ -182,7 +183,11 @@ void RunStore::exportBundle(int64_t run, const std::string& path) const {
                                     {"values", values}});
     }
     bundle["embeddings"] = json::array();
-    for (const EmbeddingSnapshot& listed : details.embeddings) {
+    std::vector<EmbeddingSnapshot> kept;  // listed in the order they were written
+    if (snapshots == Snapshots::All) kept = details.embeddings;
+    if (snapshots == Snapshots::Final && !details.embeddings.empty())
+        kept.push_back(details.embeddings.back());
+    for (const EmbeddingSnapshot& listed : kept) {
         const EmbeddingSnapshot e = embeddingSnapshot(listed.id);
         bundle["embeddings"].push_back(
             {{"step", e.step},
@@ -201,7 +206,7 @@ void RunStore::exportBundle(int64_t run, const std::string& path) const {
     writeFile(path, bundle.dump());
 }
 
-int64_t RunStore::importBundle(const std::string& path, const std::string& study) {
+int64_t RunStore::importBundle(const std::string& path, const std::string& study, bool* added) {
     json bundle;
     try {
         bundle = json::parse(readFile(path));
@@ -220,6 +225,7 @@ int64_t RunStore::importBundle(const std::string& path, const std::string& study
                                    "); upgrade DimeRec to import it");
     }
     int64_t id = 0;
+    bool stored = false;  // false: the run was here already
     try {
         const json& r = bundle.at("run");
         const std::string uuid = runField<std::string>(r, "uuid", "a string", path);
@@ -270,6 +276,7 @@ int64_t RunStore::importBundle(const std::string& path, const std::string& study
             insert.bind(21, provenance.host);
             insert.exec();
             id = impl_->db.getLastInsertRowid();
+            stored = true;
             impl_->insertDocuments(id, bundle.at("config").dump(2),
                                    provenanceToJson(provenance).dump());
 
@@ -349,6 +356,7 @@ int64_t RunStore::importBundle(const std::string& path, const std::string& study
         throw StoreError(path,
                          std::string("is not a valid run bundle: ") + error.what() + kExportAgain);
     }
+    if (added != nullptr) *added = stored;
     return id;
 }
 

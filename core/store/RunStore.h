@@ -97,12 +97,18 @@ public:
     // Deletes the run and everything it logged (checkpoint files on disk stay).
     void deleteRun(int64_t run);
 
+    // Which embedding snapshots a bundle carries: they are most of a run's size (float32 item
+    // tables), while everything else (metrics, readouts, target ranks, series) is small.
+    enum class Snapshots { All, Final, None };  // Final: the last one written
     // One JSON file (gzip-compressed when the path ends in ".gz") with config, provenance,
-    // final metrics, series, tags, notes, checkpoints and embedding snapshots.
-    void exportBundle(int64_t run, const std::string& path) const;
+    // final metrics, series, tags, notes, checkpoints, target ranks and embedding snapshots.
+    void exportBundle(int64_t run, const std::string& path,
+                      Snapshots snapshots = Snapshots::All) const;
     // Imports a bundle into `study` ("" = the study named in the bundle). Importing a run
-    // whose uuid is already stored changes nothing and returns its id.
-    int64_t importBundle(const std::string& path, const std::string& study = "");
+    // whose uuid is already stored changes nothing and returns its id; `added` (if given)
+    // says whether this call stored it.
+    int64_t importBundle(const std::string& path, const std::string& study = "",
+                         bool* added = nullptr);
     // Imports the runs of another run database (e.g. one Slurm array task's trial-N.sqlite)
     // through bundles, so both paths keep the same rules. With `completedOnly`, runs that are
     // still running or queued there are left for a later import (a run stored here is never

@@ -16,9 +16,24 @@ dimerec_sweep_test(plan-empty "0 of 4 finished, 0 running elsewhere, 4 to run\ne
   sweep-clean sweep "${DIMEREC_SWEEP_FILE}" --db "${db}" --dry-run)
 dimerec_sweep_test(first-trial "\\[1/1\\] #0 full seed 1: finished[^\n]*ndcg@10[^\n]*\nstudy cli-sweep: 1 of 4 trials finished"
   sweep-plan-empty sweep "${DIMEREC_SWEEP_FILE}" --db "${db}" --max-trials 1)
+# Results that survive the machine: the finished trial exported as bundles (a second export
+# keeps the file already there), imported into a fresh database (a second import skips it),
+# counts as finished there, so a sweep on that database would not train it again.
+set(bundles "${DIMEREC_SWEEP_DIR}/bundles")
+dimerec_sweep_test(export-study "exported 1 run\\(s\\) of study cli-sweep to [^\n]*, 0 already there; 1 bundle\\(s\\), [0-9.]+ MiB in all"
+  sweep-first-trial runs export --db "${db}" --study cli-sweep --out-dir "${bundles}" --snapshots none)
+dimerec_sweep_test(export-study-again "exported 0 run\\(s\\) of study cli-sweep to [^\n]*, 1 already there"
+  sweep-export-study runs export --db "${db}" --study cli-sweep --out-dir "${bundles}")
+set(imported_db "${DIMEREC_SWEEP_DIR}/imported.sqlite")
+dimerec_sweep_test(import-bundles "imported run 1 from [^\n]*/cli-sweep-[0-9a-f-]+\\.json\\.gz"
+  sweep-export-study-again runs import --db "${imported_db}" "${bundles}")
+dimerec_sweep_test(import-again "skipped [^\n]*: its run is stored already as run 1\n0 run\\(s\\) imported, 1 already stored"
+  sweep-import-bundles runs import --db "${imported_db}" "${bundles}")
+dimerec_sweep_test(plan-imported "1 of 4 finished, 0 running elsewhere, 3 to run.*#0 +full seed 1  finished \\(run 1\\)"
+  sweep-import-again sweep "${DIMEREC_SWEEP_FILE}" --db "${imported_db}" --dry-run)
 # Trial 0 is done and the estimate comes from its run.
 dimerec_sweep_test(plan-partial "1 of 4 finished, 0 running elsewhere, 3 to run\nestimated[^\n]*in one process.*#0 +full seed 1  finished \\(run 1\\).*#3 +w/o L_ssm seed 2  to run"
-  sweep-first-trial sweep "${DIMEREC_SWEEP_FILE}" --db "${db}" --dry-run)
+  sweep-plan-imported sweep "${DIMEREC_SWEEP_FILE}" --db "${db}" --dry-run)
 dimerec_sweep_test(rest "\\[1/3\\] #1 full seed 2.*\\[3/3\\] #3 w/o L_ssm seed 2: finished.*4 of 4 trials finished"
   sweep-plan-partial sweep "${DIMEREC_SWEEP_FILE}" --db "${db}")
 dimerec_sweep_test(nothing-left "0 to run.*4 of 4 trials finished"

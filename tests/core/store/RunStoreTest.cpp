@@ -8,6 +8,7 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 
 namespace dimerec {
@@ -359,6 +360,72 @@ TEST(RunStoreTest, TestEvaluationKeepsTargetRanksAndBundlesCarryThem) {
     EXPECT_EQ(bundle.at("targetRanks").at("test").at("users"), "BAAAAAAAAAAJAAAA");
     source.deleteRun(id);  // the ranks go with the run (foreign key cascade)
     EXPECT_FALSE(source.targetRanks(id).has_value());
+}
+
+// Three snapshots of a 50 × 8 item table: 1,600 bytes of float32 each, 2,136 base64 characters
+// (4 per 3 bytes, rounded up). Every mode keeps metrics, readouts and target ranks.
+TEST(RunStoreTest, BundlesCarryAllTheFinalOrNoSnapshotsAndAlwaysTheEvaluation) {
+    TempDir dir;
+    RunStore source(dir.file("a.sqlite"));
+    const int64_t id = source.createRun(makeRun("dimerec", 3, "sizes"));
+    for (int epoch = 1; epoch <= 3; ++epoch) {
+        source.addEmbeddingSnapshot(id, {0, 100 * epoch, "epoch " + std::to_string(epoch), 50, 8,
+                                         std::vector<float>(400, static_cast<float>(epoch))});
+    }
+    source.appendEvaluation(id, {300, 2, "test", {{"hr@10", 0.25}}, sampleRanks()});
+    RunResult result;
+    result.status = "finished";
+    result.test = {{"hr@10", 0.25}};
+    source.finishRun(id, result);
+    source.setFinalMetrics(id, "test/interests", {{"hr@10", 0.5}});
+
+    const std::pair<RunStore::Snapshots, const char*> modes[] = {
+        {RunStore::Snapshots::All, "all.json"},
+        {RunStore::Snapshots::Final, "final.json"},
+        {RunStore::Snapshots::None, "none.json"}};
+    for (const auto& [mode, name] : modes) source.exportBundle(id, dir.file(name), mode);
+    const auto size = [&](const char* name) {
+        return static_cast<int64_t>(std::filesystem::file_size(dir.file(name)));
+    };
+    // Each snapshot adds its base64 text plus a few dozen characters of step, label, rows, dim.
+    EXPECT_GT(size("final.json") - size("none.json"), 2136);
+    EXPECT_LT(size("final.json") - size("none.json"), 2136 + 100);
+    EXPECT_GT(size("all.json") - size("final.json"), 2 * 2136);
+    EXPECT_LT(size("all.json") - size("final.json"), 2 * (2136 + 100));
+
+    const std::pair<const char*, std::vector<int64_t>> kept[] = {
+        {"all.json", {100, 200, 300}}, {"final.json", {300}}, {"none.json", {}}};
+    for (const auto& [name, steps] : kept) {
+        SCOPED_TRACE(name);
+        RunStore target(dir.file(std::string(name) + ".sqlite"));
+        const int64_t imported = target.importBundle(dir.file(name));
+        const RunDetails details = target.run(imported);
+        std::vector<int64_t> stored;
+        for (const EmbeddingSnapshot& e : details.embeddings) stored.push_back(e.step);
+        EXPECT_EQ(stored, steps);
+        if (!details.embeddings.empty()) {
+            EXPECT_EQ(target.embeddingSnapshot(details.embeddings.back().id).data,
+                      std::vector<float>(400, 3.0f));
+        }
+        ASSERT_TRUE(target.targetRanks(imported).has_value());
+        EXPECT_EQ(*target.targetRanks(imported), sampleRanks());
+        EXPECT_EQ(details.summary.testMetrics.at("hr@10"), 0.25);
+        EXPECT_EQ(details.summary.readoutMetrics.at("test/interests").at("hr@10"), 0.5);
+    }
+}
+
+TEST(RunStoreTest, ImportSaysWhetherItAddedTheRun) {
+    TempDir dir;
+    RunStore source(dir.file("a.sqlite"));
+    const int64_t id = source.createRun(makeRun("dimerec", 1));
+    source.exportBundle(id, dir.file("run.json.gz"), RunStore::Snapshots::None);
+    RunStore target(dir.file("b.sqlite"));
+    bool added = false;
+    const int64_t imported = target.importBundle(dir.file("run.json.gz"), "", &added);
+    EXPECT_TRUE(added);
+    EXPECT_EQ(target.importBundle(dir.file("run.json.gz"), "", &added), imported);
+    EXPECT_FALSE(added);
+    EXPECT_EQ(target.countRuns(RunQuery{}), 1);
 }
 
 TEST(RunStoreTest, ReadoutSplitsAreKeptApartFromTestAndValid) {
