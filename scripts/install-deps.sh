@@ -10,6 +10,8 @@ packages=(
   libsqlite3-dev libsqlitecpp-dev libssl-dev nlohmann-json3-dev libcli11-dev zlib1g-dev liblzma-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   xvfb xauth imagemagick desktop-file-utils appstream
+  # the kill soak (tests/soak) and the bad datasets the tests write (tests/app/make_bad_datasets.py)
+  python3
   # Slurm for the job-array integration test (tests/app/SlurmSweepTest.sh); ~20 s, no prompts.
   slurmctld slurmd slurm-client
   # pdflatex with booktabs (texlive-latex-recommended) and pgfplots (texlive-pictures), to

@@ -20,36 +20,51 @@ function(dimerec_bad_input kind name message)
   endif()
 endfunction()
 
-# Datasets (`dimerec data stats`, the loader every command uses).
+# Datasets (`dimerec data stats`, the loader every command uses). Those named like datasets that
+# may not be shipped are written into the build folder by make_bad_datasets.py (GEN); the rest
+# are files in tests/fixtures/bad/data.
+set(GEN "${CMAKE_CURRENT_BINARY_DIR}/bad-datasets")
+add_test(NAME bad-input.dataset.setup
+  COMMAND python3 "${CMAKE_CURRENT_SOURCE_DIR}/make_bad_datasets.py" "${GEN}/data")
+set_tests_properties(bad-input.dataset.setup PROPERTIES FIXTURES_SETUP bad-datasets)
 function(bad_dataset name file message)
-  dimerec_bad_input(dataset ${name} "${message}" ARGS data stats --no-cache --dataset "${BAD}/data/${file}")
+  cmake_parse_arguments(ARG "GENERATED" "" "" ${ARGN})
+  set(root "${BAD}")
+  if(ARG_GENERATED)
+    set(root "${GEN}")
+  endif()
+  string(REPLACE "{root}" "${root}" message "${message}")  # the message names the file
+  dimerec_bad_input(dataset ${name} "${message}" ARGS data stats --no-cache --dataset "${root}/data/${file}")
+  if(ARG_GENERATED)
+    set_tests_properties(bad-input.dataset.${name} PROPERTIES FIXTURES_REQUIRED bad-datasets)
+  endif()
 endfunction()
 bad_dataset(non-integer-id dat/ratings.dat
-  "${BAD}/data/dat/ratings.dat:3: field 'MovieID': expected an integer, got 'x3'")
+  "{root}/data/dat/ratings.dat:3: field 'MovieID': expected an integer, got 'x3'" GENERATED)
 bad_dataset(missing-field udata/u.data
-  "${BAD}/data/udata/u.data:2: expected 4 fields separated by tabs, found 3")
+  "{root}/data/udata/u.data:2: expected 4 fields separated by tabs, found 3" GENERATED)
 bad_dataset(wrong-header csv-header/ratings.csv
-  "${BAD}/data/csv-header/ratings.csv:1: expected the MovieLens header 'userId,movieId,rating,timestamp'")
+  "{root}/data/csv-header/ratings.csv:1: expected the MovieLens header 'userId,movieId,rating,timestamp'")
 bad_dataset(non-numeric-rating ratings-value/ratings.csv
-  "${BAD}/data/ratings-value/ratings.csv:3: field 'rating': expected a number, got 'lots'")
+  "{root}/data/ratings-value/ratings.csv:3: field 'rating': expected a number, got 'lots'")
 bad_dataset(sequence-without-items seq-noitems/sequences.txt
-  "${BAD}/data/seq-noitems/sequences.txt:2: field 'items': expected a user id followed by at least one item id")
+  "{root}/data/seq-noitems/sequences.txt:2: field 'items': expected a user id followed by at least one item id" GENERATED)
 bad_dataset(latin1-text latin1/sequences.txt
-  "${BAD}/data/latin1/sequences.txt:3: byte 0xE9 is not valid UTF-8; convert the file to UTF-8 (e.g. iconv -f ISO-8859-1 -t UTF-8)")
+  "{root}/data/latin1/sequences.txt:3: byte 0xE9 is not valid UTF-8; convert the file to UTF-8 (e.g. iconv -f ISO-8859-1 -t UTF-8)" GENERATED)
 bad_dataset(binary-file binary/photo.txt
-  "${BAD}/data/binary/photo.txt:3: holds binary data (a NUL byte), not text; give a text file of interactions (UTF-8)")
+  "{root}/data/binary/photo.txt:3: holds binary data (a NUL byte), not text; give a text file of interactions (UTF-8)")
 bad_dataset(truncated-gzip gz/sequences.txt.gz
-  "${BAD}/data/gz/sequences.txt.gz: unreadable gzip data (truncated or damaged)")
-bad_dataset(empty-file empty/ratings.csv "${BAD}/data/empty/ratings.csv: the file is empty")
+  "{root}/data/gz/sequences.txt.gz: unreadable gzip data (truncated or damaged)" GENERATED)
+bad_dataset(empty-file empty/ratings.csv "{root}/data/empty/ratings.csv: the file is empty")
 bad_dataset(log-without-user-column log-columns/shop.csv
-  "${BAD}/data/log-columns/shop.csv:1: field 'user': no user column found; name it in the column mapping (the header has: customer, sku, time)")
+  "{root}/data/log-columns/shop.csv:1: field 'user': no user column found; name it in the column mapping (the header has: customer, sku, time)")
 bad_dataset(broken-attributes attrs
-  "${BAD}/data/attrs/Shop_item2attributes.json:1: not valid JSON: [json.exception.parse_error.101] parse error at line 1, column 20: syntax error while parsing value - unexpected end of input; expected '[', '{', or a literal")
+  "{root}/data/attrs/Shop_item2attributes.json:1: not valid JSON: [json.exception.parse_error.101] parse error at line 1, column 20: syntax error while parsing value - unexpected end of input; expected '[', '{', or a literal")
 bad_dataset(movies-file-only movies/movies.dat
-  "dataset '${BAD}/data/movies/movies.dat': movies.dat holds no interactions; give the ratings file or the folder")
+  "dataset '{root}/data/movies/movies.dat': movies.dat holds no interactions; give the ratings file or the folder")
 bad_dataset(folder-without-data no-data
-  "dataset folder '${BAD}/data/no-data': found none of u.data, ratings.dat, ratings.csv, sequences.txt or X.txt with X_item2attributes.json; give the interaction file itself")
-bad_dataset(missing-path missing.csv "dataset '${BAD}/data/missing.csv': no such file or folder")
+  "dataset folder '{root}/data/no-data': found none of u.data, ratings.dat, ratings.csv, sequences.txt or X.txt with X_item2attributes.json; give the interaction file itself")
+bad_dataset(missing-path missing.csv "dataset '{root}/data/missing.csv': no such file or folder")
 
 # Configs (`dimerec config --check`, the reader of `dimerec train --config`, and --set).
 function(bad_config name file message)
