@@ -32,10 +32,7 @@ protected:
     void SetUp() override {
         qtTestApp();
         ASSERT_TRUE(dir_.isValid());
-        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope,
-                           dir_.filePath(QStringLiteral("settings")));
-        QCoreApplication::setOrganizationName(QStringLiteral("DimeRecAnalysisTest"));
-        qputenv("DIMEREC_CACHE_DIR", dir_.filePath(QStringLiteral("cache")).toUtf8());
+        isolateWindowState(dir_, QStringLiteral("DimeRecAnalysisTest"));
     }
 
     std::string storePath() const {

@@ -70,10 +70,7 @@ protected:
     void SetUp() override {
         qtTestApp();
         ASSERT_TRUE(dir_.isValid());
-        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope,
-                           dir_.filePath(QStringLiteral("settings")));
-        QCoreApplication::setOrganizationName(QStringLiteral("DimeRecWindowTest"));
-        qputenv("DIMEREC_CACHE_DIR", dir_.filePath(QStringLiteral("cache")).toUtf8());
+        isolateWindowState(dir_, QStringLiteral("DimeRecWindowTest"));
     }
 
     QString storePath() const { return dir_.filePath(QStringLiteral("runs.sqlite")); }

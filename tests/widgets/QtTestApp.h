@@ -2,6 +2,9 @@
 
 #include <QApplication>
 #include <QLocale>
+#include <QSettings>
+#include <QString>
+#include <QTemporaryDir>
 
 namespace dimerec {
 
@@ -17,6 +20,15 @@ inline QApplication& qtTestApp() {
         return created;
     }();
     return *app;
+}
+
+// A window test's own world inside `dir`: its QSettings (saved layouts, recent datasets) under
+// the organisation name `organisation`, and its dataset cache.
+inline void isolateWindowState(const QTemporaryDir& dir, const QString& organisation) {
+    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope,
+                       dir.filePath(QStringLiteral("settings")));
+    QCoreApplication::setOrganizationName(organisation);
+    qputenv("DIMEREC_CACHE_DIR", dir.filePath(QStringLiteral("cache")).toUtf8());
 }
 
 }  // namespace dimerec

@@ -2,6 +2,7 @@
 // reachable, nothing clipped; saved layouts restore, clamped to the screen; View → Reset layout.
 #include "LossCurvePlot.h"
 #include "MainWindow.h"
+#include "QtTestApp.h"
 
 #include <QAbstractButton>
 #include <QAbstractScrollArea>
@@ -93,10 +94,7 @@ protected:
     void SetUp() override {
         laptopApp();
         ASSERT_TRUE(dir_.isValid());
-        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope,
-                           dir_.filePath(QStringLiteral("settings")));
-        QCoreApplication::setOrganizationName(QStringLiteral("DimeRecLayoutTest"));
-        qputenv("DIMEREC_CACHE_DIR", dir_.filePath(QStringLiteral("cache")).toUtf8());
+        isolateWindowState(dir_, QStringLiteral("DimeRecLayoutTest"));
     }
 
     std::unique_ptr<MainWindow> openWindow() {

@@ -57,10 +57,7 @@ protected:
     void SetUp() override {
         qtTestApp();
         ASSERT_TRUE(dir_.isValid());
-        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope,
-                           dir_.filePath(QStringLiteral("settings")));
-        QCoreApplication::setOrganizationName(QStringLiteral("DimeRecBadInputTest"));
-        qputenv("DIMEREC_CACHE_DIR", dir_.filePath(QStringLiteral("cache")).toUtf8());
+        isolateWindowState(dir_, QStringLiteral("DimeRecBadInputTest"));
         // One stored run that no bad input may lose.
         RunStore store(storePath().toStdString());
         store.importBundle(fixture(QStringLiteral("store/run-bundle-seed1.json")).toStdString());
