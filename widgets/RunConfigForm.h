@@ -20,9 +20,9 @@ namespace dimerec {
 // editor per descriptor (FieldEditor.h) with its label, tooltip and range, enabled for the models
 // the field applies to, grouped as the paper presents them (Data, Model, Diffusion, Losses &
 // ablations, Training, Evaluation). Values core's validate() rejects are marked at their field
-// while the user types. Presets: the paper's defaults, every baseline and every ablation (built in;
-// they set the model section and keep the rest), plus the user's own (whole configs, kept in
-// QSettings).
+// while the user types. Presets: DimeRec as recommended (the defaults) and as the paper prints it,
+// every baseline and every ablation (built in; they set the model settings and keep the rest), plus
+// the user's own (whole configs, kept in QSettings).
 class RunConfigForm : public QWidget {
     Q_OBJECT
 

@@ -104,6 +104,12 @@ public:
         if ((flags & kPreprocessing) != 0) d_.flags |= kChangesDataset;
         return *this;
     }
+    // The field's default changed after it was added after hash v1: configs keep their hash
+    // only if the field stays out of it at its first default.
+    Field& firstDefault(json value) {
+        d_.hashNeutral = std::move(value);
+        return *this;
+    }
     Field& atLeast(double minimum) {
         d_.minimum = minimum;
         return *this;
@@ -141,6 +147,7 @@ private:
             readJsonValue(value, key, write(c));
         };
         d_.defaultValue = d_.get(RunConfig{});
+        d_.hashNeutral = d_.defaultValue;
         if constexpr (std::is_enum_v<T>) {
             for (const auto& choice : choices(T{}))
                 d_.choices.emplace_back(choice.name, choice.label);
@@ -368,7 +375,8 @@ std::vector<FieldDescriptor> buildTable() {
                    "embedding: the GEM learns from L_gem alone")
             .group(G::Losses)
             .scope(S::DimeRecDiffusion)
-            .flags(kAddedAfterHashV1));
+            .flags(kAddedAfterHashV1)
+            .firstDefault(false));  // on by default since issue 19's study
     add(Field("model.negatives", &RunConfig::model, &ModelConfig::negatives)
             .label("Negatives", "Sampled-softmax negatives per batch (0 = 10 × batch size)")
             .group(G::Losses)

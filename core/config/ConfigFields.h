@@ -37,8 +37,8 @@ enum FieldFlag : unsigned {
     kNotHashed = 1u << 1,       // left out of configHash (does not change what is computed)
     kChangesDataset = 1u << 2,  // part of the loaded dataset's identity (sameDataset)
     // Added after hash v1 (commit 7bbad2f): left out of the hash (and, for a kPreprocessing
-    // field, of the dataset's key) while at its default, so that configs written before the
-    // field existed keep their hash and their datasets their fingerprint.
+    // field, of the dataset's key) while at its hashNeutral value, so that configs written
+    // before the field existed keep their hash and their datasets their fingerprint.
     kAddedAfterHashV1 = 1u << 3,
     // A DataConfig field that preprocess() applies to the raw log: part of the dataset's cache
     // key and fingerprint (preprocessingKey) and an editor of the import dialog. Implies
@@ -66,6 +66,9 @@ struct FieldDescriptor {
     std::string zeroText;
     std::vector<std::pair<std::string, std::string>> choices;  // name, label (Choice fields)
     nlohmann::json defaultValue;                               // the struct's in-class default
+    // kAddedAfterHashV1: the value at which the field is left out of configHash and of the
+    // dataset's key. Its default when it was added, also after that default changed.
+    nlohmann::json hashNeutral;
 
     // The value as JSON (a choice by its name).
     std::function<nlohmann::json(const RunConfig&)> get;

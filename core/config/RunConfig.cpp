@@ -203,7 +203,7 @@ std::string configHash(const RunConfig& config) {
     for (const FieldDescriptor& field : runConfigFields()) {
         if (field.has(kNotHashed)) continue;
         json value = field.get(config);
-        if (field.has(kAddedAfterHashV1) && value == field.defaultValue) continue;
+        if (field.has(kAddedAfterHashV1) && value == field.hashNeutral) continue;
         canonical[pointerOf(field.key)] = std::move(value);
     }
     return sha256Hex(canonical.dump());

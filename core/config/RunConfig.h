@@ -91,17 +91,17 @@ struct ModelConfig {
     int interests = 4;                     // guidance length K
     int diffusionSteps = 100;              // T
     BetaSchedule schedule = BetaSchedule::Linear;
-    double betaStart = 1e-4;                           // first β of the linear / exp schedule
-    double betaEnd = 0.02;                             // last β of the linear / exp schedule
-    NoiseGeometry geometry = NoiseGeometry::Geodesic;  // sphere random walk | Euclidean DDPM
-    NoiseScale noiseScale = NoiseScale::Literal;       // the forward process on the sphere
-    double thetaMaxDegrees = 90.0;                     // monotone process: angle from x0 at T
-    ReverseNoise reverseNoise = ReverseNoise::Sqrt;
-    double lambda = 1.0;       // weight of L_recon
-    double mu = 1.0;           // weight of L_ssm
-    bool useGemLoss = true;    // ablation: include L_gem
-    bool useDiffusion = true;  // ablation: false = GEM only (no DAM)
-    bool protectGem = false;   // L_recon and L_ssm do not train the GEM or the target embedding
+    double betaStart = 1e-4;                            // first β of the linear / exp schedule
+    double betaEnd = 0.02;                              // last β of the linear / exp schedule
+    NoiseGeometry geometry = NoiseGeometry::Geodesic;   // sphere random walk | Euclidean DDPM
+    NoiseScale noiseScale = NoiseScale::Literal;        // the forward process on the sphere
+    double thetaMaxDegrees = 90.0;                      // monotone process: angle from x0 at T
+    ReverseNoise reverseNoise = ReverseNoise::Literal;  // Algorithm 2's β̃_t (issue 19 study)
+    double lambda = 1.0;                                // weight of L_recon
+    double mu = 1.0;                                    // weight of L_ssm
+    bool useGemLoss = true;                             // ablation: include L_gem
+    bool useDiffusion = true;                           // ablation: false = GEM only (no DAM)
+    bool protectGem = true;  // L_recon and L_ssm do not train the GEM or the target embedding
     DenoiserKind denoiser = DenoiserKind::Mlp;  // the DAM denoiser's architecture
     int denoiserHidden = 0;                     // hidden width of the DAM MLP (0 = 2d)
     int negatives = 0;  // sampled-softmax negatives per batch (0 = 10 × batch)
@@ -158,7 +158,7 @@ RunConfig runConfigFromJson(const nlohmann::json& json);
 // Canonical JSON (sorted keys, without name, seed, threads and device: they do not change
 // what is computed) hashed with SHA-256, hex; equal for the runs of one seed group, and for a
 // sweep's trial however many threads or which device it ran with. Fields added after hash v1
-// are left out while at their default, so adding a field never changes an existing hash.
+// are left out while at their first default, so adding a field never changes an existing hash.
 std::string configHash(const RunConfig& config);
 
 // Applies "section.field=value" overrides (as given on the command line) to a config.

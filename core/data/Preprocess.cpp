@@ -122,7 +122,7 @@ std::string preprocessingKey(const DataConfig& config) {
     for (const FieldDescriptor& field : runConfigFields()) {
         if (!field.has(kPreprocessing)) continue;
         const nlohmann::json value = field.get(run);
-        if (field.has(kAddedAfterHashV1) && value == field.defaultValue) continue;
+        if (field.has(kAddedAfterHashV1) && value == field.hashNeutral) continue;
         out << separator << field.key.substr(field.key.find('.') + 1) << '=';
         if (value.is_number_float()) {
             out << value.get<double>();

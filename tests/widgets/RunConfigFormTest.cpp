@@ -98,15 +98,47 @@ TEST_F(RunConfigFormTest, BuiltInPresetsSetTheModelAndKeepTheRest) {
     config.train.epochs = 3;
     form.setConfig(config);
     const QStringList presets = form.builtInPresets();
-    ASSERT_TRUE(presets.contains(QStringLiteral("DimeRec (paper defaults)")));
+    ASSERT_TRUE(presets.contains(QStringLiteral("DimeRec (recommended)")));
     form.applyPreset(QStringLiteral("Baseline: SASRec"));
     EXPECT_EQ(form.config().model.model, ModelKind::SasRec);
     EXPECT_EQ(form.config().train.epochs, 3);
     form.applyPreset(QStringLiteral("Ablation: w/o L_ssm (μ = 0)"));
     EXPECT_EQ(form.config().model.model, ModelKind::DimeRec);
     EXPECT_EQ(form.config().model.mu, 0.0);
-    form.applyPreset(QStringLiteral("DimeRec (paper defaults)"));
+    form.applyPreset(QStringLiteral("DimeRec (recommended)"));
     EXPECT_EQ(toJson(form.config()).at("model"), toJson(RunConfig{}).at("model"));
+    EXPECT_EQ(form.config().train.pretrainGemSteps, 1300);
+}
+
+// The paper's letter is Algorithms 1-2 as printed (spec §3); a preset also resets the model
+// settings outside the model section, so the letter after the recommended one has no warm start.
+TEST_F(RunConfigFormTest, PapersLetterPresetIsAlgorithmsOneAndTwoAsPrinted) {
+    RunConfigForm form;
+    RunConfig config;
+    config.train.pretrainGemSteps = 500;
+    config.train.epochs = 3;
+    form.setConfig(config);
+    form.applyPreset(QStringLiteral("DimeRec (paper's letter)"));
+    const RunConfig letter = form.config();
+    EXPECT_EQ(letter.model.model, ModelKind::DimeRec);
+    EXPECT_EQ(letter.model.noiseScale, NoiseScale::Literal);
+    EXPECT_EQ(letter.model.reverseNoise, ReverseNoise::Literal);
+    EXPECT_EQ(letter.model.schedule, BetaSchedule::Linear);
+    EXPECT_EQ(letter.model.diffusionSteps, 100);
+    EXPECT_DOUBLE_EQ(letter.model.betaStart, 1e-4);
+    EXPECT_DOUBLE_EQ(letter.model.betaEnd, 0.02);
+    EXPECT_FALSE(letter.model.protectGem);
+    EXPECT_EQ(letter.train.pretrainGemSteps, 0);
+    EXPECT_EQ(letter.train.epochs, 3);
+    // The two DimeRec presets say in their tooltips what they are and why.
+    auto* combo = form.findChild<QComboBox*>(QStringLiteral("presets"));
+    ASSERT_NE(combo, nullptr);
+    for (const QString& name :
+         {QStringLiteral("DimeRec (recommended)"), QStringLiteral("DimeRec (paper's letter)")}) {
+        const int index = combo->findText(name);
+        ASSERT_GE(index, 0) << name.toStdString();
+        EXPECT_FALSE(combo->itemData(index, Qt::ToolTipRole).toString().isEmpty());
+    }
 }
 
 TEST_F(RunConfigFormTest, UserPresetsPersistInSettings) {
@@ -117,7 +149,7 @@ TEST_F(RunConfigFormTest, UserPresetsPersistInSettings) {
         config.train.batchSize = 32;
         form.setConfig(config);
         EXPECT_TRUE(form.saveUserPreset(QStringLiteral("my small run")));
-        EXPECT_FALSE(form.saveUserPreset(QStringLiteral("DimeRec (paper defaults)")));
+        EXPECT_FALSE(form.saveUserPreset(QStringLiteral("DimeRec (paper's letter)")));
     }
     RunConfigForm form;
     EXPECT_TRUE(form.userPresets().contains(QStringLiteral("my small run")));

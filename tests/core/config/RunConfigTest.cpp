@@ -110,21 +110,25 @@ TEST(RunConfig, HashesOfStoredConfigsStayPinned) {
         return configHash(config);
     };
     // Stored configs hold every field, so those written while eval.excludeHistory defaulted
-    // to false say so and keep their hashes; the overrides below spell that out.
-    EXPECT_EQ(hashOf({"eval.excludeHistory=false"}),
-              "2a7514402954100174eb8bc9a7a48c135b8594986392b553d9e758458f232517");
-    EXPECT_EQ(hashOf({"model.model=comirec-sa", "eval.excludeHistory=false"}),
-              "fa93e996062ec5f8e2368b8ad27e8a7572204273d4f3a34538361310394039e0");
-    EXPECT_EQ(hashOf({"model.lambda=0.5", "data.protocol=comirec", "eval.excludeHistory=false"}),
-              "ee7572e32845607d746bbe642e586beaf33eaac325568e7f3b308c682fb1237c");
+    // to false and model.reverseNoise to sqrt say so and keep their hashes; the overrides below
+    // spell that out. model.protectGem=false is its first default, left out of the hash.
     EXPECT_EQ(
-        hashOf({"eval.excludeHistory=false", "data.minRating=3.5", "model.gem=dr",
-                "train.optimizer=adamw", "eval.topK=[10,20]", "train.earlyStopMetric=recall@20",
-                "model.reverseNoise=none", "model.schedule=cosine", "data.format=sequences",
-                "model.negativeSampler=log-uniform", "model.noiseScale=per-dim",
-                "model.geometry=euclidean", "name=x", "train.seed=7", "train.device=cpu",
-                "train.threads=3"}),
-        "e8f79a8bd02b158ba4fe3901f767cec63f362cf0a5ea72260ed5ea3279b6298e");
+        hashOf({"eval.excludeHistory=false", "model.reverseNoise=sqrt", "model.protectGem=false"}),
+        "2a7514402954100174eb8bc9a7a48c135b8594986392b553d9e758458f232517");
+    EXPECT_EQ(hashOf({"model.model=comirec-sa", "eval.excludeHistory=false",
+                      "model.reverseNoise=sqrt", "model.protectGem=false"}),
+              "fa93e996062ec5f8e2368b8ad27e8a7572204273d4f3a34538361310394039e0");
+    EXPECT_EQ(hashOf({"model.lambda=0.5", "data.protocol=comirec", "eval.excludeHistory=false",
+                      "model.reverseNoise=sqrt", "model.protectGem=false"}),
+              "ee7572e32845607d746bbe642e586beaf33eaac325568e7f3b308c682fb1237c");
+    EXPECT_EQ(hashOf({"eval.excludeHistory=false", "model.protectGem=false", "data.minRating=3.5",
+                      "model.gem=dr", "train.optimizer=adamw", "eval.topK=[10,20]",
+                      "train.earlyStopMetric=recall@20", "model.reverseNoise=none",
+                      "model.schedule=cosine", "data.format=sequences",
+                      "model.negativeSampler=log-uniform", "model.noiseScale=per-dim",
+                      "model.geometry=euclidean", "name=x", "train.seed=7", "train.device=cpu",
+                      "train.threads=3"}),
+              "e8f79a8bd02b158ba4fe3901f767cec63f362cf0a5ea72260ed5ea3279b6298e");
 }
 
 // A field added after hash v1 leaves the hash alone at its default and changes it otherwise.
@@ -136,10 +140,17 @@ TEST(RunConfig, FieldsAddedAfterHashV1CountOnlyAwayFromTheirDefault) {
         applyOverride(changed, field.key + "=" + nonDefaultText(field));
         EXPECT_NE(configHash(changed), configHash(RunConfig{})) << field.key;
     }
-    // The default config changed on purpose (issue 19: eval.excludeHistory became true, as
-    // RecBole evaluates), so it computes something else and must hash differently from the
-    // default of hash v1 (2a7514…, kept by stored configs, see HashesOfStoredConfigsStayPinned).
+    // The default config changed on purpose twice in issue 19: eval.excludeHistory became true,
+    // as RecBole evaluates (so the default hashes differently from hash v1's 2a7514…, kept by
+    // stored configs, see HashesOfStoredConfigsStayPinned), then the study chose
+    // model.reverseNoise=literal and model.protectGem=true. The previous default keeps its hash
+    // 30aeb4…: protectGem is left out at its first default, false.
     EXPECT_EQ(configHash(RunConfig{}),
+              "62a38cb408840a69a1eb29b912475bb6990cdf57a5eed9d49871d3b63305756f");
+    RunConfig previous;
+    applyOverride(previous, "model.reverseNoise=sqrt");
+    applyOverride(previous, "model.protectGem=false");
+    EXPECT_EQ(configHash(previous),
               "30aeb43e4f77efde688ce585980fd6365c1b7119e96c3fcb04e1f3f693ae18a2");
 }
 
