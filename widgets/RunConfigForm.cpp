@@ -48,6 +48,8 @@ const std::vector<Preset>& builtIns() {
          [](ModelConfig& m) { m.gem = GemKind::Rule; }},
         {QT_TRANSLATE_NOOP("RunConfigForm", "Ablation: GEM = ComiRec-DR"),
          [](ModelConfig& m) { m.gem = GemKind::DynamicRouting; }},
+        {QT_TRANSLATE_NOOP("RunConfigForm", "Ablation: GEM = SASRec (last K hidden states)"),
+         [](ModelConfig& m) { m.gem = GemKind::SasRec; }},
         {QT_TRANSLATE_NOOP("RunConfigForm", "Ablation: w/o L_gem"),
          [](ModelConfig& m) { m.useGemLoss = false; }},
         {QT_TRANSLATE_NOOP("RunConfigForm", "Ablation: w/o L_recon (λ = 0)"),
