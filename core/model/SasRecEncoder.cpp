@@ -13,12 +13,15 @@ namespace {
 constexpr double kBlockedAttention = -1e9;  // finite, so all-padding rows stay NaN-free
 
 // Inverted dropout with masks from `random` (undefined: LibTorch's global generator). On the
-// CPU the mask comes from fillDropoutMask, keyed by one draw of the generator.
+// CPU the mask comes from fillDropoutMask, keyed by one draw of the generator. On other
+// devices the device's default generator draws: a CPU generator cannot draw there (bernoulli_
+// refuses it), and training on a device runs in one shard, without a batch generator.
 torch::Tensor dropout(const torch::Tensor& x, double p, bool training,
                       const at::Generator& random) {
     if (!training || p <= 0.0) return x;
+    if (!x.is_cpu()) return x * torch::empty_like(x).bernoulli_(1.0 - p).div_(1.0 - p);
     at::Generator generator = random.defined() ? random : at::detail::getDefaultCPUGenerator();
-    if (!x.is_cpu() || x.scalar_type() != torch::kFloat32) {
+    if (x.scalar_type() != torch::kFloat32) {
         return x * torch::empty_like(x).bernoulli_(1.0 - p, generator).div_(1.0 - p);
     }
     uint64_t key = 0;
