@@ -74,6 +74,8 @@ const std::vector<Preset>& builtIns() {
          [](RunConfig& c) { c.model.gem = GemKind::Rule; }},
         {QT_TRANSLATE_NOOP("RunConfigForm", "Ablation: GEM = ComiRec-DR"), "",
          [](RunConfig& c) { c.model.gem = GemKind::DynamicRouting; }},
+        {QT_TRANSLATE_NOOP("RunConfigForm", "Ablation: GEM = SASRec (last K hidden states)"), "",
+         [](RunConfig& c) { c.model.gem = GemKind::SasRec; }},
         {QT_TRANSLATE_NOOP("RunConfigForm", "Ablation: w/o L_gem"), "",
          [](RunConfig& c) { c.model.useGemLoss = false; }},
         {QT_TRANSLATE_NOOP("RunConfigForm", "Ablation: w/o L_recon (λ = 0)"), "",

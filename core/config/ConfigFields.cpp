@@ -227,8 +227,9 @@ std::vector<FieldDescriptor> buildTable() {
     add(Field("model.gem", &RunConfig::model, &ModelConfig::gem)
             .label("Guidance module (GEM)",
                    "How DimeRec extracts its K interest vectors: self-attention (ComiRec-SA, the "
-                   "paper's main choice), dynamic routing (ComiRec-DR) or the last K items "
-                   "(rule)")
+                   "paper's main choice), dynamic routing (ComiRec-DR), the last K items (rule) "
+                   "or the last K hidden states of a SASRec encoder over the history (sasrec; "
+                   "its layers, heads and dropout are SASRec's fields)")
             .group(G::Model)
             .scope(S::DimeRec));
     add(Field("model.dim", &RunConfig::model, &ModelConfig::dim)
@@ -243,21 +244,23 @@ std::vector<FieldDescriptor> buildTable() {
             .atLeast(1)
             .editor(256));
     add(Field("model.layers", &RunConfig::model, &ModelConfig::layers)
-            .label("Layers", "SASRec blocks or GRU layers")
+            .label("Layers", "SASRec blocks (also of DimeRec's SASRec GEM) or GRU layers")
             .group(G::Model)
-            .scope(S::Sequential)
+            .scope(S::SequenceEncoder)
             .atLeast(1)
             .editor(64));
     add(Field("model.heads", &RunConfig::model, &ModelConfig::heads)
-            .label("Attention heads", "SASRec attention heads; must divide the embedding size")
+            .label("Attention heads",
+                   "SASRec attention heads (also of DimeRec's SASRec GEM); must divide the "
+                   "embedding size")
             .group(G::Model)
             .scope(S::SasRec)
             .atLeast(1)
             .editor(64));
     add(Field("model.dropout", &RunConfig::model, &ModelConfig::dropout)
-            .label("Dropout", "SASRec / GRU4Rec dropout rate")
+            .label("Dropout", "SASRec / GRU4Rec dropout rate (also of DimeRec's SASRec GEM)")
             .group(G::Model)
-            .scope(S::Sequential)
+            .scope(S::SequenceEncoder)
             .atLeast(0.0)
             .below(1.0)
             .editor(0.99, 2, 0.05));
@@ -515,6 +518,8 @@ std::string compact(double value) {
 
 bool inScope(FieldScope scope, const ModelConfig& m) {
     const bool dimerec = m.model == ModelKind::DimeRec;
+    // DimeRec's SASRec GEM is SASRec's encoder, built from SASRec's fields.
+    const bool sasrec = m.model == ModelKind::SasRec || (dimerec && m.gem == GemKind::SasRec);
     switch (scope) {
         case FieldScope::AllModels:
             return true;
@@ -524,8 +529,10 @@ bool inScope(FieldScope scope, const ModelConfig& m) {
             return dimerec || m.model == ModelKind::ComiRecSa || m.model == ModelKind::ComiRecDr;
         case FieldScope::Sequential:
             return m.model == ModelKind::SasRec || m.model == ModelKind::Gru4Rec;
+        case FieldScope::SequenceEncoder:
+            return sasrec || m.model == ModelKind::Gru4Rec;
         case FieldScope::SasRec:
-            return m.model == ModelKind::SasRec;
+            return sasrec;
         case FieldScope::DimeRecDiffusion:
             return dimerec && m.useDiffusion;
     }

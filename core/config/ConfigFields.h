@@ -27,7 +27,8 @@ enum class FieldScope {
     DimeRec,          // model.model = dimerec
     MultiInterest,    // dimerec, comirec-sa, comirec-dr
     Sequential,       // sasrec, gru4rec
-    SasRec,           // sasrec
+    SequenceEncoder,  // sasrec, gru4rec, dimerec with gem = sasrec: their encoder's fields
+    SasRec,           // sasrec, dimerec with gem = sasrec (SASRec's encoder is its GEM)
     DimeRecDiffusion  // dimerec with model.useDiffusion
 };
 bool inScope(FieldScope scope, const ModelConfig& model);

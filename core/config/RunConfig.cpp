@@ -28,7 +28,8 @@ const std::vector<Choice<GemKind>>& choices(GemKind) {
     static const std::vector<Choice<GemKind>> table = {
         {GemKind::Rule, "rule", "rule: last K items"},
         {GemKind::SelfAttention, "sa", "self-attention (ComiRec-SA)"},
-        {GemKind::DynamicRouting, "dr", "dynamic routing (ComiRec-DR)"}};
+        {GemKind::DynamicRouting, "dr", "dynamic routing (ComiRec-DR)"},
+        {GemKind::SasRec, "sasrec", "SASRec: last K hidden states"}};
     return table;
 }
 

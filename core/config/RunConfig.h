@@ -12,7 +12,7 @@ namespace dimerec {
 // Choice fields are enums; each has ONE name table (choices(), in RunConfig.cpp) that JSON,
 // --set, validation messages and the form read. The names are the config file's values.
 enum class ModelKind { DimeRec, ComiRecSa, ComiRecDr, MeanPool, SasRec, Gru4Rec, MostPop };
-enum class GemKind { Rule, SelfAttention, DynamicRouting };
+enum class GemKind { Rule, SelfAttention, DynamicRouting, SasRec };
 enum class BetaSchedule { Linear, LinearScaled, Cosine, Exp };
 enum class NoiseGeometry { Geodesic, Euclidean };
 // The forward process on the sphere (model/Diffusion.h has each one's reverse step).
@@ -86,7 +86,7 @@ struct DataConfig {
 
 struct ModelConfig {
     ModelKind model = ModelKind::DimeRec;
-    GemKind gem = GemKind::SelfAttention;  // DimeRec guidance module: rule | sa | dr
+    GemKind gem = GemKind::SelfAttention;  // DimeRec guidance module: rule | sa | dr | sasrec
     int dim = 64;                          // embedding size d
     int interests = 4;                     // guidance length K
     int diffusionSteps = 100;              // T
@@ -110,9 +110,9 @@ struct ModelConfig {
     // Reverse-process samples per user at inference; retrieval scores an item by its best inner
     // product over the samples, as ComiRec does over interests.
     int samplesPerUser = 1;
-    int layers = 2;        // SASRec blocks / GRU layers
-    int heads = 1;         // SASRec attention heads
-    double dropout = 0.2;  // SASRec / GRU4Rec dropout
+    int layers = 2;        // SASRec blocks (also of the SASRec GEM) / GRU layers
+    int heads = 1;         // SASRec attention heads (also of the SASRec GEM)
+    double dropout = 0.2;  // SASRec (also the SASRec GEM) / GRU4Rec dropout
 };
 
 struct TrainConfig {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "model/Recommender.h"
+#include "model/SasRecEncoder.h"
 
 namespace dimerec {
 
@@ -41,29 +42,6 @@ private:
     bool fullSoftmax_;
 };
 
-// One SASRec block: pre-norm causal self-attention (queries normalised, keys and values not,
-// as in the reference implementation) and a point-wise feed-forward layer, both residual.
-class SasRecBlockImpl : public torch::nn::Module {
-public:
-    SasRecBlockImpl(int dim, int heads, double dropout);
-    // x [B, N, d]; bias [B, 1, N, N] additive attention mask (0, or blocked for a future or
-    // padding key); random: the dropout masks' generator (undefined: LibTorch's global one).
-    torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& bias,
-                          const at::Generator& random);
-
-private:
-    int64_t heads_;
-    torch::nn::LayerNorm attentionNorm_;
-    torch::nn::Linear query_;
-    torch::nn::Linear keyValue_;
-    torch::nn::Linear output_;
-    torch::nn::LayerNorm feedForwardNorm_;
-    torch::nn::Linear feedForward1_;
-    torch::nn::Linear feedForward2_;
-    double dropout_;
-};
-TORCH_MODULE(SasRecBlock);
-
 // SASRec (Kang & McAuley 2018). Trained as its authors train it: one causal pass over a window
 // of the sequence, every position's output predicting the next item, here with the shared
 // sampled softmax or, with fullSoftmax, the cross-entropy over every item; the user vector is
@@ -79,16 +57,11 @@ public:
     bool trainsEveryPosition() const override { return true; }
 
 private:
-    // [B, N, d]: the last block's output at every position (before the final norm); position
-    // i sees the items at positions ≤ i only, padding none.
+    // [B, N, d]: the encoder's states of the history's items (SasRecEncoder::states).
     torch::Tensor states(const torch::Tensor& history, const at::Generator& random);
 
-    int64_t dim_;
     torch::nn::Embedding items_;
-    torch::Tensor positions_;
-    double dropout_;
-    torch::nn::ModuleList blocks_;
-    torch::nn::LayerNorm finalNorm_;
+    SasRecEncoder encoder_;  // after items_: the parameters keep their order in checkpoints
     bool fullSoftmax_;
 };
 

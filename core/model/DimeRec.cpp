@@ -87,16 +87,16 @@ std::shared_ptr<DenoiserBase> makeDenoiser(const ModelConfig& config) {
 }  // namespace
 
 MultiInterestRecommender::MultiInterestRecommender(const std::string& name, std::string lossName,
-                                                   GemKind gem, int32_t numItems, int dim,
-                                                   int interests, int maxLength)
+                                                   GemKind gem, int32_t numItems,
+                                                   const ModelConfig& config, int maxLength)
     : Recommender(name, numItems),
       lossName_(std::move(lossName)),
-      items_(register_module("items", makeItemTable(numItems, dim))),
-      gem_(register_module("gem", makeGuidance(gem, dim, interests, maxLength))) {}
+      items_(register_module("items", makeItemTable(numItems, config.dim))),
+      gem_(register_module("gem", makeGuidance(gem, config, maxLength))) {}
 
 LossTerms MultiInterestRecommender::loss(const BatchTensors& batch) {
     const torch::Tensor interests =
-        gem_->forward(items_(batch.history), batch.history != numItems());
+        gem_->forward(items_(batch.history), batch.history != numItems(), batch.random);
     const torch::Tensor target = items_(batch.targets);
     const torch::Tensor value =
         sampledSoftmaxLosses(selectInterest(interests, target), target, items_(batch.negatives),
@@ -107,7 +107,7 @@ LossTerms MultiInterestRecommender::loss(const BatchTensors& batch) {
 
 torch::Tensor MultiInterestRecommender::userVectors(const torch::Tensor& history,
                                                     const torch::Tensor&) {
-    return gem_->forward(items_(history), history != numItems());
+    return gem_->forward(items_(history), history != numItems(), {});
 }
 
 torch::Tensor MultiInterestRecommender::itemEmbeddings() {
@@ -117,18 +117,18 @@ torch::Tensor MultiInterestRecommender::itemEmbeddings() {
 DimeRecRecommender::DimeRecRecommender(const ModelConfig& config, int32_t numItems, int maxLength)
     : Recommender(nameOf(ModelKind::DimeRec), numItems),
       items_(register_module("items", makeItemTable(numItems, config.dim))),
-      gem_(register_module("gem",
-                           makeGuidance(config.gem, config.dim, config.interests, maxLength))),
+      gem_(register_module("gem", makeGuidance(config.gem, config, maxLength))),
       denoiser_(register_module("denoiser", makeDenoiser(config))),
       diffusion_(DiffusionProcess::optionsOf(config)),
       config_(config) {}
 
-torch::Tensor DimeRecRecommender::guidanceOf(const torch::Tensor& history) {
-    return gem_->forward(items_(history), history != numItems());
+torch::Tensor DimeRecRecommender::guidanceOf(const torch::Tensor& history,
+                                             const at::Generator& random) {
+    return gem_->forward(items_(history), history != numItems(), random);
 }
 
 LossTerms DimeRecRecommender::loss(const BatchTensors& batch) {
-    const torch::Tensor interests = guidanceOf(batch.history);
+    const torch::Tensor interests = guidanceOf(batch.history, batch.random);
     const torch::Tensor target = items_(batch.targets);
     if (gemOnly_) {
         const torch::Tensor gem =

@@ -72,11 +72,12 @@ private:
 };
 
 // K-interest retrieval model trained with the argmax readout and sampled softmax: ComiRec-SA/DR,
-// and DimeRec's GEM on its own (the useDiffusion = false ablation).
+// and DimeRec's GEM on its own (the useDiffusion = false ablation). The GEM `gem` is built
+// from config (makeGuidance).
 class MultiInterestRecommender : public Recommender {
 public:
     MultiInterestRecommender(const std::string& name, std::string lossName, GemKind gem,
-                             int32_t numItems, int dim, int interests, int maxLength);
+                             int32_t numItems, const ModelConfig& config, int maxLength);
 
     LossTerms loss(const BatchTensors& batch) override;
     torch::Tensor userVectors(const torch::Tensor& history, const torch::Tensor& lengths) override;
@@ -111,8 +112,9 @@ public:
     static Readout readoutFromName(const std::string& name);
 
     const DiffusionProcess& diffusion() const { return diffusion_; }
-    // [B, K, d]: the GEM's interest vectors that guide the reverse process (sphere view).
-    torch::Tensor guidanceOf(const torch::Tensor& history);
+    // [B, K, d]: the GEM's interest vectors that guide the reverse process (sphere view);
+    // random: the generator of the GEM's training draws (GuidanceModule::forward).
+    torch::Tensor guidanceOf(const torch::Tensor& history, const at::Generator& random = {});
     // [T + 1, B, d]: one reverse chain per user, its states x_T, …, x_0 (the diffusion
     // inspector); x_0 is what sampleUserVectors(history, ·, 1) returns from the same stream.
     torch::Tensor reverseChain(const torch::Tensor& history);

@@ -1,6 +1,7 @@
 #include "model/Guidance.h"
 
 #include "kernels/VectorMath.h"
+#include "model/SasRecEncoder.h"
 #include "util/SharedBlocks.h"
 
 #include <ATen/Parallel.h>
@@ -21,7 +22,8 @@ class RuleGuidance : public GuidanceModule {
 public:
     explicit RuleGuidance(int interests) : interests_(interests) {}
 
-    torch::Tensor forward(const torch::Tensor& history, const torch::Tensor&) override {
+    torch::Tensor forward(const torch::Tensor& history, const torch::Tensor&,
+                          const at::Generator&) override {
         const int64_t n = history.size(1);
         if (n >= interests_) return history.slice(1, n - interests_, n);
         // Histories shorter than K are left-padded with zero vectors, like padding items.
@@ -227,7 +229,8 @@ public:
           hidden_(register_module("hidden", torch::nn::Linear(dim, 4 * dim))),
           heads_(register_module("heads", torch::nn::Linear(4 * dim, interests))) {}
 
-    torch::Tensor forward(const torch::Tensor& history, const torch::Tensor& mask) override {
+    torch::Tensor forward(const torch::Tensor& history, const torch::Tensor& mask,
+                          const at::Generator&) override {
         // Positions steer the attention weights only; the weighted sum uses H (ComiRec's code).
         const torch::Tensor x = (history + positions_).flatten(0, 1);
         const torch::Tensor& w1 = hidden_->weight;
@@ -257,7 +260,8 @@ public:
           // ComiRec-DR's per-position bilinear maps, initialised N(0, 1) as in its code.
           maps_(register_parameter("maps", torch::randn({maxLength, dim, interests * dim}))) {}
 
-    torch::Tensor forward(const torch::Tensor& history, const torch::Tensor& mask) override {
+    torch::Tensor forward(const torch::Tensor& history, const torch::Tensor& mask,
+                          const at::Generator&) override {
         const int64_t b = history.size(0);
         const int64_t n = history.size(1);
         // ê_{j|i} = W_i e_i for every position i and interest j: [B, K, N, d].
@@ -286,16 +290,52 @@ private:
     torch::Tensor maps_;
 };
 
+// SASRec as a GEM (spec §1.2, item 4; issue 19): SASRec's encoder over the history, and its
+// last K hidden states, after the final norm (what SASRec scores items with), as the K
+// interests: the states at positions n−K+1..n, i.e. after the K most recent items. A history
+// of m < K items has only m real states: the K − m slots before them repeat the state after
+// its first (oldest) item, so every interest is a real state of the encoder and none is a
+// padding position's (whose attention sees nothing real) or a constant zero vector (which
+// would tie every negatively scored item at 0 in the max-over-interests ranking). An empty
+// history gives the state of the last position K times, as SASRec's user vector does.
+class SasRecGuidance : public GuidanceModule {
+public:
+    SasRecGuidance(const ModelConfig& config, int maxLength)
+        : interests_(config.interests),
+          encoder_(*this, config.dim, maxLength, config.layers, config.heads, config.dropout) {}
+
+    torch::Tensor forward(const torch::Tensor& history, const torch::Tensor& mask,
+                          const at::Generator& random) override {
+        const int64_t n = history.size(1);
+        const torch::Tensor states = encoder_.states(history, mask, random);  // [B, N, d]
+        // Histories are right-aligned: the first real item sits at column n − length.
+        const torch::Tensor first = n - mask.sum(1, /*keepdim=*/true);  // [B, 1]
+        const torch::Tensor slots =
+            torch::arange(n - interests_, n, first.options()).unsqueeze(0);          // [1, K]
+        const torch::Tensor columns = torch::maximum(slots, first).clamp(0, n - 1);  // [B, K]
+        return encoder_.finish(
+            states.gather(1, columns.unsqueeze(2).expand({-1, -1, states.size(2)})));
+    }
+
+private:
+    int64_t interests_;
+    SasRecEncoder encoder_;
+};
+
 }  // namespace
 
-std::shared_ptr<GuidanceModule> makeGuidance(GemKind kind, int dim, int interests, int maxLength) {
+std::shared_ptr<GuidanceModule> makeGuidance(GemKind kind, const ModelConfig& config,
+                                             int maxLength) {
     switch (kind) {
         case GemKind::Rule:
-            return std::make_shared<RuleGuidance>(interests);
+            return std::make_shared<RuleGuidance>(config.interests);
         case GemKind::SelfAttention:
-            return std::make_shared<SelfAttentiveGuidance>(dim, interests, maxLength);
+            return std::make_shared<SelfAttentiveGuidance>(config.dim, config.interests, maxLength);
         case GemKind::DynamicRouting:
-            return std::make_shared<DynamicRoutingGuidance>(dim, interests, maxLength);
+            return std::make_shared<DynamicRoutingGuidance>(config.dim, config.interests,
+                                                            maxLength);
+        case GemKind::SasRec:
+            return std::make_shared<SasRecGuidance>(config, maxLength);
     }
     throw std::invalid_argument("model.gem: unknown kind");
 }

@@ -246,29 +246,29 @@ std::unique_ptr<Recommender> makeRecommender(const ModelConfig& config, int32_t 
                                     ") must not exceed data.maxLength (" +
                                     std::to_string(maxLength) + ")");
     }
+    if (inScope(FieldScope::SasRec, config) && config.dim % config.heads != 0) {
+        throw std::invalid_argument("model.heads must divide model.dim");
+    }
     const std::string name = nameOf(config.model);
     switch (config.model) {
         case ModelKind::DimeRec:
             if (config.useDiffusion)
                 return std::make_unique<DimeRecRecommender>(config, numItems, maxLength);
-            return std::make_unique<MultiInterestRecommender>(
-                name, "gem", config.gem, numItems, config.dim, config.interests, maxLength);
+            return std::make_unique<MultiInterestRecommender>(name, "gem", config.gem, numItems,
+                                                              config, maxLength);
         case ModelKind::ComiRecSa:
         case ModelKind::ComiRecDr:
-            return std::make_unique<MultiInterestRecommender>(
-                name, "ce",
-                config.model == ModelKind::ComiRecSa ? GemKind::SelfAttention
-                                                     : GemKind::DynamicRouting,
-                numItems, config.dim, config.interests, maxLength);
+            return std::make_unique<MultiInterestRecommender>(name, "ce",
+                                                              config.model == ModelKind::ComiRecSa
+                                                                  ? GemKind::SelfAttention
+                                                                  : GemKind::DynamicRouting,
+                                                              numItems, config, maxLength);
         case ModelKind::MeanPool:
             return std::make_unique<MeanPoolRecommender>(numItems, config.dim);
         case ModelKind::Gru4Rec:
             return std::make_unique<Gru4RecRecommender>(numItems, config.dim, config.layers,
                                                         config.dropout, config.fullSoftmax);
         case ModelKind::SasRec:
-            if (config.dim % config.heads != 0) {
-                throw std::invalid_argument("model.heads must divide model.dim");
-            }
             return std::make_unique<SasRecRecommender>(numItems, config.dim, maxLength,
                                                        config.layers, config.heads, config.dropout,
                                                        config.fullSoftmax);

@@ -77,7 +77,7 @@ bad_config(negative-weight negative-weight.json "model.lambda: must be >= 0.0, g
 bad_config(number-as-text string-number.json "config key 'train.batchSize': expected number, got \"64\"")
 bad_config(trailing-comma trailing-comma.json
   "not valid JSON ([json.exception.parse_error.101] parse error at line 4, column 3: syntax error while parsing object key - unexpected '}'; expected string literal)")
-bad_config(unknown-choice unknown-choice.json "model.gem: must be one of rule, sa, dr, got 'gru'")
+bad_config(unknown-choice unknown-choice.json "model.gem: must be one of rule, sa, dr, sasrec, got 'gru'")
 bad_config(cut-off-not-evaluated cutoff.json
   "train.earlyStopMetric: its cut-off must be one of eval.topK, got 'ndcg@7'")
 bad_config(not-an-object array.json "config: expected a JSON object")

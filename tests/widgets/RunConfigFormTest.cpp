@@ -171,5 +171,16 @@ TEST_F(RunConfigFormTest, BaselinesDisableDimeRecOnlyFields) {
     EXPECT_TRUE(form.editor(QStringLiteral("model.negatives"))->isEnabled());
 }
 
+// The SASRec GEM is built from SASRec's layers, heads and dropout: choosing it enables them.
+TEST_F(RunConfigFormTest, TheSasRecGemEnablesSasRecsEncoderFields) {
+    RunConfigForm form;
+    EXPECT_FALSE(form.editor(QStringLiteral("model.heads"))->isEnabled());
+    form.applyPreset(QStringLiteral("Ablation: GEM = SASRec (last K hidden states)"));
+    EXPECT_EQ(form.config().model.gem, GemKind::SasRec);
+    for (const char* key : {"model.layers", "model.heads", "model.dropout", "model.diffusionSteps"})
+        EXPECT_TRUE(form.editor(QString::fromLatin1(key))->isEnabled()) << key;
+    EXPECT_FALSE(form.editor(QStringLiteral("model.fullSoftmax"))->isEnabled());
+}
+
 }  // namespace
 }  // namespace dimerec

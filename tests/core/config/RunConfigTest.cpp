@@ -48,7 +48,7 @@ TEST(RunConfig, RejectsUnknownKeysWrongTypesAndBadValuesByName) {
     EXPECT_EQ(errorOf(json{{"train", {{"batchSize", 1.5}}}}),
               "config key 'train.batchSize': expected number, got 1.5");
     EXPECT_EQ(errorOf(json{{"model", {{"gem", "gru"}}}}),
-              "model.gem: must be one of rule, sa, dr, got 'gru'");
+              "model.gem: must be one of rule, sa, dr, sasrec, got 'gru'");
     EXPECT_EQ(errorOf(json{{"train", {{"earlyStopMetric", "ndcg@7"}}}}),
               "train.earlyStopMetric: its cut-off must be one of eval.topK, got 'ndcg@7'");
 }
@@ -194,7 +194,7 @@ TEST(RunConfig, ChoiceTablesNameEveryEnumeratorOnce) {
     }
     // The enums are dense from 0; the last enumerator of each is in its table.
     EXPECT_EQ(choices(ModelKind{}).size(), static_cast<size_t>(ModelKind::MostPop) + 1);
-    EXPECT_EQ(choices(GemKind{}).size(), static_cast<size_t>(GemKind::DynamicRouting) + 1);
+    EXPECT_EQ(choices(GemKind{}).size(), static_cast<size_t>(GemKind::SasRec) + 1);
     EXPECT_EQ(choices(BetaSchedule{}).size(), static_cast<size_t>(BetaSchedule::Exp) + 1);
     EXPECT_EQ(choices(NoiseGeometry{}).size(), static_cast<size_t>(NoiseGeometry::Euclidean) + 1);
     EXPECT_EQ(choices(NoiseScale{}).size(), static_cast<size_t>(NoiseScale::ProjectedDdpm) + 1);
@@ -292,6 +292,30 @@ TEST(RunConfig, PretrainGemStepsIsValidatedFromItsDescriptor) {
     } catch (const std::invalid_argument& error) {
         EXPECT_STREQ(error.what(), "train.pretrainGemSteps: must be >= 0, got -1");
     }
+}
+
+// DimeRec's SASRec GEM is built from SASRec's layers, heads and dropout, so the form enables
+// them for it; the full softmax stays the sequence models' own (the GEM trains with L_gem).
+TEST(RunConfig, TheSasRecGemTakesSasRecsEncoderFields) {
+    const auto applies = [](const std::string& key, const ModelConfig& model) {
+        return inScope(findConfigField(key)->scope, model);
+    };
+    ModelConfig model;  // DimeRec with the SA GEM
+    for (const char* key : {"model.layers", "model.heads", "model.dropout", "model.fullSoftmax"})
+        EXPECT_FALSE(applies(key, model)) << key;
+    model.gem = GemKind::SasRec;
+    for (const char* key : {"model.layers", "model.heads", "model.dropout"})
+        EXPECT_TRUE(applies(key, model)) << key;
+    EXPECT_FALSE(applies("model.fullSoftmax", model));
+    EXPECT_TRUE(applies("model.gem", model));
+    model.model = ModelKind::ComiRecSa;  // the GEM field is DimeRec's alone
+    EXPECT_FALSE(applies("model.heads", model));
+    model.model = ModelKind::SasRec;
+    for (const char* key : {"model.layers", "model.heads", "model.dropout", "model.fullSoftmax"})
+        EXPECT_TRUE(applies(key, model)) << key;
+    model.model = ModelKind::Gru4Rec;
+    EXPECT_FALSE(applies("model.heads", model));
+    EXPECT_TRUE(applies("model.layers", model));
 }
 
 }  // namespace

@@ -172,7 +172,7 @@ TEST(Sweep, ValidatesEveryTrialNamingItsLabelAndField) {
     file["variants"][1]["set"]["model.gem"] = "gru";
     EXPECT_EQ(errorOf(file),
               "exp.json: trial 12 'rule GEM λ=0.1 μ=0 seed 1': model.gem: must be "
-              "one of rule, sa, dr, got 'gru'");
+              "one of rule, sa, dr, sasrec, got 'gru'");
 
     file = ablationFile();
     file["grid"]["model.lambda"] = {"big"};

@@ -19,6 +19,14 @@ namespace {
 constexpr int32_t kItems = 20;
 constexpr int kLength = 6;
 
+// The model settings a GEM is built from: embedding size d and K interests.
+ModelConfig gemConfig(int dim, int interests) {
+    ModelConfig c;
+    c.dim = dim;
+    c.interests = interests;
+    return c;
+}
+
 TEST(SampledSoftmax, MatchesHandComputedValue) {
     // user (1, 0), target (2, 0) → logit 2; negatives (0, 1) → 0 and (1, 0) → 1:
     // log(e² + e⁰ + e¹) − 2 = 0.40760596 (hand computation).
@@ -121,12 +129,12 @@ TEST(Guidance, ArgmaxReadoutPicksTheInterestClosestToTheTarget) {
 }
 
 TEST(Guidance, RuleTakesTheLastKItemsAndPadsShortHistories) {
-    const auto rule = makeGuidance(GemKind::Rule, 2, 3, 4);
+    const auto rule = makeGuidance(GemKind::Rule, gemConfig(2, 3), 4);
     const torch::Tensor h = torch::arange(8, torch::kFloat32).view({1, 4, 2});
     EXPECT_TRUE(
-        torch::equal(rule->forward(h, torch::ones({1, 4}, torch::kBool)), h.slice(1, 1, 4)));
+        torch::equal(rule->forward(h, torch::ones({1, 4}, torch::kBool), {}), h.slice(1, 1, 4)));
     const torch::Tensor shortHistory = torch::ones({1, 2, 2});
-    const torch::Tensor padded = rule->forward(shortHistory, torch::ones({1, 2}, torch::kBool));
+    const torch::Tensor padded = rule->forward(shortHistory, torch::ones({1, 2}, torch::kBool), {});
     EXPECT_TRUE(
         torch::equal(padded, torch::tensor({0.0f, 0.0f, 1.0f, 1.0f, 1.0f, 1.0f}).view({1, 3, 2})));
 }
@@ -134,12 +142,12 @@ TEST(Guidance, RuleTakesTheLastKItemsAndPadsShortHistories) {
 TEST(Guidance, AttentionAndRoutingGiveKFiniteInterestsEvenForEmptyHistories) {
     torch::manual_seed(1);
     for (const GemKind kind : {GemKind::SelfAttention, GemKind::DynamicRouting}) {
-        const auto gem = makeGuidance(kind, 8, 4, kLength);
+        const auto gem = makeGuidance(kind, gemConfig(8, 4), kLength);
         torch::Tensor h = torch::randn({3, kLength, 8});
         torch::Tensor mask = torch::ones({3, kLength}, torch::kBool);
         mask[2].fill_(false);  // an all-padding row
         h[2].zero_();
-        const torch::Tensor g = gem->forward(h, mask);
+        const torch::Tensor g = gem->forward(h, mask, {});
         EXPECT_EQ(g.sizes(), (std::vector<int64_t>{3, 4, 8})) << nameOf(kind);
         EXPECT_TRUE(torch::isfinite(g).all().item<bool>()) << nameOf(kind);
     }
@@ -148,15 +156,15 @@ TEST(Guidance, AttentionAndRoutingGiveKFiniteInterestsEvenForEmptyHistories) {
 TEST(Guidance, SelfAttentionIgnoresPaddedPositions) {
     // Changing what sits in a masked position must not change the interests.
     torch::manual_seed(2);
-    const auto gem = makeGuidance(GemKind::SelfAttention, 8, 2, 4);
+    const auto gem = makeGuidance(GemKind::SelfAttention, gemConfig(8, 2), 4);
     const torch::Tensor mask = torch::tensor({false, true, true, true}).view({1, 4});
     torch::Tensor h = torch::randn({1, 4, 8});
     h[0][0].zero_();
-    const torch::Tensor a = gem->forward(h, mask);
+    const torch::Tensor a = gem->forward(h, mask, {});
     torch::Tensor other = h.clone();
     other[0][0].fill_(5.0f);
     // The weighted sum uses H, so the padded row only matters through its weight, which is 0.
-    EXPECT_TRUE(torch::allclose(a, gem->forward(other, mask).detach(), 1e-6, 1e-6));
+    EXPECT_TRUE(torch::allclose(a, gem->forward(other, mask, {}).detach(), 1e-6, 1e-6));
 }
 
 TEST(VectorMath, TanhStaysWithinThreeTenMillionthsOfTheExactTanh) {
@@ -252,7 +260,7 @@ TEST(Guidance, SelfAttentionMatchesItsUnfusedComposition) {
     // differentiated by LibTorch's autograd. 700 rows = 2 full blocks of 256 and a partial one;
     // d = 20 takes the weighted sums' 16-lane loops and a tail.
     torch::manual_seed(5);
-    const auto gem = makeGuidance(GemKind::SelfAttention, 20, 3, 7);
+    const auto gem = makeGuidance(GemKind::SelfAttention, gemConfig(20, 3), 7);
     const auto parameters = gem->named_parameters();
     const torch::Tensor h = torch::randn({100, 7, 20});
     torch::Tensor mask = torch::ones({100, 7}, torch::kBool);
@@ -276,7 +284,7 @@ TEST(Guidance, SelfAttentionMatchesItsUnfusedComposition) {
         result.push_back(out.detach());
         return result;
     };
-    const auto fused = gradients([&](const torch::Tensor& x) { return gem->forward(x, mask); });
+    const auto fused = gradients([&](const torch::Tensor& x) { return gem->forward(x, mask, {}); });
     const auto composed = gradients(reference);
     ASSERT_EQ(fused.size(), composed.size());
     for (size_t i = 0; i < fused.size(); ++i)
@@ -409,6 +417,7 @@ TEST(DimeRec, EveryVariantTrainsAndScores) {
         [](ModelConfig& c) { c.geometry = NoiseGeometry::Euclidean; },
         [](ModelConfig& c) { c.gem = GemKind::Rule; },
         [](ModelConfig& c) { c.gem = GemKind::DynamicRouting; },
+        [](ModelConfig& c) { c.gem = GemKind::SasRec; },
         [](ModelConfig& c) {
             c.schedule = BetaSchedule::Cosine;
             c.reverseNoise = ReverseNoise::Literal;
