@@ -78,6 +78,7 @@ public:
     QTableWidget* tableWidget() const { return tableWidget_; }
     QTableWidget* diffWidget() const { return diff_; }
     QListWidget* entryList() const { return entryList_; }
+    QListWidget* metricList() const { return metricList_; }
     LossCurvePlot* curves() const { return curves_; }
     QComboBox* curveChooser() const { return curveSeries_; }
 
