@@ -30,6 +30,7 @@
 #include <cmath>
 #include <exception>
 #include <set>
+#include <stdexcept>
 #include <utility>
 
 namespace dimerec {
@@ -193,23 +194,23 @@ ComparisonView::ComparisonView(RunStore& store, QWidget* parent) : QWidget(paren
         QListWidgetItem* item = metricList_->takeItem(row);
         metricList_->insertItem(target, item);
         metricList_->setCurrentRow(target);
-        rebuild();
+        refreshTable();
     };
     connect(metricUp, &QPushButton::clicked, this, [=] { moveMetric(-1); });
     connect(metricDown, &QPushButton::clicked, this, [=] { moveMetric(1); });
     connect(metricList_, &QListWidget::itemChanged, this, [this] {
-        if (!updating_) rebuild();
+        if (!updating_) refreshTable();
     });
     connect(split_, &QComboBox::currentIndexChanged, this, [this] {
         if (updating_) return;
         refreshMetricList();
-        rebuild();
+        refreshTable();
     });
     connect(baseline_, &QComboBox::currentIndexChanged, this, [this] {
-        if (!updating_) rebuild();
+        if (!updating_) refreshTable();
     });
     connect(test_, &QComboBox::currentIndexChanged, this, [this] {
-        if (!updating_) rebuild();
+        if (!updating_) refreshTable();
     });
     connect(layoutChooser_, &QComboBox::currentIndexChanged, this, [this](int index) {
         setTableLayout(index == 0 ? Layout::EntriesAsColumns : Layout::EntriesAsRows);
@@ -361,7 +362,7 @@ void ComparisonView::setMetrics(const QStringList& metrics) {
         item->setCheckState(Qt::Unchecked);
     }
     updating_ = false;
-    rebuild();
+    refreshTable();
 }
 
 QStringList ComparisonView::metrics() const {
@@ -485,28 +486,16 @@ ComparisonRequest ComparisonView::request() const {
 
 void ComparisonView::rebuild() {
     if (updating_) return;
-    const ComparisonRequest request = this->request();
-    // Means and deltas at once; the tests (a bootstrap of thousands of users per cell) follow.
-    ComparisonRequest untested = request;
-    untested.significance = false;
-    table_ = entries_.empty() || request.metrics.empty() ? ResultTable()
-                                                         : buildComparisonTable(entries_, untested);
-    fillTable();
-    startTests(request);
+    refreshTable();
+    loadExtras();
     fillDiff();
     // The curve choice: every series any of the runs logged.
     const QString current = curveSeries_->currentText();
     std::set<QString> series;
-    for (const ComparisonEntry& entry : entries_) {
-        for (const RunSummary& run : entry.runs) {
-            try {
-                for (const SeriesInfo& info : store_.seriesList(run.id))
-                    series.insert(QString::fromStdString(info.source) + kCurveSeparator +
-                                  QString::fromStdString(info.name));
-            } catch (const std::exception&) {
-                // A run deleted meanwhile has no curves to offer.
-            }
-        }
+    for (const auto& [run, extras] : extras_) {
+        for (const SeriesInfo& info : extras.series)
+            series.insert(QString::fromStdString(info.source) + kCurveSeparator +
+                          QString::fromStdString(info.name));
     }
     updating_ = true;
     curveSeries_->clear();
@@ -518,6 +507,39 @@ void ComparisonView::rebuild() {
     curveSeries_->setCurrentIndex(std::max(index, 0));
     updating_ = false;
     fillCurves();
+}
+
+void ComparisonView::refreshTable() {
+    if (updating_) return;
+    const ComparisonRequest request = this->request();
+    // Means and deltas at once; the tests (a bootstrap of thousands of users per cell) follow.
+    ComparisonRequest untested = request;
+    untested.significance = false;
+    table_ = entries_.empty() || request.metrics.empty() ? ResultTable()
+                                                         : buildComparisonTable(entries_, untested);
+    fillTable();
+    startTests(request);
+}
+
+void ComparisonView::loadExtras() {
+    std::map<int64_t, RunExtras> kept;
+    for (const ComparisonEntry& entry : entries_) {
+        for (const RunSummary& run : entry.runs) {
+            if (kept.count(run.id) > 0) continue;
+            if (auto known = extras_.find(run.id); known != extras_.end()) {
+                kept.emplace(run.id, std::move(known->second));
+                continue;
+            }
+            RunExtras& extras = kept[run.id];
+            try {
+                extras.configJson = store_.run(run.id).configJson;
+                extras.series = store_.seriesList(run.id);
+            } catch (const std::exception& error) {
+                extras.error = error.what();  // a run deleted meanwhile
+            }
+        }
+    }
+    extras_ = std::move(kept);
 }
 
 void ComparisonView::startTests(const ComparisonRequest& request) {
@@ -696,7 +718,9 @@ void ComparisonView::fillDiff() {
     try {
         for (const ComparisonEntry& entry : entries_) {
             labels << QString::fromStdString(entry.label);
-            configs.push_back(store_.run(entry.runs.front().id).configJson);
+            const RunExtras& extras = extras_.at(entry.runs.front().id);
+            if (!extras.error.empty()) throw std::runtime_error(extras.error);
+            configs.push_back(extras.configJson);
         }
         const std::vector<ConfigDifference> differences = configDiff(configs);
         diff_->setRowCount(static_cast<int>(differences.size()));

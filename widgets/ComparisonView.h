@@ -3,11 +3,15 @@
 #include "analysis/Comparison.h"
 #include "analysis/ResultTable.h"
 #include "analysis/TableExport.h"
+#include "store/RunRecords.h"
 
 #include <QVector>
 #include <QWidget>
 
+#include <cstdint>
+#include <map>
 #include <memory>
+#include <string>
 #include <vector>
 
 class QCheckBox;
@@ -30,12 +34,13 @@ class RunStore;
 // test users both entries share where the runs keep per-user ranks, else over seeds; Holm-
 // corrected across the entries of each metric; the note under the options says which); best
 // values are bold, second best underlined. The tests run off the window's thread, once per
-// change of the selection: the means show at once, the p-values follow (testsFinished). In the
-// comparison layout the entries are columns and the metrics rows; in the ablation layout the
-// entries are the rows, as papers print ablations. Below: the config fields that differ between the
-// entries, and one training curve per run overlaid. Every number comes from core/analysis
-// (buildComparisonTable, configDiff); the table exports through TableExport as LaTeX, Markdown or
-// CSV (file or clipboard).
+// change of the selection: the means show at once, the p-values follow (testsFinished). The
+// store is read when entries arrive, never when only the metrics, split, baseline or test change
+// (they redo the table alone). In the comparison layout the entries are columns and the metrics
+// rows; in the ablation layout the entries are the rows, as papers print ablations. Below: the
+// config fields that differ between the entries, and one training curve per run overlaid. Every
+// number comes from core/analysis (buildComparisonTable, configDiff); the table exports through
+// TableExport as LaTeX, Markdown or CSV (file or clipboard).
 class ComparisonView : public QWidget {
     Q_OBJECT
 
@@ -95,7 +100,20 @@ Q_SIGNALS:
     void testsFinished();
 
 private:
+    // What the view shows of a run beside its entry: read from the store once, when the run's
+    // entry arrives, so that a change of metrics, baseline or test reads nothing.
+    struct RunExtras {
+        std::string configJson;
+        std::vector<SeriesInfo> series;
+        std::string error;  // why the store could not give them (the run was deleted, …)
+    };
+
+    // Everything after a change of the entries: table and tests, config diff, curves.
     void rebuild();
+    // The table and its tests alone (a change of metrics, split, baseline or test).
+    void refreshTable();
+    // Reads the extras of runs new to the entries and forgets those of runs no longer there.
+    void loadExtras();
     ComparisonRequest request() const;
     // Tests the entries against the baseline on a thread of its own; the newest request wins.
     void startTests(const ComparisonRequest& request);
@@ -113,6 +131,7 @@ private:
 
     RunStore& store_;
     std::vector<ComparisonEntry> entries_;
+    std::map<int64_t, RunExtras> extras_;  // per run of the entries
     ResultTable table_;
     Layout layout_ = Layout::EntriesAsColumns;
     bool updating_ = false;

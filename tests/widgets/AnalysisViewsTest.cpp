@@ -246,6 +246,27 @@ TEST_F(ComparisonViewTest, QuickChangesEndWithTheTestsOfTheLastOne) {
     EXPECT_EQ(view_->table().cell(1, 0).test->method, "Welch t-test");
 }
 
+// Ticking a metric, choosing a baseline or a test redoes the table alone: the config diff and
+// the curves keep what the view read when the entries arrived. The runs are deleted from the
+// store behind the view's back, so any new read would fail and empty them.
+TEST_F(ComparisonViewTest, TickingAMetricDoesNotReadTheStoreAgain) {
+    for (int64_t run : a_) store_->deleteRun(run);
+    for (int64_t run : b_) store_->deleteRun(run);
+    store_->deleteRun(c_);
+    const QList<QListWidgetItem*> ndcg =
+        view_->metricList()->findItems(QStringLiteral("ndcg@10"), Qt::MatchExactly);
+    ASSERT_EQ(ndcg.size(), 1);
+    ndcg.front()->setCheckState(Qt::Unchecked);  // what a click on its box does
+    view_->setBaseline(1);
+    view_->setTest(SeedTest::Welch);
+    waitForTests();
+    ASSERT_EQ(view_->table().columns().size(), 1u);  // the table follows: HR@10 alone
+    EXPECT_EQ(view_->table().columns().front().key, "hr@10");
+    EXPECT_EQ(view_->table().cell(0, 0).test->method, "Welch t-test");
+    EXPECT_EQ(view_->diffWidget()->rowCount(), 3);  // model.lambda, model.model, name
+    EXPECT_EQ(view_->curves()->seriesNames().size(), 7);
+}
+
 TEST_F(ComparisonViewTest, ConfigDiffShowsOnlyDifferingFields) {
     // A: dimerec λ=1, B: dimerec λ=2, C: sasrec λ=1; names differ; seeds of the first runs agree.
     QTableWidget* diff = view_->diffWidget();
