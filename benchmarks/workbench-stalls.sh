@@ -38,10 +38,8 @@ done
 
 scratch=${STALL_SCRATCH:-$(mktemp -d /tmp/workbench-stalls.XXXXXX)}
 mkdir -p "$scratch"
-# Fresh settings (the default layout, no saved window), checkpoints inside the scratch folder.
-export HOME=$scratch/home XDG_CONFIG_HOME=$scratch/config XDG_DATA_HOME=$scratch/data
-export XDG_RUNTIME_DIR=$scratch/runtime
-mkdir -p "$HOME" "$XDG_CONFIG_HOME" "$XDG_DATA_HOME" "$XDG_RUNTIME_DIR"
+export HOME=$scratch/home XDG_DATA_HOME=$scratch/data XDG_RUNTIME_DIR=$scratch/runtime
+mkdir -p "$HOME" "$XDG_DATA_HOME" "$XDG_RUNTIME_DIR"
 chmod 700 "$XDG_RUNTIME_DIR"
 # The background sweeps of the shared machine keep running: say how loaded it was.
 uptime | tee "$out/uptime.txt"
@@ -59,6 +57,9 @@ window() {
   local scenario=$1 store=$2 shot=$3
   shift 3
   echo "== $scenario"
+  # Fresh settings each time: the default layout, no window saved by the previous scenario.
+  export XDG_CONFIG_HOME=$scratch/config-$scenario
+  rm -rf "$XDG_CONFIG_HOME"
   xvfb-run -a -s '-screen 0 1366x768x24' bash -c '
     "$@" &
     app=$!
@@ -89,7 +90,7 @@ for scenario in "${scenarios[@]}"; do
       if [[ ! -f $scratch/train.sqlite ]]; then
         (cd "$scratch" && window train "$scratch/train.sqlite" 40 --config "$scratch/train.json")
       fi
-      window sphere "$scratch/train.sqlite" 25
+      window sphere "$scratch/train.sqlite" 6
       ;;
     *)
       echo "unknown scenario $scenario (train, compare, sphere)" >&2
