@@ -89,12 +89,13 @@ void StallMonitor::record(double latenessMs) {
 double StallMonitor::quantile(const Phase& phase, double q) const {
     if (phase.ticks == 0) return 0.0;
     // The smallest bin whose cumulative count reaches q of the ticks; its upper edge, capped by
-    // the true maximum (the last bin holds everything beyond it).
+    // the true maximum; the last bin (everything beyond the histogram) reads as the maximum.
     const auto needed = static_cast<int64_t>(std::ceil(q * static_cast<double>(phase.ticks)));
     int64_t seen = 0;
     for (int bin = 0; bin < kBins; ++bin) {
         seen += phase.bins[static_cast<size_t>(bin)];
-        if (seen >= needed) return std::min((bin + 1) * kBinMs, phase.maxMs);
+        if (seen >= needed)
+            return bin == kBins - 1 ? phase.maxMs : std::min((bin + 1) * kBinMs, phase.maxMs);
     }
     return phase.maxMs;
 }
