@@ -9,6 +9,8 @@
 #include <QWidget>
 
 #include <cstdint>
+#include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -52,10 +54,13 @@ public:
     ~ComparisonView() override;
 
     // Adds each run as an entry of its own (runs already present as single runs are skipped).
+    // Both add calls read the store on a thread of their own: the entries join when read
+    // (entriesChanged), loadingEntries() meanwhile.
     void addRuns(const QVector<qint64>& runs);
     // Adds the seed group (all stored runs with the same config hash and study) of each run,
     // once per group.
     void addSeedGroups(const QVector<qint64>& runs);
+    bool loadingEntries() const { return loader_ != nullptr; }
     void setEntries(std::vector<ComparisonEntry> entries);
     const std::vector<ComparisonEntry>& entries() const { return entries_; }
     void removeEntry(int index);
@@ -105,8 +110,19 @@ private:
     struct RunExtras {
         std::string configJson;
         std::vector<SeriesInfo> series;
+        // Points of the series overlaid so far, by curveKey.
+        std::map<std::string, std::vector<SeriesPoint>> curves;
         std::string error;  // why the store could not give them (the run was deleted, …)
     };
+    // The extras of `run`, with the points of the curve `curve` (curveKey; "" = none).
+    static RunExtras readExtras(const RunStore& store, int64_t run, const std::string& curve);
+    // "source\nname" of the curve chooser's text "source · name"; "" when it names none.
+    static std::string curveKey(const QString& chooserText);
+    using EntryReader = std::function<std::vector<ComparisonEntry>(const RunStore&)>;
+    // Runs `read` on a thread of its own with a store connection of its own, with the extras
+    // of the entries' runs, then appends the entries (a failure is shown instead). One read at
+    // a time, so that entries join in the order they were asked for.
+    void loadInBackground(EntryReader read);
 
     // Everything after a change of the entries: table and tests, config diff, curves.
     void rebuild();
@@ -131,7 +147,9 @@ private:
 
     RunStore& store_;
     std::vector<ComparisonEntry> entries_;
-    std::map<int64_t, RunExtras> extras_;  // per run of the entries
+    std::map<int64_t, RunExtras> extras_;   // per run of the entries
+    QThread* loader_ = nullptr;             // reading entries being added, if any
+    std::deque<EntryReader> waitingReads_;  // asked for while it runs
     ResultTable table_;
     Layout layout_ = Layout::EntriesAsColumns;
     bool updating_ = false;

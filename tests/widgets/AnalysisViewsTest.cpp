@@ -22,6 +22,7 @@
 #include <QListWidget>
 #include <QTableWidget>
 #include <QTemporaryDir>
+#include <QTest>
 
 #include <nlohmann/json.hpp>
 
@@ -96,12 +97,19 @@ protected:
         view_ = std::make_unique<ComparisonView>(*store_);
         view_->addSeedGroups({a_[0], b_[1]});
         view_->addRuns({c_});
+        waitForEntries();
         view_->setMetrics({QStringLiteral("hr@10"), QStringLiteral("ndcg@10")});
         view_->setBaseline(0);
     }
 
     QTableWidgetItem* cell(int metric, int entry) const {
         return view_->tableWidget()->item(metric, entry);  // entries are columns by default
+    }
+
+    // Added runs are read off the window's thread, in the order asked for.
+    void waitForEntries() const {
+        ASSERT_TRUE(QTest::qWaitFor([this] { return !view_->loadingEntries(); }, 30000))
+            << "entries still loading after 30 s";
     }
 
     // The tests against the baseline run off the window's thread: wait for the newest.
@@ -208,6 +216,7 @@ TEST_F(ComparisonViewTest, RunsWithPerUserRanksArePairedOverTheirUsers) {
     keep(b_[2], {9, 10, 11, 12});
     view_->clearEntries();
     view_->addSeedGroups({a_[0], b_[0]});
+    waitForEntries();
     view_->setMetrics({QStringLiteral("hr@10")});
     view_->setBaseline(0);
     waitForTests();
@@ -244,6 +253,20 @@ TEST_F(ComparisonViewTest, QuickChangesEndWithTheTestsOfTheLastOne) {
     EXPECT_DOUBLE_EQ(*view_->table().cell(1, 0).pValue,
                      welchTTest({0.60, 0.61, 0.65}, {0.50, 0.52, 0.54}).pValue);
     EXPECT_EQ(view_->table().cell(1, 0).test->method, "Welch t-test");
+}
+
+// Added runs are read from the store off the window's thread: the call returns before they
+// join, then the entry, its table column and its curve show.
+TEST_F(ComparisonViewTest, AddedRunsArriveFromTheStoreOffTheWindowsThread) {
+    view_->clearEntries();
+    view_->addRuns({c_});
+    EXPECT_TRUE(view_->loadingEntries());
+    EXPECT_TRUE(view_->entries().empty());
+    waitForEntries();
+    ASSERT_EQ(view_->entries().size(), 1u);
+    EXPECT_EQ(view_->entries().front().label, "C");
+    EXPECT_EQ(view_->tableWidget()->columnCount(), 1);
+    EXPECT_EQ(view_->curves()->seriesNames(), QStringList{QStringLiteral("C")});
 }
 
 // Ticking a metric, choosing a baseline or a test redoes the table alone: the config diff and
