@@ -30,6 +30,7 @@
 #include <cmath>
 #include <exception>
 #include <set>
+#include <stdexcept>
 #include <utility>
 
 namespace dimerec {
@@ -193,23 +194,23 @@ ComparisonView::ComparisonView(RunStore& store, QWidget* parent) : QWidget(paren
         QListWidgetItem* item = metricList_->takeItem(row);
         metricList_->insertItem(target, item);
         metricList_->setCurrentRow(target);
-        rebuild();
+        refreshTable();
     };
     connect(metricUp, &QPushButton::clicked, this, [=] { moveMetric(-1); });
     connect(metricDown, &QPushButton::clicked, this, [=] { moveMetric(1); });
     connect(metricList_, &QListWidget::itemChanged, this, [this] {
-        if (!updating_) rebuild();
+        if (!updating_) refreshTable();
     });
     connect(split_, &QComboBox::currentIndexChanged, this, [this] {
         if (updating_) return;
         refreshMetricList();
-        rebuild();
+        refreshTable();
     });
     connect(baseline_, &QComboBox::currentIndexChanged, this, [this] {
-        if (!updating_) rebuild();
+        if (!updating_) refreshTable();
     });
     connect(test_, &QComboBox::currentIndexChanged, this, [this] {
-        if (!updating_) rebuild();
+        if (!updating_) refreshTable();
     });
     connect(layoutChooser_, &QComboBox::currentIndexChanged, this, [this](int index) {
         setTableLayout(index == 0 ? Layout::EntriesAsColumns : Layout::EntriesAsRows);
@@ -225,37 +226,40 @@ ComparisonView::ComparisonView(RunStore& store, QWidget* parent) : QWidget(paren
 
 ComparisonView::~ComparisonView() {
     if (tester_ != nullptr) tester_->wait();
+    if (loader_ != nullptr) loader_->wait();
 }
 
 void ComparisonView::addRuns(const QVector<qint64>& runs) {
-    try {
-        for (qint64 id : runs) {
-            const bool present =
-                std::any_of(entries_.begin(), entries_.end(), [id](const ComparisonEntry& e) {
-                    return e.runs.size() == 1 && e.runs.front().id == id;
-                });
-            if (present) continue;
-            RunSummary run = store_.run(id).summary;
+    std::vector<int64_t> wanted;
+    for (qint64 id : runs) {
+        const bool present =
+            std::any_of(entries_.begin(), entries_.end(), [id](const ComparisonEntry& e) {
+                return e.runs.size() == 1 && e.runs.front().id == id;
+            });
+        if (!present) wanted.push_back(id);
+    }
+    loadInBackground([wanted](const RunStore& store) {
+        std::vector<ComparisonEntry> added;
+        for (int64_t id : wanted) {
+            RunSummary run = store.run(id).summary;
             std::string label =
                 run.name.empty() ? run.model + " #" + std::to_string(run.id) : run.name;
             // The run's further readouts (DimeRec) follow it as labelled entries of their own.
             for (ComparisonEntry& entry :
-                 withReadoutEntries({loadEntry(store_, std::move(label), {std::move(run)})}))
-                entries_.push_back(std::move(entry));
+                 withReadoutEntries({loadEntry(store, std::move(label), {std::move(run)})}))
+                added.push_back(std::move(entry));
         }
-    } catch (const std::exception& error) {
-        QMessageBox::warning(this, tr("Comparison"), QString::fromUtf8(error.what()));
-    }
-    setEntries(std::move(entries_));
+        return added;
+    });
 }
 
 void ComparisonView::addSeedGroups(const QVector<qint64>& runs) {
-    try {
-        std::set<std::string> added;
+    loadInBackground([runs](const RunStore& store) {
+        std::vector<ComparisonEntry> added;
+        std::set<std::string> groups;
         for (qint64 id : runs) {
-            const RunDetails details = store_.run(id);
-            const RunSummary& run = details.summary;
-            if (!added.insert(run.study + '\n' + run.configHash).second) continue;
+            const RunSummary run = store.run(id).summary;
+            if (!groups.insert(run.study + '\n' + run.configHash).second) continue;
             RunQuery query;
             query.configHash = run.configHash;
             query.study = run.study;
@@ -263,17 +267,91 @@ void ComparisonView::addSeedGroups(const QVector<qint64>& runs) {
             query.descending = false;
             query.limit = 0;
             query.statuses = {"finished"};
-            std::vector<RunSummary> group = store_.listRuns(query);
+            std::vector<RunSummary> group = store.listRuns(query);
             if (group.empty()) continue;
             std::string label = seedGroupLabel(group.front());
             for (ComparisonEntry& entry :
-                 withReadoutEntries({loadEntry(store_, std::move(label), std::move(group))}))
-                entries_.push_back(std::move(entry));
+                 withReadoutEntries({loadEntry(store, std::move(label), std::move(group))}))
+                added.push_back(std::move(entry));
         }
-    } catch (const std::exception& error) {
-        QMessageBox::warning(this, tr("Comparison"), QString::fromUtf8(error.what()));
+        return added;
+    });
+}
+
+void ComparisonView::loadInBackground(EntryReader read) {
+    if (loader_ != nullptr) {
+        waitingReads_.push_back(std::move(read));
+        return;
     }
-    setEntries(std::move(entries_));
+    struct Loaded {
+        std::vector<ComparisonEntry> entries;
+        std::map<int64_t, RunExtras> extras;
+        QString error;
+    };
+    auto loaded = std::make_shared<Loaded>();
+    const std::string curve =
+        curveKey(curveSeries_->count() > 0
+                     ? curveSeries_->currentText()
+                     : QStringLiteral("train") + kCurveSeparator + QStringLiteral("total"));
+    loader_ = QThread::create([this, read = std::move(read), loaded, path = store_.path(), curve] {
+        try {
+            // A connection of this thread's own (RunStore is one connection per thread).
+            const RunStore store(path, RunStore::Mode::ReadOnly);
+            loaded->entries = read(store);
+            for (const ComparisonEntry& entry : loaded->entries) {
+                for (const RunSummary& run : entry.runs) {
+                    if (loaded->extras.count(run.id) == 0)
+                        loaded->extras.emplace(run.id, readExtras(store, run.id, curve));
+                }
+            }
+        } catch (const std::exception& error) {
+            loaded->error = QString::fromUtf8(error.what());
+        }
+        // Delivered on the view's thread (before `finished`), dropped if the view is gone.
+        QMetaObject::invokeMethod(
+            this,
+            [this, loaded] {
+                if (!loaded->error.isEmpty()) {
+                    QMessageBox::warning(this, tr("Comparison"), loaded->error);
+                    return;
+                }
+                for (auto& [run, extras] : loaded->extras)
+                    extras_.try_emplace(run, std::move(extras));
+                std::vector<ComparisonEntry> entries = entries_;
+                for (ComparisonEntry& entry : loaded->entries) entries.push_back(std::move(entry));
+                setEntries(std::move(entries));
+            },
+            Qt::QueuedConnection);
+    });
+    connect(loader_, &QThread::finished, this, [this] {
+        loader_->deleteLater();
+        loader_ = nullptr;
+        if (waitingReads_.empty()) return;
+        EntryReader next = std::move(waitingReads_.front());
+        waitingReads_.pop_front();
+        loadInBackground(std::move(next));
+    });
+    loader_->start(QThread::LowPriority);
+}
+
+ComparisonView::RunExtras ComparisonView::readExtras(const RunStore& store, int64_t run,
+                                                     const std::string& curve) {
+    RunExtras extras;
+    try {
+        extras.configJson = store.run(run).configJson;
+        extras.series = store.seriesList(run);
+        if (const size_t cut = curve.find('\n'); cut != std::string::npos)
+            extras.curves[curve] = store.series(run, curve.substr(0, cut), curve.substr(cut + 1));
+    } catch (const std::exception& error) {
+        extras.error = error.what();  // a run deleted meanwhile
+    }
+    return extras;
+}
+
+std::string ComparisonView::curveKey(const QString& chooserText) {
+    const QStringList parts = chooserText.split(kCurveSeparator);
+    if (parts.size() != 2) return {};
+    return parts[0].toStdString() + '\n' + parts[1].toStdString();
 }
 
 void ComparisonView::setEntries(std::vector<ComparisonEntry> entries) {
@@ -361,7 +439,7 @@ void ComparisonView::setMetrics(const QStringList& metrics) {
         item->setCheckState(Qt::Unchecked);
     }
     updating_ = false;
-    rebuild();
+    refreshTable();
 }
 
 QStringList ComparisonView::metrics() const {
@@ -485,28 +563,16 @@ ComparisonRequest ComparisonView::request() const {
 
 void ComparisonView::rebuild() {
     if (updating_) return;
-    const ComparisonRequest request = this->request();
-    // Means and deltas at once; the tests (a bootstrap of thousands of users per cell) follow.
-    ComparisonRequest untested = request;
-    untested.significance = false;
-    table_ = entries_.empty() || request.metrics.empty() ? ResultTable()
-                                                         : buildComparisonTable(entries_, untested);
-    fillTable();
-    startTests(request);
+    refreshTable();
+    loadExtras();
     fillDiff();
     // The curve choice: every series any of the runs logged.
     const QString current = curveSeries_->currentText();
     std::set<QString> series;
-    for (const ComparisonEntry& entry : entries_) {
-        for (const RunSummary& run : entry.runs) {
-            try {
-                for (const SeriesInfo& info : store_.seriesList(run.id))
-                    series.insert(QString::fromStdString(info.source) + kCurveSeparator +
-                                  QString::fromStdString(info.name));
-            } catch (const std::exception&) {
-                // A run deleted meanwhile has no curves to offer.
-            }
-        }
+    for (const auto& [run, extras] : extras_) {
+        for (const SeriesInfo& info : extras.series)
+            series.insert(QString::fromStdString(info.source) + kCurveSeparator +
+                          QString::fromStdString(info.name));
     }
     updating_ = true;
     curveSeries_->clear();
@@ -518,6 +584,33 @@ void ComparisonView::rebuild() {
     curveSeries_->setCurrentIndex(std::max(index, 0));
     updating_ = false;
     fillCurves();
+}
+
+void ComparisonView::refreshTable() {
+    if (updating_) return;
+    const ComparisonRequest request = this->request();
+    // Means and deltas at once; the tests (a bootstrap of thousands of users per cell) follow.
+    ComparisonRequest untested = request;
+    untested.significance = false;
+    table_ = entries_.empty() || request.metrics.empty() ? ResultTable()
+                                                         : buildComparisonTable(entries_, untested);
+    fillTable();
+    startTests(request);
+}
+
+void ComparisonView::loadExtras() {
+    std::map<int64_t, RunExtras> kept;
+    for (const ComparisonEntry& entry : entries_) {
+        for (const RunSummary& run : entry.runs) {
+            if (kept.count(run.id) > 0) continue;
+            if (auto known = extras_.find(run.id); known != extras_.end()) {
+                kept.emplace(run.id, std::move(known->second));
+                continue;
+            }
+            kept.emplace(run.id, readExtras(store_, run.id, curveKey(curveSeries_->currentText())));
+        }
+    }
+    extras_ = std::move(kept);
 }
 
 void ComparisonView::startTests(const ComparisonRequest& request) {
@@ -696,7 +789,9 @@ void ComparisonView::fillDiff() {
     try {
         for (const ComparisonEntry& entry : entries_) {
             labels << QString::fromStdString(entry.label);
-            configs.push_back(store_.run(entry.runs.front().id).configJson);
+            const RunExtras& extras = extras_.at(entry.runs.front().id);
+            if (!extras.error.empty()) throw std::runtime_error(extras.error);
+            configs.push_back(extras.configJson);
         }
         const std::vector<ConfigDifference> differences = configDiff(configs);
         diff_->setRowCount(static_cast<int>(differences.size()));
@@ -720,10 +815,10 @@ void ComparisonView::fillDiff() {
 
 void ComparisonView::fillCurves() {
     curves_->clear();
-    const QStringList parts = curveSeries_->currentText().split(kCurveSeparator);
-    if (parts.size() != 2) return;
-    const std::string source = parts[0].toStdString();
-    const std::string name = parts[1].toStdString();
+    const std::string key = curveKey(curveSeries_->currentText());
+    if (key.empty()) return;
+    const std::string source = key.substr(0, key.find('\n'));
+    const std::string name = key.substr(key.find('\n') + 1);
     curves_->setSmoothingAvailable(source == "train");
     curves_->setTitle(curveSeries_->currentText());
     int drawn = 0;
@@ -732,15 +827,21 @@ void ComparisonView::fillCurves() {
             if (drawn == kMaxCurves) return;
             QString label = QString::fromStdString(entry.label);
             if (entry.runs.size() > 1) label += tr(" · seed %1").arg(run.seed);
+            // Read once per run and series (the entries' loader read the chosen one).
+            RunExtras& extras = extras_[run.id];
+            auto cached = extras.curves.find(key);
+            if (cached == extras.curves.end()) {
+                try {
+                    cached = extras.curves.emplace(key, store_.series(run.id, source, name)).first;
+                } catch (const std::exception&) {
+                    continue;
+                }
+            }
             QVector<double> steps;
             QVector<double> values;
-            try {
-                for (const SeriesPoint& point : store_.series(run.id, source, name)) {
-                    steps.push_back(static_cast<double>(point.step));
-                    values.push_back(point.value);
-                }
-            } catch (const std::exception&) {
-                continue;
+            for (const SeriesPoint& point : cached->second) {
+                steps.push_back(static_cast<double>(point.step));
+                values.push_back(point.value);
             }
             if (steps.isEmpty()) continue;
             curves_->setSeriesColor(label, runColour(run.id));

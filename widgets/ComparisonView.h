@@ -3,11 +3,17 @@
 #include "analysis/Comparison.h"
 #include "analysis/ResultTable.h"
 #include "analysis/TableExport.h"
+#include "store/RunRecords.h"
 
 #include <QVector>
 #include <QWidget>
 
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
 #include <memory>
+#include <string>
 #include <vector>
 
 class QCheckBox;
@@ -30,12 +36,13 @@ class RunStore;
 // test users both entries share where the runs keep per-user ranks, else over seeds; Holm-
 // corrected across the entries of each metric; the note under the options says which); best
 // values are bold, second best underlined. The tests run off the window's thread, once per
-// change of the selection: the means show at once, the p-values follow (testsFinished). In the
-// comparison layout the entries are columns and the metrics rows; in the ablation layout the
-// entries are the rows, as papers print ablations. Below: the config fields that differ between the
-// entries, and one training curve per run overlaid. Every number comes from core/analysis
-// (buildComparisonTable, configDiff); the table exports through TableExport as LaTeX, Markdown or
-// CSV (file or clipboard).
+// change of the selection: the means show at once, the p-values follow (testsFinished). The
+// store is read when entries arrive, never when only the metrics, split, baseline or test change
+// (they redo the table alone). In the comparison layout the entries are columns and the metrics
+// rows; in the ablation layout the entries are the rows, as papers print ablations. Below: the
+// config fields that differ between the entries, and one training curve per run overlaid. Every
+// number comes from core/analysis (buildComparisonTable, configDiff); the table exports through
+// TableExport as LaTeX, Markdown or CSV (file or clipboard).
 class ComparisonView : public QWidget {
     Q_OBJECT
 
@@ -47,10 +54,13 @@ public:
     ~ComparisonView() override;
 
     // Adds each run as an entry of its own (runs already present as single runs are skipped).
+    // Both add calls read the store on a thread of their own: the entries join when read
+    // (entriesChanged), loadingEntries() meanwhile.
     void addRuns(const QVector<qint64>& runs);
     // Adds the seed group (all stored runs with the same config hash and study) of each run,
     // once per group.
     void addSeedGroups(const QVector<qint64>& runs);
+    bool loadingEntries() const { return loader_ != nullptr; }
     void setEntries(std::vector<ComparisonEntry> entries);
     const std::vector<ComparisonEntry>& entries() const { return entries_; }
     void removeEntry(int index);
@@ -78,6 +88,7 @@ public:
     QTableWidget* tableWidget() const { return tableWidget_; }
     QTableWidget* diffWidget() const { return diff_; }
     QListWidget* entryList() const { return entryList_; }
+    QListWidget* metricList() const { return metricList_; }
     LossCurvePlot* curves() const { return curves_; }
     QComboBox* curveChooser() const { return curveSeries_; }
 
@@ -94,7 +105,31 @@ Q_SIGNALS:
     void testsFinished();
 
 private:
+    // What the view shows of a run beside its entry: read from the store once, when the run's
+    // entry arrives, so that a change of metrics, baseline or test reads nothing.
+    struct RunExtras {
+        std::string configJson;
+        std::vector<SeriesInfo> series;
+        // Points of the series overlaid so far, by curveKey.
+        std::map<std::string, std::vector<SeriesPoint>> curves;
+        std::string error;  // why the store could not give them (the run was deleted, …)
+    };
+    // The extras of `run`, with the points of the curve `curve` (curveKey; "" = none).
+    static RunExtras readExtras(const RunStore& store, int64_t run, const std::string& curve);
+    // "source\nname" of the curve chooser's text "source · name"; "" when it names none.
+    static std::string curveKey(const QString& chooserText);
+    using EntryReader = std::function<std::vector<ComparisonEntry>(const RunStore&)>;
+    // Runs `read` on a thread of its own with a store connection of its own, with the extras
+    // of the entries' runs, then appends the entries (a failure is shown instead). One read at
+    // a time, so that entries join in the order they were asked for.
+    void loadInBackground(EntryReader read);
+
+    // Everything after a change of the entries: table and tests, config diff, curves.
     void rebuild();
+    // The table and its tests alone (a change of metrics, split, baseline or test).
+    void refreshTable();
+    // Reads the extras of runs new to the entries and forgets those of runs no longer there.
+    void loadExtras();
     ComparisonRequest request() const;
     // Tests the entries against the baseline on a thread of its own; the newest request wins.
     void startTests(const ComparisonRequest& request);
@@ -112,6 +147,9 @@ private:
 
     RunStore& store_;
     std::vector<ComparisonEntry> entries_;
+    std::map<int64_t, RunExtras> extras_;   // per run of the entries
+    QThread* loader_ = nullptr;             // reading entries being added, if any
+    std::deque<EntryReader> waitingReads_;  // asked for while it runs
     ResultTable table_;
     Layout layout_ = Layout::EntriesAsColumns;
     bool updating_ = false;

@@ -5,6 +5,7 @@
 #include "PlotExport.h"
 #include "QCustomPlotInclude.h"
 #include "RunBrowser.h"
+#include "RunTableModel.h"
 #include "SphereView.h"
 #include "store/RunStore.h"
 
@@ -219,22 +220,20 @@ void addEmbeddingDocks(QMainWindow* window, QMenu* viewMenu, RunBrowser* browser
     viewMenu->addAction(diversityDock->toggleViewAction());
 
     const auto refresh = [explorer, diversity, diversityDock,
-                          storePath](const QVector<qint64>& runs) {
+                          browser](const QVector<qint64>& runs) {
+        // The summaries the run browser already holds: selecting runs reads no store.
         QVector<RunMetrics> metrics;
-        try {
-            const RunStore store(storePath.toStdString(), RunStore::Mode::ReadOnly);
-            for (qint64 run : runs) {
-                const RunSummary summary = store.run(run).summary;
-                RunMetrics entry;
-                entry.id = run;
-                entry.name = summary.name.empty() ? QStringLiteral("#%1 %2").arg(run).arg(
-                                                        QString::fromStdString(summary.model))
-                                                  : QString::fromStdString(summary.name);
-                entry.metrics = summary.testMetrics;
-                metrics.push_back(entry);
-            }
-        } catch (const std::exception& error) {
-            diversity->setDistributionStatus(QString::fromUtf8(error.what()));
+        for (qint64 run : runs) {
+            const RunSummary* summary = browser->model()->runAt(browser->model()->rowOfRun(run));
+            if (summary == nullptr) continue;
+            RunMetrics entry;
+            entry.id = run;
+            entry.name =
+                summary->name.empty()
+                    ? QStringLiteral("#%1 %2").arg(run).arg(QString::fromStdString(summary->model))
+                    : QString::fromStdString(summary->name);
+            entry.metrics = summary->testMetrics;
+            metrics.push_back(entry);
         }
         diversity->setRuns(metrics);
         explorer->showRun(runs.isEmpty() ? 0 : runs.front());

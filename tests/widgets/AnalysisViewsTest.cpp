@@ -22,6 +22,7 @@
 #include <QListWidget>
 #include <QTableWidget>
 #include <QTemporaryDir>
+#include <QTest>
 
 #include <nlohmann/json.hpp>
 
@@ -96,12 +97,19 @@ protected:
         view_ = std::make_unique<ComparisonView>(*store_);
         view_->addSeedGroups({a_[0], b_[1]});
         view_->addRuns({c_});
+        waitForEntries();
         view_->setMetrics({QStringLiteral("hr@10"), QStringLiteral("ndcg@10")});
         view_->setBaseline(0);
     }
 
     QTableWidgetItem* cell(int metric, int entry) const {
         return view_->tableWidget()->item(metric, entry);  // entries are columns by default
+    }
+
+    // Added runs are read off the window's thread, in the order asked for.
+    void waitForEntries() const {
+        ASSERT_TRUE(QTest::qWaitFor([this] { return !view_->loadingEntries(); }, 30000))
+            << "entries still loading after 30 s";
     }
 
     // The tests against the baseline run off the window's thread: wait for the newest.
@@ -208,6 +216,7 @@ TEST_F(ComparisonViewTest, RunsWithPerUserRanksArePairedOverTheirUsers) {
     keep(b_[2], {9, 10, 11, 12});
     view_->clearEntries();
     view_->addSeedGroups({a_[0], b_[0]});
+    waitForEntries();
     view_->setMetrics({QStringLiteral("hr@10")});
     view_->setBaseline(0);
     waitForTests();
@@ -244,6 +253,41 @@ TEST_F(ComparisonViewTest, QuickChangesEndWithTheTestsOfTheLastOne) {
     EXPECT_DOUBLE_EQ(*view_->table().cell(1, 0).pValue,
                      welchTTest({0.60, 0.61, 0.65}, {0.50, 0.52, 0.54}).pValue);
     EXPECT_EQ(view_->table().cell(1, 0).test->method, "Welch t-test");
+}
+
+// Added runs are read from the store off the window's thread: the call returns before they
+// join, then the entry, its table column and its curve show.
+TEST_F(ComparisonViewTest, AddedRunsArriveFromTheStoreOffTheWindowsThread) {
+    view_->clearEntries();
+    view_->addRuns({c_});
+    EXPECT_TRUE(view_->loadingEntries());
+    EXPECT_TRUE(view_->entries().empty());
+    waitForEntries();
+    ASSERT_EQ(view_->entries().size(), 1u);
+    EXPECT_EQ(view_->entries().front().label, "C");
+    EXPECT_EQ(view_->tableWidget()->columnCount(), 1);
+    EXPECT_EQ(view_->curves()->seriesNames(), QStringList{QStringLiteral("C")});
+}
+
+// Ticking a metric, choosing a baseline or a test redoes the table alone: the config diff and
+// the curves keep what the view read when the entries arrived. The runs are deleted from the
+// store behind the view's back, so any new read would fail and empty them.
+TEST_F(ComparisonViewTest, TickingAMetricDoesNotReadTheStoreAgain) {
+    for (int64_t run : a_) store_->deleteRun(run);
+    for (int64_t run : b_) store_->deleteRun(run);
+    store_->deleteRun(c_);
+    const QList<QListWidgetItem*> ndcg =
+        view_->metricList()->findItems(QStringLiteral("ndcg@10"), Qt::MatchExactly);
+    ASSERT_EQ(ndcg.size(), 1);
+    ndcg.front()->setCheckState(Qt::Unchecked);  // what a click on its box does
+    view_->setBaseline(1);
+    view_->setTest(SeedTest::Welch);
+    waitForTests();
+    ASSERT_EQ(view_->table().columns().size(), 1u);  // the table follows: HR@10 alone
+    EXPECT_EQ(view_->table().columns().front().key, "hr@10");
+    EXPECT_EQ(view_->table().cell(0, 0).test->method, "Welch t-test");
+    EXPECT_EQ(view_->diffWidget()->rowCount(), 3);  // model.lambda, model.model, name
+    EXPECT_EQ(view_->curves()->seriesNames().size(), 7);
 }
 
 TEST_F(ComparisonViewTest, ConfigDiffShowsOnlyDifferingFields) {

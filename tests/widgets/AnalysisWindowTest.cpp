@@ -21,11 +21,17 @@
 #include <QSignalSpy>
 #include <QTableWidget>
 #include <QTemporaryDir>
+#include <QTest>
 
 #include <gtest/gtest.h>
 
 namespace dimerec {
 namespace {
+
+// The comparison basket reads added runs off the window's thread: whether they arrived.
+bool entriesArrive(const MainWindow& window) {
+    return QTest::qWaitFor([&] { return !window.comparisonView()->loadingEntries(); }, 30000);
+}
 
 class AnalysisWindowTest : public ::testing::Test {
 protected:
@@ -74,6 +80,7 @@ TEST_F(AnalysisWindowTest, BasketShowsADimeRecRunsReadoutsAsLabelledEntries) {
     window.runBrowser()->refresh();
     window.runBrowser()->selectRuns({run});
     window.runBrowser()->findChild<QAction*>(QStringLiteral("addToComparison"))->trigger();
+    ASSERT_TRUE(entriesArrive(window));
     const auto& entries = window.comparisonView()->entries();
     ASSERT_EQ(entries.size(), 3u);
     EXPECT_EQ(entries[0].label, "DimeRec");  // the run's own readout keeps the plain label
@@ -142,13 +149,16 @@ TEST_F(AnalysisWindowTest, BasketAddsAndRemovesRunsFromTheRunBrowser) {
     ASSERT_NE(addRuns, nullptr);
     ASSERT_NE(addGroups, nullptr);
     addRuns->trigger();
+    ASSERT_TRUE(entriesArrive(window));
     ComparisonView* basket = window.comparisonView();
     ASSERT_EQ(basket->entries().size(), 2u);
     EXPECT_EQ(basket->entryList()->count(), 2);
     addRuns->trigger();  // the same runs again change nothing
+    ASSERT_TRUE(entriesArrive(window));
     EXPECT_EQ(basket->entries().size(), 2u);
     // Both runs share a config: one seed group of two runs.
     addGroups->trigger();
+    ASSERT_TRUE(entriesArrive(window));
     ASSERT_EQ(basket->entries().size(), 3u);
     EXPECT_EQ(basket->entries()[2].runs.size(), 2u);
     EXPECT_EQ(basket->entries()[2].label, "dimerec");
