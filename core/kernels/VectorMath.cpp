@@ -1,4 +1,5 @@
 #include "kernels/VectorMath.h"
+#include "kernels/VectorClones.h"
 
 #include <algorithm>
 #include <cmath>
@@ -68,12 +69,6 @@ inline Sum laneDot(const A* a, const B* b, int64_t count) {
 }
 
 }  // namespace
-
-#if defined(__x86_64__) && defined(__GNUC__)
-#define DIMEREC_VECTOR_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
-#else
-#define DIMEREC_VECTOR_CLONES
-#endif
 
 DIMEREC_VECTOR_CLONES
 void tanhInPlace(float* values, int64_t count) {
