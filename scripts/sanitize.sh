@@ -25,7 +25,7 @@ configure_and_build() { # <build dir> <-fsanitize list> <targets...>
   # -O1 -g keeps the stacks readable at a bearable speed; Debug keeps assert() on.
   cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" \
     -DDIMEREC_SANITIZE="$list" -DDIMEREC_BUILD_BENCHMARKS=OFF \
-    -DCMAKE_CXX_COMPILER_LAUNCHER="$(command -v ccache || true)"
+    -DCMAKE_CXX_COMPILER_LAUNCHER="$(command -v ccache >/dev/null && echo ccache)"
   nice -n 5 cmake --build "$dir" -j "$jobs" ${1:+--target "$@"}
 }
 
@@ -37,7 +37,12 @@ asan)
   export ASAN_OPTIONS="halt_on_error=1:detect_leaks=1:abort_on_error=0:strict_string_checks=1:detect_stack_use_after_return=1:check_initialization_order=1"
   export LSAN_OPTIONS="suppressions=$supp/lsan.supp:print_suppressions=0"
   export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:suppressions=$supp/ubsan.supp"
-  nice -n 5 ctest --test-dir build-asan --output-on-failure -j "$jobs" --timeout 3000 "$@"
+  # Two tests pin properties of the Release build, not of the code's correctness, and are left
+  # out: MemoryTuning counts the page faults of glibc's malloc reusing a freed block (ASan's
+  # allocator keeps freed blocks in quarantine), TrainingLoopReference the bits of a run's
+  # losses as the Release build's -O3 rounds them (here -O1).
+  nice -n 5 ctest --test-dir build-asan --output-on-failure -j "$jobs" --timeout 3000 \
+    -E '^test_train:(MemoryTuning|TrainingLoopReference)$' "$@"
   ;;
 tsan)
   configure_and_build build-tsan thread test_util test_store test_train test_eval test_workbench
