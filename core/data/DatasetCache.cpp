@@ -85,6 +85,9 @@ public:
             list.resize(size);
         }
         for (auto& list : lists) {
+            // An empty list has no data() to copy to (memcpy's null pointer is undefined even
+            // for no bytes: UBSan, scripts/sanitize.sh asan).
+            if (list.empty()) continue;
             std::memcpy(list.data(), take(list.size() * sizeof(T)), list.size() * sizeof(T));
         }
         return lists;

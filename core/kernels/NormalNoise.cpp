@@ -1,4 +1,5 @@
 #include "kernels/NormalNoise.h"
+#include "kernels/VectorClones.h"
 
 #include <algorithm>
 #include <cmath>
@@ -48,11 +49,9 @@ float logUnit(float x) {
 
 }  // namespace
 
-// On x86-64 a second copy for AVX2 + FMA is chosen at load time (this file is compiled with
-// -fno-trapping-math and -fno-math-errno so that the selects and the square root vectorise).
-#if defined(__x86_64__) && defined(__GNUC__)
-__attribute__((target_clones("arch=x86-64-v3", "default")))
-#endif
+// On x86-64 a second copy for AVX2 + FMA (VectorClones.h); this file is compiled with
+// -fno-trapping-math and -fno-math-errno so that the selects and the square root vectorise.
+DIMEREC_VECTOR_CLONES
 void fillStandardNormal(float* values, int64_t count, uint64_t key) {
     float radius[kPairs];
     float cosine[kPairs];
@@ -93,9 +92,7 @@ void fillStandardNormal(float* values, int64_t count, uint64_t key) {
     }
 }
 
-#if defined(__x86_64__) && defined(__GNUC__)
-__attribute__((target_clones("arch=x86-64-v3", "default")))
-#endif
+DIMEREC_VECTOR_CLONES
 void fillDropoutMask(float* values, int64_t count, uint64_t key, float keep) {
     const auto threshold = static_cast<int32_t>(keep * 16777216.0f);  // u < keep ⇔ bits < this
     const float scale = keep > 0.0f ? 1.0f / keep : 0.0f;

@@ -1,4 +1,5 @@
 #include "kernels/VectorMath.h"
+#include "kernels/VectorClones.h"
 
 #include <algorithm>
 #include <cmath>
@@ -37,9 +38,11 @@ constexpr float kRounding = 12582912.0f;  // 1.5 · 2^23: adding it rounds to an
 constexpr int kLanes = 16;
 constexpr float kInfinity = std::numeric_limits<float>::infinity();
 
-// exp(x) for x ≤ 0; 0 below kExpFloor.
+// exp(x) for x ≤ 0; 0 below kExpFloor; NaN for NaN. A NaN fails both comparisons: it is
+// clamped to the floor for the arithmetic (NaN as an integer, then shifted, is undefined:
+// UBSan, scripts/sanitize.sh asan, in a run whose loss became NaN) and returned itself.
 inline float expNonPositive(float x) {
-    const float clamped = x < kExpFloor ? kExpFloor : x;
+    const float clamped = x >= kExpFloor ? x : kExpFloor;
     const float n = (clamped * kLog2e + kRounding) - kRounding;
     const float r = clamped - n * kLn2High - n * kLn2Low;
     float p = kExp[0];
@@ -48,7 +51,7 @@ inline float expNonPositive(float x) {
     const int32_t bits = (static_cast<int32_t>(n) + 127) << 23;
     float power = 0.0f;
     std::memcpy(&power, &bits, sizeof power);
-    return x < kExpFloor ? 0.0f : p * power;
+    return x >= kExpFloor ? p * power : x < kExpFloor ? 0.0f : x;
 }
 
 // Σ a[i]·b[i] over count values, accumulated in Sum (float or double) in kLanes independent
@@ -68,12 +71,6 @@ inline Sum laneDot(const A* a, const B* b, int64_t count) {
 }
 
 }  // namespace
-
-#if defined(__x86_64__) && defined(__GNUC__)
-#define DIMEREC_VECTOR_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
-#else
-#define DIMEREC_VECTOR_CLONES
-#endif
 
 DIMEREC_VECTOR_CLONES
 void tanhInPlace(float* values, int64_t count) {

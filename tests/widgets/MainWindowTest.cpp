@@ -27,7 +27,9 @@
 namespace dimerec {
 namespace {
 
-constexpr int kWaitMs = 60'000;  // upper bound for a busy two-core machine; tests end far sooner
+// Upper bound for a busy two-core machine and for a build with sanitizers (two runs of the
+// queued-runs test took over a minute under TSan); tests end far sooner.
+constexpr int kWaitMs = 300'000;
 
 // A small DimeRec run on the embedded dataset: enough steps to watch and cancel.
 RunConfig smallConfig() {
@@ -46,9 +48,25 @@ RunConfig smallConfig() {
     return config;
 }
 
-// Waits until the spy has caught a signal. (QSignalSpy::wait() alone misses a signal that
-// another thread emitted before wait() was called.)
-bool waitForSignal(QSignalSpy& spy) {
+// Records each emission of a signal with its arguments, as QSignalSpy does, but on this
+// thread. QSignalSpy appends on the emitting thread (it connects directly): the training
+// worker emits on its own thread while the test reads the list, a data race that TSan
+// reported (scripts/sanitize.sh tsan). Here each emission is queued to this thread and
+// appended while the test's event loop runs (QTest::qWait).
+class ThreadSpy : public QObject, public QList<QVariantList> {
+public:
+    template <typename Sender, typename... Args>
+    ThreadSpy(const Sender* sender, void (Sender::*signal)(Args...)) {
+        connect(
+            sender, signal, this,
+            [this](Args... args) { append(QVariantList{QVariant::fromValue(args)...}); },
+            Qt::QueuedConnection);
+    }
+};
+
+// Waits until the spy has caught a signal.
+template <typename Spy>
+bool waitForSignal(Spy& spy) {
     QElapsedTimer clock;
     clock.start();
     while (spy.isEmpty() && clock.elapsed() < kWaitMs) QTest::qWait(10);
@@ -99,8 +117,8 @@ TEST_F(MainWindowTest, TrainsCancelsAndShowsTheRunAsCancelled) {
     EXPECT_EQ(window->currentDataset()->numUsers(), 610);  // MovieLens latest-small's README
 
     window->configForm()->setConfig(smallConfig());
-    QSignalSpy points(window->worker(), &TrainingWorker::curvePoints);
-    QSignalSpy finished(window->worker(), &TrainingWorker::runFinished);
+    ThreadSpy points(window->worker(), &TrainingWorker::curvePoints);
+    ThreadSpy finished(window->worker(), &TrainingWorker::runFinished);
     ASSERT_TRUE(window->startRun());
     ASSERT_TRUE(waitForSignal(points));
     // Wait until the live loss curve has points drawn from the run.
@@ -146,7 +164,7 @@ TEST_F(MainWindowTest, QueuedRunsTrainOneAfterAnother) {
     RunConfig config = smallConfig();
     config.train.maxSteps = 5;
     window->configForm()->setConfig(config);
-    QSignalSpy finished(window->worker(), &TrainingWorker::runFinished);
+    ThreadSpy finished(window->worker(), &TrainingWorker::runFinished);
     ASSERT_TRUE(window->startRun());
     ASSERT_TRUE(window->startRun());  // queued behind the first
     QElapsedTimer clock;
@@ -164,8 +182,8 @@ TEST_F(MainWindowTest, QueuedRunsTrainOneAfterAnother) {
 TEST_F(MainWindowTest, ClosingDuringARunAsksThenCancelsAndCloses) {
     auto window = openWindow();
     window->configForm()->setConfig(smallConfig());
-    QSignalSpy points(window->worker(), &TrainingWorker::curvePoints);
-    QSignalSpy finished(window->worker(), &TrainingWorker::runFinished);
+    ThreadSpy points(window->worker(), &TrainingWorker::curvePoints);
+    ThreadSpy finished(window->worker(), &TrainingWorker::runFinished);
     ASSERT_TRUE(window->startRun());
     ASSERT_TRUE(waitForSignal(points));
     // Answer the "training in progress" question with Yes once it shows.
@@ -184,8 +202,8 @@ TEST_F(MainWindowTest, ClosingDuringARunAsksThenCancelsAndCloses) {
 TEST_F(MainWindowTest, EventLoopNeverStallsWhileTraining) {
     auto window = openWindow();
     window->configForm()->setConfig(smallConfig());
-    QSignalSpy started(window->worker(), &TrainingWorker::runStarted);
-    QSignalSpy finished(window->worker(), &TrainingWorker::runFinished);
+    ThreadSpy started(window->worker(), &TrainingWorker::runStarted);
+    ThreadSpy finished(window->worker(), &TrainingWorker::runFinished);
     ASSERT_TRUE(window->startRun());
     ASSERT_TRUE(waitForSignal(started));
 
