@@ -1,6 +1,7 @@
 #include "train/Checkpoint.h"
 
 #include "model/Recommender.h"
+#include "train/CheckpointArchive.h"
 
 #include <nlohmann/json.hpp>
 
@@ -31,6 +32,8 @@ std::runtime_error checkpointError(const std::string& path, const std::string& w
 void readArchive(const std::string& path, torch::serialize::InputArchive& archive,
                  c10::optional<torch::Device> device = c10::nullopt) {
     if (!std::filesystem::is_regular_file(path)) throw checkpointError(path, "no such file");
+    // LibTorch 1.13's reader crashes on some damaged archives: ours refuses them first.
+    checkCheckpointArchive(path);
     try {
         archive.load_from(path, device);
     } catch (const c10::Error& error) {
