@@ -97,8 +97,10 @@ public:
                      "expected a non-empty list of values, got " + values.dump());
             }
             SweepAxis axis{field, std::vector<json>(values.begin(), values.end())};
+            // By name: clang before C++20 cannot capture a structured binding.
+            const std::string& name = field;
             auto existing = std::find_if(grid.begin(), grid.end(),
-                                         [&](const SweepAxis& a) { return a.field == field; });
+                                         [&](const SweepAxis& a) { return a.field == name; });
             if (existing != grid.end()) {
                 *existing = std::move(axis);
             } else {

@@ -334,7 +334,10 @@ int64_t RunStore::importBundle(const std::string& path, const std::string& study
                 snapshot.exec();
             }
             const json targetRanks = bundle.value("targetRanks", json::object());
-            for (const auto& [split, columns] : targetRanks.items()) {
+            for (const auto& item : targetRanks.items()) {
+                // Named, not a structured binding: clang before C++20 cannot capture one.
+                const std::string& split = item.key();
+                const json& columns = item.value();
                 const auto column = [&](const char* key) {
                     const std::vector<unsigned char> bytes =
                         fromBase64(columns.value(key, std::string()), path);
