@@ -338,14 +338,33 @@ ExperimentFile loadExperimentFile(const std::string& path, const std::string& pr
     return experimentFromJson(file, path, profile);
 }
 
+// The most trials one experiment file may expand to.
+constexpr size_t kMaxTrials = 10000;
+
 std::vector<Trial> expandTrials(const ExperimentFile& experiment) {
     const Reader reader(experiment.path.empty() ? "experiment" : experiment.path);
     const json base = toJson(experiment.base);
     const std::vector<SweepVariant> variants = experiment.variants.empty()
                                                    ? std::vector<SweepVariant>{SweepVariant{}}
                                                    : experiment.variants;
+    // A sweep runs every trial: a file that expands beyond any study is refused before its
+    // trials are built (a few lines of grid can describe more than memory holds, or more than
+    // size_t counts: the product wrapped round to a wrong, even zero, number of trials).
+    const size_t perPoint = variants.size() * std::max<size_t>(experiment.seeds.size(), 1);
     size_t points = 1;
-    for (const SweepAxis& axis : experiment.grid) points *= axis.values.size();
+    bool tooMany = perPoint > kMaxTrials;
+    for (const SweepAxis& axis : experiment.grid) {
+        if (tooMany || axis.values.size() > kMaxTrials / (points * perPoint)) {
+            tooMany = true;
+            break;
+        }
+        points *= axis.values.size();
+    }
+    if (tooMany) {
+        reader.fail("", "expands to more than " + std::to_string(kMaxTrials) +
+                            " trials (variants × grid points × seeds); split the study into "
+                            "several experiment files");
+    }
 
     std::vector<Trial> trials;
     for (const SweepVariant& variant : variants) {

@@ -214,14 +214,21 @@ int64_t RunStore::importBundle(const std::string& path, const std::string& study
         throw StoreError(path, std::string("is not a run bundle (invalid JSON: ") + error.what() +
                                    ")" + kExportAgain);
     }
-    if (!bundle.is_object() || bundle.value("format", "") != kBundleFormat) {
+    // Compared as JSON values: value("format", "") would throw nlohmann's type error, which
+    // names no file, for a format that is not a string.
+    if (!bundle.is_object() || bundle.value("format", json()) != json(kBundleFormat)) {
         throw StoreError(path,
                          "is not a DimeRec run bundle (no \"format\": \"dimerec-run-bundle\"); "
                          "give a file that dimerec runs export wrote");
     }
-    if (bundle.value("formatVersion", 0) > kBundleVersion) {
-        throw StoreError(path, "was written by a newer DimeRec (bundle version " +
-                                   std::to_string(bundle.value("formatVersion", 0)) +
+    const json version = bundle.value("formatVersion", json(0));
+    if (!version.is_number_integer()) {
+        throw StoreError(path,
+                         "is not a valid run bundle: formatVersion must be a whole number, got " +
+                             version.dump() + kExportAgain);
+    }
+    if (version.get<int64_t>() > kBundleVersion) {
+        throw StoreError(path, "was written by a newer DimeRec (bundle version " + version.dump() +
                                    "); upgrade DimeRec to import it");
     }
     int64_t id = 0;
