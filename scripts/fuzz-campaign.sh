@@ -91,11 +91,14 @@ while [ $# -gt 0 ]; do
 done
 
 # Minimise: what the committed corpus, the seeds and the run found, merged into a fresh folder
-# that replaces the committed one.
+# that replaces the committed one, but for its regression-* files (inputs that crashed before a
+# fix, kept whatever their coverage). -use_counters=0 keeps the inputs that reach new edges, not
+# every new hit count of an edge, which keeps the committed corpora at a few hundred KB.
 for t in $targets; do
   rm -rf "$work/merged/$t" && mkdir -p "$work/merged/$t" "$fx/fuzz/$t"
-  "$(program "$t")" -merge=1 -rss_limit_mb=4096 "$work/merged/$t" "$fx/fuzz/$t" \
-    "$work/seeds/$t" "$work/corpus/$t" > "$work/$t-merge.log" 2>&1
-  rm -f "$fx/fuzz/$t"/* && cp "$work/merged/$t"/* "$fx/fuzz/$t/"
-  echo "$t: $(ls "$fx/fuzz/$t" | wc -l) files, $(du -sk "$fx/fuzz/$t" | cut -f1) KiB"
+  (cd "$work" && nice -n 5 "$(program "$t")" -merge=1 -use_counters=0 -rss_limit_mb=4096 \
+    "$work/merged/$t" "$fx/fuzz/$t" \
+    "$work/seeds/$t" "$work/corpus/$t" > "$work/$t-merge.log" 2>&1)
+  find "$fx/fuzz/$t" -type f ! -name 'regression-*' -delete && cp "$work/merged/$t"/* "$fx/fuzz/$t/"
+  echo "$t: $(ls "$fx/fuzz/$t" | wc -l) files, $(cat "$fx/fuzz/$t"/* | wc -c) bytes"
 done

@@ -332,7 +332,8 @@ ExperimentFile loadExperimentFile(const std::string& path, const std::string& pr
     json file;
     try {
         in >> file;
-    } catch (const json::parse_error& error) {
+    } catch (const json::exception& error) {
+        // A syntax error, or a number beyond any JSON number type (out_of_range.406).
         throw std::invalid_argument(path + ": not valid JSON (" + error.what() + ")");
     }
     return experimentFromJson(file, path, profile);

@@ -159,6 +159,9 @@ CheckpointContents loadCheckpoint(const std::string& path, Recommender& model,
     } catch (const c10::Error& error) {
         throw checkpointError(
             path, "does not fit this model (" + std::string(error.what_without_backtrace()) + ")");
+    } catch (const nlohmann::json::exception& error) {
+        throw checkpointError(
+            path, std::string("stored best validation metrics are invalid: ") + error.what());
     }
     return out;
 }
