@@ -39,6 +39,12 @@ void readArchive(const std::string& path, torch::serialize::InputArchive& archiv
     } catch (const c10::Error& error) {
         throw checkpointError(
             path, "not a DimeRec checkpoint (" + std::string(error.what_without_backtrace()) + ")");
+    } catch (const std::exception& error) {
+        // Not every failure of LibTorch's reader is a c10::Error: the TorchScript importer
+        // throws torch::jit::ErrorReport for code it cannot compile (found by fuzz_checkpoint).
+        const std::string what = error.what();
+        throw checkpointError(path, "not a DimeRec checkpoint (LibTorch cannot read it" +
+                                        (what.empty() ? std::string() : ": " + what) + ")");
     }
 }
 
