@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <limits>
 #include <sstream>
 #include <stdexcept>
 #include <type_traits>
@@ -44,6 +45,17 @@ json toJsonValue(const T& value) {
     }
 }
 
+// Whether `value` is an integer that T holds.
+template <class T>
+bool fitsInteger(const json& value) {
+    if (!value.is_number_integer()) return false;
+    constexpr auto max = static_cast<uint64_t>(std::numeric_limits<T>::max());
+    if (value.is_number_unsigned()) return value.get<uint64_t>() <= max;
+    const auto number = value.get<int64_t>();
+    if (number >= 0) return static_cast<uint64_t>(number) <= max;
+    return std::is_signed_v<T> && number >= static_cast<int64_t>(std::numeric_limits<T>::min());
+}
+
 template <class T>
 void readJsonValue(const json& value, const std::string& key, T& field) {
     if constexpr (std::is_enum_v<T>) {
@@ -54,12 +66,13 @@ void readJsonValue(const json& value, const std::string& key, T& field) {
         field = choiceNamed<T>(key, value.get<std::string>());
     } else {
         try {
-            T parsed = value.get<T>();
-            // json's get<int>() silently truncates 1.5; insist on integers for integer fields.
+            // json's get<int>() silently truncates 1.5, wraps an integer beyond the field's
+            // type and is undefined for a double beyond it (5e21 for an int64_t field):
+            // insist on an integer that fits before converting.
             if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
-                if (!value.is_number_integer()) throw std::invalid_argument("not an integer");
+                if (!fitsInteger<T>(value)) throw std::invalid_argument("not an integer");
             }
-            field = parsed;
+            field = value.get<T>();
         } catch (const std::exception&) {
             throw std::invalid_argument("config key '" + key + "': expected " +
                                         json(field).type_name() + ", got " + value.dump());

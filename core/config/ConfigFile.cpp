@@ -13,7 +13,8 @@ RunConfig readRunConfigFile(const std::string& path) {
     nlohmann::json json;
     try {
         in >> json;
-    } catch (const nlohmann::json::parse_error& error) {
+    } catch (const nlohmann::json::exception& error) {
+        // A syntax error, or a number beyond any JSON number type (out_of_range.406).
         throw std::invalid_argument("config file '" + path + "': not valid JSON (" + error.what() +
                                     ")");
     }

@@ -224,6 +224,15 @@ void applyOverride(RunConfig& config, const std::string& assignment) {
     json value;
     if (field->kind == FieldKind::Text || field->kind == FieldKind::Choice) {
         value = text;
+        // A config is stored and hashed as JSON, which holds UTF-8 only: dump() would throw
+        // nlohmann's type error, naming no key, later (e.g. a path in Latin-1).
+        try {
+            (void)value.dump();
+        } catch (const json::type_error&) {
+            throw std::invalid_argument("config key '" + key +
+                                        "': the value is not UTF-8 text; give it in UTF-8 (rename "
+                                        "a file or folder whose name is in another encoding)");
+        }
     } else {
         value = json::parse(text, nullptr, false);
         if (value.is_discarded()) {

@@ -97,8 +97,10 @@ public:
                      "expected a non-empty list of values, got " + values.dump());
             }
             SweepAxis axis{field, std::vector<json>(values.begin(), values.end())};
+            // By name: clang before C++20 cannot capture a structured binding.
+            const std::string& name = field;
             auto existing = std::find_if(grid.begin(), grid.end(),
-                                         [&](const SweepAxis& a) { return a.field == field; });
+                                         [&](const SweepAxis& a) { return a.field == name; });
             if (existing != grid.end()) {
                 *existing = std::move(axis);
             } else {
@@ -330,11 +332,15 @@ ExperimentFile loadExperimentFile(const std::string& path, const std::string& pr
     json file;
     try {
         in >> file;
-    } catch (const json::parse_error& error) {
+    } catch (const json::exception& error) {
+        // A syntax error, or a number beyond any JSON number type (out_of_range.406).
         throw std::invalid_argument(path + ": not valid JSON (" + error.what() + ")");
     }
     return experimentFromJson(file, path, profile);
 }
+
+// The most trials one experiment file may expand to.
+constexpr size_t kMaxTrials = 10000;
 
 std::vector<Trial> expandTrials(const ExperimentFile& experiment) {
     const Reader reader(experiment.path.empty() ? "experiment" : experiment.path);
@@ -342,8 +348,24 @@ std::vector<Trial> expandTrials(const ExperimentFile& experiment) {
     const std::vector<SweepVariant> variants = experiment.variants.empty()
                                                    ? std::vector<SweepVariant>{SweepVariant{}}
                                                    : experiment.variants;
+    // A sweep runs every trial: a file that expands beyond any study is refused before its
+    // trials are built (a few lines of grid can describe more than memory holds, or more than
+    // size_t counts: the product wrapped round to a wrong, even zero, number of trials).
+    const size_t perPoint = variants.size() * std::max<size_t>(experiment.seeds.size(), 1);
     size_t points = 1;
-    for (const SweepAxis& axis : experiment.grid) points *= axis.values.size();
+    bool tooMany = perPoint > kMaxTrials;
+    for (const SweepAxis& axis : experiment.grid) {
+        if (tooMany || axis.values.size() > kMaxTrials / (points * perPoint)) {
+            tooMany = true;
+            break;
+        }
+        points *= axis.values.size();
+    }
+    if (tooMany) {
+        reader.fail("", "expands to more than " + std::to_string(kMaxTrials) +
+                            " trials (variants × grid points × seeds); split the study into "
+                            "several experiment files");
+    }
 
     std::vector<Trial> trials;
     for (const SweepVariant& variant : variants) {

@@ -20,8 +20,10 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <optional>
 #include <sstream>
+#include <type_traits>
 
 #include <unistd.h>
 
@@ -45,12 +47,42 @@ T runField(const json& run, const char* key, const char* expected, const std::st
         throw StoreError(path, std::string("is not a valid run bundle: run.") + key +
                                    " is missing" + kExportAgain);
     }
+    // nlohmann converts a double to an integer without a check (undefined beyond its range).
+    const bool integerExpected = std::is_integral_v<T> && !std::is_same_v<T, bool>;
+    if (integerExpected &&
+        !(found->is_number_integer() && (std::is_signed_v<T> || found->is_number_unsigned()))) {
+        throw StoreError(path, std::string("is not a valid run bundle: run.") + key + " must be " +
+                                   expected + ", got " + found->dump() + kExportAgain);
+    }
     try {
         return found->get<T>();
     } catch (const json::exception&) {
         throw StoreError(path, std::string("is not a valid run bundle: run.") + key + " must be " +
                                    expected + ", got " + found->dump() + kExportAgain);
     }
+}
+
+// An optional whole-number member (0 when absent), refused unless an integer that int64_t
+// holds: value("steps", int64_t{0}) converts a double without a check (undefined beyond its
+// range, e.g. 1e30).
+int64_t wholeNumber(const json& object, const char* key, const std::string& path) {
+    const auto found = object.find(key);
+    if (found == object.end()) return 0;
+    if (!found->is_number_integer() ||
+        (found->is_number_unsigned() &&
+         found->get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))) {
+        throw StoreError(path, std::string("is not a valid run bundle: ") + key +
+                                   " must be a whole number, got " + found->dump() + kExportAgain);
+    }
+    return found->get<int64_t>();
+}
+
+// A list of whole numbers (a series' steps or epochs), checked as wholeNumber checks one.
+std::vector<int64_t> wholeNumbers(const json& list, const char* key, const std::string& path) {
+    std::vector<int64_t> out;
+    for (const json& number : list.get<std::vector<json>>())
+        out.push_back(wholeNumber(json{{key, number}}, key, path));
+    return out;
 }
 
 std::string toBase64(const unsigned char* bytes, size_t size) {
@@ -210,18 +242,26 @@ int64_t RunStore::importBundle(const std::string& path, const std::string& study
     json bundle;
     try {
         bundle = json::parse(readFile(path));
-    } catch (const json::parse_error& error) {
+    } catch (const json::exception& error) {
+        // A syntax error, or a number beyond any JSON number type (out_of_range.406).
         throw StoreError(path, std::string("is not a run bundle (invalid JSON: ") + error.what() +
                                    ")" + kExportAgain);
     }
-    if (!bundle.is_object() || bundle.value("format", "") != kBundleFormat) {
+    // Compared as JSON values: value("format", "") would throw nlohmann's type error, which
+    // names no file, for a format that is not a string.
+    if (!bundle.is_object() || bundle.value("format", json()) != json(kBundleFormat)) {
         throw StoreError(path,
                          "is not a DimeRec run bundle (no \"format\": \"dimerec-run-bundle\"); "
                          "give a file that dimerec runs export wrote");
     }
-    if (bundle.value("formatVersion", 0) > kBundleVersion) {
-        throw StoreError(path, "was written by a newer DimeRec (bundle version " +
-                                   std::to_string(bundle.value("formatVersion", 0)) +
+    const json version = bundle.value("formatVersion", json(0));
+    if (!version.is_number_integer()) {
+        throw StoreError(path,
+                         "is not a valid run bundle: formatVersion must be a whole number, got " +
+                             version.dump() + kExportAgain);
+    }
+    if (version.get<int64_t>() > kBundleVersion) {
+        throw StoreError(path, "was written by a newer DimeRec (bundle version " + version.dump() +
                                    "); upgrade DimeRec to import it");
     }
     int64_t id = 0;
@@ -266,7 +306,7 @@ int64_t RunStore::importBundle(const std::string& path, const std::string& study
             insert.bind(11, message);
             insert.bind(12, r.value("startedAt", 0.0));
             insert.bind(13, r.value("endedAt", 0.0));
-            insert.bind(14, r.value("steps", int64_t{0}));
+            insert.bind(14, wholeNumber(r, "steps", path));
             insert.bind(15, r.value("elapsedSeconds", 0.0));
             insert.bind(16, r.value("notes", ""));
             insert.bind(17, r.value("bestCheckpoint", ""));
@@ -295,13 +335,13 @@ int64_t RunStore::importBundle(const std::string& path, const std::string& study
                     "INSERT INTO checkpoints(run_id, path, step, best) VALUES(?, ?, ?, ?)");
                 checkpoint.bind(1, id);
                 checkpoint.bind(2, c.at("path").get<std::string>());
-                checkpoint.bind(3, c.value("step", int64_t{0}));
+                checkpoint.bind(3, wholeNumber(c, "step", path));
                 checkpoint.bind(4, c.value("best", false) ? 1 : 0);
                 checkpoint.exec();
             }
             for (const json& s : bundle.value("series", json::array())) {
-                const auto steps = s.at("steps").get<std::vector<int64_t>>();
-                const auto epochs = s.at("epochs").get<std::vector<int64_t>>();
+                const auto steps = wholeNumbers(s.at("steps"), "steps", path);
+                const auto epochs = wholeNumbers(s.at("epochs"), "epochs", path);
                 const auto values = s.at("values").get<std::vector<double>>();
                 if (epochs.size() != steps.size() || values.size() != steps.size()) {
                     throw StoreError(path, "series " + s.at("name").get<std::string>() +
@@ -316,8 +356,8 @@ int64_t RunStore::importBundle(const std::string& path, const std::string& study
             for (const json& e : bundle.value("embeddings", json::array())) {
                 const std::vector<unsigned char> bytes =
                     fromBase64(e.at("data").get<std::string>(), path);
-                const int64_t rows = e.at("rows").get<int64_t>();
-                const int64_t dim = e.at("dim").get<int64_t>();
+                const int64_t rows = wholeNumber(e, "rows", path);
+                const int64_t dim = wholeNumber(e, "dim", path);
                 if (static_cast<int64_t>(bytes.size()) != rows * dim * int64_t{sizeof(float)}) {
                     throw StoreError(path, "embedding snapshot '" + e.value("label", "") +
                                                "' does not hold rows × dim floats" + kExportAgain);
@@ -326,7 +366,7 @@ int64_t RunStore::importBundle(const std::string& path, const std::string& study
                     "INSERT INTO embeddings(run_id, step, label, rows, dim, data) "
                     "VALUES(?, ?, ?, ?, ?, ?)");
                 snapshot.bind(1, id);
-                snapshot.bind(2, e.value("step", int64_t{0}));
+                snapshot.bind(2, wholeNumber(e, "step", path));
                 snapshot.bind(3, e.value("label", ""));
                 snapshot.bind(4, rows);
                 snapshot.bind(5, dim);
@@ -334,7 +374,10 @@ int64_t RunStore::importBundle(const std::string& path, const std::string& study
                 snapshot.exec();
             }
             const json targetRanks = bundle.value("targetRanks", json::object());
-            for (const auto& [split, columns] : targetRanks.items()) {
+            for (const auto& item : targetRanks.items()) {
+                // Named, not a structured binding: clang before C++20 cannot capture one.
+                const std::string& split = item.key();
+                const json& columns = item.value();
                 const auto column = [&](const char* key) {
                     const std::vector<unsigned char> bytes =
                         fromBase64(columns.value(key, std::string()), path);

@@ -1,6 +1,7 @@
 #include "train/Checkpoint.h"
 
 #include "model/Recommender.h"
+#include "train/CheckpointArchive.h"
 
 #include <nlohmann/json.hpp>
 
@@ -31,11 +32,19 @@ std::runtime_error checkpointError(const std::string& path, const std::string& w
 void readArchive(const std::string& path, torch::serialize::InputArchive& archive,
                  c10::optional<torch::Device> device = c10::nullopt) {
     if (!std::filesystem::is_regular_file(path)) throw checkpointError(path, "no such file");
+    // LibTorch 1.13's reader crashes on some damaged archives: ours refuses them first.
+    checkCheckpointArchive(path);
     try {
         archive.load_from(path, device);
     } catch (const c10::Error& error) {
         throw checkpointError(
             path, "not a DimeRec checkpoint (" + std::string(error.what_without_backtrace()) + ")");
+    } catch (const std::exception& error) {
+        // Not every failure of LibTorch's reader is a c10::Error: the TorchScript importer
+        // throws torch::jit::ErrorReport for code it cannot compile (found by fuzz_checkpoint).
+        const std::string what = error.what();
+        throw checkpointError(path, "not a DimeRec checkpoint (LibTorch cannot read it" +
+                                        (what.empty() ? std::string() : ": " + what) + ")");
     }
 }
 
@@ -156,6 +165,9 @@ CheckpointContents loadCheckpoint(const std::string& path, Recommender& model,
     } catch (const c10::Error& error) {
         throw checkpointError(
             path, "does not fit this model (" + std::string(error.what_without_backtrace()) + ")");
+    } catch (const nlohmann::json::exception& error) {
+        throw checkpointError(
+            path, std::string("stored best validation metrics are invalid: ") + error.what());
     }
     return out;
 }

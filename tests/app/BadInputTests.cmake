@@ -149,22 +149,22 @@ function(bad_checkpoint name file message)
   dimerec_bad_input(checkpoint ${name} "checkpoint '${file}': ${message}" ARGS ${ARGN})
 endfunction()
 bad_checkpoint(empty "${BAD}/checkpoints/empty.pt"
-  "not a DimeRec checkpoint (PytorchStreamReader failed reading zip archive: not a ZIP archive)"
+  "not a DimeRec checkpoint (the file is empty); give a checkpoint that dimerec train wrote"
   evaluate --device cpu --checkpoint "${BAD}/checkpoints/empty.pt")
 bad_checkpoint(text "${BAD}/checkpoints/text.pt"
-  "not a DimeRec checkpoint (PytorchStreamReader failed reading zip archive: not a ZIP archive)"
+  "not a DimeRec checkpoint (not a zip archive); give a checkpoint that dimerec train wrote"
   evaluate --device cpu --checkpoint "${BAD}/checkpoints/text.pt")
 bad_checkpoint(foreign-zip "${BAD}/checkpoints/foreign-zip.pt"
-  "not a DimeRec checkpoint (Expected hasRecord(\"version\") to be true, but got false.  (Could this error message be improved?  If so, please report an enhancement request to PyTorch.))"
+  "not a DimeRec checkpoint (entry 'notes/data.txt' is not one a LibTorch archive holds); give a checkpoint that dimerec train wrote"
   evaluate --device cpu --checkpoint "${BAD}/checkpoints/foreign-zip.pt")
 bad_checkpoint(truncated "${DIMEREC_TRUNCATED_CHECKPOINT}"
-  "not a DimeRec checkpoint (PytorchStreamReader failed reading zip archive: failed finding central directory)"
+  "is damaged (cut short: the zip directory at its end is missing); use another checkpoint of the run, or train again"
   evaluate --device cpu --checkpoint "${DIMEREC_TRUNCATED_CHECKPOINT}")
 bad_checkpoint(resume-truncated "${DIMEREC_TRUNCATED_CHECKPOINT}"
-  "not a DimeRec checkpoint (PytorchStreamReader failed reading zip archive: failed finding central directory)"
+  "is damaged (cut short: the zip directory at its end is missing); use another checkpoint of the run, or train again"
   train --no-store --resume "${DIMEREC_TRUNCATED_CHECKPOINT}")
 bad_checkpoint(resume-foreign-zip "${BAD}/checkpoints/foreign-zip.pt"
-  "not a DimeRec checkpoint (Expected hasRecord(\"version\") to be true, but got false.  (Could this error message be improved?  If so, please report an enhancement request to PyTorch.))"
+  "not a DimeRec checkpoint (entry 'notes/data.txt' is not one a LibTorch archive holds); give a checkpoint that dimerec train wrote"
   train --no-store --resume "${BAD}/checkpoints/foreign-zip.pt")
 set_tests_properties(bad-input.checkpoint.truncated bad-input.checkpoint.resume-truncated
   PROPERTIES FIXTURES_REQUIRED bad-checkpoint)

@@ -81,6 +81,30 @@ TEST(RunConfig, OverridesParseTypedValues) {
     EXPECT_THROW(applyOverride(config, "model.lambda=-1"), std::invalid_argument);
 }
 
+// Found by fuzz_config: an integer beyond the field's type was converted with undefined
+// behaviour (a double) or wrapped round (an integer), and text that is not UTF-8 made the
+// config's JSON throw a type error naming no key when it was hashed.
+TEST(RunConfig, OverridesRefuseIntegersBeyondTheFieldAndTextThatIsNotUtf8) {
+    const auto errorOf = [](const std::string& assignment) -> std::string {
+        RunConfig config;
+        try {
+            applyOverride(config, assignment);
+        } catch (const std::invalid_argument& error) {
+            return error.what();
+        }
+        return "accepted";
+    };
+    EXPECT_EQ(errorOf("train.maxSteps=5000063584817281727940"),
+              "config key 'train.maxSteps': expected number, got 5.000063584817282e+21");
+    EXPECT_EQ(errorOf("model.dim=4294967297"),
+              "config key 'model.dim': expected number, got 4294967297");
+    EXPECT_EQ(errorOf("train.seed=-1"), "config key 'train.seed': expected number, got -1");
+    EXPECT_EQ(errorOf("train.maxSteps=9223372036854775807"), "accepted");
+    EXPECT_EQ(errorOf("data.dataset=caf\xE9.csv"),
+              "config key 'data.dataset': the value is not UTF-8 text; give it in UTF-8 (rename "
+              "a file or folder whose name is in another encoding)");
+}
+
 TEST(RunConfig, InferenceOverridesTouchOnlyInferenceFields) {
     RunConfig config;
     applyInferenceOverride(config, "model.samplesPerUser=4");

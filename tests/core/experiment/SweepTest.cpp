@@ -181,6 +181,31 @@ TEST(Sweep, ValidatesEveryTrialNamingItsLabelAndField) {
               "'model.lambda': expected number, got \"big\"");
 }
 
+TEST(Sweep, RefusesAFileThatExpandsToMoreThanTenThousandTrials) {
+    // 2 variants × 2 seeds × 50 λ × 50 μ = 10,000 trials is the limit; one more λ passes it.
+    json file = ablationFile();
+    json values = json::array();
+    for (int i = 0; i < 50; ++i) values.push_back(i);
+    file["grid"] = {{"model.lambda", values}, {"model.mu", values}};
+    EXPECT_EQ(expandTrials(experimentFromJson(file, "exp.json")).size(), 10000u);
+    file["grid"]["model.lambda"].push_back(50);
+    const std::string tooMany =
+        "exp.json: expands to more than 10000 trials (variants × grid points × seeds); split "
+        "the study into several experiment files";
+    EXPECT_EQ(errorOf(file), tooMany);
+    // Four axes of 65,536 values: 2^64 grid points, which the count wrapped round to 0 trials
+    // (found while writing the fuzz target fuzz_experiment; a short file of a few axes also
+    // expanded for minutes).
+    json wide = json::array();
+    for (int i = 0; i < 65536; ++i) wide.push_back(i);
+    file = ablationFile();
+    file["grid"] = {{"model.lambda", wide},
+                    {"model.mu", wide},
+                    {"train.learningRate", wide},
+                    {"model.betaStart", wide}};
+    EXPECT_EQ(errorOf(file), tooMany);
+}
+
 TEST(Sweep, TrialKeyIgnoresThreadsDeviceAndNameButNotSeedOrFields) {
     std::vector<Trial> trials = expandTrials(experimentFromJson(ablationFile(), "exp.json"));
     Trial moved = trials[0];

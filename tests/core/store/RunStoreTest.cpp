@@ -464,6 +464,28 @@ TEST(RunStoreTest, RejectsFilesThatAreNotBundles) {
     const std::string truncated = dir.file("truncated.json");
     std::ofstream(truncated) << R"({"format": "dimerec-run-bundle", "run": {"uuid": "x"}})";
     EXPECT_THROW(store.importBundle(truncated), StoreError);
+    // A format or version of another JSON type threw nlohmann's type error, which names no
+    // file (found while writing the fuzz target fuzz_bundle).
+    const std::string numberFormat = dir.file("number-format.json");
+    std::ofstream(numberFormat) << R"({"format": 5})";
+    const std::string textVersion = dir.file("text-version.json");
+    std::ofstream(textVersion) << R"({"format": "dimerec-run-bundle", "formatVersion": "x"})";
+    const auto message = [&](const std::string& path) -> std::string {
+        try {
+            store.importBundle(path);
+        } catch (const StoreError& error) {
+            return error.what();
+        }
+        return "imported";
+    };
+    EXPECT_EQ(message(numberFormat),
+              numberFormat +
+                  ": is not a DimeRec run bundle (no \"format\": \"dimerec-run-bundle\"); give a "
+                  "file that dimerec runs export wrote");
+    EXPECT_EQ(message(textVersion),
+              textVersion +
+                  ": is not a valid run bundle: formatVersion must be a whole number, got \"x\"; "
+                  "export the run again with dimerec runs export");
     EXPECT_EQ(store.countRuns(RunQuery{}), 0);
 }
 
