@@ -511,12 +511,21 @@ void MainWindow::restoreSettings() {
     // The layout's minimum size as shown (docks built visible and then hidden count until
     // it is recomputed); else restoreGeometry enlarges a saved window to the stale minimum.
     layout()->activate();
-    // A window saved on a larger screen would not fit this one: it fills the screen instead.
-    if (!restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray()) ||
-        !screen()->availableGeometry().contains(geometry())) {
+    // A window saved larger than this screen (on a bigger one, or without a window manager to
+    // keep it inside) fills the screen instead, with the default docks: the saved docks were
+    // sized for the larger window, and Qt 6.4's dock layout crashes (QLayout::activate, on the
+    // first event loop) when they are restored into a smaller one. restoreGeometry clamps the
+    // window to the screen, so the size it was saved at is kept beside it.
+    const QSize saved = settings.value(QStringLiteral("window/size")).toSize();
+    const QSize available = screen()->availableGeometry().size();
+    if (restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray()) &&
+        saved.isValid() && saved.width() <= available.width() &&
+        saved.height() <= available.height() &&
+        screen()->availableGeometry().contains(geometry())) {
+        restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    } else {
         fitToScreen();
     }
-    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
     for (QSplitter* splitter : findChildren<QSplitter*>()) {
         if (splitter->objectName().isEmpty()) continue;
         splitter->restoreState(
@@ -538,6 +547,7 @@ void MainWindow::restoreSettings() {
 void MainWindow::saveSettings() {
     QSettings settings;
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/size"), frameGeometry().size());
     settings.setValue(QStringLiteral("window/state"), saveState());
     for (QSplitter* splitter : findChildren<QSplitter*>()) {
         if (splitter->objectName().isEmpty()) continue;

@@ -23,7 +23,7 @@ set_tests_properties(cli.recommend-unknown-user PROPERTIES FIXTURES_REQUIRED cli
 # and a bad value named.
 add_test(NAME cli.config-print-defaults COMMAND dimerec config --print-defaults)
 set_tests_properties(cli.config-print-defaults PROPERTIES PASS_REGULAR_EXPRESSION
-  "\"data\": {.*\"splitSeed\": 1230.*\"eval\": {.*\"batchUsers\": 1024.*\"model\": {.*\"reverseNoise\": \"sqrt\".*\"train\": {.*\"earlyStopMetric\": \"ndcg@10\"")
+  "\"data\": {.*\"splitSeed\": 1230.*\"eval\": {.*\"batchUsers\": 1024.*\"model\": {.*\"protectGem\": true.*\"reverseNoise\": \"literal\".*\"train\": {.*\"earlyStopMetric\": \"ndcg@10\"")
 add_test(NAME cli.config-check
   COMMAND dimerec config --check "${PROJECT_SOURCE_DIR}/experiments/dimerec-ml-latest-small.json"
           --set model.lambda=0.5)

