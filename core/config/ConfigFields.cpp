@@ -71,11 +71,19 @@ void readJsonValue(const json& value, const std::string& key, T& field) {
             // insist on an integer that fits before converting.
             if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
                 if (!fitsInteger<T>(value)) throw std::invalid_argument("not an integer");
+            } else if constexpr (std::is_same_v<T, std::vector<int>>) {
+                if (!value.is_array()) throw std::invalid_argument("not a list");
+                for (const json& element : value) {
+                    if (!fitsInteger<int>(element)) throw std::invalid_argument("not an integer");
+                }
             }
             field = value.get<T>();
         } catch (const std::exception&) {
-            throw std::invalid_argument("config key '" + key + "': expected " +
-                                        json(field).type_name() + ", got " + value.dump());
+            const std::string expected = std::is_same_v<T, std::vector<int>>
+                                             ? "a list of integers"
+                                             : json(field).type_name();
+            throw std::invalid_argument("config key '" + key + "': expected " + expected +
+                                        ", got " + value.dump());
         }
     }
 }

@@ -100,6 +100,13 @@ TEST(RunConfig, OverridesRefuseIntegersBeyondTheFieldAndTextThatIsNotUtf8) {
               "config key 'model.dim': expected number, got 4294967297");
     EXPECT_EQ(errorOf("train.seed=-1"), "config key 'train.seed': expected number, got -1");
     EXPECT_EQ(errorOf("train.maxSteps=9223372036854775807"), "accepted");
+    // The elements of an integer list likewise (found by fuzz_experiment's second campaign:
+    // "topK": [10, 66666666666666666666620] was undefined behaviour).
+    EXPECT_EQ(
+        errorOf("eval.topK=[10,66666666666666666666620]"),
+        "config key 'eval.topK': expected a list of integers, got [10,6.666666666666666e+22]");
+    EXPECT_EQ(errorOf("eval.topK=[10,2.5]"),
+              "config key 'eval.topK': expected a list of integers, got [10,2.5]");
     EXPECT_EQ(errorOf("data.dataset=caf\xE9.csv"),
               "config key 'data.dataset': the value is not UTF-8 text; give it in UTF-8 (rename "
               "a file or folder whose name is in another encoding)");
