@@ -100,6 +100,9 @@ RunConfigForm::RunConfigForm(QWidget* parent) : QWidget(parent) {
     presetRow->addWidget(new QLabel(tr("Preset:"), this));
     presets_ = new QComboBox(this);
     presets_->setObjectName(QStringLiteral("presets"));
+    // No preset is shown as chosen until the user applies one: the form's first config is the
+    // defaults, which no built-in preset is exactly (the recommended one adds a warm start).
+    presets_->setPlaceholderText(tr("choose a preset…"));
     presets_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
     presets_->setMinimumContentsLength(kComboMinimumChars);
     presets_->setToolTip(
@@ -332,7 +335,8 @@ void RunConfigForm::refreshPresetList() {
         presets_->insertSeparator(presets_->count());
         presets_->addItems(own);
     }
-    deletePreset_->setEnabled(own.contains(presets_->currentText()));
+    presets_->setCurrentIndex(-1);
+    deletePreset_->setEnabled(false);
 }
 
 void RunConfigForm::promptSavePreset() {

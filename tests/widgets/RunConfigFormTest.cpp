@@ -130,9 +130,11 @@ TEST_F(RunConfigFormTest, PapersLetterPresetIsAlgorithmsOneAndTwoAsPrinted) {
     EXPECT_FALSE(letter.model.protectGem);
     EXPECT_EQ(letter.train.pretrainGemSteps, 0);
     EXPECT_EQ(letter.train.epochs, 3);
-    // The two DimeRec presets say in their tooltips what they are and why.
+    // The two DimeRec presets say in their tooltips what they are and why; a new form shows
+    // none as chosen (its defaults are not exactly any preset) until one is applied.
     auto* combo = form.findChild<QComboBox*>(QStringLiteral("presets"));
     ASSERT_NE(combo, nullptr);
+    EXPECT_EQ(RunConfigForm().findChild<QComboBox*>(QStringLiteral("presets"))->currentIndex(), -1);
     for (const QString& name :
          {QStringLiteral("DimeRec (recommended)"), QStringLiteral("DimeRec (paper's letter)")}) {
         const int index = combo->findText(name);
