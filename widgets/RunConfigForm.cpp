@@ -50,6 +50,8 @@ const std::vector<Preset>& builtIns() {
                            "jump exp(sqrt(1−ᾱ_t)·ε), reverse noise β̃_t, linear β from 1e-4 to "
                            "0.02 over T = 100, the MLP denoiser, the GEM trained by every loss "
                            "from the first step"),
+         // Every field of the letter is set, also those the defaults share with it today, so
+         // that a later change of a default does not change this preset.
          [](RunConfig& c) {
              c.model.schedule = BetaSchedule::Linear;
              c.model.noiseScale = NoiseScale::Literal;
