@@ -93,6 +93,10 @@ ComparisonView::ComparisonView(RunStore& store, QWidget* parent) : QWidget(paren
     split_ = new QComboBox(top);
     split_->addItem(tr("test"), QStringLiteral("test"));
     split_->addItem(tr("valid"), QStringLiteral("valid"));
+    split_->setToolTip(
+        tr("test and valid use each run's own eval.excludeHistory. Where some test targets are "
+           "items of their own history (e.g. Yelp), runs also store their test under the other "
+           "setting, and the test with history excluded or kept can be shown for all runs"));
     baseline_ = new QComboBox(top);
     baseline_->setToolTip(tr("Deltas and p-values are against this entry"));
     test_ = new QComboBox(top);
@@ -358,6 +362,7 @@ void ComparisonView::setEntries(std::vector<ComparisonEntry> entries) {
     const int oldBaseline = baseline();
     entries_ = std::move(entries);
     refreshEntryList();
+    refreshSplitChoice();
     refreshMetricList();
     refreshBaselineChoice();
     if (oldBaseline >= 0 && oldBaseline < static_cast<int>(entries_.size())) {
@@ -377,6 +382,7 @@ void ComparisonView::removeEntry(int index) {
     }
     entries_.erase(entries_.begin() + index);
     refreshEntryList();
+    refreshSplitChoice();
     refreshMetricList();
     refreshBaselineChoice();
     setBaseline(chosen);
@@ -453,12 +459,11 @@ QStringList ComparisonView::metrics() const {
 
 QStringList ComparisonView::availableMetrics() const {
     std::set<std::string> names;
-    for (const ComparisonEntry& entry : entries_) {
+    std::string read;
+    for (const ComparisonEntry& entry : entriesForSplit(entries_, split(), &read)) {
         for (const RunSummary& run : entry.runs) {
-            for (const auto& [name, value] :
-                 split() == "test" ? run.testMetrics : run.validMetrics) {
+            for (const auto& [name, value] : read == "test" ? run.testMetrics : run.validMetrics)
                 names.insert(name);
-            }
         }
     }
     QStringList list;
@@ -540,6 +545,21 @@ void ComparisonView::refreshMetricList() {
         item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
         item->setCheckState(kept.contains(metric) ? Qt::Checked : Qt::Unchecked);
     }
+    updating_ = false;
+}
+
+void ComparisonView::refreshSplitChoice() {
+    // The test under either history setting, where some run stored the one it was not
+    // configured with (issue 19, item 8); otherwise the runs' own settings only.
+    const bool both = !otherHistoryOf(entries_).empty();
+    const QVariant current = split_->currentData();
+    updating_ = true;
+    while (split_->count() > 2) split_->removeItem(2);
+    if (both) {
+        split_->addItem(tr("test, history excluded"), QString::fromLatin1(kTestHistoryExcluded));
+        split_->addItem(tr("test, history kept"), QString::fromLatin1(kTestHistoryKept));
+    }
+    split_->setCurrentIndex(std::max(split_->findData(current), 0));
     updating_ = false;
 }
 

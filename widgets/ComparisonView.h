@@ -73,7 +73,8 @@ public:
     QStringList metrics() const;
     // Every metric the entries have in the current split.
     QStringList availableMetrics() const;
-    void setSplit(const QString& split);  // test | valid
+    // test | valid | test-history-excluded | test-history-kept (the last two where offered)
+    void setSplit(const QString& split);
     // Entry the others are compared with; -1 = none.
     void setBaseline(int entry);
     int baseline() const;
@@ -135,6 +136,9 @@ private:
     void startTests(const ComparisonRequest& request);
     void showNote();
     void refreshEntryList();
+    // The splits the entries can show: test and valid, and the two history settings of the
+    // test where some run stored both.
+    void refreshSplitChoice();
     void refreshMetricList();
     void refreshBaselineChoice();
     void fillTable();

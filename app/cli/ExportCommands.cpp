@@ -103,13 +103,22 @@ void exportTable(TableOptions options) {
         }
         request.labels[store.resolveRun(name.substr(0, equals))] = name.substr(equals + 1);
     }
-    const ResultTable table = buildRunTable(store, request);
+    const std::vector<ResultTable> tables = buildRunTables(store, request);
 
     options.table.scale = options.percent ? 100.0 : 1.0;
     options.table.showStd = !options.noStd;
-    const std::string text = format == "latex"      ? toLatex(table, options.table)
-                             : format == "markdown" ? toMarkdown(table, options.table)
-                                                    : toCsv(table, options.table);
+    std::string text;
+    for (const ResultTable& table : tables) {
+        if (format == "csv") {
+            // One header: the tables share their columns, and each row says its setting.
+            const std::string csv = toCsv(table, options.table);
+            text += text.empty() ? csv : csv.substr(csv.find('\n') + 1);
+        } else {
+            if (!text.empty()) text += "\n";
+            text += format == "latex" ? toLatex(table, options.table)
+                                      : toMarkdown(table, options.table);
+        }
+    }
     if (options.output.empty()) {
         std::cout << text;
         return;
@@ -120,8 +129,14 @@ void exportTable(TableOptions options) {
     if (!file) {
         throw std::runtime_error("could not write " + options.output);
     }
-    std::cout << "wrote a " << format << " table of " << table.rows().size() << " rows and "
-              << table.columns().size() << " metrics to " << options.output << "\n";
+    std::cout << "wrote a " << format << " table of " << tables.front().rows().size()
+              << " rows and " << tables.front().columns().size() << " metrics to " << options.output
+              << "\n";
+    if (tables.size() > 1)
+        std::cout << "followed by the same rows under the other eval.excludeHistory setting, "
+                     "which the runs stored because some test targets are items of their own "
+                     "history (--split "
+                  << kTestHistoryExcluded << " or " << kTestHistoryKept << " for one table)\n";
 }
 
 }  // namespace
@@ -145,9 +160,14 @@ void addExportCommands(CLI::App& app) {
         ->add_option("--metrics", options->metrics,
                      "Metric columns, e.g. hr@10,ndcg@10 (default: every metric of the runs)")
         ->delimiter(',');
-    table->add_option("--split", options->split, "Final metrics of: test | valid")
+    table
+        ->add_option("--split", options->split,
+                     "Final metrics of: test (each run's own eval.excludeHistory; where runs "
+                     "also stored their test under the other setting, because some test targets "
+                     "are items of their own history, a second table of that setting follows), "
+                     "valid, or the test with history excluded or kept whatever the runs' setting")
         ->capture_default_str()
-        ->check(CLI::IsMember({"test", "valid"}));
+        ->check(CLI::IsMember({"test", "valid", kTestHistoryExcluded, kTestHistoryKept}));
     table->add_flag("--group-seeds", options->groupSeeds,
                     "One row per seed group (same config): mean ± std over seeds");
     table->add_flag("--readouts", options->readouts,

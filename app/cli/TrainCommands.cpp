@@ -80,7 +80,7 @@ struct EvaluateArguments {
     std::string device = "auto";
     int threads = 0;
     bool json = false;
-    bool record = false;  // store every readout with the run the checkpoint belongs to
+    bool record = false;  // store the end-of-training extras with the checkpoint's run
     std::string db;       // run store of --record ("" = RunStore::defaultPath())
     std::string run;      // the run (id or uuid) of --record ("" = the checkpoint's folder name)
 };
@@ -244,11 +244,13 @@ void runTrain(const TrainArguments& args) {
         std::cout << "last checkpoint " << result.lastCheckpoint << "\n";
 }
 
-// `evaluate --record`: the readouts of the checkpoint's DimeRec model, stored with its run.
-void recordCheckpointReadouts(const EvaluateArguments& args) {
+// `evaluate --record`: what the end of training stores besides the run's own test — its test
+// under the other history setting (where that differs) and DimeRec's readouts — for the
+// checkpoint's run.
+void recordCheckpointExtras(const EvaluateArguments& args) {
     if (!args.overrides.empty() || args.readout != "diffusion")
         throw std::invalid_argument(
-            "--record stores every readout under the run's own settings: drop --set and --readout");
+            "--record evaluates under the run's own settings: drop --set and --readout");
     RunStore store(args.db.empty() ? RunStore::defaultPath() : args.db);
     int64_t run = 0;
     if (args.run.empty()) {
@@ -270,26 +272,32 @@ void recordCheckpointReadouts(const EvaluateArguments& args) {
                                     "' was not trained with the config of run " +
                                     std::to_string(run) + " in " + store.path() +
                                     " (config hashes differ); name its run with --run");
+    const bool otherHistory = recordOtherHistorySetting(store, run, loaded.config, loaded.dataset,
+                                                        loaded.splits, *loaded.model);
     auto* dimeRec = dynamic_cast<DimeRecRecommender*>(loaded.model.get());
-    if (dimeRec == nullptr)
-        throw std::invalid_argument("--record: '" + args.checkpoint + "' holds a " +
-                                    nameOf(loaded.config.model.model) +
-                                    " model, not DimeRec with its diffusion module");
-    recordReadouts(store, run, loaded.config, loaded.dataset, loaded.splits, *dimeRec);
+    if (dimeRec != nullptr)
+        recordReadouts(store, run, loaded.config, loaded.dataset, loaded.splits, *dimeRec);
+    if (!otherHistory && dimeRec == nullptr)
+        throw std::invalid_argument(
+            "--record: nothing to store for '" + args.checkpoint + "': it holds a " +
+            nameOf(loaded.config.model.model) +
+            " model (readouts are DimeRec's), and no test target of its data is an item of its "
+            "own history (the test under the other eval.excludeHistory setting is stored for "
+            "such data only)");
     const RunSummary stored = store.run(run).summary;
     if (args.json) {
         std::cout << nlohmann::json{{"run", run}, {"readoutMetrics", stored.readoutMetrics}}.dump(2)
                   << "\n";
         return;
     }
-    std::cout << "stored the readouts of " << args.checkpoint << " with run " << run << " in "
+    std::cout << "stored the evaluations of " << args.checkpoint << " with run " << run << " in "
               << store.path() << "\n";
     for (const auto& [split, metrics] : stored.readoutMetrics) printMetrics(split, metrics);
 }
 
 void runEvaluate(const EvaluateArguments& args) {
     if (args.record) {
-        recordCheckpointReadouts(args);
+        recordCheckpointExtras(args);
         return;
     }
     const CheckpointModel loaded =
@@ -394,8 +402,10 @@ void addTrainCommands(CLI::App& app) {
     evaluateCommand->add_flag("--json", evaluate->json, "Print the metrics as JSON");
     evaluateCommand->add_flag(
         "--record", evaluate->record,
-        "DimeRec: evaluate every readout (Algorithm 2, DAM samples, interests, fused) and store "
-        "them with the checkpoint's run, as at the end of training");
+        "Store with the checkpoint's run what the end of training stores besides its test: the "
+        "test under the other eval.excludeHistory setting where some test targets are items of "
+        "their own history (as test/history-kept or test/history-excluded) and, for DimeRec, "
+        "every readout (Algorithm 2, DAM samples, interests, fused)");
     evaluateCommand->add_option("--db", evaluate->db,
                                 "Run store of --record (default: " + RunStore::defaultPath() + ")");
     evaluateCommand->add_option("--run", evaluate->run,

@@ -69,13 +69,70 @@ ComparisonEntry loadEntry(const RunStore& store, std::string label, std::vector<
     const RunDetails first = store.run(runs.front().id);
     entry.excludeHistory = excludeHistoryOf(first.configJson);
     entry.datasetFingerprint = first.datasetFingerprint;
+    const auto load = [&store](int64_t run, const std::string& split) {
+        std::optional<TargetRanks> ranks = store.targetRanks(run, split);
+        return ranks ? std::make_shared<const TargetRanks>(std::move(*ranks)) : nullptr;
+    };
     for (const RunSummary& run : runs) {
-        std::optional<TargetRanks> ranks = store.targetRanks(run.id);
-        entry.ranks.push_back(ranks ? std::make_shared<const TargetRanks>(std::move(*ranks))
-                                    : nullptr);
+        entry.ranks.push_back(load(run.id, "test"));
+        if (entry.excludeHistory)
+            entry.otherHistoryRanks.push_back(
+                load(run.id, otherHistorySplit(!*entry.excludeHistory)));
     }
     entry.runs = std::move(runs);
     return entry;
+}
+
+void requireComparisonSplit(const std::string& split) {
+    if (split != "test" && split != "valid" && split != kTestHistoryExcluded &&
+        split != kTestHistoryKept)
+        throw std::invalid_argument("split must be test, valid, " +
+                                    std::string(kTestHistoryExcluded) + " or " + kTestHistoryKept +
+                                    ", not '" + split + "'");
+}
+
+std::vector<ComparisonEntry> entriesForSplit(const std::vector<ComparisonEntry>& entries,
+                                             const std::string& split, std::string* readSplit) {
+    if (split != kTestHistoryExcluded && split != kTestHistoryKept) {
+        *readSplit = split;
+        return entries;
+    }
+    *readSplit = "test";
+    const bool exclude = split == kTestHistoryExcluded;
+    std::vector<ComparisonEntry> out;
+    for (const ComparisonEntry& entry : entries) {
+        if (entry.excludeHistory == exclude) {
+            out.push_back(entry);
+            continue;
+        }
+        ComparisonEntry view = entry;
+        view.excludeHistory = exclude;
+        view.ranks = entry.otherHistoryRanks;
+        view.otherHistoryRanks = entry.ranks;
+        for (RunSummary& run : view.runs) {
+            const auto stored = run.readoutMetrics.find(otherHistorySplit(exclude));
+            run.testMetrics = stored == run.readoutMetrics.end() ? std::map<std::string, double>{}
+                                                                 : stored->second;
+            run.validMetrics.clear();
+            run.readoutMetrics.clear();
+        }
+        out.push_back(std::move(view));
+    }
+    return out;
+}
+
+std::string otherHistoryOf(const std::vector<ComparisonEntry>& entries) {
+    std::optional<bool> first;
+    bool stored = false;
+    for (const ComparisonEntry& entry : entries) {
+        if (!first) first = entry.excludeHistory;
+        for (const RunSummary& run : entry.runs) {
+            for (const bool exclude : {true, false})
+                stored = stored || run.readoutMetrics.count(otherHistorySplit(exclude)) > 0;
+        }
+    }
+    if (!stored || !first) return "";
+    return *first ? kTestHistoryKept : kTestHistoryExcluded;
 }
 
 std::string seedTestName(SeedTest test) {
@@ -171,15 +228,15 @@ std::optional<CellTest> testCell(const ComparisonEntry& a, const ComparisonEntry
     return cell;
 }
 
-ResultTable buildComparisonTable(const std::vector<ComparisonEntry>& entries,
-                                 const ComparisonRequest& request) {
-    if (entries.empty()) {
+ResultTable buildComparisonTable(const std::vector<ComparisonEntry>& shownEntries,
+                                 const ComparisonRequest& shownRequest) {
+    if (shownEntries.empty()) {
         throw std::invalid_argument("comparison: no runs to compare");
     }
-    if (request.split != "test" && request.split != "valid") {
-        throw std::invalid_argument("comparison: split must be test or valid, not '" +
-                                    request.split + "'");
-    }
+    requireComparisonSplit(shownRequest.split);
+    ComparisonRequest request = shownRequest;
+    const std::vector<ComparisonEntry> entries =
+        entriesForSplit(shownEntries, shownRequest.split, &request.split);
     if (request.baseline && *request.baseline >= entries.size()) {
         throw std::invalid_argument("comparison: baseline " + std::to_string(*request.baseline) +
                                     " is not one of the " + std::to_string(entries.size()) +

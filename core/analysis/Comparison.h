@@ -35,21 +35,47 @@ struct ComparisonEntry {
     // Per run (in the order of runs): its test target ranks, nullptr where the store has none.
     // Empty when not loaded: every test of the entry is then seed-level.
     std::vector<std::shared_ptr<const TargetRanks>> ranks = {};
+    // The same for its test under the other history setting (otherHistorySplit), where stored.
+    std::vector<std::shared_ptr<const TargetRanks>> otherHistoryRanks = {};
     std::string datasetFingerprint = {};  // of the first run; per-user pairs need equal ones
 };
 
 // An entry of `runs` (at least one) with what the store keeps beside their summaries: the
-// first run's eval.excludeHistory and dataset fingerprint, every run's test target ranks.
-// Loaded once, so that the tests do not go back to the store.
+// first run's eval.excludeHistory and dataset fingerprint, every run's test target ranks (also
+// under the other history setting). Loaded once, so that the tests do not go back to the store.
 ComparisonEntry loadEntry(const RunStore& store, std::string label, std::vector<RunSummary> runs);
 
 // eval.excludeHistory of a stored config (RunDetails::configJson); std::nullopt when the config
 // does not say (a partial config written by hand) or is not JSON.
 std::optional<bool> excludeHistoryOf(const std::string& configJson);
 
+// The test metrics under one history setting whatever the runs were configured with (issue 19,
+// item 8): splits "test-history-excluded" and "test-history-kept" of a request. A run whose
+// eval.excludeHistory is the other one contributes what it stored under otherHistorySplit
+// (nothing where it stored none); "test" and "valid" are each run's own setting.
+inline constexpr const char* kTestHistoryExcluded = "test-history-excluded";
+inline constexpr const char* kTestHistoryKept = "test-history-kept";
+
+// Throws std::invalid_argument unless `split` is one a comparison can show: test, valid,
+// kTestHistoryExcluded or kTestHistoryKept.
+void requireComparisonSplit(const std::string& split);
+
+// The entries as `split` shows them, each with the split its runs' metrics are read from:
+// under a history split, an entry configured with the other setting becomes its runs' stored
+// metrics and ranks of that setting (empty metrics where none are stored), labelled and
+// ranked as before, with its excludeHistory set to the split's, read from "test"; other
+// splits leave the entries as they are.
+std::vector<ComparisonEntry> entriesForSplit(const std::vector<ComparisonEntry>& entries,
+                                             const std::string& split, std::string* readSplit);
+
+// The history split that shows the test of `entries` under the setting their first entry was
+// not configured with, when some run of them stored it (kTestHistoryKept after history
+// excluded); "" when none did.
+std::string otherHistoryOf(const std::vector<ComparisonEntry>& entries);
+
 struct ComparisonRequest {
     std::vector<std::string> metrics;  // metric keys in order; empty: every metric the entries have
-    std::string split = "test";        // final metrics of: test | valid
+    std::string split = "test";        // requireComparisonSplit's
     std::optional<size_t> baseline;    // entry the others are compared with (deltas, p-values)
     SeedTest test = SeedTest::PairedT;
     bool significance = true;  // test the entries against the baseline (false: deltas only)

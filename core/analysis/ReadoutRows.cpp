@@ -5,8 +5,10 @@
 namespace dimerec {
 namespace {
 
-// "test/interests" → "interests"; "" for a split that is not a readout's.
+// "test/interests" → "interests"; "" for a split that is not a readout's (the test under the
+// other history setting is the run's own readout, Comparison's history splits show it).
 std::string readoutOfSplit(const std::string& split) {
+    if (split == otherHistorySplit(true) || split == otherHistorySplit(false)) return "";
     for (const std::string prefix : {"test/", "valid/"}) {
         if (split.size() > prefix.size() && split.compare(0, prefix.size(), prefix) == 0)
             return split.substr(prefix.size());

@@ -65,13 +65,14 @@ std::vector<RowRuns> groupRows(const std::vector<RunSummary>& runs, bool groupSe
     return rows;
 }
 
-}  // namespace
+// The rows of the request's table as comparison entries, and how to compare them.
+struct TableInput {
+    std::vector<ComparisonEntry> entries;
+    ComparisonRequest comparison;
+};
 
-ResultTable buildRunTable(const RunStore& store, const RunTableRequest& request) {
-    if (request.split != "test" && request.split != "valid") {
-        throw std::invalid_argument("run table: split must be test or valid, not '" +
-                                    request.split + "'");
-    }
+TableInput tableInput(const RunStore& store, const RunTableRequest& request) {
+    requireComparisonSplit(request.split);
     const std::vector<RunSummary> runs = selectRuns(store, request);
     const std::vector<RowRuns> rows = groupRows(runs, request.groupSeeds);
 
@@ -105,7 +106,29 @@ ResultTable buildRunTable(const RunStore& store, const RunTableRequest& request)
                                         " is not among the selected runs");
         }
     }
-    return buildComparisonTable(entries, comparison);
+    return {std::move(entries), std::move(comparison)};
+}
+
+}  // namespace
+
+ResultTable buildRunTable(const RunStore& store, const RunTableRequest& request) {
+    const TableInput input = tableInput(store, request);
+    return buildComparisonTable(input.entries, input.comparison);
+}
+
+std::vector<ResultTable> buildRunTables(const RunStore& store, const RunTableRequest& request) {
+    TableInput input = tableInput(store, request);
+    std::vector<ResultTable> tables{buildComparisonTable(input.entries, input.comparison)};
+    const std::string other = request.split == "test" ? otherHistoryOf(input.entries) : "";
+    if (!other.empty()) {
+        // The same columns, so that the two tables line up (and a CSV of both reads as one).
+        input.comparison.split = other;
+        input.comparison.metrics.clear();
+        for (const ResultColumn& column : tables.front().columns())
+            input.comparison.metrics.push_back(column.key);
+        tables.push_back(buildComparisonTable(input.entries, input.comparison));
+    }
+    return tables;
 }
 
 }  // namespace dimerec

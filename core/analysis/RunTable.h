@@ -18,7 +18,7 @@ struct RunTableRequest {
     std::string study;          // used when `runs` is empty
     std::vector<std::string>
         metrics;                 // metric keys in column order; empty: every metric the runs have
-    std::string split = "test";  // final metrics of: test | valid
+    std::string split = "test";  // requireComparisonSplit's
     bool groupSeeds = false;     // one row per config hash: mean ± std over its seeds
     int64_t baselineRun = 0;     // the run (grouped: its group) others are compared with; 0 = none
     bool significance = false;   // with a baseline: each cell tested against it
@@ -39,5 +39,11 @@ struct RunTableRequest {
 // Throws std::invalid_argument for an empty selection, an unknown split or a baseline
 // outside the selection, and StoreError for runs the store does not have.
 ResultTable buildRunTable(const RunStore& store, const RunTableRequest& request);
+
+// buildRunTable's table, and for the split "test" when some selected run also stored its test
+// under the history setting it was not configured with (Comparison's otherHistoryOf: data
+// whose test targets repeat history items, e.g. Yelp), the table of that setting after it,
+// with the same columns: comparisons on such data show both settings (issue 19, item 8).
+std::vector<ResultTable> buildRunTables(const RunStore& store, const RunTableRequest& request);
 
 }  // namespace dimerec

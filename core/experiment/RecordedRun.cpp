@@ -1,6 +1,8 @@
 #include "experiment/RecordedRun.h"
 
 #include "data/Dataset.h"
+#include "data/DatasetStatistics.h"
+#include "data/Splits.h"
 #include "eval/Evaluator.h"
 #include "eval/Readouts.h"
 #include "experiment/RunRecorder.h"
@@ -9,8 +11,10 @@
 #include "train/Trainer.h"
 #include "util/BuildInfo.h"
 #include "util/Device.h"
+#include "util/TargetRanks.h"
 
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <stdexcept>
 #include <utility>
@@ -93,11 +97,30 @@ TrainResult RecordedRun::train(const std::vector<TrainObserver*>& observers,
                     TrainerOptions{checkpointDir_, spec_.resumeFrom, spec_.distributed});
     const TrainResult result = trainer.run(tee, control);
     const bool completed = result.status == "finished" || result.status == "early-stopped";
+    if (store_ == nullptr || !completed || trainer.model() == nullptr ||
+        trainer.splits() == nullptr)
+        return result;
     // After run(), the trainer's model holds the best checkpoint's parameters.
-    auto* dimeRec = dynamic_cast<DimeRecRecommender*>(trainer.model());
-    if (store_ != nullptr && completed && dimeRec != nullptr && trainer.splits() != nullptr)
+    recordOtherHistorySetting(*store_, id_, spec_.config, *spec_.dataset, *trainer.splits(),
+                              *trainer.model());
+    if (auto* dimeRec = dynamic_cast<DimeRecRecommender*>(trainer.model()))
         recordReadouts(*store_, id_, spec_.config, *spec_.dataset, *trainer.splits(), *dimeRec);
     return result;
+}
+
+bool recordOtherHistorySetting(RunStore& store, int64_t run, const RunConfig& config,
+                               const Dataset& dataset, const Splits& splits, Recommender& model) {
+    if (testTargetsInHistory(splits).inHistory == 0) return false;
+    EvalConfig other = config.eval;
+    other.excludeHistory = !other.excludeHistory;
+    // The run's own test evaluation's evaluator but for the setting: the same seed gives a
+    // generative model the same inference noise, so only the masking differs.
+    const Evaluator evaluator(other, config.data.maxLength, evaluationCategories(dataset),
+                              config.train.seed);
+    TargetRanks ranks;
+    const std::map<std::string, double> metrics = evaluator.evaluate(model, splits.test, &ranks);
+    store.setFinalMetrics(run, otherHistorySplit(other.excludeHistory), metrics, &ranks);
+    return true;
 }
 
 void recordReadouts(RunStore& store, int64_t run, const RunConfig& config, const Dataset& dataset,

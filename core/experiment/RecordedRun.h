@@ -13,6 +13,7 @@
 namespace dimerec {
 
 class DimeRecRecommender;
+class Recommender;
 class RunStore;
 struct Dataset;
 struct Splits;
@@ -52,9 +53,10 @@ public:
 
     // Trains the run on this thread; `observers` (none may be null) hear every event after
     // the store has it. Returns the trainer's result; a store failure during training ends
-    // the run as failed (RunRecorder), one while storing its end propagates. A recorded
-    // DimeRec run with its diffusion module that finishes (or stops early) then gets its
-    // readouts stored (recordReadouts) before train() returns.
+    // the run as failed (RunRecorder), one while storing its end propagates. A recorded run
+    // that finishes (or stops early) then gets its test under the other history setting
+    // stored where that differs (recordOtherHistorySetting) and, DimeRec with its diffusion
+    // module, its readouts (recordReadouts), before train() returns.
     TrainResult train(const std::vector<TrainObserver*>& observers, TrainControl& control);
 
 private:
@@ -70,6 +72,14 @@ private:
 // and by `dimerec evaluate --record` for a run trained before readouts were stored.
 void recordReadouts(RunStore& store, int64_t run, const RunConfig& config, const Dataset& dataset,
                     const Splits& splits, DimeRecRecommender& model);
+
+// Where some test targets of `splits` are items of their own history (Yelp; issue 19, item 8),
+// evaluates `model` on the test split with eval.excludeHistory the other way round from
+// `config` and stores the metrics and per-user ranks as the run's final metrics of
+// otherHistorySplit (so that comparisons can show both settings); returns whether it did.
+// Used at the end of training (every model) and by `dimerec evaluate --record`.
+bool recordOtherHistorySetting(RunStore& store, int64_t run, const RunConfig& config,
+                               const Dataset& dataset, const Splits& splits, Recommender& model);
 
 // <folder of the database>/checkpoints/<run uuid>: the folder of a recorded run's last.pt
 // and best.pt.

@@ -5,7 +5,8 @@
 //   series     [{source, name, steps[], epochs[], values[]}]  (columns keep files small)
 //   embeddings [{step, label, rows, dim, data}]  data: base64 of little-endian float32;
 //              every snapshot, the last one, or none (Snapshots: they are most of a run's size)
-//   targetRanks {test: {users, targetCounts, ranks}}  each base64 of little-endian int32
+//   targetRanks {test: {users, targetCounts, ranks}, and the same for otherHistorySplit's
+//              split where the run has one}  each base64 of little-endian int32
 //              (TargetRanks' columns; targetCounts "" when every case has one target); absent
 //              for runs stored without per-user data. Older readers ignore it.
 #include "store/RunStore.h"
@@ -229,11 +230,14 @@ void RunStore::exportBundle(int64_t run, const std::string& path, Snapshots snap
              {"data", toBase64(reinterpret_cast<const unsigned char*>(e.data.data()),
                                e.data.size() * sizeof(float))}});
     }
-    if (const std::optional<TargetRanks> ranks = targetRanks(run, "test")) {
-        bundle["targetRanks"]["test"] = {
-            {"users", toBase64(packInt32(ranks->users()))},
-            {"targetCounts", toBase64(packInt32(ranks->targetCounts()))},
-            {"ranks", toBase64(packInt32(ranks->ranks()))}};
+    for (const std::string& split :
+         {std::string("test"), otherHistorySplit(true), otherHistorySplit(false)}) {
+        if (const std::optional<TargetRanks> ranks = targetRanks(run, split)) {
+            bundle["targetRanks"][split] = {
+                {"users", toBase64(packInt32(ranks->users()))},
+                {"targetCounts", toBase64(packInt32(ranks->targetCounts()))},
+                {"ranks", toBase64(packInt32(ranks->ranks()))}};
+        }
     }
     writeFile(path, bundle.dump());
 }

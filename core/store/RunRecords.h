@@ -129,9 +129,16 @@ struct RunSummary {
     std::map<std::string, double> testMetrics;   // final test metrics (of the best checkpoint)
     std::map<std::string, double> validMetrics;  // validation metrics at the best checkpoint
     // Final metrics of any other split, by split: a model's further readouts of its best
-    // checkpoint (issue 19; eval/Readouts.h), "test/interests" → metrics.
+    // checkpoint (issue 19; eval/Readouts.h), "test/interests" → metrics, and its test metrics
+    // under the history setting it was not configured with (otherHistorySplit).
     std::map<std::string, std::map<std::string, double>> readoutMetrics;
 };
+
+// The split under which a run keeps its test metrics (and per-user ranks) with
+// eval.excludeHistory = `excludeHistory` when it was configured with the other setting:
+// "test/history-excluded" or "test/history-kept". Stored only where some test targets are
+// items of their own history (issue 19, item 8: Yelp), where the two settings differ most.
+std::string otherHistorySplit(bool excludeHistory);
 
 // The summary as a JSON object (`runs list --json`, `runs show --json`, the run of a bundle).
 nlohmann::json toJson(const RunSummary& summary);

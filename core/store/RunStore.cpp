@@ -136,6 +136,10 @@ nlohmann::json provenanceToJson(const Provenance& p) {
             {"pid", p.pid}};
 }
 
+std::string otherHistorySplit(bool excludeHistory) {
+    return excludeHistory ? "test/history-excluded" : "test/history-kept";
+}
+
 nlohmann::json toJson(const RunSummary& s) {
     return {{"id", s.id},
             {"uuid", s.uuid},
@@ -507,11 +511,13 @@ void RunStore::finishRun(int64_t run, const RunResult& result) {
 }
 
 void RunStore::setFinalMetrics(int64_t run, const std::string& split,
-                               const std::map<std::string, double>& metrics) {
+                               const std::map<std::string, double>& metrics,
+                               const TargetRanks* ranks) {
     if (split.empty()) throw std::invalid_argument("final metrics: the split has no name");
     impl_->write("storing the " + split + " metrics of run " + std::to_string(run), [&] {
         impl_->requireRun(run);
         impl_->setFinalMetrics(run, split, metrics);
+        if (ranks != nullptr && !ranks->empty()) impl_->setTargetRanks(run, split, *ranks);
     });
 }
 

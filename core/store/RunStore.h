@@ -57,10 +57,13 @@ public:
     // checkpoint paths.
     void finishRun(int64_t run, const RunResult& result);
     void setStatus(int64_t run, const std::string& status, const std::string& message = "");
-    // Replaces the final metrics of one split of a finished run: a further readout of its best
-    // checkpoint ("test/interests", eval/Readouts.h); finishRun writes "test" and "valid".
+    // Replaces the final metrics of one split of a finished run, with their per-user target
+    // ranks when given: a further readout of its best checkpoint ("test/interests",
+    // eval/Readouts.h) or its test under the other history setting (otherHistorySplit);
+    // finishRun writes "test" and "valid".
     void setFinalMetrics(int64_t run, const std::string& split,
-                         const std::map<std::string, double>& metrics);
+                         const std::map<std::string, double>& metrics,
+                         const TargetRanks* ranks = nullptr);
     int64_t addEmbeddingSnapshot(int64_t run, const EmbeddingSnapshot& snapshot);
     // Marks "running" runs whose process is gone (same host) as interrupted; returns how many.
     int recoverInterruptedRuns();

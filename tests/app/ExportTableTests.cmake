@@ -42,3 +42,30 @@ add_test(NAME cli.export.latex-pdflatex
 set_tests_properties(cli.export.latex-pdflatex PROPERTIES FIXTURES_REQUIRED export-tex
   SKIP_REGULAR_EXPRESSION "SKIP: pdflatex")
 dimerec_export_test(needs-selection "give --runs or --study" --format csv)
+
+# Data whose test targets repeat history items (tests/fixtures/data/repeats: every even user's
+# test item is its third item again, as on Yelp): a recorded run also stores its test under the
+# other eval.excludeHistory setting, `export table` then shows both settings, `--split` one of
+# them, and `evaluate --record` stores it for a checkpoint's run (issue 19, item 8).
+set(DIMEREC_REPEATS_DB "${CMAKE_CURRENT_BINARY_DIR}/cli-repeats.sqlite")
+set(DIMEREC_REPEATS_CHECKPOINTS "${CMAKE_CURRENT_BINARY_DIR}/cli-repeats-checkpoints")
+add_test(NAME cli.history.train
+  COMMAND sh -c "rm -rf \"$0\" \"$0-wal\" \"$0-shm\" \"$1\" && \"$2\" train --db \"$0\" --checkpoint-dir \"$1\" --threads 1 --set data.dataset=\"$3\" --set model.model=gru4rec --set model.dim=8 --set train.maxSteps=20"
+          "${DIMEREC_REPEATS_DB}" "${DIMEREC_REPEATS_CHECKPOINTS}" "$<TARGET_FILE:dimerec>"
+          "${PROJECT_SOURCE_DIR}/tests/fixtures/data/repeats/sequences.txt")
+set_tests_properties(cli.history.train PROPERTIES FIXTURES_SETUP repeats-db
+  PASS_REGULAR_EXPRESSION "best checkpoint")
+function(dimerec_history_test name pattern)
+  add_test(NAME cli.history.${name} COMMAND dimerec ${ARGN})
+  set_tests_properties(cli.history.${name} PROPERTIES FIXTURES_REQUIRED repeats-db
+    PASS_REGULAR_EXPRESSION "${pattern}")
+endfunction()
+dimerec_history_test(export-both
+  "\\| gru4rec-repeats-1 \\| [^\n]*\n\nTable: History items excluded from the ranking\\.\n\n\\| Model \\| HR@10 \\|\n[^\n]*\n\\| gru4rec-repeats-1 \\| [^\n]*\n\nTable: History items not excluded from the ranking\\."
+  export table --db "${DIMEREC_REPEATS_DB}" --study default --metrics hr@10 --format markdown)
+dimerec_history_test(export-kept "^Model,hr@10,excludeHistory\ngru4rec-repeats-1,[0-9.]+,false\n$"
+  export table --db "${DIMEREC_REPEATS_DB}" --study default --metrics hr@10 --format csv
+  --split test-history-kept)
+dimerec_history_test(record "\"test/history-kept\": {"
+  evaluate --record --json --db "${DIMEREC_REPEATS_DB}" --run 1 --threads 1
+  --checkpoint "${DIMEREC_REPEATS_CHECKPOINTS}/best.pt")

@@ -244,6 +244,28 @@ TEST_F(ComparisonViewTest, RunsWithPerUserRanksArePairedOverTheirUsers) {
     waitForTests();
 }
 
+// Runs that stored their test under the other history setting (data whose test targets repeat
+// history items) offer the test with history excluded and kept as splits (issue 19, item 8).
+TEST_F(ComparisonViewTest, RunsWithBothHistorySettingsOfferEachAsASplit) {
+    const QString kept = QString::fromLatin1(kTestHistoryKept);
+    view_->setSplit(kept);  // not offered: these runs stored one setting
+    EXPECT_NEAR(view_->table().cell(0, 0).stats.mean, 0.52, 1e-12);
+    for (size_t s = 0; s < a_.size(); ++s)
+        store_->setFinalMetrics(a_[s], otherHistorySplit(false), {{"hr@10", 0.70 + 0.01 * s}});
+    view_->clearEntries();
+    view_->addSeedGroups({a_[0], b_[0]});
+    waitForEntries();
+    view_->setMetrics({QStringLiteral("hr@10")});
+    EXPECT_NEAR(view_->table().cell(0, 0).stats.mean, 0.52, 1e-12);  // still each run's own
+    view_->setSplit(kept);
+    // A's kept-history test: mean of 0.70, 0.71, 0.72; B stored none, so its cell is empty.
+    EXPECT_NEAR(view_->table().cell(0, 0).stats.mean, 0.71, 1e-12);
+    EXPECT_EQ(view_->table().cell(1, 0).stats.n, 0);
+    EXPECT_EQ(view_->table().historyNote(), "History items not excluded from the ranking.");
+    view_->setSplit(QString::fromLatin1(kTestHistoryExcluded));
+    EXPECT_NEAR(view_->table().cell(1, 0).stats.mean, 0.62, 1e-12);  // B's own setting
+}
+
 TEST_F(ComparisonViewTest, QuickChangesEndWithTheTestsOfTheLastOne) {
     // One computation runs at a time; the requests made meanwhile collapse into the newest.
     view_->setTest(SeedTest::Wilcoxon);

@@ -296,6 +296,87 @@ TEST_F(RunTableTest, ReadoutRowsFollowTheirRunLabelledAsReadouts) {
               (std::vector<std::string>{"fused", "interests"}));
 }
 
+// Data whose test targets repeat history items (Yelp): runs store their test under the other
+// history setting too (otherHistorySplit), and a table shows each setting for every run, the
+// per-user tests pairing the users' ranks of that setting (issue 19, item 8).
+TEST_F(PerUserTableTest, EitherHistorySettingForEveryRunAndBothTablesFromTheTest) {
+    // A and B (history excluded, as configured) also stored their test with history kept;
+    // hr@10 below is the share of ranks ≤ 10.
+    const std::vector<std::pair<int64_t, std::vector<int32_t>>> keptRanks = {
+        {a1_, {1, 2, 20, 1, 50, 8}},       // hits 1 1 0 1 0 1
+        {a2_, {1, 15, 2, 1, 9, 30}},       // hits 1 0 1 1 1 0
+        {b1_, {3, 30, 30, 30, 60, 5}},     // hits 1 0 0 0 0 1
+        {b2_, {12, 12, 12, 12, 12, 12}}};  // no hit
+    for (const auto& [run, ranks] : keptRanks) {
+        TargetRanks perUser;
+        double hits = 0.0;
+        for (size_t u = 0; u < ranks.size(); ++u) {
+            perUser.addCase(static_cast<int32_t>(u), {ranks[u]});
+            hits += ranks[u] <= 10 ? 1.0 : 0.0;
+        }
+        store_.setFinalMetrics(run, otherHistorySplit(false), {{"hr@10", hits / 6.0}}, &perUser);
+    }
+    // K was configured to keep history items: its own test is its kept-history result; it
+    // stored no excluded-history test.
+    NewRun kept = test::makeRun("gru4rec", 1, "users", "K seed 1");
+    kept.config.eval.excludeHistory = false;
+    const int64_t k1 = store_.createRun(kept);
+    RunResult result;
+    result.status = "finished";
+    result.test = {{"hr@10", 0.9}};
+    store_.finishRun(k1, result);
+
+    RunTableRequest request;
+    request.runs = {a1_, b1_, k1};
+    request.metrics = {"hr@10"};
+    request.split = kTestHistoryKept;
+    const ResultTable keptTable = buildRunTable(store_, request);
+    ASSERT_EQ(keptTable.rows().size(), 3u);
+    EXPECT_NEAR(keptTable.cell(0, 0).stats.mean, 4.0 / 6, 1e-12);  // A's history-kept test
+    EXPECT_NEAR(keptTable.cell(1, 0).stats.mean, 2.0 / 6, 1e-12);  // B's
+    EXPECT_NEAR(keptTable.cell(2, 0).stats.mean, 0.9, 1e-12);      // K's own test
+    for (const ResultRow& row : keptTable.rows())
+        EXPECT_EQ(row.excludeHistory, std::optional<bool>(false)) << row.label;
+    EXPECT_EQ(keptTable.historyNote(), "History items not excluded from the ranking.");
+    request.split = kTestHistoryExcluded;
+    const ResultTable excludedTable = buildRunTable(store_, request);
+    EXPECT_NEAR(excludedTable.cell(0, 0).stats.mean, 4.0 / 6, 1e-12);  // A's own: 1 5 20 3 50 8
+    EXPECT_NEAR(excludedTable.cell(1, 0).stats.mean, 2.0 / 6, 1e-12);  // B's own: 12 5 40 30 50 8
+    EXPECT_EQ(excludedTable.cell(2, 0).stats.n, 0);  // K stored no excluded-history test
+
+    // Per user under history kept: seed group A against seed group B over the six users, each
+    // user's hit averaged over the seeds first: A 1 ½ ½ 1 ½ ½, B ½ 0 0 0 0 ½, so the mean
+    // difference is (½ + ½ + ½ + 1 + ½ + 0) / 6 = ½ (hand computation).
+    RunTableRequest groups;
+    groups.runs = {a1_, a2_, b1_, b2_};
+    groups.groupSeeds = true;
+    groups.baselineRun = b1_;
+    groups.significance = true;
+    groups.metrics = {"hr@10"};
+    groups.split = kTestHistoryKept;
+    const ResultTable grouped = buildRunTable(store_, groups);
+    ASSERT_TRUE(grouped.cell(0, 0).test.has_value());
+    EXPECT_TRUE(grouped.cell(0, 0).test->perUser);
+    EXPECT_EQ(grouped.cell(0, 0).test->n, 6);
+    EXPECT_NEAR(grouped.cell(0, 0).test->meanDifference, 0.5, 1e-12);
+
+    // From the test split, both tables with the same columns: the runs' own settings, then the
+    // other setting of the first row (A excluded history items, so: kept).
+    request.split = "test";
+    const std::vector<ResultTable> both = buildRunTables(store_, request);
+    ASSERT_EQ(both.size(), 2u);
+    EXPECT_EQ(both[0].historyNote(),
+              "Mixed: history items excluded from the ranking for A seed 1, B seed 1; not "
+              "excluded for K seed 1.");
+    EXPECT_EQ(both[1].historyNote(), "History items not excluded from the ranking.");
+    EXPECT_EQ(both[1].columns().size(), both[0].columns().size());
+    EXPECT_NEAR(both[1].cell(1, 0).stats.mean, 2.0 / 6, 1e-12);
+    // Runs that stored no other setting: one table; the other setting is no readout of a run.
+    request.runs = {k1};
+    EXPECT_EQ(buildRunTables(store_, request).size(), 1u);
+    EXPECT_TRUE(storedReadouts(store_.run(a1_).summary).empty());
+}
+
 TEST_F(RunTableTest, Errors) {
     RunTableRequest request;
     EXPECT_THROW(buildRunTable(store_, request), std::invalid_argument);

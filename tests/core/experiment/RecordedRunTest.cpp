@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <numeric>
 #include <stdexcept>
 
@@ -127,6 +128,66 @@ TEST(RecordedRun, CreatesRecordsAndTeesARunWithCheckpointsInItsOwnFolder) {
     EXPECT_EQ(readouts.at("test/algorithm2"), result.test);
     EXPECT_EQ(readouts.at("valid/algorithm2"), result.bestValid);
     EXPECT_GE(readouts.at("valid/fused").at("fused_w"), 0.0);
+    // MovieLens: no test target is an item of its own history, so no other history setting.
+    EXPECT_FALSE(readouts.count(otherHistorySplit(false)));
+    EXPECT_FALSE(store.targetRanks(run.id(), otherHistorySplit(false)).has_value());
+}
+
+// Where test targets repeat history items (as on Yelp), a recorded run also stores its test
+// under the other eval.excludeHistory setting, with per-user ranks (issue 19, item 8).
+TEST(RecordedRun, StoresTheTestUnderTheOtherHistorySettingWhereTargetsRepeatHistory) {
+    const test::TempDir dir;
+    // 80 users over 25 items; every even user's last (test) item is its third item again.
+    const std::string file = dir.file("repeats.txt");
+    {
+        std::ofstream out(file);
+        for (int user = 1; user <= 80; ++user) {
+            std::vector<int> items;
+            for (int j = 0; j < 7; ++j) items.push_back((user * 7 + 3 * j) % 25 + 1);
+            items.push_back(user % 2 == 0 ? items[2] : (user * 11) % 25 + 1);
+            out << user;
+            for (int item : items) out << ' ' << item;
+            out << '\n';
+        }
+    }
+    RecordedRunSpec spec = tinyRun();
+    spec.config.data.dataset = file;
+    spec.dataset = std::make_shared<const Dataset>(loadDataset(spec.config.data));
+    RunStore store(dir.file("runs.sqlite"));
+    RecordedRun run(&store, spec);
+    TrainControl control;
+    const TrainResult result = run.train({}, control);
+    ASSERT_EQ(result.status, "finished") << result.message;
+
+    // Configured with history excluded (the default), so the other setting keeps it.
+    const RunSummary stored = store.run(run.id()).summary;
+    EXPECT_EQ(stored.testMetrics, result.test);
+    ASSERT_TRUE(stored.readoutMetrics.count(otherHistorySplit(false)));
+    EXPECT_FALSE(stored.readoutMetrics.count(otherHistorySplit(true)));
+    const std::map<std::string, double>& kept = stored.readoutMetrics.at(otherHistorySplit(false));
+    const std::optional<TargetRanks> own = store.targetRanks(run.id());
+    const std::optional<TargetRanks> other = store.targetRanks(run.id(), otherHistorySplit(false));
+    ASSERT_TRUE(own.has_value());
+    ASSERT_TRUE(other.has_value());
+    ASSERT_EQ(own->users(), other->users());
+    // The same scores (the same seed draws the same inference noise), only the mask differs:
+    // keeping history items can only put them before a target, so a target ranks better with
+    // history kept only if it is itself a history item — masked when excluded, so ranked after
+    // the at least 25 − 7 = 18 items outside a history. Some of the 40 repeated targets do.
+    int betterWhenKept = 0;
+    for (size_t c = 0; c < own->cases(); ++c) {
+        const int32_t excludedRank = *own->ranksBegin(c);
+        if (*other->ranksBegin(c) >= excludedRank) continue;
+        ++betterWhenKept;
+        EXPECT_GT(excludedRank, 18) << "case " << c;
+    }
+    EXPECT_GT(betterWhenKept, 0);
+    // The stored metrics are those of the ranks stored with them.
+    const UserValues hits = *userValues(*other, "hr@10");
+    EXPECT_NEAR(std::accumulate(hits.values.begin(), hits.values.end(), 0.0) /
+                    static_cast<double>(hits.values.size()),
+                kept.at("hr@10"), 1e-12);
+    EXPECT_NE(kept, stored.testMetrics);
 }
 
 // The workbench's "resume": the stored run itself goes on, from its last checkpoint and in

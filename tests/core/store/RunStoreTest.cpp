@@ -342,6 +342,15 @@ TEST(RunStoreTest, TestEvaluationKeepsTargetRanksAndBundlesCarryThem) {
     ASSERT_TRUE(source.targetRanks(id).has_value());
     EXPECT_EQ(*source.targetRanks(id), sampleRanks());
     EXPECT_FALSE(source.targetRanks(without).has_value());
+    // The test under the other history setting keeps its own ranks beside its metrics.
+    TargetRanks kept;
+    kept.addCase(4, {2});
+    kept.addCase(0, {1, 3, 3000});
+    kept.addCase(9, {7});
+    source.setFinalMetrics(id, otherHistorySplit(false), {{"hr@10", 0.4}}, &kept);
+    ASSERT_TRUE(source.targetRanks(id, otherHistorySplit(false)).has_value());
+    EXPECT_EQ(*source.targetRanks(id, otherHistorySplit(false)), kept);
+    EXPECT_EQ(*source.targetRanks(id), sampleRanks());
 
     for (const std::string name : {"run.json", "run.json.gz"}) {
         source.exportBundle(id, dir.file(name));
@@ -350,6 +359,10 @@ TEST(RunStoreTest, TestEvaluationKeepsTargetRanksAndBundlesCarryThem) {
         const int64_t imported = target.importBundle(dir.file(name));
         ASSERT_TRUE(target.targetRanks(imported).has_value());
         EXPECT_EQ(*target.targetRanks(imported), sampleRanks());
+        ASSERT_TRUE(target.targetRanks(imported, otherHistorySplit(false)).has_value());
+        EXPECT_EQ(*target.targetRanks(imported, otherHistorySplit(false)), kept);
+        EXPECT_EQ(target.run(imported).summary.readoutMetrics.at(otherHistorySplit(false)),
+                  (std::map<std::string, double>{{"hr@10", 0.4}}));
         EXPECT_FALSE(
             target.targetRanks(target.importBundle(dir.file("without-" + name))).has_value());
     }
