@@ -82,9 +82,9 @@ LossCurvePlot::LossCurvePlot(QWidget* parent) : QWidget(parent) {
     // which held the window that long whenever curves arrived or the comparison opened; joins
     // differ only for pens wider than ours.
     plot_->setPlottingHint(QCP::phFastPolylines, true);
-    plot_->legend->setVisible(false);  // shown once there is a series (see refresh())
     plot_->legend->setFont(font());
     placeLegendBelow(*plot_);
+    setLegendShown(*plot_, true);  // once there is a series and where it fits
     plot_->xAxis->setLabel(tr("step"));
     plot_->installEventFilter(this);
     layout->addWidget(plot_, 1);
@@ -345,9 +345,6 @@ void LossCurvePlot::refresh() {
             series->rawGraph->data()->clear();
         }
     }
-    // An empty legend would be drawn as a stray little box.
-    plot_->legend->setVisible(!series_.empty());
-    fitLegendColumns(*plot_);
     // Step labels need room on a narrow plot (the validation plot beside the losses).
     plot_->xAxis->ticker()->setTickCount(std::clamp(plot_->axisRect()->width() / 90, 2, 6));
     plot_->replot(QCustomPlot::rpQueuedReplot);

@@ -42,7 +42,7 @@ void reset(QCustomPlot& plot) {
     plot.xAxis->setTicker(QSharedPointer<QCPAxisTicker>(new QCPAxisTicker));
     plot.xAxis->setTickLabelRotation(0);
     plot.xAxis->setRangeReversed(false);
-    plot.legend->setVisible(false);
+    setLegendShown(plot, false);
     for (QCPAxis* axis : {plot.xAxis, plot.yAxis}) {
         axis->grid()->setVisible(true);
         axis->setTicks(true);
@@ -55,8 +55,7 @@ void reset(QCustomPlot& plot) {
 // The legend below the axis rect, never over the data.
 void showLegend(QCustomPlot& plot) {
     placeLegendBelow(plot);
-    plot.legend->setVisible(true);
-    fitLegendColumns(plot);
+    setLegendShown(plot, true);
 }
 
 // y range from 0 to a little above the largest value (bars start at 0).

@@ -1,6 +1,7 @@
 #include "PgfplotsExport.h"
 
 #include "QCustomPlotInclude.h"
+#include "PlotStyle.h"
 #include "analysis/TableExport.h"
 
 #include <QFileInfo>
@@ -182,7 +183,7 @@ private:
 
     // Closes a plot: the legend entry of the plottable, or `forget plot` when it has none.
     void finish(QCPAbstractPlottable* plottable, QStringList& o, const QString& table) {
-        const bool inLegend = plot_.legend != nullptr && plot_.legend->visible() &&
+        const bool inLegend = plot_.legend != nullptr && legendWanted(plot_) &&
                               plot_.legend->hasItemWithPlottable(plottable);
         if (!inLegend) o.prepend(QStringLiteral("forget plot"));
         QString text = QStringLiteral("\\addplot[%1]\n    table[%2] {\\dimerecdatadir %3};\n")

@@ -1,4 +1,5 @@
 #include "LossCurvePlot.h"
+#include "PlotStyle.h"
 #include "QtTestApp.h"
 
 #include <QTest>
@@ -85,6 +86,34 @@ TEST(LossCurvePlot, ReadoutNamesTheNearestStepOfEverySeries) {
     EXPECT_TRUE(text.contains(QStringLiteral("step 20"))) << text.toStdString();
     EXPECT_TRUE(text.contains(QStringLiteral("total: 2"))) << text.toStdString();
     EXPECT_TRUE(text.contains(QStringLiteral("ssm: 0.25"))) << text.toStdString();
+}
+
+// The legend sits below the data; where its rows would take more than half the plot (many runs
+// in a small dock) it leaves the layout, so the data keep the room, and comes back when the plot
+// is tall enough. Figures exported from the plot still get it (legendWanted).
+TEST(LossCurvePlot, ALegendTooTallForThePlotMakesWayForTheData) {
+    qtTestApp();
+    LossCurvePlot plot;
+    plot.resize(500, 200);
+    plot.show();
+    for (int run = 1; run <= 24; ++run)
+        plot.addPoints(QStringLiteral("run %1 · train · total").arg(run), {1, 2}, {1.0, 0.5});
+    settle();
+    QCustomPlot& inner = *plot.plot();
+    EXPECT_FALSE(inner.legend->visible());
+    EXPECT_EQ(inner.legend->layout(), nullptr);
+    EXPECT_GT(inner.axisRect()->height(), 60);
+    EXPECT_TRUE(legendWanted(inner));
+    plot.resize(500, 1200);
+    settle();
+    inner.replot();
+    EXPECT_TRUE(inner.legend->visible());
+    EXPECT_NE(inner.legend->layout(), nullptr);
+    // Below the axis rect, not over it.
+    EXPECT_GE(inner.legend->outerRect().top(), inner.axisRect()->outerRect().bottom());
+    plot.clear();
+    settle();
+    EXPECT_FALSE(inner.legend->visible());  // no entries: no stray box
 }
 
 TEST(LossCurvePlot, RemovingAndClearingSeries) {
