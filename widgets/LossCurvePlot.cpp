@@ -1,7 +1,9 @@
 #include "LossCurvePlot.h"
 
 #include "MinMaxDecimation.h"
+#include "PlotExport.h"
 #include "PlotStyle.h"
+#include "analysis/TableExport.h"
 
 #include <QCheckBox>
 #include <QHBoxLayout>
@@ -88,6 +90,10 @@ LossCurvePlot::LossCurvePlot(QWidget* parent) : QWidget(parent) {
     plot_->xAxis->setLabel(tr("step"));
     plot_->installEventFilter(this);
     layout->addWidget(plot_, 1);
+    // Figure (PDF/SVG/PNG/pgfplots: the curves as drawn, decimated) and CSV (every stored
+    // point) export from the context menu.
+    enablePlotExport(plot_);
+    setPlotDataTable(*plot_, [this] { return dataCsv(); });
 
     cursor_ = new QCPItemStraightLine(plot_);
     cursor_->setPen(QPen(QColor(0, 0, 0, 90), 1, Qt::DashLine));
@@ -352,6 +358,20 @@ void LossCurvePlot::refresh() {
     plot_->xAxis->ticker()->setTickCount(std::clamp(plot_->axisRect()->width() / 90, 2, 6));
     plot_->replot(QCustomPlot::rpQueuedReplot);
     refreshing_ = false;
+}
+
+QString LossCurvePlot::dataCsv() const {
+    QString csv = QStringLiteral("series,step,value,smoothed\n");
+    const auto number = [](double value) { return QString::number(value, 'g', 10); };
+    for (const auto& series : series_) {
+        const QString name = QString::fromStdString(csvField(series->name.toStdString()));
+        for (size_t i = 0; i < series->x.size(); ++i) {
+            csv += name + QLatin1Char(',') + number(series->x[i]) + QLatin1Char(',') +
+                   number(series->raw[i]) + QLatin1Char(',') + number(series->smooth[i]) +
+                   QLatin1Char('\n');
+        }
+    }
+    return csv;
 }
 
 QString LossCurvePlot::readoutAt(double step) const {

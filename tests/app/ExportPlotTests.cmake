@@ -55,7 +55,7 @@ dimerec_plot_test(hammer "${DIMEREC_TRAIN_DB}" cli-checkpoint "wrote PDF Hammer 
   --width 8.5cm --height 5cm)
 set(DIMEREC_PLOT_CHECK -DFIGURE=${DIMEREC_FIGURES}/sphere.png -DFORMAT=png -DWIDTH=600 -DHEIGHT=450
   -DDPM=3937)
-dimerec_plot_test(sphere "${DIMEREC_TRAIN_DB}" cli-checkpoint "wrote the sphere view of run 1"
+dimerec_plot_test(sphere "${DIMEREC_TRAIN_DB}" cli-checkpoint "wrote PNG sphere view of run 1"
   --runs 1 --kind sphere --out "${DIMEREC_FIGURES}/sphere.png" --width 6in --height 4.5in
   --dpi 100)
 
