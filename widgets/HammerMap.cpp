@@ -111,15 +111,17 @@ void drawSceneMap(QCustomPlot& plot, const SphereScene& scene, const MapProjecti
          QCPScatterStyle(QCPScatterStyle::ssDiamond, QPen(Qt::white, 1.0), QColor(106, 61, 154),
                          10)}};
 
-    // The far side first, so that the near side is drawn over it.
+    // The far side first, so that the near side is drawn over it. A set wholly on the far side
+    // keeps its legend entry there.
     for (const bool front : {false, true}) {
-        const auto add = [&](const QString& name, const MapPoints& points,
-                             const QCPScatterStyle& near, const QCPScatterStyle& far) {
-            if (front) {
-                addPoints(plot, name, points.x, points.y, near);
-            } else if (!points.x.isEmpty()) {
-                addPoints(plot, tr("%1 (far side)").arg(name), points.x, points.y, far)
-                    ->removeFromLegend();
+        const auto add = [&](const QString& name, const MapPoints& far, const MapPoints& near,
+                             const QCPScatterStyle& farStyle, const QCPScatterStyle& nearStyle) {
+            if (front && (!near.x.isEmpty() || far.x.isEmpty())) {
+                addPoints(plot, name, near.x, near.y, nearStyle);
+            } else if (!front && !far.x.isEmpty()) {
+                QCPGraph* graph =
+                    addPoints(plot, tr("%1 (far side)").arg(name), far.x, far.y, farStyle);
+                if (!near.x.isEmpty()) graph->removeFromLegend();
             }
         };
         for (int slot = 0; slot < names.size(); ++slot) {
@@ -131,18 +133,17 @@ void drawSceneMap(QCustomPlot& plot, const SphereScene& scene, const MapProjecti
                 fill.setAlpha(alpha);
                 return QCPScatterStyle(QCPScatterStyle::ssDisc, fill, fill, 4);
             };
-            add(names[slot], dots[front ? 1 : 0][slot], disc(kNearDotAlpha), disc(kFarDotAlpha));
+            add(names[slot], dots[0][slot], dots[1][slot], disc(kFarDotAlpha), disc(kNearDotAlpha));
         }
         for (const Marked& set : marked) {
             if (set.points.empty()) continue;
-            MapPoints side;
+            MapPoints sides[2];
             for (size_t i = 0; i < set.points.size() / 3; ++i) {
                 const MapPoint at = project(pointAt(set.points, i));
-                if (at.front != front) continue;
-                side.x.push_back(at.x);
-                side.y.push_back(at.y);
+                sides[at.front ? 1 : 0].x.push_back(at.x);
+                sides[at.front ? 1 : 0].y.push_back(at.y);
             }
-            add(set.name, side, set.style, faded(set.style, kFarMarkAlpha));
+            add(set.name, sides[0], sides[1], faded(set.style, kFarMarkAlpha), set.style);
         }
     }
 

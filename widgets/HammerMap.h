@@ -20,8 +20,8 @@ using MapProjection = std::function<MapPoint(const QVector3D& point)>;
 // Adds the scene's points to `plot` as they land through `project`: items as dots coloured by
 // primary category (CategoryPalette, one legend entry per category, legend on the right) and
 // the user's marked sets with the sphere view's markers; points facing away drawn faint, under
-// the others and out of the legend. Hides the axes' ticks and grids. The caller clears the plot,
-// draws what lies beneath (an outline), and sets the ranges.
+// the others and out of the legend (unless all of their set faces away). Hides the axes' ticks and
+// grids. The caller clears the plot, draws what lies beneath (an outline), and sets the ranges.
 void drawSceneMap(QCustomPlot& plot, const SphereScene& scene, const MapProjection& project);
 
 // Draws the scene as a flat Hammer equal-area map on `plot` (replacing what it showed): the
