@@ -1,6 +1,7 @@
 #include "HammerMap.h"
 
 #include "CategoryPalette.h"
+#include "PgfplotsExport.h"
 #include "QCustomPlotInclude.h"
 #include "analysis/Projection.h"
 
@@ -193,6 +194,7 @@ void drawHammerMap(QCustomPlot& plot, const SphereScene& scene) {
     plot.xAxis->setLabel(scene.principalAxes
                              ? tr("Hammer equal-area map · longitude 0 = first principal direction")
                              : tr("Hammer equal-area map · longitude 0 = first embedding axis"));
+    setPgfplotsAxisOptions(plot, {QStringLiteral("axis equal image")});  // keeps its 2:1 outline
     plot.replot();
 }
 

@@ -471,7 +471,8 @@ private:
         o << QStringLiteral(
                  "legend style={at={(0.5,1.03)}, anchor=south, legend columns=%1, draw=none, "
                  "font=\\footnotesize}")
-                 .arg(std::clamp(entries, 1, 3));
+                 .arg(std::clamp(entries, 1, 3))
+          << QStringLiteral("legend cell align=left");  // rows of columns read as a list
         o << axisOptions_ << plot_.property(kAxisOptionsProperty).toStringList();
 
         const QString base = QFileInfo(csvName_).completeBaseName();

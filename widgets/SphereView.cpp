@@ -562,12 +562,11 @@ void SphereView::drawFlat(QCustomPlot& plot) const {
     const double half = 1.0 / (0.94 * zoom_);
     plot.xAxis->setRange(-half, half);
     plot.yAxis->setRange(-half, half);
-    plot.xAxis->setLabel(headerText() + QLatin1Char('\n') + tr("faint: far hemisphere"));
-    // A round globe, its legend beside it as in the view, the long caption small.
-    setPgfplotsAxisOptions(
-        plot, {QStringLiteral("axis equal image"),
-               QStringLiteral("legend style={at={(1.02,1)}, anchor=north west, legend columns=1}"),
-               QStringLiteral("xlabel style={font=\\footnotesize, align=center}")});
+    plot.xAxis->setLabel(headerText() + tr(" · faint: far hemisphere"));
+    // A round globe; the long caption small, wrapped at the figure's width.
+    setPgfplotsAxisOptions(plot, {QStringLiteral("axis equal image"),
+                                  QStringLiteral("xlabel style={font=\\footnotesize, align=center, "
+                                                 "text width=\\pgfkeysvalueof{/pgfplots/width}}")});
     plot.replot();
 }
 
