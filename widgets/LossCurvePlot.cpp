@@ -91,7 +91,10 @@ LossCurvePlot::LossCurvePlot(QWidget* parent) : QWidget(parent) {
     plot_->installEventFilter(this);
     layout->addWidget(plot_, 1);
     // Figure (PDF/SVG/PNG/pgfplots: the curves as drawn, decimated) and CSV (every stored
-    // point) export from the context menu.
+    // point) export from the context menu. The menu opens with the pointer still over the plot:
+    // the hover read-out goes first, or it would be drawn into the figure (connected before
+    // the menu's slot, which runs after it).
+    connect(plot_, &QWidget::customContextMenuRequested, this, &LossCurvePlot::hideReadout);
     enablePlotExport(plot_);
     setPlotDataTable(*plot_, [this] { return dataCsv(); });
 
@@ -397,6 +400,12 @@ QString LossCurvePlot::readoutAt(double step) const {
     return lines.join(QLatin1Char('\n'));
 }
 
+void LossCurvePlot::hideReadout() {
+    readout_->setVisible(false);
+    cursor_->setVisible(false);
+    plot_->replot(QCustomPlot::rpQueuedReplot);
+}
+
 void LossCurvePlot::showReadout(double pixelX) {
     const double step = plot_->xAxis->pixelToCoord(pixelX);
     const QString text = readoutAt(step);
@@ -409,11 +418,7 @@ void LossCurvePlot::showReadout(double pixelX) {
 }
 
 bool LossCurvePlot::eventFilter(QObject* watched, QEvent* event) {
-    if (watched == plot_ && event->type() == QEvent::Leave) {
-        readout_->setVisible(false);
-        cursor_->setVisible(false);
-        plot_->replot(QCustomPlot::rpQueuedReplot);
-    }
+    if (watched == plot_ && event->type() == QEvent::Leave) hideReadout();
     if (watched == plot_ && event->type() == QEvent::Resize) scheduleRefresh();
     return QWidget::eventFilter(watched, event);
 }

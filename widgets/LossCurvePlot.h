@@ -86,6 +86,7 @@ private:
     void scheduleRefresh();
     void refresh();
     void showReadout(double pixelX);
+    void hideReadout();
 
     QCustomPlot* plot_ = nullptr;
     QLabel* title_ = nullptr;

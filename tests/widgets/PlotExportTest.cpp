@@ -13,6 +13,7 @@
 #include <QDoubleSpinBox>
 #include <QFile>
 #include <QMenu>
+#include <QMouseEvent>
 #include <QTest>
 #include <QTimer>
 #include <QProcess>
@@ -358,7 +359,22 @@ TEST_F(PlotExportTest, LiveLossPlotExportsAsPgfplots) {
     live.setSmoothing(0.5);
     live.addPoints(QStringLiteral("total"), {1, 2, 3}, {1.0, 2.0, 3.0});
     QTest::qWait(80);  // the coalesced redraw (30 ms timer)
+    // Hovering shows the read-out; the right click that opens the menu hides it, so that the
+    // exported figure does not show it.
+    const auto readoutShown = [&live] {
+        for (int i = 0; i < live.plot()->itemCount(); ++i) {
+            if (qobject_cast<QCPItemText*>(live.plot()->item(i)) != nullptr)
+                return live.plot()->item(i)->visible();
+        }
+        return false;
+    };
+    const QPointF over(live.plot()->xAxis->coordToPixel(2.0), live.plot()->height() / 2.0);
+    QMouseEvent move(QEvent::MouseMove, over, live.plot()->mapToGlobal(over), Qt::NoButton,
+                     Qt::NoButton, Qt::NoModifier);
+    QApplication::sendEvent(live.plot(), &move);
+    EXPECT_TRUE(readoutShown());
     EXPECT_EQ(contextMenuActions(live.plot()), kExportActions);
+    EXPECT_FALSE(readoutShown());
 
     exportPlot(*live.plot(), path(QStringLiteral("live.tex")), PlotExportOptions{});
     const QString tex = QString::fromUtf8(readAll(path(QStringLiteral("live.tex"))));
