@@ -16,8 +16,8 @@ namespace {
 
 constexpr int kOutlineSegments = 180;
 constexpr int kNearDotAlpha = 200;
-constexpr int kFarDotAlpha = 45;  // the sphere view's dimmed hemisphere
-constexpr int kFarMarkAlpha = 90;
+constexpr int kFarDotAlpha = 45;   // the sphere view's dimmed hemisphere
+constexpr int kFarMarkAlpha = 90;  // its far markers
 
 QString tr(const char* text) {
     return QCoreApplication::translate("HammerMap", text);
@@ -33,10 +33,6 @@ QCPGraph* addPoints(QCustomPlot& plot, const QString& name, const QVector<double
     graph->setData(x, y);  // sorted by x: the plot finds the visible points by bisection
     graph->setAdaptiveSampling(false);
     return graph;
-}
-
-QVector3D pointAt(const std::vector<float>& rows, size_t row) {
-    return QVector3D(rows[3 * row], rows[3 * row + 1], rows[3 * row + 2]);
 }
 
 std::vector<float> pointsOf(const SphereScene& scene, const std::vector<int32_t>& ids) {
@@ -73,6 +69,10 @@ struct MapPoints {
 };
 
 }  // namespace
+
+QVector3D pointAt(const std::vector<float>& rows, size_t row) {
+    return QVector3D(rows[3 * row], rows[3 * row + 1], rows[3 * row + 2]);
+}
 
 void drawSceneMap(QCustomPlot& plot, const SphereScene& scene, const MapProjection& project) {
     const CategoryPalette palette(scene.itemCategory, scene.categoryNames);

@@ -3,6 +3,7 @@
 #include "analysis/SphereScene.h"
 
 #include <functional>
+#include <vector>
 
 class QCustomPlot;
 class QVector3D;
@@ -16,6 +17,9 @@ struct MapPoint {
     bool front = true;
 };
 using MapProjection = std::function<MapPoint(const QVector3D& point)>;
+
+// Row `row` of rows × 3 points (SphereScene's layout).
+QVector3D pointAt(const std::vector<float>& rows, size_t row);
 
 // Adds the scene's points to `plot` as they land through `project`: items as dots coloured by
 // primary category (CategoryPalette, one legend entry per category, legend on the right) and

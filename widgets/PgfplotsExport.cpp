@@ -70,7 +70,7 @@ QString dashOf(Qt::PenStyle style) {
 // filled when the style has a brush).
 QString markOf(const QCPScatterStyle& style) {
     const bool filled = style.brush().style() != Qt::NoBrush;
-    const auto shape = [filled](const char* name) {
+    const auto variant = [filled](const char* name) {
         return QLatin1String(name) + (filled ? QStringLiteral("*") : QString());
     };
     switch (style.shape()) {
@@ -79,15 +79,15 @@ QString markOf(const QCPScatterStyle& style) {
         case QCPScatterStyle::ssCircle:
             return filled ? QStringLiteral("*") : QStringLiteral("o");
         case QCPScatterStyle::ssSquare:
-            return shape("square");
+            return variant("square");
         case QCPScatterStyle::ssDiamond:
-            return shape("diamond");
+            return variant("diamond");
         case QCPScatterStyle::ssCross:
             return QStringLiteral("x");
         case QCPScatterStyle::ssPlus:
             return QStringLiteral("+");
         case QCPScatterStyle::ssTriangle:
-            return shape("triangle");
+            return variant("triangle");
         default:
             return QStringLiteral("*");
     }

@@ -82,10 +82,6 @@ void drawDots(QPainter& painter, const std::vector<QPointF>& centres, double rad
     painter.drawPixmapFragments(fragments.data(), static_cast<int>(fragments.size()), dot);
 }
 
-QVector3D pointAt(const std::vector<float>& rows, size_t row) {
-    return QVector3D(rows[3 * row], rows[3 * row + 1], rows[3 * row + 2]);
-}
-
 // One marker glyph of `size` (its half-width) at `at`.
 void drawMarker(QPainter& painter, SphereMark mark, const QPointF& at, double size, QColor colour) {
     painter.save();
