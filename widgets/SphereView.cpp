@@ -581,7 +581,7 @@ void SphereView::exportTo(const QString& path, const PlotExportOptions& options)
 }
 
 void SphereView::exportToFile() {
-    PlotExportDialog dialog(window(), QStringLiteral("sphere"), true);
+    PlotExportDialog dialog(window(), QStringLiteral("sphere"));
     if (dialog.exec() != QDialog::Accepted) return;
     try {
         exportTo(dialog.path(), dialog.options());

@@ -272,10 +272,10 @@ TEST_F(PlotExportTest, PgfplotsPlacesGroupedBarsSideBySide) {
     compileWithPdflatex(dir_, QStringLiteral("bars"));
 }
 
-// The export dialog offers pgfplots for a plot (not for a painted figure); a .tex path picks
-// it, and the font size gives way to the paper's.
+// The export dialog offers every format (each figure, the painted globe too, has its data); a
+// .tex path picks pgfplots, and the font size gives way to the paper's.
 TEST_F(PlotExportTest, DialogOffersPgfplotsForPlots) {
-    PlotExportDialog dialog(nullptr, QStringLiteral("figure"), true);
+    PlotExportDialog dialog(nullptr, QStringLiteral("figure"));
     dialog.setPath(path(QStringLiteral("fig.tex")));
     const auto* format = dialog.findChild<QComboBox*>();
     ASSERT_NE(format, nullptr);
@@ -285,8 +285,7 @@ TEST_F(PlotExportTest, DialogOffersPgfplotsForPlots) {
     for (const QDoubleSpinBox* box : dialog.findChildren<QDoubleSpinBox*>())
         fontSizeOff = fontSizeOff || (box->suffix() == QStringLiteral(" pt") && !box->isEnabled());
     EXPECT_TRUE(fontSizeOff);
-    PlotExportDialog painted(nullptr, QStringLiteral("sphere"), false);
-    EXPECT_EQ(painted.findChild<QComboBox*>()->count(), 3);  // PDF, SVG, PNG
+    EXPECT_EQ(format->count(), 5);  // PDF, SVG, PNG, CSV, pgfplots
 }
 
 // The actions of a plot's context menu, as a right click opens it (the menu is closed again).
