@@ -1,7 +1,6 @@
 #include "ComparisonView.h"
 
 #include "LossCurvePlot.h"
-#include "PlotExport.h"
 #include "PlotStyle.h"
 #include "analysis/Aggregate.h"
 #include "analysis/ConfigDiff.h"
@@ -159,7 +158,6 @@ ComparisonView::ComparisonView(RunStore& store, QWidget* parent) : QWidget(paren
     curveLayout->addWidget(curveSeries_);
     curves_ = new LossCurvePlot(curveBox);
     curves_->setAxisLabels(tr("step"), tr("value"));
-    enablePlotExport(curves_->plot());  // figure (PDF/SVG/PNG) and CSV from the context menu
     curveLayout->addWidget(curves_, 1);
     bottom->setStretchFactor(0, 2);
     bottom->setStretchFactor(1, 3);

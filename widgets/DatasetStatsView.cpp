@@ -1,6 +1,7 @@
 #include "DatasetStatsView.h"
 
 #include "DatasetSummaryView.h"
+#include "PlotExport.h"
 #include "QCustomPlotInclude.h"
 
 #include <QTabWidget>
@@ -44,6 +45,7 @@ QCustomPlot* DatasetStatsView::makePlot(const QString& xLabel, const QString& yL
     plot->xAxis->ticker()->setTickStepStrategy(QCPAxisTicker::tssMeetTickCount);
     plot->axisRect()->setRangeZoom(Qt::Horizontal);
     plot->axisRect()->setRangeDrag(Qt::Horizontal);
+    enablePlotExport(plot);  // figure (PDF/SVG/PNG/pgfplots) and CSV from the context menu
     return plot;
 }
 
@@ -54,6 +56,7 @@ void DatasetStatsView::setSummary(const DatasetStatistics& stats) {
 void DatasetStatsView::showBars(QCustomPlot* plot, const HistogramBars& bars, bool logX) {
     plot->clearPlottables();
     auto* barGraph = new QCPBars(plot->xAxis, plot->yAxis);
+    barGraph->setName(plot->yAxis->label());  // names the CSV's series: users, items
     barGraph->setWidth(bars.width);
     barGraph->setPen(QPen(QColor(0x1f, 0x77, 0xb4).darker(120)));
     barGraph->setBrush(QColor(0x1f, 0x77, 0xb4, 170));

@@ -21,7 +21,8 @@ struct HistogramBars {
 };
 
 // A dataset's summary numbers above three plots: the sequence-length histogram, item
-// popularity (interactions per item, log-binned) and the category distribution.
+// popularity (interactions per item, log-binned) and the category distribution. Each plot's
+// context menu exports it (enablePlotExport).
 class DatasetStatsView : public QWidget {
     Q_OBJECT
 

@@ -1,7 +1,9 @@
 #include "LossCurvePlot.h"
 
 #include "MinMaxDecimation.h"
+#include "PlotExport.h"
 #include "PlotStyle.h"
+#include "analysis/TableExport.h"
 
 #include <QCheckBox>
 #include <QHBoxLayout>
@@ -88,6 +90,13 @@ LossCurvePlot::LossCurvePlot(QWidget* parent) : QWidget(parent) {
     plot_->xAxis->setLabel(tr("step"));
     plot_->installEventFilter(this);
     layout->addWidget(plot_, 1);
+    // Figure (PDF/SVG/PNG/pgfplots: the curves as drawn, decimated) and CSV (every stored
+    // point) export from the context menu. The menu opens with the pointer still over the plot:
+    // the hover read-out goes first, or it would be drawn into the figure (connected before
+    // the menu's slot, which runs after it).
+    connect(plot_, &QWidget::customContextMenuRequested, this, &LossCurvePlot::hideReadout);
+    enablePlotExport(plot_);
+    setPlotDataTable(*plot_, [this] { return dataCsv(); });
 
     cursor_ = new QCPItemStraightLine(plot_);
     cursor_->setPen(QPen(QColor(0, 0, 0, 90), 1, Qt::DashLine));
@@ -351,6 +360,20 @@ void LossCurvePlot::refresh() {
     refreshing_ = false;
 }
 
+QString LossCurvePlot::dataCsv() const {
+    QString csv = QStringLiteral("series,step,value,smoothed\n");
+    const auto number = [](double value) { return QString::number(value, 'g', 10); };
+    for (const auto& series : series_) {
+        const QString name = QString::fromStdString(csvField(series->name.toStdString()));
+        for (size_t i = 0; i < series->x.size(); ++i) {
+            csv += name + QLatin1Char(',') + number(series->x[i]) + QLatin1Char(',') +
+                   number(series->raw[i]) + QLatin1Char(',') + number(series->smooth[i]) +
+                   QLatin1Char('\n');
+        }
+    }
+    return csv;
+}
+
 QString LossCurvePlot::readoutAt(double step) const {
     QStringList lines;
     const QLocale locale;
@@ -374,6 +397,12 @@ QString LossCurvePlot::readoutAt(double step) const {
     return lines.join(QLatin1Char('\n'));
 }
 
+void LossCurvePlot::hideReadout() {
+    readout_->setVisible(false);
+    cursor_->setVisible(false);
+    plot_->replot(QCustomPlot::rpQueuedReplot);
+}
+
 void LossCurvePlot::showReadout(double pixelX) {
     const double step = plot_->xAxis->pixelToCoord(pixelX);
     const QString text = readoutAt(step);
@@ -386,11 +415,7 @@ void LossCurvePlot::showReadout(double pixelX) {
 }
 
 bool LossCurvePlot::eventFilter(QObject* watched, QEvent* event) {
-    if (watched == plot_ && event->type() == QEvent::Leave) {
-        readout_->setVisible(false);
-        cursor_->setVisible(false);
-        plot_->replot(QCustomPlot::rpQueuedReplot);
-    }
+    if (watched == plot_ && event->type() == QEvent::Leave) hideReadout();
     if (watched == plot_ && event->type() == QEvent::Resize) scheduleRefresh();
     return QWidget::eventFilter(watched, event);
 }

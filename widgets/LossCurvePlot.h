@@ -26,6 +26,7 @@ namespace dimerec {
 // point it is given; draws a min/max decimation of the visible range (one bucket per pixel),
 // so a million points per series pan and zoom smoothly. Wheel zooms, drag pans, double
 // click returns to the automatic full view; hovering shows every series' value at that step.
+// Its context menu exports the figure (enablePlotExport) and copies dataCsv().
 class LossCurvePlot : public QWidget {
     Q_OBJECT
 
@@ -62,6 +63,8 @@ public:
     std::vector<double> smoothedValues(const QString& series) const;
     // The hover read-out for a step: each series' nearest point, smoothed and raw.
     QString readoutAt(double step) const;
+    // Every stored point: series,step,value,smoothed (the smoothing weight as set now).
+    QString dataCsv() const;
     QCustomPlot* plot() const { return plot_; }
 
     // Pixel columns the display decimation targets; fixed in tests, else the plot's width.
@@ -83,6 +86,7 @@ private:
     void scheduleRefresh();
     void refresh();
     void showReadout(double pixelX);
+    void hideReadout();
 
     QCustomPlot* plot_ = nullptr;
     QLabel* title_ = nullptr;

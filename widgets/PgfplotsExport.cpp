@@ -16,6 +16,8 @@ namespace {
 
 // pgfplots' estimate of the room its labels take, subtracted from `width` to size the axis.
 constexpr double kLabelRoomPt = 45.0;
+// The dynamic property of a plot that holds setPgfplotsAxisOptions' options.
+const char* const kAxisOptionsProperty = "dimerecPgfplotsAxisOptions";
 // Samples of a colour gradient written into the colormap.
 constexpr int kColormapStops = 9;
 // Tick labels as the app prints them: plain decimals (no "·10^-3" factor, no thousands
@@ -35,6 +37,11 @@ QString latex(const QString& text) {
 
 QString number(double value) {
     return std::isfinite(value) ? QString::number(value, 'g', 10) : QStringLiteral("nan");
+}
+
+// A colour's alpha (8 bits) as an opacity: three digits tell every level apart.
+QString opacity(const QColor& c) {
+    return QString::number(c.alpha() / 255.0, 'g', 3);
 }
 
 QString points(double value) {
@@ -60,22 +67,28 @@ QString dashOf(Qt::PenStyle style) {
     }
 }
 
-QString markOf(QCPScatterStyle::ScatterShape shape) {
-    switch (shape) {
+// The pgfplots mark of a scatter style: open or filled as QCustomPlot draws it (a shape is
+// filled when the style has a brush).
+QString markOf(const QCPScatterStyle& style) {
+    const bool filled = style.brush().style() != Qt::NoBrush;
+    const auto variant = [filled](const char* name) {
+        return QLatin1String(name) + (filled ? QStringLiteral("*") : QString());
+    };
+    switch (style.shape()) {
         case QCPScatterStyle::ssNone:
             return QString();
         case QCPScatterStyle::ssCircle:
-            return QStringLiteral("o");
+            return filled ? QStringLiteral("*") : QStringLiteral("o");
         case QCPScatterStyle::ssSquare:
-            return QStringLiteral("square*");
+            return variant("square");
         case QCPScatterStyle::ssDiamond:
-            return QStringLiteral("diamond*");
+            return variant("diamond");
         case QCPScatterStyle::ssCross:
             return QStringLiteral("x");
         case QCPScatterStyle::ssPlus:
             return QStringLiteral("+");
         case QCPScatterStyle::ssTriangle:
-            return QStringLiteral("triangle*");
+            return variant("triangle");
         default:
             return QStringLiteral("*");
     }
@@ -119,8 +132,17 @@ public:
             }
             // Error bars are written with the graph they belong to.
         }
+        // A colour scale of its own (lines coloured by a value, as in the parallel
+        // coordinates): its colour map, range and bar.
+        for (QCPLayoutElement* element : plot_.plotLayout()->elements(true)) {
+            auto* scale = qobject_cast<QCPColorScale*>(element);
+            if (scale != nullptr && scale->visible() && !colourScaleWritten_)
+                colourScale(scale->gradient(), scale->dataRange(), scale);
+        }
         for (int i = 0; i < plot_.itemCount(); ++i) {
-            if (auto* text = qobject_cast<QCPItemText*>(plot_.item(i))) addText(text);
+            QCPAbstractItem* item = plot_.item(i);
+            if (auto* text = qobject_cast<QCPItemText*>(item)) addText(text);
+            if (auto* line = qobject_cast<QCPItemLine*>(item)) addLine(line);
         }
         return {tex(), csv()};
     }
@@ -157,19 +179,19 @@ private:
         } else {
             o << QStringLiteral("color=") + colour(pen.color())
               << QStringLiteral("line width=") + canvasPoints(std::max(1.0, pen.widthF()));
-            if (pen.color().alphaF() < 1.0)
-                o << QStringLiteral("draw opacity=%1").arg(number(pen.color().alphaF()));
+            if (pen.color().alpha() < 255)
+                o << QStringLiteral("draw opacity=%1").arg(opacity(pen.color()));
             if (const QString dash = dashOf(pen.style()); !dash.isEmpty()) o << dash;
         }
         if (brush.style() != Qt::NoBrush) {
             o << QStringLiteral("fill=") + colour(brush.color());
-            if (brush.color().alphaF() < 1.0)
-                o << QStringLiteral("fill opacity=%1").arg(number(brush.color().alphaF()));
+            if (brush.color().alpha() < 255)
+                o << QStringLiteral("fill opacity=%1").arg(opacity(brush.color()));
         }
     }
 
     void marks(QStringList& o, const QCPScatterStyle& style, bool onlyMarks) {
-        const QString mark = markOf(style.shape());
+        const QString mark = markOf(style);
         if (mark.isEmpty()) {
             o << QStringLiteral("no markers");
             return;
@@ -218,6 +240,7 @@ private:
                              : style.isPenDefined()               ? style.pen().color()
                                                                   : graph->pen().color();
             o << QStringLiteral("color=") + colour(c);
+            if (c.alpha() < 255) o << QStringLiteral("opacity=%1").arg(opacity(c));
         }
         marks(o, graph->scatterStyle(), graph->lineStyle() == QCPGraph::lsNone);
         QString table = xyTable(x, y);
@@ -332,7 +355,14 @@ private:
         const QString table = xyTable(x, y) + QStringLiteral(", meta=") +
                               column(prefix + QStringLiteral("_value"), cells);
         finish(map, o, table);
-        QCPColorGradient gradient = map->gradient();  // color() is not const
+        colourScale(map->gradient(), map->dataRange(), map->colorScale());
+    }
+
+    // The axis' colour map sampled from `gradient` over `range`, with its colour bar when
+    // `scale` is shown. One per axis: pgfplots has one colour map and bar per axis.
+    void colourScale(QCPColorGradient gradient,  // color() is not const
+                     const QCPRange& range, const QCPColorScale* scale) {
+        colourScaleWritten_ = true;
         QStringList stops;
         for (int s = 0; s < kColormapStops; ++s) {
             const QColor c =
@@ -341,9 +371,9 @@ private:
         }
         axisOptions_
             << QStringLiteral("colormap={dimerecmap}{%1}").arg(stops.join(QLatin1Char(' ')))
-            << QStringLiteral("point meta min=%1").arg(number(map->dataRange().lower))
-            << QStringLiteral("point meta max=%1").arg(number(map->dataRange().upper));
-        if (QCPColorScale* scale = map->colorScale(); scale != nullptr && scale->visible()) {
+            << QStringLiteral("point meta min=%1").arg(number(range.lower))
+            << QStringLiteral("point meta max=%1").arg(number(range.upper));
+        if (scale != nullptr && scale->visible()) {
             axisOptions_ << QStringLiteral("colorbar")
                          << QStringLiteral("colorbar style={ylabel={%1}, scaled ticks=false, %2}")
                                 .arg(latex(scale->axis()->label()), kTickNumbers);
@@ -356,11 +386,33 @@ private:
         QStringList o = {QStringLiteral("font=\\scriptsize"), QStringLiteral("align=center"),
                          QStringLiteral("anchor=") + anchorOf(item->positionAlignment()),
                          QStringLiteral("text=") + colour(item->color())};
+        if (item->brush().style() != Qt::NoBrush) {  // a label's backing, e.g. over a line
+            o << QStringLiteral("fill=") + colour(item->brush().color());
+            if (item->brush().color().alpha() < 255)
+                o << QStringLiteral("fill opacity=%1, text opacity=1")
+                         .arg(opacity(item->brush().color()));
+        }
         if (!qFuzzyIsNull(item->rotation()))
             o << QStringLiteral("rotate=%1").arg(number(-item->rotation()));
         plots_ << QStringLiteral("\\node[%1] at (axis cs:%2,%3) {%4};\n")
                       .arg(o.join(QStringLiteral(", ")), number(at.x()), number(at.y()),
                            latex(item->text()));
+    }
+
+    // A line between two points in plot coordinates (e.g. the axes of the parallel
+    // coordinates).
+    void addLine(QCPItemLine* item) {
+        if (!item->visible() || item->start->type() != QCPItemPosition::ptPlotCoords ||
+            item->end->type() != QCPItemPosition::ptPlotCoords) {
+            return;
+        }
+        QStringList o;
+        strokeAndFill(o, item->pen(), Qt::NoBrush);
+        const QPointF from = item->start->coords();
+        const QPointF to = item->end->coords();
+        plots_ << QStringLiteral("\\draw[%1] (axis cs:%2,%3) -- (axis cs:%4,%5);\n")
+                      .arg(o.join(QStringLiteral(", ")), number(from.x()), number(from.y()),
+                           number(to.x()), number(to.y()));
     }
 
     void axisOptions(QCPAxis* axis, const QString& letter, QStringList& o) const {
@@ -386,6 +438,12 @@ private:
               << QStringLiteral("%1ticklabels={%2}").arg(letter, labels.join(QLatin1Char(',')));
         }
         if (!axis->tickLabels()) o << QStringLiteral("%1ticklabels={}").arg(letter);
+        if (!axis->ticks()) o << QStringLiteral("%1tick style={draw=none}").arg(letter);
+        if (axis->basePen().style() == Qt::NoPen)
+            o << QStringLiteral("%1 axis line style={draw=none}").arg(letter);
+        o << QStringLiteral("%1majorgrids=%2")
+                 .arg(letter,
+                      axis->grid()->visible() ? QStringLiteral("true") : QStringLiteral("false"));
         // QCustomPlot turns labels clockwise, TikZ counter-clockwise; the turned text ends at
         // its tick.
         if (const double turn = axis->tickLabelRotation(); !qFuzzyIsNull(turn)) {
@@ -399,9 +457,7 @@ private:
         QStringList o = {
             QStringLiteral("width=") + points(toPoints(options_.width, options_.unit)),
             QStringLiteral("height=") + points(toPoints(options_.height, options_.unit)),
-            QStringLiteral("scaled ticks=false"),
-            kTickNumbers,
-            QStringLiteral("grid=major"),
+            QStringLiteral("scaled ticks=false"), kTickNumbers,
             QStringLiteral("grid style={gray!20}")};
         axisOptions(plot_.xAxis, QStringLiteral("x"), o);
         axisOptions(plot_.yAxis, QStringLiteral("y"), o);
@@ -416,8 +472,9 @@ private:
         o << QStringLiteral(
                  "legend style={at={(0.5,1.03)}, anchor=south, legend columns=%1, draw=none, "
                  "font=\\footnotesize}")
-                 .arg(std::clamp(entries, 1, 3));
-        o << axisOptions_;
+                 .arg(std::clamp(entries, 1, 3))
+          << QStringLiteral("legend cell align=left");  // rows of columns read as a list
+        o << axisOptions_ << plot_.property(kAxisOptionsProperty).toStringList();
 
         const QString base = QFileInfo(csvName_).completeBaseName();
         QString text;
@@ -471,9 +528,14 @@ private:
     std::vector<Column> columns_;
     QStringList plots_;
     QStringList axisOptions_;
+    bool colourScaleWritten_ = false;
 };
 
 }  // namespace
+
+void setPgfplotsAxisOptions(QCustomPlot& plot, const QStringList& options) {
+    plot.setProperty(kAxisOptionsProperty, options);
+}
 
 PgfplotsFigure plotPgfplots(QCustomPlot& plot, const QString& csvName,
                             const PlotExportOptions& options) {

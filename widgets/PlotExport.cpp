@@ -355,7 +355,7 @@ void enablePlotExport(QCustomPlot* plot) {
     QObject::connect(plot, &QWidget::customContextMenuRequested, plot, [plot](const QPoint& at) {
         QMenu menu(plot);
         menu.addAction(QObject::tr("Export figure…"), plot, [plot] {
-            PlotExportDialog dialog(plot->window(), QStringLiteral("figure"), true);
+            PlotExportDialog dialog(plot->window(), QStringLiteral("figure"));
             if (dialog.exec() != QDialog::Accepted) return;
             try {
                 exportPlot(*plot, dialog.path(), dialog.options());

@@ -31,17 +31,14 @@ QString suffixOf(int formatIndex) {
 
 }  // namespace
 
-PlotExportDialog::PlotExportDialog(QWidget* parent, const QString& baseName, bool allowCsv)
-    : QDialog(parent), allowCsv_(allowCsv) {
+PlotExportDialog::PlotExportDialog(QWidget* parent, const QString& baseName) : QDialog(parent) {
     setWindowTitle(tr("Export figure"));
     auto* form = new QFormLayout(this);
 
     format_ = new QComboBox(this);
-    format_->addItems({tr("PDF (vector)"), tr("SVG (vector)"), tr("PNG (bitmap)")});
-    if (allowCsv_) {
-        format_->addItem(tr("CSV (the plotted data)"));
-        format_->addItem(tr("pgfplots (.tex, its data in a .csv beside it)"));
-    }
+    format_->addItems({tr("PDF (vector)"), tr("SVG (vector)"), tr("PNG (bitmap)"),
+                       tr("CSV (the plotted data)"),
+                       tr("pgfplots (.tex, its data in a .csv beside it)")});
     form->addRow(tr("Format"), format_);
 
     auto* fileRow = new QHBoxLayout;
@@ -170,11 +167,7 @@ void PlotExportDialog::formatChanged() {
 
 void PlotExportDialog::accept() {
     try {
-        const PlotFormat format = plotFormatForPath(path());
-        if ((format == PlotFormat::Csv || format == PlotFormat::Pgfplots) && !allowCsv_) {
-            QMessageBox::warning(this, windowTitle(), tr("This figure has no data table."));
-            return;
-        }
+        plotFormatForPath(path());  // an extension it knows, else the message names the file
     } catch (const std::exception& error) {
         QMessageBox::warning(this, windowTitle(), QString::fromUtf8(error.what()));
         return;

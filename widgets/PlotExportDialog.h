@@ -18,9 +18,9 @@ class PlotExportDialog : public QDialog {
     Q_OBJECT
 
 public:
-    // baseName: suggested file name without extension; allowCsv: whether the figure has data
+    // baseName: suggested file name without extension.
     // to export as CSV and pgfplots (a QCustomPlot) or is only painted.
-    PlotExportDialog(QWidget* parent, const QString& baseName, bool allowCsv);
+    PlotExportDialog(QWidget* parent, const QString& baseName);
 
     QString path() const;
     PlotExportOptions options() const;
@@ -33,7 +33,6 @@ private:
     void browse();
     void formatChanged();
 
-    bool allowCsv_;
     QLineEdit* path_ = nullptr;
     QComboBox* format_ = nullptr;
     QDoubleSpinBox* width_ = nullptr;

@@ -1,6 +1,7 @@
 #include "SphereView.h"
 
-#include "PlotExport.h"
+#include "HammerMap.h"
+#include "PgfplotsExport.h"
 #include "PlotExportDialog.h"
 #include "QCustomPlotInclude.h"
 
@@ -79,10 +80,6 @@ void drawDots(QPainter& painter, const std::vector<QPointF>& centres, double rad
                                                              1.0 / ratio, 1.0 / ratio));
     }
     painter.drawPixmapFragments(fragments.data(), static_cast<int>(fragments.size()), dot);
-}
-
-QVector3D pointAt(const std::vector<float>& rows, size_t row) {
-    return QVector3D(rows[3 * row], rows[3 * row + 1], rows[3 * row + 2]);
 }
 
 // One marker glyph of `size` (its half-width) at `at`.
@@ -264,16 +261,7 @@ QString SphereView::itemText(int item) const {
     return categories.isEmpty() ? title : title + QLatin1Char('\n') + categories;
 }
 
-void SphereView::render(QPainter& painter, const QSize& size, int fontPixels) const {
-    painter.save();
-    painter.setRenderHint(QPainter::Antialiasing);
-    painter.fillRect(QRect(QPoint(0, 0), size), Qt::white);
-    const Geometry g = geometry(size, fontPixels);
-    const QFont font = fontOfPixels(fontPixels);
-    painter.setFont(font);
-
-    // Header: what the three axes are.
-    painter.setPen(Qt::black);
+QString SphereView::headerText() const {
     QString header;
     if (scene_.items.empty()) {
         header = tr("No embeddings yet: select a finished run with a checkpoint.");
@@ -289,8 +277,20 @@ void SphereView::render(QPainter& painter, const QSize& size, int fontPixels) co
     }
     if (!scene_.userLabel.empty())
         header += QStringLiteral(" · ") + QString::fromStdString(scene_.userLabel);
+    return header;
+}
+
+void SphereView::render(QPainter& painter, const QSize& size, int fontPixels) const {
+    painter.save();
+    painter.setRenderHint(QPainter::Antialiasing);
+    painter.fillRect(QRect(QPoint(0, 0), size), Qt::white);
+    const Geometry g = geometry(size, fontPixels);
+    const QFont font = fontOfPixels(fontPixels);
+    painter.setFont(font);
+
+    painter.setPen(Qt::black);
     painter.drawText(QRectF(fontPixels * 0.5, 0, size.width() - fontPixels, fontPixels * 1.8),
-                     Qt::AlignLeft | Qt::AlignVCenter, header);
+                     Qt::AlignLeft | Qt::AlignVCenter, headerText());
 
     // The globe with its three coordinate great circles.
     QRadialGradient shade(g.centre - QPointF(g.radius * 0.35, g.radius * 0.35), g.radius * 1.4);
@@ -494,13 +494,97 @@ void SphereView::contextMenuEvent(QContextMenuEvent* event) {
     menu.exec(event->globalPos());
 }
 
+void SphereView::drawFlat(QCustomPlot& plot) const {
+    plot.clearPlottables();
+    plot.clearItems();
+    // The globe's disc, in the light grey of the painted globe's shading.
+    QVector<double> t;
+    QVector<double> x;
+    QVector<double> y;
+    for (int s = 0; s <= kGreatCircleSegments; ++s) {
+        const double angle = 2.0 * M_PI * s / kGreatCircleSegments;
+        t << s;
+        x << std::cos(angle);
+        y << std::sin(angle);
+    }
+    auto* disc = new QCPCurve(plot.xAxis, plot.yAxis);
+    disc->setData(t, x, y);
+    disc->setPen(QPen(QColor(150, 155, 165), 1.0));
+    disc->setBrush(QColor(238, 241, 246));
+    disc->setName(tr("globe"));
+    disc->removeFromLegend();
+    // The near half of each coordinate great circle, as one arc from the first near sample
+    // after a far one (render() draws the segments between near samples).
+    for (int axis = 0; axis < 3; ++axis) {
+        std::vector<MapPoint> circle;
+        for (int s = 0; s < kGreatCircleSegments; ++s) {
+            const double angle = 2.0 * M_PI * s / kGreatCircleSegments;
+            const float c = static_cast<float>(std::cos(angle));
+            const float d = static_cast<float>(std::sin(angle));
+            const QVector3D v = rotation_.rotatedVector(axis == 0   ? QVector3D(c, d, 0)
+                                                        : axis == 1 ? QVector3D(0, c, d)
+                                                                    : QVector3D(c, 0, d));
+            circle.push_back({v.x(), v.y(), v.z() >= 0.0f});
+        }
+        const auto far =
+            std::find_if(circle.begin(), circle.end(), [](const MapPoint& p) { return !p.front; });
+        const bool whole = far == circle.end();  // face-on: the globe's edge
+        std::rotate(circle.begin(), far, circle.end());
+        QVector<double> arcT;
+        QVector<double> arcX;
+        QVector<double> arcY;
+        for (const MapPoint& p : circle) {
+            if (!p.front) continue;
+            arcT << arcT.size();
+            arcX << p.x;
+            arcY << p.y;
+        }
+        if (whole) {  // closed: back to the first sample
+            arcT << arcT.size();
+            arcX << arcX.front();
+            arcY << arcY.front();
+        }
+        auto* arc = new QCPCurve(plot.xAxis, plot.yAxis);
+        arc->setData(arcT, arcX, arcY);
+        arc->setPen(QPen(QColor(190, 195, 205), 0.8));
+        arc->setName(tr("great circle"));
+        arc->removeFromLegend();
+    }
+    drawSceneMap(plot, scene_, [this](const QVector3D& point) {
+        const QVector3D v = rotation_.rotatedVector(point);
+        return MapPoint{v.x(), v.y(), v.z() >= 0.0f};
+    });
+    // The globe fills 94 % of the shorter side at zoom 1, as in geometry().
+    const double half = 1.0 / (0.94 * zoom_);
+    plot.xAxis->setRange(-half, half);
+    plot.yAxis->setRange(-half, half);
+    plot.xAxis->setLabel(headerText() + tr(" · faint: far hemisphere"));
+    // A round globe; the long caption small, wrapped at the figure's width.
+    setPgfplotsAxisOptions(plot, {QStringLiteral("axis equal image"),
+                                  QStringLiteral("xlabel style={font=\\footnotesize, align=center, "
+                                                 "text width=\\pgfkeysvalueof{/pgfplots/width}}")});
+    plot.replot();
+}
+
+void SphereView::exportTo(const QString& path, const PlotExportOptions& options) const {
+    const PlotFormat format = plotFormatForPath(path);
+    if (format == PlotFormat::Csv || format == PlotFormat::Pgfplots) {
+        QCustomPlot plot;
+        plot.resize(800, 600);  // for the layout only: pgfplots sizes the figure itself
+        drawFlat(plot);
+        exportPlot(plot, path, options);
+        return;
+    }
+    exportFigure([this](QCPPainter& painter, const QSize& size,
+                        int fontPixels) { render(painter, size, fontPixels); },
+                 path, format, options);
+}
+
 void SphereView::exportToFile() {
-    PlotExportDialog dialog(window(), QStringLiteral("sphere"), false);
+    PlotExportDialog dialog(window(), QStringLiteral("sphere"));
     if (dialog.exec() != QDialog::Accepted) return;
     try {
-        exportFigure([this](QCPPainter& painter, const QSize& size,
-                            int fontPixels) { render(painter, size, fontPixels); },
-                     dialog.path(), plotFormatForPath(dialog.path()), dialog.options());
+        exportTo(dialog.path(), dialog.options());
     } catch (const std::exception& error) {
         QMessageBox::warning(window(), tr("Export figure"), QString::fromUtf8(error.what()));
     }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "CategoryPalette.h"
+#include "PlotExport.h"
 #include "analysis/SphereScene.h"
 
 #include <QColor>
@@ -9,6 +10,7 @@
 #include <QVector3D>
 #include <QWidget>
 
+class QCustomPlot;
 class QPainter;
 
 namespace dimerec {
@@ -59,7 +61,15 @@ public:
     // Paints the whole view into `size` units with a base font of `fontPixels` (used for the
     // widget and for figure export).
     void render(QPainter& painter, const QSize& size, int fontPixels) const;
-    // Asks for a file and writes the view as PDF, SVG or PNG (PlotExportDialog).
+    // The view as it is now (rotation, zoom) drawn on `plot` (replacing what it showed), for
+    // export as data: the globe's disc and the near halves of its great circles, then
+    // drawSceneMap's points at their projected positions (x right, y up, in globe radii), the
+    // far hemisphere faint and out of the legend; the axes keep one scale in pgfplots.
+    void drawFlat(QCustomPlot& plot) const;
+    // Writes the view to `path` in the format its extension names: PDF, SVG and PNG painted
+    // (render), CSV and pgfplots from drawFlat. Throws like exportPlot.
+    void exportTo(const QString& path, const PlotExportOptions& options) const;
+    // Asks for a file and writes the view there (PlotExportDialog, exportTo).
     void exportToFile();
 
 Q_SIGNALS:
@@ -82,7 +92,8 @@ private:
     Geometry geometry(const QSize& size, int fontPixels) const;
     QPointF projectWith(const Geometry& g, const QVector3D& point, bool* front) const;
     QVector3D itemPoint(int item) const;
-    int fontPixels() const;  // the widget font's size in pixels
+    int fontPixels() const;      // the widget font's size in pixels
+    QString headerText() const;  // what the three axes are, and the user shown
     void drawMarks(QPainter& painter, const Geometry& g, int fontPixels, bool front) const;
     void drawLegend(QPainter& painter, const Geometry& g, int fontPixels) const;
 

@@ -324,17 +324,12 @@ void exportPlotCommand(const PlotCommandOptions& options) {
                "; nearest interest of " + std::to_string(kSpreadSamples) + " samples: " + spread +
                ")";
     } else if (options.kind == "sphere") {
-        if (format == PlotFormat::Csv || format == PlotFormat::Pgfplots) {
-            throw std::invalid_argument("--kind sphere: export as .pdf, .svg or .png");
-        }
         SphereView view;
         view.setScene(analyseFirst(store, runs, options).scene);
         view.setRotation(SphereView::obliqueView());
-        exportFigure([&view](QCPPainter& painter, const QSize& size,
-                             int fontPixels) { view.render(painter, size, fontPixels); },
-                     output, format, figure);
-        std::cout << "wrote the sphere view of run " << runs.front().id << " to " << options.output
-                  << "\n";
+        view.exportTo(output, figure);
+        std::cout << "wrote " << formatName(format).toStdString() << " sphere view of run "
+                  << runs.front().id << " to " << options.output << "\n";
         return;
     }
     exportPlot(plot, output, figure);

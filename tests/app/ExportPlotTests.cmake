@@ -55,7 +55,7 @@ dimerec_plot_test(hammer "${DIMEREC_TRAIN_DB}" cli-checkpoint "wrote PDF Hammer 
   --width 8.5cm --height 5cm)
 set(DIMEREC_PLOT_CHECK -DFIGURE=${DIMEREC_FIGURES}/sphere.png -DFORMAT=png -DWIDTH=600 -DHEIGHT=450
   -DDPM=3937)
-dimerec_plot_test(sphere "${DIMEREC_TRAIN_DB}" cli-checkpoint "wrote the sphere view of run 1"
+dimerec_plot_test(sphere "${DIMEREC_TRAIN_DB}" cli-checkpoint "wrote PNG sphere view of run 1"
   --runs 1 --kind sphere --out "${DIMEREC_FIGURES}/sphere.png" --width 6in --height 4.5in
   --dpi 100)
 
@@ -127,6 +127,16 @@ add_test(NAME cli.plot.pgf-hammer-check COMMAND "${CMAKE_COMMAND}"
   -DFIGURE=${DIMEREC_FIGURES}/pgf-hammer.tex -DFORMAT=tex "-DTEXT=only marks"
   -P "${DIMEREC_CHECK_FIGURE}")
 set_tests_properties(cli.plot.pgf-hammer-check PROPERTIES FIXTURES_REQUIRED pgf-hammer)
+# The globe as pgfplots: its projection as the view shows it, round (the same marks, not
+# compiled for the same reason; the widget test compiles a small one).
+add_test(NAME cli.plot.pgf-sphere COMMAND dimerec export plot --db "${DIMEREC_TRAIN_DB}" --runs 1
+  --kind sphere --user 3 --samples 8 --out "${DIMEREC_FIGURES}/pgf-sphere.tex")
+set_tests_properties(cli.plot.pgf-sphere PROPERTIES FIXTURES_REQUIRED "cli-checkpoint;plot-dir"
+  FIXTURES_SETUP pgf-sphere PASS_REGULAR_EXPRESSION "wrote pgfplots sphere view of run 1")
+add_test(NAME cli.plot.pgf-sphere-check COMMAND "${CMAKE_COMMAND}"
+  -DFIGURE=${DIMEREC_FIGURES}/pgf-sphere.tex -DFORMAT=tex "-DTEXT=axis equal image"
+  -P "${DIMEREC_CHECK_FIGURE}")
+set_tests_properties(cli.plot.pgf-sphere-check PROPERTIES FIXTURES_REQUIRED pgf-sphere)
 dimerec_pgfplots_test(heatmap "${DIMEREC_GRID_DB}" grid-db "wrote pgfplots ndcg@10 heat map"
   --study cli-grid --kind heatmap --x model.diffusionSteps --y model.schedule)
 dimerec_pgfplots_test(sweep "${DIMEREC_GRID_DB}" grid-db "wrote pgfplots hr@10 sweep plot"

@@ -1,12 +1,21 @@
+#include "DatasetStatsView.h"
+#include "LossCurvePlot.h"
 #include "MetricCharts.h"
+#include "ParallelCoordinates.h"
 #include "PlotExport.h"
 #include "PlotExportDialog.h"
 #include "PlotStyle.h"
 #include "QtTestApp.h"
+#include "SphereView.h"
+#include "StudyHeatMap.h"
 
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QFile>
+#include <QMenu>
+#include <QMouseEvent>
+#include <QTest>
+#include <QTimer>
 #include <QProcess>
 #include <QStandardPaths>
 #include <QImage>
@@ -263,10 +272,10 @@ TEST_F(PlotExportTest, PgfplotsPlacesGroupedBarsSideBySide) {
     compileWithPdflatex(dir_, QStringLiteral("bars"));
 }
 
-// The export dialog offers pgfplots for a plot (not for a painted figure); a .tex path picks
-// it, and the font size gives way to the paper's.
+// The export dialog offers every format (each figure, the painted globe too, has its data); a
+// .tex path picks pgfplots, and the font size gives way to the paper's.
 TEST_F(PlotExportTest, DialogOffersPgfplotsForPlots) {
-    PlotExportDialog dialog(nullptr, QStringLiteral("figure"), true);
+    PlotExportDialog dialog(nullptr, QStringLiteral("figure"));
     dialog.setPath(path(QStringLiteral("fig.tex")));
     const auto* format = dialog.findChild<QComboBox*>();
     ASSERT_NE(format, nullptr);
@@ -276,8 +285,224 @@ TEST_F(PlotExportTest, DialogOffersPgfplotsForPlots) {
     for (const QDoubleSpinBox* box : dialog.findChildren<QDoubleSpinBox*>())
         fontSizeOff = fontSizeOff || (box->suffix() == QStringLiteral(" pt") && !box->isEnabled());
     EXPECT_TRUE(fontSizeOff);
-    PlotExportDialog painted(nullptr, QStringLiteral("sphere"), false);
-    EXPECT_EQ(painted.findChild<QComboBox*>()->count(), 3);  // PDF, SVG, PNG
+    EXPECT_EQ(format->count(), 5);  // PDF, SVG, PNG, CSV, pgfplots
+}
+
+// The actions of a plot's context menu, as a right click opens it (the menu is closed again).
+QStringList contextMenuActions(QWidget* plot) {
+    QStringList actions;
+    QTimer::singleShot(0, [&actions] {
+        auto* menu = qobject_cast<QMenu*>(QApplication::activePopupWidget());
+        if (menu == nullptr) return;
+        for (const QAction* action : menu->actions()) actions << action->text();
+        menu->close();
+    });
+    Q_EMIT plot->customContextMenuRequested(QPoint(10, 10));
+    return actions;
+}
+
+const QStringList kExportActions = {QStringLiteral("Export figure…"),
+                                    QStringLiteral("Copy data as CSV")};
+
+// The Datasets panel's histograms: categories as labelled bars, popularity on a log axis.
+TEST_F(PlotExportTest, DatasetHistogramsExportAsPgfplots) {
+    DatasetStatsView view;
+    view.resize(400, 500);
+    HistogramBars categories;
+    categories.positions = {1, 2, 3};
+    categories.counts = {40, 25, 5};
+    categories.labels = {QStringLiteral("Drama"), QStringLiteral("Comedy"),
+                         QStringLiteral("Film-Noir")};
+    categories.width = 0.8;
+    view.setCategories(categories);
+    HistogramBars popularity;
+    popularity.positions = {1, 2.5, 5.5};  // bins 1, 2–3, 4–7
+    popularity.counts = {10, 20, 5};
+    view.setPopularity(popularity);
+    EXPECT_EQ(contextMenuActions(view.categoryPlot()), kExportActions);
+    EXPECT_EQ(contextMenuActions(view.popularityPlot()), kExportActions);
+
+    exportPlot(*view.categoryPlot(), path(QStringLiteral("categories.tex")), PlotExportOptions{});
+    const QString tex = QString::fromUtf8(readAll(path(QStringLiteral("categories.tex"))));
+    EXPECT_TRUE(tex.contains(QStringLiteral("xticklabels={{Drama},{Comedy},{Film-Noir}}")))
+        << tex.toStdString();
+    EXPECT_TRUE(tex.contains(QStringLiteral("ylabel={items}")));
+    EXPECT_TRUE(tex.contains(QStringLiteral("ybar, bar shift=0pt, bar width=0.8")));
+    EXPECT_EQ(QString::fromUtf8(readAll(path(QStringLiteral("categories.csv")))),
+              QStringLiteral("s1_x,s1_y\n1,40\n2,25\n3,5\n"));
+    compileWithPdflatex(dir_, QStringLiteral("categories"));
+
+    exportPlot(*view.popularityPlot(), path(QStringLiteral("popularity.tex")), PlotExportOptions{});
+    const QString logTex = QString::fromUtf8(readAll(path(QStringLiteral("popularity.tex"))));
+    EXPECT_TRUE(logTex.contains(QStringLiteral("xmode=log"))) << logTex.toStdString();
+    EXPECT_TRUE(logTex.contains(QStringLiteral("xlabel={interactions per item}")));
+    EXPECT_EQ(QString::fromUtf8(readAll(path(QStringLiteral("popularity.csv")))),
+              QStringLiteral("s1_x,s1_y\n1,10\n2.5,20\n5.5,5\n"));
+    compileWithPdflatex(dir_, QStringLiteral("popularity"));
+
+    // The CSV of the bars names the series (the y axis) and each bar's category.
+    exportPlot(*view.categoryPlot(), path(QStringLiteral("categories-data.csv")),
+               PlotExportOptions{});
+    EXPECT_EQ(QString::fromUtf8(readAll(path(QStringLiteral("categories-data.csv")))),
+              QStringLiteral("series,x,x_label,y\nitems,1,Drama,40\nitems,2,Comedy,25\n"
+                             "items,3,Film-Noir,5\n"));
+}
+
+// The live training curves: the smoothed curve in the legend over the faint raw one; the .csv
+// holds the points as drawn, the CSV export every stored point with its smoothed value.
+TEST_F(PlotExportTest, LiveLossPlotExportsAsPgfplots) {
+    LossCurvePlot live;
+    live.resize(600, 400);
+    live.setAxisLabels(QStringLiteral("step"), QStringLiteral("loss"));
+    live.setDisplayBuckets(1000);  // more buckets than points: drawn as they are
+    live.setSmoothing(0.5);
+    live.addPoints(QStringLiteral("total"), {1, 2, 3}, {1.0, 2.0, 3.0});
+    QTest::qWait(80);  // the coalesced redraw (30 ms timer)
+    // Hovering shows the read-out; the right click that opens the menu hides it, so that the
+    // exported figure does not show it.
+    const auto readoutShown = [&live] {
+        for (int i = 0; i < live.plot()->itemCount(); ++i) {
+            if (qobject_cast<QCPItemText*>(live.plot()->item(i)) != nullptr)
+                return live.plot()->item(i)->visible();
+        }
+        return false;
+    };
+    const QPointF over(live.plot()->xAxis->coordToPixel(2.0), live.plot()->height() / 2.0);
+    QMouseEvent move(QEvent::MouseMove, over, live.plot()->mapToGlobal(over), Qt::NoButton,
+                     Qt::NoButton, Qt::NoModifier);
+    QApplication::sendEvent(live.plot(), &move);
+    EXPECT_TRUE(readoutShown());
+    EXPECT_EQ(contextMenuActions(live.plot()), kExportActions);
+    EXPECT_FALSE(readoutShown());
+
+    exportPlot(*live.plot(), path(QStringLiteral("live.tex")), PlotExportOptions{});
+    const QString tex = QString::fromUtf8(readAll(path(QStringLiteral("live.tex"))));
+    EXPECT_TRUE(tex.contains(QStringLiteral("xlabel={step}"))) << tex.toStdString();
+    EXPECT_TRUE(tex.contains(QStringLiteral("ylabel={loss}")));
+    EXPECT_TRUE(tex.contains(QStringLiteral("\\addlegendentry{total}")));
+    // The raw curve: faint (alpha 60 of 255), out of the legend; the smoothed one in full colour.
+    EXPECT_TRUE(tex.contains(QStringLiteral("draw opacity=0.235")));
+    EXPECT_TRUE(tex.contains(QStringLiteral("\\addplot[forget plot, color=")));
+    // Smoothed with weight 0.5 (hand computation in CurveMathTest): 1, 5/3, 17/7.
+    EXPECT_EQ(QString::fromUtf8(readAll(path(QStringLiteral("live.csv")))),
+              QStringLiteral("s1_x,s1_y,s2_x,s2_y\n1,1,1,1\n2,2,2,1.666666667\n"
+                             "3,3,3,2.428571429\n"));
+    compileWithPdflatex(dir_, QStringLiteral("live"));
+    EXPECT_EQ(plotDataCsv(*live.plot()),
+              QStringLiteral("series,step,value,smoothed\ntotal,1,1,1\ntotal,2,2,1.666666667\n"
+                             "total,3,3,2.428571429\n"));
+}
+
+// Parallel coordinates keep their colour scale: the study views' gradient as the colour map
+// over the metric's range, with its bar; the axes as lines, their end values as nodes.
+TEST_F(PlotExportTest, ParallelCoordinatesKeepTheirColourScale) {
+    ParallelCoordinates view;
+    view.resize(600, 400);
+    view.setData(
+        {{QStringLiteral("λ (model.lambda)"), {}},
+         {QStringLiteral("schedule"), {QStringLiteral("linear"), QStringLiteral("cosine")}},
+         {QStringLiteral("NDCG@10"), {}}},
+        {{0.5, 0, 0.2}, {1.0, 1, 0.3}}, {0.2, 0.3}, QStringLiteral("NDCG@10"));
+    exportPlot(*view.plot(), path(QStringLiteral("parallel.tex")), PlotExportOptions{});
+    const QString tex = QString::fromUtf8(readAll(path(QStringLiteral("parallel.tex"))));
+    EXPECT_TRUE(tex.contains(QStringLiteral("point meta min=0.2"))) << tex.toStdString();
+    EXPECT_TRUE(tex.contains(QStringLiteral("point meta max=0.3")));
+    EXPECT_TRUE(tex.contains(QStringLiteral("colorbar style={ylabel={NDCG@10}")));
+    // The colour map runs from the gradient's low end to its high end, the colours of the
+    // worse and the better run's lines.
+    QCPColorGradient gradient = StudyHeatMap::metricGradient();
+    const QColor low = QColor::fromRgb(gradient.color(0.0, QCPRange(0, 1)));
+    const QColor high = QColor::fromRgb(gradient.color(1.0, QCPRange(0, 1)));
+    const auto stop = [](const QColor& c) {
+        return QStringLiteral("rgb255=(%1,%2,%3)").arg(c.red()).arg(c.green()).arg(c.blue());
+    };
+    EXPECT_TRUE(tex.contains(QStringLiteral("colormap={dimerecmap}{") + stop(low)));
+    EXPECT_TRUE(tex.contains(stop(high) + QStringLiteral("}")));
+    EXPECT_TRUE(tex.contains(rgb(low)));
+    EXPECT_TRUE(tex.contains(rgb(high)));
+    // Three axes from 0 to 1; λ's ends 0.5 and 1, the categories at their heights.
+    EXPECT_EQ(tex.count(QStringLiteral("\\draw[")), 3);
+    EXPECT_TRUE(tex.contains(QStringLiteral("(axis cs:2,0) -- (axis cs:2,1)")));
+    EXPECT_TRUE(tex.contains(QStringLiteral("{0.5};")));
+    EXPECT_TRUE(tex.contains(QStringLiteral("at (axis cs:1,1) {cosine};")));
+    // One line per run, lowest metric first: heights normalised per axis.
+    EXPECT_EQ(QString::fromUtf8(readAll(path(QStringLiteral("parallel.csv")))),
+              QStringLiteral("s1_x,s1_y,s2_x,s2_y\n0,0,0,1\n1,0,1,1\n2,0,2,1\n"));
+    compileWithPdflatex(dir_, QStringLiteral("parallel"));
+}
+
+// The sphere view as data: items at their projected positions (x right, y up, in globe
+// radii) coloured by category, the far hemisphere faint and out of the legend, as the view
+// paints it.
+TEST_F(PlotExportTest, SphereViewExportsItsProjectionAsPgfplots) {
+    SphereScene scene;
+    // +z faces the viewer, +x lies on the right edge, −z behind the first.
+    scene.items = {0, 0, 1, 1, 0, 0, 0, 0, -1};
+    scene.itemCategory = {2, 0, 2};
+    scene.categoryNames = {"Action", "Comedy", "Drama"};
+    scene.historyItems = {0};
+    scene.targets = {2};
+    SphereView view;
+    view.resize(500, 400);
+    view.setScene(scene);
+
+    QCustomPlot flat;
+    view.drawFlat(flat);
+    const auto graphNamed = [&flat](const QString& name) -> QCPGraph* {
+        for (int i = 0; i < flat.graphCount(); ++i) {
+            if (flat.graph(i)->name() == name) return flat.graph(i);
+        }
+        return nullptr;
+    };
+    const auto pointsOf = [](const QCPGraph* graph) {
+        QVector<QPointF> points;
+        for (const QCPGraphData& p : *graph->data()) points << QPointF(p.key, p.value);
+        return points;
+    };
+    // No rotation: the view looks down z.
+    ASSERT_NE(graphNamed(QStringLiteral("Action")), nullptr);
+    EXPECT_EQ(pointsOf(graphNamed(QStringLiteral("Action"))), QVector<QPointF>{QPointF(1, 0)});
+    EXPECT_EQ(pointsOf(graphNamed(QStringLiteral("Drama"))), QVector<QPointF>{QPointF(0, 0)});
+    EXPECT_EQ(pointsOf(graphNamed(QStringLiteral("history"))), QVector<QPointF>{QPointF(0, 0)});
+    QCPGraph* far = graphNamed(QStringLiteral("Drama (far side)"));
+    ASSERT_NE(far, nullptr);
+    EXPECT_EQ(pointsOf(far), QVector<QPointF>{QPointF(0, 0)});
+    EXPECT_FALSE(flat.legend->hasItemWithPlottable(far));
+    EXPECT_EQ(far->scatterStyle().pen().color().alpha(), 45);  // the view's dimmed hemisphere
+    // The next item lies wholly on the far side: its faint marker keeps the legend entry.
+    EXPECT_EQ(graphNamed(QStringLiteral("next item")), nullptr);
+    ASSERT_NE(graphNamed(QStringLiteral("next item (far side)")), nullptr);
+    EXPECT_TRUE(
+        flat.legend->hasItemWithPlottable(graphNamed(QStringLiteral("next item (far side)"))));
+    // A quarter turn about y carries +x to the back and −z to the left edge.
+    view.setRotation(QQuaternion::fromAxisAndAngle(0, 1, 0, 90));
+    view.drawFlat(flat);
+    EXPECT_EQ(graphNamed(QStringLiteral("Action")), nullptr);
+    ASSERT_NE(graphNamed(QStringLiteral("Action (far side)")), nullptr);
+    ASSERT_NE(graphNamed(QStringLiteral("next item")), nullptr);
+    const QPointF target = pointsOf(graphNamed(QStringLiteral("next item"))).value(0);
+    // x' = x cos 90° + z sin 90° = −1 for −z: the left edge.
+    EXPECT_NEAR(target.x(), -1.0, 1e-6);
+    EXPECT_NEAR(target.y(), 0.0, 1e-6);
+
+    view.setRotation(QQuaternion());
+    view.exportTo(path(QStringLiteral("sphere.tex")), PlotExportOptions{});
+    const QString tex = QString::fromUtf8(readAll(path(QStringLiteral("sphere.tex"))));
+    EXPECT_TRUE(tex.contains(QStringLiteral("axis equal image"))) << tex.toStdString();
+    EXPECT_TRUE(tex.contains(QStringLiteral("\\addlegendentry{Action}")));
+    EXPECT_TRUE(tex.contains(QStringLiteral("\\addlegendentry{history}")));
+    EXPECT_TRUE(tex.contains(QStringLiteral("\\addlegendentry{next item (far side)}")));
+    EXPECT_FALSE(tex.contains(QStringLiteral("Drama (far side)")));
+    EXPECT_TRUE(tex.contains(QStringLiteral("opacity=0.176")));  // 45 / 255
+    EXPECT_TRUE(tex.contains(QStringLiteral("mark=o")));         // history: open circles
+    EXPECT_TRUE(tex.contains(QStringLiteral("mark=square,")));   // next item: open squares
+    EXPECT_TRUE(QFile::exists(path(QStringLiteral("sphere.csv"))));
+    compileWithPdflatex(dir_, QStringLiteral("sphere"));
+    // CSV: one row per point, named by its legend entry or far-side set.
+    view.exportTo(path(QStringLiteral("sphere-data.csv")), PlotExportOptions{});
+    const QString csv = QString::fromUtf8(readAll(path(QStringLiteral("sphere-data.csv"))));
+    EXPECT_TRUE(csv.contains(QStringLiteral("\nDrama (far side),0,,0\n"))) << csv.toStdString();
+    EXPECT_TRUE(csv.contains(QStringLiteral("\nAction,1,,0\n")));
 }
 
 }  // namespace
