@@ -2,6 +2,7 @@
 
 #include "CategoryPalette.h"
 #include "PgfplotsExport.h"
+#include "PlotStyle.h"
 #include "QCustomPlotInclude.h"
 #include "analysis/Projection.h"
 
@@ -154,14 +155,8 @@ void drawSceneMap(QCustomPlot& plot, const SphereScene& scene, const MapProjecti
         axis->setBasePen(Qt::NoPen);
         axis->grid()->setVisible(false);
     }
-    if (plot.plotLayout()->columnCount() < 2) {
-        plot.plotLayout()->addElement(0, 1, plot.legend);
-        plot.plotLayout()->setColumnStretchFactor(1, 0.001);
-        plot.legend->setMargins(QMargins(4, 2, 4, 2));
-        plot.legend->setRowSpacing(0);
-    }
-    plot.legend->setVisible(true);
-    plot.legend->setBorderPen(Qt::NoPen);
+    placeLegendRight(plot);
+    setLegendShown(plot, true);
 }
 
 void drawHammerMap(QCustomPlot& plot, const SphereScene& scene) {

@@ -8,13 +8,52 @@
 namespace dimerec {
 namespace {
 
-// Properties of a plot whose legend placeLegendBelow moved: the row it lives in, and whether the
-// plot's owner wants it shown (setLegendShown).
-const char* const kLegendStrip = "dimerecLegendStrip";
+// Where placeLegendBelow or placeLegendRight put a plot's legend: the grid and the cell it
+// leaves when it does not fit and comes back to, whether that is below the data, and whether
+// the plot's owner wants it shown (setLegendShown).
+const char* const kLegendGrid = "dimerecLegendGrid";
+const char* const kLegendCell = "dimerecLegendCell";  // QPoint(column, row)
+const char* const kLegendBelow = "dimerecLegendBelow";
 const char* const kLegendWanted = "dimerecLegendWanted";
 
-QCPLayoutGrid* legendStrip(const QCustomPlot& plot) {
-    return qobject_cast<QCPLayoutGrid*>(plot.property(kLegendStrip).value<QObject*>());
+QCPLayoutGrid* legendGrid(const QCustomPlot& plot) {
+    return qobject_cast<QCPLayoutGrid*>(plot.property(kLegendGrid).value<QObject*>());
+}
+
+// The legend's entries: how many, and the widest and tallest cell with its spacing.
+struct LegendCells {
+    int items = 0;
+    int widest = 1;
+    int tallest = 1;
+};
+
+LegendCells legendCells(const QCPLegend& legend) {
+    LegendCells cells;
+    for (int i = 0; i < legend.itemCount(); ++i) {
+        // Cells of the legend's grid stay empty after graphs are removed (the comparison's
+        // curves are redrawn on every change): item() is null there.
+        if (const QCPAbstractLegendItem* item = legend.item(i)) {
+            const QSize size = item->minimumOuterSizeHint();
+            cells.widest = std::max(cells.widest, size.width() + legend.columnSpacing());
+            cells.tallest = std::max(cells.tallest, size.height() + legend.rowSpacing());
+            ++cells.items;
+        }
+    }
+    return cells;
+}
+
+// Puts the legend into `grid` at (row, column) and keeps it fitted before every replot (a
+// resize replots): the plot's size decides the entries per row and whether it fits.
+void placeLegend(QCustomPlot& plot, QCPLayoutGrid* grid, int row, int column, bool below) {
+    grid->addElement(row, column, plot.legend);
+    plot.legend->setBorderPen(Qt::NoPen);
+    plot.legend->setBrush(Qt::NoBrush);
+    plot.setProperty(kLegendGrid, QVariant::fromValue<QObject*>(grid));
+    plot.setProperty(kLegendCell, QPoint(column, row));
+    plot.setProperty(kLegendBelow, below);
+    plot.setProperty(kLegendWanted, plot.legend->visible());
+    QObject::connect(&plot, &QCustomPlot::beforeReplot, &plot, [&plot] { fitLegend(plot); });
+    fitLegend(plot);
 }
 
 }  // namespace
@@ -35,7 +74,7 @@ QColor runColour(qint64 runId) {
 }
 
 void placeLegendBelow(QCustomPlot& plot) {
-    if (legendStrip(plot) != nullptr ||
+    if (legendGrid(plot) != nullptr ||
         qobject_cast<QCPLayoutInset*>(plot.legend->layout()) == nullptr)
         return;  // placed
     // A row under the axis rect (and any title above it): the legend centred between two
@@ -47,19 +86,24 @@ void placeLegendBelow(QCustomPlot& plot) {
     layout->addElement(row, 0, strip);
     layout->setRowStretchFactor(row, 0.001);  // as tall as the legend needs, no more
     strip->addElement(0, 0, new QCPLayoutElement(&plot));
-    strip->addElement(0, 1, plot.legend);
     strip->addElement(0, 2, new QCPLayoutElement(&plot));
     strip->setColumnStretchFactor(1, 0.001);
     plot.legend->setFillOrder(QCPLegend::foColumnsFirst);
-    plot.legend->setBorderPen(Qt::NoPen);
-    plot.legend->setBrush(Qt::NoBrush);
     plot.legend->setMargins(QMargins(4, 0, 4, 2));
-    plot.setProperty(kLegendStrip, QVariant::fromValue<QObject*>(strip));
-    plot.setProperty(kLegendWanted, plot.legend->visible());
-    // The plot's size decides the columns and whether the legend fits: refitted before every
-    // replot (a resize replots).
-    QObject::connect(&plot, &QCustomPlot::beforeReplot, &plot, [&plot] { fitLegendColumns(plot); });
-    fitLegendColumns(plot);
+    placeLegend(plot, strip, 0, 1, true);
+}
+
+void placeLegendRight(QCustomPlot& plot) {
+    if (legendGrid(plot) != nullptr ||
+        qobject_cast<QCPLayoutInset*>(plot.legend->layout()) == nullptr)
+        return;  // placed
+    QCPLayoutGrid* layout = plot.plotLayout();
+    const int column = layout->columnCount();
+    plot.legend->setFillOrder(QCPLegend::foRowsFirst);
+    plot.legend->setMargins(QMargins(4, 2, 4, 2));
+    plot.legend->setRowSpacing(0);
+    placeLegend(plot, layout, 0, column, false);
+    layout->setColumnStretchFactor(column, 0.001);  // as wide as the legend needs, no more
 }
 
 bool legendWanted(const QCustomPlot& plot) {
@@ -69,45 +113,43 @@ bool legendWanted(const QCustomPlot& plot) {
 
 void setLegendShown(QCustomPlot& plot, bool shown) {
     plot.setProperty(kLegendWanted, shown);
-    if (legendStrip(plot) == nullptr) {
+    if (legendGrid(plot) == nullptr) {
         plot.legend->setVisible(shown);
     } else {
-        fitLegendColumns(plot);
+        fitLegend(plot);
     }
 }
 
-void fitLegendColumns(QCustomPlot& plot) {
-    int widest = 1;
-    int tallest = 1;
-    int items = 0;
-    for (int i = 0; i < plot.legend->itemCount(); ++i) {
-        // Cells of the legend's grid stay empty after graphs are removed (the comparison's
-        // curves are redrawn on every change): item() is null there.
-        if (const QCPAbstractLegendItem* item = plot.legend->item(i)) {
-            const QSize size = item->minimumOuterSizeHint();
-            widest = std::max(widest, size.width() + plot.legend->columnSpacing());
-            tallest = std::max(tallest, size.height() + plot.legend->rowSpacing());
-            ++items;
-        }
-    }
+void fitLegend(QCustomPlot& plot) {
+    const LegendCells cells = legendCells(*plot.legend);
     // The viewport: the widget, or the page while the plot is exported at another size.
     const QRect area = plot.viewport();
-    const int columns = std::max(1, (area.width() - 8) / widest);
-    if (columns != plot.legend->wrap()) {
-        plot.legend->setWrap(columns);
+    QCPLayoutGrid* grid = legendGrid(plot);
+    const bool below = grid == nullptr || plot.property(kLegendBelow).toBool();
+    // Below the data as many entries per row as the width holds; beside it one column (wrap
+    // counts the rows of a column there: the legend fills rows first).
+    const int perRow = below ? std::max(1, (area.width() - 8) / cells.widest) : 1;
+    const int rows = (cells.items + perRow - 1) / perRow;
+    const int wrap = below ? perRow : std::max(1, cells.items);
+    if (wrap != plot.legend->wrap()) {
+        plot.legend->setWrap(wrap);
         // setWrap only affects items added later; re-wrap the ones already there.
         plot.legend->setFillOrder(plot.legend->fillOrder(), true);
     }
-    QCPLayoutGrid* strip = legendStrip(plot);
-    if (strip == nullptr) return;
-    // A legend taller than half the plot would squeeze the data into a sliver (32 curves in a
-    // small comparison dock): it leaves the layout (an invisible element still takes its room)
-    // and comes back when the plot grows. An empty one would be a stray little box.
-    const int rows = (items + columns - 1) / columns;
-    const bool shown = legendWanted(plot) && items > 0 && rows * tallest <= area.height() / 2;
-    const bool inStrip = plot.legend->layout() == strip;
-    if (shown && !inStrip) strip->addElement(0, 1, plot.legend);
-    if (!shown && inStrip) strip->take(plot.legend);
+    if (grid == nullptr) return;
+    // A legend that would squeeze the data — below it more than half the plot's height (32
+    // curves in a small comparison dock), beside it taller than the plot or wider than a third
+    // of it (23 categories and markers beside a small Hammer map) — leaves the layout (an
+    // invisible element still takes its room) and comes back when the plot grows; exported
+    // figures keep it (legendWanted). An empty one would be a stray little box.
+    const bool fits =
+        below ? rows * cells.tallest <= area.height() / 2
+              : rows * cells.tallest <= area.height() - 8 && cells.widest <= area.width() / 3;
+    const bool shown = legendWanted(plot) && cells.items > 0 && fits;
+    const QPoint cell = plot.property(kLegendCell).toPoint();
+    const bool placed = plot.legend->layout() == grid;
+    if (shown && !placed) grid->addElement(cell.y(), cell.x(), plot.legend);
+    if (!shown && placed) grid->take(plot.legend);
     plot.legend->setVisible(shown);
 }
 

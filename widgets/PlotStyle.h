@@ -14,18 +14,20 @@ QColor runColour(qint64 runId);
 QColor paletteColour(int index);
 
 // Moves the plot's legend out of the axis rect into a row below it, entries side by side and
-// wrapping (fitLegendColumns, before every replot), so that it never covers data.
+// wrapping, so that it never covers data; fitted before every replot (fitLegend).
 void placeLegendBelow(QCustomPlot& plot);
-// Whether the plot's legend is wanted. Below the axis rect (placeLegendBelow) it then shows when
-// it has entries and takes at most half the plot's height, else it leaves the layout until the
-// plot is tall enough; elsewhere it shows as asked.
+// The same into a column to the right of the plot, entries top to bottom.
+void placeLegendRight(QCustomPlot& plot);
+// Whether the plot's legend is wanted. Placed below or beside the plot it then shows when it
+// has entries and leaves the data enough room (fitLegend), else it steps out of the layout
+// until the plot is large enough; elsewhere it shows as asked.
 void setLegendShown(QCustomPlot& plot, bool shown);
 // Whether the plot's owner wants its legend (setLegendShown; else whether it is visible): an
 // exported figure has the legend even when the window's plot is too small to show it.
 bool legendWanted(const QCustomPlot& plot);
-// As many legend entries per row as the plot's width holds (at least one), and, for a legend
-// below the axis rect, whether it fits (setLegendShown). Called before every replot of a plot
-// whose legend placeLegendBelow moved; call it after changing the entries of any other.
-void fitLegendColumns(QCustomPlot& plot);
+// As many legend entries per row as the plot's width holds (one column beside the plot) and,
+// for a placed legend, whether it fits (setLegendShown). Called before every replot of a plot
+// whose legend was placed; call it after changing the entries of any other.
+void fitLegend(QCustomPlot& plot);
 
 }  // namespace dimerec
