@@ -92,7 +92,7 @@ void fillStandardNormal(float* values, int64_t count, uint64_t key) {
     }
 }
 
-DIMEREC_VECTOR_CLONES
+DIMEREC_WIDE_VECTOR_CLONES
 void applyDropoutMask(const float* in, const float* base, int64_t count, uint64_t key,
                       int64_t first, float keep, float* out) {
     const auto threshold = static_cast<int32_t>(keep * 16777216.0f);  // u < keep ⇔ bits < this

@@ -143,6 +143,17 @@ void softmaxRowBackward(const float* probabilities, const float* attention,
 }
 
 DIMEREC_VECTOR_CLONES
+void relu(const float* in, int64_t count, float* out) {
+    for (int64_t i = 0; i < count; ++i) out[i] = in[i] > 0.0f ? in[i] : 0.0f;
+}
+
+DIMEREC_VECTOR_CLONES
+void scaleWherePositive(const float* values, const float* grad, float scale, int64_t count,
+                        float* out) {
+    for (int64_t i = 0; i < count; ++i) out[i] = values[i] > 0.0f ? grad[i] * scale : 0.0f;
+}
+
+DIMEREC_VECTOR_CLONES
 void posteriorStep(const PosteriorStep& step, const float* x, const float* x0Hat,
                    const float* noise, int64_t rows, int64_t dim, float* out) {
     const float sigma = noise == nullptr ? 0.0f : step.sigma;

@@ -35,6 +35,14 @@ void softmaxRow(const float* scores, float scale, const float* bias, int64_t cou
 void softmaxRowBackward(const float* probabilities, const float* attention,
                         const float* gradAttention, float scale, int64_t count, float* gradScores);
 
+// out[i] = max(in[i], 0) (0 for NaN).
+void relu(const float* in, int64_t count, float* out);
+
+// out[i] = grad[i] · scale where values[i] > 0, else 0: the gradient through relu and an
+// inverted-dropout mask of value scale, given their output `values`.
+void scaleWherePositive(const float* values, const float* grad, float scale, int64_t count,
+                        float* out);
+
 // One reverse step of the diffusion over rows of dim floats (DiffusionProcess::reverseStep):
 // out = coefXt·x + coefX0·x0Hat + sigma·noise (noise may be nullptr: no noise), then, when
 // normalize, each row divided by its norm, or by minNorm if that is larger.

@@ -101,7 +101,7 @@ public:
         const float* in = input.data_ptr<float>();
         float* result = out.data_ptr<float>();
         forChunks(input.numel(), [&](int64_t begin, int64_t end) {
-            for (int64_t i = begin; i < end; ++i) result[i] = in[i] > 0.0f ? in[i] : 0.0f;
+            relu(in + begin, end - begin, result + begin);
             applyDropoutMask(result + begin, nullptr, end - begin, static_cast<uint64_t>(key),
                              begin, static_cast<float>(keep), result + begin);
         });
@@ -121,7 +121,7 @@ public:
         const float* g = grad.data_ptr<float>();
         float* result = gradX.data_ptr<float>();
         forChunks(grad.numel(), [&](int64_t begin, int64_t end) {
-            for (int64_t i = begin; i < end; ++i) result[i] = y[i] > 0.0f ? g[i] * scale : 0.0f;
+            scaleWherePositive(y + begin, g + begin, scale, end - begin, result + begin);
         });
         return {gradX, {}, {}};
     }
@@ -177,7 +177,9 @@ public:
             if (seen > 0) {
                 softmaxRow(in + offset, static_cast<float>(scale), bias + sequence * n, seen,
                            p + offset);
-                std::fill(p + offset + seen, p + offset + n, 0.0f);
+                // Backward reads the probabilities up to `seen` only; past it they are the
+                // output's zeros where there is no dropout.
+                if (!dropout) std::fill(p + offset + seen, p + offset + n, 0.0f);
             } else {
                 std::fill(p + offset, p + offset + n, 1.0f / static_cast<float>(n));
                 seen = n;
