@@ -266,6 +266,15 @@ TEST(SasRecFusedSteps, DropoutNodesEqualLibTorchsCompositionToTheBit) {
     same(valueAndGradients([&](const auto& t) { return reluDropout(t[0], 0.3, true, generator()); },
                            {x}, upstream),
          valueAndGradients([&](const auto& t) { return torch::relu(t[0]) * mask; }, {x}, upstream));
+    // Doubles take LibTorch's composition (bernoulli_ masks, another stream): each entry is
+    // base, or base + x / keep.
+    const torch::Tensor composedPath =
+        dropoutAdd(x.to(torch::kFloat64), base.to(torch::kFloat64), 0.3, true, generator()) -
+        base.to(torch::kFloat64);
+    EXPECT_TRUE(torch::logical_or(composedPath == 0,
+                                  (composedPath - x.to(torch::kFloat64) / 0.7).abs() < 1e-12)
+                    .all()
+                    .item<bool>());
     // Not training: no dropout.
     EXPECT_TRUE(torch::equal(dropoutAdd(x, base, 0.3, false, {}), base + x));
     EXPECT_TRUE(torch::equal(reluDropout(x, 0.3, false, {}), torch::relu(x)));
@@ -307,8 +316,18 @@ TEST(SasRecFusedSteps, AttentionSoftmaxMatchesLibTorchsCompositionWithinFloatRou
         EXPECT_TRUE(torch::equal(fused[0].triu(1).slice(1, 2), torch::zeros({4, kN - 2, kN})));
         EXPECT_TRUE(torch::equal(fused[0].slice(0, 2).slice(1, 2).slice(2, 0, 2),
                                  torch::zeros({2, kN - 2, 2})));
-        // The padding rows (sequence 1, rows 0 and 1, both heads) are uniform.
+        // The padding rows (sequence 1, rows 0 and 1, both heads) are uniform, and doubles
+        // (LibTorch's composition, the path of other devices and types) give the same values
+        // in the other rows (in the padding rows the scores are not lost next to −1e9 in
+        // double, so those rows are not uniform there; nothing reads them).
         if (!training) {
+            const torch::Tensor composedPath =
+                attentionSoftmax(scores.to(torch::kFloat64), real, 0.5, 0.2, false, {})
+                    .to(torch::kFloat32);
+            EXPECT_TRUE(
+                torch::allclose(composedPath.slice(0, 0, 2), fused[0].slice(0, 0, 2), 0.0, 1e-6));
+            EXPECT_TRUE(torch::allclose(composedPath.slice(0, 2).slice(1, 2),
+                                        fused[0].slice(0, 2).slice(1, 2), 0.0, 1e-6));
             EXPECT_TRUE(torch::allclose(fused[0].slice(0, 2).slice(1, 0, 2),
                                         torch::full({2, 2, kN}, 1.0 / kN)));
         }
