@@ -92,15 +92,22 @@ void fillStandardNormal(float* values, int64_t count, uint64_t key) {
     }
 }
 
-DIMEREC_VECTOR_CLONES
-void fillDropoutMask(float* values, int64_t count, uint64_t key, float keep) {
+DIMEREC_WIDE_VECTOR_CLONES
+void applyDropoutMask(const float* in, const float* base, int64_t count, uint64_t key,
+                      int64_t first, float keep, float* out) {
     const auto threshold = static_cast<int32_t>(keep * 16777216.0f);  // u < keep ⇔ bits < this
     const float scale = keep > 0.0f ? 1.0f / keep : 0.0f;
+    const uint64_t start = key + static_cast<uint64_t>(first + 1) * kGamma;
+    // in · mask, not a select of in · scale or 0, and the base added in a second loop, not
+    // contracted into a fused multiply-add: the same values (signed zeros included) as
+    // LibTorch's product with a stored mask and its sum, as on other devices.
     for (int64_t i = 0; i < count; ++i) {
         const auto bits =
-            static_cast<int32_t>(mix(key + static_cast<uint64_t>(i + 1) * kGamma) >> 40);
-        values[i] = bits < threshold ? scale : 0.0f;
+            static_cast<int32_t>(mix(start + static_cast<uint64_t>(i) * kGamma) >> 40);
+        out[i] = in[i] * (bits < threshold ? scale : 0.0f);
     }
+    if (base == nullptr) return;
+    for (int64_t i = 0; i < count; ++i) out[i] += base[i];
 }
 
 }  // namespace dimerec

@@ -14,10 +14,14 @@ namespace dimerec {
 // with a generator (which calls mt19937 once per value), docs/performance.md.
 void fillStandardNormal(float* values, int64_t count, uint64_t key);
 
-// Fills values[0..count) with an inverted-dropout mask that is a function of `key` alone: each
-// value 1/keep with probability keep (a 24-bit uniform of the same SplitMix64 stream below
-// keep), else 0. A vector loop: LibTorch's bernoulli_ with a generator calls mt19937 once per
-// value, and the dropout masks took a fifth of a SASRec training step (docs/performance.md).
-void fillDropoutMask(float* values, int64_t count, uint64_t key, float keep);
+// Inverted dropout of in[0..count) with a mask that is a function of `key` and the entries'
+// indices alone: out[i] = base[i] + in[i] · mask(first + i) (base may be nullptr: 0), where
+// mask(k) is 1/keep if the k-th 24-bit uniform of the SplitMix64 stream started at `key` is
+// below keep, else 0. So a tensor's mask can be applied in chunks, on any thread, and applied
+// again in backward without being stored. A vector loop: LibTorch's bernoulli_ with a
+// generator calls mt19937 once per value, and the dropout masks took a fifth of a SASRec
+// training step (docs/performance.md). in and out may be the same array.
+void applyDropoutMask(const float* in, const float* base, int64_t count, uint64_t key,
+                      int64_t first, float keep, float* out);
 
 }  // namespace dimerec

@@ -124,6 +124,36 @@ float expShiftedSum(float* values, int64_t count, float shift) {
 }
 
 DIMEREC_VECTOR_CLONES
+void softmaxRow(const float* scores, float scale, const float* bias, int64_t count, float* out) {
+    if (bias == nullptr) {
+        for (int64_t i = 0; i < count; ++i) out[i] = scale * scores[i];
+    } else {
+        for (int64_t i = 0; i < count; ++i) out[i] = scale * scores[i] + bias[i];
+    }
+    const float inverse = 1.0f / expShiftedSum(out, count, maxOf(out, count));
+    for (int64_t i = 0; i < count; ++i) out[i] *= inverse;
+}
+
+DIMEREC_VECTOR_CLONES
+void softmaxRowBackward(const float* probabilities, const float* attention,
+                        const float* gradAttention, float scale, int64_t count, float* gradScores) {
+    const float dot = laneDot<float>(attention, gradAttention, count);
+    for (int64_t i = 0; i < count; ++i)
+        gradScores[i] = scale * (attention[i] * gradAttention[i] - probabilities[i] * dot);
+}
+
+DIMEREC_VECTOR_CLONES
+void relu(const float* in, int64_t count, float* out) {
+    for (int64_t i = 0; i < count; ++i) out[i] = in[i] > 0.0f ? in[i] : 0.0f;
+}
+
+DIMEREC_VECTOR_CLONES
+void scaleWherePositive(const float* values, const float* grad, float scale, int64_t count,
+                        float* out) {
+    for (int64_t i = 0; i < count; ++i) out[i] = values[i] > 0.0f ? grad[i] * scale : 0.0f;
+}
+
+DIMEREC_VECTOR_CLONES
 void posteriorStep(const PosteriorStep& step, const float* x, const float* x0Hat,
                    const float* noise, int64_t rows, int64_t dim, float* out) {
     const float sigma = noise == nullptr ? 0.0f : step.sigma;

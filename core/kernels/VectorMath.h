@@ -23,6 +23,26 @@ float maxOf(const float* values, int64_t count);
 // exp(−87), so that −∞ (an excluded entry) gives 0.
 float expShiftedSum(float* values, int64_t count, float shift);
 
+// out = softmax(scale · scores + bias) of one row of count floats (bias may be nullptr: 0):
+// maxOf, then expShiftedSum, then a multiply by the sum's reciprocal. A bias entry of −1e9
+// blocks its entry (exp gives exactly 0) unless the whole row is blocked.
+void softmaxRow(const float* scores, float scale, const float* bias, int64_t count, float* out);
+
+// The gradient of the row's scores given that of its attention after dropout, for
+// attention = probabilities ⊙ mask (mask ∈ {0, 1/keep}, or 1 without dropout):
+// gradScores[j] = scale · (attention[j]·gradAttention[j] − probabilities[j] · Σ_k
+// attention[k]·gradAttention[k]), the softmax's Jacobian applied to mask ⊙ gradAttention.
+void softmaxRowBackward(const float* probabilities, const float* attention,
+                        const float* gradAttention, float scale, int64_t count, float* gradScores);
+
+// out[i] = max(in[i], 0) (0 for NaN).
+void relu(const float* in, int64_t count, float* out);
+
+// out[i] = grad[i] · scale where values[i] > 0, else 0: the gradient through relu and an
+// inverted-dropout mask of value scale, given their output `values`.
+void scaleWherePositive(const float* values, const float* grad, float scale, int64_t count,
+                        float* out);
+
 // One reverse step of the diffusion over rows of dim floats (DiffusionProcess::reverseStep):
 // out = coefXt·x + coefX0·x0Hat + sigma·noise (noise may be nullptr: no noise), then, when
 // normalize, each row divided by its norm, or by minNorm if that is larger.

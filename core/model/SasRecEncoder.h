@@ -4,14 +4,32 @@
 
 namespace dimerec {
 
+// The steps of a SASRec block with dropout p while training (masks keyed by one draw of
+// `random` each, undefined: LibTorch's global generator). On CPU floats each is one autograd
+// node with a hand-written backward and masks from applyDropoutMask at the entries' flat
+// indices; elsewhere LibTorch's composition (bernoulli_ masks). Declared here for their tests.
+//
+// base + dropout(x); base may be undefined (none).
+torch::Tensor dropoutAdd(const torch::Tensor& x, const torch::Tensor& base, double p, bool training,
+                         const at::Generator& random);
+// dropout(relu(x)).
+torch::Tensor reluDropout(const torch::Tensor& x, double p, bool training,
+                          const at::Generator& random);
+// Causal self-attention over the real keys: dropout(softmax(scale · scores + bias)) over the
+// last dimension for scores [B·heads, N, N] and real [B, N] (true = a real item), bias 0 where
+// query i may see key j (j ≤ i, j real) and −1e9 elsewhere (a row that sees nothing is
+// uniform).
+torch::Tensor attentionSoftmax(const torch::Tensor& scores, const torch::Tensor& real, double scale,
+                               double p, bool training, const at::Generator& random);
+
 // One SASRec block: pre-norm causal self-attention (queries normalised, keys and values not,
 // as in the reference implementation) and a point-wise feed-forward layer, both residual.
 class SasRecBlockImpl : public torch::nn::Module {
 public:
     SasRecBlockImpl(int dim, int heads, double dropout);
-    // x [B, N, d]; bias [B, 1, N, N] additive attention mask (0, or blocked for a future or
-    // padding key); random: the dropout masks' generator (undefined: LibTorch's global one).
-    torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& bias,
+    // x [B, N, d]; real [B, N] (true = a real item: a query sees the real keys up to
+    // itself); random: the dropout masks' generator (undefined: LibTorch's global one).
+    torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& real,
                           const at::Generator& random);
 
 private:

@@ -73,14 +73,15 @@ TEST(NormalNoise, AKeyFixesTheDrawsAndAShorterFillIsAPrefix) {
     }
 }
 
-// The dropout mask: every value 0 or 1/keep; the share kept within 4 binomial standard
-// deviations of keep over 2^20 values (keep 0.8: sd = sqrt(0.8·0.2/2^20) = 3.9e-4); the same
-// key gives the same mask, another key a different one.
+// The dropout mask (applied to ones): every value 0 or 1/keep; the share kept within 4
+// binomial standard deviations of keep over 2^20 values (keep 0.8: sd = sqrt(0.8·0.2/2^20) =
+// 3.9e-4); the same key gives the same mask, another key a different one.
 TEST(DropoutMask, KeepsTheRequestedShareScaledByItsInverse) {
     constexpr int64_t kCount = 1 << 20;
     constexpr float kKeep = 0.8f;
+    const std::vector<float> ones(kCount, 1.0f);
     std::vector<float> mask(kCount);
-    fillDropoutMask(mask.data(), kCount, 17, kKeep);
+    applyDropoutMask(ones.data(), nullptr, kCount, 17, 0, kKeep, mask.data());
     int64_t kept = 0;
     for (float value : mask) {
         ASSERT_TRUE(value == 0.0f || value == 1.0f / kKeep) << value;
@@ -88,10 +89,33 @@ TEST(DropoutMask, KeepsTheRequestedShareScaledByItsInverse) {
     }
     EXPECT_NEAR(static_cast<double>(kept) / kCount, kKeep, 4 * std::sqrt(0.8 * 0.2 / kCount));
     std::vector<float> again(kCount);
-    fillDropoutMask(again.data(), kCount, 17, kKeep);
+    applyDropoutMask(ones.data(), nullptr, kCount, 17, 0, kKeep, again.data());
     EXPECT_EQ(mask, again);
-    fillDropoutMask(again.data(), kCount, 18, kKeep);
+    applyDropoutMask(ones.data(), nullptr, kCount, 18, 0, kKeep, again.data());
     EXPECT_NE(mask, again);
+}
+
+// The mask is a function of the entry's index: applied in chunks (first = the chunk's start),
+// with a base added, it gives exactly base + in · mask of the whole array.
+TEST(DropoutMask, ChunksWithABaseMatchTheWholeMask) {
+    constexpr int64_t kCount = 1000;
+    constexpr float kKeep = 0.7f;
+    std::vector<float> in(kCount);
+    std::vector<float> base(kCount);
+    for (int64_t i = 0; i < kCount; ++i) {
+        in[i] = static_cast<float>(i % 13) - 6.0f;
+        base[i] = 0.25f * static_cast<float>(i % 7);
+    }
+    const std::vector<float> ones(kCount, 1.0f);
+    std::vector<float> mask(kCount);
+    applyDropoutMask(ones.data(), nullptr, kCount, 5, 0, kKeep, mask.data());
+    std::vector<float> chunked(kCount);
+    for (int64_t first = 0; first < kCount; first += 300) {
+        const int64_t count = std::min<int64_t>(300, kCount - first);
+        applyDropoutMask(in.data() + first, base.data() + first, count, 5, first, kKeep,
+                         chunked.data() + first);
+    }
+    for (int64_t i = 0; i < kCount; ++i) ASSERT_EQ(chunked[i], base[i] + in[i] * mask[i]) << i;
 }
 
 }  // namespace

@@ -3,8 +3,11 @@
 #include "model/DimeRec.h"
 #include "model/Guidance.h"
 #include "model/Recommender.h"
+#include "model/SasRecEncoder.h"
+#include "kernels/NormalNoise.h"
 #include "kernels/VectorMath.h"
 
+#include <ATen/CPUGeneratorImpl.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -212,6 +215,123 @@ TEST(VectorMath, ExpShiftedSumMatchesLibmAndMaxOfFindsTheLargest) {
                            1.0f, 1.0f,          1.0f,  1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 7.0f};
     EXPECT_EQ(maxOf(mixed, 18), 7.0f);
     EXPECT_EQ(maxOf(mixed, 0), -std::numeric_limits<float>::infinity());
+}
+
+// The dropout mask a fused SASRec step draws from a generator of this seed: applyDropoutMask
+// of ones with the generator's first 64-bit draw as key.
+torch::Tensor fusedMask(uint64_t seed, at::IntArrayRef sizes, double keep) {
+    at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(seed);
+    const uint64_t key = generator.get<at::CPUGeneratorImpl>()->random64();
+    const torch::Tensor ones = torch::ones(sizes);
+    torch::Tensor mask = torch::empty(sizes);
+    applyDropoutMask(ones.data_ptr<float>(), nullptr, ones.numel(), key, 0,
+                     static_cast<float>(keep), mask.data_ptr<float>());
+    return mask;
+}
+
+// Values and gradients (for a random upstream gradient) of f(inputs).
+std::vector<torch::Tensor> valueAndGradients(
+    const std::function<torch::Tensor(const std::vector<torch::Tensor>&)>& f,
+    const std::vector<torch::Tensor>& inputs, const torch::Tensor& upstream) {
+    std::vector<torch::Tensor> leaves;
+    for (const auto& input : inputs) leaves.push_back(input.detach().requires_grad_(true));
+    const torch::Tensor value = f(leaves);
+    (value * upstream).sum().backward();
+    std::vector<torch::Tensor> out{value.detach()};
+    for (const auto& leaf : leaves) out.push_back(leaf.grad());
+    return out;
+}
+
+// The residual and relu dropout nodes against LibTorch's composition with the same mask: the
+// same products and sums in the same order, so equal to the bit, gradients included.
+TEST(SasRecFusedSteps, DropoutNodesEqualLibTorchsCompositionToTheBit) {
+    torch::manual_seed(3);
+    const torch::Tensor x = torch::randn({3, 5, 8});
+    const torch::Tensor base = torch::randn({3, 5, 8});
+    const torch::Tensor upstream = torch::randn({3, 5, 8});
+    const torch::Tensor mask = fusedMask(7, x.sizes(), 0.7);
+    auto same = [](const std::vector<torch::Tensor>& a, const std::vector<torch::Tensor>& b) {
+        ASSERT_EQ(a.size(), b.size());
+        for (size_t i = 0; i < a.size(); ++i) EXPECT_TRUE(torch::equal(a[i], b[i])) << i;
+    };
+    auto generator = [] { return at::make_generator<at::CPUGeneratorImpl>(7); };
+    same(valueAndGradients(
+             [&](const auto& t) { return dropoutAdd(t[0], t[1], 0.3, true, generator()); },
+             {x, base}, upstream),
+         valueAndGradients([&](const auto& t) { return t[1] + t[0] * mask; }, {x, base}, upstream));
+    same(valueAndGradients(
+             [&](const auto& t) { return dropoutAdd(t[0], {}, 0.3, true, generator()); }, {x},
+             upstream),
+         valueAndGradients([&](const auto& t) { return t[0] * mask; }, {x}, upstream));
+    same(valueAndGradients([&](const auto& t) { return reluDropout(t[0], 0.3, true, generator()); },
+                           {x}, upstream),
+         valueAndGradients([&](const auto& t) { return torch::relu(t[0]) * mask; }, {x}, upstream));
+    // Doubles take LibTorch's composition (bernoulli_ masks, another stream): each entry is
+    // base, or base + x / keep.
+    const torch::Tensor composedPath =
+        dropoutAdd(x.to(torch::kFloat64), base.to(torch::kFloat64), 0.3, true, generator()) -
+        base.to(torch::kFloat64);
+    EXPECT_TRUE(torch::logical_or(composedPath == 0,
+                                  (composedPath - x.to(torch::kFloat64) / 0.7).abs() < 1e-12)
+                    .all()
+                    .item<bool>());
+    // Not training: no dropout.
+    EXPECT_TRUE(torch::equal(dropoutAdd(x, base, 0.3, false, {}), base + x));
+    EXPECT_TRUE(torch::equal(reluDropout(x, 0.3, false, {}), torch::relu(x)));
+}
+
+// The attention node against LibTorch's softmax of the scaled, masked scores times the same
+// mask, for 2 sequences × 2 heads of 6 positions, causal, the second sequence's first two
+// positions padding (so its first two rows have every key blocked and are uniform). The
+// exponentials are Cephes' (within 2 ulp) against LibTorch's Sleef (within 1 ulp), and the
+// sums run in another order, so the values agree within 1e-6 and the gradients within 1e-5
+// (scores of magnitude ~3, upstream gradients ~1), not to the bit; blocked entries are exactly 0.
+TEST(SasRecFusedSteps, AttentionSoftmaxMatchesLibTorchsCompositionWithinFloatRounding) {
+    torch::manual_seed(4);
+    constexpr int64_t kN = 6;
+    const torch::Tensor scores = 3.0 * torch::randn({4, kN, kN});
+    const torch::Tensor upstream = torch::randn({4, kN, kN});
+    const torch::Tensor real =
+        torch::tensor({1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1, 1}, torch::kBool).view({2, kN});
+    const torch::Tensor allowed =
+        torch::ones({kN, kN}, torch::kBool).tril().unsqueeze(0).logical_and(real.unsqueeze(1));
+    const torch::Tensor bias =
+        torch::zeros({2, 1, kN, kN}).masked_fill(allowed.logical_not().unsqueeze(1), -1e9);
+    const torch::Tensor headBias = bias.expand({2, 2, kN, kN}).reshape({4, kN, kN});
+    for (const bool training : {true, false}) {
+        const torch::Tensor mask =
+            training ? fusedMask(9, scores.sizes(), 0.8) : torch::ones(scores.sizes());
+        const auto fused = valueAndGradients(
+            [&](const auto& t) {
+                return attentionSoftmax(t[0], real, 0.5, 0.2, training,
+                                        at::make_generator<at::CPUGeneratorImpl>(9));
+            },
+            {scores}, upstream);
+        const auto composed = valueAndGradients(
+            [&](const auto& t) { return torch::softmax(t[0] * 0.5 + headBias, -1) * mask; },
+            {scores}, upstream);
+        EXPECT_TRUE(torch::allclose(fused[0], composed[0], 0.0, 1e-6)) << training;
+        EXPECT_TRUE(torch::allclose(fused[1], composed[1], 0.0, 1e-5)) << training;
+        // Later keys, and padding keys of real rows, get exactly 0.
+        EXPECT_TRUE(torch::equal(fused[0].triu(1).slice(1, 2), torch::zeros({4, kN - 2, kN})));
+        EXPECT_TRUE(torch::equal(fused[0].slice(0, 2).slice(1, 2).slice(2, 0, 2),
+                                 torch::zeros({2, kN - 2, 2})));
+        // The padding rows (sequence 1, rows 0 and 1, both heads) are uniform, and doubles
+        // (LibTorch's composition, the path of other devices and types) give the same values
+        // in the other rows (in the padding rows the scores are not lost next to −1e9 in
+        // double, so those rows are not uniform there; nothing reads them).
+        if (!training) {
+            const torch::Tensor composedPath =
+                attentionSoftmax(scores.to(torch::kFloat64), real, 0.5, 0.2, false, {})
+                    .to(torch::kFloat32);
+            EXPECT_TRUE(
+                torch::allclose(composedPath.slice(0, 0, 2), fused[0].slice(0, 0, 2), 0.0, 1e-6));
+            EXPECT_TRUE(torch::allclose(composedPath.slice(0, 2).slice(1, 2),
+                                        fused[0].slice(0, 2).slice(1, 2), 0.0, 1e-6));
+            EXPECT_TRUE(torch::allclose(fused[0].slice(0, 2).slice(1, 0, 2),
+                                        torch::full({2, 2, kN}, 1.0 / kN)));
+        }
+    }
 }
 
 TEST(VectorMath, FloorOfLargestHasKValuesAboveItAndIndicesAtLeastFindsThemInOrder) {
