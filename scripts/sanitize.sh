@@ -35,7 +35,7 @@ case "$mode" in
 asan)
   configure_and_build build-asan address,undefined
   # detect_leaks: a leak fails the test; lsan.supp is for leaks inside libraries that are not
-  # ours (none was needed in the suites run so far).
+  # ours (fontconfig's configuration, which Qt never frees).
   export ASAN_OPTIONS="halt_on_error=1:detect_leaks=1:abort_on_error=0:strict_string_checks=1:detect_stack_use_after_return=1:check_initialization_order=1"
   export LSAN_OPTIONS="suppressions=$supp/lsan.supp:print_suppressions=0"
   export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:suppressions=$supp/ubsan.supp"

@@ -93,8 +93,11 @@ DiffusionInspector::DiffusionInspector(const QString& storePath, QWidget* parent
 }
 
 DiffusionInspector::~DiffusionInspector() {
+    // A thread still set here has not delivered its result, which deletes it: delete it here.
     for (QThread* thread : {profileThread_, traceThread_}) {
-        if (thread != nullptr) thread->wait();
+        if (thread == nullptr) continue;
+        thread->wait();
+        delete thread;
     }
 }
 

@@ -86,7 +86,11 @@ EmbeddingExplorer::EmbeddingExplorer(const QString& storePath, QWidget* parent)
 }
 
 EmbeddingExplorer::~EmbeddingExplorer() {
-    if (thread_ != nullptr) thread_->wait();
+    // Its own deleteLater would need an event loop that may not run again: delete it here (a
+    // pending deleteLater is dropped with it).
+    if (thread_ == nullptr) return;
+    thread_->wait();
+    delete thread_;
 }
 
 QString EmbeddingExplorer::statusText() const {

@@ -177,7 +177,12 @@ MainWindow::~MainWindow() {
     worker_->cancelAll();
     workerThread_->quit();
     workerThread_->wait();
-    for (QThread* loader : loaders_) loader->wait();
+    // The loaders whose `finished` this window has not handled: the handler that would delete
+    // them goes with the window (they leaked, found by LSan).
+    for (QThread* loader : loaders_) {
+        loader->wait();
+        delete loader;
+    }
 }
 
 bool MainWindow::isTraining() const {
