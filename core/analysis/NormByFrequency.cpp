@@ -9,7 +9,7 @@ namespace dimerec {
 std::string bucketLabel(const NormBucket& bucket) {
     if (bucket.highest < 0) return std::to_string(bucket.lowest) + "+";
     if (bucket.highest == bucket.lowest) return std::to_string(bucket.lowest);
-    return std::to_string(bucket.lowest) + "\u2013" + std::to_string(bucket.highest);
+    return std::to_string(bucket.lowest) + "-" + std::to_string(bucket.highest);
 }
 
 std::vector<NormBucket> normByFrequency(const std::vector<float>& embeddings, int64_t dim,

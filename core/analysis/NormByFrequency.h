@@ -20,7 +20,7 @@ struct NormBucket {
     double medianNorm = 0.0;  // of an even number of items: the mean of the middle two
 };
 
-// "0", "1–9", "1000+" (the bucket's range of training counts).
+// "0", "1-9", "1000+" (the bucket's range of training counts).
 std::string bucketLabel(const NormBucket& bucket);
 
 // Per bucket of training counts the number of items and the mean and median L2 norm of their

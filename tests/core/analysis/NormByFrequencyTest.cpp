@@ -23,7 +23,7 @@ TEST(NormByFrequency, HandComputedTable) {
     // 100–999  2      1, 3       2      2
     // 1000+    2      1, 0.2     0.6    0.6
     ASSERT_EQ(table.size(), 4u);
-    const std::vector<std::string> labels = {"0", "1\u20139", "100\u2013999", "1000+"};
+    const std::vector<std::string> labels = {"0", "1-9", "100-999", "1000+"};
     const std::vector<int64_t> items = {1, 2, 2, 2};
     const std::vector<double> means = {5, 6, 2, 0.6};
     for (size_t b = 0; b < table.size(); ++b) {
