@@ -224,7 +224,10 @@ void drawNormsByFrequency(QCustomPlot& plot, const std::vector<RunNorms>& norms)
         plot.graph(i)->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, 5));
     plot.xAxis->setTicker(ticker);
     plot.xAxis->setRange(0.5, static_cast<double>(position.size()) + 0.5);
-    plot.yAxis->setRangeLower(0.0);
+    double largest = 0.0;  // the axis from 0, with room above the highest mark
+    for (const RunNorms& run : norms)
+        for (const NormBucket& bucket : run.buckets) largest = std::max(largest, bucket.meanNorm);
+    plot.yAxis->setRange(0.0, largest > 0.0 ? largest * 1.08 : 1.0);
     setPlotDataTable(plot, [csv] { return csv; });
     plot.replot();
 }
