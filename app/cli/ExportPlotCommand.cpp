@@ -6,6 +6,7 @@
 #include "analysis/DiffusionInspection.h"
 #include "config/ConfigFile.h"
 #include "analysis/EmbeddingAnalysis.h"
+#include "analysis/NormByFrequency.h"
 #include "HammerMap.h"
 #include "MetricCharts.h"
 #include "PlotExport.h"
@@ -13,7 +14,11 @@
 #include "SphereView.h"
 #include "StudyHeatMap.h"
 #include "analysis/StudyGrid.h"
+#include "analysis/TableExport.h"
 #include "config/ConfigFile.h"
+#include "data/DatasetLoader.h"
+#include "data/Protocols.h"
+#include "data/Splits.h"
 #include "store/RunStore.h"
 
 #include <CLI/CLI.hpp>
@@ -23,7 +28,9 @@
 #include <QLocale>
 
 #include <algorithm>
+#include <iomanip>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <set>
 #include <stdexcept>
@@ -146,6 +153,83 @@ EmbeddingAnalysis analyseFirst(const RunStore& store, const std::vector<LoadedRu
         request.snapshots.push_back(store.embeddingSnapshot(listed.id));
     }
     return analyseCheckpoint(request);
+}
+
+// Item-embedding norms by training frequency (normByFrequency) of each run's last stored
+// item-embedding snapshot, its item counts from the run's own dataset and split.
+struct RunNorms {
+    const LoadedRun* run = nullptr;
+    EmbeddingSnapshot snapshot;  // without data
+    std::vector<NormBucket> buckets;
+};
+
+std::vector<RunNorms> normsByFrequency(const RunStore& store, const std::vector<LoadedRun>& runs) {
+    std::vector<RunNorms> result;
+    for (const LoadedRun& run : runs) {
+        const std::vector<EmbeddingSnapshot>& listed = run.details.embeddings;
+        if (listed.empty()) {
+            throw std::invalid_argument("run " + std::to_string(run.id) +
+                                        " has no item-embedding snapshot (its model has no item "
+                                        "table, or its bundle was exported with --snapshots none)");
+        }
+        RunNorms norms;
+        norms.run = &run;
+        norms.snapshot = *std::max_element(
+            listed.begin(), listed.end(),
+            [](const EmbeddingSnapshot& a, const EmbeddingSnapshot& b) { return a.step < b.step; });
+        const EmbeddingSnapshot snapshot = store.embeddingSnapshot(norms.snapshot.id);
+        const RunConfig config = runConfigFromJson(nlohmann::json::parse(run.details.configJson));
+        const Splits splits = makeSplits(loadDataset(config.data), config.data);
+        norms.buckets = normByFrequency(snapshot.data, snapshot.dim, splits.itemCounts);
+        result.push_back(std::move(norms));
+    }
+    return result;
+}
+
+// One line per run: mean norm against the frequency buckets; the CSV holds the whole table.
+void drawNormsByFrequency(QCustomPlot& plot, const std::vector<RunNorms>& norms) {
+    std::vector<std::string> labels;  // every bucket of any run, by its lower bound
+    std::map<int64_t, std::string> byLowest;
+    for (const RunNorms& run : norms)
+        for (const NormBucket& bucket : run.buckets) byLowest[bucket.lowest] = bucketLabel(bucket);
+    std::map<int64_t, double> position;
+    auto ticker = QSharedPointer<QCPAxisTickerText>::create();
+    for (const auto& [lowest, label] : byLowest) {
+        position[lowest] = static_cast<double>(position.size() + 1);
+        ticker->addTick(position[lowest], QString::fromStdString(label));
+    }
+    QVector<Curve> curves;
+    QString csv = QStringLiteral("run,label,snapshot_step,bucket,items,mean_norm,median_norm\n");
+    for (const RunNorms& run : norms) {
+        Curve curve;
+        curve.name = run.run->label;
+        if (norms.size() > 1) curve.runId = run.run->id;
+        for (const NormBucket& bucket : run.buckets) {
+            curve.x.push_back(position[bucket.lowest]);
+            curve.y.push_back(bucket.meanNorm);
+            csv += QStringLiteral("%1,%2,%3,%4,%5,%6,%7\n")
+                       .arg(run.run->id)
+                       .arg(QString::fromStdString(csvField(run.run->label.toStdString())))
+                       .arg(run.snapshot.step)
+                       .arg(QString::fromStdString(bucketLabel(bucket)))
+                       .arg(bucket.items)
+                       .arg(bucket.meanNorm, 0, 'g', 6)
+                       .arg(bucket.medianNorm, 0, 'g', 6);
+        }
+        curves.push_back(curve);
+    }
+    drawCurves(plot, curves, QObject::tr("training occurrences of the item"),
+               QObject::tr("mean L2 norm of its embedding"));
+    for (int i = 0; i < plot.graphCount(); ++i)
+        plot.graph(i)->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, 5));
+    plot.xAxis->setTicker(ticker);
+    plot.xAxis->setRange(0.5, static_cast<double>(position.size()) + 0.5);
+    double largest = 0.0;  // the axis from 0, with room above the highest mark
+    for (const RunNorms& run : norms)
+        for (const NormBucket& bucket : run.buckets) largest = std::max(largest, bucket.meanNorm);
+    plot.yAxis->setRange(0.0, largest > 0.0 ? largest * 1.08 : 1.0);
+    setPlotDataTable(plot, [csv] { return csv; });
+    plot.replot();
 }
 
 std::string joined(const std::vector<std::string>& names) {
@@ -302,6 +386,20 @@ void exportPlotCommand(const PlotCommandOptions& options) {
                                QObject::tr("top-%1 recommendations").arg(options.topN));
             what = "category distribution";
         }
+    } else if (options.kind == "norm-by-frequency") {
+        const std::vector<RunNorms> norms = normsByFrequency(store, runs);
+        drawNormsByFrequency(plot, norms);
+        for (const RunNorms& run : norms) {
+            std::cout << run.run->label.toStdString() << " (run " << run.run->id << ", snapshot "
+                      << run.snapshot.label << ")\n  bucket      items  mean norm  median norm\n";
+            for (const NormBucket& bucket : run.buckets) {
+                std::cout << "  " << std::left << std::setw(11) << bucketLabel(bucket) << std::right
+                          << std::setw(6) << bucket.items << std::fixed << std::setprecision(3)
+                          << std::setw(11) << bucket.meanNorm << std::setw(13) << bucket.medianNorm
+                          << std::defaultfloat << "\n";
+            }
+        }
+        what = "item-embedding norms by training frequency";
     } else if (options.kind == "forward-process") {
         const RunConfig config =
             runConfigFromJson(nlohmann::json::parse(runs.front().details.configJson));
@@ -363,11 +461,13 @@ void addExportPlotCommand(CLI::App& app) {
                      "mean ± sd of cos(x_t, x0) against t for the first run's (or --config's) "
                      "diffusion process, the sampler's x_T beside it; reverse-chain: the first "
                      "run's best checkpoint's reverse chain for --user, each state's cos to the "
-                     "chain's output and to the true next item")
+                     "chain's output and to the true next item; norm-by-frequency: mean L2 norm "
+                     "of the item embeddings by how often the items occur in training (0, 1-9, "
+                     "10-99, ...), from each run's last stored embedding snapshot")
         ->capture_default_str()
-        ->check(
-            CLI::IsMember({"loss", "curve", "metric", "tradeoff", "hammer", "sphere", "categories",
-                           "heatmap", "sweep", "forward-process", "reverse-chain"}));
+        ->check(CLI::IsMember({"loss", "curve", "metric", "tradeoff", "hammer", "sphere",
+                               "categories", "heatmap", "sweep", "forward-process", "reverse-chain",
+                               "norm-by-frequency"}));
     plot->add_option("--config", options->config,
                      "forward-process: the process of this run config (JSON) instead of a run's")
         ->check(CLI::ExistingFile);

@@ -58,6 +58,20 @@ set(DIMEREC_PLOT_CHECK -DFIGURE=${DIMEREC_FIGURES}/sphere.png -DFORMAT=png -DWID
 dimerec_plot_test(sphere "${DIMEREC_TRAIN_DB}" cli-checkpoint "wrote PNG sphere view of run 1"
   --runs 1 --kind sphere --out "${DIMEREC_FIGURES}/sphere.png" --width 6in --height 4.5in
   --dpi 100)
+# The same run's item-embedding norms by training frequency, from its last snapshot (step 3),
+# as PDF, and as CSV: one row per bucket of training counts. The embedded ML latest-small under
+# leave-one-out has 43 items never in training, 7,428 seen 1-9 times, 2,119 10-99 times and 134
+# 100 times or more (counted apart from the program from resources/datasets/ml-latest-small/
+# ratings.csv: each user's ratings in timestamp order, ties in file order, less the last two).
+set(DIMEREC_PLOT_CHECK -DFIGURE=${DIMEREC_FIGURES}/norms.pdf -DFORMAT=pdf -DWIDTH=241 -DHEIGHT=170)
+dimerec_plot_test(norm-by-frequency "${DIMEREC_TRAIN_DB}" cli-checkpoint
+  "wrote PDF item-embedding norms by training frequency of 1 run"
+  --runs 1 --kind norm-by-frequency --out "${DIMEREC_FIGURES}/norms.pdf" --width 8.5cm
+  --height 6cm)
+set(DIMEREC_PLOT_CHECK -DFIGURE=${DIMEREC_FIGURES}/norms.csv -DFORMAT=csv
+  "-DROWS=run,label,snapshot_step,bucket,items,mean_norm,median_norm|1,cli-few-steps,3,0,43,*,*|1,cli-few-steps,3,1-9,7428,*,*|1,cli-few-steps,3,10-99,2119,*,*|1,cli-few-steps,3,100+,134,*,*")
+dimerec_plot_test(norm-by-frequency-csv "${DIMEREC_TRAIN_DB}" cli-checkpoint "wrote CSV"
+  --runs 1 --kind norm-by-frequency --out "${DIMEREC_FIGURES}/norms.csv")
 
 # Study figures of a tiny grid sweep (T {5, 10} × schedule {linear, cosine} × seeds {1, 2}, 2
 # steps each on the embedded dataset): heat map and sweep lines over a categorical field.
@@ -117,6 +131,8 @@ dimerec_pgfplots_test(metric "${DIMEREC_EXPORT_DB}" export-db "wrote pgfplots nd
   --runs 1,2 --kind metric --metric ndcg@10 --name 2=seed_two)
 dimerec_pgfplots_test(tradeoff "${DIMEREC_EXPORT_DB}" export-db "wrote pgfplots hr@10 vs ndcg@10"
   --runs 1,2 --kind tradeoff --metric ndcg@10 --y-metric hr@10)
+dimerec_pgfplots_test(norm-by-frequency "${DIMEREC_TRAIN_DB}" cli-checkpoint
+  "wrote pgfplots item-embedding norms" --runs 1 --kind norm-by-frequency)
 # The Hammer map (2,776 marks) is exported and checked, not compiled: pgfplots takes 13 s of CPU
 # over it (it compiles: checked by hand).
 add_test(NAME cli.plot.pgf-hammer COMMAND dimerec export plot --db "${DIMEREC_TRAIN_DB}" --runs 1
