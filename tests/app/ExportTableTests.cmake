@@ -43,16 +43,18 @@ set_tests_properties(cli.export.latex-pdflatex PROPERTIES FIXTURES_REQUIRED expo
   SKIP_REGULAR_EXPRESSION "SKIP: pdflatex")
 dimerec_export_test(needs-selection "give --runs or --study" --format csv)
 
-# Data whose test targets repeat history items (tests/fixtures/data/repeats: every even user's
-# test item is its third item again, as on Yelp): a recorded run also stores its test under the
-# other eval.excludeHistory setting, `export table` then shows both settings, `--split` one of
+# Data whose test targets repeat history items (written by MakeRepeatsDataset.cmake: every even
+# user's test item is its third item again, as on Yelp): a recorded run also stores its test under
+# the other eval.excludeHistory setting, `export table` then shows both settings, `--split` one of
 # them, and `evaluate --record` stores it for a checkpoint's run (issue 19, item 8).
 set(DIMEREC_REPEATS_DB "${CMAKE_CURRENT_BINARY_DIR}/cli-repeats.sqlite")
 set(DIMEREC_REPEATS_CHECKPOINTS "${CMAKE_CURRENT_BINARY_DIR}/cli-repeats-checkpoints")
+set(DIMEREC_REPEATS_DATA "${CMAKE_CURRENT_BINARY_DIR}/repeats/sequences.txt")
 add_test(NAME cli.history.train
-  COMMAND sh -c "rm -rf \"$0\" \"$0-wal\" \"$0-shm\" \"$1\" && \"$2\" train --db \"$0\" --checkpoint-dir \"$1\" --threads 1 --set data.dataset=\"$3\" --set model.model=gru4rec --set model.dim=8 --set train.maxSteps=20"
+  COMMAND sh -c "rm -rf \"$0\" \"$0-wal\" \"$0-shm\" \"$1\" && \"$4\" -DOUT=\"$3\" -P \"$5\" && \"$2\" train --db \"$0\" --checkpoint-dir \"$1\" --threads 1 --set data.dataset=\"$3\" --set model.model=gru4rec --set model.dim=8 --set train.maxSteps=20"
           "${DIMEREC_REPEATS_DB}" "${DIMEREC_REPEATS_CHECKPOINTS}" "$<TARGET_FILE:dimerec>"
-          "${PROJECT_SOURCE_DIR}/tests/fixtures/data/repeats/sequences.txt")
+          "${DIMEREC_REPEATS_DATA}" "${CMAKE_COMMAND}"
+          "${CMAKE_CURRENT_SOURCE_DIR}/MakeRepeatsDataset.cmake")
 set_tests_properties(cli.history.train PROPERTIES FIXTURES_SETUP repeats-db
   PASS_REGULAR_EXPRESSION "best checkpoint")
 function(dimerec_history_test name pattern)

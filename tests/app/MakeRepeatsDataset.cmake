@@ -1,0 +1,20 @@
+# Writes OUT: 80 users over 25 items, one sequence per line ("user item …"), whose every even
+# user's last (test) item is its third item again — test targets that repeat history items, as
+# on Yelp (issue 19, item 8). Generated, not shipped: tests/fixtures holds no data files.
+set(lines "")
+foreach(user RANGE 1 80)
+  set(items "")
+  foreach(j RANGE 0 6)
+    math(EXPR item "(${user} * 7 + 3 * ${j}) % 25 + 1")
+    list(APPEND items ${item})
+  endforeach()
+  if(user MATCHES "[02468]$")
+    list(GET items 2 last)
+  else()
+    math(EXPR last "(${user} * 11) % 25 + 1")
+  endif()
+  list(APPEND items ${last})
+  list(JOIN items " " joined)
+  string(APPEND lines "${user} ${joined}\n")
+endforeach()
+file(WRITE "${OUT}" "${lines}")
