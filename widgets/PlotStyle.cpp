@@ -20,6 +20,12 @@ QCPLayoutGrid* legendGrid(const QCustomPlot& plot) {
     return qobject_cast<QCPLayoutGrid*>(plot.property(kLegendGrid).value<QObject*>());
 }
 
+// Whether the legend was moved out of the axis rect already (by us or by the plot's owner).
+bool legendPlaced(const QCustomPlot& plot) {
+    return legendGrid(plot) != nullptr ||
+           qobject_cast<QCPLayoutInset*>(plot.legend->layout()) == nullptr;
+}
+
 // The legend's entries: how many, and the widest and tallest cell with its spacing.
 struct LegendCells {
     int items = 0;
@@ -74,9 +80,7 @@ QColor runColour(qint64 runId) {
 }
 
 void placeLegendBelow(QCustomPlot& plot) {
-    if (legendGrid(plot) != nullptr ||
-        qobject_cast<QCPLayoutInset*>(plot.legend->layout()) == nullptr)
-        return;  // placed
+    if (legendPlaced(plot)) return;
     // A row under the axis rect (and any title above it): the legend centred between two
     // stretching spacers. Alone in the plot's column, an empty legend's small maximum width
     // would squeeze the axis rect above it.
@@ -94,9 +98,7 @@ void placeLegendBelow(QCustomPlot& plot) {
 }
 
 void placeLegendRight(QCustomPlot& plot) {
-    if (legendGrid(plot) != nullptr ||
-        qobject_cast<QCPLayoutInset*>(plot.legend->layout()) == nullptr)
-        return;  // placed
+    if (legendPlaced(plot)) return;
     QCPLayoutGrid* layout = plot.plotLayout();
     const int column = layout->columnCount();
     plot.legend->setFillOrder(QCPLegend::foRowsFirst);

@@ -1,6 +1,7 @@
 #include "analysis/Comparison.h"
 
 #include "analysis/Aggregate.h"
+#include "analysis/ReadoutRows.h"
 #include "analysis/StudyGrid.h"
 #include "analysis/UserComparison.h"
 #include "store/RunStore.h"
@@ -109,13 +110,8 @@ std::vector<ComparisonEntry> entriesForSplit(const std::vector<ComparisonEntry>&
         view.excludeHistory = exclude;
         view.ranks = entry.otherHistoryRanks;
         view.otherHistoryRanks = entry.ranks;
-        for (RunSummary& run : view.runs) {
-            const auto stored = run.readoutMetrics.find(otherHistorySplit(exclude));
-            run.testMetrics = stored == run.readoutMetrics.end() ? std::map<std::string, double>{}
-                                                                 : stored->second;
-            run.validMetrics.clear();
-            run.readoutMetrics.clear();
-        }
+        // Stored as a readout's test is: the run seen through it, as a readout row sees it.
+        for (RunSummary& run : view.runs) run = readoutView(run, otherHistoryName(exclude));
         out.push_back(std::move(view));
     }
     return out;

@@ -139,6 +139,9 @@ struct RunSummary {
 // "test/history-excluded" or "test/history-kept". Stored only where some test targets are
 // items of their own history (issue 19, item 8: Yelp), where the two settings differ most.
 std::string otherHistorySplit(bool excludeHistory);
+// Its name within the run's test splits: "history-excluded" or "history-kept" (the split is
+// "test/" + it, as a readout's is).
+std::string otherHistoryName(bool excludeHistory);
 
 // The summary as a JSON object (`runs list --json`, `runs show --json`, the run of a bundle).
 nlohmann::json toJson(const RunSummary& summary);

@@ -136,8 +136,12 @@ nlohmann::json provenanceToJson(const Provenance& p) {
             {"pid", p.pid}};
 }
 
+std::string otherHistoryName(bool excludeHistory) {
+    return excludeHistory ? "history-excluded" : "history-kept";
+}
+
 std::string otherHistorySplit(bool excludeHistory) {
-    return excludeHistory ? "test/history-excluded" : "test/history-kept";
+    return "test/" + otherHistoryName(excludeHistory);
 }
 
 nlohmann::json toJson(const RunSummary& s) {
