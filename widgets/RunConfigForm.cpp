@@ -79,7 +79,11 @@ const std::vector<Preset>& builtIns() {
         {QT_TRANSLATE_NOOP("RunConfigForm", "Ablation: GEM = SASRec (last K hidden states)"), "",
          [](RunConfig& c) { c.model.gem = GemKind::SasRec; }},
         {QT_TRANSLATE_NOOP("RunConfigForm", "Ablation: w/o L_gem"), "",
-         [](RunConfig& c) { c.model.useGemLoss = false; }},
+         [](RunConfig& c) {
+             // The GEM then learns from L_recon and L_ssm; the warm start would be L_gem's.
+             c.model.useGemLoss = false;
+             c.train.pretrainGemSteps = 0;
+         }},
         {QT_TRANSLATE_NOOP("RunConfigForm", "Ablation: w/o L_recon (λ = 0)"), "",
          [](RunConfig& c) { c.model.lambda = 0.0; }},
         {QT_TRANSLATE_NOOP("RunConfigForm", "Ablation: w/o L_ssm (μ = 0)"), "",

@@ -1,6 +1,8 @@
 // `dimerec runs …`: the run store from a terminal or a script. Tables are aligned text;
 // --json and --csv give the same rows for programs.
 #include "CliCommands.h"
+#include "CliSupport.h"
+#include "config/RunConfig.h"
 #include "store/RunStore.h"
 
 #include <CLI/CLI.hpp>
@@ -143,20 +145,52 @@ void addFilterOptions(CLI::App* command, RunQuery& query) {
     command->add_flag("--archived", query.includeArchived, "Include archived runs");
 }
 
+// How long a run trained: the epoch (counted from 1) of its last validation, the epoch of its
+// best one on its early-stopping metric (the first maximum, as the trainer keeps the first),
+// 0 for both where it did not train (MostPopular) or has not validated yet.
+struct TrainingExtent {
+    int64_t epochs = 0;
+    int64_t bestEpoch = 0;
+};
+
+TrainingExtent trainingExtent(const RunStore& store, const RunSummary& run) {
+    if (run.steps == 0) return {};
+    const json config = json::parse(store.run(run.id).configJson, nullptr, false);
+    const json::json_pointer metric("/train/earlyStopMetric");
+    const bool given = config.is_object() && config.contains(metric) && config[metric].is_string();
+    const std::vector<SeriesPoint> points = store.series(
+        run.id, "valid", given ? config[metric].get<std::string>() : TrainConfig{}.earlyStopMetric);
+    if (points.empty()) return {};
+    const auto best = std::max_element(
+        points.begin(), points.end(),
+        [](const SeriesPoint& a, const SeriesPoint& b) { return a.value < b.value; });
+    return {points.back().epoch + 1, best->epoch + 1};
+}
+
+std::string countCell(int64_t count) {
+    return count > 0 ? std::to_string(count) : "";
+}
+
 void listRuns(const std::string& db, ListOptions options, const Output& output) {
     const RunStore store(db);
     options.query.descending = !options.ascending;
     const std::vector<RunSummary> runs = store.listRuns(options.query);
     if (output.json) {
         json rows = json::array();
-        for (const RunSummary& run : runs) rows.push_back(toJson(run));
+        for (const RunSummary& run : runs) {
+            json row = toJson(run);
+            const TrainingExtent extent = trainingExtent(store, run);
+            row["epochs"] = extent.epochs;
+            row["bestEpoch"] = extent.bestEpoch;
+            rows.push_back(std::move(row));
+        }
         std::cout << json{{"total", store.countRuns(options.query)}, {"runs", rows}}.dump(2)
                   << "\n";
         return;
     }
     Table table;
-    table.headers = {"id",      "uuid", "study",  "name",    "model",
-                     "dataset", "seed", "status", "started", "steps"};
+    table.headers = {"id",     "uuid",    "study", "name",   "model",      "dataset", "seed",
+                     "status", "started", "steps", "epochs", "best epoch", "wall"};
     for (const std::string& metric : options.metrics) table.headers.push_back(metric);
     table.headers.push_back("tags");
     for (const RunSummary& run : runs) {
@@ -170,6 +204,10 @@ void listRuns(const std::string& db, ListOptions options, const Output& output) 
                                         run.status,
                                         formatTime(run.startedAt),
                                         std::to_string(run.steps)};
+        const TrainingExtent extent = trainingExtent(store, run);
+        row.push_back(countCell(extent.epochs));
+        row.push_back(countCell(extent.bestEpoch));
+        row.push_back(run.elapsedSeconds > 0 ? duration(run.elapsedSeconds) : "");
         for (const std::string& metric : options.metrics) {
             const auto found = run.testMetrics.find(metric);
             row.push_back(found == run.testMetrics.end() ? "" : formatNumber(found->second));

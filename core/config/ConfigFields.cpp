@@ -396,9 +396,10 @@ std::vector<FieldDescriptor> buildTable() {
     add(Field("model.protectGem", &RunConfig::model, &ModelConfig::protectGem)
             .label("Protect the GEM",
                    "Stop L_recon and L_ssm gradients from reaching the guidance and the target "
-                   "embedding: the GEM learns from L_gem alone")
+                   "embedding: the GEM learns from L_gem alone (without L_gem it learns from "
+                   "them, protected or not)")
             .group(G::Losses)
-            .scope(S::DimeRecDiffusion)
+            .scope(S::DimeRecGemLoss)
             .flags(kAddedAfterHashV1)
             .firstDefault(false));  // on by default since issue 19's study
     add(Field("model.negatives", &RunConfig::model, &ModelConfig::negatives)
@@ -556,6 +557,8 @@ bool inScope(FieldScope scope, const ModelConfig& m) {
             return sasrec;
         case FieldScope::DimeRecDiffusion:
             return dimerec && m.useDiffusion;
+        case FieldScope::DimeRecGemLoss:
+            return dimerec && m.useDiffusion && m.useGemLoss;
     }
     return true;
 }

@@ -24,12 +24,13 @@ enum class FieldGroup { Run, Data, Model, Diffusion, Losses, Training, Evaluatio
 // Which models a field means something for; the form disables it for the others.
 enum class FieldScope {
     AllModels,
-    DimeRec,          // model.model = dimerec
-    MultiInterest,    // dimerec, comirec-sa, comirec-dr
-    Sequential,       // sasrec, gru4rec
-    SequenceEncoder,  // sasrec, gru4rec, dimerec with gem = sasrec: their encoder's fields
-    SasRec,           // sasrec, dimerec with gem = sasrec (SASRec's encoder is its GEM)
-    DimeRecDiffusion  // dimerec with model.useDiffusion
+    DimeRec,           // model.model = dimerec
+    MultiInterest,     // dimerec, comirec-sa, comirec-dr
+    Sequential,        // sasrec, gru4rec
+    SequenceEncoder,   // sasrec, gru4rec, dimerec with gem = sasrec: their encoder's fields
+    SasRec,            // sasrec, dimerec with gem = sasrec (SASRec's encoder is its GEM)
+    DimeRecDiffusion,  // dimerec with model.useDiffusion
+    DimeRecGemLoss     // dimerec with model.useDiffusion and model.useGemLoss
 };
 bool inScope(FieldScope scope, const ModelConfig& model);
 

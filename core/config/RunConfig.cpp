@@ -157,6 +157,14 @@ void validate(const RunConfig& c) {
         invalid("model.heads", "must divide model.dim (" + std::to_string(c.model.dim) + "), got " +
                                    std::to_string(c.model.heads));
     }
+    // The warm start trains the GEM with L_gem, which the w/o L_gem ablation leaves out.
+    if (c.model.model == ModelKind::DimeRec && c.model.useDiffusion && !c.model.useGemLoss &&
+        c.train.pretrainGemSteps > 0) {
+        invalid("train.pretrainGemSteps",
+                "must be 0 without L_gem (model.useGemLoss false): the warm start trains the GEM "
+                "with L_gem, got " +
+                    std::to_string(c.train.pretrainGemSteps));
+    }
     const std::string& metric = c.train.earlyStopMetric;
     const size_t at = metric.find('@');
     const std::string base = metric.substr(0, at);

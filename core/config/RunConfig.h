@@ -102,6 +102,7 @@ struct ModelConfig {
     bool useGemLoss = true;                             // ablation: include L_gem
     bool useDiffusion = true;                           // ablation: false = GEM only (no DAM)
     bool protectGem = true;  // L_recon and L_ssm do not train the GEM or the target embedding
+                             // (in effect with useGemLoss only: otherwise nothing would)
     DenoiserKind denoiser = DenoiserKind::Mlp;  // the DAM denoiser's architecture
     int denoiserHidden = 0;                     // hidden width of the DAM MLP (0 = 2d)
     int negatives = 0;  // sampled-softmax negatives per batch (0 = 10 × batch)

@@ -149,9 +149,11 @@ LossTerms DimeRecRecommender::loss(const BatchTensors& batch) {
     const torch::Tensor noise =
         diffusion_.drawNoise(rows, target.size(1), generator, target.scalar_type())
             .to(target.device());
-    // A protected GEM: L_recon and L_ssm see the guidance and the target as constants.
-    const torch::Tensor guide = config_.protectGem ? interests.detach() : interests;
-    const torch::Tensor clean = config_.protectGem ? target.detach() : target;
+    // A protected GEM: L_recon and L_ssm see the guidance and the target as constants. Without
+    // L_gem they are all the GEM learns from, so there is nothing to protect it for.
+    const bool protect = config_.protectGem && config_.useGemLoss;
+    const torch::Tensor guide = protect ? interests.detach() : interests;
+    const torch::Tensor clean = protect ? target.detach() : target;
     const DiffusionProcess::Noised noised = diffusion_.diffuse(clean, t, noise);
     const torch::Tensor x0Hat = denoiser_->forward(noised.xt, t, denoiser_->guidance(guide));
     const torch::Tensor recon = (noised.x0 - x0Hat).pow(2).sum(1).mean();

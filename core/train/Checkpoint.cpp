@@ -91,6 +91,7 @@ void saveCheckpoint(const std::string& path, const RunConfig& config, Recommende
     archive.write("state", stateVector(state));
     archive.write("bestMetric", torch::tensor(state.bestMetric, torch::kFloat64));
     archive.write("bestValid", c10::IValue(nlohmann::json(state.bestValid).dump()));
+    archive.write("seconds", torch::tensor(state.seconds, torch::kFloat64));
     at::Generator generator = at::detail::getDefaultCPUGenerator();
     {
         std::lock_guard<std::mutex> lock(generator.mutex());
@@ -149,6 +150,9 @@ CheckpointContents loadCheckpoint(const std::string& path, Recommender& model,
         archive.read("bestValid", bestValid);
         out.state.bestValid =
             nlohmann::json::parse(bestValid.toStringRef()).get<std::map<std::string, double>>();
+        torch::Tensor seconds;  // absent from checkpoints written before it was kept
+        if (archive.try_read("seconds", seconds))
+            out.state.seconds = seconds.to(torch::kCPU).item<double>();
         torch::Tensor rng;
         archive.read("rng", rng);
         at::Generator generator = at::detail::getDefaultCPUGenerator();

@@ -23,6 +23,7 @@ struct TrainingState {
     int64_t bestStep = -1;                    // step of the best validation (-1 = none yet)
     double bestMetric = -1.0;                 // best value of train.earlyStopMetric (-1 = none yet)
     std::map<std::string, double> bestValid;  // validation metrics at bestStep
+    double seconds = 0.0;  // wall seconds trained up to this checkpoint, earlier sessions included
 };
 
 // One checkpoint file (torch::save archive): the run config (JSON), the model, the optimiser

@@ -45,10 +45,10 @@ struct ItemEmbeddingsEvent {
 
 // How a training run ended.
 struct TrainResult {
-    std::string status;   // finished | early-stopped | cancelled | failed
-    std::string message;  // human-readable reason (error text for failed)
-    int64_t steps = 0;    // optimiser steps done
-    double elapsedSeconds = 0.0;
+    std::string status;           // finished | early-stopped | cancelled | failed
+    std::string message;          // human-readable reason (error text for failed)
+    int64_t steps = 0;            // optimiser steps done
+    double elapsedSeconds = 0.0;  // wall time, a resumed run's time up to its checkpoint included
     std::map<std::string, double> bestValid;  // validation metrics at the best checkpoint
     std::map<std::string, double> test;       // test metrics of the best checkpoint
     std::string bestCheckpoint;               // path of the best checkpoint ("" if none)

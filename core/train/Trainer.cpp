@@ -112,6 +112,8 @@ public:
 
     Recommender& model() { return *model_; }
     const Splits& splits() const { return splits_; }
+    // Wall seconds the run had trained before this session: those of the checkpoint resumed.
+    double resumedSeconds() const { return resumedSeconds_; }
 
 private:
     // One optimiser step in two: the batch's losses ("total", then the terms) and gradients,
@@ -151,6 +153,7 @@ private:
     std::vector<std::string> lossNames_;  // "total" then the terms, once a step computed them
     bool lossNamesGemOnly_ = false;       // lossNames_ are those of the GEM warm start
     int64_t startStep_ = 0;
+    double resumedSeconds_ = 0.0;
     double stepSeconds_ = 0.0;    // smoothed seconds per step
     bool evaluatedLast_ = false;  // the latest step was validated
     bool cancelSummed_ = false;   // some rank asked to cancel (summed with the gradients)
@@ -197,6 +200,7 @@ void Trainer::Run::resume(const std::string& checkpoint) {
                                         "' belongs to a run with a different config or seed");
         }
         state_ = loaded.state;
+        resumedSeconds_ = state_.seconds;
         best_ = loaded.best;
         sampler_.restore({state_.samplerEpoch, state_.samplerBatch});
         if (!options_.checkpointDir.empty() && std::filesystem::exists(dir_ / "best.pt"))
@@ -347,6 +351,7 @@ void Trainer::Run::validate() {
         best_ = snapshotModel(*model_);
         if (!options_.checkpointDir.empty()) {
             result_.bestCheckpoint = (dir_ / "best.pt").string();
+            state_.seconds = resumedSeconds_ + secondsSince(start_);
             saveCheckpoint(result_.bestCheckpoint, config_, *model_, nullptr, state_, {});
             observer_.onCheckpoint(result_.bestCheckpoint, true);
         }
@@ -374,6 +379,7 @@ void Trainer::Run::saveLast() {
     state_.samplerEpoch = position.epoch;
     state_.samplerBatch = position.batchIndex;
     result_.lastCheckpoint = (dir_ / "last.pt").string();
+    state_.seconds = resumedSeconds_ + secondsSince(start_);
     saveCheckpoint(result_.lastCheckpoint, config_, *model_, optimizer_.get(), state_, best_);
     observer_.onCheckpoint(result_.lastCheckpoint, false);
 }
@@ -435,7 +441,7 @@ TrainResult Trainer::run(TrainObserver& observer, TrainControl& control) {
         result.status = "failed";
         result.message = error.what();
     }
-    result.elapsedSeconds = secondsSince(start);
+    result.elapsedSeconds = (run_ ? run_->resumedSeconds() : 0.0) + secondsSince(start);
     try {
         observer.onFinished(result);
     } catch (const std::exception& error) {

@@ -108,6 +108,12 @@ TEST_F(RunConfigFormTest, BuiltInPresetsSetTheModelAndKeepTheRest) {
     form.applyPreset(QStringLiteral("DimeRec (recommended)"));
     EXPECT_EQ(toJson(form.config()).at("model"), toJson(RunConfig{}).at("model"));
     EXPECT_EQ(form.config().train.pretrainGemSteps, 1300);
+    // Without L_gem the warm start (L_gem's) goes, so the preset's config is a valid one, and
+    // "Protect the GEM" is greyed out: it has no effect then.
+    form.applyPreset(QStringLiteral("Ablation: w/o L_gem"));
+    EXPECT_FALSE(form.config().model.useGemLoss);
+    EXPECT_EQ(form.config().train.pretrainGemSteps, 0);
+    EXPECT_NO_THROW(validate(form.config()));
 }
 
 // The paper's letter is Algorithms 1-2 as printed (spec §3); a preset also resets the model

@@ -325,6 +325,34 @@ TEST(RunConfig, PretrainGemStepsIsValidatedFromItsDescriptor) {
     }
 }
 
+// The warm start trains DimeRec's GEM with L_gem, so a w/o L_gem config that asks for one is
+// refused, naming the field; the GEM-only model (no diffusion) and other models are not
+// affected. "Protect the GEM" is then out of scope (it has no effect: ModelTest's
+// ProtectedGem... shows the gradients).
+TEST(RunConfig, WithoutLGemTheGemIsNotWarmStartedAndNotProtected) {
+    const auto errorOf = [](RunConfig config) -> std::string {
+        try {
+            validate(config);
+        } catch (const std::invalid_argument& error) {
+            return error.what();
+        }
+        return "";
+    };
+    RunConfig config;
+    config.model.useGemLoss = false;
+    EXPECT_EQ(errorOf(config), "");
+    EXPECT_FALSE(inScope(FieldScope::DimeRecGemLoss, config.model));
+    config.train.pretrainGemSteps = 1300;
+    EXPECT_EQ(errorOf(config),
+              "train.pretrainGemSteps: must be 0 without L_gem (model.useGemLoss false): the warm "
+              "start trains the GEM with L_gem, got 1300");
+    config.model.useDiffusion = false;
+    EXPECT_EQ(errorOf(config), "");
+    config.model.useDiffusion = true;
+    config.model.model = ModelKind::SasRec;
+    EXPECT_EQ(errorOf(config), "");
+}
+
 // DimeRec's SASRec GEM is built from SASRec's layers, heads and dropout, so the form enables
 // them for it; the full softmax stays the sequence models' own (the GEM trains with L_gem).
 TEST(RunConfig, TheSasRecGemTakesSasRecsEncoderFields) {

@@ -507,9 +507,11 @@ TEST(DimeRec, LossHasTheThreeTermsAndHonoursTheWeights) {
 TEST(DimeRec, ProtectedGemGetsNoGradientFromReconOrSsm) {
     const BatchTensors tensors = toTensors(structuredBatch(16, 4), torch::kCPU);
     // Sum of |gradient| over the parameters whose name starts with `prefix`.
-    auto gradientOf = [&](bool protect, const std::string& term, const std::string& prefix) {
+    auto gradientOf = [&](bool protect, const std::string& term, const std::string& prefix,
+                          bool gemLoss = true) {
         ModelConfig c = smallConfig("dimerec");
         c.protectGem = protect;
+        c.useGemLoss = gemLoss;
         torch::manual_seed(12);
         auto model = makeRecommender(c, kItems, kLength, {});
         torch::manual_seed(3);
@@ -530,6 +532,11 @@ TEST(DimeRec, ProtectedGemGetsNoGradientFromReconOrSsm) {
     EXPECT_GT(gradientOf(false, "ssm", "gem."), 0.0);
     // L_gem still trains the GEM.
     EXPECT_GT(gradientOf(true, "gem", "gem."), 0.0);
+    // Without L_gem (the ablation) L_recon and L_ssm are all the GEM learns from: protection
+    // does not apply, or the GEM would stay as initialised.
+    EXPECT_EQ(gradientOf(true, "recon", "gem.", false), gradientOf(false, "recon", "gem.", false));
+    EXPECT_GT(gradientOf(true, "recon", "gem.", false), 0.0);
+    EXPECT_GT(gradientOf(true, "ssm", "gem.", false), 0.0);
 }
 
 TEST(DimeRec, EveryVariantTrainsAndScores) {

@@ -216,8 +216,14 @@ void expectResumingIsBitIdentical(const RunConfig& config, int64_t cancelAt,
     EXPECT_EQ(cut.steps, cancelAt);
 
     Recorder resumed;
+    auto reader = makeRecommender(config.model, kGroups * kGroupSize, config.data.maxLength, {});
+    const double before = loadCheckpoint(cut.lastCheckpoint, *reader, nullptr).state.seconds;
     const TrainResult rest = train(config, resumed, {resumedDir.string(), cut.lastCheckpoint});
     ASSERT_EQ(rest.status, "finished") << rest.message;
+    // Its wall time counts the first session's, up to the checkpoint it resumed from.
+    EXPECT_GT(before, 0.0);
+    EXPECT_LE(before, cut.elapsedSeconds);
+    EXPECT_GE(rest.elapsedSeconds, before);
     EXPECT_EQ(rest.steps, config.train.maxSteps);
     ASSERT_EQ(resumed.progress.front().step, cancelAt + 1);
     for (const ProgressEvent& event : resumed.progress) {
