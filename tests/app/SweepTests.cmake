@@ -59,3 +59,33 @@ file(WRITE "${CMAKE_CURRENT_BINARY_DIR}/tiny-sweep-bad.json" "{ \"study\": \"bad
 dimerec_sweep_test(child-refuses-changed-file "changed since the sweep started \\(trial 1 is now 'full seed 2'\\)"
   sweep-clean sweep "${DIMEREC_SWEEP_FILE}" --db "${DIMEREC_SWEEP_DIR}/changed/runs.sqlite"
   --trial 1 --trial-key "0000:1")
+
+# Every experiment file the project ships, with each of its profiles, plans without an error:
+# every trial is validated (`--dry-run` reads no data), so a change of the config rules that
+# would make a shipped study fail shows here rather than when a user starts it.
+file(GLOB DIMEREC_EXPERIMENT_FILES "${PROJECT_SOURCE_DIR}/experiments/*.json")
+list(FILTER DIMEREC_EXPERIMENT_FILES EXCLUDE REGEX "/dimerec-ml-latest-small\\.json$")  # a run config
+foreach(file IN LISTS DIMEREC_EXPERIMENT_FILES)
+  get_filename_component(stem "${file}" NAME_WE)
+  file(READ "${file}" text)
+  set(profiles "-")
+  string(JSON has ERROR_VARIABLE missing GET "${text}" profiles)
+  if(NOT missing)
+    string(JSON count LENGTH "${text}" profiles)
+    math(EXPR last "${count} - 1")
+    foreach(i RANGE ${last})
+      string(JSON profile MEMBER "${text}" profiles ${i})
+      list(APPEND profiles "${profile}")
+    endforeach()
+  endif()
+  foreach(profile IN LISTS profiles)
+    set(args sweep "${file}" --dry-run --db "${DIMEREC_SWEEP_DIR}/plans.sqlite")
+    if(NOT profile STREQUAL "-")
+      list(APPEND args --profile "${profile}")
+    endif()
+    add_test(NAME cli.experiments.${stem}.${profile} COMMAND dimerec ${args})
+    set_tests_properties(cli.experiments.${stem}.${profile} PROPERTIES
+      FIXTURES_REQUIRED sweep-clean RESOURCE_LOCK sweep
+      PASS_REGULAR_EXPRESSION "trials: [0-9]+" FAIL_REGULAR_EXPRESSION "^error|\nerror")
+  endforeach()
+endforeach()
