@@ -1,14 +1,21 @@
 #!/usr/bin/env bash
-# Runs the six studies of docs/reproduction.md (eight experiment files) and exports every table
-# and figure of that report. Run from the repository root after building:
+# Runs the studies of docs/reproduction.md and exports every table and figure of that report.
+# Run from the repository root after building:
 #
 #   experiments/reproduce.sh [--db FILE] [--out DIR] [--profile NAME] [--jobs N] [--exports-only]
 #
 # --db        run store (default runs/studies.sqlite); a restarted script continues the sweeps
-# --out       where the tables (.md) and figures (.png, .pdf) go (default docs/reproduction)
-# --profile   an experiment-file profile, e.g. full (default: the quick settings)
+# --out       where the tables (.md), run lists (.csv) and figures (.png, .pdf) go
+#             (default docs/reproduction)
+# --profile   an experiment-file profile: full is the converged report (issue 20: the model
+#             comparisons on Beauty, Yelp and ML-1M, the ablations on Beauty and ML-1M);
+#             without it, the quick studies of sections 1-6
 # --jobs      trials trained at once (default 2, one LibTorch thread each on a 2-core machine)
-# --exports-only  skip the sweeps, only export from the runs already in --db
+# --exports-only  skip the sweeps, only export from the runs in --db
+# Finished runs committed as bundles under experiments/results/<study>[-<profile>]/ are
+# imported first (a run stored already is skipped), so the sweeps train only what is missing
+# and `--exports-only` regenerates the tables and figures from the bundles alone. A study with
+# no finished runs yet is reported and skipped.
 # DIMEREC_DATA_DIR points at the datasets (default ../shared/data); DIMEREC names the binary.
 set -euo pipefail
 
@@ -31,20 +38,46 @@ dimerec="${DIMEREC:-build/app/dimerec}"
 suffix="${profile:+-$profile}"
 mkdir -p "$(dirname "$db")" "$out"
 
-studies=(compare-ml1m ablation-components-ml1m ablation-gem-ml1m sensitivity-lambda-mu-ml1m
-         sensitivity-steps-schedule-ml1m diversity-comirec-ml1m compare-beauty compare-yelp)
+if [ "$profile" = full ]; then
+  studies=(compare-beauty compare-yelp compare-ml1m ablation-beauty sensitivity-lambda-mu-beauty
+           sensitivity-steps-schedule-beauty ablation-components-ml1m)
+else
+  studies=(compare-ml1m ablation-components-ml1m ablation-gem-ml1m sensitivity-lambda-mu-ml1m
+           sensitivity-steps-schedule-ml1m diversity-comirec-ml1m compare-beauty compare-yelp)
+fi
+for study in "${studies[@]}"; do
+  bundles="experiments/results/$study$suffix"
+  if [ -d "$bundles" ]; then "$dimerec" runs import --db "$db" "$bundles" | tail -n 1; fi
+done
 if [ "$sweeps" = 1 ]; then
   for study in "${studies[@]}"; do
     "$dimerec" sweep "experiments/$study.json" --db "$db" --jobs "$jobs" ${profile:+--profile "$profile"}
   done
 fi
 
-table() {  # table STUDY REFERENCE METRICS [FILE-STEM]
-  "$dimerec" export table --db "$db" --study "$1$suffix" --group-seeds --reference "$2" \
+finished() {  # finished STUDY: the names of the study's finished runs, one a line
+  "$dimerec" runs list --db "$db" --study "$1$suffix" --status finished --csv --limit 0 |
+    awk -F, 'NR > 1 { print $4 }'
+}
+table() {  # table STUDY REFERENCE METRICS [FILE-STEM]: seed groups, compared with REFERENCE
+  local names reference=()
+  names=$(finished "$1")
+  if [ -z "$names" ]; then echo "$1$suffix: no finished runs yet, no table"; return; fi
+  # The reference row's runs are named "<reference> seed <n>"; without them, no comparison.
+  if grep -qxF -e "$2" -e "$2 seed 1" -e "$2 seed 2" -e "$2 seed 3" <<<"$names"; then
+    reference=(--reference "$2")
+  fi
+  "$dimerec" export table --db "$db" --study "$1$suffix" --group-seeds "${reference[@]}" \
     --metrics "$3" --format markdown -o "$out/${4:-$1}.md"
 }
-plot() {  # plot FILE-STEM ARGS...: PNG for the report, PDF for papers
-  local stem="$1"; shift
+runs() {  # runs STUDY: each finished run's epochs, epoch of its best validation and wall time
+  if [ -z "$(finished "$1")" ]; then return; fi
+  "$dimerec" runs list --db "$db" --study "$1$suffix" --status finished --limit 0 --sort id --asc \
+    --csv >"$out/$1-runs.csv"
+}
+plot() {  # plot FILE-STEM STUDY ARGS...: PNG for the report, PDF for papers, once STUDY has runs
+  local stem="$1" study="$2"; shift 2
+  if [ -z "$(finished "$study")" ]; then echo "$study$suffix: no finished runs yet, no $stem"; return; fi
   "$dimerec" export plot --db "$db" "$@" -o "$out/$stem.png" --dpi 200
   "$dimerec" export plot --db "$db" "$@" -o "$out/$stem.pdf"
 }
@@ -54,6 +87,29 @@ run_id() {  # run_id STUDY NAME: the id of the study's finished run with that na
 }
 
 loo=hr@10,ndcg@10,hr@20,ndcg@20,hr@50,ndcg@50
+if [ "$profile" = full ]; then
+  # Converged (issue 20): every model against SASRec, the strongest baseline, per dataset
+  # (Yelp's table is followed by the other history setting's); the ablations against the full
+  # recommended DimeRec; each study's runs with their epochs and wall time.
+  for dataset in beauty yelp ml1m; do
+    table "compare-$dataset" SASRec "$loo"
+    plot "compare-$dataset-ndcg10" "compare-$dataset" --study "compare-$dataset$suffix" \
+      --kind metric --metric ndcg@10 --width 17cm --height 10cm
+  done
+  table ablation-beauty full "$loo"
+  table ablation-components-ml1m full "$loo"
+  table sensitivity-lambda-mu-beauty "λ=1 μ=1" "$loo"
+  table sensitivity-steps-schedule-beauty "T=100 schedule=linear" "$loo"
+  for study in "${studies[@]}"; do runs "$study"; done
+  plot lambda-mu-heatmap-beauty sensitivity-lambda-mu-beauty \
+    --study "sensitivity-lambda-mu-beauty$suffix" --kind heatmap --x model.lambda --y model.mu \
+    --metric ndcg@10
+  plot steps-schedule-lines-beauty sensitivity-steps-schedule-beauty \
+    --study "sensitivity-steps-schedule-beauty$suffix" --kind sweep --x model.diffusionSteps \
+    --series model.schedule --metric ndcg@10
+  echo "tables, run lists and figures in $out"
+  exit 0
+fi
 for dataset in ml1m beauty yelp; do table "compare-$dataset" DimeRec "$loo"; done
 table ablation-components-ml1m full "$loo"
 table ablation-gem-ml1m GEM=SA "$loo"
@@ -64,19 +120,19 @@ table diversity-comirec-ml1m DimeRec \
 table compare-ml1m DimeRec diversity@50,categories@20,categories@50,ild@50,coverage@50,gini@50,probe_accuracy,probe_majority \
   compare-ml1m-diversity
 
-plot compare-ml1m-ndcg20 --study "compare-ml1m$suffix" --kind metric --metric ndcg@20 \
+plot compare-ml1m-ndcg20 compare-ml1m --study compare-ml1m --kind metric --metric ndcg@20 \
   --width 17cm --height 10cm
-plot lambda-mu-heatmap --study "sensitivity-lambda-mu-ml1m$suffix" --kind heatmap \
-  --x model.lambda --y model.mu --metric ndcg@20
-plot steps-schedule-lines --study "sensitivity-steps-schedule-ml1m$suffix" --kind sweep \
-  --x model.diffusionSteps --series model.schedule --metric ndcg@20
-plot diversity-tradeoff --study "diversity-comirec-ml1m$suffix" --kind tradeoff \
+plot lambda-mu-heatmap sensitivity-lambda-mu-ml1m --study sensitivity-lambda-mu-ml1m \
+  --kind heatmap --x model.lambda --y model.mu --metric ndcg@20
+plot steps-schedule-lines sensitivity-steps-schedule-ml1m --study sensitivity-steps-schedule-ml1m \
+  --kind sweep --x model.diffusionSteps --series model.schedule --metric ndcg@20
+plot diversity-tradeoff diversity-comirec-ml1m --study diversity-comirec-ml1m --kind tradeoff \
   --metric recall@50 --y-metric diversity@50 --width 16cm --height 9cm
 # The paper's GRW figure: L_recon and L_ssm of the geodesic model against Euclidean DDPM noise.
 full=$(run_id ablation-components-ml1m "full seed 1")
 euclid=$(run_id ablation-components-ml1m "Euclidean seed 1")
 for term in recon ssm; do
-  plot "grw-loss-$term" --runs "$full" "$euclid" --kind loss --metric "$term" \
-    --name "$full=geodesic (GRW)" --name "$euclid=Euclidean DDPM"
+  plot "grw-loss-$term" ablation-components-ml1m --runs "$full" "$euclid" --kind loss \
+    --metric "$term" --name "$full=geodesic (GRW)" --name "$euclid=Euclidean DDPM"
 done
 echo "tables and figures in $out"
