@@ -5,6 +5,7 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
+#include <QEvent>
 #include <QLabel>
 #include <QLineEdit>
 #include <QRegularExpressionValidator>
@@ -18,6 +19,22 @@ namespace dimerec {
 namespace {
 
 constexpr int kIntMax = std::numeric_limits<int>::max();
+
+// The form is taller than its dock and scrolled with the wheel, and the pointer passes over
+// spin boxes and lists on the way: a wheel over an editor the user has not clicked into
+// scrolls the form instead of changing the value behind the user's back.
+class WheelOnlyWhenFocused : public QObject {
+public:
+    using QObject::QObject;
+
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override {
+        if (event->type() != QEvent::Wheel || static_cast<QWidget*>(watched)->hasFocus())
+            return false;
+        event->ignore();  // unaccepted, the wheel goes on to the parents: the scroll area
+        return true;
+    }
+};
 
 }  // namespace
 
@@ -140,6 +157,10 @@ FieldEditor makeFieldEditor(const FieldDescriptor& d, QWidget* parent,
     }
     field.widget->setToolTip(field.tooltip);
     field.widget->setObjectName(key);
+    if (qobject_cast<QAbstractSpinBox*>(field.widget) || qobject_cast<QComboBox*>(field.widget)) {
+        field.widget->setFocusPolicy(Qt::StrongFocus);  // a wheel does not give it the focus
+        field.widget->installEventFilter(new WheelOnlyWhenFocused(field.widget));
+    }
     return field;
 }
 

@@ -5,6 +5,7 @@
 #include <QComboBox>
 #include <QDir>
 #include <QLineEdit>
+#include <QWheelEvent>
 #include <QSettings>
 #include <QSpinBox>
 #include <QTemporaryDir>
@@ -147,6 +148,35 @@ TEST_F(RunConfigFormTest, PapersLetterPresetIsAlgorithmsOneAndTwoAsPrinted) {
         ASSERT_GE(index, 0) << name.toStdString();
         EXPECT_FALSE(combo->itemData(index, Qt::ToolTipRole).toString().isEmpty());
     }
+}
+
+// A wheel over a spin box the user has not clicked into leaves the value alone and the event
+// unaccepted, which makes Qt hand a real (spontaneous) wheel on to the parents: the form's
+// scroll area (the pointer crosses editors on the way down a form taller than its dock). Once
+// the user has clicked into it, the wheel steps it.
+TEST_F(RunConfigFormTest, WheelScrollsPastEditorsWithoutTheFocus) {
+    RunConfigForm form;
+    form.show();
+    auto* steps = qobject_cast<QSpinBox*>(form.editor(QStringLiteral("model.diffusionSteps")));
+    ASSERT_NE(steps, nullptr);
+    EXPECT_EQ(steps->focusPolicy(), Qt::StrongFocus);
+    const auto wheelDownAccepted = [steps] {
+        const QPointF at(steps->width() / 2.0, steps->height() / 2.0);
+        QWheelEvent event(at, steps->mapToGlobal(at), QPoint(), QPoint(0, -120), Qt::NoButton,
+                          Qt::NoModifier, Qt::NoScrollPhase, false);
+        QApplication::sendEvent(steps, &event);
+        return event.isAccepted();
+    };
+    const int before = steps->value();
+    ASSERT_FALSE(steps->hasFocus());
+    EXPECT_FALSE(wheelDownAccepted());
+    EXPECT_EQ(steps->value(), before);
+
+    QApplication::setActiveWindow(&form);
+    steps->setFocus();
+    ASSERT_TRUE(steps->hasFocus());
+    EXPECT_TRUE(wheelDownAccepted());
+    EXPECT_EQ(steps->value(), before - 1);
 }
 
 TEST_F(RunConfigFormTest, UserPresetsPersistInSettings) {
