@@ -3,6 +3,7 @@
 #include "PgfplotsExport.h"
 #include "PlotExportDialog.h"
 #include "QCustomPlotInclude.h"
+#include "analysis/TableExport.h"
 
 #include <QApplication>
 #include <QBuffer>
@@ -40,13 +41,7 @@ void writeFile(const QString& path, const QByteArray& bytes) {
 }
 
 QString csvField(const QString& text) {
-    if (!text.contains(QLatin1Char(',')) && !text.contains(QLatin1Char('"')) &&
-        !text.contains(QLatin1Char('\n'))) {
-        return text;
-    }
-    QString quoted = text;
-    quoted.replace(QLatin1Char('"'), QStringLiteral("\"\""));
-    return QLatin1Char('"') + quoted + QLatin1Char('"');
+    return QString::fromStdString(dimerec::csvField(text.toStdString()));
 }
 
 QString number(double value) {

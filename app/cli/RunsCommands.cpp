@@ -2,6 +2,7 @@
 // --json and --csv give the same rows for programs.
 #include "CliCommands.h"
 #include "CliSupport.h"
+#include "analysis/TableExport.h"
 #include "config/RunConfig.h"
 #include "store/RunStore.h"
 
@@ -46,13 +47,6 @@ size_t displayWidth(const std::string& text) {
     }));
 }
 
-std::string csvCell(const std::string& text) {
-    if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
-    std::string quoted = "\"";
-    for (char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return quoted + "\"";
-}
-
 void printTable(const Table& table, const Output& output) {
     if (output.json) {
         json rows = json::array();
@@ -67,7 +61,7 @@ void printTable(const Table& table, const Output& output) {
     if (output.csv) {
         auto line = [](const std::vector<std::string>& cells) {
             for (size_t i = 0; i < cells.size(); ++i) {
-                std::cout << (i ? "," : "") << csvCell(cells[i]);
+                std::cout << (i ? "," : "") << csvField(cells[i]);
             }
             std::cout << "\n";
         };
