@@ -6,6 +6,9 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config git clang-format
   libtorch-dev libgloo-dev libopenblas0-openmp
+  # cblas.h and libblas.so: SASRec's blocked attention calls the BLAS LibTorch calls
+  # (core/model/SasRecEncoder.cpp); at run time libblas.so.3 is the OpenBLAS selected below.
+  libblas-dev
   qt6-base-dev qt6-svg-dev libqcustomplot-dev libgl-dev
   libsqlite3-dev libsqlitecpp-dev libssl-dev nlohmann-json3-dev libcli11-dev zlib1g-dev liblzma-dev
   libgtest-dev libgmock-dev libbenchmark-dev

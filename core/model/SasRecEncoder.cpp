@@ -5,10 +5,12 @@
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <ATen/Parallel.h>
+#include <cblas.h>
 
 #include <algorithm>
 #include <cmath>
 #include <mutex>
+#include <vector>
 
 namespace dimerec {
 namespace {
@@ -137,105 +139,219 @@ torch::Tensor attentionBias(const torch::Tensor& real, const torch::TensorOption
         .masked_fill(allowed.logical_not(), kBlockedAttention);
 }
 
-// Causal attention over the real keys, softmax(scale · scores + attentionBias(real)), then
-// dropout with mask(key) (keep 1: none), as one autograd node: scores [B·heads, N, N], real
-// [B, N]. LibTorch's composition (the [B, 1, N, N] bias built and copied in by baddbmm,
-// softmax, the mask, its product, and backward the same again) takes about eight passes over
-// the attention, the step's largest tensor at history 200; here each row is done while in
-// cache, and only over the keys up to the query (the later ones get exactly 0, as exp of the
-// blocked bias gives). A row with no real key up to the query (padding before the first real
-// item) is uniform over all N keys, as with the bias. Backward keeps the probabilities and
-// the attention after dropout (which the product with the values keeps anyway):
-// softmaxRowBackward.
-class AttentionSoftmax : public torch::autograd::Function<AttentionSoftmax> {
+// Query rows per block of the blocked attention: a block multiplies only the keys up to its
+// last row, so the smaller the block the fewer of the causal zeros are computed (58 % of the
+// full square at history 200 with 32 rows, against the triangle's 50 %) and the more, smaller
+// BLAS calls it takes. Between 16 and 64 rows a training step took the same time within the
+// noise (docs/performance.md).
+constexpr int64_t kAttentionRows = 32;
+
+// One matrix of a [B·heads, N, dh] tensor whose rows are unit-strided: the start of each
+// sequence-head's [N, dh] and its row stride.
+struct Rows {
+    float* data;
+    int64_t batchStride;
+    int64_t rowStride;
+    float* at(int64_t sequenceHead, int64_t row) const {
+        return data + sequenceHead * batchStride + row * rowStride;
+    }
+};
+
+Rows rowsOf(const torch::Tensor& t) {
+    return {t.data_ptr<float>(), t.stride(0), t.stride(1)};
+}
+
+// c (m × n, row stride ldc) = a · bᵀ (transposeB) or a · b, plus beta · c; row-major, by the
+// BLAS LibTorch calls (the same libblas.so.3 in the process).
+void gemm(bool transposeA, bool transposeB, int64_t m, int64_t n, int64_t k, const float* a,
+          int64_t lda, const float* b, int64_t ldb, float beta, float* c, int64_t ldc) {
+    cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans,
+                transposeB ? CblasTrans : CblasNoTrans, static_cast<int>(m), static_cast<int>(n),
+                static_cast<int>(k), 1.0f, a, static_cast<int>(lda), b, static_cast<int>(ldb), beta,
+                c, static_cast<int>(ldc));
+}
+
+// Causal attention over the real keys, dropout(softmax(scale · q·kᵀ + bias)) · v with dropout
+// mask(key) (keep 1: none), as one autograd node for q, k, v [B·heads, N, dh] and real [B, N].
+// Each sequence-head's query rows from its first real item f on are taken in blocks of
+// kAttentionRows; a block [r0, r1) multiplies only the keys f … r1 − 1: the keys after r1 are
+// causal zeros and those before f padding, both exactly 0 in LibTorch's composition (exp of
+// the −1e9 bias). The rows before f see no real key and attend to nothing (output and
+// gradients 0), as in the composition's path below. Per block, the scores' product, each row's
+// softmax and dropout and the product with the values run while the block is in cache; the
+// masks are applyDropoutMask's at the entries' indices in the full [B·heads, N, N] attention,
+// so they are those of a node over the whole square. Backward keeps only the blocks'
+// probabilities and attention after dropout (packed, about half the square at history 200),
+// and per block: dA = dO·vᵀ, dv += Aᵀ·dO, dS = softmaxRowBackward, dq = dS·k, dk += dSᵀ·q.
+// Sequence-heads run on LibTorch's threads, one BLAS call per block and product; every output
+// row has one writer, so the result does not depend on the threads.
+class BlockedAttention : public torch::autograd::Function<BlockedAttention> {
 public:
-    static torch::Tensor forward(torch::autograd::AutogradContext* context,
-                                 const torch::Tensor& scores, const torch::Tensor& real,
-                                 double scale, double keep, int64_t key) {
-        const torch::Tensor input = scores.contiguous();
-        const int64_t n = input.size(1);
-        const torch::Tensor keyBias = torch::zeros(real.sizes(), input.options())
+    static torch::Tensor forward(torch::autograd::AutogradContext* context, const torch::Tensor& q,
+                                 const torch::Tensor& k, const torch::Tensor& v,
+                                 const torch::Tensor& real, double scale, double keep,
+                                 int64_t key) {
+        const torch::Tensor queries = unitRows(q);
+        const torch::Tensor keys = unitRows(k);
+        const torch::Tensor values = unitRows(v);
+        const int64_t n = queries.size(1);
+        const int64_t dh = queries.size(2);
+        const int64_t heads = queries.size(0) / real.size(0);
+        const Layout layout(real, heads);
+        const torch::Tensor keyBias = torch::zeros(real.sizes(), queries.options())
                                           .masked_fill(real.logical_not(), kBlockedAttention);
-        // The first real key of each sequence (N: none).
-        const torch::Tensor realKeys = real.to(torch::kBool).contiguous();
-        const torch::Tensor firstReal = torch::empty({real.size(0)}, torch::kInt64);
-        for (int64_t b = 0; b < real.size(0); ++b) {
-            const bool* row = realKeys.data_ptr<bool>() + b * n;
-            firstReal.data_ptr<int64_t>()[b] = std::find(row, row + n, true) - row;
-        }
         const bool dropout = keep < 1.0;
-        torch::Tensor probabilities = torch::empty_like(input);
-        torch::Tensor attention = dropout ? torch::empty_like(input) : probabilities;
-        const int64_t heads = input.size(0) / real.size(0);
-        const float* in = input.data_ptr<float>();
+        const torch::Tensor probabilities = torch::empty({layout.total()}, queries.options());
+        const torch::Tensor attention =
+            dropout ? torch::empty({layout.total()}, queries.options()) : probabilities;
+        torch::Tensor out = torch::empty(queries.sizes(), queries.options());
+        const Rows qs = rowsOf(queries);
+        const Rows ks = rowsOf(keys);
+        const Rows vs = rowsOf(values);
+        const Rows os = rowsOf(out);
         const float* bias = keyBias.data_ptr<float>();
-        const int64_t* first = firstReal.data_ptr<int64_t>();
         float* p = probabilities.data_ptr<float>();
         float* a = attention.data_ptr<float>();
-        forRows(input, heads, first, [&](int64_t row, int64_t sequence, int64_t seen) {
-            const int64_t offset = row * n;
-            if (seen > 0) {
-                softmaxRow(in + offset, static_cast<float>(scale), bias + sequence * n, seen,
-                           p + offset);
-                // Backward reads the probabilities up to `seen` only; past it they are the
-                // output's zeros where there is no dropout.
-                if (!dropout) std::fill(p + offset + seen, p + offset + n, 0.0f);
-            } else {
-                std::fill(p + offset, p + offset + n, 1.0f / static_cast<float>(n));
-                seen = n;
-            }
-            if (dropout) {
-                applyDropoutMask(p + offset, nullptr, seen, static_cast<uint64_t>(key), offset,
-                                 static_cast<float>(keep), a + offset);
-                std::fill(a + offset + seen, a + offset + n, 0.0f);
+        at::parallel_for(0, queries.size(0), 1, [&](int64_t begin, int64_t end) {
+            for (int64_t sh = begin; sh < end; ++sh) {
+                const int64_t f = layout.first(sh);
+                std::fill(os.at(sh, 0), os.at(sh, 0) + f * dh, 0.0f);
+                layout.forBlocks(sh, [&](int64_t r0, int64_t r1, int64_t offset) {
+                    const int64_t cols = r1 - f;
+                    float* pb = p + offset;
+                    float* ab = a + offset;
+                    gemm(false, true, r1 - r0, cols, dh, qs.at(sh, r0), qs.rowStride, ks.at(sh, f),
+                         ks.rowStride, 0.0f, pb, cols);
+                    for (int64_t i = r0; i < r1; ++i) {
+                        float* pr = pb + (i - r0) * cols;
+                        const int64_t seen = i + 1 - f;
+                        softmaxRow(pr, static_cast<float>(scale),
+                                   bias + layout.sequence(sh) * n + f, seen, pr);
+                        std::fill(pr + seen, pr + cols, 0.0f);
+                        if (dropout) {
+                            float* ar = ab + (i - r0) * cols;
+                            applyDropoutMask(pr, nullptr, seen, static_cast<uint64_t>(key),
+                                             (sh * n + i) * n + f, static_cast<float>(keep), ar);
+                            std::fill(ar + seen, ar + cols, 0.0f);
+                        }
+                    }
+                    gemm(false, false, r1 - r0, dh, cols, ab, cols, vs.at(sh, f), vs.rowStride,
+                         0.0f, os.at(sh, r0), os.rowStride);
+                });
             }
         });
-        context->save_for_backward({probabilities, attention, firstReal});
+        context->save_for_backward({queries, keys, values, real, probabilities, attention});
         context->saved_data["scale"] = scale;
-        return attention;
+        return out;
     }
 
     static torch::autograd::variable_list backward(torch::autograd::AutogradContext* context,
                                                    torch::autograd::variable_list gradients) {
         const auto saved = context->get_saved_variables();
+        const torch::Tensor& queries = saved[0];
+        const torch::Tensor& keys = saved[1];
+        const torch::Tensor& values = saved[2];
         const torch::Tensor grad = gradients[0].contiguous();
-        torch::Tensor gradScores = torch::empty_like(grad);
         const auto scale = static_cast<float>(context->saved_data["scale"].toDouble());
-        const int64_t n = grad.size(1);
-        const int64_t heads = grad.size(0) / saved[2].size(0);
-        const float* p = saved[0].data_ptr<float>();
-        const float* a = saved[1].data_ptr<float>();
-        const int64_t* first = saved[2].data_ptr<int64_t>();
-        const float* g = grad.data_ptr<float>();
-        float* out = gradScores.data_ptr<float>();
-        // Past the keys a row sees, p = a = 0 and so is the gradient; a uniform row's
-        // gradient is the softmax's over the whole row.
-        forRows(grad, heads, first, [&](int64_t row, int64_t, int64_t seen) {
-            const int64_t offset = row * n;
-            if (seen == 0) seen = n;
-            softmaxRowBackward(p + offset, a + offset, g + offset, scale, seen, out + offset);
-            std::fill(out + offset + seen, out + offset + n, 0.0f);
+        const int64_t n = queries.size(1);
+        const int64_t dh = queries.size(2);
+        const Layout layout(saved[3], queries.size(0) / saved[3].size(0));
+        torch::Tensor gradQ = torch::zeros(queries.sizes(), queries.options());
+        torch::Tensor gradK = torch::zeros(queries.sizes(), queries.options());
+        torch::Tensor gradV = torch::zeros(queries.sizes(), queries.options());
+        const Rows qs = rowsOf(queries);
+        const Rows ks = rowsOf(keys);
+        const Rows vs = rowsOf(values);
+        const Rows gs = rowsOf(grad);
+        const Rows gq = rowsOf(gradQ);
+        const Rows gk = rowsOf(gradK);
+        const Rows gv = rowsOf(gradV);
+        const float* p = saved[4].data_ptr<float>();
+        const float* a = saved[5].data_ptr<float>();
+        at::parallel_for(0, queries.size(0), 1, [&](int64_t begin, int64_t end) {
+            // ∂L/∂attention, then in place ∂L/∂scores, of one block.
+            std::vector<float> gradBlock(static_cast<size_t>(kAttentionRows * n));
+            for (int64_t sh = begin; sh < end; ++sh) {
+                const int64_t f = layout.first(sh);
+                layout.forBlocks(sh, [&](int64_t r0, int64_t r1, int64_t offset) {
+                    const int64_t rows = r1 - r0;
+                    const int64_t cols = r1 - f;
+                    const float* pb = p + offset;
+                    const float* ab = a + offset;
+                    float* g = gradBlock.data();
+                    gemm(false, true, rows, cols, dh, gs.at(sh, r0), gs.rowStride, vs.at(sh, f),
+                         vs.rowStride, 0.0f, g, cols);
+                    gemm(true, false, cols, dh, rows, ab, cols, gs.at(sh, r0), gs.rowStride, 1.0f,
+                         gv.at(sh, f), gv.rowStride);
+                    for (int64_t i = r0; i < r1; ++i) {
+                        const int64_t row = (i - r0) * cols;
+                        const int64_t seen = i + 1 - f;
+                        softmaxRowBackward(pb + row, ab + row, g + row, scale, seen, g + row);
+                        std::fill(g + row + seen, g + row + cols, 0.0f);
+                    }
+                    gemm(false, false, rows, dh, cols, g, cols, ks.at(sh, f), ks.rowStride, 0.0f,
+                         gq.at(sh, r0), gq.rowStride);
+                    gemm(true, false, cols, dh, rows, g, cols, qs.at(sh, r0), qs.rowStride, 1.0f,
+                         gk.at(sh, f), gk.rowStride);
+                });
+            }
         });
-        return {gradScores, {}, {}, {}, {}};
+        return {gradQ, gradK, gradV, {}, {}, {}, {}};
     }
 
 private:
-    // body(row, sequence, seen) for each row of t [B·heads, N, N] over LibTorch's threads:
-    // row = (sequence·heads + head)·N + i, seen = the keys the softmax runs over: i + 1, or 0
-    // where no real key is at or before i (the row is uniform over all N).
-    template <typename Body>
-    static void forRows(const torch::Tensor& t, int64_t heads, const int64_t* firstReal,
-                        const Body& body) {
-        const int64_t n = t.size(1);
-        at::parallel_for(0, t.size(0) * n, std::max<int64_t>(1, kChunk / std::max<int64_t>(n, 1)),
-                         [&](int64_t begin, int64_t end) {
-                             for (int64_t row = begin; row < end; ++row) {
-                                 const int64_t sequence = row / (n * heads);
-                                 const int64_t i = row % n;
-                                 body(row, sequence, i >= firstReal[sequence] ? i + 1 : 0);
-                             }
-                         });
+    // t itself where its rows are unit-strided (as the keys' and values' views of the joint
+    // projection are, one head), else a contiguous copy.
+    static torch::Tensor unitRows(const torch::Tensor& t) {
+        return t.stride(2) == 1 ? t : t.contiguous();
     }
+
+    // Where each sequence-head's blocks lie: its first real row f (N: none) and the offsets of
+    // its blocks' (r1 − r0) × (r1 − f) probabilities in the packed buffer.
+    class Layout {
+    public:
+        Layout(const torch::Tensor& real, int64_t heads)
+            : n_(real.size(1)), heads_(heads), first_(real.size(0)), start_(real.size(0) + 1, 0) {
+            const torch::Tensor realKeys = real.to(torch::kBool).contiguous();
+            for (int64_t b = 0; b < real.size(0); ++b) {
+                const bool* row = realKeys.data_ptr<bool>() + b * n_;
+                first_[b] = std::find(row, row + n_, true) - row;
+                int64_t size = 0;
+                forBlocksFrom(first_[b], [&](int64_t r0, int64_t r1, int64_t) {
+                    size += (r1 - r0) * (r1 - first_[b]);
+                });
+                start_[b + 1] = start_[b] + size * heads_;
+            }
+        }
+        int64_t total() const { return start_.back(); }
+        int64_t sequence(int64_t sequenceHead) const { return sequenceHead / heads_; }
+        int64_t first(int64_t sequenceHead) const { return first_[sequence(sequenceHead)]; }
+        // body(r0, r1, offset) for each block of the sequence-head's rows, in order.
+        template <typename Body>
+        void forBlocks(int64_t sequenceHead, const Body& body) const {
+            const int64_t b = sequence(sequenceHead);
+            const int64_t perHead = (start_[b + 1] - start_[b]) / heads_;
+            forBlocksFrom(first_[b], [&](int64_t r0, int64_t r1, int64_t offset) {
+                body(r0, r1, start_[b] + (sequenceHead % heads_) * perHead + offset);
+            });
+        }
+
+    private:
+        template <typename Body>
+        void forBlocksFrom(int64_t f, const Body& body) const {
+            int64_t offset = 0;
+            for (int64_t r0 = f; r0 < n_; r0 += kAttentionRows) {
+                const int64_t r1 = std::min(n_, r0 + kAttentionRows);
+                body(r0, r1, offset);
+                offset += (r1 - r0) * (r1 - f);
+            }
+        }
+
+        int64_t n_;
+        int64_t heads_;
+        std::vector<int64_t> first_;
+        std::vector<int64_t> start_;
+    };
 };
 
 }  // namespace
@@ -258,20 +374,29 @@ torch::Tensor reluDropout(const torch::Tensor& x, double p, bool training,
     return ReluDropout::apply(x, 1.0 - p, maskKey(random));
 }
 
-torch::Tensor attentionSoftmax(const torch::Tensor& scores, const torch::Tensor& real, double scale,
-                               double p, bool training, const at::Generator& random) {
+torch::Tensor causalAttention(const torch::Tensor& q, const torch::Tensor& k,
+                              const torch::Tensor& v, const torch::Tensor& real, double p,
+                              bool training, const at::Generator& random) {
     const bool drop = training && p > 0.0;
-    if (fusable(scores)) {
-        return AttentionSoftmax::apply(scores, real, scale, drop ? 1.0 - p : 1.0,
+    const double scale = 1.0 / std::sqrt(static_cast<double>(q.size(2)));
+    if (fusable(q)) {
+        return BlockedAttention::apply(q, k, v, real, scale, drop ? 1.0 - p : 1.0,
                                        drop ? maskKey(random) : 0);
     }
     const int64_t b = real.size(0);
+    const int64_t heads = q.size(0) / b;
     const int64_t n = real.size(1);
-    const torch::Tensor bias = attentionBias(real, scores.options())
-                                   .expand({b, scores.size(0) / b, n, n})
-                                   .reshape(scores.sizes());
-    const torch::Tensor probabilities = torch::softmax(torch::add(bias, scores, scale), -1);
-    return drop ? composedDropout(probabilities, p, random) : probabilities;
+    const torch::Tensor bias =
+        attentionBias(real, q.options()).expand({b, heads, n, n}).reshape({b * heads, n, n});
+    // Rows before the first real item (no real key up to them) attend to nothing.
+    const torch::Tensor seesNothing = (real.to(torch::kLong).cumsum(1) == 0)
+                                          .unsqueeze(1)
+                                          .expand({b, heads, n})
+                                          .reshape({b * heads, n, 1});
+    const torch::Tensor probabilities =
+        torch::softmax(torch::baddbmm(bias, q, k.transpose(1, 2), 1.0, scale), -1)
+            .masked_fill(seesNothing, 0.0);
+    return (drop ? composedDropout(probabilities, p, random) : probabilities).bmm(v);
 }
 
 SasRecBlockImpl::SasRecBlockImpl(int dim, int heads, double dropout)
@@ -304,10 +429,10 @@ torch::Tensor SasRecBlockImpl::forward(const torch::Tensor& x, const torch::Tens
     const torch::Tensor q = split(query_(normed));
     const torch::Tensor k = split(keyValue[0]);
     const torch::Tensor v = split(keyValue[1]);
-    const torch::Tensor attention = attentionSoftmax(
-        q.bmm(k.transpose(1, 2)), real, 1.0 / std::sqrt(double(headDim)), p, training, random);
-    const torch::Tensor mixed =
-        attention.bmm(v).view({b, heads_, n, headDim}).transpose(1, 2).reshape({b, n, d});
+    const torch::Tensor mixed = causalAttention(q, k, v, real, p, training, random)
+                                    .view({b, heads_, n, headDim})
+                                    .transpose(1, 2)
+                                    .reshape({b, n, d});
     const torch::Tensor attended = dropoutAdd(output_(mixed), normed, p, training, random);
     const torch::Tensor y = feedForwardNorm_(attended);
     const torch::Tensor hidden = reluDropout(feedForward1_(y), p, training, random);

@@ -15,12 +15,13 @@ torch::Tensor dropoutAdd(const torch::Tensor& x, const torch::Tensor& base, doub
 // dropout(relu(x)).
 torch::Tensor reluDropout(const torch::Tensor& x, double p, bool training,
                           const at::Generator& random);
-// Causal self-attention over the real keys: dropout(softmax(scale · scores + bias)) over the
-// last dimension for scores [B·heads, N, N] and real [B, N] (true = a real item), bias 0 where
-// query i may see key j (j ≤ i, j real) and −1e9 elsewhere (a row that sees nothing is
-// uniform).
-torch::Tensor attentionSoftmax(const torch::Tensor& scores, const torch::Tensor& real, double scale,
-                               double p, bool training, const at::Generator& random);
+// Causal self-attention over the real keys, dropout(softmax(q·kᵀ/√dh + bias))·v for q, k, v
+// [B·heads, N, dh] and real [B, N] (true = a real item): bias 0 where query i may see key j
+// (j ≤ i, j real) and −1e9 elsewhere; a query before the first real item sees no real key and
+// attends to nothing (its row of the result is 0). [B·heads, N, dh].
+torch::Tensor causalAttention(const torch::Tensor& q, const torch::Tensor& k,
+                              const torch::Tensor& v, const torch::Tensor& real, double p,
+                              bool training, const at::Generator& random);
 
 // One SASRec block: pre-norm causal self-attention (queries normalised, keys and values not,
 // as in the reference implementation) and a point-wise feed-forward layer, both residual.

@@ -280,56 +280,81 @@ TEST(SasRecFusedSteps, DropoutNodesEqualLibTorchsCompositionToTheBit) {
     EXPECT_TRUE(torch::equal(reluDropout(x, 0.3, false, {}), torch::relu(x)));
 }
 
-// The attention node against LibTorch's softmax of the scaled, masked scores times the same
-// mask, for 2 sequences × 2 heads of 6 positions, causal, the second sequence's first two
-// positions padding (so its first two rows have every key blocked and are uniform). The
-// exponentials are Cephes' (within 2 ulp) against LibTorch's Sleef (within 1 ulp), and the
-// sums run in another order, so the values agree within 1e-6 and the gradients within 1e-5
-// (scores of magnitude ~3, upstream gradients ~1), not to the bit; blocked entries are exactly 0.
-TEST(SasRecFusedSteps, AttentionSoftmaxMatchesLibTorchsCompositionWithinFloatRounding) {
+// The blocked attention node against LibTorch's composition written out here: softmax of the
+// scaled scores with −1e9 on later and padding keys, rows before the first real item set to 0,
+// times the dropout mask of the whole [B·heads, N, N] square (fusedMask: the masks of a node
+// over the whole square, which the node draws block by block), times the values. 4 sequences
+// × 2 heads of N = 75 positions, so the row blocks (kAttentionRows) do not tile N: a full
+// sequence, one left-padded by 10, one with a single real item at the end, and an empty one
+// (every row attends to nothing). Keys and values are strided views of one [.., 2·dh] tensor,
+// as the block's joint projection gives them. The node's exponentials are Cephes' (within
+// 2 ulp) against LibTorch's Sleef, and its products are per block where LibTorch's are per
+// square, so the values agree within float rounding of sums of ~75 terms of magnitude ~1, not
+// to the bit (largest gaps seen: 1e-6 in the values, 3e-6 in the gradients; asserted within
+// 1e-5); the padding rows and the gradients of padding keys are exactly 0.
+TEST(SasRecFusedSteps, BlockedAttentionMatchesLibTorchsCompositionWithinFloatRounding) {
     torch::manual_seed(4);
-    constexpr int64_t kN = 6;
-    const torch::Tensor scores = 3.0 * torch::randn({4, kN, kN});
-    const torch::Tensor upstream = torch::randn({4, kN, kN});
-    const torch::Tensor real =
-        torch::tensor({1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1, 1}, torch::kBool).view({2, kN});
+    constexpr int64_t kN = 75;
+    constexpr int64_t kHeads = 2;
+    constexpr int64_t kDh = 4;
+    const std::vector<int64_t> first = {0, 10, 74, kN};  // first real position per sequence
+    const torch::Tensor real = torch::arange(kN).unsqueeze(0) >= torch::tensor(first).unsqueeze(1);
+    const torch::Tensor q = 1.5 * torch::randn({4 * kHeads, kN, kDh});
+    const torch::Tensor keyValue = 1.5 * torch::randn({4 * kHeads, kN, 2 * kDh});
+    const torch::Tensor upstream = torch::randn({4 * kHeads, kN, kDh});
     const torch::Tensor allowed =
         torch::ones({kN, kN}, torch::kBool).tril().unsqueeze(0).logical_and(real.unsqueeze(1));
-    const torch::Tensor bias =
-        torch::zeros({2, 1, kN, kN}).masked_fill(allowed.logical_not().unsqueeze(1), -1e9);
-    const torch::Tensor headBias = bias.expand({2, 2, kN, kN}).reshape({4, kN, kN});
+    const torch::Tensor bias = torch::zeros({4, 1, kN, kN})
+                                   .masked_fill(allowed.logical_not().unsqueeze(1), -1e9)
+                                   .expand({4, kHeads, kN, kN})
+                                   .reshape({4 * kHeads, kN, kN});
+    const torch::Tensor seesSomething = (real.to(torch::kLong).cumsum(1) > 0)
+                                            .unsqueeze(1)
+                                            .expand({4, kHeads, kN})
+                                            .reshape({4 * kHeads, kN, 1});
+    const double scale = 1.0 / std::sqrt(double(kDh));
     for (const bool training : {true, false}) {
         const torch::Tensor mask =
-            training ? fusedMask(9, scores.sizes(), 0.8) : torch::ones(scores.sizes());
+            training ? fusedMask(9, {4 * kHeads, kN, kN}, 0.8) : torch::ones({4 * kHeads, kN, kN});
         const auto fused = valueAndGradients(
             [&](const auto& t) {
-                return attentionSoftmax(t[0], real, 0.5, 0.2, training,
-                                        at::make_generator<at::CPUGeneratorImpl>(9));
+                return causalAttention(t[0], t[1].slice(2, 0, kDh), t[1].slice(2, kDh), real, 0.2,
+                                       training, at::make_generator<at::CPUGeneratorImpl>(9));
             },
-            {scores}, upstream);
+            {q, keyValue}, upstream);
         const auto composed = valueAndGradients(
-            [&](const auto& t) { return torch::softmax(t[0] * 0.5 + headBias, -1) * mask; },
-            {scores}, upstream);
-        EXPECT_TRUE(torch::allclose(fused[0], composed[0], 0.0, 1e-6)) << training;
-        EXPECT_TRUE(torch::allclose(fused[1], composed[1], 0.0, 1e-5)) << training;
-        // Later keys, and padding keys of real rows, get exactly 0.
-        EXPECT_TRUE(torch::equal(fused[0].triu(1).slice(1, 2), torch::zeros({4, kN - 2, kN})));
-        EXPECT_TRUE(torch::equal(fused[0].slice(0, 2).slice(1, 2).slice(2, 0, 2),
-                                 torch::zeros({2, kN - 2, 2})));
-        // The padding rows (sequence 1, rows 0 and 1, both heads) are uniform, and doubles
-        // (LibTorch's composition, the path of other devices and types) give the same values
-        // in the other rows (in the padding rows the scores are not lost next to −1e9 in
-        // double, so those rows are not uniform there; nothing reads them).
+            [&](const auto& t) {
+                const torch::Tensor scores = t[0].bmm(t[1].slice(2, 0, kDh).transpose(1, 2));
+                const torch::Tensor attention =
+                    torch::softmax(scores * scale + bias, -1) * seesSomething * mask;
+                return attention.bmm(t[1].slice(2, kDh));
+            },
+            {q, keyValue}, upstream);
+        for (size_t i = 0; i < fused.size(); ++i) {
+            EXPECT_TRUE(torch::allclose(fused[i], composed[i], 1e-5, 1e-5))
+                << training << " " << i << ": "
+                << (fused[i] - composed[i]).abs().max().item<float>();
+        }
+        // Rows before the first real item attend to nothing; padding keys get no gradient.
+        for (int64_t b = 0; b < 4; ++b) {
+            const torch::Tensor heads = fused[0].slice(0, b * kHeads, (b + 1) * kHeads);
+            EXPECT_TRUE(
+                torch::equal(heads.slice(1, 0, first[b]), torch::zeros({kHeads, first[b], kDh})));
+            for (size_t i = 1; i < fused.size(); ++i) {
+                EXPECT_TRUE(torch::equal(
+                    fused[i].slice(0, b * kHeads, (b + 1) * kHeads).slice(1, 0, first[b]),
+                    torch::zeros({kHeads, first[b], fused[i].size(2)})));
+            }
+        }
+        // Doubles take LibTorch's composition (the path of other devices and types): the same
+        // values, padding rows included.
         if (!training) {
             const torch::Tensor composedPath =
-                attentionSoftmax(scores.to(torch::kFloat64), real, 0.5, 0.2, false, {})
+                causalAttention(q.to(torch::kFloat64),
+                                keyValue.slice(2, 0, kDh).to(torch::kFloat64),
+                                keyValue.slice(2, kDh).to(torch::kFloat64), real, 0.2, false, {})
                     .to(torch::kFloat32);
-            EXPECT_TRUE(
-                torch::allclose(composedPath.slice(0, 0, 2), fused[0].slice(0, 0, 2), 0.0, 1e-6));
-            EXPECT_TRUE(torch::allclose(composedPath.slice(0, 2).slice(1, 2),
-                                        fused[0].slice(0, 2).slice(1, 2), 0.0, 1e-6));
-            EXPECT_TRUE(torch::allclose(fused[0].slice(0, 2).slice(1, 0, 2),
-                                        torch::full({2, 2, kN}, 1.0 / kN)));
+            EXPECT_TRUE(torch::allclose(composedPath, fused[0], 1e-5, 1e-5));
         }
     }
 }
