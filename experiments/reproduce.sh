@@ -81,6 +81,24 @@ plot() {  # plot FILE-STEM STUDY ARGS...: PNG for the report, PDF for papers, on
   "$dimerec" export plot --db "$db" "$@" -o "$out/$stem.png" --dpi 200
   "$dimerec" export plot --db "$db" "$@" -o "$out/$stem.pdf"
 }
+# ablation_table STUDY COMPARISON VARIANT METRICS: STUDY's table against its "full" row. Where
+# STUDY has not trained "full" itself, the row is COMPARISON's VARIANT, the same config (equal
+# config hashes), so that the converged ablation does not train those runs a second time.
+ablation_table() {
+  local own shared=() ids=() id
+  own=$(finished "$1")
+  if [ -z "$own" ] || grep -q '^full seed ' <<<"$own"; then table "$1" full "$4"; return; fi
+  for seed in 1 2 3; do
+    id=$(run_id "$2" "$3 seed $seed")
+    if [ -n "$id" ]; then shared+=("$id"); fi
+  done
+  if [ ${#shared[@]} = 0 ]; then table "$1" full "$4"; return; fi
+  mapfile -t ids < <("$dimerec" runs list --db "$db" --study "$1$suffix" --status finished \
+    --csv --limit 0 --sort id --asc | awk -F, 'NR > 1 { print $1 }')
+  "$dimerec" export table --db "$db" --runs "${shared[@]}" "${ids[@]}" --group-seeds \
+    --baseline "${shared[0]}" --significance --name "${shared[0]}=full ($2$suffix)" \
+    --metrics "$4" --format markdown -o "$out/$1.md"
+}
 run_id() {  # run_id STUDY NAME: the id of the study's finished run with that name
   "$dimerec" runs list --db "$db" --study "$1$suffix" --status finished --csv --limit 0 |
     awk -F, -v name="$2" '$4 == name { print $1; exit }'
@@ -96,7 +114,7 @@ if [ "$profile" = full ]; then
     plot "compare-$dataset-ndcg10" "compare-$dataset" --study "compare-$dataset$suffix" \
       --kind metric --metric ndcg@10 --width 17cm --height 10cm
   done
-  table ablation-beauty full "$loo"
+  ablation_table ablation-beauty compare-beauty "DimeRec (recommended)" "$loo"
   table ablation-components-ml1m full "$loo"
   table sensitivity-lambda-mu-beauty "λ=1 μ=1" "$loo"
   table sensitivity-steps-schedule-beauty "T=100 schedule=linear" "$loo"
