@@ -362,6 +362,7 @@ struct ExportOptions {
     std::string study;
     std::string outDir;
     std::string snapshots = "all";
+    int64_t trainPoints = 0;
 };
 
 std::string formatSize(uintmax_t bytes) {
@@ -401,7 +402,7 @@ void exportStudy(const RunStore& store, const std::string& db, const ExportOptio
             std::filesystem::path(options.outDir) /
             (fileNamePart(options.study) + "-" + run.uuid + ".json.gz");
         if (!std::filesystem::exists(file)) {
-            store.exportBundle(run.id, file.string(), snapshots);
+            store.exportBundle(run.id, file.string(), snapshots, options.trainPoints);
             ++written;
         }
         bytes += std::filesystem::file_size(file);
@@ -436,7 +437,7 @@ void exportRuns(const std::string& db, const ExportOptions& options) {
         return;
     }
     const int64_t id = store.resolveRun(options.run);
-    store.exportBundle(id, options.out, snapshots);
+    store.exportBundle(id, options.out, snapshots, options.trainPoints);
     std::cout << "exported run " << id << " to " << options.out << " ("
               << formatSize(std::filesystem::file_size(options.out)) << ")\n";
 }
@@ -618,6 +619,13 @@ void addRunsCommands(CLI::App& app) {
                      "Embedding snapshots to carry: all, final (the last one) or none; "
                      "metrics, readouts and per-user target ranks are always carried")
         ->check(CLI::IsMember({"all", "final", "none"}))
+        ->capture_default_str();
+    exportCommand
+        ->add_option("--train-points", exportOptions->trainPoints,
+                     "Keep at most about N points of each training-loss series (the first, "
+                     "every k-th and the last, exact values); 0 = every step. Validation and "
+                     "test series are always whole")
+        ->check(CLI::NonNegativeNumber)
         ->capture_default_str();
     exportCommand->callback([db, exportOptions] { exportRuns(*db, *exportOptions); });
 

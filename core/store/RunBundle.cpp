@@ -2,7 +2,8 @@
 // database to another. Format "dimerec-run-bundle", version 1:
 //   run        identity, names, status, times, notes, checkpoint paths
 //   config     the full run config;  provenance, tags, finalMetrics {test, valid, readout splits}
-//   series     [{source, name, steps[], epochs[], values[]}]  (columns keep files small)
+//   series     [{source, name, steps[], epochs[], values[]}]  (columns keep files small); the
+//              training losses may be every k-th point only (exportBundle's trainPoints)
 //   embeddings [{step, label, rows, dim, data}]  data: base64 of little-endian float32;
 //              every snapshot, the last one, or none (Snapshots: they are most of a run's size)
 //   targetRanks {test: {users, targetCounts, ranks}, and the same for otherHistorySplit's
@@ -177,7 +178,8 @@ std::string readFile(const std::string& path) {
 
 }  // namespace
 
-void RunStore::exportBundle(int64_t run, const std::string& path, Snapshots snapshots) const {
+void RunStore::exportBundle(int64_t run, const std::string& path, Snapshots snapshots,
+                            int64_t trainPoints) const {
     const RunDetails details = this->run(run);
     const RunSummary& s = details.summary;
     json bundle;
@@ -204,7 +206,14 @@ void RunStore::exportBundle(int64_t run, const std::string& path, Snapshots snap
     bundle["series"] = json::array();
     for (const SeriesInfo& info : details.series) {
         json steps = json::array(), epochs = json::array(), values = json::array();
-        for (const SeriesPoint& p : series(run, info.source, info.name)) {
+        const std::vector<SeriesPoint> points = series(run, info.source, info.name);
+        const int64_t count = static_cast<int64_t>(points.size());
+        const int64_t stride = info.source == "train" && trainPoints > 0 && count > trainPoints
+                                   ? (count + trainPoints - 1) / trainPoints
+                                   : 1;
+        for (int64_t i = 0; i < count; ++i) {
+            if (i % stride != 0 && i != count - 1) continue;
+            const SeriesPoint& p = points[static_cast<size_t>(i)];
             steps.push_back(p.step);
             epochs.push_back(p.epoch);
             values.push_back(p.value);

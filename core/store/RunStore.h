@@ -105,8 +105,12 @@ public:
     enum class Snapshots { All, Final, None };  // Final: the last one written
     // One JSON file (gzip-compressed when the path ends in ".gz") with config, provenance,
     // final metrics, series, tags, notes, checkpoints, target ranks and embedding snapshots.
-    void exportBundle(int64_t run, const std::string& path,
-                      Snapshots snapshots = Snapshots::All) const;
+    // `trainPoints` > 0 keeps at most about that many points of each training-loss series
+    // (the first, every k-th and the last, at their exact values; a converged run logs a loss
+    // every step, most of its size once the snapshots are left out); validation and test
+    // series are always whole.
+    void exportBundle(int64_t run, const std::string& path, Snapshots snapshots = Snapshots::All,
+                      int64_t trainPoints = 0) const;
     // Imports a bundle into `study` ("" = the study named in the bundle). Importing a run
     // whose uuid is already stored changes nothing and returns its id; `added` (if given)
     // says whether this call stored it.

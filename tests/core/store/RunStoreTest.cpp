@@ -427,6 +427,34 @@ TEST(RunStoreTest, BundlesCarryAllTheFinalOrNoSnapshotsAndAlwaysTheEvaluation) {
     }
 }
 
+// A converged run logs its losses every step; a bundle may keep every k-th point of them
+// (exact values at their steps, the first and the last included), never thinning the
+// validation series. 1,000 points at most 100: stride ceil(1000 / 100) = 10, steps 1, 11, …,
+// 991 and 1,000, 101 points.
+TEST(RunStoreTest, BundlesMayThinTheTrainingLossesButNotTheValidations) {
+    TempDir dir;
+    RunStore source(dir.file("a.sqlite"));
+    const int64_t id = source.createRun(makeRun("dimerec", 1, "thin"));
+    std::vector<StepPoint> steps;
+    for (int64_t step = 1; step <= 1000; ++step)
+        steps.push_back({step, (step - 1) / 250, {{"total", 1.0 / static_cast<double>(step)}}});
+    source.appendSteps(id, steps);
+    for (int64_t epoch = 0; epoch < 4; ++epoch)
+        source.appendEvaluation(id, {(epoch + 1) * 250, epoch, "valid", {{"ndcg@10", 0.1}}, {}});
+    source.exportBundle(id, dir.file("thin.json.gz"), RunStore::Snapshots::None, 100);
+    RunStore target(dir.file("b.sqlite"));
+    const int64_t imported = target.importBundle(dir.file("thin.json.gz"));
+    const std::vector<SeriesPoint> loss = target.series(imported, "train", "total");
+    ASSERT_EQ(loss.size(), 101u);
+    for (size_t i = 0; i + 1 < loss.size(); ++i) {
+        EXPECT_EQ(loss[i].step, static_cast<int64_t>(1 + 10 * i));
+        EXPECT_EQ(loss[i].value, 1.0 / static_cast<double>(loss[i].step));
+        EXPECT_EQ(loss[i].epoch, (loss[i].step - 1) / 250);
+    }
+    EXPECT_EQ(loss.back().step, 1000);
+    EXPECT_EQ(target.series(imported, "valid", "ndcg@10").size(), 4u);
+}
+
 TEST(RunStoreTest, ImportSaysWhetherItAddedTheRun) {
     TempDir dir;
     RunStore source(dir.file("a.sqlite"));
