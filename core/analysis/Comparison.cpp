@@ -74,11 +74,17 @@ ComparisonEntry loadEntry(const RunStore& store, std::string label, std::vector<
         std::optional<TargetRanks> ranks = store.targetRanks(run, split);
         return ranks ? std::make_shared<const TargetRanks>(std::move(*ranks)) : nullptr;
     };
+    std::set<std::string> readouts;
+    for (const RunSummary& run : runs) {
+        for (const std::string& readout : storedReadouts(run)) readouts.insert(readout);
+    }
     for (const RunSummary& run : runs) {
         entry.ranks.push_back(load(run.id, "test"));
         if (entry.excludeHistory)
             entry.otherHistoryRanks.push_back(
                 load(run.id, otherHistorySplit(!*entry.excludeHistory)));
+        for (const std::string& readout : readouts)
+            entry.readoutRanks[readout].push_back(load(run.id, "test/" + readout));
     }
     entry.runs = std::move(runs);
     return entry;

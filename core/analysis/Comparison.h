@@ -37,6 +37,9 @@ struct ComparisonEntry {
     std::vector<std::shared_ptr<const TargetRanks>> ranks = {};
     // The same for its test under the other history setting (otherHistorySplit), where stored.
     std::vector<std::shared_ptr<const TargetRanks>> otherHistoryRanks = {};
+    // The same for each further readout the runs stored ("interests" → its "test/interests"
+    // ranks per run), which analysis/ReadoutRows.h's rows take as theirs.
+    std::map<std::string, std::vector<std::shared_ptr<const TargetRanks>>> readoutRanks = {};
     std::string datasetFingerprint = {};  // of the first run; per-user pairs need equal ones
 };
 

@@ -53,6 +53,10 @@ std::vector<ComparisonEntry> withReadoutEntries(const std::vector<ComparisonEntr
         for (const std::string& readout : readouts) {
             ComparisonEntry view{readoutLabel(entry.label, readout), {}, entry.excludeHistory};
             for (const RunSummary& run : entry.runs) view.runs.push_back(readoutView(run, readout));
+            if (const auto ranks = entry.readoutRanks.find(readout);
+                ranks != entry.readoutRanks.end())
+                view.ranks = ranks->second;
+            view.datasetFingerprint = entry.datasetFingerprint;
             out.push_back(std::move(view));
         }
     }

@@ -105,18 +105,22 @@ Evaluator::Evaluator(EvalConfig config, int maxLength,
 std::map<std::string, double> Evaluator::evaluate(Recommender& model,
                                                   const std::vector<EvalCase>& cases,
                                                   TargetRanks* ranks) const {
-    return evaluateScores(
-               model, cases, 1,
-               [&](const torch::Tensor& history, const torch::Tensor& lengths) {
-                   return std::vector<torch::Tensor>{model.scoreAll(history, lengths)};
-               },
-               ranks)
-        .front();
+    std::vector<TargetRanks> readoutRanks;
+    const std::map<std::string, double> metrics =
+        evaluateScores(
+            model, cases, 1,
+            [&](const torch::Tensor& history, const torch::Tensor& lengths) {
+                return std::vector<torch::Tensor>{model.scoreAll(history, lengths)};
+            },
+            ranks != nullptr ? &readoutRanks : nullptr)
+            .front();
+    if (ranks != nullptr) *ranks = std::move(readoutRanks.front());
+    return metrics;
 }
 
 std::vector<std::map<std::string, double>> Evaluator::evaluateScores(
     Recommender& model, const std::vector<EvalCase>& cases, size_t readouts,
-    const ReadoutScores& scoreReadouts, TargetRanks* ranks) const {
+    const ReadoutScores& scoreReadouts, std::vector<TargetRanks>* ranks) const {
     if (readouts == 0) throw std::invalid_argument("evaluation: no readout to score");
     const int32_t numItems = model.numItems();
     if (!itemCategories_.empty() && static_cast<int32_t>(itemCategories_.size()) != numItems) {
@@ -232,9 +236,11 @@ std::vector<std::map<std::string, double>> Evaluator::evaluateScores(
         }
     }
     if (ranks != nullptr) {
-        *ranks = TargetRanks();
-        for (size_t c = 0; c < usable.size(); ++c)
-            ranks->addCase(usable[c].user, std::move(targetRanks.front()[c]));
+        ranks->assign(readouts, TargetRanks());
+        for (size_t r = 0; r < readouts; ++r) {
+            for (size_t c = 0; c < usable.size(); ++c)
+                (*ranks)[r].addCase(usable[c].user, std::move(targetRanks[r][c]));
+        }
     }
     std::vector<std::map<std::string, double>> results;
     for (const RankingMetrics& readout : metrics) results.push_back(readout.result());

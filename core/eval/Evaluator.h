@@ -67,12 +67,11 @@ public:
     // evaluate() for `readouts` readouts of the model in one pass over the users (the batches,
     // their noise streams and the history exclusion are evaluate()'s): the metrics of each, in
     // the order scores returns them. Readouts that draw their noise as scoreAll does get
-    // evaluate()'s numbers. With `ranks`, it receives the target ranks of the first readout.
-    std::vector<std::map<std::string, double>> evaluateScores(Recommender& model,
-                                                              const std::vector<EvalCase>& cases,
-                                                              size_t readouts,
-                                                              const ReadoutScores& scores,
-                                                              TargetRanks* ranks = nullptr) const;
+    // evaluate()'s numbers. With `ranks`, it receives the target ranks of each readout, in
+    // the same order.
+    std::vector<std::map<std::string, double>> evaluateScores(
+        Recommender& model, const std::vector<EvalCase>& cases, size_t readouts,
+        const ReadoutScores& scores, std::vector<TargetRanks>* ranks = nullptr) const;
 
 private:
     EvalConfig config_;

@@ -25,16 +25,15 @@ std::vector<torch::Tensor> readoutScores(DimeRecRecommender& model, const torch:
     return scores;
 }
 
-std::vector<std::map<std::string, double>> evaluateAll(DimeRecRecommender& model,
-                                                       const Evaluator& evaluator,
-                                                       const std::vector<EvalCase>& cases,
-                                                       int samples,
-                                                       const std::vector<double>& weights) {
+std::vector<std::map<std::string, double>> evaluateAll(
+    DimeRecRecommender& model, const Evaluator& evaluator, const std::vector<EvalCase>& cases,
+    int samples, const std::vector<double>& weights, std::vector<TargetRanks>* ranks = nullptr) {
     return evaluator.evaluateScores(
         model, cases, 3 + weights.size(),
         [&](const torch::Tensor& history, const torch::Tensor& lengths) {
             return readoutScores(model, history, lengths, samples, weights);
-        });
+        },
+        ranks);
 }
 
 }  // namespace
@@ -74,12 +73,14 @@ ReadoutMetrics evaluateReadouts(DimeRecRecommender& model, const Evaluator& eval
     }
     ReadoutMetrics out;
     out.fusedWeight = options.fusedWeights[chosen];
+    std::vector<TargetRanks> ranks;
     const std::vector<std::map<std::string, double>> test =
-        evaluateAll(model, evaluator, splits.test, options.samples, {out.fusedWeight});
+        evaluateAll(model, evaluator, splits.test, options.samples, {out.fusedWeight}, &ranks);
     const std::vector<std::string>& names = readoutNames();
     for (size_t r = 0; r < names.size(); ++r) {
         out.splits["valid/" + names[r]] = valid[r == 3 ? 3 + chosen : r];
         out.splits["test/" + names[r]] = test[r];
+        out.testRanks["test/" + names[r]] = std::move(ranks[r]);
     }
     out.splits["valid/fused"]["fused_w"] = out.fusedWeight;
     return out;

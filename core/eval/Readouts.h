@@ -1,5 +1,7 @@
 #pragma once
 
+#include "util/TargetRanks.h"
+
 #include <torch/torch.h>
 
 #include <map>
@@ -33,7 +35,8 @@ struct ReadoutOptions {
 
 struct ReadoutMetrics {
     std::map<std::string, std::map<std::string, double>> splits;  // "test/fused" → metrics
-    double fusedWeight = 0.0;                                     // the chosen w
+    std::map<std::string, TargetRanks> testRanks;  // "test/fused" → its per-user target ranks
+    double fusedWeight = 0.0;                      // the chosen w
 };
 
 // The readout names, in the order they are stored.

@@ -130,7 +130,11 @@ void recordReadouts(RunStore& store, int64_t run, const RunConfig& config, const
     ReadoutOptions options;
     options.selectBy = config.train.earlyStopMetric;
     const ReadoutMetrics readouts = evaluateReadouts(model, evaluator, splits, options);
-    for (const auto& [split, metrics] : readouts.splits) store.setFinalMetrics(run, split, metrics);
+    for (const auto& [split, metrics] : readouts.splits) {
+        const auto ranks = readouts.testRanks.find(split);
+        store.setFinalMetrics(run, split, metrics,
+                              ranks == readouts.testRanks.end() ? nullptr : &ranks->second);
+    }
 }
 
 std::string checkpointDirFor(const RunStore& store, const std::string& runUuid) {

@@ -6,10 +6,15 @@
 //              training losses may be every k-th point only (exportBundle's trainPoints)
 //   embeddings [{step, label, rows, dim, data}]  data: base64 of little-endian float32;
 //              every snapshot, the last one, or none (Snapshots: they are most of a run's size)
-//   targetRanks {test: {users, targetCounts, ranks}, and the same for otherHistorySplit's
-//              split where the run has one}  each base64 of little-endian int32
-//              (TargetRanks' columns; targetCounts "" when every case has one target); absent
-//              for runs stored without per-user data. Older readers ignore it.
+//   targetRanks {test: {usersDelta, targetCounts, ranks}, and the same for otherHistorySplit's
+//              split and the readouts' test splits ("test/interests", …) where the run has
+//              them}  each base64 of little-endian int32 (TargetRanks' columns, the users as
+//              differences to the previous one, which compress to almost nothing;
+//              targetCounts "" when every case has one target), or {sameAs: split} for ranks
+//              equal to another split's (a fused readout whose w is 0 ranks as the interests);
+//              absent for runs stored without per-user data. Version 1 wrote every split in
+//              full with its users as they are ("users"), and only test and the other history
+//              setting; both are read.
 #include "store/RunStore.h"
 
 #include "store/RunStoreImpl.h"
@@ -18,6 +23,7 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <map>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -32,10 +38,16 @@
 namespace dimerec {
 namespace {
 
+// Two's-complement addition without signed overflow: the users' differences of a bundle come
+// back to the users exactly, and a damaged bundle's cannot make the sum undefined.
+int32_t wrappingAdd(int32_t a, int32_t b) {
+    return static_cast<int32_t>(static_cast<uint32_t>(a) + static_cast<uint32_t>(b));
+}
+
 using nlohmann::json;
 
 constexpr const char* kBundleFormat = "dimerec-run-bundle";
-constexpr int kBundleVersion = 1;
+constexpr int kBundleVersion = 2;
 // What to do about a damaged or hand-edited bundle.
 constexpr const char* kExportAgain = "; export the run again with dimerec runs export";
 constexpr const char* kBase64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -239,14 +251,29 @@ void RunStore::exportBundle(int64_t run, const std::string& path, Snapshots snap
              {"data", toBase64(reinterpret_cast<const unsigned char*>(e.data.data()),
                                e.data.size() * sizeof(float))}});
     }
-    for (const std::string& split :
-         {std::string("test"), otherHistorySplit(true), otherHistorySplit(false)}) {
-        if (const std::optional<TargetRanks> ranks = targetRanks(run, split)) {
-            bundle["targetRanks"][split] = {
-                {"users", toBase64(packInt32(ranks->users()))},
-                {"targetCounts", toBase64(packInt32(ranks->targetCounts()))},
-                {"ranks", toBase64(packInt32(ranks->ranks()))}};
+    std::vector<std::string> rankSplits = {"test", otherHistorySplit(true),
+                                           otherHistorySplit(false)};
+    for (const auto& [split, metrics] : s.readoutMetrics) {
+        if (split.rfind("test/", 0) == 0 && split != rankSplits[1] && split != rankSplits[2])
+            rankSplits.push_back(split);
+    }
+    std::vector<std::pair<std::string, TargetRanks>> written;
+    for (const std::string& split : rankSplits) {
+        std::optional<TargetRanks> ranks = targetRanks(run, split);
+        if (!ranks) continue;
+        const auto same = std::find_if(written.begin(), written.end(),
+                                       [&](const auto& other) { return other.second == *ranks; });
+        if (same != written.end()) {
+            bundle["targetRanks"][split] = {{"sameAs", same->first}};
+            continue;
         }
+        std::vector<int32_t> deltas = ranks->users();
+        for (size_t i = deltas.size(); i-- > 1;) deltas[i] = wrappingAdd(deltas[i], -deltas[i - 1]);
+        bundle["targetRanks"][split] = {
+            {"usersDelta", toBase64(packInt32(deltas))},
+            {"targetCounts", toBase64(packInt32(ranks->targetCounts()))},
+            {"ranks", toBase64(packInt32(ranks->ranks()))}};
+        written.emplace_back(split, std::move(*ranks));
     }
     writeFile(path, bundle.dump());
 }
@@ -387,26 +414,48 @@ int64_t RunStore::importBundle(const std::string& path, const std::string& study
                 snapshot.exec();
             }
             const json targetRanks = bundle.value("targetRanks", json::object());
+            std::map<std::string, TargetRanks> read;
             for (const auto& item : targetRanks.items()) {
                 // Named, not a structured binding: clang before C++20 cannot capture one.
                 const std::string& split = item.key();
                 const json& columns = item.value();
+                if (columns.contains("sameAs")) continue;  // once the others are read
                 const auto column = [&](const char* key) {
                     const std::vector<unsigned char> bytes =
                         fromBase64(columns.value(key, std::string()), path);
                     return unpackInt32(bytes.data(), bytes.size(),
                                        "the " + split + " target ranks' " + key);
                 };
+                std::vector<int32_t> users;
+                if (columns.contains("usersDelta")) {
+                    users = column("usersDelta");
+                    for (size_t i = 1; i < users.size(); ++i)
+                        users[i] = wrappingAdd(users[i], users[i - 1]);
+                } else {
+                    users = column("users");
+                }
                 try {
-                    impl_->setTargetRanks(id, split,
-                                          TargetRanks::fromColumns(
-                                              column("users"), column("targetCounts"),
-                                              column("ranks"), "the " + split + " target ranks"));
+                    read.emplace(split, TargetRanks::fromColumns(
+                                            std::move(users), column("targetCounts"),
+                                            column("ranks"), "the " + split + " target ranks"));
                 } catch (const std::invalid_argument& error) {
                     throw StoreError(path, std::string("is not a valid run bundle: ") +
                                                error.what() + kExportAgain);
                 }
             }
+            for (const auto& item : targetRanks.items()) {
+                if (!item.value().contains("sameAs")) continue;
+                const json& same = item.value().at("sameAs");
+                const auto found =
+                    same.is_string() ? read.find(same.get<std::string>()) : read.end();
+                if (found == read.end()) {
+                    throw StoreError(path, "is not a valid run bundle: the " + item.key() +
+                                               " target ranks are the same as " + same.dump() +
+                                               ", which it does not hold" + kExportAgain);
+                }
+                read.emplace(item.key(), found->second);
+            }
+            for (const auto& [split, ranks] : read) impl_->setTargetRanks(id, split, ranks);
         });
     } catch (const json::exception& error) {
         throw StoreError(path,

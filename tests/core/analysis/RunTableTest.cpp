@@ -296,6 +296,26 @@ TEST_F(RunTableTest, ReadoutRowsFollowTheirRunLabelledAsReadouts) {
               (std::vector<std::string>{"fused", "interests"}));
 }
 
+// A readout row whose runs stored their readout's per-user ranks is tested per user against
+// the baseline, pairing those ranks: A's interests readout ranks every user's target first
+// (HR@10 1 for all six) against B's per-user (0, ½, ½, 0, 0, ½): mean difference 4.5 / 6.
+TEST_F(PerUserTableTest, ReadoutRowsArePairedOverUsersWithTheirOwnRanks) {
+    for (const int64_t run : {a1_, a2_}) {
+        TargetRanks first;
+        for (int32_t u = 0; u < 6; ++u) first.addCase(u, {1});
+        store_.setFinalMetrics(run, "test/interests", {{"hr@10", 1.0}}, &first);
+    }
+    RunTableRequest request = groups();
+    request.metrics = {"hr@10"};
+    request.readouts = true;
+    const ResultTable table = buildRunTable(store_, request);
+    ASSERT_EQ(table.rows()[1].label, "A [interests readout]");
+    const CellTest& perUser = *table.cell(1, 0).test;
+    EXPECT_TRUE(perUser.perUser);
+    EXPECT_EQ(perUser.n, 6);
+    EXPECT_DOUBLE_EQ(perUser.meanDifference, 4.5 / 6.0);
+}
+
 // Data whose test targets repeat history items (Yelp): runs store their test under the other
 // history setting too (otherHistorySplit), and a table shows each setting for every run, the
 // per-user tests pairing the users' ranks of that setting (issue 19, item 8).

@@ -80,8 +80,16 @@ TEST(Readouts, Algorithm2AndInterestsMatchTheModelsOwnEvaluation) {
     // model.samplesPerUser = 1 is Algorithm 2, with the same noise streams.
     EXPECT_EQ(readouts.splits.at("test/algorithm2"), evaluator.evaluate(*model, splits.test));
     EXPECT_EQ(readouts.splits.at("valid/algorithm2"), evaluator.evaluate(*model, splits.valid));
+    // Each readout's test keeps its per-user ranks, the model's own evaluation's for the same
+    // readout (they are what paired per-user tests of a readout row use).
+    TargetRanks ranks;
+    evaluator.evaluate(*model, splits.test, &ranks);
+    EXPECT_EQ(readouts.testRanks.at("test/algorithm2"), ranks);
     dimeRec.setReadout(DimeRecRecommender::Readout::Interests);
-    EXPECT_EQ(readouts.splits.at("test/interests"), evaluator.evaluate(*model, splits.test));
+    EXPECT_EQ(readouts.splits.at("test/interests"),
+              evaluator.evaluate(*model, splits.test, &ranks));
+    EXPECT_EQ(readouts.testRanks.at("test/interests"), ranks);
+    EXPECT_EQ(readouts.testRanks.size(), readoutNames().size());
     for (const std::string& name : readoutNames()) {
         for (const char* split : {"valid/", "test/"}) {
             const auto& metrics = readouts.splits.at(split + name);

@@ -331,7 +331,7 @@ TargetRanks sampleRanks() {
 TEST(RunStoreTest, TestEvaluationKeepsTargetRanksAndBundlesCarryThem) {
     TempDir dir;
     RunStore source(dir.file("a.sqlite"));
-    const int64_t id = source.createRun(makeRun("dimerec", 5));
+    int64_t id = source.createRun(makeRun("dimerec", 5));
     const int64_t without = source.createRun(makeRun("sasrec", 5));
     EvaluationPoint valid{1, 0, "valid", {{"hr@10", 0.5}}, sampleRanks()};
     source.appendEvaluation(id, valid);
@@ -348,6 +348,10 @@ TEST(RunStoreTest, TestEvaluationKeepsTargetRanksAndBundlesCarryThem) {
     kept.addCase(0, {1, 3, 3000});
     kept.addCase(9, {7});
     source.setFinalMetrics(id, otherHistorySplit(false), {{"hr@10", 0.4}}, &kept);
+    // A readout's test keeps its ranks too; one whose ranks equal another split's (a fused
+    // readout with w = 0 ranks as the interests) is written once in a bundle.
+    source.setFinalMetrics(id, "test/interests", {{"hr@10", 0.4}}, &kept);
+    source.setFinalMetrics(id, "test/algorithm2", {{"hr@10", 0.25}}, &test.ranks);
     ASSERT_TRUE(source.targetRanks(id, otherHistorySplit(false)).has_value());
     EXPECT_EQ(*source.targetRanks(id, otherHistorySplit(false)), kept);
     EXPECT_EQ(*source.targetRanks(id), sampleRanks());
@@ -363,15 +367,48 @@ TEST(RunStoreTest, TestEvaluationKeepsTargetRanksAndBundlesCarryThem) {
         EXPECT_EQ(*target.targetRanks(imported, otherHistorySplit(false)), kept);
         EXPECT_EQ(target.run(imported).summary.readoutMetrics.at(otherHistorySplit(false)),
                   (std::map<std::string, double>{{"hr@10", 0.4}}));
+        EXPECT_EQ(*target.targetRanks(imported, "test/interests"), kept);
+        EXPECT_EQ(*target.targetRanks(imported, "test/algorithm2"), sampleRanks());
         EXPECT_FALSE(
             target.targetRanks(target.importBundle(dir.file("without-" + name))).has_value());
     }
-    // Compact: base64 of little-endian int32, not JSON number arrays. Users 4, 0, 9 →
-    // bytes 04 00 00 00 00 00 00 00 09 00 00 00 → "BAAAAAAAAAAJAAAA".
-    std::ifstream in(dir.file("run.json"));
-    const nlohmann::json bundle = nlohmann::json::parse(in);
-    EXPECT_EQ(bundle.at("targetRanks").at("test").at("users"), "BAAAAAAAAAAJAAAA");
-    source.deleteRun(id);  // the ranks go with the run (foreign key cascade)
+    // Compact: base64 of little-endian int32, not JSON number arrays, the users as differences
+    // (all of a run's test users in order become a run of ones). Users 4, 0, 9 → 4, −4, 9 →
+    // bytes 04 00 00 00 FC FF FF FF 09 00 00 00 → "BAAAAPz///8JAAAA". Equal ranks are named once.
+    nlohmann::json bundle = nlohmann::json::parse(std::ifstream(dir.file("run.json")));
+    const nlohmann::json& ranks = bundle.at("targetRanks");
+    EXPECT_EQ(ranks.at("test").at("usersDelta"), "BAAAAPz///8JAAAA");
+    EXPECT_EQ(ranks.at("test/algorithm2"), (nlohmann::json{{"sameAs", "test"}}));
+    EXPECT_EQ(ranks.at("test/interests"), (nlohmann::json{{"sameAs", otherHistorySplit(false)}}));
+    // Version 1 wrote the users as they are ("users": 4, 0, 9) and no readout ranks.
+    bundle["formatVersion"] = 1;
+    nlohmann::json& v1Test = bundle["targetRanks"]["test"];
+    v1Test["users"] = "BAAAAAAAAAAJAAAA";
+    v1Test.erase("usersDelta");
+    bundle["targetRanks"].erase("test/algorithm2");
+    bundle["targetRanks"].erase("test/interests");
+    std::ofstream(dir.file("v1.json")) << bundle.dump();
+    source.deleteRun(id);
+    const int64_t fromV1 = source.importBundle(dir.file("v1.json"));
+    EXPECT_EQ(*source.targetRanks(fromV1), sampleRanks());
+    id = fromV1;
+    // A split said to equal one the bundle does not hold is refused, naming the file.
+    bundle["run"]["uuid"] = "0badbad0-0000-4000-8000-000000000000";
+    bundle["targetRanks"]["test/fused"] = {{"sameAs", "test/nothing"}};
+    std::ofstream(dir.file("broken.json")) << bundle.dump();
+    try {
+        source.importBundle(dir.file("broken.json"));
+        FAIL() << "a dangling sameAs was imported";
+    } catch (const StoreError& error) {
+        EXPECT_NE(std::string(error.what()).find("broken.json"), std::string::npos);
+        EXPECT_NE(std::string(error.what())
+                      .find("test/fused target ranks are the same as "
+                            "\"test/nothing\""),
+                  std::string::npos)
+            << error.what();
+    }
+    EXPECT_EQ(source.countRuns(RunQuery{}), 2);  // the broken bundle stored nothing
+    source.deleteRun(id);                        // the ranks go with the run (foreign key cascade)
     EXPECT_FALSE(source.targetRanks(id).has_value());
 }
 
