@@ -130,9 +130,12 @@ int drawMetricBars(QCustomPlot& plot, const QVector<RunMetrics>& runs, const std
         }
         plot.xAxis->setRange(0.3, runs.size() + 0.7);
         plot.xAxis->setLabel(QString());
-        // Rotated labels end at their tick; rotated the other way, the last ones ran past the
-        // right edge, where QCustomPlot drops them.
-        if (runs.size() > 4) plot.xAxis->setTickLabelRotation(-30);
+        // Many runs: vertical labels, each under its own bar. Slanted ones reach sideways by
+        // their length, and QCustomPlot's margins leave room only below the axis: at −30° the
+        // first long name ran past the left edge and was dropped (a 13-run figure labelled
+        // its second bar with the first name that showed), at +30° the last ones past the
+        // right edge.
+        if (runs.size() > 4) plot.xAxis->setTickLabelRotation(-90);
     } else {
         // Groups per cut-off K, one bar per run in each.
         const std::vector<int> cutoffs = cutoffsOf(runs, metric);
