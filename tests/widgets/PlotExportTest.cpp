@@ -272,6 +272,30 @@ TEST_F(PlotExportTest, PgfplotsPlacesGroupedBarsSideBySide) {
     compileWithPdflatex(dir_, QStringLiteral("bars"));
 }
 
+// Thirteen runs with long names, as a converged comparison has: every name is drawn (the SVG
+// keeps tick labels as text). Slanted at −30° the first one ran past the left edge and
+// QCustomPlot dropped it, so the figure read as if its labels were shifted by one bar.
+TEST_F(PlotExportTest, ManyBarsKeepEveryRunsLabel) {
+    QCustomPlot plot;
+    plot.resize(600, 400);
+    QVector<RunMetrics> runs;
+    for (int i = 1; i <= 13; ++i) {
+        RunMetrics run;
+        run.id = i;
+        run.name = QStringLiteral("DimeRec (recommended) seed %1").arg(i);
+        run.metrics = {{"ndcg@10", 0.01 * i}};
+        runs.push_back(run);
+    }
+    ASSERT_EQ(drawMetricBars(plot, runs, "ndcg@10"), 13);
+    PlotExportOptions options;
+    options.width = 17.0;  // centimetres, the report's figure size
+    options.height = 10.0;
+    exportPlot(plot, path(QStringLiteral("bars.svg")), options);
+    const QString svg = QString::fromUtf8(readAll(path(QStringLiteral("bars.svg"))));
+    for (const RunMetrics& run : runs)
+        EXPECT_TRUE(svg.contains(run.name)) << run.name.toStdString();
+}
+
 // The export dialog offers every format (each figure, the painted globe too, has its data); a
 // .tex path picks pgfplots, and the font size gives way to the paper's.
 TEST_F(PlotExportTest, DialogOffersPgfplotsForPlots) {
