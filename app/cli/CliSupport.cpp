@@ -71,6 +71,7 @@ CheckpointModel loadCheckpointModel(const std::string& checkpoint, const std::st
     loaded.config = readCheckpointConfig(checkpoint);
     for (const std::string& assignment : inferenceOverrides)
         applyInferenceOverride(loaded.config, assignment);
+    validate(loaded.config);
     configureThreads(threads);
     retainLargeAllocations();
     const torch::Device target = resolveDevice(device);

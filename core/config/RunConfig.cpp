@@ -138,17 +138,20 @@ void checkRange(const FieldDescriptor& field, const json& value) {
     if (!low || !high) invalid(field.key, rangeText(field) + ", got " + value.dump());
 }
 
+// The field's value in the config against its descriptor's range (each element of a list).
+void checkField(const FieldDescriptor& field, const RunConfig& c) {
+    const json value = field.get(c);
+    if (field.kind == FieldKind::IntList) {
+        for (const json& element : value) checkRange(field, element);
+    } else {
+        checkRange(field, value);
+    }
+}
+
 }  // namespace
 
 void validate(const RunConfig& c) {
-    for (const FieldDescriptor& field : runConfigFields()) {
-        const json value = field.get(c);
-        if (field.kind == FieldKind::IntList) {
-            for (const json& element : value) checkRange(field, element);
-        } else {
-            checkRange(field, value);
-        }
-    }
+    for (const FieldDescriptor& field : runConfigFields()) checkField(field, c);
     // Checks across fields.
     if (!(c.model.betaEnd >= c.model.betaStart && c.model.betaEnd < 1.0)) {
         invalid("model.betaEnd", "must lie in [betaStart, 1), got " + json(c.model.betaEnd).dump());
@@ -248,7 +251,7 @@ void applyOverride(RunConfig& config, const std::string& assignment) {
         }
     }
     field->set(config, value);
-    validate(config);
+    checkField(*field, config);
 }
 
 void applyInferenceOverride(RunConfig& config, const std::string& assignment) {

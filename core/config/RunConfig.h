@@ -162,7 +162,10 @@ RunConfig runConfigFromJson(const nlohmann::json& json);
 // are left out while at their first default, so adding a field never changes an existing hash.
 std::string configHash(const RunConfig& config);
 
-// Applies "section.field=value" overrides (as given on the command line) to a config.
+// Applies a "section.field=value" override (as given on the command line) to a config and
+// checks the value against the field's range. Rules across fields (a warm start needs L_gem,
+// heads divide d, …) are validate()'s, for the caller to run once every override is applied:
+// `--set model.useGemLoss=false --set train.pretrainGemSteps=0` must not fail half-way.
 void applyOverride(RunConfig& config, const std::string& assignment);
 
 // Like applyOverride, for a trained model's config: only fields that change inference, not

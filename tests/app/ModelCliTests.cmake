@@ -38,6 +38,19 @@ add_test(NAME cli.config-check-names-bad-value
           --set model.lambda=-1)
 set_tests_properties(cli.config-check-names-bad-value PROPERTIES
   PASS_REGULAR_EXPRESSION "model\\.lambda: must be >= 0")
+# Rules across fields apply once every --set is in: a warm start given before L_gem is
+# switched off is refused by name, and the same two fields set the other way round pass.
+add_test(NAME cli.config-check-warm-start-without-lgem
+  COMMAND dimerec config --check "${PROJECT_SOURCE_DIR}/experiments/dimerec-ml-latest-small.json"
+          --set train.pretrainGemSteps=100 --set model.useGemLoss=false)
+set_tests_properties(cli.config-check-warm-start-without-lgem PROPERTIES
+  PASS_REGULAR_EXPRESSION "train\\.pretrainGemSteps: must be 0 without L_gem")
+add_test(NAME cli.config-check-lgem-off-then-no-warm-start
+  COMMAND dimerec config --check "${PROJECT_SOURCE_DIR}/experiments/dimerec-ml-latest-small.json"
+          --set train.pretrainGemSteps=100 --set model.useGemLoss=false
+          --set train.pretrainGemSteps=0)
+set_tests_properties(cli.config-check-lgem-off-then-no-warm-start PROPERTIES
+  PASS_REGULAR_EXPRESSION "is valid")
 
 # Progress of `dimerec train`: a bar rewritten in place on a terminal (script(1) gives it one),
 # plain lines without a bar otherwise.

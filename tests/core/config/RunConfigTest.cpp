@@ -351,6 +351,16 @@ TEST(RunConfig, WithoutLGemTheGemIsNotWarmStartedAndNotProtected) {
     config.model.useDiffusion = true;
     config.model.model = ModelKind::SasRec;
     EXPECT_EQ(errorOf(config), "");
+
+    // Overrides check their own field; the rules across fields wait until all are applied, so
+    // the w/o L_gem ablation of a warm-started config can be given in either order.
+    RunConfig warm;
+    warm.train.pretrainGemSteps = 1300;
+    EXPECT_NO_THROW(applyOverride(warm, "model.useGemLoss=false"));
+    EXPECT_NE(errorOf(warm), "");
+    applyOverride(warm, "train.pretrainGemSteps=0");
+    EXPECT_EQ(errorOf(warm), "");
+    EXPECT_THROW(applyOverride(warm, "train.pretrainGemSteps=-1"), std::invalid_argument);
 }
 
 // DimeRec's SASRec GEM is built from SASRec's layers, heads and dropout, so the form enables
