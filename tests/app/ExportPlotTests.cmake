@@ -133,26 +133,24 @@ dimerec_pgfplots_test(tradeoff "${DIMEREC_EXPORT_DB}" export-db "wrote pgfplots 
   --runs 1,2 --kind tradeoff --metric ndcg@10 --y-metric hr@10)
 dimerec_pgfplots_test(norm-by-frequency "${DIMEREC_TRAIN_DB}" cli-checkpoint
   "wrote pgfplots item-embedding norms" --runs 1 --kind norm-by-frequency)
-# The Hammer map (2,776 marks) is exported and checked, not compiled: pgfplots takes 13 s of CPU
-# over it (it compiles: checked by hand).
-add_test(NAME cli.plot.pgf-hammer COMMAND dimerec export plot --db "${DIMEREC_TRAIN_DB}" --runs 1
-  --kind hammer --user 3 --samples 8 --out "${DIMEREC_FIGURES}/pgf-hammer.tex")
-set_tests_properties(cli.plot.pgf-hammer PROPERTIES FIXTURES_REQUIRED "cli-checkpoint;plot-dir"
-  FIXTURES_SETUP pgf-hammer PASS_REGULAR_EXPRESSION "wrote pgfplots Hammer map")
-add_test(NAME cli.plot.pgf-hammer-check COMMAND "${CMAKE_COMMAND}"
-  -DFIGURE=${DIMEREC_FIGURES}/pgf-hammer.tex -DFORMAT=tex "-DTEXT=only marks"
-  -P "${DIMEREC_CHECK_FIGURE}")
-set_tests_properties(cli.plot.pgf-hammer-check PROPERTIES FIXTURES_REQUIRED pgf-hammer)
-# The globe as pgfplots: its projection as the view shows it, round (the same marks, not
-# compiled for the same reason; the widget test compiles a small one).
-add_test(NAME cli.plot.pgf-sphere COMMAND dimerec export plot --db "${DIMEREC_TRAIN_DB}" --runs 1
-  --kind sphere --user 3 --samples 8 --out "${DIMEREC_FIGURES}/pgf-sphere.tex")
-set_tests_properties(cli.plot.pgf-sphere PROPERTIES FIXTURES_REQUIRED "cli-checkpoint;plot-dir"
-  FIXTURES_SETUP pgf-sphere PASS_REGULAR_EXPRESSION "wrote pgfplots sphere view of run 1")
-add_test(NAME cli.plot.pgf-sphere-check COMMAND "${CMAKE_COMMAND}"
-  -DFIGURE=${DIMEREC_FIGURES}/pgf-sphere.tex -DFORMAT=tex "-DTEXT=axis equal image"
-  -P "${DIMEREC_CHECK_FIGURE}")
-set_tests_properties(cli.plot.pgf-sphere-check PROPERTIES FIXTURES_REQUIRED pgf-sphere)
+# The Hammer map (2,776 marks) and the globe (the same marks, as the view projects them) are
+# exported and checked, not compiled: pgfplots takes 13 s of CPU over them (they compile:
+# checked by hand; the widget test compiles a small globe).
+# name text pattern arguments…: `export plot` of run 1 to pgf-<name>.tex, which must hold text.
+function(dimerec_pgfplots_checked_test name text pattern)
+  set(tex "${DIMEREC_FIGURES}/pgf-${name}.tex")
+  add_test(NAME cli.plot.pgf-${name} COMMAND dimerec export plot --db "${DIMEREC_TRAIN_DB}"
+    --runs 1 ${ARGN} --out "${tex}")
+  set_tests_properties(cli.plot.pgf-${name} PROPERTIES FIXTURES_REQUIRED "cli-checkpoint;plot-dir"
+    FIXTURES_SETUP pgf-${name} PASS_REGULAR_EXPRESSION "${pattern}")
+  add_test(NAME cli.plot.pgf-${name}-check COMMAND "${CMAKE_COMMAND}"
+    -DFIGURE=${tex} -DFORMAT=tex "-DTEXT=${text}" -P "${DIMEREC_CHECK_FIGURE}")
+  set_tests_properties(cli.plot.pgf-${name}-check PROPERTIES FIXTURES_REQUIRED pgf-${name})
+endfunction()
+dimerec_pgfplots_checked_test(hammer "only marks" "wrote pgfplots Hammer map"
+  --kind hammer --user 3 --samples 8)
+dimerec_pgfplots_checked_test(sphere "axis equal image" "wrote pgfplots sphere view of run 1"
+  --kind sphere --user 3 --samples 8)
 dimerec_pgfplots_test(heatmap "${DIMEREC_GRID_DB}" grid-db "wrote pgfplots ndcg@10 heat map"
   --study cli-grid --kind heatmap --x model.diffusionSteps --y model.schedule)
 dimerec_pgfplots_test(sweep "${DIMEREC_GRID_DB}" grid-db "wrote pgfplots hr@10 sweep plot"
