@@ -34,10 +34,13 @@ protected:
         add("sasrec", 3, "elsewhere", 1.0, {{"hr@10", 0.9}}, "other");
     }
 
+    // A finished run; excludeHistory false: stored with history items kept in the ranking.
     int64_t add(const std::string& model, uint64_t seed, const std::string& name, double lambda,
-                const std::map<std::string, double>& test, const std::string& study = "paper") {
+                const std::map<std::string, double>& test, const std::string& study = "paper",
+                bool excludeHistory = true) {
         NewRun run = test::makeRun(model, seed, study, name);
         run.config.model.lambda = lambda;
+        run.config.eval.excludeHistory = excludeHistory;
         const int64_t id = store_.createRun(run);
         RunResult result;
         result.status = "finished";
@@ -118,13 +121,8 @@ TEST_F(RunTableTest, ChosenMetricsLabelsAndMarkdown) {
 // Each row carries its stored config's eval.excludeHistory: the fixture's runs have today's
 // default (excluded), a run stored with the old default makes the table mixed.
 TEST_F(RunTableTest, RowsSayWhetherHistoryItemsWereExcluded) {
-    NewRun run = test::makeRun("sasrec", 4, "paper", "SASRec ranking history");
-    run.config.eval.excludeHistory = false;
-    const int64_t kept = store_.createRun(run);
-    RunResult result;
-    result.status = "finished";
-    result.test = {{"hr@10", 0.7}};
-    store_.finishRun(kept, result);
+    const int64_t kept =
+        add("sasrec", 4, "SASRec ranking history", 1.0, {{"hr@10", 0.7}}, "paper", false);
     RunTableRequest request;
     request.runs = {sasrec1_, kept};
     const ResultTable table = buildRunTable(store_, request);
@@ -338,13 +336,7 @@ TEST_F(PerUserTableTest, EitherHistorySettingForEveryRunAndBothTablesFromTheTest
     }
     // K was configured to keep history items: its own test is its kept-history result; it
     // stored no excluded-history test.
-    NewRun kept = test::makeRun("gru4rec", 1, "users", "K seed 1");
-    kept.config.eval.excludeHistory = false;
-    const int64_t k1 = store_.createRun(kept);
-    RunResult result;
-    result.status = "finished";
-    result.test = {{"hr@10", 0.9}};
-    store_.finishRun(k1, result);
+    const int64_t k1 = add("gru4rec", 1, "K seed 1", 1.0, {{"hr@10", 0.9}}, "users", false);
 
     RunTableRequest request;
     request.runs = {a1_, b1_, k1};
