@@ -81,6 +81,14 @@ plot() {  # plot FILE-STEM STUDY ARGS...: PNG for the report, PDF for papers, on
   "$dimerec" export plot --db "$db" "$@" -o "$out/$stem.png" --dpi 200
   "$dimerec" export plot --db "$db" "$@" -o "$out/$stem.pdf"
 }
+curves() {  # curves STUDY: validation NDCG@10 per epoch of each trained model's seed-1 run
+  local ids
+  ids=$("$dimerec" runs list --db "$db" --study "$1$suffix" --status finished --csv --limit 0 \
+    --sort id --asc | awk -F, 'NR > 1 && $7 == 1 && $10 > 0 { printf "%s%s", sep, $1; sep = "," }')
+  if [ -z "$ids" ]; then return; fi
+  plot "$1-valid-ndcg10-epochs" "$1" --runs "$ids" --kind curve --metric ndcg@10 --x epoch \
+    --width 17cm --height 10cm
+}
 # ablation_table STUDY COMPARISON VARIANT METRICS: STUDY's table against its "full" row. Where
 # STUDY has not trained "full" itself, the row is COMPARISON's VARIANT, the same config (equal
 # config hashes), so that the converged ablation does not train those runs a second time.
@@ -113,6 +121,7 @@ if [ "$profile" = full ]; then
     table "compare-$dataset" SASRec "$loo"
     plot "compare-$dataset-ndcg10" "compare-$dataset" --study "compare-$dataset$suffix" \
       --kind metric --metric ndcg@10 --width 17cm --height 10cm
+    curves "compare-$dataset"
   done
   ablation_table ablation-beauty compare-beauty "DimeRec (recommended)" "$loo"
   table ablation-components-ml1m full "$loo"

@@ -8,6 +8,7 @@
 #include "store/RunStore.h"
 
 #include <QApplication>
+#include <QCheckBox>
 #include <QClipboard>
 #include <QComboBox>
 #include <QFile>
@@ -153,11 +154,18 @@ ComparisonView::ComparisonView(RunStore& store, QWidget* parent) : QWidget(paren
     auto* curveBox = new QWidget(bottom);
     auto* curveLayout = new QVBoxLayout(curveBox);
     curveLayout->setContentsMargins(0, 0, 0, 0);
+    auto* curveRow = new QHBoxLayout;
     curveSeries_ = new QComboBox(curveBox);
     curveSeries_->setToolTip(tr("The series overlaid for every run of the entries"));
-    curveLayout->addWidget(curveSeries_);
+    curveRow->addWidget(curveSeries_, 1);
+    perEpoch_ = new QCheckBox(tr("Per epoch"), curveBox);
+    perEpoch_->setToolTip(
+        tr("Against the epochs trained instead of the step, so that models "
+           "whose steps differ (SASRec's sequence batches, DimeRec's sample "
+           "batches) line up"));
+    curveRow->addWidget(perEpoch_);
+    curveLayout->addLayout(curveRow);
     curves_ = new LossCurvePlot(curveBox);
-    curves_->setAxisLabels(tr("step"), tr("value"));
     curveLayout->addWidget(curves_, 1);
     bottom->setStretchFactor(0, 2);
     bottom->setStretchFactor(1, 3);
@@ -220,6 +228,7 @@ ComparisonView::ComparisonView(RunStore& store, QWidget* parent) : QWidget(paren
     connect(curveSeries_, &QComboBox::currentIndexChanged, this, [this] {
         if (!updating_) fillCurves();
     });
+    connect(perEpoch_, &QCheckBox::toggled, this, [this] { fillCurves(); });
     connect(save, &QPushButton::clicked, this, [this] { saveExport(); });
     connect(copy, &QPushButton::clicked, this,
             [this] { copyToClipboard(static_cast<ExportFormat>(format_->currentData().toInt())); });
@@ -347,6 +356,7 @@ ComparisonView::RunExtras ComparisonView::readExtras(const RunStore& store, int6
     try {
         extras.configJson = store.run(run).configJson;
         extras.series = store.seriesList(run);
+        extras.stepsPerEpoch = store.stepsPerEpoch(run);
         if (const size_t cut = curve.find('\n'); cut != std::string::npos)
             extras.curves[curve] = store.series(run, curve.substr(0, cut), curve.substr(cut + 1));
     } catch (const std::exception& error) {
@@ -838,16 +848,23 @@ void ComparisonView::fillDiff() {
 
 void ComparisonView::fillCurves() {
     curves_->clear();
+    const bool perEpoch = perEpoch_->isChecked();
+    curves_->setAxisLabels(perEpoch ? tr("epoch") : tr("step"), tr("value"));
     const std::string key = curveKey(curveSeries_->currentText());
     if (key.empty()) return;
     const std::string source = key.substr(0, key.find('\n'));
     const std::string name = key.substr(key.find('\n') + 1);
     curves_->setSmoothingAvailable(source == "train");
-    curves_->setTitle(curveSeries_->currentText());
     int drawn = 0;
+    int withoutEpochs = 0;
+    QVector<qint64> runs;
+    for (const ComparisonEntry& entry : entries_) {
+        for (const RunSummary& run : entry.runs) runs.push_back(run.id);
+    }
+    const QVector<QColor> colours = runColours(runs);
     for (const ComparisonEntry& entry : entries_) {
         for (const RunSummary& run : entry.runs) {
-            if (drawn == kMaxCurves) return;
+            if (drawn == kMaxCurves) break;
             QString label = QString::fromStdString(entry.label);
             if (entry.runs.size() > 1) label += tr(" · seed %1").arg(run.seed);
             // Read once per run and series (the entries' loader read the chosen one).
@@ -860,18 +877,28 @@ void ComparisonView::fillCurves() {
                     continue;
                 }
             }
-            QVector<double> steps;
+            if (cached->second.empty()) continue;
+            if (perEpoch && !extras.stepsPerEpoch) {
+                ++withoutEpochs;
+                continue;
+            }
+            const double stepsPerEpoch =
+                perEpoch ? static_cast<double>(*extras.stepsPerEpoch) : 1.0;
+            QVector<double> x;
             QVector<double> values;
             for (const SeriesPoint& point : cached->second) {
-                steps.push_back(static_cast<double>(point.step));
+                x.push_back(static_cast<double>(point.step) / stepsPerEpoch);
                 values.push_back(point.value);
             }
-            if (steps.isEmpty()) continue;
-            curves_->setSeriesColor(label, runColour(run.id));
-            curves_->addPoints(label, steps, values);
+            curves_->setSeriesColor(label, colours[static_cast<int>(runs.indexOf(run.id))]);
+            curves_->addPoints(label, x, values);
             ++drawn;
         }
     }
+    curves_->setTitle(withoutEpochs == 0 ? curveSeries_->currentText()
+                                         : tr("%1 (%n run(s) left out: not past their first epoch)",
+                                              nullptr, withoutEpochs)
+                                               .arg(curveSeries_->currentText()));
 }
 
 TableFormat ComparisonView::exportFormat() const {

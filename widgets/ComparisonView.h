@@ -12,6 +12,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <optional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -92,6 +93,9 @@ public:
     QListWidget* metricList() const { return metricList_; }
     LossCurvePlot* curves() const { return curves_; }
     QComboBox* curveChooser() const { return curveSeries_; }
+    // Draws the curves against the epochs trained instead of the step (runs whose epoch length
+    // is not known yet are left out, and the title says how many).
+    QCheckBox* perEpochBox() const { return perEpoch_; }
 
     // The table as TableExport prints it in the current layout (with the tests: pending ones
     // are computed here rather than left out).
@@ -113,6 +117,7 @@ private:
         std::vector<SeriesInfo> series;
         // Points of the series overlaid so far, by curveKey.
         std::map<std::string, std::vector<SeriesPoint>> curves;
+        std::optional<int64_t> stepsPerEpoch;  // RunStore::stepsPerEpoch
         std::string error;  // why the store could not give them (the run was deleted, …)
     };
     // The extras of `run`, with the points of the curve `curve` (curveKey; "" = none).
@@ -174,6 +179,7 @@ private:
     QTableWidget* tableWidget_ = nullptr;
     QTableWidget* diff_ = nullptr;
     QComboBox* curveSeries_ = nullptr;
+    QCheckBox* perEpoch_ = nullptr;
     LossCurvePlot* curves_ = nullptr;
 };
 

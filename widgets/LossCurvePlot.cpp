@@ -361,7 +361,8 @@ void LossCurvePlot::refresh() {
 }
 
 QString LossCurvePlot::dataCsv() const {
-    QString csv = QStringLiteral("series,step,value,smoothed\n");
+    QString csv = QStringLiteral("series,%1,value,smoothed\n")
+                      .arg(QString::fromStdString(csvField(plot_->xAxis->label().toStdString())));
     const auto number = [](double value) { return QString::number(value, 'g', 10); };
     for (const auto& series : series_) {
         const QString name = QString::fromStdString(csvField(series->name.toStdString()));
@@ -392,8 +393,11 @@ QString LossCurvePlot::readoutAt(double step) const {
         lines << line;
     }
     if (lines.isEmpty()) return {};
-    lines.prepend(
-        tr("step %1").arg(locale.toString(static_cast<qlonglong>(std::llround(shownStep)))));
+    // Steps are whole; other x axes (epochs) show two decimals.
+    const bool whole = shownStep == std::round(shownStep);
+    lines.prepend(plot_->xAxis->label() + QLatin1Char(' ') +
+                  (whole ? locale.toString(static_cast<qlonglong>(std::llround(shownStep)))
+                         : locale.toString(shownStep, 'f', 2)));
     return lines.join(QLatin1Char('\n'));
 }
 

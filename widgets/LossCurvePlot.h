@@ -21,11 +21,12 @@ class QTimer;
 
 namespace dimerec {
 
-// Named series against the training step, drawn like TensorBoard's scalars: the debiased
-// exponential moving average in full colour over the raw values drawn faintly. Stores every
-// point it is given; draws a min/max decimation of the visible range (one bucket per pixel),
-// so a million points per series pan and zoom smoothly. Wheel zooms, drag pans, double
-// click returns to the automatic full view; hovering shows every series' value at that step.
+// Named series against the training step (or the epochs, setAxisLabels), drawn like
+// TensorBoard's scalars: the debiased exponential moving average in full colour over the raw
+// values drawn faintly. Stores every point it is given; draws a min/max decimation of the
+// visible range (one bucket per pixel), so a million points per series pan and zoom smoothly.
+// Wheel zooms, drag pans, double click returns to the automatic full view; hovering shows
+// every series' value at that x.
 // Its context menu exports the figure (enablePlotExport) and copies dataCsv().
 class LossCurvePlot : public QWidget {
     Q_OBJECT
@@ -43,7 +44,7 @@ public:
     void clear();
 
     void setTitle(const QString& title);
-    // A series' colour (creating the series): a run's colour (runColour) where the series
+    // A series' colour (creating the series): a run's colour (runColours) where the series
     // are runs; otherwise series take the palette's colours in order.
     void setSeriesColor(const QString& series, const QColor& color);
     void setAxisLabels(const QString& x, const QString& y);
@@ -61,9 +62,11 @@ public:
     int storedPointCount(const QString& series) const;
     int displayedPointCount(const QString& series) const;  // points handed to the plot
     std::vector<double> smoothedValues(const QString& series) const;
-    // The hover read-out for a step: each series' nearest point, smoothed and raw.
+    // The hover read-out at x (a step, or what setAxisLabels names): each series' nearest
+    // point, smoothed and raw.
     QString readoutAt(double step) const;
-    // Every stored point: series,step,value,smoothed (the smoothing weight as set now).
+    // Every stored point: series,<x axis label>,value,smoothed (the smoothing weight as set
+    // now).
     QString dataCsv() const;
     QCustomPlot* plot() const { return plot_; }
 

@@ -106,6 +106,9 @@ QString axisTitle(const std::string& metric) {
 
 int drawMetricBars(QCustomPlot& plot, const QVector<RunMetrics>& runs, const std::string& metric) {
     reset(plot);
+    QVector<qint64> ids;
+    for (const RunMetrics& run : runs) ids.push_back(run.id);
+    const QVector<QColor> colours = runColours(ids);
     const bool single = splitMetric(metric).second > 0 ||
                         std::any_of(runs.begin(), runs.end(), [&metric](const RunMetrics& run) {
                             return run.metrics.count(metric) > 0;
@@ -123,7 +126,7 @@ int drawMetricBars(QCustomPlot& plot, const QVector<RunMetrics>& runs, const std
             bar->setName(runs[i].name);
             bar->setWidth(0.6);
             bar->setPen(Qt::NoPen);
-            bar->setBrush(runs[i].id != 0 ? runColour(runs[i].id) : seriesColour(i));
+            bar->setBrush(runs[i].id != 0 ? colours[i] : seriesColour(i));
             bar->addData(i + 1, found->second);
             largest = std::max(largest, found->second);
             ++bars;
@@ -151,7 +154,7 @@ int drawMetricBars(QCustomPlot& plot, const QVector<RunMetrics>& runs, const std
             bar->setName(runs[i].name);
             bar->setWidth(width);
             bar->setPen(Qt::NoPen);
-            bar->setBrush(runs[i].id != 0 ? runColour(runs[i].id) : seriesColour(i));
+            bar->setBrush(runs[i].id != 0 ? colours[i] : seriesColour(i));
             bar->setBarsGroup(group);
             for (size_t c = 0; c < cutoffs.size(); ++c) {
                 const auto found = runs[i].metrics.find(metric + "@" + std::to_string(cutoffs[c]));
@@ -360,10 +363,13 @@ void drawCurves(QCustomPlot& plot, const QVector<Curve>& curves, const QString& 
                 const QString& yLabel) {
     reset(plot);
     plot.xAxis->grid()->setVisible(true);
+    QVector<qint64> ids;
+    for (const Curve& curve : curves) ids.push_back(curve.runId);
+    const QVector<QColor> colours = runColours(ids);
     for (int i = 0; i < curves.size(); ++i) {
         QCPGraph* graph = plot.addGraph();
         graph->setName(curves[i].name);
-        const QColor colour = curves[i].runId != 0 ? runColour(curves[i].runId) : seriesColour(i);
+        const QColor colour = curves[i].runId != 0 ? colours[i] : seriesColour(i);
         graph->setPen(QPen(colour, 1.5));
         graph->setData(curves[i].x, curves[i].y, true);
     }

@@ -23,7 +23,7 @@ struct ReverseChain;
 
 // One run's final metrics, as the run store keeps them ("ndcg@10", "diversity@50", …).
 struct RunMetrics {
-    qint64 id = 0;  // its bars take the run's colour (runColour); 0: palette order
+    qint64 id = 0;  // its bars take the run's colour (runColours); 0: palette order
     QString name;   // label in legends and on the trade-off plot
     std::map<std::string, double> metrics;
 };
@@ -33,7 +33,7 @@ struct Curve {
     QString name;
     QVector<double> x;
     QVector<double> y;
-    qint64 runId = 0;  // a run's curve takes the run's colour (runColour); 0: palette order
+    qint64 runId = 0;  // a run's curve takes the run's colour (runColours); 0: palette order
 };
 
 // "diversity@50" → ("diversity", 50); a name without "@K" → (name, 0).

@@ -79,6 +79,18 @@ QColor runColour(qint64 runId) {
     return paletteColour(static_cast<int>((runId - 1) % 10));
 }
 
+QVector<QColor> runColours(const QVector<qint64>& runIds) {
+    QVector<QColor> colours;
+    const auto taken = [&colours](const QColor& colour) { return colours.contains(colour); };
+    for (const qint64 id : runIds) {
+        QColor colour = runColour(id);
+        for (int free = 0; taken(colour) && free < 10; ++free) colour = paletteColour(free);
+        if (taken(colour)) colour = runColour(id);  // more than ten runs: colours repeat
+        colours.push_back(colour);
+    }
+    return colours;
+}
+
 void placeLegendBelow(QCustomPlot& plot) {
     if (legendPlaced(plot)) return;
     // A row under the axis rect (and any title above it): the legend centred between two

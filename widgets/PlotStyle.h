@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QColor>
+#include <QVector>
 #include <QtGlobal>
 
 class QCustomPlot;
@@ -10,6 +11,10 @@ namespace dimerec {
 // The colour of a run in every view (live curves, comparison curves, metric bars, exported
 // figures): Tableau 10 by run id, so a run keeps its colour however the runs are combined.
 QColor runColour(qint64 runId);
+// The colours of runs shown together: each run its runColour, unless a run before it in the
+// list took that colour (run ids ten apart share one), then the first Tableau 10 colour that
+// none of them took, so up to ten runs are told apart.
+QVector<QColor> runColours(const QVector<qint64>& runIds);
 // Tableau 10's colour number `index` (wrapping), for series that are not runs.
 QColor paletteColour(int index);
 

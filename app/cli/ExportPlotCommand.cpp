@@ -32,6 +32,7 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <stdexcept>
 
@@ -49,10 +50,10 @@ struct PlotCommandOptions {
     std::string metric;
     std::string yMetric = "diversity@50";  // tradeoff: y
     std::string split = "test";            // final metrics of metric / tradeoff / heatmap / sweep
-    std::string xField;                    // heatmap, sweep: swept field across
-    std::string yField;                    // heatmap: swept field up
-    std::string seriesField;               // sweep: one line per value of this field
-    std::vector<std::string> names;        // RUN=LABEL
+    std::string xField;       // heatmap, sweep: swept field across; loss, curve: step | epoch
+    std::string yField;       // heatmap: swept field up
+    std::string seriesField;  // sweep: one line per value of this field
+    std::vector<std::string> names;  // RUN=LABEL
     std::string output;
     std::string width = "8.5cm";
     std::string height = "6cm";
@@ -115,16 +116,28 @@ QVector<RunMetrics> finalMetrics(const std::vector<LoadedRun>& runs, const std::
     return metrics;
 }
 
-// Curves of one series of every run ("train" loss terms or "valid" metrics).
+// Curves of one series of every run ("train" loss terms or "valid" metrics), against the
+// training step or, with `perEpoch`, the epochs trained (step / steps per epoch, so that models
+// whose steps differ, such as SASRec's sequence batches and DimeRec's sample batches, line up).
 QVector<Curve> curvesOf(const RunStore& store, const std::vector<LoadedRun>& runs,
-                        const std::string& source, const std::string& name) {
+                        const std::string& source, const std::string& name, bool perEpoch) {
     QVector<Curve> curves;
     for (const LoadedRun& run : runs) {
         Curve curve;
         curve.name = runs.size() == 1 ? QString::fromStdString(name) : run.label;
         if (runs.size() > 1) curve.runId = run.id;  // the run's colour, as in the workbench
+        double stepsPerEpoch = 1.0;
+        if (perEpoch) {
+            const std::optional<int64_t> steps = store.stepsPerEpoch(run.id);
+            if (!steps) {
+                throw std::invalid_argument("--x epoch: run " + std::to_string(run.id) +
+                                            " has not gone past its first epoch, so its epoch "
+                                            "length is not known; plot it against --x step");
+            }
+            stepsPerEpoch = static_cast<double>(*steps);
+        }
         for (const SeriesPoint& point : store.series(run.id, source, name)) {
-            curve.x.push_back(static_cast<double>(point.step));
+            curve.x.push_back(static_cast<double>(point.step) / stepsPerEpoch);
             curve.y.push_back(point.value);
         }
         if (curve.x.isEmpty()) {
@@ -351,8 +364,13 @@ void exportPlotCommand(const PlotCommandOptions& options) {
         const bool loss = options.kind == "loss";
         const std::string series =
             options.metric.empty() ? (loss ? "total" : "ndcg@10") : options.metric;
-        drawCurves(plot, curvesOf(store, runs, loss ? "train" : "valid", series),
-                   QObject::tr("training step"),
+        const bool perEpoch = options.xField == "epoch";
+        if (!perEpoch && !options.xField.empty() && options.xField != "step") {
+            throw std::invalid_argument("--kind " + options.kind + ": --x is step or epoch, not '" +
+                                        options.xField + "'");
+        }
+        drawCurves(plot, curvesOf(store, runs, loss ? "train" : "valid", series, perEpoch),
+                   perEpoch ? QObject::tr("epoch") : QObject::tr("training step"),
                    loss ? QObject::tr("loss (%1)").arg(QString::fromStdString(series))
                         : QObject::tr("validation %1").arg(axisTitle(series)));
         what = series + " curves";
@@ -475,7 +493,9 @@ void addExportPlotCommand(CLI::App& app) {
                      "loss: the loss term (default total); curve, metric, heatmap, sweep: the "
                      "metric (default ndcg@10); tradeoff: the x axis (default ndcg@10)");
     plot->add_option("--x", options->xField,
-                     "heatmap, sweep: the swept config field across, e.g. model.diffusionSteps");
+                     "heatmap, sweep: the swept config field across, e.g. model.diffusionSteps; "
+                     "loss, curve: step (default) or epoch (epochs trained, so that models with "
+                     "different steps per epoch line up)");
     plot->add_option("--y", options->yField, "heatmap: the swept config field up");
     plot->add_option("--series", options->seriesField,
                      "sweep: one line per value of this swept field, e.g. model.schedule");

@@ -777,7 +777,7 @@ void MainWindow::addCurve(qint64 runId, bool train, const QString& name,
     const bool manyRuns = shownRuns_.size() > 1;
     if (!plottedSeries(train, name, manyRuns)) return;
     const QString series = manyRuns ? QStringLiteral("#%1 %2").arg(runId).arg(name) : name;
-    if (manyRuns) plot->setSeriesColor(series, runColour(runId));
+    if (manyRuns) plot->setSeriesColor(series, runColours(shownRuns_)[shownRuns_.indexOf(runId)]);
     plot->addPoints(series, steps, values);
 }
 

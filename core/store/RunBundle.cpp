@@ -3,7 +3,8 @@
 //   run        identity, names, status, times, notes, checkpoint paths
 //   config     the full run config;  provenance, tags, finalMetrics {test, valid, readout splits}
 //   series     [{source, name, steps[], epochs[], values[]}]  (columns keep files small); the
-//              training losses may be every k-th point only (exportBundle's trainPoints)
+//              training losses may be every k-th point and each epoch's last only
+//              (exportBundle's trainPoints)
 //   embeddings [{step, label, rows, dim, data}]  data: base64 of little-endian float32;
 //              every snapshot, the last one, or none (Snapshots: they are most of a run's size)
 //   targetRanks {test: {usersDelta, targetCounts, ranks}, and the same for otherHistorySplit's
@@ -224,8 +225,10 @@ void RunStore::exportBundle(int64_t run, const std::string& path, Snapshots snap
                                    ? (count + trainPoints - 1) / trainPoints
                                    : 1;
         for (int64_t i = 0; i < count; ++i) {
-            if (i % stride != 0 && i != count - 1) continue;
             const SeriesPoint& p = points[static_cast<size_t>(i)];
+            const bool epochEnd =
+                i == count - 1 || points[static_cast<size_t>(i + 1)].epoch != p.epoch;
+            if (i % stride != 0 && !epochEnd) continue;
             steps.push_back(p.step);
             epochs.push_back(p.epoch);
             values.push_back(p.value);

@@ -318,6 +318,20 @@ std::vector<SeriesPoint> RunStore::series(int64_t run, const std::string& source
         });
 }
 
+std::optional<int64_t> RunStore::stepsPerEpoch(int64_t run) const {
+    return impl_->read("reading the epochs of run " + std::to_string(run), [&] {
+        SQLite::Statement& query = impl_->prepare(
+            "SELECT max(CAST(p.step AS REAL) / (p.epoch + 1)), min(p.epoch) < max(p.epoch) "
+            "FROM series s JOIN points p ON p.series_id = s.id WHERE s.run_id = ? AND "
+            "s.source IN ('train', 'valid')");
+        query.bind(1, run);
+        query.executeStep();
+        std::optional<int64_t> steps;
+        if (query.getColumn(1).getInt() != 0) steps = std::llround(query.getColumn(0).getDouble());
+        return steps;
+    });
+}
+
 std::vector<SeriesInfo> RunStore::seriesList(int64_t run) const {
     return impl_->read("listing the series of run " + std::to_string(run), [&] {
         SQLite::Statement& query = impl_->prepare(

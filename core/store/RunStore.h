@@ -81,6 +81,12 @@ public:
     std::vector<SeriesPoint> series(int64_t run, const std::string& source,
                                     const std::string& name) const;
     std::vector<SeriesInfo> seriesList(int64_t run) const;
+    // The optimiser steps of one of the run's epochs, read off its training-loss and validation
+    // points: a point's step is at most (epoch + 1) × that, equal at an epoch's last step. A run
+    // stores such a point for every epoch it has gone past (losses are logged every step, bundles
+    // keep each epoch's last one) and for every epoch whose end it validated. std::nullopt while
+    // all of its points lie in one epoch.
+    std::optional<int64_t> stepsPerEpoch(int64_t run) const;
     EmbeddingSnapshot embeddingSnapshot(int64_t snapshotId) const;
     // The target ranks of the run's evaluation on `split` (see TargetRanks); std::nullopt for
     // runs stored without them (before schema version 3, or not evaluated yet).
@@ -106,9 +112,9 @@ public:
     // One JSON file (gzip-compressed when the path ends in ".gz") with config, provenance,
     // final metrics, series, tags, notes, checkpoints, target ranks and embedding snapshots.
     // `trainPoints` > 0 keeps at most about that many points of each training-loss series
-    // (the first, every k-th and the last, at their exact values; a converged run logs a loss
-    // every step, most of its size once the snapshots are left out); validation and test
-    // series are always whole.
+    // (the first, every k-th, each epoch's last (see stepsPerEpoch) and the last, at their
+    // exact values; a converged run logs a loss every step, most of its size once the
+    // snapshots are left out); validation and test series are always whole.
     void exportBundle(int64_t run, const std::string& path, Snapshots snapshots = Snapshots::All,
                       int64_t trainPoints = 0) const;
     // Imports a bundle into `study` ("" = the study named in the bundle). Importing a run

@@ -41,6 +41,17 @@ dimerec_plot_test(metric-png "${DIMEREC_EXPORT_DB}" export-db "wrote PNG ndcg@10
 set(DIMEREC_PLOT_CHECK -DFIGURE=${DIMEREC_FIGURES}/ndcg.csv -DFORMAT=csv "-DTEXT=seed 2,0.27")
 dimerec_plot_test(metric-csv "${DIMEREC_EXPORT_DB}" export-db "wrote CSV"
   --runs 1,2 --kind metric --metric ndcg@10 --out "${DIMEREC_FIGURES}/ndcg.csv")
+# Against epochs: the seed-2 fixture logged steps 1-4 in epochs of 2 (validated at step 4, the
+# end of its second epoch), so its losses sit at epochs 0.5, 1, 1.5 and 2 (3 / 2 = 1.5); the
+# seed-1 fixture never left its first epoch, so its epoch length is unknown and it is refused.
+set(DIMEREC_PLOT_CHECK -DFIGURE=${DIMEREC_FIGURES}/loss-epochs.csv -DFORMAT=csv "-DTEXT=total,1.5,,2.25")
+dimerec_plot_test(loss-epochs "${DIMEREC_EXPORT_DB}" export-db "wrote CSV total curves of 1 run"
+  --runs 2 --kind loss --x epoch --out "${DIMEREC_FIGURES}/loss-epochs.csv")
+add_test(NAME cli.plot.epochs-unknown
+  COMMAND dimerec export plot --db "${DIMEREC_EXPORT_DB}" --runs 1,2 --kind loss --x epoch
+          --out "${DIMEREC_FIGURES}/never.csv")
+set_tests_properties(cli.plot.epochs-unknown PROPERTIES FIXTURES_REQUIRED "export-db;plot-dir"
+  PASS_REGULAR_EXPRESSION "--x epoch: run 1 has not gone past its first epoch")
 add_test(NAME cli.plot.needs-known-extension
   COMMAND dimerec export plot --db "${DIMEREC_EXPORT_DB}" --runs 1 --out fig.jpeg)
 set_tests_properties(cli.plot.needs-known-extension PROPERTIES FIXTURES_REQUIRED export-db

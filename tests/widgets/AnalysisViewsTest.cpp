@@ -333,6 +333,47 @@ TEST_F(ComparisonViewTest, CurvesOverlayEveryRun) {
     EXPECT_EQ(view_->curves()->plot()->contextMenuPolicy(), Qt::CustomContextMenu);
 }
 
+// Per epoch, each run's steps are divided by its own epoch length, so that a model with few
+// steps per epoch (SASRec's sequence batches) lines up with one with many. D validated at the
+// ends of epochs of 10 steps (steps 10, 20, 30), E of 4 (steps 4, 8): both at epochs 1, 2, ….
+// C's points all lie in its first epoch, so its epoch length is not known and it is left out.
+TEST_F(ComparisonViewTest, CurvesPerEpochLineUpRunsWhoseStepsDiffer) {
+    const auto validatedAtEpochEnds = [this](const std::string& name, int64_t stepsPerEpoch,
+                                             int64_t epochs) {
+        RunConfig config;
+        config.name = name;
+        NewRun run;
+        run.config = config;
+        run.provenance = currentProvenance("cpu", 1);
+        const int64_t id = store_->createRun(run);
+        for (int64_t epoch = 0; epoch < epochs; ++epoch) {
+            store_->appendEvaluation(id, {(epoch + 1) * stepsPerEpoch,
+                                          epoch,
+                                          "valid",
+                                          {{"ndcg@10", 0.1 * static_cast<double>(epoch)}},
+                                          {}});
+        }
+        return id;
+    };
+    const int64_t d = validatedAtEpochEnds("D", 10, 3);
+    const int64_t e = validatedAtEpochEnds("E", 4, 2);
+    view_->clearEntries();
+    view_->addRuns({d, e, c_});
+    waitForEntries();
+    ASSERT_EQ(view_->curveChooser()->currentText(), QStringLiteral("valid · ndcg@10"));
+    EXPECT_EQ(view_->curves()->seriesNames().size(), 3);  // by step, every run
+    EXPECT_TRUE(view_->curves()->dataCsv().contains(QStringLiteral("D,30,")));
+    view_->perEpochBox()->click();
+    EXPECT_EQ(view_->curves()->seriesNames(),
+              (QStringList{QStringLiteral("D"), QStringLiteral("E")}));
+    const QString csv = view_->curves()->dataCsv();
+    for (const char* point : {"D,1,", "D,2,", "D,3,", "E,1,", "E,2,"})
+        EXPECT_TRUE(csv.contains(QString::fromLatin1(point))) << point << "\n" << csv.toStdString();
+    EXPECT_TRUE(view_->curves()->plot()->xAxis->label().contains(QStringLiteral("epoch")));
+    view_->perEpochBox()->click();
+    EXPECT_EQ(view_->curves()->seriesNames().size(), 3);
+}
+
 TEST_F(ComparisonViewTest, AblationLayoutRenamesReordersAndExports) {
     view_->setTableLayout(ComparisonView::Layout::EntriesAsRows);
     QTableWidget* table = view_->tableWidget();

@@ -86,6 +86,15 @@ TEST(LossCurvePlot, ReadoutNamesTheNearestStepOfEverySeries) {
     EXPECT_TRUE(text.contains(QStringLiteral("step 20"))) << text.toStdString();
     EXPECT_TRUE(text.contains(QStringLiteral("total: 2"))) << text.toStdString();
     EXPECT_TRUE(text.contains(QStringLiteral("ssm: 0.25"))) << text.toStdString();
+    // Against epochs (the comparison's "Per epoch"): the axis' name, two decimals; the CSV
+    // names its x column the same way.
+    LossCurvePlot epochs;
+    epochs.setAxisLabels(QStringLiteral("epoch"), QStringLiteral("value"));
+    epochs.addPoints(QStringLiteral("total"), {0.5, 1.25, 2.0}, {3.0, 2.0, 1.0});
+    EXPECT_TRUE(epochs.readoutAt(1.3).startsWith(QStringLiteral("epoch 1.25\n")))
+        << epochs.readoutAt(1.3).toStdString();
+    EXPECT_TRUE(epochs.readoutAt(2.1).startsWith(QStringLiteral("epoch 2\n")));
+    EXPECT_TRUE(epochs.dataCsv().startsWith(QStringLiteral("series,epoch,value,smoothed\n")));
 }
 
 // The legend sits below the data; where its rows would take more than half the plot (many runs

@@ -215,6 +215,20 @@ QString rgb(const QColor& colour) {
         .arg(colour.blue());
 }
 
+// Runs shown together keep their own colours (Tableau 10 by id) unless an earlier one took it:
+// runs 4, 14 and 24 all map to red (index 3); 14 then takes the first free colour, blue (0),
+// 24 orange (1), and run 1, whose own blue is taken, green (2). Run 5 keeps its purple (4).
+TEST(RunColours, RunsShownTogetherGetDistinctColours) {
+    EXPECT_EQ(runColours({4, 14, 24, 1, 5}),
+              (QVector<QColor>{paletteColour(3), paletteColour(0), paletteColour(1),
+                               paletteColour(2), paletteColour(4)}));
+    EXPECT_EQ(runColours({3, 7}), (QVector<QColor>{runColour(3), runColour(7)}));
+    // Eleven runs: the eleventh finds no free colour and keeps its own.
+    QVector<qint64> eleven;
+    for (qint64 id = 1; id <= 11; ++id) eleven.push_back(id);
+    EXPECT_EQ(runColours(eleven).back(), runColour(11));
+}
+
 // Curves of two runs, as the workbench and `export plot --kind loss` draw them: in the runs'
 // colours, with the axis labels and legend entries of the app, the points in the .csv.
 TEST_F(PlotExportTest, PgfplotsKeepsLabelsColoursAndData) {

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
@@ -465,9 +466,9 @@ TEST(RunStoreTest, BundlesCarryAllTheFinalOrNoSnapshotsAndAlwaysTheEvaluation) {
 }
 
 // A converged run logs its losses every step; a bundle may keep every k-th point of them
-// (exact values at their steps, the first and the last included), never thinning the
-// validation series. 1,000 points at most 100: stride ceil(1000 / 100) = 10, steps 1, 11, …,
-// 991 and 1,000, 101 points.
+// (exact values at their steps, the first, each epoch's last and the last included), never
+// thinning the validation series. 1,000 points in epochs of 250 at most 100: stride
+// ceil(1000 / 100) = 10, steps 1, 11, …, 991, the epoch ends 250, 500, 750 and 1,000: 104 points.
 TEST(RunStoreTest, BundlesMayThinTheTrainingLossesButNotTheValidations) {
     TempDir dir;
     RunStore source(dir.file("a.sqlite"));
@@ -482,14 +483,46 @@ TEST(RunStoreTest, BundlesMayThinTheTrainingLossesButNotTheValidations) {
     RunStore target(dir.file("b.sqlite"));
     const int64_t imported = target.importBundle(dir.file("thin.json.gz"));
     const std::vector<SeriesPoint> loss = target.series(imported, "train", "total");
-    ASSERT_EQ(loss.size(), 101u);
-    for (size_t i = 0; i + 1 < loss.size(); ++i) {
-        EXPECT_EQ(loss[i].step, static_cast<int64_t>(1 + 10 * i));
+    std::vector<int64_t> expected;
+    for (int64_t step = 1; step <= 991; step += 10) expected.push_back(step);
+    for (int64_t end : {250, 500, 750, 1000}) expected.push_back(end);
+    std::sort(expected.begin(), expected.end());
+    ASSERT_EQ(loss.size(), 104u);
+    for (size_t i = 0; i < loss.size(); ++i) {
+        EXPECT_EQ(loss[i].step, expected[i]);
         EXPECT_EQ(loss[i].value, 1.0 / static_cast<double>(loss[i].step));
         EXPECT_EQ(loss[i].epoch, (loss[i].step - 1) / 250);
     }
-    EXPECT_EQ(loss.back().step, 1000);
     EXPECT_EQ(target.series(imported, "valid", "ndcg@10").size(), 4u);
+}
+
+// Steps per epoch from the stored points: the largest step / (epoch + 1), reached at an
+// epoch's last step. Here epochs of 7 steps, logged every step up to step 19 (mid-epoch 3),
+// validated every 5 steps (mid-epoch, so only the losses reach the bound): 7. It is known
+// from the first point of the second epoch on. A bundle thinned to steps 1, 11 and 19 keeps
+// the epoch ends 7 and 14 (without them: 19 / 3 → 6), and a test evaluation recorded at step
+// 14 with epoch 0 (14 / 1) is not read.
+TEST(RunStoreTest, StepsPerEpochComeFromTheEpochsLastPoints) {
+    TempDir dir;
+    RunStore store(dir.file("a.sqlite"));
+    const int64_t id = store.createRun(makeRun("dimerec", 1));
+    EXPECT_EQ(store.stepsPerEpoch(id), std::nullopt);  // nothing logged yet
+    std::vector<StepPoint> firstEpoch;
+    for (int64_t step = 1; step <= 7; ++step) firstEpoch.push_back({step, 0, {{"total", 1.0}}});
+    store.appendSteps(id, firstEpoch);
+    store.appendEvaluation(id, {5, 0, "valid", {{"ndcg@10", 0.1}}, {}});
+    EXPECT_EQ(store.stepsPerEpoch(id), std::nullopt);  // one epoch: it may go on
+    std::vector<StepPoint> later;
+    for (int64_t step = 8; step <= 19; ++step)
+        later.push_back({step, (step - 1) / 7, {{"total", 1.0}}});
+    store.appendSteps(id, later);
+    for (int64_t step : {10, 15})
+        store.appendEvaluation(id, {step, (step - 1) / 7, "valid", {{"ndcg@10", 0.1}}, {}});
+    store.appendEvaluation(id, {14, 0, "test", {{"ndcg@10", 0.1}}, {}});
+    EXPECT_EQ(store.stepsPerEpoch(id), 7);
+    store.exportBundle(id, dir.file("thin.json.gz"), RunStore::Snapshots::None, 2);
+    RunStore target(dir.file("b.sqlite"));
+    EXPECT_EQ(target.stepsPerEpoch(target.importBundle(dir.file("thin.json.gz"))), 7);
 }
 
 TEST(RunStoreTest, ImportSaysWhetherItAddedTheRun) {
