@@ -69,10 +69,14 @@ SweepState sweepState(const RunStore& store, const std::string& study,
         } else {
             ++trial.unfinishedRuns;
             trial.resumeFrom.clear();
+            trial.resumeRun = 0;
             if (run.status == "cancelled" || run.status == "interrupted") {
                 const std::string last = store.run(run.id).lastCheckpoint;
                 std::error_code error;
-                if (!last.empty() && fs::is_regular_file(last, error)) trial.resumeFrom = last;
+                if (!last.empty() && fs::is_regular_file(last, error)) {
+                    trial.resumeFrom = last;
+                    trial.resumeRun = run.id;
+                }
             }
         }
     }
@@ -109,6 +113,7 @@ TrialOutcome runTrial(RunStore& store, const std::string& study, const Trial& tr
     spec.dataset = std::move(dataset);
     spec.study = study;
     spec.resumeFrom = state.resumeFrom;
+    if (!state.resumeFrom.empty()) spec.continueRun = state.resumeRun;
     RecordedRun run(&store, std::move(spec));
     std::vector<TrainObserver*> observers;
     if (observer != nullptr) observers.push_back(observer);

@@ -22,6 +22,7 @@ struct TrialState {
     int64_t runningRun = 0;     // a run of the trial running now in a live process (0 = none)
     int unfinishedRuns = 0;     // earlier runs that failed, were cancelled or interrupted
     std::string resumeFrom;     // last.pt of the latest cancelled / interrupted run, if on disk
+    int64_t resumeRun = 0;      // that run, continued in place (0 with no resumeFrom)
     double elapsedSeconds = 0;  // training time of the finished run
 };
 
@@ -52,10 +53,11 @@ struct TrialOutcome {
     TrainResult result;
 };
 
-// Trains one trial in this process as a new recorded run (RecordedRun) in `study`, named by
-// the trial's label, with its checkpoints in its own folder checkpointDirFor(store, uuid),
-// continuing from state.resumeFrom when given. Every event goes to the store and to
-// `observer` (may be nullptr).
+// Trains one trial in this process as a recorded run (RecordedRun) in `study`, named by the
+// trial's label: with state.resumeFrom, the run state.resumeRun continues in place from that
+// checkpoint (so that its series, wall time and checkpoints span every session it trained
+// in); otherwise a new run, with its checkpoints in its own folder checkpointDirFor(store,
+// uuid). Every event goes to the store and to `observer` (may be nullptr).
 TrialOutcome runTrial(RunStore& store, const std::string& study, const Trial& trial,
                       const TrialState& state, std::shared_ptr<const Dataset> dataset,
                       TrainObserver* observer, TrainControl& control);

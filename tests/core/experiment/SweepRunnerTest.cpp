@@ -67,7 +67,7 @@ TEST(SweepRunner, FinishedTrialsAreDoneOthersPendingOrResumed) {
     storeRun(store, trials[1], "failed", 1.0);
     const std::string checkpoint = dir.file("last.pt");
     std::ofstream(checkpoint) << "checkpoint";
-    storeRun(store, trials[2], "cancelled", 5.0, checkpoint);
+    const int64_t cancelled = storeRun(store, trials[2], "cancelled", 5.0, checkpoint);
     const int64_t running = storeRun(store, trials[3], "running", 0.0);
     // A run of another study with the same config does not count.
     NewRun elsewhere;
@@ -85,6 +85,7 @@ TEST(SweepRunner, FinishedTrialsAreDoneOthersPendingOrResumed) {
     EXPECT_EQ(state.trials[1].unfinishedRuns, 1);
     EXPECT_EQ(state.trials[1].resumeFrom, "");  // a failed run starts afresh
     EXPECT_EQ(state.trials[2].resumeFrom, checkpoint);
+    EXPECT_EQ(state.trials[2].resumeRun, cancelled);  // continued in place
     EXPECT_EQ(state.trials[3].runningRun, running);
     EXPECT_EQ(state.finished(), 1);
     EXPECT_EQ(state.running(), 1);
@@ -98,6 +99,7 @@ TEST(SweepRunner, FinishedTrialsAreDoneOthersPendingOrResumed) {
     state = sweepState(store, "resume", trials);
     EXPECT_NE(state.trials[1].finishedRun, 0);
     EXPECT_EQ(state.trials[2].resumeFrom, "");
+    EXPECT_EQ(state.trials[2].resumeRun, 0);  // starts afresh as a new run
     EXPECT_EQ(state.pending(), (std::vector<int>{2}));
     // Mean of the finished most-pop runs (30 s, 10 s) for the one pending trial.
     EXPECT_EQ(estimateSeconds(store, "resume", trials, state), 20.0);
@@ -111,7 +113,8 @@ TEST(SweepRunner, CheckpointsLiveBesideTheDatabase) {
 }
 
 // A trial stopped by the user is recorded as cancelled with a resumable checkpoint beside the
-// database; the next attempt continues from it and finishes the trial.
+// database; the next attempt continues that run in place from it and finishes the trial, so
+// the one run holds every step's losses (the cancelled steps 1-2, the resumed 3-4).
 TEST(SweepRunner, CancelledTrialResumesFromItsCheckpointAndFinishes) {
     const test::TempDir dir;
     RunStore store(dir.file("runs.sqlite"));
@@ -139,13 +142,16 @@ TEST(SweepRunner, CancelledTrialResumesFromItsCheckpointAndFinishes) {
     SweepState state = sweepState(store, "resume", trials);
     ASSERT_EQ(state.pending(), (std::vector<int>{0}));
     EXPECT_EQ(state.trials[0].resumeFrom, first.lastCheckpoint);
+    EXPECT_EQ(state.trials[0].resumeRun, cancelled.run);
 
     TrainControl go;
     const TrialOutcome finished =
         runTrial(store, "resume", trials[0], state.trials[0], dataset, nullptr, go);
     EXPECT_EQ(finished.result.status, "finished") << finished.result.message;
+    EXPECT_EQ(finished.run, cancelled.run);
     const RunDetails second = store.run(finished.run);
     EXPECT_EQ(second.summary.steps, 4);
+    EXPECT_EQ(store.series(finished.run, "train", "total").size(), 4u);
     EXPECT_FALSE(second.bestCheckpoint.empty());
     EXPECT_TRUE(std::filesystem::exists(second.bestCheckpoint));
     EXPECT_EQ(std::filesystem::path(second.bestCheckpoint).parent_path(),
