@@ -83,8 +83,11 @@ plot() {  # plot FILE-STEM STUDY ARGS...: PNG for the report, PDF for papers, on
 }
 curves() {  # curves STUDY: validation NDCG@10 per epoch of each trained model's seed-1 run
   local ids
+  # Rows "id,uuid,study,<name> seed 1,model,dataset,1,finished,started,steps,…" with steps > 0
+  # (names may be quoted and hold commas, so the line is matched from the name's end).
   ids=$("$dimerec" runs list --db "$db" --study "$1$suffix" --status finished --csv --limit 0 \
-    --sort id --asc | awk -F, 'NR > 1 && $7 == 1 && $10 > 0 { printf "%s%s", sep, $1; sep = "," }')
+    --sort id --asc | awk -F, '/ seed 1"?,[^,]*,[^,]*,1,finished,[^,]*,[1-9]/ {
+      printf "%s%s", sep, $1; sep = "," }')
   if [ -z "$ids" ]; then return; fi
   plot "$1-valid-ndcg10-epochs" "$1" --runs "$ids" --kind curve --metric ndcg@10 --x epoch \
     --width 17cm --height 10cm
