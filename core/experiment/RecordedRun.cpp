@@ -37,7 +37,10 @@ NewRun newRunFor(const RecordedRunSpec& spec, const std::string& device) {
     return run;
 }
 
-// Hands every event to the recorder (when the run is recorded), then to each observer.
+// Hands every event to the recorder (when the run is recorded), then to each observer; the
+// end of the run only when release() is called, so that a run counts as finished (in the
+// store, where a `runs export` may read it, and to the observers) only once everything that
+// train() records after the training is in.
 class TeeObserver : public TrainObserver {
 public:
     TeeObserver(RunRecorder* recorder, const std::vector<TrainObserver*>& observers)
@@ -57,12 +60,24 @@ public:
     void onItemEmbeddings(const ItemEmbeddingsEvent& event) override {
         for (TrainObserver* observer : observers_) observer->onItemEmbeddings(event);
     }
-    void onFinished(const TrainResult& result) override {
-        for (TrainObserver* observer : observers_) observer->onFinished(result);
+    void onFinished(const TrainResult& result) override { finished_ = result; }
+
+    // Delivers the kept end of the run; as the Trainer does, a failure to record it makes the
+    // result failed.
+    TrainResult release() {
+        TrainResult result = finished_;
+        try {
+            for (TrainObserver* observer : observers_) observer->onFinished(result);
+        } catch (const std::exception& error) {
+            result.status = "failed";
+            result.message = std::string("recording the end of the run failed: ") + error.what();
+        }
+        return result;
     }
 
 private:
     std::vector<TrainObserver*> observers_;
+    TrainResult finished_;
 };
 
 }  // namespace
@@ -95,17 +110,22 @@ TrainResult RecordedRun::train(const std::vector<TrainObserver*>& observers,
     TeeObserver tee(recorder ? &*recorder : nullptr, observers);
     Trainer trainer(spec_.config, spec_.dataset,
                     TrainerOptions{checkpointDir_, spec_.resumeFrom, spec_.distributed});
-    const TrainResult result = trainer.run(tee, control);
-    const bool completed = result.status == "finished" || result.status == "early-stopped";
+    const TrainResult trained = trainer.run(tee, control);
+    const bool completed = trained.status == "finished" || trained.status == "early-stopped";
     if (store_ == nullptr || !completed || trainer.model() == nullptr ||
         trainer.splits() == nullptr)
-        return result;
+        return tee.release();
     // After run(), the trainer's model holds the best checkpoint's parameters.
-    recordOtherHistorySetting(*store_, id_, spec_.config, *spec_.dataset, *trainer.splits(),
-                              *trainer.model());
-    if (auto* dimeRec = dynamic_cast<DimeRecRecommender*>(trainer.model()))
-        recordReadouts(*store_, id_, spec_.config, *spec_.dataset, *trainer.splits(), *dimeRec);
-    return result;
+    try {
+        recordOtherHistorySetting(*store_, id_, spec_.config, *spec_.dataset, *trainer.splits(),
+                                  *trainer.model());
+        if (auto* dimeRec = dynamic_cast<DimeRecRecommender*>(trainer.model()))
+            recordReadouts(*store_, id_, spec_.config, *spec_.dataset, *trainer.splits(), *dimeRec);
+    } catch (...) {
+        tee.release();  // the training itself finished
+        throw;
+    }
+    return tee.release();
 }
 
 bool recordOtherHistorySetting(RunStore& store, int64_t run, const RunConfig& config,

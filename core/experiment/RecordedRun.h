@@ -53,10 +53,12 @@ public:
 
     // Trains the run on this thread; `observers` (none may be null) hear every event after
     // the store has it. Returns the trainer's result; a store failure during training ends
-    // the run as failed (RunRecorder), one while storing its end propagates. A recorded run
-    // that finishes (or stops early) then gets its test under the other history setting
-    // stored where that differs (recordOtherHistorySetting) and, DimeRec with its diffusion
-    // module, its readouts (recordReadouts), before train() returns.
+    // the run as failed (RunRecorder), as does one while storing its end. A recorded run that
+    // finishes (or stops early) first gets its test under the other history setting stored
+    // where that differs (recordOtherHistorySetting) and, DimeRec with its diffusion module,
+    // its readouts (recordReadouts); only then is it stored as finished and do the observers
+    // hear onFinished (a failure while recording those ends the run as the training did and
+    // propagates).
     TrainResult train(const std::vector<TrainObserver*>& observers, TrainControl& control);
 
 private:

@@ -51,13 +51,20 @@ public:
         }
     }
     void onCheckpoint(const std::string& path, bool) override { checkpoints.push_back(path); }
-    void onFinished(const TrainResult& result) override { finished = result.status; }
+    void onFinished(const TrainResult& result) override {
+        finished = result.status;
+        const RunSummary stored = store_.run(run_).summary;
+        statusAtFinish = stored.status;
+        readoutsAtFinish = stored.readoutMetrics.size();
+    }
 
     int progress = 0;
     int evaluations = 0;
     size_t storedValidations = 0;
     std::vector<std::string> checkpoints;
     std::string finished;
+    std::string statusAtFinish;   // the run's status in the store when onFinished came
+    size_t readoutsAtFinish = 0;  // readout splits stored by then
 
 private:
     const RunStore& store_;
@@ -92,6 +99,10 @@ TEST(RecordedRun, CreatesRecordsAndTeesARunWithCheckpointsInItsOwnFolder) {
     EXPECT_EQ(listener.storedValidations, 2u);
     EXPECT_FALSE(listener.checkpoints.empty());
     EXPECT_EQ(listener.finished, "finished");
+    // The end came once the run was complete in the store: finished, with its readouts (a
+    // bundle exported as soon as the run shows finished carries them).
+    EXPECT_EQ(listener.statusAtFinish, "finished");
+    EXPECT_EQ(listener.readoutsAtFinish, 8u);  // test/ and valid/ of four readouts
 
     // Recorded: steps, loss series, final metrics, status and checkpoints.
     const RunDetails stored = store.run(run.id());
