@@ -22,6 +22,7 @@
 #include <QMessageBox>
 #include <QPushButton>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QTableWidget>
 #include <QThread>
 #include <QVBoxLayout>
@@ -55,41 +56,52 @@ ComparisonView::ComparisonView(RunStore& store, QWidget* parent) : QWidget(paren
     auto* outer = new QSplitter(Qt::Horizontal, this);
     layout->addWidget(outer);
 
-    // Left: entries and metrics.
-    auto* side = new QWidget(outer);
-    auto* sideLayout = new QVBoxLayout(side);
-    sideLayout->setContentsMargins(0, 0, 4, 0);
-    sideLayout->addWidget(new QLabel(tr("<b>Entries</b> (double click renames)"), side));
-    entryList_ = new QListWidget(side);
+    // Left: entries and metrics, a tab each, so that both lists keep their height in a low
+    // dock (a 1366 × 768 screen leaves the bottom dock about 200 pixels).
+    auto* side = new QTabWidget(outer);
+    side->setObjectName(QStringLiteral("comparisonSideTabs"));
+    auto* entriesPage = new QWidget(side);
+    auto* entriesLayout = new QVBoxLayout(entriesPage);
+    entriesLayout->setContentsMargins(2, 2, 2, 2);
+    entryList_ = new QListWidget(entriesPage);
     entryList_->setObjectName(QStringLiteral("comparisonEntries"));
     entryList_->setToolTip(
         tr("Runs and seed groups being compared; add them from the run "
-           "browser's context menu"));
-    sideLayout->addWidget(entryList_, 2);
-    auto* entryButtons = new QHBoxLayout;
-    auto* up = new QPushButton(tr("Up"), side);
-    auto* down = new QPushButton(tr("Down"), side);
-    auto* remove = new QPushButton(tr("Remove"), side);
-    auto* clear = new QPushButton(tr("Clear"), side);
-    for (QPushButton* button : {up, down, remove, clear}) entryButtons->addWidget(button);
-    sideLayout->addLayout(entryButtons);
-    sideLayout->addWidget(new QLabel(tr("<b>Metrics</b> (ticked, in this order)"), side));
-    metricList_ = new QListWidget(side);
-    sideLayout->addWidget(metricList_, 3);
+           "browser's context menu; double click renames"));
+    entriesLayout->addWidget(entryList_, 1);
+    auto* entryButtons = new QGridLayout;  // two by two: the dock sits between the side docks
+    auto* up = new QPushButton(tr("Up"), entriesPage);
+    auto* down = new QPushButton(tr("Down"), entriesPage);
+    auto* remove = new QPushButton(tr("Remove"), entriesPage);
+    auto* clear = new QPushButton(tr("Clear"), entriesPage);
+    entryButtons->addWidget(up, 0, 0);
+    entryButtons->addWidget(down, 0, 1);
+    entryButtons->addWidget(remove, 1, 0);
+    entryButtons->addWidget(clear, 1, 1);
+    entriesLayout->addLayout(entryButtons);
+    side->addTab(entriesPage, tr("Entries"));
+    auto* metricsPage = new QWidget(side);
+    auto* metricsLayout = new QVBoxLayout(metricsPage);
+    metricsLayout->setContentsMargins(2, 2, 2, 2);
+    metricList_ = new QListWidget(metricsPage);
+    metricList_->setToolTip(tr("The table's metrics: the ticked ones, in this order"));
+    metricsLayout->addWidget(metricList_, 1);
     auto* metricButtons = new QHBoxLayout;
-    auto* metricUp = new QPushButton(tr("Up"), side);
-    auto* metricDown = new QPushButton(tr("Down"), side);
+    auto* metricUp = new QPushButton(tr("Up"), metricsPage);
+    auto* metricDown = new QPushButton(tr("Down"), metricsPage);
     metricButtons->addWidget(metricUp);
     metricButtons->addWidget(metricDown);
-    sideLayout->addLayout(metricButtons);
+    metricsLayout->addLayout(metricButtons);
+    side->addTab(metricsPage, tr("Metrics"));
     side->setMaximumWidth(320);
 
-    // Right: options, table, config diff and curves.
-    auto* main = new QSplitter(Qt::Vertical, outer);
-    auto* top = new QWidget(main);
+    // Right: the table with its options, the config diff and the curves, a tab each.
+    auto* views = new QTabWidget(outer);
+    views->setObjectName(QStringLiteral("comparisonViews"));
+    auto* top = new QWidget(views);
     auto* topLayout = new QVBoxLayout(top);
     topLayout->setContentsMargins(0, 0, 0, 0);
-    auto* options = new QGridLayout;
+    auto* options = new QVBoxLayout;
     split_ = new QComboBox(top);
     split_->addItem(tr("test"), QStringLiteral("test"));
     split_->addItem(tr("valid"), QStringLiteral("valid"));
@@ -110,27 +122,33 @@ ComparisonView::ComparisonView(RunStore& store, QWidget* parent) : QWidget(paren
     layoutChooser_ = new QComboBox(top);
     layoutChooser_->addItem(tr("Comparison: entries as columns"));
     layoutChooser_->addItem(tr("Ablation table: entries as rows"));
+    // Their longest items need not fit: the dock is narrow on a 1366-pixel screen.
+    for (QComboBox* combo : {baseline_, test_, layoutChooser_}) {
+        combo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+        combo->setMinimumContentsLength(10);
+    }
     format_ = new QComboBox(top);
     format_->addItem(QStringLiteral("LaTeX"), static_cast<int>(ExportFormat::Latex));
     format_->addItem(QStringLiteral("Markdown"), static_cast<int>(ExportFormat::Markdown));
     format_->addItem(QStringLiteral("CSV"), static_cast<int>(ExportFormat::Csv));
     auto* save = new QPushButton(tr("Save…"), top);
     auto* copy = new QPushButton(tr("Copy"), top);
-    options->addWidget(new QLabel(tr("Split"), top), 0, 0);
-    options->addWidget(split_, 0, 1);
-    options->addWidget(new QLabel(tr("Baseline"), top), 0, 2);
-    options->addWidget(baseline_, 0, 3);
-    options->addWidget(new QLabel(tr("Test"), top), 0, 4);
-    options->addWidget(test_, 0, 5);
-    options->addWidget(new QLabel(tr("Layout"), top), 1, 0);
-    options->addWidget(layoutChooser_, 1, 1, 1, 3);
+    // Two rows of their own (not a grid's columns), so that the narrowest dock still holds them.
+    auto* choices = new QHBoxLayout;
+    choices->addWidget(new QLabel(tr("Split"), top));
+    choices->addWidget(split_);
+    choices->addWidget(new QLabel(tr("Baseline"), top));
+    choices->addWidget(baseline_, 1);
+    choices->addWidget(new QLabel(tr("Test"), top));
+    choices->addWidget(test_, 1);
+    options->addLayout(choices);
     auto* exportRow = new QHBoxLayout;
+    exportRow->addWidget(new QLabel(tr("Layout"), top));
+    exportRow->addWidget(layoutChooser_, 1);
     exportRow->addWidget(format_);
     exportRow->addWidget(save);
     exportRow->addWidget(copy);
-    options->addLayout(exportRow, 1, 4, 1, 2);
-    options->setColumnStretch(3, 1);
-    options->setColumnStretch(5, 1);
+    options->addLayout(exportRow);
     topLayout->addLayout(options);
     note_ = new QLabel(top);
     note_->setObjectName(QStringLiteral("comparisonNote"));
@@ -142,16 +160,12 @@ ComparisonView::ComparisonView(RunStore& store, QWidget* parent) : QWidget(paren
     tableWidget_->setWordWrap(true);
     topLayout->addWidget(tableWidget_, 1);
 
-    auto* bottom = new QSplitter(Qt::Horizontal, main);
-    auto* diffBox = new QWidget(bottom);
-    auto* diffLayout = new QVBoxLayout(diffBox);
-    diffLayout->setContentsMargins(0, 0, 0, 0);
-    diffLayout->addWidget(new QLabel(tr("<b>Config fields that differ</b>"), diffBox));
-    diff_ = new QTableWidget(diffBox);
+    views->addTab(top, tr("Table"));
+    diff_ = new QTableWidget(views);
     diff_->setObjectName(QStringLiteral("configDiff"));
     diff_->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    diffLayout->addWidget(diff_, 1);
-    auto* curveBox = new QWidget(bottom);
+    views->addTab(diff_, tr("Config fields that differ"));
+    auto* curveBox = new QWidget(views);
     auto* curveLayout = new QVBoxLayout(curveBox);
     curveLayout->setContentsMargins(0, 0, 0, 0);
     auto* curveRow = new QHBoxLayout;
@@ -167,10 +181,7 @@ ComparisonView::ComparisonView(RunStore& store, QWidget* parent) : QWidget(paren
     curveLayout->addLayout(curveRow);
     curves_ = new LossCurvePlot(curveBox);
     curveLayout->addWidget(curves_, 1);
-    bottom->setStretchFactor(0, 2);
-    bottom->setStretchFactor(1, 3);
-    main->setStretchFactor(0, 3);
-    main->setStretchFactor(1, 2);
+    views->addTab(curveBox, tr("Curves"));
     outer->setStretchFactor(0, 1);
     outer->setStretchFactor(1, 4);
 

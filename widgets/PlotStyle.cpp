@@ -82,7 +82,12 @@ QColor runColour(qint64 runId) {
 QVector<QColor> runColours(const QVector<qint64>& runIds) {
     QVector<QColor> colours;
     const auto taken = [&colours](const QColor& colour) { return colours.contains(colour); };
-    for (const qint64 id : runIds) {
+    for (int i = 0; i < runIds.size(); ++i) {
+        const qint64 id = runIds[i];
+        if (const int first = static_cast<int>(runIds.indexOf(id)); first < i) {
+            colours.push_back(colours[first]);  // the same run shown again
+            continue;
+        }
         QColor colour = runColour(id);
         for (int free = 0; taken(colour) && free < 10; ++free) colour = paletteColour(free);
         if (taken(colour)) colour = runColour(id);  // more than ten runs: colours repeat

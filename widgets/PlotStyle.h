@@ -13,7 +13,7 @@ namespace dimerec {
 QColor runColour(qint64 runId);
 // The colours of runs shown together: each run its runColour, unless a run before it in the
 // list took that colour (run ids ten apart share one), then the first Tableau 10 colour that
-// none of them took, so up to ten runs are told apart.
+// none of them took, so up to ten runs are told apart. A run listed again keeps its colour.
 QVector<QColor> runColours(const QVector<qint64>& runIds);
 // Tableau 10's colour number `index` (wrapping), for series that are not runs.
 QColor paletteColour(int index);

@@ -426,6 +426,11 @@ void MainWindow::buildAnalysisDocks() {
     studyDock->setObjectName(QStringLiteral("studiesDock"));
     studies_ = new StudyView(*store_, studyDock);
     studyDock->setWidget(studies_);
+    // The side docks keep the window's full height and the bottom docks sit between them:
+    // spanning the width, the comparison's height came off the datasets dock, whose minimum
+    // then pushed the window past a 1366 × 768 screen.
+    setCorner(Qt::BottomLeftCorner, Qt::LeftDockWidgetArea);
+    setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
     addDockWidget(Qt::BottomDockWidgetArea, comparisonDock);
     tabifyDockWidget(comparisonDock, studyDock);
     comparisonDock->hide();

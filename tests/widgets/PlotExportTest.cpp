@@ -223,6 +223,10 @@ TEST(RunColours, RunsShownTogetherGetDistinctColours) {
               (QVector<QColor>{paletteColour(3), paletteColour(0), paletteColour(1),
                                paletteColour(2), paletteColour(4)}));
     EXPECT_EQ(runColours({3, 7}), (QVector<QColor>{runColour(3), runColour(7)}));
+    // A run shown again (its readouts as entries of their own) keeps its colour and takes no
+    // other run's: 14 still gets its own red.
+    EXPECT_EQ(runColours({10, 10, 10, 14}),
+              (QVector<QColor>{runColour(10), runColour(10), runColour(10), runColour(14)}));
     // Eleven runs: the eleventh finds no free colour and keeps its own.
     QVector<qint64> eleven;
     for (qint64 id = 1; id <= 11; ++id) eleven.push_back(id);
