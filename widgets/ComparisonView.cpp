@@ -52,7 +52,7 @@ QString pValueText(double p) {
 
 ComparisonView::ComparisonView(RunStore& store, QWidget* parent) : QWidget(parent), store_(store) {
     auto* layout = new QHBoxLayout(this);
-    layout->setContentsMargins(4, 4, 4, 4);
+    layout->setContentsMargins(0, 2, 0, 0);  // its tab widgets have frames of their own
     auto* outer = new QSplitter(Qt::Horizontal, this);
     layout->addWidget(outer);
 

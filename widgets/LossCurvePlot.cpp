@@ -76,7 +76,7 @@ LossCurvePlot::LossCurvePlot(QWidget* parent) : QWidget(parent) {
     layout->addLayout(bar);
 
     plot_ = new QCustomPlot(this);
-    plot_->setMinimumHeight(160);
+    plot_->setMinimumHeight(120);
     plot_->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
     plot_->setNoAntialiasingOnDrag(true);
     // Curves as line segments rather than one antialiased polyline each: 16 overlaid runs

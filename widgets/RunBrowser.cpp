@@ -94,6 +94,9 @@ RunBrowser::RunBrowser(RunStore& store, QWidget* parent) : QWidget(parent), stor
     sideLayout->addLayout(tagRow);
     notes_ = new QPlainTextEdit(side);
     notes_->setPlaceholderText(tr("Notes on the selected run"));
+    // Two lines at least, not the scroll area's default: with a bottom dock open on a 768-pixel
+    // screen this panel sets the run table's floor.
+    notes_->setMinimumHeight(2 * notes_->fontMetrics().lineSpacing() + 12);
     sideLayout->addWidget(notes_, 1);
     auto* buttons = new QHBoxLayout;
     saveNotes_ = new QPushButton(tr("Save notes"), side);

@@ -50,18 +50,26 @@ StudyView::StudyView(RunStore& store, QWidget* parent) : QWidget(parent), store_
     xField_ = new QComboBox(this);
     yField_ = new QComboBox(this);
     auto* reload = new QPushButton(tr("Refresh"), this);
+    // Study and field names can be long; the dock sits between the side docks.
+    for (QComboBox* combo : {study_, metric_, xField_, yField_}) {
+        combo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+        combo->setMinimumContentsLength(8);
+    }
     controls->addWidget(new QLabel(tr("Study"), this));
     controls->addWidget(study_, 2);
     controls->addWidget(new QLabel(tr("Metric"), this));
     controls->addWidget(metric_, 1);
     controls->addWidget(split_);
-    controls->addWidget(new QLabel(tr("x"), this));
-    controls->addWidget(xField_, 1);
-    controls->addWidget(new QLabel(tr("y / series"), this));
-    controls->addWidget(yField_, 1);
     controls->addWidget(reload);
     layout->addLayout(controls);
+    auto* axes = new QHBoxLayout;  // a row of its own: the dock sits between the side docks
+    axes->addWidget(new QLabel(tr("x"), this));
+    axes->addWidget(xField_, 1);
+    axes->addWidget(new QLabel(tr("y / series"), this));
+    axes->addWidget(yField_, 1);
+    layout->addLayout(axes);
     status_ = new QLabel(this);
+    status_->setWordWrap(true);
     layout->addWidget(status_);
     tabs_ = new QTabWidget(this);
     heatMap_ = new StudyHeatMap(tabs_);

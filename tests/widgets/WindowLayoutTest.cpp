@@ -3,6 +3,7 @@
 #include "LossCurvePlot.h"
 #include "MainWindow.h"
 #include "QtTestApp.h"
+#include "store/RunStore.h"
 
 #include <QAbstractButton>
 #include <QAbstractScrollArea>
@@ -132,21 +133,40 @@ TEST_F(WindowLayoutTest, FirstStartFitsTheScreenWithEveryControlInside) {
     expectEveryControlInside(*window);
 }
 
-// Opening the comparison (what "Add to comparison" does) keeps the window on the screen: the
-// dock's content is tabbed (entries | metrics, table | config diff | curves), so its minimum
-// height fits under the plots and the run table. It used to push the window to 853 pixels.
-TEST_F(WindowLayoutTest, TheComparisonDockFitsTheScreenWithEveryControlInside) {
-    auto window = openWindow();
-    auto* comparison = window->findChild<QDockWidget*>(QStringLiteral("comparisonDock"));
-    ASSERT_NE(comparison, nullptr);
-    comparison->show();
-    comparison->raise();
-    QTest::qWait(50);
-    EXPECT_TRUE(window->screen()->availableGeometry().contains(window->frameGeometry()))
-        << window->frameGeometry().width() << "×" << window->frameGeometry().height()
-        << ", dock minimum " << comparison->minimumSizeHint().height() << ", central minimum "
-        << window->centralWidget()->minimumSizeHint().height();
-    expectEveryControlInside(*window);
+// Opening the comparison (what "Add to comparison" does) or the studies keeps the window on
+// the screen, with a study of long names in the store (they widened the studies' choosers): the
+// comparison's content is tabbed (entries | metrics, table | config diff | curves), the bottom
+// docks sit between the side docks and long combos may shrink. The comparison used to push the
+// window to 853 pixels, the studies to 1,590 × 827.
+TEST_F(WindowLayoutTest, TheBottomDocksFitTheScreenWithEveryControlInside) {
+    {
+        RunStore store(dir_.filePath(QStringLiteral("runs.sqlite")).toStdString());
+        for (const bool protect : {false, true}) {
+            NewRun run;
+            run.study = "compare-amazon-beauty-s3rec-full-profile-three-seeds";
+            run.config.name = "DimeRec (paper's letter, spelled out in full) seed 1";
+            run.config.model.protectGem = protect;
+            run.config.train.pretrainGemSteps = protect ? 1300 : 0;
+            const int64_t id = store.createRun(run);
+            RunResult result;
+            result.status = "finished";
+            result.test = {{"ndcg@10", 0.03}, {"hr@10", 0.05}};
+            store.finishRun(id, result);
+        }
+    }
+    for (const char* name : {"comparisonDock", "studiesDock"}) {
+        auto window = openWindow();
+        auto* dock = window->findChild<QDockWidget*>(QString::fromLatin1(name));
+        ASSERT_NE(dock, nullptr) << name;
+        dock->show();
+        dock->raise();
+        QTest::qWait(50);
+        EXPECT_TRUE(window->screen()->availableGeometry().contains(window->frameGeometry()))
+            << name << ": " << window->frameGeometry().width() << "×"
+            << window->frameGeometry().height();
+        expectEveryControlInside(*window);
+        window->close();
+    }
 }
 
 TEST_F(WindowLayoutTest, AnEmptyRunStoreShowsTheFirstStepsInsteadOfEmptyAxes) {
