@@ -126,6 +126,11 @@ QVector<Curve> curvesOf(const RunStore& store, const std::vector<LoadedRun>& run
         Curve curve;
         curve.name = runs.size() == 1 ? QString::fromStdString(name) : run.label;
         if (runs.size() > 1) curve.runId = run.id;  // the run's colour, as in the workbench
+        const std::vector<SeriesPoint> points = store.series(run.id, source, name);
+        if (points.empty()) {
+            throw std::invalid_argument("run " + std::to_string(run.id) + " has no " + source +
+                                        " series '" + name + "'");
+        }
         double stepsPerEpoch = 1.0;
         if (perEpoch) {
             const std::optional<int64_t> steps = store.stepsPerEpoch(run.id);
@@ -136,13 +141,9 @@ QVector<Curve> curvesOf(const RunStore& store, const std::vector<LoadedRun>& run
             }
             stepsPerEpoch = static_cast<double>(*steps);
         }
-        for (const SeriesPoint& point : store.series(run.id, source, name)) {
+        for (const SeriesPoint& point : points) {
             curve.x.push_back(static_cast<double>(point.step) / stepsPerEpoch);
             curve.y.push_back(point.value);
-        }
-        if (curve.x.isEmpty()) {
-            throw std::invalid_argument("run " + std::to_string(run.id) + " has no " + source +
-                                        " series '" + name + "'");
         }
         curves.push_back(curve);
     }
