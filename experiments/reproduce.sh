@@ -125,6 +125,9 @@ if [ "$profile" = full ]; then
     plot "compare-$dataset-ndcg10" "compare-$dataset" --study "compare-$dataset$suffix" \
       --kind metric --metric ndcg@10 --width 17cm --height 10cm
     curves "compare-$dataset"
+    plot "compare-$dataset-ndcg10-by-history-length" "compare-$dataset" \
+      --study "compare-$dataset$suffix" --kind by-history-length --metric ndcg@10 \
+      --width 17cm --height 10cm
   done
   ablation_table ablation-beauty compare-beauty "DimeRec (recommended)" "$loo"
   table ablation-components-ml1m full "$loo"

@@ -110,6 +110,9 @@ private:
         restore_.push_back([legend, old] { legend->setFont(old); });
         for (int i = 0; i < legend->itemCount(); ++i) {
             QCPAbstractLegendItem* item = legend->item(i);
+            // A cell left empty (an entry removed, as the error bars of sweep lines are, then
+            // the entries re-wrapped) has no item.
+            if (item == nullptr) continue;
             const QFont itemOld = item->font();
             item->setFont(font);
             restore_.push_back([item, itemOld] { item->setFont(itemOld); });

@@ -3,9 +3,12 @@
 // StudyHeatMap) on an offscreen Qt platform.
 #include "CliCommands.h"
 #include "CliSupport.h"
+#include "analysis/Aggregate.h"
+#include "analysis/Comparison.h"
 #include "analysis/DiffusionInspection.h"
 #include "config/ConfigFile.h"
 #include "analysis/EmbeddingAnalysis.h"
+#include "analysis/HistoryLength.h"
 #include "analysis/NormByFrequency.h"
 #include "HammerMap.h"
 #include "MetricCharts.h"
@@ -39,6 +42,8 @@
 namespace dimerec::cli {
 namespace {
 
+using json = nlohmann::json;
+
 // Everything `export plot` is told on its command line.
 struct PlotCommandOptions {
     std::string db = RunStore::defaultPath();
@@ -63,6 +68,7 @@ struct PlotCommandOptions {
     int user = 1;        // hammer / sphere / reverse-chain: 1-based test case
     int samples = 24;    // hammer / sphere: reverse-process samples
     int topN = 10;
+    std::vector<int64_t> edges = {5, 10, 20, 50};  // by-history-length: bucket edges
 };
 
 struct LoadedRun {
@@ -296,6 +302,81 @@ MetricGrid studyGrid(const RunStore& store, const PlotCommandOptions& options,
     return metricGrid(runs, options.xField, yField, metric, options.split);
 }
 
+// The metric by the test users' history length (analysis/HistoryLength.h): one line per seed
+// group of the runs (the mean over its seeds of each bucket's mean, error bars their std),
+// from each run's stored per-user test ranks; the grid's x is the buckets, its series the
+// groups. Prints the table.
+MetricGrid historyLengthGrid(const RunStore& store, const std::vector<LoadedRun>& runs,
+                             const std::string& metric, const std::vector<int64_t>& edges) {
+    if (!isPerUserMetric(metric)) {
+        throw std::invalid_argument("--metric " + metric +
+                                    ": by-history-length needs a metric of the per-user ranks "
+                                    "(hr@K, recall@K, ndcg@K or mrr@K)");
+    }
+    // Each data config's test users (the history window data.maxLength, e.g. SASRec+'s 200, does
+    // not change them); every run must bucket the same users the same way.
+    std::map<std::string, HistoryLengthBuckets> bucketsOf;
+    std::vector<std::vector<const LoadedRun*>> groups;  // seed groups, in order of first run
+    std::map<std::string, size_t> groupOf;
+    std::optional<HistoryLengthBuckets> buckets;
+    for (const LoadedRun& run : runs) {
+        const RunConfig config = runConfigFromJson(json::parse(run.details.configJson));
+        const std::string key = toJson(config).at("data").dump();
+        auto cached = bucketsOf.find(key);
+        if (cached == bucketsOf.end()) {
+            const Splits splits = makeSplits(loadDataset(config.data), config.data);
+            cached = bucketsOf.emplace(key, historyLengthBuckets(splits.test, edges)).first;
+        }
+        if (!buckets) buckets = cached->second;
+        if (cached->second.bucketOfUser != buckets->bucketOfUser) {
+            throw std::invalid_argument("run " + std::to_string(run.id) + " has other test users " +
+                                        "or histories than run " + std::to_string(runs.front().id) +
+                                        " (another dataset or split): one dataset per figure");
+        }
+        const auto [found, added] = groupOf.emplace(run.details.summary.configHash, groups.size());
+        if (added) groups.emplace_back();
+        groups[found->second].push_back(&run);
+    }
+    MetricGrid grid;
+    grid.x.field = "items before the test target";
+    for (size_t b = 0; b < buckets->labels.size(); ++b) {
+        grid.x.values.push_back(FieldValue::category(buckets->labels[b] + " (" +
+                                                     std::to_string(buckets->users[b]) + ")"));
+    }
+    grid.y.field = "variant";
+    for (const std::vector<const LoadedRun*>& group : groups) {
+        const LoadedRun& first = *group.front();
+        grid.y.values.push_back(FieldValue::category(
+            group.size() > 1 ? seedGroupLabel(first.details.summary) : first.label.toStdString()));
+        std::vector<std::vector<double>> perBucket(buckets->labels.size());
+        for (const LoadedRun* run : group) {
+            const std::optional<TargetRanks> ranks = store.targetRanks(run->id);
+            if (!ranks) {
+                throw std::invalid_argument("run " + std::to_string(run->id) +
+                                            " has no per-user test ranks (stored before they "
+                                            "were kept, or not evaluated yet)");
+            }
+            const std::vector<std::optional<double>> means =
+                bucketMeans(*userValues(*ranks, metric), *buckets);
+            for (size_t b = 0; b < means.size(); ++b)
+                if (means[b]) perBucket[b].push_back(*means[b]);
+        }
+        for (const std::vector<double>& values : perBucket) grid.cells.push_back(aggregate(values));
+    }
+    std::cout << "test users by history length (items before the target):\n";
+    for (size_t b = 0; b < buckets->labels.size(); ++b)
+        std::cout << "  " << std::left << std::setw(8) << buckets->labels[b] << std::right
+                  << std::setw(7) << buckets->users[b] << " users\n";
+    for (size_t y = 0; y < grid.y.values.size(); ++y) {
+        std::cout << grid.y.values[y].label << " (" << groups[y].size() << " run(s)), " << metric
+                  << ":";
+        for (size_t x = 0; x < grid.x.values.size(); ++x)
+            std::cout << "  " << formatMeanStd(grid.at(x, y));
+        std::cout << "\n";
+    }
+    return grid;
+}
+
 void exportPlotCommand(const PlotCommandOptions& options) {
     PlotExportOptions figure;
     double height = 0.0;
@@ -361,7 +442,12 @@ void exportPlotCommand(const PlotCommandOptions& options) {
     QCustomPlot plot;
     plot.resize(800, 600);
     std::string what;
-    if (options.kind == "loss" || options.kind == "curve") {
+    if (options.kind == "by-history-length") {
+        const std::string metric = options.metric.empty() ? "ndcg@10" : options.metric;
+        const MetricGrid grid = historyLengthGrid(store, runs, metric, options.edges);
+        drawSweepLines(plot, grid, axisTitle(metric) + QObject::tr(" (test)"));
+        what = metric + " by history length";
+    } else if (options.kind == "loss" || options.kind == "curve") {
         const bool loss = options.kind == "loss";
         const std::string series =
             options.metric.empty() ? (loss ? "total" : "ndcg@10") : options.metric;
@@ -482,11 +568,19 @@ void addExportPlotCommand(CLI::App& app) {
                      "run's best checkpoint's reverse chain for --user, each state's cos to the "
                      "chain's output and to the true next item; norm-by-frequency: mean L2 norm "
                      "of the item embeddings by how often the items occur in training (0, 1-9, "
-                     "10-99, ...), from each run's last stored embedding snapshot")
+                     "10-99, ...), from each run's last stored embedding snapshot; "
+                     "by-history-length: a per-user metric (default ndcg@10) over the test users "
+                     "grouped by their history length (--edges), one line per seed group (mean "
+                     "± std over its seeds), from the runs' per-user test ranks")
         ->capture_default_str()
         ->check(CLI::IsMember({"loss", "curve", "metric", "tradeoff", "hammer", "sphere",
                                "categories", "heatmap", "sweep", "forward-process", "reverse-chain",
-                               "norm-by-frequency"}));
+                               "norm-by-frequency", "by-history-length"}));
+    plot->add_option("--edges", options->edges,
+                     "by-history-length: where the buckets of test users' history lengths "
+                     "start (items before the target)")
+        ->delimiter(',')
+        ->capture_default_str();
     plot->add_option("--config", options->config,
                      "forward-process: the process of this run config (JSON) instead of a run's")
         ->check(CLI::ExistingFile);

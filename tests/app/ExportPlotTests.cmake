@@ -57,6 +57,27 @@ add_test(NAME cli.plot.needs-known-extension
 set_tests_properties(cli.plot.needs-known-extension PROPERTIES FIXTURES_REQUIRED export-db
   PASS_REGULAR_EXPRESSION "must end in .pdf, .svg, .png, .csv or .tex")
 
+# The few-step run's NDCG@10 by its test users' history lengths: MovieLens latest-small users
+# rated at least 20 films, so under leave-one-out 19 items or more precede a test target; the
+# 14 users with exactly 20 ratings make the 10-19 bucket (the default edges 5, 10, 20, 50).
+set(DIMEREC_PLOT_CHECK -DFIGURE=${DIMEREC_FIGURES}/by-history-length.csv -DFORMAT=csv
+  "-DTEXT=10-19 (14),cli-few-steps,")
+dimerec_plot_test(by-history-length "${DIMEREC_TRAIN_DB}" cli-checkpoint
+  "10-19 +14 users.*wrote CSV ndcg@10 by history length of 1 run"
+  --runs 1 --kind by-history-length --out "${DIMEREC_FIGURES}/by-history-length.csv")
+add_test(NAME cli.plot.by-history-length-needs-a-ranked-metric
+  COMMAND dimerec export plot --db "${DIMEREC_TRAIN_DB}" --runs 1 --kind by-history-length
+          --metric coverage@10 --out "${DIMEREC_FIGURES}/never.csv")
+set_tests_properties(cli.plot.by-history-length-needs-a-ranked-metric PROPERTIES
+  FIXTURES_REQUIRED "cli-checkpoint;plot-dir"
+  PASS_REGULAR_EXPRESSION "--metric coverage@10: by-history-length needs a metric of the per-user ranks")
+add_test(NAME cli.plot.by-history-length-edges-ascend
+  COMMAND dimerec export plot --db "${DIMEREC_TRAIN_DB}" --runs 1 --kind by-history-length
+          --edges 10,5 --out "${DIMEREC_FIGURES}/never.csv")
+set_tests_properties(cli.plot.by-history-length-edges-ascend PROPERTIES
+  FIXTURES_REQUIRED "cli-checkpoint;plot-dir"
+  PASS_REGULAR_EXPRESSION "history-length edges must ascend, the first above 1 \\(got 5 after 10\\)")
+
 # The few-step run of `dimerec train` (cli-checkpoint): its embeddings on the Hammer map and
 # the globe, from its best checkpoint.
 set(DIMEREC_PLOT_CHECK -DFIGURE=${DIMEREC_FIGURES}/hammer.pdf -DFORMAT=pdf -DWIDTH=241 -DHEIGHT=142

@@ -8,6 +8,8 @@
 #include "QtTestApp.h"
 #include "SphereView.h"
 #include "StudyHeatMap.h"
+#include "analysis/Aggregate.h"
+#include "analysis/StudyGrid.h"
 
 #include <QComboBox>
 #include <QDoubleSpinBox>
@@ -293,6 +295,31 @@ TEST_F(PlotExportTest, PgfplotsPlacesGroupedBarsSideBySide) {
 // Thirteen runs with long names, as a converged comparison has: every name is drawn (the SVG
 // keeps tick labels as text). Slanted at −30° the first one ran past the left edge and
 // QCustomPlot dropped it, so the figure read as if its labels were shifted by one bar.
+// Sweep lines take their error bars out of the legend; with three lines the legend re-wraps
+// around the emptied cells, and the export's font override met an empty cell and crashed
+// (export plot --kind by-history-length of three seed groups). Every line's name is kept.
+TEST_F(PlotExportTest, SweepLinesWithEmptiedLegendCellsExport) {
+    for (int lines = 1; lines <= 7; ++lines) {
+        MetricGrid grid;
+        grid.x.field = "items before the test target";
+        grid.x.values = {FieldValue::category("1-4"), FieldValue::category("5-9")};
+        grid.y.field = "variant";
+        for (int y = 0; y < lines; ++y) {
+            grid.y.values.push_back(FieldValue::category("line " + std::to_string(y)));
+            for (int x = 0; x < 2; ++x)
+                grid.cells.push_back(aggregate({0.1 * (y + 1), 0.12 * (y + 1)}));
+        }
+        QCustomPlot plot;
+        plot.resize(800, 600);
+        drawSweepLines(plot, grid, QStringLiteral("NDCG@10"));
+        exportPlot(plot, path(QStringLiteral("lines.svg")), PlotExportOptions{});
+        const QByteArray svg = readAll(path(QStringLiteral("lines.svg")));
+        for (int y = 0; y < lines; ++y)
+            EXPECT_TRUE(svg.contains(QStringLiteral("line %1").arg(y).toUtf8()))
+                << lines << " lines";
+    }
+}
+
 TEST_F(PlotExportTest, ManyBarsKeepEveryRunsLabel) {
     QCustomPlot plot;
     plot.resize(600, 400);
