@@ -181,14 +181,30 @@ void printPlan(const Plan& plan, const RunStore& store, const SweepState& state,
     std::cout << "database " << store.path() << ": " << state.finished() << " of "
               << plan.trials.size() << " finished, " << state.running() << " running elsewhere, "
               << pending.size() << " to run\n";
-    const std::optional<double> estimate = estimateSeconds(store, e.study, plan.trials, state);
-    std::cout << "estimated training time of the trials to run: "
-              << (pending.empty() ? std::string("none")
-                  : estimate      ? duration(*estimate) +
-                                   " in one process (from this study's "
-                                   "finished runs, at their thread counts)"
-                             : std::string("unknown (the study has no finished run yet)"))
-              << "\n";
+    const SweepEstimate estimate = estimateSweep(store, e.study, plan.trials, state);
+    std::cout << "estimated training time of the trials to run: ";
+    switch (estimate.basis) {
+        case SweepEstimate::Basis::None:
+            std::cout << "none";
+            break;
+        case SweepEstimate::Basis::Study:
+            std::cout
+                << duration(estimate.seconds)
+                << " in one process (from this study's finished runs, at their thread counts)";
+            break;
+        case SweepEstimate::Basis::Throughput:
+            std::cout
+                << "at most " << duration(estimate.seconds)
+                << " in one process (this study's finished runs and, for models it has not "
+                   "finished, the samples/s of their earlier runs on the same dataset times the "
+                   "epochs; early stopping shortens it)";
+            break;
+        case SweepEstimate::Basis::Unknown:
+            std::cout << "unknown (no finished " << estimate.unknownModel
+                      << " run on its dataset in the store)";
+            break;
+    }
+    std::cout << "\n";
     if (!listTrials) return;
     for (const Trial& trial : plan.trials) {
         const TrialState& t = state.trials[static_cast<size_t>(trial.index)];

@@ -40,36 +40,6 @@ QString settingsText(const Trial& trial) {
     return parts.join(QStringLiteral(", "));
 }
 
-// Training samples per second and samples per epoch measured on a finished run of the same
-// model and dataset (any study): the fallback when the sweep's own study has no finished run.
-struct Throughput {
-    double samplesPerSecond = 0.0;
-    double samplesPerEpoch = 0.0;
-};
-
-std::optional<Throughput> measuredThroughput(const RunStore& store, const Trial& trial) {
-    RunQuery query;
-    query.statuses = {"finished"};
-    query.model = nameOf(trial.config.model.model);
-    query.limit = 20;
-    for (const RunSummary& run : store.listRuns(query)) {
-        if (run.elapsedSeconds <= 0.0 || run.steps <= 0) continue;
-        const RunConfig config =
-            runConfigFromJson(nlohmann::json::parse(store.run(run.id).configJson));
-        if (config.data.dataset != trial.config.data.dataset) continue;
-        const std::vector<SeriesPoint> losses = store.series(run.id, "train", "total");
-        if (losses.empty()) continue;
-        const double samples = static_cast<double>(run.steps) * config.train.batchSize;
-        Throughput throughput;
-        throughput.samplesPerSecond = samples / run.elapsedSeconds;
-        throughput.samplesPerEpoch = static_cast<double>(losses.back().step) *
-                                     config.train.batchSize /
-                                     static_cast<double>(losses.back().epoch + 1);
-        return throughput;
-    }
-    return std::nullopt;
-}
-
 }  // namespace
 
 SweepDialog::SweepDialog(RunStore& store, const QString& path, QWidget* parent)
@@ -191,33 +161,26 @@ QString SweepDialog::summaryText() const {
 }
 
 QString SweepDialog::estimate() const {
-    const std::vector<int> pending = state_.pending();
-    if (pending.empty()) return tr("nothing left to run");
     try {
-        if (const auto seconds = estimateSeconds(store_, experiment_.study, trials_, state_)) {
-            return tr("%1 (from the finished runs of this study)").arg(durationText(*seconds));
-        }
-        double total = 0.0;
-        for (int index : pending) {
-            const Trial& trial = trials_.at(static_cast<size_t>(index));
-            const auto throughput = measuredThroughput(store_, trial);
-            if (!throughput) {
+        const SweepEstimate estimate = estimateSweep(store_, experiment_.study, trials_, state_);
+        switch (estimate.basis) {
+            case SweepEstimate::Basis::None:
+                return tr("nothing left to run");
+            case SweepEstimate::Basis::Study:
+                return tr("%1 (from the finished runs of this study)")
+                    .arg(durationText(estimate.seconds));
+            case SweepEstimate::Basis::Throughput:
+                return tr("about %1 at most (for models without a finished run in this study: "
+                          "samples/s of earlier runs on this dataset; early stopping shortens it)")
+                    .arg(durationText(estimate.seconds));
+            case SweepEstimate::Basis::Unknown:
                 return tr("unknown (no finished %1 run on this dataset in the store)")
-                    .arg(QString::fromStdString(nameOf(trial.config.model.model)));
-            }
-            double samples = throughput->samplesPerEpoch * trial.config.train.epochs;
-            if (trial.config.train.maxSteps > 0) {
-                samples = std::min(samples, static_cast<double>(trial.config.train.maxSteps) *
-                                                trial.config.train.batchSize);
-            }
-            total += samples / throughput->samplesPerSecond;
+                    .arg(QString::fromStdString(estimate.unknownModel));
         }
-        return tr("about %1 at most (samples/s of earlier runs on this dataset; early "
-                  "stopping shortens it)")
-            .arg(durationText(total));
     } catch (const std::exception& error) {
         return tr("unknown (%1)").arg(QString::fromUtf8(error.what()));
     }
+    return {};
 }
 
 void SweepDialog::fillTable() {

@@ -3,9 +3,12 @@
 #include "experiment/RecordedRun.h"
 #include "store/RunStore.h"
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <filesystem>
 #include <map>
+#include <optional>
 
 namespace dimerec {
 namespace {
@@ -20,6 +23,32 @@ std::vector<RunSummary> studyRuns(const RunStore& store, const std::string& stud
     query.descending = false;
     query.limit = 0;
     return store.listRuns(query);
+}
+
+// Samples per second and per epoch of a finished run of the trial's model on its dataset (the
+// newest of the store's last 20 of that model that has both).
+struct Throughput {
+    double samplesPerSecond = 0.0;
+    double samplesPerEpoch = 0.0;
+};
+
+std::optional<Throughput> measuredThroughput(const RunStore& store, const Trial& trial) {
+    RunQuery query;
+    query.statuses = {"finished"};
+    query.model = nameOf(trial.config.model.model);
+    query.limit = 20;
+    for (const RunSummary& run : store.listRuns(query)) {
+        if (run.elapsedSeconds <= 0.0 || run.steps <= 0) continue;
+        const RunConfig config =
+            runConfigFromJson(nlohmann::json::parse(store.run(run.id).configJson));
+        if (config.data.dataset != trial.config.data.dataset) continue;
+        const std::optional<int64_t> stepsPerEpoch = store.stepsPerEpoch(run.id);
+        if (!stepsPerEpoch) continue;
+        const double batch = static_cast<double>(config.train.batchSize);
+        return Throughput{static_cast<double>(run.steps) * batch / run.elapsedSeconds,
+                          static_cast<double>(*stepsPerEpoch) * batch};
+    }
+    return std::nullopt;
 }
 
 }  // namespace
@@ -83,8 +112,11 @@ SweepState sweepState(const RunStore& store, const std::string& study,
     return state;
 }
 
-std::optional<double> estimateSeconds(const RunStore& store, const std::string& study,
-                                      const std::vector<Trial>& trials, const SweepState& state) {
+SweepEstimate estimateSweep(const RunStore& store, const std::string& study,
+                            const std::vector<Trial>& trials, const SweepState& state) {
+    SweepEstimate estimate;
+    const std::vector<int> pending = state.pending();
+    if (pending.empty()) return estimate;
     std::map<std::string, std::pair<double, int>> byModel;  // model → (sum, count)
     double sum = 0.0;
     int count = 0;
@@ -96,13 +128,35 @@ std::optional<double> estimateSeconds(const RunStore& store, const std::string& 
         sum += run.elapsedSeconds;
         ++count;
     }
-    if (count == 0) return std::nullopt;
-    double total = 0.0;
-    for (int index : state.pending()) {
-        const auto found = byModel.find(nameOf(trials.at(index).config.model.model));
-        total += found != byModel.end() ? found->second.first / found->second.second : sum / count;
+    // Per trial: the study's runs of its model, else a measured run of its model on its dataset
+    // elsewhere, else the study's runs of any model.
+    estimate.basis = SweepEstimate::Basis::Study;
+    for (int index : pending) {
+        const Trial& trial = trials.at(index);
+        const auto found = byModel.find(nameOf(trial.config.model.model));
+        if (found != byModel.end()) {
+            estimate.seconds += found->second.first / found->second.second;
+            continue;
+        }
+        if (const std::optional<Throughput> throughput = measuredThroughput(store, trial)) {
+            double samples = throughput->samplesPerEpoch * trial.config.train.epochs;
+            if (trial.config.train.maxSteps > 0) {
+                samples = std::min(samples, static_cast<double>(trial.config.train.maxSteps) *
+                                                trial.config.train.batchSize);
+            }
+            estimate.seconds += samples / throughput->samplesPerSecond;
+            estimate.basis = SweepEstimate::Basis::Throughput;
+            continue;
+        }
+        if (count == 0) {
+            estimate.basis = SweepEstimate::Basis::Unknown;
+            estimate.unknownModel = nameOf(trial.config.model.model);
+            estimate.seconds = 0.0;
+            return estimate;
+        }
+        estimate.seconds += sum / count;
     }
-    return total;
+    return estimate;
 }
 
 TrialOutcome runTrial(RunStore& store, const std::string& study, const Trial& trial,

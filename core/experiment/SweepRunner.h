@@ -42,11 +42,26 @@ struct SweepState {
 SweepState sweepState(const RunStore& store, const std::string& study,
                       const std::vector<Trial>& trials);
 
-// Estimated training time of the pending trials from the finished runs of the study: per
-// trial, the mean of finished runs of the same model, else of all finished runs;
-// std::nullopt when the study has none.
-std::optional<double> estimateSeconds(const RunStore& store, const std::string& study,
-                                      const std::vector<Trial>& trials, const SweepState& state);
+// How long the pending trials of a sweep will train, and what the figure rests on.
+struct SweepEstimate {
+    enum class Basis {
+        None,        // nothing left to run
+        Study,       // the study's own finished runs: per trial the mean of those of its
+                     // model, else of all of them
+        Throughput,  // for some trial whose model the study has not finished yet: samples/s of
+                     // a finished run of its model on its dataset (any study) times the trial's
+                     // epochs of samples, an upper bound since early stopping shortens it
+        Unknown,     // a trial with neither (unknownModel), in a study with no finished run
+    };
+    Basis basis = Basis::None;
+    double seconds = 0.0;      // in one process, at the runs' own thread counts
+    std::string unknownModel;  // Unknown: the first model without a measured run
+};
+
+// The estimate of the pending trials (the one the command line's dry run and the workbench's
+// sweep dialog show).
+SweepEstimate estimateSweep(const RunStore& store, const std::string& study,
+                            const std::vector<Trial>& trials, const SweepState& state);
 
 struct TrialOutcome {
     int64_t run = 0;  // the run recorded for the trial

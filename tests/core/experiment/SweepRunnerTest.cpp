@@ -56,7 +56,10 @@ TEST(SweepRunner, FinishedTrialsAreDoneOthersPendingOrResumed) {
     SweepState state = sweepState(store, "resume", trials);
     EXPECT_EQ(state.finished(), 0);
     EXPECT_EQ(state.pending(), (std::vector<int>{0, 1, 2, 3}));
-    EXPECT_FALSE(estimateSeconds(store, "resume", trials, state).has_value());
+    // No finished run anywhere: nothing to estimate from.
+    const SweepEstimate none = estimateSweep(store, "resume", trials, state);
+    EXPECT_EQ(none.basis, SweepEstimate::Basis::Unknown);
+    EXPECT_EQ(none.unknownModel, "most-pop");
 
     // Trial 0 finished (with more threads: threads do not change its identity); trial 1
     // failed; trial 2 was cancelled with a checkpoint to resume from; trial 3 runs now in
@@ -91,7 +94,8 @@ TEST(SweepRunner, FinishedTrialsAreDoneOthersPendingOrResumed) {
     EXPECT_EQ(state.running(), 1);
     EXPECT_EQ(state.pending(), (std::vector<int>{1, 2}));
     // Two pending trials of the only model with a finished run (30 s): 60 s.
-    EXPECT_EQ(estimateSeconds(store, "resume", trials, state), 60.0);
+    EXPECT_EQ(estimateSweep(store, "resume", trials, state).basis, SweepEstimate::Basis::Study);
+    EXPECT_EQ(estimateSweep(store, "resume", trials, state).seconds, 60.0);
 
     // The retry of trial 1 finishes; the cancelled trial's checkpoint went away.
     storeRun(store, trials[1], "finished", 10.0);
@@ -102,7 +106,42 @@ TEST(SweepRunner, FinishedTrialsAreDoneOthersPendingOrResumed) {
     EXPECT_EQ(state.trials[2].resumeRun, 0);  // starts afresh as a new run
     EXPECT_EQ(state.pending(), (std::vector<int>{2}));
     // Mean of the finished most-pop runs (30 s, 10 s) for the one pending trial.
-    EXPECT_EQ(estimateSeconds(store, "resume", trials, state), 20.0);
+    EXPECT_EQ(estimateSweep(store, "resume", trials, state).seconds, 20.0);
+}
+
+// A study without finished runs is estimated from a finished run of the same model on the same
+// dataset in another study: 40 steps of 64 samples in 10 s (256 samples/s), epochs of 20 steps
+// (its points span two epochs); a trial of 3 epochs of 20 × 64 samples then takes at most
+// 3,840 / 256 = 15 s, the four trials 60 s. With train.maxSteps = 10 a trial is 640 samples,
+// 2.5 s.
+TEST(SweepRunner, WithoutFinishedRunsTheEstimateUsesAnotherStudysThroughput) {
+    const test::TempDir dir;
+    RunStore store(dir.file("runs.sqlite"));
+    std::vector<Trial> trials = fourTrials();
+    for (Trial& trial : trials) {
+        trial.config.train.epochs = 3;
+        trial.config.train.batchSize = 64;
+    }
+    NewRun measured;
+    measured.study = "elsewhere";
+    measured.config = trials[0].config;
+    const int64_t id = store.createRun(measured);
+    std::vector<StepPoint> steps;
+    for (int64_t step = 1; step <= 40; ++step)
+        steps.push_back({step, (step - 1) / 20, {{"total", 1.0}}});
+    store.appendSteps(id, steps);
+    RunResult done;
+    done.status = "finished";
+    done.steps = 40;
+    done.elapsedSeconds = 10.0;
+    store.finishRun(id, done);
+
+    SweepState state = sweepState(store, "resume", trials);
+    SweepEstimate estimate = estimateSweep(store, "resume", trials, state);
+    EXPECT_EQ(estimate.basis, SweepEstimate::Basis::Throughput);
+    EXPECT_DOUBLE_EQ(estimate.seconds, 60.0);
+    for (Trial& trial : trials) trial.config.train.maxSteps = 10;
+    EXPECT_DOUBLE_EQ(estimateSweep(store, "resume", trials, state).seconds, 10.0);
 }
 
 TEST(SweepRunner, CheckpointsLiveBesideTheDatabase) {
