@@ -3,6 +3,7 @@
 #include "config/ConfigFields.h"
 #include "data/DatasetLoader.h"
 #include "data/Protocols.h"
+#include "model/DimeRec.h"
 #include "model/Recommender.h"
 #include "train/Checkpoint.h"
 #include "train/MemoryTuning.h"
@@ -65,8 +66,8 @@ std::string configFieldsHelp() {
 }
 
 CheckpointModel loadCheckpointModel(const std::string& checkpoint, const std::string& device,
-                                    int threads,
-                                    const std::vector<std::string>& inferenceOverrides) {
+                                    int threads, const std::vector<std::string>& inferenceOverrides,
+                                    const std::string& readout) {
     CheckpointModel loaded;
     loaded.config = readCheckpointConfig(checkpoint);
     for (const std::string& assignment : inferenceOverrides)
@@ -82,7 +83,25 @@ CheckpointModel loadCheckpointModel(const std::string& checkpoint, const std::st
     loadCheckpoint(checkpoint, *loaded.model, nullptr);
     loaded.model->to(target);
     loaded.model->eval();
+    if (readout != "diffusion") {
+        auto* dimeRec = dynamic_cast<DimeRecRecommender*>(loaded.model.get());
+        if (dimeRec == nullptr) {
+            throw std::invalid_argument("--readout " + readout + ": '" + checkpoint + "' holds a " +
+                                        nameOf(loaded.config.model.model) +
+                                        " model, not DimeRec with its diffusion module");
+        }
+        dimeRec->setReadout(DimeRecRecommender::readoutFromName(readout));
+    }
     return loaded;
+}
+
+void addReadoutOption(CLI::App& command, std::string& readout) {
+    command
+        .add_option("--readout", readout,
+                    "DimeRec: score items against the reverse-process samples (diffusion, "
+                    "Algorithm 2) or the GEM's interests (interests, as ComiRec)")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"diffusion", "interests"}));
 }
 
 std::string duration(double seconds) {

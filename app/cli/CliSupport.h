@@ -4,6 +4,8 @@
 #include "data/Dataset.h"
 #include "data/Splits.h"
 
+#include <CLI/CLI.hpp>
+
 #include <memory>
 #include <string>
 #include <vector>
@@ -18,7 +20,9 @@ namespace dimerec::cli {
 
 // A checkpoint's model with the dataset and splits it was trained on, ready for inference on
 // `device` (auto, cpu, cuda, cuda:N) with `threads` LibTorch threads (0 = all cores);
-// `inferenceOverrides` ("eval.topK=[10]", "model.samplesPerUser=4") change how it is used.
+// `inferenceOverrides` ("eval.topK=[10]", "model.samplesPerUser=4") change how it is used, and
+// `readout` (diffusion | interests, see addReadoutOption) how DimeRec scores items; another
+// readout than diffusion for another model is refused, naming the checkpoint.
 struct CheckpointModel {
     RunConfig config;
     Dataset dataset;
@@ -27,7 +31,12 @@ struct CheckpointModel {
 };
 CheckpointModel loadCheckpointModel(const std::string& checkpoint, const std::string& device,
                                     int threads,
-                                    const std::vector<std::string>& inferenceOverrides = {});
+                                    const std::vector<std::string>& inferenceOverrides = {},
+                                    const std::string& readout = "diffusion");
+
+// --readout of the commands that score with a checkpoint (evaluate, recommend): DimeRec's
+// reverse-process samples (diffusion, Algorithm 2) or its GEM's K interests (interests).
+void addReadoutOption(CLI::App& command, std::string& readout);
 
 // Help of a --set option (from the config's field table): how to override a field and, for a
 // trained model (inferenceOnly), which fields may change.

@@ -29,6 +29,7 @@ struct RecommendArguments {
     bool json = false;
     std::string device = "auto";
     int threads = 0;
+    std::string readout = "diffusion";  // DimeRec: diffusion | interests
 };
 
 struct Recommendation {
@@ -125,7 +126,8 @@ std::string fitted(const std::string& text, size_t width) {
 void runRecommend(const RecommendArguments& args) {
     const std::string checkpoint =
         args.checkpoint.empty() ? bestCheckpointOfRun(args.run, args.db) : args.checkpoint;
-    const CheckpointModel loaded = loadCheckpointModel(checkpoint, args.device, args.threads);
+    const CheckpointModel loaded =
+        loadCheckpointModel(checkpoint, args.device, args.threads, {}, args.readout);
     const Dataset& dataset = loaded.dataset;
     const int32_t user = denseUser(dataset, args.user);
     const std::vector<Recommendation> items =
@@ -145,6 +147,7 @@ void runRecommend(const RecommendArguments& args) {
                                     {"historyLength", dataset.sequences[user].size()},
                                     {"checkpoint", checkpoint},
                                     {"model", nameOf(loaded.config.model.model)},
+                                    {"readout", args.readout},
                                     {"dataset", dataset.name},
                                     {"excludeHistory", args.excludeHistory},
                                     {"recommendations", list}}
@@ -155,6 +158,7 @@ void runRecommend(const RecommendArguments& args) {
     std::cout << "user " << args.user << " (" << dataset.sequences[user].size()
               << " interactions) in " << dataset.name << "; model "
               << nameOf(loaded.config.model.model) << " from " << checkpoint
+              << (args.readout != "diffusion" ? "; readout " + args.readout : "")
               << (args.excludeHistory ? "; history excluded" : "") << "\n";
     constexpr size_t kTitleWidth = 52;
     constexpr size_t kCategoryWidth = 30;
@@ -197,6 +201,7 @@ void addRecommendCommands(CLI::App& app) {
     command->add_flag("--exclude-history", args->excludeHistory,
                       "Leave out the items the user has already interacted with");
     command->add_flag("--json", args->json, "Print the recommendations as JSON");
+    addReadoutOption(*command, args->readout);
     command->add_option("--device", args->device, "auto, cpu, cuda or cuda:N")
         ->capture_default_str();
     command->add_option("--threads", args->threads, "LibTorch threads, 0 = all cores")

@@ -300,21 +300,12 @@ void runEvaluate(const EvaluateArguments& args) {
         recordCheckpointExtras(args);
         return;
     }
-    const CheckpointModel loaded =
-        loadCheckpointModel(args.checkpoint, args.device, args.threads, args.overrides);
+    const CheckpointModel loaded = loadCheckpointModel(args.checkpoint, args.device, args.threads,
+                                                       args.overrides, args.readout);
     const RunConfig& config = loaded.config;
     const Dataset& dataset = loaded.dataset;
     const Splits& splits = loaded.splits;
     Recommender& model = *loaded.model;
-    if (args.readout != "diffusion") {
-        auto* dimeRec = dynamic_cast<DimeRecRecommender*>(&model);
-        if (dimeRec == nullptr) {
-            throw std::invalid_argument("--readout " + args.readout + ": '" + args.checkpoint +
-                                        "' holds a " + nameOf(config.model.model) +
-                                        " model, not DimeRec with its diffusion module");
-        }
-        dimeRec->setReadout(DimeRecRecommender::readoutFromName(args.readout));
-    }
     const Evaluator evaluator(config.eval, config.data.maxLength, evaluationCategories(dataset),
                               config.train.seed);
     const auto valid = evaluator.evaluate(model, splits.valid);
@@ -391,11 +382,7 @@ void addTrainCommands(CLI::App& app) {
         ->required()
         ->check(CLI::ExistingFile);
     evaluateCommand->add_option("-s,--set", evaluate->overrides, setOptionHelp(true))->take_all();
-    evaluateCommand
-        ->add_option("--readout", evaluate->readout,
-                     "DimeRec: score items against the reverse-process samples (diffusion, "
-                     "Algorithm 2) or the GEM's interests (interests, as ComiRec)")
-        ->check(CLI::IsMember({"diffusion", "interests"}));
+    addReadoutOption(*evaluateCommand, evaluate->readout);
     evaluateCommand->add_option("--device", evaluate->device, "auto, cpu, cuda or cuda:N");
     evaluateCommand->add_option("--threads", evaluate->threads, "LibTorch threads, 0 = all cores")
         ->check(CLI::NonNegativeNumber);

@@ -13,6 +13,28 @@ add_test(NAME cli.recommend-stored-run
           --exclude-history --json)
 set_tests_properties(cli.recommend-stored-run PROPERTIES FIXTURES_REQUIRED cli-checkpoint
   PASS_REGULAR_EXPRESSION "\"excludeHistory\": true.*\"rank\": 10,")
+# The GEM's interests readout (what docs/reproduction.md recommends for retrieval) from the same
+# checkpoint.
+add_test(NAME cli.recommend-interests-readout
+  COMMAND dimerec recommend --device cpu --threads 1 --checkpoint "${DIMEREC_CLI_CHECKPOINTS}/best.pt"
+          --user 1 -n 5 --readout interests)
+set_tests_properties(cli.recommend-interests-readout PROPERTIES FIXTURES_REQUIRED cli-checkpoint
+  PASS_REGULAR_EXPRESSION "model dimerec from [^\n]*best\.pt; readout interests\n.*\n +5 +[0-9]+ ")
+# A model without the diffusion module (DimeRec's GEM alone, two steps, not recorded) has no
+# readout to choose: refused, naming the checkpoint.
+set(DIMEREC_GEM_ONLY_CHECKPOINTS "${CMAKE_BINARY_DIR}/cli-gem-only-checkpoints")
+add_test(NAME cli.train-gem-only
+  COMMAND dimerec train --device cpu --threads 1 --no-store
+          --checkpoint-dir "${DIMEREC_GEM_ONLY_CHECKPOINTS}" --set model.useDiffusion=false
+          --set train.maxSteps=2 --set model.dim=8 --set train.batchSize=32 --set eval.topK=[10])
+set_tests_properties(cli.train-gem-only PROPERTIES FIXTURES_SETUP cli-gem-only
+  PASS_REGULAR_EXPRESSION "status finished")
+add_test(NAME cli.recommend-readout-needs-the-diffusion-module
+  COMMAND dimerec recommend --device cpu --checkpoint "${DIMEREC_GEM_ONLY_CHECKPOINTS}/best.pt"
+          --user 1 --readout interests)
+set_tests_properties(cli.recommend-readout-needs-the-diffusion-module PROPERTIES
+  FIXTURES_REQUIRED cli-gem-only
+  PASS_REGULAR_EXPRESSION "--readout interests: '[^']*best\\.pt' holds a dimerec model, not DimeRec with its diffusion module")
 add_test(NAME cli.recommend-unknown-user
   COMMAND dimerec recommend --device cpu --checkpoint "${DIMEREC_CLI_CHECKPOINTS}/best.pt"
           --user no-such-user)
