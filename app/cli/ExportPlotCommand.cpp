@@ -316,10 +316,12 @@ MetricGrid historyLengthGrid(const RunStore& store, const std::vector<LoadedRun>
     // Each data config's test users (the history window data.maxLength, e.g. SASRec+'s 200, does
     // not change them); every run must bucket the same users the same way.
     std::map<std::string, HistoryLengthBuckets> bucketsOf;
-    std::vector<std::vector<const LoadedRun*>> groups;  // seed groups, in order of first run
-    std::map<std::string, size_t> groupOf;
     std::optional<HistoryLengthBuckets> buckets;
+    std::vector<RunSummary> summaries;
+    std::map<int64_t, const LoadedRun*> loadedRun;
     for (const LoadedRun& run : runs) {
+        summaries.push_back(run.details.summary);
+        loadedRun[run.id] = &run;
         const RunConfig config = runConfigFromJson(json::parse(run.details.configJson));
         const std::string key = toJson(config).at("data").dump();
         auto cached = bucketsOf.find(key);
@@ -333,10 +335,8 @@ MetricGrid historyLengthGrid(const RunStore& store, const std::vector<LoadedRun>
                                         "or histories than run " + std::to_string(runs.front().id) +
                                         " (another dataset or split): one dataset per figure");
         }
-        const auto [found, added] = groupOf.emplace(run.details.summary.configHash, groups.size());
-        if (added) groups.emplace_back();
-        groups[found->second].push_back(&run);
     }
+    const std::vector<std::vector<RunSummary>> groups = seedGroupsOf(std::move(summaries));
     MetricGrid grid;
     grid.x.field = "items before the test target";
     for (size_t b = 0; b < buckets->labels.size(); ++b) {
@@ -344,15 +344,15 @@ MetricGrid historyLengthGrid(const RunStore& store, const std::vector<LoadedRun>
                                                      std::to_string(buckets->users[b]) + ")"));
     }
     grid.y.field = "variant";
-    for (const std::vector<const LoadedRun*>& group : groups) {
-        const LoadedRun& first = *group.front();
+    for (const std::vector<RunSummary>& group : groups) {
         grid.y.values.push_back(FieldValue::category(
-            group.size() > 1 ? seedGroupLabel(first.details.summary) : first.label.toStdString()));
+            group.size() > 1 ? seedGroupLabel(group.front())
+                             : loadedRun.at(group.front().id)->label.toStdString()));
         std::vector<std::vector<double>> perBucket(buckets->labels.size());
-        for (const LoadedRun* run : group) {
-            const std::optional<TargetRanks> ranks = store.targetRanks(run->id);
+        for (const RunSummary& run : group) {
+            const std::optional<TargetRanks> ranks = store.targetRanks(run.id);
             if (!ranks) {
-                throw std::invalid_argument("run " + std::to_string(run->id) +
+                throw std::invalid_argument("run " + std::to_string(run.id) +
                                             " has no per-user test ranks (stored before they "
                                             "were kept, or not evaluated yet)");
             }

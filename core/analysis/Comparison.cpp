@@ -309,16 +309,20 @@ std::string seedGroupLabel(const RunSummary& firstRun) {
     return label.empty() ? firstRun.model : label;
 }
 
-std::vector<ComparisonEntry> studyEntries(const RunStore& store, const std::string& study) {
-    std::vector<ComparisonEntry> entries;
-    std::map<std::string, size_t> entryOfHash;
+std::vector<std::vector<RunSummary>> seedGroupsOf(std::vector<RunSummary> runs) {
     std::vector<std::vector<RunSummary>> groups;
-    for (RunSummary& run : store.listRuns(finishedStudyRuns(study))) {
-        const auto [found, added] = entryOfHash.emplace(run.configHash, groups.size());
+    std::map<std::string, size_t> groupOfHash;
+    for (RunSummary& run : runs) {
+        const auto [found, added] = groupOfHash.emplace(run.configHash, groups.size());
         if (added) groups.emplace_back();
         groups[found->second].push_back(std::move(run));
     }
-    for (std::vector<RunSummary>& runs : groups) {
+    return groups;
+}
+
+std::vector<ComparisonEntry> studyEntries(const RunStore& store, const std::string& study) {
+    std::vector<ComparisonEntry> entries;
+    for (std::vector<RunSummary>& runs : seedGroupsOf(store.listRuns(finishedStudyRuns(study)))) {
         std::string label = seedGroupLabel(runs.front());
         entries.push_back(loadEntry(store, std::move(label), std::move(runs)));
     }

@@ -114,6 +114,10 @@ ResultTable buildComparisonTable(const std::vector<ComparisonEntry>& entries,
 // its trials "<variant> <settings> seed <n>"), else the model.
 std::string seedGroupLabel(const RunSummary& firstRun);
 
+// Runs grouped by config hash (each group one config's seeds), in the order of each group's
+// first run, the runs of a group in the order given.
+std::vector<std::vector<RunSummary>> seedGroupsOf(std::vector<RunSummary> runs);
+
 // The seed groups (by config hash) of a study's finished runs, in order of their first run,
 // labelled by seedGroupLabel.
 std::vector<ComparisonEntry> studyEntries(const RunStore& store, const std::string& study);
