@@ -254,10 +254,13 @@ int drawSweepLines(QCustomPlot& plot, const MetricGrid& grid, const QString& met
     for (size_t y = 0; y < grid.y.values.size(); ++y) {
         const QColor colour = seriesColour(static_cast<int>(y));
         QCPGraph* graph = plot.addGraph();
-        graph->setName(
-            series ? QStringLiteral("%1 = %2").arg(fieldSymbol(grid.y.field),
-                                                   QString::fromStdString(grid.y.values[y].label))
-                   : metricLabel);
+        const QString label = QString::fromStdString(grid.y.values[y].label);
+        // A config field's value reads "λ = 0.2"; a named series (a seed group) by its name.
+        const bool configField = grid.y.field.find('.') != std::string::npos;
+        graph->setName(!series ? metricLabel
+                       : configField
+                           ? QStringLiteral("%1 = %2").arg(fieldSymbol(grid.y.field), label)
+                           : label);
         graph->setPen(QPen(colour, 1.5));
         graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, colour, colour, 6));
         auto* bars = new QCPErrorBars(plot.xAxis, plot.yAxis);

@@ -343,7 +343,7 @@ MetricGrid historyLengthGrid(const RunStore& store, const std::vector<LoadedRun>
         grid.x.values.push_back(FieldValue::category(buckets->labels[b] + " (" +
                                                      std::to_string(buckets->users[b]) + ")"));
     }
-    grid.y.field = "variant";
+    grid.y.field = "run";
     for (const std::vector<RunSummary>& group : groups) {
         grid.y.values.push_back(FieldValue::category(
             group.size() > 1 ? seedGroupLabel(group.front())

@@ -297,13 +297,14 @@ TEST_F(PlotExportTest, PgfplotsPlacesGroupedBarsSideBySide) {
 // QCustomPlot dropped it, so the figure read as if its labels were shifted by one bar.
 // Sweep lines take their error bars out of the legend; with three lines the legend re-wraps
 // around the emptied cells, and the export's font override met an empty cell and crashed
-// (export plot --kind by-history-length of three seed groups). Every line's name is kept.
+// (export plot --kind by-history-length of three seed groups). Every line's name is kept, as
+// it is: a seed group's legend entry is its name.
 TEST_F(PlotExportTest, SweepLinesWithEmptiedLegendCellsExport) {
     for (int lines = 1; lines <= 7; ++lines) {
         MetricGrid grid;
         grid.x.field = "items before the test target";
         grid.x.values = {FieldValue::category("1-4"), FieldValue::category("5-9")};
-        grid.y.field = "variant";
+        grid.y.field = "run";
         for (int y = 0; y < lines; ++y) {
             grid.y.values.push_back(FieldValue::category("line " + std::to_string(y)));
             for (int x = 0; x < 2; ++x)
@@ -317,6 +318,8 @@ TEST_F(PlotExportTest, SweepLinesWithEmptiedLegendCellsExport) {
         for (int y = 0; y < lines; ++y)
             EXPECT_TRUE(svg.contains(QStringLiteral("line %1").arg(y).toUtf8()))
                 << lines << " lines";
+        // The lines are seed groups, named by themselves: not "run = line 0".
+        EXPECT_FALSE(svg.contains("run = ")) << lines << " lines";
     }
 }
 
