@@ -8,7 +8,6 @@
 #include "store/RunStore.h"
 
 #include <QApplication>
-#include <QCheckBox>
 #include <QClipboard>
 #include <QComboBox>
 #include <QFile>
@@ -172,14 +171,9 @@ ComparisonView::ComparisonView(RunStore& store, QWidget* parent) : QWidget(paren
     curveSeries_ = new QComboBox(curveBox);
     curveSeries_->setToolTip(tr("The series overlaid for every run of the entries"));
     curveRow->addWidget(curveSeries_, 1);
-    perEpoch_ = new QCheckBox(tr("Per epoch"), curveBox);
-    perEpoch_->setToolTip(
-        tr("Against the epochs trained instead of the step, so that models "
-           "whose steps differ (SASRec's sequence batches, DimeRec's sample "
-           "batches) line up"));
-    curveRow->addWidget(perEpoch_);
     curveLayout->addLayout(curveRow);
     curves_ = new LossCurvePlot(curveBox);
+    curves_->setPerEpochAvailable(true);
     curveLayout->addWidget(curves_, 1);
     views->addTab(curveBox, tr("Curves"));
     outer->setStretchFactor(0, 1);
@@ -239,7 +233,7 @@ ComparisonView::ComparisonView(RunStore& store, QWidget* parent) : QWidget(paren
     connect(curveSeries_, &QComboBox::currentIndexChanged, this, [this] {
         if (!updating_) fillCurves();
     });
-    connect(perEpoch_, &QCheckBox::toggled, this, [this] { fillCurves(); });
+    connect(curves_, &LossCurvePlot::perEpochChanged, this, [this] { fillCurves(); });
     connect(save, &QPushButton::clicked, this, [this] { saveExport(); });
     connect(copy, &QPushButton::clicked, this,
             [this] { copyToClipboard(static_cast<ExportFormat>(format_->currentData().toInt())); });
@@ -859,7 +853,7 @@ void ComparisonView::fillDiff() {
 
 void ComparisonView::fillCurves() {
     curves_->clear();
-    const bool perEpoch = perEpoch_->isChecked();
+    const bool perEpoch = curves_->perEpoch();
     curves_->setAxisLabels(perEpoch ? tr("epoch") : tr("step"), tr("value"));
     const std::string key = curveKey(curveSeries_->currentText());
     if (key.empty()) return;
@@ -906,10 +900,8 @@ void ComparisonView::fillCurves() {
             ++drawn;
         }
     }
-    curves_->setTitle(withoutEpochs == 0 ? curveSeries_->currentText()
-                                         : tr("%1 (%n run(s) left out: not past their first epoch)",
-                                              nullptr, withoutEpochs)
-                                               .arg(curveSeries_->currentText()));
+    curves_->setTitle(curveSeries_->currentText());
+    curves_->setRunsLeftOut(withoutEpochs);
 }
 
 TableFormat ComparisonView::exportFormat() const {

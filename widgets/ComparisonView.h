@@ -17,7 +17,6 @@
 #include <string>
 #include <vector>
 
-class QCheckBox;
 class QComboBox;
 class QLabel;
 class QListWidget;
@@ -95,7 +94,6 @@ public:
     QComboBox* curveChooser() const { return curveSeries_; }
     // Draws the curves against the epochs trained instead of the step (runs whose epoch length
     // is not known yet are left out, and the title says how many).
-    QCheckBox* perEpochBox() const { return perEpoch_; }
 
     // The table as TableExport prints it in the current layout (with the tests: pending ones
     // are computed here rather than left out).
@@ -179,7 +177,6 @@ private:
     QTableWidget* tableWidget_ = nullptr;
     QTableWidget* diff_ = nullptr;
     QComboBox* curveSeries_ = nullptr;
-    QCheckBox* perEpoch_ = nullptr;
     LossCurvePlot* curves_ = nullptr;
 };
 

@@ -53,12 +53,16 @@ LossCurvePlot::LossCurvePlot(QWidget* parent) : QWidget(parent) {
     bold.setBold(true);
     title_->setFont(bold);
     bar->addWidget(title_);
-    bar->addStretch(1);
+    leftOut_ = new QLabel(this);
+    leftOut_->setObjectName(QStringLiteral("runsLeftOut"));
+    leftOut_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    bar->addWidget(leftOut_, 1);
     smoothingLabel_ = new QLabel(tr("Smoothing"), this);
     bar->addWidget(smoothingLabel_);
     slider_ = new QSlider(Qt::Horizontal, this);
     slider_->setRange(0, kSliderSteps);
-    slider_->setFixedWidth(90);
+    slider_->setMinimumWidth(50);  // narrower where the plot is (the bottom docks open)
+    slider_->setMaximumWidth(90);
     slider_->setToolTip(
         tr("Weight of the debiased exponential moving average (as in "
            "TensorBoard); the raw values stay visible faintly"));
@@ -66,6 +70,12 @@ LossCurvePlot::LossCurvePlot(QWidget* parent) : QWidget(parent) {
     sliderValue_ = new QLabel(this);
     sliderValue_->setMinimumWidth(QFontMetrics(font()).horizontalAdvance(QStringLiteral("0.000")));
     bar->addWidget(sliderValue_);
+    perEpochBox_ = new QCheckBox(tr("Per epoch"), this);
+    perEpochBox_->setToolTip(
+        tr("Against the epochs trained instead of the step, so that models whose steps differ "
+           "(SASRec's sequence batches, DimeRec's sample batches) line up"));
+    perEpochBox_->setVisible(false);
+    bar->addWidget(perEpochBox_);
     logBox_ = new QCheckBox(tr("Log scale"), this);
     logBox_->setToolTip(tr("Logarithmic value axis"));
     bar->addWidget(logBox_);
@@ -119,6 +129,11 @@ LossCurvePlot::LossCurvePlot(QWidget* parent) : QWidget(parent) {
     connect(slider_, &QSlider::valueChanged, this,
             [this](int value) { setSmoothing(static_cast<double>(value) / (kSliderSteps + 1)); });
     connect(logBox_, &QCheckBox::toggled, this, &LossCurvePlot::setLogScale);
+    connect(perEpochBox_, &QCheckBox::toggled, this, [this](bool on) {
+        plot_->xAxis->setLabel(on ? tr("epoch") : tr("step"));
+        autoRange_ = true;
+        Q_EMIT perEpochChanged(on);
+    });
     connect(reset, &QToolButton::clicked, this, &LossCurvePlot::resetView);
     connect(plot_, &QCustomPlot::mouseDoubleClick, this, [this](QMouseEvent*) { resetView(); });
     // A zoom or pan (anything but our own refresh moving the axis) freezes the view; the new
@@ -151,6 +166,27 @@ void LossCurvePlot::setSeriesColor(const QString& series, const QColor& color) {
 void LossCurvePlot::setAxisLabels(const QString& x, const QString& y) {
     plot_->xAxis->setLabel(x);
     plot_->yAxis->setLabel(y);
+}
+
+void LossCurvePlot::setPerEpochAvailable(bool available) {
+    perEpochBox_->setVisible(available);
+}
+
+bool LossCurvePlot::perEpoch() const {
+    return perEpochBox_->isChecked();
+}
+
+void LossCurvePlot::setPerEpoch(bool on) {
+    const QSignalBlocker block(perEpochBox_);
+    perEpochBox_->setChecked(on);
+    plot_->xAxis->setLabel(on ? tr("epoch") : tr("step"));
+    autoRange_ = true;
+}
+
+void LossCurvePlot::setRunsLeftOut(int runs) {
+    leftOut_->setText(runs == 0
+                          ? QString()
+                          : tr("(%n run(s) left out: not past their first epoch)", nullptr, runs));
 }
 
 void LossCurvePlot::setSmoothingAvailable(bool available) {

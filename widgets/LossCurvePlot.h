@@ -21,7 +21,7 @@ class QTimer;
 
 namespace dimerec {
 
-// Named series against the training step (or the epochs, setAxisLabels), drawn like
+// Named series against the training step (or the epochs: setPerEpochAvailable), drawn like
 // TensorBoard's scalars: the debiased exponential moving average in full colour over the raw
 // values drawn faintly. Stores every point it is given; draws a min/max decimation of the
 // visible range (one bucket per pixel), so a million points per series pan and zoom smoothly.
@@ -52,6 +52,16 @@ public:
     // and draws the raw values in full colour.
     void setSmoothingAvailable(bool available);
 
+    // The "Per epoch" box in the plot's bar (hidden unless available): the owner draws its
+    // points against the epochs trained (step / the run's steps per epoch, RunStore::
+    // stepsPerEpoch) while it is ticked, and redraws on perEpochChanged. Runs whose epoch
+    // length is not known yet are left out; setRunsLeftOut says how many beside the title.
+    void setPerEpochAvailable(bool available);
+    bool perEpoch() const;
+    void setPerEpoch(bool on);  // without perEpochChanged
+    QCheckBox* perEpochBox() const { return perEpochBox_; }
+    void setRunsLeftOut(int runs);
+
     double smoothing() const { return smoothing_; }
     void setSmoothing(double weight);  // 0 (none) … 0.999
     bool logScale() const { return logScale_; }
@@ -75,6 +85,7 @@ public:
 
 Q_SIGNALS:
     void smoothingChanged(double weight);
+    void perEpochChanged(bool on);
 
 protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
@@ -93,6 +104,8 @@ private:
 
     QCustomPlot* plot_ = nullptr;
     QLabel* title_ = nullptr;
+    QLabel* leftOut_ = nullptr;
+    QCheckBox* perEpochBox_ = nullptr;
     QLabel* smoothingLabel_ = nullptr;
     QSlider* slider_ = nullptr;
     QLabel* sliderValue_ = nullptr;

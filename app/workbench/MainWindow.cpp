@@ -53,6 +53,7 @@
 
 #include <exception>
 #include <numeric>
+#include <optional>
 
 namespace dimerec {
 namespace {
@@ -278,6 +279,12 @@ void MainWindow::buildCentre() {
     validPlot_->setTitle(tr("Validation metrics"));
     validPlot_->setAxisLabels(tr("step"), tr("HR@K, NDCG@K"));
     validPlot_->setSmoothingAvailable(false);
+    // One "Per epoch" box, on the losses' bar (the narrower validation plot follows it).
+    lossPlot_->setPerEpochAvailable(true);
+    connect(lossPlot_, &LossCurvePlot::perEpochChanged, this, [this](bool on) {
+        validPlot_->setPerEpoch(on);
+        showRuns(shownRuns_);
+    });
     curves->setStretchFactor(0, 3);
     curves->setStretchFactor(1, 2);
     // An empty run store shows the first steps instead of empty axes.
@@ -552,6 +559,9 @@ void MainWindow::restoreSettings() {
     lossPlot_->setSmoothing(
         settings.value(QStringLiteral("curves/smoothing"), lossPlot_->smoothing()).toDouble());
     lossPlot_->setLogScale(settings.value(QStringLiteral("curves/logScale"), false).toBool());
+    const bool perEpoch = settings.value(QStringLiteral("curves/perEpoch"), false).toBool();
+    lossPlot_->setPerEpoch(perEpoch);
+    validPlot_->setPerEpoch(perEpoch);
 }
 
 void MainWindow::saveSettings() {
@@ -570,6 +580,7 @@ void MainWindow::saveSettings() {
     }
     settings.setValue(QStringLiteral("curves/smoothing"), lossPlot_->smoothing());
     settings.setValue(QStringLiteral("curves/logScale"), lossPlot_->logScale());
+    settings.setValue(QStringLiteral("curves/perEpoch"), lossPlot_->perEpoch());
 }
 
 void MainWindow::rememberDataset(const DataConfig& config, const QString& columns) {
@@ -756,6 +767,7 @@ void MainWindow::onRunStarted(qint64 runId, const QString& title) {
 }
 
 void MainWindow::onProgress(const TrainingProgress& p) {
+    if (p.stepsPerEpoch > 0) epochLengths_[p.runId] = p.stepsPerEpoch;
     if (p.totalSteps > 0) {
         progress_->setRange(
             0, static_cast<int>(std::min<qint64>(p.totalSteps, std::numeric_limits<int>::max())));
@@ -783,7 +795,16 @@ void MainWindow::addCurve(qint64 runId, bool train, const QString& name,
     if (!plottedSeries(train, name, manyRuns)) return;
     const QString series = manyRuns ? QStringLiteral("#%1 %2").arg(runId).arg(name) : name;
     if (manyRuns) plot->setSeriesColor(series, runColours(shownRuns_)[shownRuns_.indexOf(runId)]);
-    plot->addPoints(series, steps, values);
+    if (!lossPlot_->perEpoch()) {
+        plot->addPoints(series, steps, values);
+        return;
+    }
+    const auto length = epochLengths_.constFind(runId);
+    if (length == epochLengths_.cend()) return;
+    QVector<double> epochs;
+    epochs.reserve(steps.size());
+    for (double step : steps) epochs.push_back(step / static_cast<double>(*length));
+    plot->addPoints(series, epochs, values);
 }
 
 void MainWindow::onCurvePoints(const CurveBatch& batch) {
@@ -836,9 +857,20 @@ void MainWindow::showRuns(const QVector<qint64>& runs) {
     shownRuns_ = runs;
     lossPlot_->clear();
     validPlot_->clear();
-    validPlot_->setAxisLabels(tr("step"), runs.size() > 1 ? tr("HR@10") : tr("HR@K, NDCG@K"));
+    const bool perEpoch = lossPlot_->perEpoch();
+    validPlot_->setAxisLabels(perEpoch ? tr("epoch") : tr("step"),
+                              runs.size() > 1 ? tr("HR@10") : tr("HR@K, NDCG@K"));
+    int leftOut = 0;
     for (qint64 run : runs) {
         try {
+            if (perEpoch && !epochLengths_.contains(run)) {
+                if (const std::optional<int64_t> length = store_->stepsPerEpoch(run)) {
+                    epochLengths_[run] = *length;
+                } else if (run != liveRun_) {  // the live run's comes with its progress
+                    ++leftOut;
+                    continue;
+                }
+            }
             for (const SeriesInfo& info : store_->seriesList(run)) {
                 const QString name = QString::fromStdString(info.name);
                 const bool train = info.source == "train";
@@ -856,6 +888,7 @@ void MainWindow::showRuns(const QVector<qint64>& runs) {
             statusBar()->showMessage(QString::fromUtf8(error.what()), 5000);
         }
     }
+    lossPlot_->setRunsLeftOut(leftOut);
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {

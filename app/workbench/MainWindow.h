@@ -4,6 +4,7 @@
 #include "data/DatasetLoader.h"
 
 #include <QMainWindow>
+#include <QHash>
 #include <QVector>
 
 #include <memory>
@@ -106,7 +107,8 @@ private:
     void onIdle();
     void onSelectionChanged(const QVector<qint64>& runs);
     void showRuns(const QVector<qint64>& runs);
-    // Adds points of a run's stored or live series to its plot, if the plots show it.
+    // Adds points of a run's stored or live series to its plot, if the plots show it; per
+    // epoch, only once the run's epoch length is known.
     void addCurve(qint64 runId, bool train, const QString& name, const QVector<double>& steps,
                   const QVector<double>& values);
     // The first-run guide in place of the curves while the run store is empty.
@@ -154,6 +156,9 @@ private:
     DataConfig currentDataConfig_;  // what currentData_ was loaded with
     qint64 liveRun_ = 0;
     QVector<qint64> shownRuns_;  // runs whose curves the plots show
+    // Steps per epoch of the runs whose length is known: the live run's from its progress,
+    // stored runs' from their points (RunStore::stepsPerEpoch), for the curves per epoch.
+    QHash<qint64, qint64> epochLengths_;
     bool closing_ = false;
 };
 

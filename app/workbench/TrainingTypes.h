@@ -19,6 +19,7 @@ struct TrainingProgress {
     double samplesPerSecond = 0.0;
     double elapsedSeconds = 0.0;
     double etaSeconds = 0.0;
+    qint64 stepsPerEpoch = 0;  // ProgressEvent::stepsPerEpoch
 };
 
 // Curve points gathered since the last batch: loss terms ("train") or validation metrics

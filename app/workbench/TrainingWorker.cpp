@@ -50,7 +50,8 @@ public:
                    event.epoch,
                    event.samplesPerSecond,
                    event.elapsedSeconds,
-                   event.etaSeconds};
+                   event.etaSeconds,
+                   event.stepsPerEpoch};
         const auto now = std::chrono::steady_clock::now();
         if (now - lastEmit_ >= kEmitInterval) flush(now);
     }

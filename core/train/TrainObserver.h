@@ -12,9 +12,10 @@ namespace dimerec {
 
 // Reported after every training step (the GUI rate-limits what it draws).
 struct ProgressEvent {
-    int64_t step = 0;        // optimiser steps done, 1-based
-    int64_t epoch = 0;       // current epoch, 0-based
-    int64_t totalSteps = 0;  // planned steps (epochs × batches, or maxSteps)
+    int64_t step = 0;           // optimiser steps done, 1-based
+    int64_t epoch = 0;          // current epoch, 0-based
+    int64_t totalSteps = 0;     // planned steps (epochs × batches, or maxSteps)
+    int64_t stepsPerEpoch = 0;  // batches per epoch: step / stepsPerEpoch = epochs trained
     // Recent training throughput in targets per second: samples, or the real positions of
     // every-position batches (SASRec, GRU4Rec), each worth one sample of a per-position epoch.
     double samplesPerSecond = 0.0;

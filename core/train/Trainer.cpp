@@ -313,6 +313,7 @@ void Trainer::Run::reportProgress(const std::vector<double>& losses, double seco
     progress.step = state_.step;
     progress.epoch = sampler_.state().epoch;
     progress.totalSteps = totalSteps_;
+    progress.stepsPerEpoch = sampler_.batchesPerEpoch();
     progress.samplesPerSecond =
         stepSeconds_ > 0.0 ? static_cast<double>(sampler_.globalBatchTargets()) / stepSeconds_
                            : 0.0;

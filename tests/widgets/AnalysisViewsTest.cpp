@@ -363,14 +363,14 @@ TEST_F(ComparisonViewTest, CurvesPerEpochLineUpRunsWhoseStepsDiffer) {
     ASSERT_EQ(view_->curveChooser()->currentText(), QStringLiteral("valid · ndcg@10"));
     EXPECT_EQ(view_->curves()->seriesNames().size(), 3);  // by step, every run
     EXPECT_TRUE(view_->curves()->dataCsv().contains(QStringLiteral("D,30,")));
-    view_->perEpochBox()->click();
+    view_->curves()->perEpochBox()->click();
     EXPECT_EQ(view_->curves()->seriesNames(),
               (QStringList{QStringLiteral("D"), QStringLiteral("E")}));
     const QString csv = view_->curves()->dataCsv();
     for (const char* point : {"D,1,", "D,2,", "D,3,", "E,1,", "E,2,"})
         EXPECT_TRUE(csv.contains(QString::fromLatin1(point))) << point << "\n" << csv.toStdString();
     EXPECT_TRUE(view_->curves()->plot()->xAxis->label().contains(QStringLiteral("epoch")));
-    view_->perEpochBox()->click();
+    view_->curves()->perEpochBox()->click();
     EXPECT_EQ(view_->curves()->seriesNames().size(), 3);
 }
 

@@ -6,10 +6,13 @@
 #include "RunTableModel.h"
 #include "TrainingWorker.h"
 #include "data/Dataset.h"
+#include "store/RunRecords.h"
 #include "store/RunStore.h"
 
 #include <QAbstractButton>
+#include <QCheckBox>
 #include <QElapsedTimer>
+#include <QLabel>
 #include <QMessageBox>
 #include <QProgressBar>
 #include <QSettings>
@@ -21,6 +24,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <iostream>
 
@@ -157,6 +161,91 @@ TEST_F(MainWindowTest, TrainsCancelsAndShowsTheRunAsCancelled) {
     // Cancelled means resumable: the run kept a checkpoint.
     RunStore store(storePath().toStdString());
     EXPECT_FALSE(store.run(outcome.runId).lastCheckpoint.empty());
+}
+
+// Overlaid runs whose steps differ (SASRec's sequence batches, DimeRec's sample batches) line
+// up per epoch. D validates at the end of each of 3 epochs of 10 steps, E of 2 epochs of 4
+// steps; C's one point lies in its first epoch, so its epoch length is unknown and it is left
+// out (the bar says so). Hand-computed: D's points at epochs 1, 2, 3, E's at 1, 2.
+TEST_F(MainWindowTest, CurvesPerEpochLineUpRunsWhoseStepsDiffer) {
+    std::vector<qint64> ids;
+    {
+        RunStore store(storePath().toStdString());
+        const auto addRun = [&store](const std::string& name, int64_t stepsPerEpoch,
+                                     int64_t epochs) {
+            NewRun run;
+            run.config.name = name;
+            run.provenance = currentProvenance("cpu", 1);
+            const int64_t id = store.createRun(run);
+            for (int64_t epoch = 0; epoch < epochs; ++epoch) {
+                store.appendEvaluation(
+                    id, {(epoch + 1) * stepsPerEpoch, epoch, "valid", {{"hr@10", 0.1}}, {}});
+            }
+            return id;
+        };
+        ids = {addRun("D", 10, 3), addRun("E", 4, 2), addRun("C", 7, 1)};
+    }
+    auto window = openWindow();
+    window->runBrowser()->refresh();
+    window->runBrowser()->selectRuns({ids[0], ids[1], ids[2]});
+    LossCurvePlot* valid = window->validationPlot();
+    EXPECT_EQ(valid->seriesNames().size(), 3);  // per step, every run
+    EXPECT_TRUE(valid->dataCsv().contains(QStringLiteral("#%1 hr@10,30,").arg(ids[0])));
+
+    window->lossPlot()->perEpochBox()->click();
+    EXPECT_EQ(valid->seriesNames(), (QStringList{QStringLiteral("#%1 hr@10").arg(ids[0]),
+                                                 QStringLiteral("#%1 hr@10").arg(ids[1])}));
+    const QString csv = valid->dataCsv();
+    EXPECT_TRUE(csv.startsWith(QStringLiteral("series,epoch,"))) << csv.toStdString();
+    for (const auto& [run, epoch] :
+         {std::pair{ids[0], 1}, {ids[0], 2}, {ids[0], 3}, {ids[1], 1}, {ids[1], 2}}) {
+        EXPECT_TRUE(csv.contains(QStringLiteral("#%1 hr@10,%2,").arg(run).arg(epoch)))
+            << run << " " << epoch << "\n"
+            << csv.toStdString();
+    }
+    const auto* leftOut = window->lossPlot()->findChild<QLabel*>(QStringLiteral("runsLeftOut"));
+    ASSERT_NE(leftOut, nullptr);
+    EXPECT_TRUE(leftOut->text().contains(QStringLiteral("1 run(s) left out")))
+        << leftOut->text().toStdString();
+
+    window->lossPlot()->perEpochBox()->click();
+    EXPECT_EQ(valid->seriesNames().size(), 3);
+    EXPECT_TRUE(leftOut->text().isEmpty());
+}
+
+// A live run's curve per epoch: its epoch length comes with its progress (known from its
+// first step, long before its stored points tell it), so each point sits at step / length.
+TEST_F(MainWindowTest, LiveCurvesPerEpochUseTheRunsEpochLength) {
+    auto window = openWindow();
+    window->configForm()->setConfig(smallConfig());
+    window->lossPlot()->perEpochBox()->click();
+    ThreadSpy progress(window->worker(), &TrainingWorker::progress);
+    ThreadSpy finished(window->worker(), &TrainingWorker::runFinished);
+    ASSERT_TRUE(window->startRun());
+    ASSERT_TRUE(waitForSignal(progress));
+    const qint64 length = progress.first().at(0).value<TrainingProgress>().stepsPerEpoch;
+    EXPECT_GT(length, 1);
+    for (int i = 0; i < 200 && window->lossPlot()->storedPointCount(QStringLiteral("total")) < 3;
+         ++i) {
+        QTest::qWait(50);
+    }
+    window->cancelRuns();
+    ASSERT_TRUE(waitForSignal(finished));
+    const qint64 lastStep = finished.first().at(0).value<RunOutcome>().steps;
+    QTest::qWait(50);  // the last batch of points
+    const QStringList rows = window->lossPlot()->dataCsv().split(QLatin1Char('\n'));
+    ASSERT_TRUE(rows.first().startsWith(QStringLiteral("series,epoch,")));
+    int points = 0;
+    double step = 0.0;
+    for (const QString& row : rows.mid(1)) {
+        if (!row.startsWith(QStringLiteral("total,"))) continue;
+        step = row.section(QLatin1Char(','), 1, 1).toDouble() * static_cast<double>(length);
+        EXPECT_NEAR(step, std::round(step), 1e-6) << row.toStdString();  // a whole step
+        EXPECT_GE(std::round(step), 1.0) << row.toStdString();
+        ++points;
+    }
+    EXPECT_GE(points, 3);
+    EXPECT_NEAR(step, static_cast<double>(lastStep), 1e-6);  // the last point: its last step
 }
 
 TEST_F(MainWindowTest, QueuedRunsTrainOneAfterAnother) {
