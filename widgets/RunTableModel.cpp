@@ -32,6 +32,8 @@ const char* sortKey(int column) {
             return "seed";
         case RunTableModel::Steps:
             return "steps";
+        case RunTableModel::Time:
+            return "elapsed";
         case RunTableModel::ValidNdcg:
             return "valid:ndcg@10";
         case RunTableModel::TestNdcg:
@@ -115,6 +117,7 @@ QVariant RunTableModel::data(const QModelIndex& index, int role) const {
             case Id:
             case Seed:
             case Steps:
+            case Time:
             case ValidNdcg:
             case TestNdcg:
             case TestHr:
@@ -143,6 +146,8 @@ QVariant RunTableModel::data(const QModelIndex& index, int role) const {
             return QString::number(run.seed);
         case Steps:
             return QVariant::fromValue<qlonglong>(run.steps);
+        case Time:
+            return run.elapsedSeconds > 0.0 ? formatDuration(run.elapsedSeconds) : QString();
         case ValidNdcg:
             return metric(run.validMetrics, "ndcg@10");
         case TestNdcg:
@@ -185,6 +190,8 @@ QVariant RunTableModel::headerData(int section, Qt::Orientation orientation, int
             return tr("Seed");
         case Steps:
             return tr("Steps");
+        case Time:
+            return tr("Time");
         case ValidNdcg:
             return tr("Valid NDCG@10");
         case TestNdcg:
@@ -266,6 +273,20 @@ int RunTableModel::rowOfRun(int64_t id) const {
         if (rows_[i].id == id) return static_cast<int>(i);
     }
     return -1;
+}
+
+QString formatDuration(double seconds) {
+    const auto total = static_cast<qint64>(seconds + 0.5);
+    const qint64 hours = total / 3600;
+    const qint64 minutes = (total / 60) % 60;
+    const qint64 secs = total % 60;
+    if (hours > 0) {
+        return QStringLiteral("%1:%2:%3")
+            .arg(hours)
+            .arg(minutes, 2, 10, QLatin1Char('0'))
+            .arg(secs, 2, 10, QLatin1Char('0'));
+    }
+    return QStringLiteral("%1:%2").arg(minutes).arg(secs, 2, 10, QLatin1Char('0'));
 }
 
 }  // namespace dimerec

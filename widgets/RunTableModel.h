@@ -28,6 +28,7 @@ public:
         Protocol,
         Seed,
         Steps,
+        Time,  // wall time of the training (a resumed run's earlier sessions included)
         ValidNdcg,
         TestNdcg,
         TestHr,
@@ -65,5 +66,8 @@ private:
     std::vector<RunSummary> rows_;
     int64_t total_ = 0;
 };
+
+// A wall time as h:mm:ss, or m:ss under an hour: the run browser's Time, the progress bar.
+QString formatDuration(double seconds);
 
 }  // namespace dimerec

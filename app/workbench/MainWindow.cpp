@@ -82,20 +82,6 @@ bool decodeDataset(const QString& text, DataConfig& data, QString& columns) {
     }
 }
 
-QString formatDuration(double seconds) {
-    const auto total = static_cast<qint64>(seconds + 0.5);
-    const qint64 hours = total / 3600;
-    const qint64 minutes = (total / 60) % 60;
-    const qint64 secs = total % 60;
-    if (hours > 0) {
-        return QStringLiteral("%1:%2:%3")
-            .arg(hours)
-            .arg(minutes, 2, 10, QLatin1Char('0'))
-            .arg(secs, 2, 10, QLatin1Char('0'));
-    }
-    return QStringLiteral("%1:%2").arg(minutes).arg(secs, 2, 10, QLatin1Char('0'));
-}
-
 // Whether the curve plots show a series. One run: every loss term, and the validation metrics
 // worth a live curve (HR and NDCG at 10 and 20 share a scale; the others, coverage, diversity,
 // …, stay in the store and the run browser). Overlaid runs: the total loss and HR@10 alone,

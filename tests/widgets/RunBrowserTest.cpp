@@ -56,6 +56,29 @@ TEST_F(RunBrowserTest, FiltersAndSortsInTheStore) {
     EXPECT_EQ(model.index(0, RunTableModel::Id).data().toLongLong(), kRuns);
 }
 
+// The Time column shows a run's training wall time (h:mm:ss, m:ss under an hour) and sorts by
+// it in the store. Run 2 trained 1 h 2 min 5 s (3,725 s), run 3 59.6 s (rounds to 1:00); the
+// queued others have none and sort first.
+TEST_F(RunBrowserTest, TimeColumnShowsAndSortsTheWallTime) {
+    const auto finish = [this](int64_t run, double seconds) {
+        RunResult result;
+        result.status = "finished";
+        result.elapsedSeconds = seconds;
+        store_->finishRun(run, result);
+    };
+    finish(2, 3725.0);
+    finish(3, 59.6);
+    RunTableModel model(*store_);
+    model.sort(RunTableModel::Time, Qt::DescendingOrder);
+    EXPECT_EQ(model.headerData(RunTableModel::Time, Qt::Horizontal, Qt::DisplayRole).toString(),
+              QStringLiteral("Time"));
+    EXPECT_EQ(model.index(0, RunTableModel::Id).data().toLongLong(), 2);
+    EXPECT_EQ(model.index(0, RunTableModel::Time).data().toString(), QStringLiteral("1:02:05"));
+    EXPECT_EQ(model.index(1, RunTableModel::Id).data().toLongLong(), 3);
+    EXPECT_EQ(model.index(1, RunTableModel::Time).data().toString(), QStringLiteral("1:00"));
+    EXPECT_TRUE(model.index(2, RunTableModel::Time).data().toString().isEmpty());
+}
+
 TEST_F(RunBrowserTest, TagsShowAfterARefreshThatKeepsTheSelection) {
     RunBrowser browser(*store_);
     browser.model()->sort(RunTableModel::Id, Qt::AscendingOrder);
