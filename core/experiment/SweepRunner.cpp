@@ -65,10 +65,15 @@ int SweepState::running() const {
 }
 
 std::vector<int> SweepState::pending() const {
-    std::vector<int> out;
+    std::vector<const TrialState*> waiting;
     for (const TrialState& trial : trials) {
-        if (trial.finishedRun == 0 && trial.runningRun == 0) out.push_back(trial.index);
+        if (trial.finishedRun == 0 && trial.runningRun == 0) waiting.push_back(&trial);
     }
+    std::stable_sort(waiting.begin(), waiting.end(), [](const TrialState* a, const TrialState* b) {
+        return a->seedRank < b->seedRank;
+    });
+    std::vector<int> out;
+    for (const TrialState* trial : waiting) out.push_back(trial->index);
     return out;
 }
 
@@ -76,10 +81,13 @@ SweepState sweepState(const RunStore& store, const std::string& study,
                       const std::vector<Trial>& trials) {
     SweepState state;
     std::map<std::string, size_t> trialOfKey;
+    std::map<uint64_t, int> seedRanks;  // in the order the seeds first appear: the file's
     for (const Trial& trial : trials) {
         trialOfKey.emplace(trialKey(trial), state.trials.size());
         TrialState trialState;
         trialState.index = trial.index;
+        trialState.seedRank =
+            seedRanks.emplace(trial.seed, static_cast<int>(seedRanks.size())).first->second;
         trialState.key = trialKey(trial);
         state.trials.push_back(std::move(trialState));
     }

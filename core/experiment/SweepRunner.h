@@ -17,6 +17,7 @@ struct Dataset;
 // Where one trial of a sweep stands in the run store.
 struct TrialState {
     int index = 0;              // the trial's index in expandTrials order
+    int seedRank = 0;           // its seed's place among the study's seeds (0: the first)
     std::string key;            // trialKey of the trial
     int64_t finishedRun = 0;    // a finished run of the trial in the study (0 = none)
     int64_t runningRun = 0;     // a run of the trial running now in a live process (0 = none)
@@ -33,7 +34,10 @@ struct SweepState {
 
     int finished() const;
     int running() const;
-    // Trials to run next, in trial order: neither finished nor running elsewhere.
+    // Trials to run next: neither finished nor running elsewhere. Seeds first: every variant's
+    // (and grid point's) first seed in trial order, then every second seed, …, so that a long
+    // sweep stopped half-way leaves a one-seed table of the whole study, not three seeds of
+    // half of it.
     std::vector<int> pending() const;
 };
 

@@ -34,7 +34,8 @@ dimerec_sweep_test(plan-imported "1 of 4 finished, 0 running elsewhere, 3 to run
 # Trial 0 is done and the estimate comes from its run.
 dimerec_sweep_test(plan-partial "1 of 4 finished, 0 running elsewhere, 3 to run\nestimated[^\n]*in one process.*#0 +full seed 1  finished \\(run 1\\).*#3 +w/o L_ssm seed 2  to run"
   sweep-plan-imported sweep "${DIMEREC_SWEEP_FILE}" --db "${db}" --dry-run)
-dimerec_sweep_test(rest "\\[1/3\\] #1 full seed 2.*\\[3/3\\] #3 w/o L_ssm seed 2: finished.*4 of 4 trials finished"
+# Seeds first: w/o L_ssm's seed 1 (#2) before full's seed 2 (#1).
+dimerec_sweep_test(rest "\\[1/3\\] #2 w/o L_ssm seed 1.*\\[2/3\\] #1 full seed 2.*\\[3/3\\] #3 w/o L_ssm seed 2: finished.*4 of 4 trials finished"
   sweep-plan-partial sweep "${DIMEREC_SWEEP_FILE}" --db "${db}")
 dimerec_sweep_test(nothing-left "0 to run.*4 of 4 trials finished"
   sweep-rest sweep "${DIMEREC_SWEEP_FILE}" --db "${db}")

@@ -195,7 +195,11 @@ TEST_F(AnalysisWindowTest, SweepDialogCountsTrialsAndFinishedTrials) {
     EXPECT_EQ(dialog.finishedCount(), 2);
     const std::vector<Trial> pending = dialog.pendingTrials();
     ASSERT_EQ(pending.size(), 10u);
-    EXPECT_EQ(pending.front().index, 1);
+    // Queued seeds first (trial i is grid point i / 3, seed i % 3 + 1): the seed-1 trials left,
+    // then seed 2's, then seed 3's.
+    std::vector<int> order;
+    for (const Trial& trial : pending) order.push_back(trial.index);
+    EXPECT_EQ(order, (std::vector<int>{3, 6, 9, 1, 4, 7, 10, 2, 8, 11}));
     EXPECT_TRUE(dialog.summaryText().contains(QStringLiteral("12 runs")));
     EXPECT_TRUE(dialog.summaryText().contains(QStringLiteral("10 to run")));
     // Both finished runs took 60 s: 10 pending trials ≈ 600 s.

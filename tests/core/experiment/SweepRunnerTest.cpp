@@ -47,6 +47,22 @@ int64_t storeRun(RunStore& store, const Trial& trial, const std::string& status,
     return id;
 }
 
+// The seeds' order is the file's, not their values': seeds [3, 1] run every seed 3 first.
+TEST(SweepRunner, PendingTrialsRunSeedBySeedInTheFilesOrder) {
+    const test::TempDir dir;
+    RunStore store(dir.file("runs.sqlite"));
+    const std::vector<Trial> trials = expandTrials(experimentFromJson(json::parse(R"({
+        "study": "order",
+        "base": { "model": { "model": "most-pop" } },
+        "variants": [ { "name": "a" }, { "name": "b", "set": { "eval.topK": [10] } },
+                      { "name": "c", "set": { "eval.topK": [10, 20] } } ],
+        "seeds": [3, 1] })"),
+                                                                      "order.json"));
+    ASSERT_EQ(trials.size(), 6u);
+    ASSERT_EQ(trials[1].seed, 1u);  // a seed 1: trial order is variant by variant
+    EXPECT_EQ(sweepState(store, "order", trials).pending(), (std::vector<int>{0, 2, 4, 1, 3, 5}));
+}
+
 TEST(SweepRunner, FinishedTrialsAreDoneOthersPendingOrResumed) {
     const test::TempDir dir;
     RunStore store(dir.file("runs.sqlite"));
@@ -55,7 +71,8 @@ TEST(SweepRunner, FinishedTrialsAreDoneOthersPendingOrResumed) {
 
     SweepState state = sweepState(store, "resume", trials);
     EXPECT_EQ(state.finished(), 0);
-    EXPECT_EQ(state.pending(), (std::vector<int>{0, 1, 2, 3}));
+    // Seeds first: a seed 1 (#0), b seed 1 (#2), then a seed 2 (#1), b seed 2 (#3).
+    EXPECT_EQ(state.pending(), (std::vector<int>{0, 2, 1, 3}));
     // No finished run anywhere: nothing to estimate from.
     const SweepEstimate none = estimateSweep(store, "resume", trials, state);
     EXPECT_EQ(none.basis, SweepEstimate::Basis::Unknown);
@@ -92,7 +109,7 @@ TEST(SweepRunner, FinishedTrialsAreDoneOthersPendingOrResumed) {
     EXPECT_EQ(state.trials[3].runningRun, running);
     EXPECT_EQ(state.finished(), 1);
     EXPECT_EQ(state.running(), 1);
-    EXPECT_EQ(state.pending(), (std::vector<int>{1, 2}));
+    EXPECT_EQ(state.pending(), (std::vector<int>{2, 1}));  // b's first seed before a's second
     // Two pending trials of the only model with a finished run (30 s): 60 s.
     EXPECT_EQ(estimateSweep(store, "resume", trials, state).basis, SweepEstimate::Basis::Study);
     EXPECT_EQ(estimateSweep(store, "resume", trials, state).seconds, 60.0);
