@@ -1,6 +1,7 @@
 #include "util/BuildInfo.h"
 
 #include "util/BuildConfig.h"
+#include "util/GitCommit.h"
 
 #include <dlfcn.h>
 #include <unistd.h>
