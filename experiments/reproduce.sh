@@ -127,6 +127,7 @@ if [ "$profile" = full ]; then
     curves "compare-$dataset"
     plot "compare-$dataset-ndcg10-by-history-length" "compare-$dataset" \
       --study "compare-$dataset$suffix" --kind by-history-length --metric ndcg@10 \
+      --readouts interests \
       --width 17cm --height 10cm
   done
   ablation_table ablation-beauty compare-beauty "DimeRec (recommended)" "$loo"

@@ -245,8 +245,13 @@ int drawSweepLines(QCustomPlot& plot, const MetricGrid& grid, const QString& met
         return log ? key(x) * std::exp(offset) : key(x) + offset;
     };
     auto ticker = QSharedPointer<QCPAxisTickerText>::create();
-    for (size_t x = 0; x < xs.size(); ++x)
-        ticker->addTick(key(x), QString::fromStdString(xs[x].label));
+    // A category's note in parentheses ("1-4 (7162)": the users of a history bucket) goes on
+    // a second line, or the labels run into each other on a narrow figure.
+    for (size_t x = 0; x < xs.size(); ++x) {
+        QString label = QString::fromStdString(xs[x].label);
+        if (!numeric) label.replace(QStringLiteral(" ("), QStringLiteral("\n("));
+        ticker->addTick(key(x), label);
+    }
     double low = std::numeric_limits<double>::infinity();
     double high = -low;
     int points = 0;

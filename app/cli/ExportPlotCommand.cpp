@@ -10,6 +10,7 @@
 #include "analysis/EmbeddingAnalysis.h"
 #include "analysis/HistoryLength.h"
 #include "analysis/NormByFrequency.h"
+#include "analysis/ReadoutRows.h"
 #include "HammerMap.h"
 #include "MetricCharts.h"
 #include "PlotExport.h"
@@ -69,6 +70,7 @@ struct PlotCommandOptions {
     int samples = 24;    // hammer / sphere: reverse-process samples
     int topN = 10;
     std::vector<int64_t> edges = {5, 10, 20, 50};  // by-history-length: bucket edges
+    std::vector<std::string> readouts;  // by-history-length: further lines of stored readouts
 };
 
 struct LoadedRun {
@@ -304,10 +306,12 @@ MetricGrid studyGrid(const RunStore& store, const PlotCommandOptions& options,
 
 // The metric by the test users' history length (analysis/HistoryLength.h): one line per seed
 // group of the runs (the mean over its seeds of each bucket's mean, error bars their std),
-// from each run's stored per-user test ranks; the grid's x is the buckets, its series the
-// groups. Prints the table.
+// from each run's stored per-user test ranks, and below each group a line per readout of
+// `readouts` its runs stored (DimeRec's, eval/Readouts.h: split test/<name>); the grid's x is
+// the buckets, its series the lines. Prints the table.
 MetricGrid historyLengthGrid(const RunStore& store, const std::vector<LoadedRun>& runs,
-                             const std::string& metric, const std::vector<int64_t>& edges) {
+                             const std::string& metric, const std::vector<int64_t>& edges,
+                             const std::vector<std::string>& readouts) {
     if (!isPerUserMetric(metric)) {
         throw std::invalid_argument("--metric " + metric +
                                     ": by-history-length needs a metric of the per-user ranks "
@@ -344,31 +348,51 @@ MetricGrid historyLengthGrid(const RunStore& store, const std::vector<LoadedRun>
                                                      std::to_string(buckets->users[b]) + ")"));
     }
     grid.y.field = "run";
-    for (const std::vector<RunSummary>& group : groups) {
-        grid.y.values.push_back(FieldValue::category(
-            group.size() > 1 ? seedGroupLabel(group.front())
-                             : loadedRun.at(group.front().id)->label.toStdString()));
+    std::vector<size_t> runsOfLine;
+    std::set<std::string> drawnReadouts;
+    // One line: the group's per-user ranks of `split`; false where a run lacks them.
+    const auto addLine = [&](const std::vector<RunSummary>& group, const std::string& label,
+                             const std::string& split) {
         std::vector<std::vector<double>> perBucket(buckets->labels.size());
         for (const RunSummary& run : group) {
-            const std::optional<TargetRanks> ranks = store.targetRanks(run.id);
-            if (!ranks) {
-                throw std::invalid_argument("run " + std::to_string(run.id) +
-                                            " has no per-user test ranks (stored before they "
-                                            "were kept, or not evaluated yet)");
-            }
+            const std::optional<TargetRanks> ranks = store.targetRanks(run.id, split);
+            if (!ranks) return false;
             const std::vector<std::optional<double>> means =
                 bucketMeans(*userValues(*ranks, metric), *buckets);
             for (size_t b = 0; b < means.size(); ++b)
                 if (means[b]) perBucket[b].push_back(*means[b]);
         }
+        grid.y.values.push_back(FieldValue::category(label));
         for (const std::vector<double>& values : perBucket) grid.cells.push_back(aggregate(values));
+        runsOfLine.push_back(group.size());
+        return true;
+    };
+    for (const std::vector<RunSummary>& group : groups) {
+        const std::string label = group.size() > 1
+                                      ? seedGroupLabel(group.front())
+                                      : loadedRun.at(group.front().id)->label.toStdString();
+        if (!addLine(group, label, "test")) {
+            throw std::invalid_argument("run " + std::to_string(group.front().id) +
+                                        " (or another of its seed group) has no per-user test "
+                                        "ranks (stored before they were kept, or not "
+                                        "evaluated yet)");
+        }
+        // A readout the group's runs did not all store (a baseline's) draws no line.
+        for (const std::string& readout : readouts) {
+            if (addLine(group, readoutLabel(label, readout), "test/" + readout))
+                drawnReadouts.insert(readout);
+        }
+    }
+    for (const std::string& readout : readouts) {
+        if (drawnReadouts.count(readout) == 0)
+            std::cout << "no seed group's runs all stored the " << readout << " readout\n";
     }
     std::cout << "test users by history length (items before the target):\n";
     for (size_t b = 0; b < buckets->labels.size(); ++b)
         std::cout << "  " << std::left << std::setw(8) << buckets->labels[b] << std::right
                   << std::setw(7) << buckets->users[b] << " users\n";
     for (size_t y = 0; y < grid.y.values.size(); ++y) {
-        std::cout << grid.y.values[y].label << " (" << groups[y].size() << " run(s)), " << metric
+        std::cout << grid.y.values[y].label << " (" << runsOfLine[y] << " run(s)), " << metric
                   << ":";
         for (size_t x = 0; x < grid.x.values.size(); ++x)
             std::cout << "  " << formatMeanStd(grid.at(x, y));
@@ -444,7 +468,8 @@ void exportPlotCommand(const PlotCommandOptions& options) {
     std::string what;
     if (options.kind == "by-history-length") {
         const std::string metric = options.metric.empty() ? "ndcg@10" : options.metric;
-        const MetricGrid grid = historyLengthGrid(store, runs, metric, options.edges);
+        const MetricGrid grid =
+            historyLengthGrid(store, runs, metric, options.edges, options.readouts);
         drawSweepLines(plot, grid, axisTitle(metric) + QObject::tr(" (test)"));
         what = metric + " by history length";
     } else if (options.kind == "loss" || options.kind == "curve") {
@@ -581,6 +606,14 @@ void addExportPlotCommand(CLI::App& app) {
                      "start (items before the target)")
         ->delimiter(',')
         ->capture_default_str();
+    plot->add_option("--readouts", options->readouts,
+                     "by-history-length: also a line per seed group and readout its runs stored "
+                     "(DimeRec's " +
+                         joined(readoutNames()) +
+                         "; `dimerec evaluate --record` stores them for older runs), e.g. "
+                         "--readouts interests")
+        ->delimiter(',')
+        ->check(CLI::IsMember(readoutNames()));
     plot->add_option("--config", options->config,
                      "forward-process: the process of this run config (JSON) instead of a run's")
         ->check(CLI::ExistingFile);

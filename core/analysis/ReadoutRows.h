@@ -14,6 +14,9 @@ namespace dimerec {
 // that the interests and fused readouts are always shown as such and beside the run, never
 // instead of it.
 
+// DimeRec's readout names (eval/Readouts.h), in the order they are stored.
+const std::vector<std::string>& readoutNames();
+
 // The readouts of the run's final metrics ("test/interests" → "interests"), sorted by name.
 std::vector<std::string> storedReadouts(const RunSummary& run);
 

@@ -38,11 +38,6 @@ std::vector<std::map<std::string, double>> evaluateAll(
 
 }  // namespace
 
-const std::vector<std::string>& readoutNames() {
-    static const std::vector<std::string> names = {"algorithm2", "samples", "interests", "fused"};
-    return names;
-}
-
 torch::Tensor fusedScores(const torch::Tensor& interestScores, const torch::Tensor& sampleScores,
                           double weight) {
     return torch::maximum(interestScores, sampleScores * weight);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "analysis/ReadoutRows.h"
 #include "util/TargetRanks.h"
 
 #include <torch/torch.h>
@@ -38,9 +39,6 @@ struct ReadoutMetrics {
     std::map<std::string, TargetRanks> testRanks;  // "test/fused" → its per-user target ranks
     double fusedWeight = 0.0;                      // the chosen w
 };
-
-// The readout names, in the order they are stored.
-const std::vector<std::string>& readoutNames();
 
 // The fused score of each item: max(interestScores, w·sampleScores), both [B, I].
 torch::Tensor fusedScores(const torch::Tensor& interestScores, const torch::Tensor& sampleScores,

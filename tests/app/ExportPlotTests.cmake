@@ -65,6 +65,20 @@ set(DIMEREC_PLOT_CHECK -DFIGURE=${DIMEREC_FIGURES}/by-history-length.csv -DFORMA
 dimerec_plot_test(by-history-length "${DIMEREC_TRAIN_DB}" cli-checkpoint
   "10-19 +14 users.*wrote CSV ndcg@10 by history length of 1 run"
   --runs 1 --kind by-history-length --out "${DIMEREC_FIGURES}/by-history-length.csv")
+# The same with the run's interests readout (stored as test/interests at the end of training)
+# as a line of its own, labelled as a readout.
+set(DIMEREC_PLOT_CHECK -DFIGURE=${DIMEREC_FIGURES}/by-history-length-readouts.csv -DFORMAT=csv
+  "-DTEXT=10-19 (14),cli-few-steps [interests readout],")
+dimerec_plot_test(by-history-length-readouts "${DIMEREC_TRAIN_DB}" cli-checkpoint
+  "cli-few-steps \\[interests readout\\] \\(1 run\\(s\\)\\), ndcg@10:"
+  --runs 1 --kind by-history-length --readouts interests
+  --out "${DIMEREC_FIGURES}/by-history-length-readouts.csv")
+add_test(NAME cli.plot.by-history-length-unknown-readout
+  COMMAND dimerec export plot --db "${DIMEREC_TRAIN_DB}" --runs 1 --kind by-history-length
+          --readouts interest --out "${DIMEREC_FIGURES}/never.csv")
+set_tests_properties(cli.plot.by-history-length-unknown-readout PROPERTIES
+  FIXTURES_REQUIRED "cli-checkpoint;plot-dir"
+  PASS_REGULAR_EXPRESSION "--readouts: interest not in {algorithm2,samples,interests,fused}")
 add_test(NAME cli.plot.by-history-length-needs-a-ranked-metric
   COMMAND dimerec export plot --db "${DIMEREC_TRAIN_DB}" --runs 1 --kind by-history-length
           --metric coverage@10 --out "${DIMEREC_FIGURES}/never.csv")
