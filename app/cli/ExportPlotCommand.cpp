@@ -307,96 +307,46 @@ MetricGrid studyGrid(const RunStore& store, const PlotCommandOptions& options,
 // The metric by the test users' history length (analysis/HistoryLength.h): one line per seed
 // group of the runs (the mean over its seeds of each bucket's mean, error bars their std),
 // from each run's stored per-user test ranks, and below each group a line per readout of
-// `readouts` its runs stored (DimeRec's, eval/Readouts.h: split test/<name>); the grid's x is
-// the buckets, its series the lines. Prints the table.
+// `readouts` its runs stored (DimeRec's, eval/Readouts.h: split test/<name>). Prints the table.
 MetricGrid historyLengthGrid(const RunStore& store, const std::vector<LoadedRun>& runs,
                              const std::string& metric, const std::vector<int64_t>& edges,
                              const std::vector<std::string>& readouts) {
-    if (!isPerUserMetric(metric)) {
-        throw std::invalid_argument("--metric " + metric +
-                                    ": by-history-length needs a metric of the per-user ranks "
-                                    "(hr@K, recall@K, ndcg@K or mrr@K)");
-    }
-    // Each data config's test users (the history window data.maxLength, e.g. SASRec+'s 200, does
-    // not change them); every run must bucket the same users the same way.
-    std::map<std::string, HistoryLengthBuckets> bucketsOf;
-    std::optional<HistoryLengthBuckets> buckets;
     std::vector<RunSummary> summaries;
     std::map<int64_t, const LoadedRun*> loadedRun;
     for (const LoadedRun& run : runs) {
         summaries.push_back(run.details.summary);
         loadedRun[run.id] = &run;
-        const RunConfig config = runConfigFromJson(json::parse(run.details.configJson));
-        const std::string key = toJson(config).at("data").dump();
-        auto cached = bucketsOf.find(key);
-        if (cached == bucketsOf.end()) {
-            const Splits splits = makeSplits(loadDataset(config.data), config.data);
-            cached = bucketsOf.emplace(key, historyLengthBuckets(splits.test, edges)).first;
-        }
-        if (!buckets) buckets = cached->second;
-        if (cached->second.bucketOfUser != buckets->bucketOfUser) {
-            throw std::invalid_argument("run " + std::to_string(run.id) + " has other test users " +
-                                        "or histories than run " + std::to_string(runs.front().id) +
-                                        " (another dataset or split): one dataset per figure");
-        }
     }
-    const std::vector<std::vector<RunSummary>> groups = seedGroupsOf(std::move(summaries));
-    MetricGrid grid;
-    grid.x.field = "items before the test target";
-    for (size_t b = 0; b < buckets->labels.size(); ++b) {
-        grid.x.values.push_back(FieldValue::category(buckets->labels[b] + " (" +
-                                                     std::to_string(buckets->users[b]) + ")"));
+    const HistoryLengthBuckets buckets = testHistoryBuckets(store, summaries, edges);
+    std::vector<ComparisonEntry> entries;
+    for (std::vector<RunSummary>& group : seedGroupsOf(summaries)) {
+        std::string label = group.size() > 1 ? seedGroupLabel(group.front())
+                                             : loadedRun.at(group.front().id)->label.toStdString();
+        entries.push_back(loadEntry(store, std::move(label), std::move(group)));
     }
-    grid.y.field = "run";
-    std::vector<size_t> runsOfLine;
-    std::set<std::string> drawnReadouts;
-    // One line: the group's per-user ranks of `split`; false where a run lacks them.
-    const auto addLine = [&](const std::vector<RunSummary>& group, const std::string& label,
-                             const std::string& split) {
-        std::vector<std::vector<double>> perBucket(buckets->labels.size());
-        for (const RunSummary& run : group) {
-            const std::optional<TargetRanks> ranks = store.targetRanks(run.id, split);
-            if (!ranks) return false;
-            const std::vector<std::optional<double>> means =
-                bucketMeans(*userValues(*ranks, metric), *buckets);
-            for (size_t b = 0; b < means.size(); ++b)
-                if (means[b]) perBucket[b].push_back(*means[b]);
-        }
-        grid.y.values.push_back(FieldValue::category(label));
-        for (const std::vector<double>& values : perBucket) grid.cells.push_back(aggregate(values));
-        runsOfLine.push_back(group.size());
-        return true;
-    };
-    for (const std::vector<RunSummary>& group : groups) {
-        const std::string label = group.size() > 1
-                                      ? seedGroupLabel(group.front())
-                                      : loadedRun.at(group.front().id)->label.toStdString();
-        if (!addLine(group, label, "test")) {
-            throw std::invalid_argument("run " + std::to_string(group.front().id) +
-                                        " (or another of its seed group) has no per-user test "
-                                        "ranks (stored before they were kept, or not "
-                                        "evaluated yet)");
-        }
-        // A readout the group's runs did not all store (a baseline's) draws no line.
-        for (const std::string& readout : readouts) {
-            if (addLine(group, readoutLabel(label, readout), "test/" + readout))
-                drawnReadouts.insert(readout);
-        }
+    const size_t groups = entries.size();
+    if (!readouts.empty()) entries = withReadoutEntries(entries, readouts);
+    if (entries.size() == groups && !readouts.empty())
+        std::cout << "no run stored the readout(s) asked for\n";
+    std::vector<std::string> leftOut;
+    const MetricGrid grid = historyLengthGrid(entries, buckets, metric, &leftOut);
+    for (const std::string& label : leftOut) {
+        std::cout << label << ": left out, some run has no per-user test ranks (stored before "
+                  << "they were kept, or not evaluated yet)\n";
     }
-    for (const std::string& readout : readouts) {
-        if (drawnReadouts.count(readout) == 0)
-            std::cout << "no seed group's runs all stored the " << readout << " readout\n";
-    }
+    if (grid.y.values.empty()) throw std::invalid_argument("no run has per-user test ranks");
     std::cout << "test users by history length (items before the target):\n";
-    for (size_t b = 0; b < buckets->labels.size(); ++b)
-        std::cout << "  " << std::left << std::setw(8) << buckets->labels[b] << std::right
-                  << std::setw(7) << buckets->users[b] << " users\n";
-    for (size_t y = 0; y < grid.y.values.size(); ++y) {
-        std::cout << grid.y.values[y].label << " (" << runsOfLine[y] << " run(s)), " << metric
-                  << ":";
+    for (size_t b = 0; b < buckets.labels.size(); ++b)
+        std::cout << "  " << std::left << std::setw(8) << buckets.labels[b] << std::right
+                  << std::setw(7) << buckets.users[b] << " users\n";
+    size_t y = 0;
+    for (const ComparisonEntry& entry : entries) {
+        if (std::find(leftOut.begin(), leftOut.end(), entry.label) != leftOut.end()) continue;
+        std::cout << entry.label << " (" << entry.runs.size() << " run(s)), " << metric << ":";
         for (size_t x = 0; x < grid.x.values.size(); ++x)
             std::cout << "  " << formatMeanStd(grid.at(x, y));
         std::cout << "\n";
+        ++y;
     }
     return grid;
 }

@@ -1,5 +1,15 @@
 #include "analysis/HistoryLength.h"
 
+#include "analysis/Aggregate.h"
+#include "config/RunConfig.h"
+#include "data/Dataset.h"
+#include "data/DatasetLoader.h"
+#include "data/Protocols.h"
+#include "store/RunStore.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
 #include <stdexcept>
 
 namespace dimerec {
@@ -64,6 +74,66 @@ std::vector<std::optional<double>> bucketMeans(const UserValues& values,
         if (counts[b] > 0) means[b] = sums[b] / static_cast<double>(counts[b]);
     }
     return means;
+}
+
+HistoryLengthBuckets testHistoryBuckets(const RunStore& store, const std::vector<RunSummary>& runs,
+                                        const std::vector<int64_t>& edges) {
+    if (runs.empty()) throw std::invalid_argument("history length: no runs");
+    std::map<std::string, HistoryLengthBuckets> bucketsOf;  // data config → its buckets
+    std::optional<HistoryLengthBuckets> buckets;
+    for (const RunSummary& run : runs) {
+        const RunConfig config =
+            runConfigFromJson(nlohmann::json::parse(store.run(run.id).configJson));
+        const std::string key = toJson(config).at("data").dump();
+        auto cached = bucketsOf.find(key);
+        if (cached == bucketsOf.end()) {
+            const Splits splits = makeSplits(loadDataset(config.data), config.data);
+            cached = bucketsOf.emplace(key, historyLengthBuckets(splits.test, edges)).first;
+        }
+        if (!buckets) buckets = cached->second;
+        if (cached->second.bucketOfUser != buckets->bucketOfUser) {
+            throw std::invalid_argument("run " + std::to_string(run.id) + " has other test users " +
+                                        "or histories than run " + std::to_string(runs.front().id) +
+                                        " (another dataset or split): one dataset per figure");
+        }
+    }
+    return *buckets;
+}
+
+MetricGrid historyLengthGrid(const std::vector<ComparisonEntry>& entries,
+                             const HistoryLengthBuckets& buckets, const std::string& metric,
+                             std::vector<std::string>* leftOut) {
+    if (!isPerUserMetric(metric)) {
+        throw std::invalid_argument("metric " + metric +
+                                    ": a history-length figure needs a metric of the per-user "
+                                    "ranks (hr@K, recall@K, ndcg@K or mrr@K)");
+    }
+    MetricGrid grid;
+    grid.x.field = "items before the test target";
+    for (size_t b = 0; b < buckets.labels.size(); ++b) {
+        grid.x.values.push_back(FieldValue::category(buckets.labels[b] + " (" +
+                                                     std::to_string(buckets.users[b]) + ")"));
+    }
+    grid.y.field = "run";
+    for (const ComparisonEntry& entry : entries) {
+        const bool ranked =
+            entry.ranks.size() == entry.runs.size() &&
+            std::all_of(entry.ranks.begin(), entry.ranks.end(), [](const auto& r) { return r; });
+        if (!ranked) {
+            if (leftOut != nullptr) leftOut->push_back(entry.label);
+            continue;
+        }
+        std::vector<std::vector<double>> perBucket(buckets.labels.size());
+        for (const auto& ranks : entry.ranks) {
+            const std::vector<std::optional<double>> means =
+                bucketMeans(*userValues(*ranks, metric), buckets);
+            for (size_t b = 0; b < means.size(); ++b)
+                if (means[b]) perBucket[b].push_back(*means[b]);
+        }
+        grid.y.values.push_back(FieldValue::category(entry.label));
+        for (const std::vector<double>& values : perBucket) grid.cells.push_back(aggregate(values));
+    }
+    return grid;
 }
 
 }  // namespace dimerec

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "analysis/Comparison.h"
+#include "analysis/StudyGrid.h"
 #include "analysis/UserComparison.h"
 #include "data/Splits.h"
 
@@ -10,6 +12,8 @@
 #include <vector>
 
 namespace dimerec {
+
+class RunStore;
 
 // A metric by how long the test users' histories are: do the models differ more for users
 // with long, varied histories (where one denoised vector may lose what K interests keep) than
@@ -34,5 +38,23 @@ HistoryLengthBuckets historyLengthBuckets(const std::vector<EvalCase>& test,
 // std::nullopt for a bucket none of whose users it has.
 std::vector<std::optional<double>> bucketMeans(const UserValues& values,
                                                const HistoryLengthBuckets& buckets);
+
+// The buckets of the test users the runs were evaluated on: each run config's dataset loaded
+// and split once per distinct data config (data.maxLength, e.g. SASRec+'s 200, does not change
+// the users or their histories, so such runs join the others). Throws std::invalid_argument
+// when runs differ in their test users or histories (another dataset or split: one dataset
+// per figure), and as historyLengthBuckets does.
+HistoryLengthBuckets testHistoryBuckets(const RunStore& store, const std::vector<RunSummary>& runs,
+                                        const std::vector<int64_t>& edges);
+
+// `metric` (a per-user metric: hr, recall, ndcg or mrr @K) by history length: x the buckets,
+// labelled with their users ("1-4 (7162)"), one series per entry in order, labelled as the
+// entry, each cell the mean ± std over the entry's runs of the bucket's mean over its users,
+// from the runs' per-user test ranks (ComparisonEntry::ranks). An entry missing some run's
+// ranks is left out, its label appended to `leftOut`. Throws std::invalid_argument for a
+// metric that is not per user.
+MetricGrid historyLengthGrid(const std::vector<ComparisonEntry>& entries,
+                             const HistoryLengthBuckets& buckets, const std::string& metric,
+                             std::vector<std::string>* leftOut = nullptr);
 
 }  // namespace dimerec

@@ -1,5 +1,6 @@
 #include "analysis/ReadoutRows.h"
 
+#include <algorithm>
 #include <set>
 
 namespace dimerec {
@@ -47,13 +48,17 @@ RunSummary readoutView(const RunSummary& run, const std::string& readout) {
     return view;
 }
 
-std::vector<ComparisonEntry> withReadoutEntries(const std::vector<ComparisonEntry>& entries) {
+std::vector<ComparisonEntry> withReadoutEntries(const std::vector<ComparisonEntry>& entries,
+                                                const std::vector<std::string>& wanted) {
     std::vector<ComparisonEntry> out;
     for (const ComparisonEntry& entry : entries) {
         out.push_back(entry);
         std::set<std::string> readouts;
         for (const RunSummary& run : entry.runs) {
-            for (const std::string& name : storedReadouts(run)) readouts.insert(name);
+            for (const std::string& name : storedReadouts(run)) {
+                if (std::find(wanted.begin(), wanted.end(), name) != wanted.end())
+                    readouts.insert(name);
+            }
         }
         for (const std::string& readout : readouts) {
             ComparisonEntry view{readoutLabel(entry.label, readout), {}, entry.excludeHistory};

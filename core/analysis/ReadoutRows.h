@@ -27,8 +27,11 @@ std::string readoutLabel(const std::string& label, const std::string& readout);
 // "valid/<readout>"; empty when it has none), no readout metrics; the rest is the run's.
 RunSummary readoutView(const RunSummary& run, const std::string& readout);
 
-// The entries, each followed by one entry per readout any of its runs stored: the runs seen
-// through that readout (readoutView), labelled readoutLabel, with the entry's excludeHistory.
-std::vector<ComparisonEntry> withReadoutEntries(const std::vector<ComparisonEntry>& entries);
+// The entries, each followed by one entry per readout of `readouts` any of its runs stored: the
+// runs seen through that readout (readoutView), labelled readoutLabel, with the entry's
+// excludeHistory.
+std::vector<ComparisonEntry> withReadoutEntries(
+    const std::vector<ComparisonEntry>& entries,
+    const std::vector<std::string>& readouts = readoutNames());
 
 }  // namespace dimerec
