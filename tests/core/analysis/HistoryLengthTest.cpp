@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <memory>
 #include <stdexcept>
 
 namespace dimerec {
@@ -48,6 +50,40 @@ TEST(HistoryLength, EmptyBucketsAreLeftOut) {
     EXPECT_EQ(buckets.bucketOfUser.at(1), 1u);
     EXPECT_EQ(historyLengthBuckets({caseOf(0, 5), caseOf(1, 6)}, {5, 6}).labels,
               (std::vector<std::string>{"5", "6+"}));
+}
+
+// A run's ranks: user u's target at rank ranks[u] (one case per user).
+std::shared_ptr<const TargetRanks> ranksOf(const std::vector<int32_t>& ranks) {
+    auto out = std::make_shared<TargetRanks>();
+    for (size_t u = 0; u < ranks.size(); ++u) out->addCase(static_cast<int32_t>(u), {ranks[u]});
+    return out;
+}
+
+// HR@1 by bucket over users 0-3 (1-4: users 0, 1; 5+: users 2, 3), hand-computed. Entry A has
+// two runs: run 1 hits users 0 and 2 (bucket means 0.5, 0.5), run 2 hits users 0, 1 and 2 (1.0,
+// 0.5), so A's cells are 0.75 ± 0.354 and 0.5 ± 0 over 2 runs. Entry B lacks a run's ranks and
+// is left out; coverage is not a per-user metric.
+TEST(HistoryLength, GridOfEntriesAveragesEachBucketOverTheRuns) {
+    const HistoryLengthBuckets buckets =
+        historyLengthBuckets({caseOf(0, 1), caseOf(1, 4), caseOf(2, 5), caseOf(3, 9)}, {5});
+    ComparisonEntry a{"A", {RunSummary{}, RunSummary{}}};
+    a.ranks = {ranksOf({1, 3, 1, 2}), ranksOf({1, 1, 1, 5})};
+    ComparisonEntry b{"B", {RunSummary{}, RunSummary{}}};
+    b.ranks = {ranksOf({1, 1, 1, 1}), nullptr};
+    std::vector<std::string> leftOut;
+    const MetricGrid grid = historyLengthGrid({a, b}, buckets, "hr@1", &leftOut);
+    EXPECT_EQ(leftOut, (std::vector<std::string>{"B"}));
+    ASSERT_EQ(grid.y.values.size(), 1u);
+    EXPECT_EQ(grid.y.values[0].label, "A");
+    ASSERT_EQ(grid.x.values.size(), 2u);
+    EXPECT_EQ(grid.x.values[0].label, "1-4 (2)");
+    EXPECT_EQ(grid.x.values[1].label, "5+ (2)");
+    EXPECT_EQ(grid.at(0, 0).n, 2);
+    EXPECT_DOUBLE_EQ(grid.at(0, 0).mean, 0.75);
+    EXPECT_NEAR(grid.at(0, 0).stdDev, std::sqrt(0.125), 1e-12);  // sample std of 0.5 and 1
+    EXPECT_DOUBLE_EQ(grid.at(1, 0).mean, 0.5);
+    EXPECT_DOUBLE_EQ(grid.at(1, 0).stdDev, 0.0);
+    EXPECT_THROW(historyLengthGrid({a}, buckets, "coverage@10"), std::invalid_argument);
 }
 
 TEST(HistoryLength, RefusesSeveralCasesPerUserAndEdgesThatDoNotAscend) {
