@@ -1,5 +1,6 @@
 #include "ComparisonView.h"
 
+#include "HistoryLengthView.h"
 #include "LossCurvePlot.h"
 #include "PlotStyle.h"
 #include "analysis/Aggregate.h"
@@ -176,6 +177,8 @@ ComparisonView::ComparisonView(RunStore& store, QWidget* parent) : QWidget(paren
     curves_->setPerEpochAvailable(true);
     curveLayout->addWidget(curves_, 1);
     views->addTab(curveBox, tr("Curves"));
+    historyLength_ = new HistoryLengthView(store_.path(), views);
+    views->addTab(historyLength_, tr("By history length"));
     outer->setStretchFactor(0, 1);
     outer->setStretchFactor(1, 4);
 
@@ -604,6 +607,7 @@ void ComparisonView::rebuild() {
     refreshTable();
     loadExtras();
     fillDiff();
+    historyLength_->setEntries(entries_);
     // The curve choice: every series any of the runs logged.
     const QString current = curveSeries_->currentText();
     std::set<QString> series;

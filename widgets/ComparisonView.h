@@ -26,6 +26,7 @@ class QThread;
 
 namespace dimerec {
 
+class HistoryLengthView;
 class LossCurvePlot;
 class RunStore;
 
@@ -40,7 +41,8 @@ class RunStore;
 // store is read when entries arrive, never when only the metrics, split, baseline or test change
 // (they redo the table alone). In the comparison layout the entries are columns and the metrics
 // rows; in the ablation layout the entries are the rows, as papers print ablations. Below: the
-// config fields that differ between the entries, and one training curve per run overlaid. Every
+// config fields that differ between the entries, one training curve per run overlaid, and the
+// entries by their test users' history length (HistoryLengthView). Every
 // number comes from core/analysis (buildComparisonTable, configDiff); the table exports through
 // TableExport as LaTeX, Markdown or CSV (file or clipboard).
 class ComparisonView : public QWidget {
@@ -91,9 +93,8 @@ public:
     QListWidget* entryList() const { return entryList_; }
     QListWidget* metricList() const { return metricList_; }
     LossCurvePlot* curves() const { return curves_; }
+    HistoryLengthView* historyLength() const { return historyLength_; }
     QComboBox* curveChooser() const { return curveSeries_; }
-    // Draws the curves against the epochs trained instead of the step (runs whose epoch length
-    // is not known yet are left out, and the title says how many).
 
     // The table as TableExport prints it in the current layout (with the tests: pending ones
     // are computed here rather than left out).
@@ -178,6 +179,7 @@ private:
     QTableWidget* diff_ = nullptr;
     QComboBox* curveSeries_ = nullptr;
     LossCurvePlot* curves_ = nullptr;
+    HistoryLengthView* historyLength_ = nullptr;
 };
 
 }  // namespace dimerec

@@ -312,12 +312,14 @@ MetricGrid historyLengthGrid(const RunStore& store, const std::vector<LoadedRun>
                              const std::string& metric, const std::vector<int64_t>& edges,
                              const std::vector<std::string>& readouts) {
     std::vector<RunSummary> summaries;
+    std::vector<int64_t> ids;
     std::map<int64_t, const LoadedRun*> loadedRun;
     for (const LoadedRun& run : runs) {
         summaries.push_back(run.details.summary);
+        ids.push_back(run.id);
         loadedRun[run.id] = &run;
     }
-    const HistoryLengthBuckets buckets = testHistoryBuckets(store, summaries, edges);
+    const HistoryLengthBuckets buckets = testHistoryBuckets(store, ids, edges);
     std::vector<ComparisonEntry> entries;
     for (std::vector<RunSummary>& group : seedGroupsOf(summaries)) {
         std::string label = group.size() > 1 ? seedGroupLabel(group.front())

@@ -76,14 +76,14 @@ std::vector<std::optional<double>> bucketMeans(const UserValues& values,
     return means;
 }
 
-HistoryLengthBuckets testHistoryBuckets(const RunStore& store, const std::vector<RunSummary>& runs,
+HistoryLengthBuckets testHistoryBuckets(const RunStore& store, const std::vector<int64_t>& runs,
                                         const std::vector<int64_t>& edges) {
     if (runs.empty()) throw std::invalid_argument("history length: no runs");
     std::map<std::string, HistoryLengthBuckets> bucketsOf;  // data config → its buckets
     std::optional<HistoryLengthBuckets> buckets;
-    for (const RunSummary& run : runs) {
+    for (const int64_t run : runs) {
         const RunConfig config =
-            runConfigFromJson(nlohmann::json::parse(store.run(run.id).configJson));
+            runConfigFromJson(nlohmann::json::parse(store.run(run).configJson));
         const std::string key = toJson(config).at("data").dump();
         auto cached = bucketsOf.find(key);
         if (cached == bucketsOf.end()) {
@@ -92,8 +92,8 @@ HistoryLengthBuckets testHistoryBuckets(const RunStore& store, const std::vector
         }
         if (!buckets) buckets = cached->second;
         if (cached->second.bucketOfUser != buckets->bucketOfUser) {
-            throw std::invalid_argument("run " + std::to_string(run.id) + " has other test users " +
-                                        "or histories than run " + std::to_string(runs.front().id) +
+            throw std::invalid_argument("run " + std::to_string(run) + " has other test users " +
+                                        "or histories than run " + std::to_string(runs.front()) +
                                         " (another dataset or split): one dataset per figure");
         }
     }

@@ -44,7 +44,7 @@ std::vector<std::optional<double>> bucketMeans(const UserValues& values,
 // the users or their histories, so such runs join the others). Throws std::invalid_argument
 // when runs differ in their test users or histories (another dataset or split: one dataset
 // per figure), and as historyLengthBuckets does.
-HistoryLengthBuckets testHistoryBuckets(const RunStore& store, const std::vector<RunSummary>& runs,
+HistoryLengthBuckets testHistoryBuckets(const RunStore& store, const std::vector<int64_t>& runs,
                                         const std::vector<int64_t>& edges);
 
 // `metric` (a per-user metric: hr, recall, ndcg or mrr @K) by history length: x the buckets,

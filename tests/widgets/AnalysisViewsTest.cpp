@@ -1,4 +1,5 @@
 #include "ComparisonView.h"
+#include "HistoryLengthView.h"
 #include "LossCurvePlot.h"
 #include "MetricCharts.h"
 #include "ParallelCoordinates.h"
@@ -20,6 +21,7 @@
 #include <QElapsedTimer>
 #include <QLabel>
 #include <QListWidget>
+#include <QTabWidget>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
@@ -372,6 +374,69 @@ TEST_F(ComparisonViewTest, CurvesPerEpochLineUpRunsWhoseStepsDiffer) {
     EXPECT_TRUE(view_->curves()->plot()->xAxis->label().contains(QStringLiteral("epoch")));
     view_->curves()->perEpochBox()->click();
     EXPECT_EQ(view_->curves()->seriesNames().size(), 3);
+}
+
+// The "By history length" tab reads the runs' dataset (the embedded MovieLens latest-small,
+// every run's default, under leave-one-out: every user rated 20 films or more, 14 exactly 20,
+// so the buckets are 10-19 (14), 20-49 and 50+) only once it is shown, on a thread of its own.
+// A's seeds rank every one of the 610 test users' targets 1st, 11th and 1st: HR@10 1, 0 and 1
+// in every bucket, so each cell is 2/3 with a sample std of sqrt(1/3), whoever is in which
+// bucket. B and C keep no per-user ranks and are left out, as the note says.
+TEST_F(ComparisonViewTest, ByHistoryLengthDrawsEachRankedEntryOnceShown) {
+    const auto keep = [this](int64_t run, int32_t rank) {
+        TargetRanks perUser;
+        for (int32_t user = 0; user < 610; ++user) perUser.addCase(user, {rank});
+        store_->appendEvaluation(run,
+                                 {30, 1, "test", store_->run(run).summary.testMetrics, perUser});
+    };
+    keep(a_[0], 1);
+    keep(a_[1], 11);
+    keep(a_[2], 1);
+    view_->clearEntries();
+    view_->addSeedGroups({a_[0], b_[0]});
+    view_->addRuns({c_});
+    waitForEntries();
+    HistoryLengthView* history = view_->historyLength();
+    EXPECT_FALSE(history->loading());  // hidden: no dataset read
+    EXPECT_TRUE(history->grid().y.values.empty());
+
+    view_->show();
+    auto* tabs = qobject_cast<QTabWidget*>(history->parentWidget()->parentWidget());
+    ASSERT_NE(tabs, nullptr);
+    tabs->setCurrentWidget(history);
+    ASSERT_TRUE(QTest::qWaitFor([history] { return !history->loading(); }, 30000));
+    history->setMetric(QStringLiteral("hr@10"));
+    const MetricGrid& grid = history->grid();
+    ASSERT_EQ(grid.y.values.size(), 1u);
+    EXPECT_EQ(grid.y.values[0].label, "A");
+    ASSERT_EQ(grid.x.values.size(), 3u);
+    EXPECT_EQ(grid.x.values[0].label, "10-19 (14)");
+    for (size_t x = 0; x < grid.x.values.size(); ++x) {
+        EXPECT_EQ(grid.at(x, 0).n, 3);
+        EXPECT_NEAR(grid.at(x, 0).mean, 2.0 / 3, 1e-12);
+        EXPECT_NEAR(grid.at(x, 0).stdDev, std::sqrt(1.0 / 3), 1e-12);
+    }
+    EXPECT_TRUE(history->note()->text().contains(
+        QStringLiteral("610 test users by the items before their target")))
+        << history->note()->text().toStdString();
+    EXPECT_TRUE(
+        history->note()->text().contains(QStringLiteral("Left out, without per-user ranks: B, C.")))
+        << history->note()->text().toStdString();
+    EXPECT_EQ(history->plot()->graphCount(), 1);
+
+    // A run on other data (ratings of 4 and more only: other histories) cannot share the
+    // figure: the note says so instead of drawing.
+    RunConfig fewer;
+    fewer.name = "D";
+    fewer.data.minRating = 4.0f;
+    const int64_t d = add("paper", fewer, {{"hr@10", 0.4}});
+    keep(d, 1);
+    view_->addRuns({d});
+    waitForEntries();
+    ASSERT_TRUE(QTest::qWaitFor([history] { return !history->loading(); }, 30000));
+    EXPECT_TRUE(history->grid().y.values.empty());
+    EXPECT_TRUE(history->note()->text().contains(QStringLiteral("one dataset per figure")))
+        << history->note()->text().toStdString();
 }
 
 TEST_F(ComparisonViewTest, AblationLayoutRenamesReordersAndExports) {

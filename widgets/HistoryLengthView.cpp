@@ -1,0 +1,193 @@
+#include "HistoryLengthView.h"
+
+#include "MetricCharts.h"
+#include "PlotExport.h"
+#include "QCustomPlotInclude.h"
+#include "analysis/UserComparison.h"
+#include "store/RunStore.h"
+
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QThread>
+#include <QVBoxLayout>
+
+#include <utility>
+
+namespace dimerec {
+namespace {
+
+// The history buckets `dimerec export plot --kind by-history-length` starts with (--edges).
+const std::vector<int64_t> kEdges = {5, 10, 20, 50};
+
+}  // namespace
+
+HistoryLengthView::HistoryLengthView(std::string storePath, QWidget* parent)
+    : QWidget(parent), storePath_(std::move(storePath)) {
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    auto* row = new QHBoxLayout;
+    row->addWidget(new QLabel(tr("Metric"), this));
+    metric_ = new QComboBox(this);
+    metric_->setToolTip(
+        tr("A metric of the per-user test ranks, averaged over each bucket's "
+           "users, then over an entry's seeds"));
+    row->addWidget(metric_);
+    // One line, cut where the dock is narrow (its tooltip has it whole), so that the tab asks
+    // no more height of the dock than the other tabs do.
+    note_ = new QLabel(this);
+    note_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    row->addWidget(note_, 1);
+    layout->addLayout(row);
+    plot_ = new QCustomPlot(this);
+    plot_->setMinimumHeight(120);
+    layout->addWidget(plot_, 1);
+    enablePlotExport(plot_);
+    setPlotDataTable(*plot_, [this] { return QString::fromStdString(metricGridCsv(grid_)); });
+    connect(metric_, &QComboBox::currentTextChanged, this, [this] { draw(); });
+    draw();
+}
+
+HistoryLengthView::~HistoryLengthView() {
+    // A loader still set here has not had its `finished` handled (see ComparisonView).
+    if (loader_ != nullptr) {
+        loader_->wait();
+        delete loader_;
+    }
+}
+
+void HistoryLengthView::setEntries(const std::vector<ComparisonEntry>& entries) {
+    entries_ = entries;
+    std::set<std::string> metrics;
+    for (const ComparisonEntry& entry : entries_) {
+        for (const RunSummary& run : entry.runs) {
+            for (const auto& [name, value] : run.testMetrics)
+                if (isPerUserMetric(name)) metrics.insert(name);
+        }
+    }
+    const QString current = metric_->currentText();
+    {
+        const QSignalBlocker block(metric_);
+        metric_->clear();
+        for (const std::string& name : metrics) metric_->addItem(QString::fromStdString(name));
+        int index = metric_->findText(current.isEmpty() ? QStringLiteral("ndcg@10") : current);
+        if (index < 0) index = metric_->findText(QStringLiteral("ndcg@10"));
+        metric_->setCurrentIndex(std::max(index, 0));
+    }
+    if (isVisible()) {
+        loadBuckets();
+    } else {
+        draw();
+    }
+}
+
+void HistoryLengthView::showEvent(QShowEvent* event) {
+    QWidget::showEvent(event);
+    loadBuckets();
+}
+
+void HistoryLengthView::setMetric(const QString& metric) {
+    const int index = metric_->findText(metric);
+    if (index >= 0) metric_->setCurrentIndex(index);
+}
+
+std::set<int64_t> HistoryLengthView::entryRuns() const {
+    std::set<int64_t> runs;
+    for (const ComparisonEntry& entry : entries_) {
+        for (const RunSummary& run : entry.runs) runs.insert(run.id);
+    }
+    return runs;
+}
+
+void HistoryLengthView::loadBuckets() {
+    const std::set<int64_t> runs = entryRuns();
+    if (runs.empty() || runs == bucketRuns_) {
+        draw();
+        return;
+    }
+    if (loader_ != nullptr) {
+        loadAgain_ = true;
+        draw();
+        return;
+    }
+    struct Loaded {
+        std::optional<HistoryLengthBuckets> buckets;
+        QString error;
+    };
+    auto loaded = std::make_shared<Loaded>();
+    loader_ = QThread::create([this, runs, loaded, path = storePath_] {
+        try {
+            const RunStore store(path, RunStore::Mode::ReadOnly);
+            loaded->buckets = testHistoryBuckets(store, {runs.begin(), runs.end()}, kEdges);
+        } catch (const std::exception& error) {
+            loaded->error = QString::fromUtf8(error.what());
+        }
+        // Delivered on the view's thread (before `finished`).
+        QMetaObject::invokeMethod(
+            this,
+            [this, runs, loaded] {
+                bucketRuns_ = runs;
+                buckets_ = std::move(loaded->buckets);
+                bucketError_ = loaded->error;
+            },
+            Qt::QueuedConnection);
+    });
+    connect(loader_, &QThread::finished, this, [this] {
+        loader_->deleteLater();
+        loader_ = nullptr;
+        if (std::exchange(loadAgain_, false)) {
+            loadBuckets();
+        } else {
+            draw();
+        }
+    });
+    loader_->start(QThread::LowPriority);
+    draw();
+}
+
+void HistoryLengthView::draw() {
+    grid_ = MetricGrid{};
+    const auto clear = [this](const QString& text) {
+        plot_->clearPlottables();
+        plot_->clearItems();
+        plot_->legend->setVisible(false);
+        plot_->replot();
+        note_->setText(text);
+        note_->setToolTip(text);
+    };
+    if (entries_.empty()) {
+        clear(
+            tr("Add runs or seed groups to the comparison: their test users' history lengths "
+               "show here."));
+    } else if (loader_ != nullptr) {
+        clear(tr("Reading the test users' histories…"));
+        return;  // drawn when they are read
+    } else if (!bucketError_.isEmpty()) {
+        clear(bucketError_);
+    } else if (entryRuns() != bucketRuns_) {
+        clear(QString());  // read when the view is shown
+    } else if (!buckets_ || metric_->currentText().isEmpty()) {
+        clear(tr("No per-user metric among the entries' test metrics."));
+    } else {
+        std::vector<std::string> leftOut;
+        const std::string metric = metric_->currentText().toStdString();
+        grid_ = historyLengthGrid(entries_, *buckets_, metric, &leftOut);
+        drawSweepLines(*plot_, grid_, axisTitle(metric) + tr(" (test)"));
+        int64_t users = 0;
+        for (int64_t count : buckets_->users) users += count;
+        QString text = tr("%1 test users by the items before their target; mean ± std over "
+                          "each entry's seeds.")
+                           .arg(users);
+        if (!leftOut.empty()) {
+            QStringList labels;
+            for (const std::string& label : leftOut) labels << QString::fromStdString(label);
+            text +=
+                tr(" Left out, without per-user ranks: %1.").arg(labels.join(QStringLiteral(", ")));
+        }
+        note_->setText(text);
+        note_->setToolTip(text);
+    }
+    Q_EMIT drawn();
+}
+
+}  // namespace dimerec

@@ -1,0 +1,73 @@
+#pragma once
+
+#include "analysis/Comparison.h"
+#include "analysis/HistoryLength.h"
+
+#include <QWidget>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+class QComboBox;
+class QCustomPlot;
+class QLabel;
+class QThread;
+
+namespace dimerec {
+
+// The comparison's entries by the test users' history length (analysis/HistoryLength.h), as
+// `dimerec export plot --kind by-history-length` draws them: a per-user metric (the hr, ndcg,
+// recall and mrr @K the runs have) in buckets of users by the items before their test target
+// (1-4, 5-9, 10-19, 20-49, 50+), one line per entry with per-user test ranks (mean ± std over
+// its seeds; a readout entry is a line of its own). The buckets need the runs' dataset and
+// split: they are read on a thread of their own, once per set of runs and only while the view
+// is shown (a comparison that never opens it loads no dataset); loading() meanwhile.
+// The note says which entries are left out and why (no per-user ranks, another dataset).
+// Right click exports the figure or its data (PlotExport).
+class HistoryLengthView : public QWidget {
+    Q_OBJECT
+
+public:
+    explicit HistoryLengthView(std::string storePath, QWidget* parent = nullptr);
+    ~HistoryLengthView() override;
+
+    void setEntries(const std::vector<ComparisonEntry>& entries);
+    void setMetric(const QString& metric);
+    bool loading() const { return loader_ != nullptr; }
+    QComboBox* metricChooser() const { return metric_; }
+    QCustomPlot* plot() const { return plot_; }
+    QLabel* note() const { return note_; }
+    const MetricGrid& grid() const { return grid_; }
+
+Q_SIGNALS:
+    // The figure shows the current entries (after the buckets were read, or failed to be).
+    void drawn();
+
+protected:
+    void showEvent(QShowEvent* event) override;
+
+private:
+    std::set<int64_t> entryRuns() const;
+    // Reads the buckets of the entries' runs on a thread of its own unless they are known.
+    void loadBuckets();
+    void draw();
+
+    std::string storePath_;
+    std::vector<ComparisonEntry> entries_;
+    std::set<int64_t> bucketRuns_;  // the runs `buckets_` (or `bucketError_`) were read for
+    std::optional<HistoryLengthBuckets> buckets_;
+    QString bucketError_;
+    MetricGrid grid_;
+    QThread* loader_ = nullptr;
+    bool loadAgain_ = false;  // the entries changed while the loader ran
+
+    QComboBox* metric_ = nullptr;
+    QLabel* note_ = nullptr;
+    QCustomPlot* plot_ = nullptr;
+};
+
+}  // namespace dimerec
