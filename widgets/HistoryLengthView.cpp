@@ -9,18 +9,13 @@
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QLineEdit>
 #include <QThread>
 #include <QVBoxLayout>
 
 #include <utility>
 
 namespace dimerec {
-namespace {
-
-// The history buckets `dimerec export plot --kind by-history-length` starts with (--edges).
-const std::vector<int64_t> kEdges = {5, 10, 20, 50};
-
-}  // namespace
 
 HistoryLengthView::HistoryLengthView(std::string storePath, QWidget* parent)
     : QWidget(parent), storePath_(std::move(storePath)) {
@@ -33,6 +28,13 @@ HistoryLengthView::HistoryLengthView(std::string storePath, QWidget* parent)
         tr("A metric of the per-user test ranks, averaged over each bucket's "
            "users, then over an entry's seeds"));
     row->addWidget(metric_);
+    row->addWidget(new QLabel(tr("Buckets from"), this));
+    edgesEdit_ = new QLineEdit(QStringLiteral("5, 10, 20, 50"), this);
+    edgesEdit_->setToolTip(
+        tr("The history lengths where buckets start (items before the target), ascending; the "
+           "first bucket starts at 1, the last is open"));
+    edgesEdit_->setMaximumWidth(120);
+    row->addWidget(edgesEdit_);
     // One line, cut where the dock is narrow (its tooltip has it whole), so that the tab asks
     // no more height of the dock than the other tabs do.
     note_ = new QLabel(this);
@@ -45,6 +47,8 @@ HistoryLengthView::HistoryLengthView(std::string storePath, QWidget* parent)
     enablePlotExport(plot_);
     setPlotDataTable(*plot_, [this] { return QString::fromStdString(metricGridCsv(grid_)); });
     connect(metric_, &QComboBox::currentTextChanged, this, [this] { draw(); });
+    connect(edgesEdit_, &QLineEdit::editingFinished, this,
+            [this] { setEdges(edgesEdit_->text()); });
     draw();
 }
 
@@ -91,6 +95,27 @@ void HistoryLengthView::setMetric(const QString& metric) {
     if (index >= 0) metric_->setCurrentIndex(index);
 }
 
+void HistoryLengthView::setEdges(const QString& edges) {
+    if (edgesEdit_->text() != edges) edgesEdit_->setText(edges);
+    std::vector<int64_t> parsed;
+    edgesError_.clear();
+    for (const QString& part : edges.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        bool ok = false;
+        const qlonglong edge = part.trimmed().toLongLong(&ok);
+        if (!ok) {
+            edgesError_ = tr("Buckets from: '%1' is not a whole number").arg(part.trimmed());
+            break;
+        }
+        parsed.push_back(edge);
+    }
+    if (edgesError_.isEmpty()) edges_ = std::move(parsed);
+    if (isVisible()) {
+        loadBuckets();
+    } else {
+        draw();
+    }
+}
+
 std::set<int64_t> HistoryLengthView::entryRuns() const {
     std::set<int64_t> runs;
     for (const ComparisonEntry& entry : entries_) {
@@ -101,7 +126,7 @@ std::set<int64_t> HistoryLengthView::entryRuns() const {
 
 void HistoryLengthView::loadBuckets() {
     const std::set<int64_t> runs = entryRuns();
-    if (runs.empty() || runs == bucketRuns_) {
+    if (runs.empty() || !edgesError_.isEmpty() || (runs == bucketRuns_ && edges_ == bucketEdges_)) {
         draw();
         return;
     }
@@ -115,18 +140,19 @@ void HistoryLengthView::loadBuckets() {
         QString error;
     };
     auto loaded = std::make_shared<Loaded>();
-    loader_ = QThread::create([this, runs, loaded, path = storePath_] {
+    loader_ = QThread::create([this, runs, edges = edges_, loaded, path = storePath_] {
         try {
             const RunStore store(path, RunStore::Mode::ReadOnly);
-            loaded->buckets = testHistoryBuckets(store, {runs.begin(), runs.end()}, kEdges);
+            loaded->buckets = testHistoryBuckets(store, {runs.begin(), runs.end()}, edges);
         } catch (const std::exception& error) {
             loaded->error = QString::fromUtf8(error.what());
         }
         // Delivered on the view's thread (before `finished`).
         QMetaObject::invokeMethod(
             this,
-            [this, runs, loaded] {
+            [this, runs, edges, loaded] {
                 bucketRuns_ = runs;
+                bucketEdges_ = edges;
                 buckets_ = std::move(loaded->buckets);
                 bucketError_ = loaded->error;
             },
@@ -162,10 +188,12 @@ void HistoryLengthView::draw() {
     } else if (loader_ != nullptr) {
         clear(tr("Reading the test users' histories…"));
         return;  // drawn when they are read
+    } else if (!edgesError_.isEmpty()) {
+        clear(edgesError_);
+    } else if (entryRuns() != bucketRuns_ || edges_ != bucketEdges_) {
+        clear(QString());  // read when the view is shown
     } else if (!bucketError_.isEmpty()) {
         clear(bucketError_);
-    } else if (entryRuns() != bucketRuns_) {
-        clear(QString());  // read when the view is shown
     } else if (!buckets_ || metric_->currentText().isEmpty()) {
         clear(tr("No per-user metric among the entries' test metrics."));
     } else {

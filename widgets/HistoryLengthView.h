@@ -15,6 +15,7 @@
 class QComboBox;
 class QCustomPlot;
 class QLabel;
+class QLineEdit;
 class QThread;
 
 namespace dimerec {
@@ -22,7 +23,8 @@ namespace dimerec {
 // The comparison's entries by the test users' history length (analysis/HistoryLength.h), as
 // `dimerec export plot --kind by-history-length` draws them: a per-user metric (the hr, ndcg,
 // recall and mrr @K the runs have) in buckets of users by the items before their test target
-// (1-4, 5-9, 10-19, 20-49, 50+), one line per entry with per-user test ranks (mean ± std over
+// (1-4, 5-9, 10-19, 20-49, 50+ by default; the buckets' first lengths are editable, as the
+// CLI's --edges), one line per entry with per-user test ranks (mean ± std over
 // its seeds; a readout entry is a line of its own). The buckets need the runs' dataset and
 // split: they are read on a thread of their own, once per set of runs and only while the view
 // is shown (a comparison that never opens it loads no dataset); loading() meanwhile.
@@ -37,8 +39,12 @@ public:
 
     void setEntries(const std::vector<ComparisonEntry>& entries);
     void setMetric(const QString& metric);
+    // Where the buckets start ("5, 10, 20, 50"), as typed in the view; a bad list shows in
+    // the note.
+    void setEdges(const QString& edges);
     bool loading() const { return loader_ != nullptr; }
     QComboBox* metricChooser() const { return metric_; }
+    QLineEdit* edgesEdit() const { return edgesEdit_; }
     QCustomPlot* plot() const { return plot_; }
     QLabel* note() const { return note_; }
     const MetricGrid& grid() const { return grid_; }
@@ -58,7 +64,10 @@ private:
 
     std::string storePath_;
     std::vector<ComparisonEntry> entries_;
-    std::set<int64_t> bucketRuns_;  // the runs `buckets_` (or `bucketError_`) were read for
+    std::vector<int64_t> edges_ = {5, 10, 20, 50};  // the CLI's default --edges
+    QString edgesError_;                            // why the typed edges do not parse
+    std::set<int64_t> bucketRuns_;      // the runs `buckets_` (or `bucketError_`) were read for
+    std::vector<int64_t> bucketEdges_;  // and the edges
     std::optional<HistoryLengthBuckets> buckets_;
     QString bucketError_;
     MetricGrid grid_;
@@ -66,6 +75,7 @@ private:
     bool loadAgain_ = false;  // the entries changed while the loader ran
 
     QComboBox* metric_ = nullptr;
+    QLineEdit* edgesEdit_ = nullptr;
     QLabel* note_ = nullptr;
     QCustomPlot* plot_ = nullptr;
 };

@@ -424,6 +424,22 @@ TEST_F(ComparisonViewTest, ByHistoryLengthDrawsEachRankedEntryOnceShown) {
         << history->note()->text().toStdString();
     EXPECT_EQ(history->plot()->graphCount(), 1);
 
+    // Other buckets, as typed: from 20 on, 596 users; then a list that is not numbers, and one
+    // that does not ascend, each said in the note.
+    history->setEdges(QStringLiteral("20"));
+    ASSERT_TRUE(QTest::qWaitFor([history] { return !history->loading(); }, 30000));
+    ASSERT_EQ(history->grid().x.values.size(), 2u);
+    EXPECT_EQ(history->grid().x.values[0].label, "1-19 (14)");
+    EXPECT_EQ(history->grid().x.values[1].label, "20+ (596)");
+    history->setEdges(QStringLiteral("5, ten"));
+    EXPECT_EQ(history->note()->text(), QStringLiteral("Buckets from: 'ten' is not a whole number"));
+    history->setEdges(QStringLiteral("10, 5"));
+    ASSERT_TRUE(QTest::qWaitFor([history] { return !history->loading(); }, 30000));
+    EXPECT_TRUE(history->note()->text().contains(QStringLiteral("edges must ascend")))
+        << history->note()->text().toStdString();
+    history->setEdges(QStringLiteral("5, 10, 20, 50"));
+    ASSERT_TRUE(QTest::qWaitFor([history] { return !history->loading(); }, 30000));
+
     // A run on other data (ratings of 4 and more only: other histories) cannot share the
     // figure: the note says so instead of drawing.
     RunConfig fewer;
