@@ -130,8 +130,7 @@ LossCurvePlot::LossCurvePlot(QWidget* parent) : QWidget(parent) {
             [this](int value) { setSmoothing(static_cast<double>(value) / (kSliderSteps + 1)); });
     connect(logBox_, &QCheckBox::toggled, this, &LossCurvePlot::setLogScale);
     connect(perEpochBox_, &QCheckBox::toggled, this, [this](bool on) {
-        plot_->xAxis->setLabel(on ? tr("epoch") : tr("step"));
-        autoRange_ = true;
+        labelXAxis(on);
         Q_EMIT perEpochChanged(on);
     });
     connect(reset, &QToolButton::clicked, this, &LossCurvePlot::resetView);
@@ -179,8 +178,12 @@ bool LossCurvePlot::perEpoch() const {
 void LossCurvePlot::setPerEpoch(bool on) {
     const QSignalBlocker block(perEpochBox_);
     perEpochBox_->setChecked(on);
-    plot_->xAxis->setLabel(on ? tr("epoch") : tr("step"));
-    autoRange_ = true;
+    labelXAxis(on);
+}
+
+void LossCurvePlot::labelXAxis(bool perEpoch) {
+    plot_->xAxis->setLabel(perEpoch ? tr("epoch") : tr("step"));
+    autoRange_ = true;  // the new x values need the full view
 }
 
 void LossCurvePlot::setRunsLeftOut(int runs) {

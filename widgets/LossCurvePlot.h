@@ -98,6 +98,7 @@ private:
     void resmooth(Series& series);
     void styleGraphs(Series& series);
     void scheduleRefresh();
+    void labelXAxis(bool perEpoch);
     void refresh();
     void showReadout(double pixelX);
     void hideReadout();
