@@ -341,14 +341,14 @@ MetricGrid historyLengthGrid(const RunStore& store, const std::vector<LoadedRun>
     for (size_t b = 0; b < buckets.labels.size(); ++b)
         std::cout << "  " << std::left << std::setw(8) << buckets.labels[b] << std::right
                   << std::setw(7) << buckets.users[b] << " users\n";
-    size_t y = 0;
-    for (const ComparisonEntry& entry : entries) {
-        if (std::find(leftOut.begin(), leftOut.end(), entry.label) != leftOut.end()) continue;
-        std::cout << entry.label << " (" << entry.runs.size() << " run(s)), " << metric << ":";
+    for (size_t y = 0; y < grid.y.values.size(); ++y) {
+        int64_t runsOfLine = 0;  // every run has users in every bucket it is drawn in
+        for (size_t x = 0; x < grid.x.values.size(); ++x)
+            runsOfLine = std::max(runsOfLine, grid.at(x, y).n);
+        std::cout << grid.y.values[y].label << " (" << runsOfLine << " run(s)), " << metric << ":";
         for (size_t x = 0; x < grid.x.values.size(); ++x)
             std::cout << "  " << formatMeanStd(grid.at(x, y));
         std::cout << "\n";
-        ++y;
     }
     return grid;
 }
