@@ -266,8 +266,14 @@ int drawSweepLines(QCustomPlot& plot, const MetricGrid& grid, const QString& met
                        : configField
                            ? QStringLiteral("%1 = %2").arg(fieldSymbol(grid.y.field), label)
                            : label);
-        graph->setPen(QPen(colour, 1.5));
-        graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, colour, colour, 6));
+        // Past the palette's eight colours lines repeat a colour, dashed and with other
+        // markers (a comparison with its readouts easily has ten lines).
+        const int round = static_cast<int>(y / std::size(kSeriesColours));
+        const QCPScatterStyle::ScatterShape shapes[] = {
+            QCPScatterStyle::ssDisc, QCPScatterStyle::ssSquare, QCPScatterStyle::ssTriangle};
+        graph->setPen(QPen(colour, 1.5, round == 0 ? Qt::SolidLine : Qt::DashLine));
+        graph->setScatterStyle(QCPScatterStyle(shapes[round % static_cast<int>(std::size(shapes))],
+                                               colour, colour, 6));
         auto* bars = new QCPErrorBars(plot.xAxis, plot.yAxis);
         bars->removeFromLegend();
         bars->setPen(QPen(colour, 1.2));

@@ -27,6 +27,9 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+#include <tuple>
+
 #include "QCustomPlotInclude.h"
 
 #include <stdexcept>
@@ -321,6 +324,31 @@ TEST_F(PlotExportTest, SweepLinesWithEmptiedLegendCellsExport) {
         // The lines are seed groups, named by themselves: not "run = line 0".
         EXPECT_FALSE(svg.contains("run = ")) << lines << " lines";
     }
+}
+
+// Ten lines (a comparison with its readouts): the palette has eight colours, so lines 9 and 10
+// repeat the first two dashed, with square markers, and no two lines look alike.
+TEST_F(PlotExportTest, SweepLinesPastThePaletteAreDashed) {
+    MetricGrid grid;
+    grid.x.field = "items before the test target";
+    grid.x.values = {FieldValue::category("1-4")};
+    grid.y.field = "run";
+    for (int y = 0; y < 10; ++y) {
+        grid.y.values.push_back(FieldValue::category("line " + std::to_string(y)));
+        grid.cells.push_back(aggregate({0.1 * (y + 1)}));
+    }
+    QCustomPlot plot;
+    drawSweepLines(plot, grid, QStringLiteral("NDCG@10"));
+    ASSERT_EQ(plot.graphCount(), 10);
+    std::set<std::tuple<QRgb, int, int>> looks;
+    for (int y = 0; y < 10; ++y) {
+        const QCPGraph* graph = plot.graph(y);
+        EXPECT_EQ(graph->pen().style(), y < 8 ? Qt::SolidLine : Qt::DashLine) << y;
+        looks.insert({graph->pen().color().rgb(), static_cast<int>(graph->pen().style()),
+                      static_cast<int>(graph->scatterStyle().shape())});
+    }
+    EXPECT_EQ(plot.graph(8)->pen().color(), plot.graph(0)->pen().color());
+    EXPECT_EQ(looks.size(), 10u);
 }
 
 TEST_F(PlotExportTest, ManyBarsKeepEveryRunsLabel) {
