@@ -129,6 +129,10 @@ if [ "$profile" = full ]; then
       --study "compare-$dataset$suffix" --kind by-history-length --metric ndcg@10 \
       --readouts interests \
       --width 17cm --height 10cm
+    plot "compare-$dataset-ndcg10-by-target-popularity" "compare-$dataset" \
+      --study "compare-$dataset$suffix" --kind by-target-popularity --metric ndcg@10 \
+      --readouts interests --edges 5,10,20,50,100,200,500,1000 \
+      --width 17cm --height 10cm
   done
   ablation_table ablation-beauty compare-beauty "DimeRec (recommended)" "$loo"
   table ablation-components-ml1m full "$loo"

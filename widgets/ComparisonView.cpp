@@ -1,6 +1,6 @@
 #include "ComparisonView.h"
 
-#include "HistoryLengthView.h"
+#include "UserBucketView.h"
 #include "LossCurvePlot.h"
 #include "PlotStyle.h"
 #include "analysis/Aggregate.h"
@@ -177,8 +177,10 @@ ComparisonView::ComparisonView(RunStore& store, QWidget* parent) : QWidget(paren
     curves_->setPerEpochAvailable(true);
     curveLayout->addWidget(curves_, 1);
     views->addTab(curveBox, tr("Curves"));
-    historyLength_ = new HistoryLengthView(store_.path(), views);
+    historyLength_ = new UserBucketView(store_.path(), UserGrouping::HistoryLength, views);
     views->addTab(historyLength_, tr("By history length"));
+    targetPopularity_ = new UserBucketView(store_.path(), UserGrouping::TargetPopularity, views);
+    views->addTab(targetPopularity_, tr("By target popularity"));
     outer->setStretchFactor(0, 1);
     outer->setStretchFactor(1, 4);
 
@@ -608,6 +610,7 @@ void ComparisonView::rebuild() {
     loadExtras();
     fillDiff();
     historyLength_->setEntries(entries_);
+    targetPopularity_->setEntries(entries_);
     // The curve choice: every series any of the runs logged.
     const QString current = curveSeries_->currentText();
     std::set<QString> series;

@@ -26,7 +26,7 @@ class QThread;
 
 namespace dimerec {
 
-class HistoryLengthView;
+class UserBucketView;
 class LossCurvePlot;
 class RunStore;
 
@@ -42,7 +42,8 @@ class RunStore;
 // (they redo the table alone). In the comparison layout the entries are columns and the metrics
 // rows; in the ablation layout the entries are the rows, as papers print ablations. Below: the
 // config fields that differ between the entries, one training curve per run overlaid, and the
-// entries by their test users' history length (HistoryLengthView). Every
+// entries by their test users' history length and by their targets' popularity
+// (UserBucketView). Every
 // number comes from core/analysis (buildComparisonTable, configDiff); the table exports through
 // TableExport as LaTeX, Markdown or CSV (file or clipboard).
 class ComparisonView : public QWidget {
@@ -93,7 +94,8 @@ public:
     QListWidget* entryList() const { return entryList_; }
     QListWidget* metricList() const { return metricList_; }
     LossCurvePlot* curves() const { return curves_; }
-    HistoryLengthView* historyLength() const { return historyLength_; }
+    UserBucketView* historyLength() const { return historyLength_; }
+    UserBucketView* targetPopularity() const { return targetPopularity_; }
     QComboBox* curveChooser() const { return curveSeries_; }
 
     // The table as TableExport prints it in the current layout (with the tests: pending ones
@@ -179,7 +181,8 @@ private:
     QTableWidget* diff_ = nullptr;
     QComboBox* curveSeries_ = nullptr;
     LossCurvePlot* curves_ = nullptr;
-    HistoryLengthView* historyLength_ = nullptr;
+    UserBucketView* historyLength_ = nullptr;
+    UserBucketView* targetPopularity_ = nullptr;
 };
 
 }  // namespace dimerec

@@ -8,7 +8,7 @@
 #include "analysis/DiffusionInspection.h"
 #include "config/ConfigFile.h"
 #include "analysis/EmbeddingAnalysis.h"
-#include "analysis/HistoryLength.h"
+#include "analysis/UserBuckets.h"
 #include "analysis/NormByFrequency.h"
 #include "analysis/ReadoutRows.h"
 #include "HammerMap.h"
@@ -69,8 +69,8 @@ struct PlotCommandOptions {
     int user = 1;        // hammer / sphere / reverse-chain: 1-based test case
     int samples = 24;    // hammer / sphere: reverse-process samples
     int topN = 10;
-    std::vector<int64_t> edges = {5, 10, 20, 50};  // by-history-length: bucket edges
-    std::vector<std::string> readouts;  // by-history-length: further lines of stored readouts
+    std::vector<int64_t> edges;  // by-history-length, by-target-popularity: where buckets start
+    std::vector<std::string> readouts;  // the same: further lines of stored readouts
 };
 
 struct LoadedRun {
@@ -304,13 +304,14 @@ MetricGrid studyGrid(const RunStore& store, const PlotCommandOptions& options,
     return metricGrid(runs, options.xField, yField, metric, options.split);
 }
 
-// The metric by the test users' history length (analysis/HistoryLength.h): one line per seed
-// group of the runs (the mean over its seeds of each bucket's mean, error bars their std),
-// from each run's stored per-user test ranks, and below each group a line per readout of
-// `readouts` its runs stored (DimeRec's, eval/Readouts.h: split test/<name>). Prints the table.
-MetricGrid historyLengthGrid(const RunStore& store, const std::vector<LoadedRun>& runs,
-                             const std::string& metric, const std::vector<int64_t>& edges,
-                             const std::vector<std::string>& readouts) {
+// The metric by groups of test users (analysis/UserBuckets.h): one line per seed group of the
+// runs (the mean over its seeds of each bucket's mean, error bars their std), from each run's
+// stored per-user test ranks, and below each group a line per readout of `readouts` its runs
+// stored (DimeRec's, eval/Readouts.h: split test/<name>). Prints the table.
+MetricGrid userBucketLines(const RunStore& store, const std::vector<LoadedRun>& runs,
+                           UserGrouping grouping, const std::string& metric,
+                           const std::vector<int64_t>& edges,
+                           const std::vector<std::string>& readouts) {
     std::vector<RunSummary> summaries;
     std::vector<int64_t> ids;
     std::map<int64_t, const LoadedRun*> loadedRun;
@@ -319,7 +320,8 @@ MetricGrid historyLengthGrid(const RunStore& store, const std::vector<LoadedRun>
         ids.push_back(run.id);
         loadedRun[run.id] = &run;
     }
-    const HistoryLengthBuckets buckets = testHistoryBuckets(store, ids, edges);
+    const UserBuckets buckets =
+        testUserBuckets(store, ids, grouping, edges.empty() ? defaultEdges(grouping) : edges);
     std::vector<ComparisonEntry> entries;
     for (std::vector<RunSummary>& group : seedGroupsOf(summaries)) {
         std::string label = group.size() > 1 ? seedGroupLabel(group.front())
@@ -331,13 +333,13 @@ MetricGrid historyLengthGrid(const RunStore& store, const std::vector<LoadedRun>
     if (entries.size() == groups && !readouts.empty())
         std::cout << "no run stored the readout(s) asked for\n";
     std::vector<std::string> leftOut;
-    const MetricGrid grid = historyLengthGrid(entries, buckets, metric, &leftOut);
+    const MetricGrid grid = userBucketGrid(entries, buckets, metric, &leftOut);
     for (const std::string& label : leftOut) {
         std::cout << label << ": left out, some run has no per-user test ranks (stored before "
                   << "they were kept, or not evaluated yet)\n";
     }
     if (grid.y.values.empty()) throw std::invalid_argument("no run has per-user test ranks");
-    std::cout << "test users by history length (items before the target):\n";
+    std::cout << "test users by " << buckets.title << ":\n";
     for (size_t b = 0; b < buckets.labels.size(); ++b)
         std::cout << "  " << std::left << std::setw(8) << buckets.labels[b] << std::right
                   << std::setw(7) << buckets.users[b] << " users\n";
@@ -418,12 +420,14 @@ void exportPlotCommand(const PlotCommandOptions& options) {
     QCustomPlot plot;
     plot.resize(800, 600);
     std::string what;
-    if (options.kind == "by-history-length") {
+    if (options.kind == "by-history-length" || options.kind == "by-target-popularity") {
+        const bool history = options.kind == "by-history-length";
         const std::string metric = options.metric.empty() ? "ndcg@10" : options.metric;
-        const MetricGrid grid =
-            historyLengthGrid(store, runs, metric, options.edges, options.readouts);
+        const MetricGrid grid = userBucketLines(
+            store, runs, history ? UserGrouping::HistoryLength : UserGrouping::TargetPopularity,
+            metric, options.edges, options.readouts);
         drawSweepLines(plot, grid, axisTitle(metric) + QObject::tr(" (test)"));
-        what = metric + " by history length";
+        what = metric + (history ? " by history length" : " by target popularity");
     } else if (options.kind == "loss" || options.kind == "curve") {
         const bool loss = options.kind == "loss";
         const std::string series =
@@ -548,18 +552,21 @@ void addExportPlotCommand(CLI::App& app) {
                      "10-99, ...), from each run's last stored embedding snapshot; "
                      "by-history-length: a per-user metric (default ndcg@10) over the test users "
                      "grouped by their history length (--edges), one line per seed group (mean "
-                     "± std over its seeds), from the runs' per-user test ranks")
+                     "± std over its seeds), from the runs' per-user test ranks; "
+                     "by-target-popularity: the same with users grouped by how often their test "
+                     "target occurs in training (0-9, 10-99, ...: the long tail against the head)")
         ->capture_default_str()
         ->check(CLI::IsMember({"loss", "curve", "metric", "tradeoff", "hammer", "sphere",
                                "categories", "heatmap", "sweep", "forward-process", "reverse-chain",
-                               "norm-by-frequency", "by-history-length"}));
+                               "norm-by-frequency", "by-history-length", "by-target-popularity"}));
     plot->add_option("--edges", options->edges,
-                     "by-history-length: where the buckets of test users' history lengths "
-                     "start (items before the target)")
-        ->delimiter(',')
-        ->capture_default_str();
+                     "by-history-length, by-target-popularity: where the buckets of test users "
+                     "start (items before the target, default 5,10,20,50; training interactions "
+                     "of the target, default 10,100,1000)")
+        ->delimiter(',');
     plot->add_option("--readouts", options->readouts,
-                     "by-history-length: also a line per seed group and readout its runs stored "
+                     "by-history-length, by-target-popularity: also a line per seed group and "
+                     "readout its runs stored "
                      "(DimeRec's " +
                          joined(readoutNames()) +
                          "; `dimerec evaluate --record` stores them for older runs), e.g. "

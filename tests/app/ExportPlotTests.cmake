@@ -73,6 +73,14 @@ dimerec_plot_test(by-history-length-readouts "${DIMEREC_TRAIN_DB}" cli-checkpoin
   "cli-few-steps \\[interests readout\\] \\(1 run\\(s\\)\\), ndcg@10:"
   --runs 1 --kind by-history-length --readouts interests
   --out "${DIMEREC_FIGURES}/by-history-length-readouts.csv")
+# By how often each test target occurs in training: the few-step run over MovieLens
+# latest-small's 610 test users in the default buckets 0-9, 10-99, 100-999, 1000+ (no item
+# is rated 1,000 times there, so the last is empty and left out).
+set(DIMEREC_PLOT_CHECK -DFIGURE=${DIMEREC_FIGURES}/by-target-popularity.csv -DFORMAT=csv
+  "-DTEXT=training interactions of the test target")
+dimerec_plot_test(by-target-popularity "${DIMEREC_TRAIN_DB}" cli-checkpoint
+  "test users by training interactions of the test target:\n  0-9 [^\n]*\n  10-99 [^\n]*\n  100-999 [^\n]*\ncli-few-steps.*wrote CSV ndcg@10 by target popularity of 1 run"
+  --runs 1 --kind by-target-popularity --out "${DIMEREC_FIGURES}/by-target-popularity.csv")
 add_test(NAME cli.plot.by-history-length-unknown-readout
   COMMAND dimerec export plot --db "${DIMEREC_TRAIN_DB}" --runs 1 --kind by-history-length
           --readouts interest --out "${DIMEREC_FIGURES}/never.csv")
@@ -84,7 +92,7 @@ add_test(NAME cli.plot.by-history-length-needs-a-ranked-metric
           --metric coverage@10 --out "${DIMEREC_FIGURES}/never.csv")
 set_tests_properties(cli.plot.by-history-length-needs-a-ranked-metric PROPERTIES
   FIXTURES_REQUIRED "cli-checkpoint;plot-dir"
-  PASS_REGULAR_EXPRESSION "metric coverage@10: a history-length figure needs a metric of the per-user ranks")
+  PASS_REGULAR_EXPRESSION "metric coverage@10: a figure by user groups needs a metric of the per-user ranks")
 add_test(NAME cli.plot.by-history-length-edges-ascend
   COMMAND dimerec export plot --db "${DIMEREC_TRAIN_DB}" --runs 1 --kind by-history-length
           --edges 10,5 --out "${DIMEREC_FIGURES}/never.csv")

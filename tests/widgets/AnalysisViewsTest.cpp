@@ -1,5 +1,5 @@
 #include "ComparisonView.h"
-#include "HistoryLengthView.h"
+#include "UserBucketView.h"
 #include "LossCurvePlot.h"
 #include "MetricCharts.h"
 #include "ParallelCoordinates.h"
@@ -376,13 +376,13 @@ TEST_F(ComparisonViewTest, CurvesPerEpochLineUpRunsWhoseStepsDiffer) {
     EXPECT_EQ(view_->curves()->seriesNames().size(), 3);
 }
 
-// The "By history length" tab reads the runs' dataset (the embedded MovieLens latest-small,
-// every run's default, under leave-one-out: every user rated 20 films or more, 14 exactly 20,
-// so the buckets are 10-19 (14), 20-49 and 50+) only once it is shown, on a thread of its own.
-// A's seeds rank every one of the 610 test users' targets 1st, 11th and 1st: HR@10 1, 0 and 1
-// in every bucket, so each cell is 2/3 with a sample std of sqrt(1/3), whoever is in which
-// bucket. B and C keep no per-user ranks and are left out, as the note says.
-TEST_F(ComparisonViewTest, ByHistoryLengthDrawsEachRankedEntryOnceShown) {
+// The "By history length" tab (and "By target popularity") reads the runs' dataset (the embedded
+// MovieLens latest-small, every run's default, under leave-one-out: every user rated 20 films or
+// more, 14 exactly 20, so the buckets are 10-19 (14), 20-49 and 50+) only once it is shown, on a
+// thread of its own. A's seeds rank every one of the 610 test users' targets 1st, 11th and 1st:
+// HR@10 1, 0 and 1 in every bucket, so each cell is 2/3 with a sample std of sqrt(1/3), whoever is
+// in which bucket. B and C keep no per-user ranks and are left out, as the note says.
+TEST_F(ComparisonViewTest, ByUserGroupsDrawsEachRankedEntryOnceShown) {
     const auto keep = [this](int64_t run, int32_t rank) {
         TargetRanks perUser;
         for (int32_t user = 0; user < 610; ++user) perUser.addCase(user, {rank});
@@ -396,7 +396,7 @@ TEST_F(ComparisonViewTest, ByHistoryLengthDrawsEachRankedEntryOnceShown) {
     view_->addSeedGroups({a_[0], b_[0]});
     view_->addRuns({c_});
     waitForEntries();
-    HistoryLengthView* history = view_->historyLength();
+    UserBucketView* history = view_->historyLength();
     EXPECT_FALSE(history->loading());  // hidden: no dataset read
     EXPECT_TRUE(history->grid().y.values.empty());
 
@@ -417,7 +417,7 @@ TEST_F(ComparisonViewTest, ByHistoryLengthDrawsEachRankedEntryOnceShown) {
         EXPECT_NEAR(grid.at(x, 0).stdDev, std::sqrt(1.0 / 3), 1e-12);
     }
     EXPECT_TRUE(history->note()->text().contains(
-        QStringLiteral("610 test users by the items before their target")))
+        QStringLiteral("610 test users by items before the test target")))
         << history->note()->text().toStdString();
     EXPECT_TRUE(
         history->note()->text().contains(QStringLiteral("Left out, without per-user ranks: B, C.")))
@@ -439,6 +439,22 @@ TEST_F(ComparisonViewTest, ByHistoryLengthDrawsEachRankedEntryOnceShown) {
         << history->note()->text().toStdString();
     history->setEdges(QStringLiteral("5, 10, 20, 50"));
     ASSERT_TRUE(QTest::qWaitFor([history] { return !history->loading(); }, 30000));
+
+    // By target popularity: the same users by how often their test target occurs in training
+    // (138, 360 and 112 users in 0-9, 10-99 and 100-999; `dimerec export plot --kind
+    // by-target-popularity` counts the same), A's cells 2/3 again.
+    UserBucketView* popularity = view_->targetPopularity();
+    EXPECT_FALSE(popularity->loading());
+    tabs->setCurrentWidget(popularity);
+    ASSERT_TRUE(QTest::qWaitFor([popularity] { return !popularity->loading(); }, 30000));
+    popularity->setMetric(QStringLiteral("hr@10"));
+    ASSERT_EQ(popularity->grid().x.values.size(), 3u);
+    EXPECT_EQ(popularity->grid().x.field, "training interactions of the test target");
+    EXPECT_EQ(popularity->grid().x.values[0].label, "0-9 (138)");
+    EXPECT_EQ(popularity->grid().x.values[1].label, "10-99 (360)");
+    EXPECT_EQ(popularity->grid().x.values[2].label, "100-999 (112)");
+    EXPECT_NEAR(popularity->grid().at(2, 0).mean, 2.0 / 3, 1e-12);
+    tabs->setCurrentWidget(history);
 
     // A run on other data (ratings of 4 and more only: other histories) cannot share the
     // figure: the note says so instead of drawing.

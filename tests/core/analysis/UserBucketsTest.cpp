@@ -1,4 +1,4 @@
-#include "analysis/HistoryLength.h"
+#include "analysis/UserBuckets.h"
 
 #include <gtest/gtest.h>
 
@@ -19,10 +19,10 @@ EvalCase caseOf(int32_t user, size_t historyLength) {
 
 // Users 0-5 with histories of 1, 4, 5, 9, 12 and 60 items, cut at 5, 10 and 50: 1-4 holds users
 // 0 and 1, 5-9 users 2 and 3, 10-49 user 4, 50+ user 5.
-TEST(HistoryLength, BucketsUsersByTheItemsBeforeTheirTarget) {
+TEST(UserBuckets, BucketsUsersByTheItemsBeforeTheirTarget) {
     const std::vector<EvalCase> test = {caseOf(0, 1), caseOf(1, 4),  caseOf(2, 5),
                                         caseOf(3, 9), caseOf(4, 12), caseOf(5, 60)};
-    const HistoryLengthBuckets buckets = historyLengthBuckets(test, {5, 10, 50});
+    const UserBuckets buckets = historyLengthBuckets(test, {5, 10, 50});
     EXPECT_EQ(buckets.labels, (std::vector<std::string>{"1-4", "5-9", "10-49", "50+"}));
     EXPECT_EQ(buckets.lowest, (std::vector<int64_t>{1, 5, 10, 50}));
     EXPECT_EQ(buckets.users, (std::vector<int64_t>{2, 2, 1, 1}));
@@ -43,9 +43,8 @@ TEST(HistoryLength, BucketsUsersByTheItemsBeforeTheirTarget) {
 
 // An empty bucket is left out and the next one keeps its own range: 10-49 holds nobody here.
 // A bucket of one length is named by it.
-TEST(HistoryLength, EmptyBucketsAreLeftOut) {
-    const HistoryLengthBuckets buckets =
-        historyLengthBuckets({caseOf(0, 3), caseOf(1, 70)}, {5, 10, 50});
+TEST(UserBuckets, EmptyBucketsAreLeftOut) {
+    const UserBuckets buckets = historyLengthBuckets({caseOf(0, 3), caseOf(1, 70)}, {5, 10, 50});
     EXPECT_EQ(buckets.labels, (std::vector<std::string>{"1-4", "50+"}));
     EXPECT_EQ(buckets.bucketOfUser.at(1), 1u);
     EXPECT_EQ(historyLengthBuckets({caseOf(0, 5), caseOf(1, 6)}, {5, 6}).labels,
@@ -63,15 +62,15 @@ std::shared_ptr<const TargetRanks> ranksOf(const std::vector<int32_t>& ranks) {
 // two runs: run 1 hits users 0 and 2 (bucket means 0.5, 0.5), run 2 hits users 0, 1 and 2 (1.0,
 // 0.5), so A's cells are 0.75 ± 0.354 and 0.5 ± 0 over 2 runs. Entry B lacks a run's ranks and
 // is left out; coverage is not a per-user metric.
-TEST(HistoryLength, GridOfEntriesAveragesEachBucketOverTheRuns) {
-    const HistoryLengthBuckets buckets =
+TEST(UserBuckets, GridOfEntriesAveragesEachBucketOverTheRuns) {
+    const UserBuckets buckets =
         historyLengthBuckets({caseOf(0, 1), caseOf(1, 4), caseOf(2, 5), caseOf(3, 9)}, {5});
     ComparisonEntry a{"A", {RunSummary{}, RunSummary{}}};
     a.ranks = {ranksOf({1, 3, 1, 2}), ranksOf({1, 1, 1, 5})};
     ComparisonEntry b{"B", {RunSummary{}, RunSummary{}}};
     b.ranks = {ranksOf({1, 1, 1, 1}), nullptr};
     std::vector<std::string> leftOut;
-    const MetricGrid grid = historyLengthGrid({a, b}, buckets, "hr@1", &leftOut);
+    const MetricGrid grid = userBucketGrid({a, b}, buckets, "hr@1", &leftOut);
     EXPECT_EQ(leftOut, (std::vector<std::string>{"B"}));
     ASSERT_EQ(grid.y.values.size(), 1u);
     EXPECT_EQ(grid.y.values[0].label, "A");
@@ -83,10 +82,39 @@ TEST(HistoryLength, GridOfEntriesAveragesEachBucketOverTheRuns) {
     EXPECT_NEAR(grid.at(0, 0).stdDev, std::sqrt(0.125), 1e-12);  // sample std of 0.5 and 1
     EXPECT_DOUBLE_EQ(grid.at(1, 0).mean, 0.5);
     EXPECT_DOUBLE_EQ(grid.at(1, 0).stdDev, 0.0);
-    EXPECT_THROW(historyLengthGrid({a}, buckets, "coverage@10"), std::invalid_argument);
+    EXPECT_THROW(userBucketGrid({a}, buckets, "coverage@10"), std::invalid_argument);
 }
 
-TEST(HistoryLength, RefusesSeveralCasesPerUserAndEdgesThatDoNotAscend) {
+// Users 0-4 whose targets are items 0-4, seen in training 0, 9, 10, 150 and 5000 times, cut at
+// the default 10, 100, 1000: 0-9 holds users 0 and 1 (item 0 never seen), 10-99 user 2,
+// 100-999 user 3, 1000+ user 4. Cut at 100 alone: 0-99 (users 0-2) and 100+ (users 3-4).
+TEST(UserBuckets, TargetPopularityBucketsByTheTargetsTrainingCount) {
+    std::vector<EvalCase> test;
+    for (int32_t user = 0; user < 5; ++user) {
+        EvalCase c = caseOf(user, 3);
+        c.targets = {user};
+        test.push_back(c);
+    }
+    const std::vector<int64_t> counts = {0, 9, 10, 150, 5000};
+    EXPECT_EQ(defaultEdges(UserGrouping::TargetPopularity), (std::vector<int64_t>{10, 100, 1000}));
+    const UserBuckets buckets =
+        targetPopularityBuckets(test, counts, defaultEdges(UserGrouping::TargetPopularity));
+    EXPECT_EQ(buckets.title, "training interactions of the test target");
+    EXPECT_EQ(buckets.labels, (std::vector<std::string>{"0-9", "10-99", "100-999", "1000+"}));
+    EXPECT_EQ(buckets.users, (std::vector<int64_t>{2, 1, 1, 1}));
+    EXPECT_EQ(buckets.bucketOfUser.at(0), 0u);
+    EXPECT_EQ(buckets.bucketOfUser.at(4), 3u);
+    const UserBuckets two = targetPopularityBuckets(test, counts, {100});
+    EXPECT_EQ(two.labels, (std::vector<std::string>{"0-99", "100+"}));
+    EXPECT_EQ(two.users, (std::vector<int64_t>{3, 2}));
+
+    // ComiRec's split holds out several targets per user: no one popularity.
+    test[1].targets = {1, 2};
+    EXPECT_THROW(targetPopularityBuckets(test, counts, {10}), std::invalid_argument);
+    EXPECT_THROW(targetPopularityBuckets({test[0]}, counts, {0}), std::invalid_argument);
+}
+
+TEST(UserBuckets, RefusesSeveralCasesPerUserAndEdgesThatDoNotAscend) {
     EXPECT_THROW(historyLengthBuckets({caseOf(0, 3), caseOf(0, 4)}, {5}), std::invalid_argument);
     EXPECT_THROW(historyLengthBuckets({caseOf(0, 3)}, {10, 5}), std::invalid_argument);
     EXPECT_THROW(historyLengthBuckets({caseOf(0, 3)}, {1}), std::invalid_argument);

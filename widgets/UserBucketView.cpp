@@ -1,4 +1,4 @@
-#include "HistoryLengthView.h"
+#include "UserBucketView.h"
 
 #include "MetricCharts.h"
 #include "PlotExport.h"
@@ -17,8 +17,11 @@
 
 namespace dimerec {
 
-HistoryLengthView::HistoryLengthView(std::string storePath, QWidget* parent)
-    : QWidget(parent), storePath_(std::move(storePath)) {
+UserBucketView::UserBucketView(std::string storePath, UserGrouping grouping, QWidget* parent)
+    : QWidget(parent),
+      storePath_(std::move(storePath)),
+      grouping_(grouping),
+      edges_(defaultEdges(grouping)) {
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     auto* row = new QHBoxLayout;
@@ -29,10 +32,16 @@ HistoryLengthView::HistoryLengthView(std::string storePath, QWidget* parent)
            "users, then over an entry's seeds"));
     row->addWidget(metric_);
     row->addWidget(new QLabel(tr("Buckets from"), this));
-    edgesEdit_ = new QLineEdit(QStringLiteral("5, 10, 20, 50"), this);
-    edgesEdit_->setToolTip(
-        tr("The history lengths where buckets start (items before the target), ascending; the "
-           "first bucket starts at 1, the last is open"));
+    QStringList edges;
+    for (int64_t edge : edges_) edges << QString::number(edge);
+    edgesEdit_ = new QLineEdit(edges.join(QStringLiteral(", ")), this);
+    edgesEdit_->setToolTip(grouping == UserGrouping::HistoryLength
+                               ? tr("The history lengths where buckets start (items before the "
+                                    "target), ascending; the first bucket starts at 1, the last "
+                                    "is open")
+                               : tr("The training interactions of the test target where buckets "
+                                    "start, ascending; the first bucket starts at 0 (targets "
+                                    "never seen in training), the last is open"));
     edgesEdit_->setMaximumWidth(120);
     row->addWidget(edgesEdit_);
     // One line, cut where the dock is narrow (its tooltip has it whole), so that the tab asks
@@ -52,7 +61,7 @@ HistoryLengthView::HistoryLengthView(std::string storePath, QWidget* parent)
     draw();
 }
 
-HistoryLengthView::~HistoryLengthView() {
+UserBucketView::~UserBucketView() {
     // A loader still set here has not had its `finished` handled (see ComparisonView).
     if (loader_ != nullptr) {
         loader_->wait();
@@ -60,7 +69,7 @@ HistoryLengthView::~HistoryLengthView() {
     }
 }
 
-void HistoryLengthView::setEntries(const std::vector<ComparisonEntry>& entries) {
+void UserBucketView::setEntries(const std::vector<ComparisonEntry>& entries) {
     entries_ = entries;
     std::set<std::string> metrics;
     for (const ComparisonEntry& entry : entries_) {
@@ -85,17 +94,17 @@ void HistoryLengthView::setEntries(const std::vector<ComparisonEntry>& entries) 
     }
 }
 
-void HistoryLengthView::showEvent(QShowEvent* event) {
+void UserBucketView::showEvent(QShowEvent* event) {
     QWidget::showEvent(event);
     loadBuckets();
 }
 
-void HistoryLengthView::setMetric(const QString& metric) {
+void UserBucketView::setMetric(const QString& metric) {
     const int index = metric_->findText(metric);
     if (index >= 0) metric_->setCurrentIndex(index);
 }
 
-void HistoryLengthView::setEdges(const QString& edges) {
+void UserBucketView::setEdges(const QString& edges) {
     if (edgesEdit_->text() != edges) edgesEdit_->setText(edges);
     std::vector<int64_t> parsed;
     edgesError_.clear();
@@ -116,7 +125,7 @@ void HistoryLengthView::setEdges(const QString& edges) {
     }
 }
 
-std::set<int64_t> HistoryLengthView::entryRuns() const {
+std::set<int64_t> UserBucketView::entryRuns() const {
     std::set<int64_t> runs;
     for (const ComparisonEntry& entry : entries_) {
         for (const RunSummary& run : entry.runs) runs.insert(run.id);
@@ -124,7 +133,7 @@ std::set<int64_t> HistoryLengthView::entryRuns() const {
     return runs;
 }
 
-void HistoryLengthView::loadBuckets() {
+void UserBucketView::loadBuckets() {
     const std::set<int64_t> runs = entryRuns();
     if (runs.empty() || !edgesError_.isEmpty() || (runs == bucketRuns_ && edges_ == bucketEdges_)) {
         draw();
@@ -136,14 +145,15 @@ void HistoryLengthView::loadBuckets() {
         return;
     }
     struct Loaded {
-        std::optional<HistoryLengthBuckets> buckets;
+        std::optional<UserBuckets> buckets;
         QString error;
     };
     auto loaded = std::make_shared<Loaded>();
-    loader_ = QThread::create([this, runs, edges = edges_, loaded, path = storePath_] {
+    loader_ = QThread::create([this, runs, grouping = grouping_, edges = edges_, loaded,
+                               path = storePath_] {
         try {
             const RunStore store(path, RunStore::Mode::ReadOnly);
-            loaded->buckets = testHistoryBuckets(store, {runs.begin(), runs.end()}, edges);
+            loaded->buckets = testUserBuckets(store, {runs.begin(), runs.end()}, grouping, edges);
         } catch (const std::exception& error) {
             loaded->error = QString::fromUtf8(error.what());
         }
@@ -171,7 +181,7 @@ void HistoryLengthView::loadBuckets() {
     draw();
 }
 
-void HistoryLengthView::draw() {
+void UserBucketView::draw() {
     grid_ = MetricGrid{};
     const auto clear = [this](const QString& text) {
         plot_->clearPlottables();
@@ -183,10 +193,10 @@ void HistoryLengthView::draw() {
     };
     if (entries_.empty()) {
         clear(
-            tr("Add runs or seed groups to the comparison: their test users' history lengths "
+            tr("Add runs or seed groups to the comparison: their metrics by groups of test users "
                "show here."));
     } else if (loader_ != nullptr) {
-        clear(tr("Reading the test users' histories…"));
+        clear(tr("Reading the runs' dataset…"));
         return;  // drawn when they are read
     } else if (!edgesError_.isEmpty()) {
         clear(edgesError_);
@@ -199,13 +209,13 @@ void HistoryLengthView::draw() {
     } else {
         std::vector<std::string> leftOut;
         const std::string metric = metric_->currentText().toStdString();
-        grid_ = historyLengthGrid(entries_, *buckets_, metric, &leftOut);
+        grid_ = userBucketGrid(entries_, *buckets_, metric, &leftOut);
         drawSweepLines(*plot_, grid_, axisTitle(metric) + tr(" (test)"));
         int64_t users = 0;
         for (int64_t count : buckets_->users) users += count;
-        QString text = tr("%1 test users by the items before their target; mean ± std over "
-                          "each entry's seeds.")
-                           .arg(users);
+        QString text = tr("%1 test users by %2; mean ± std over each entry's seeds.")
+                           .arg(users)
+                           .arg(QString::fromStdString(buckets_->title));
         if (!leftOut.empty()) {
             QStringList labels;
             for (const std::string& label : leftOut) labels << QString::fromStdString(label);

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "analysis/Comparison.h"
-#include "analysis/HistoryLength.h"
+#include "analysis/UserBuckets.h"
 
 #include <QWidget>
 
@@ -20,22 +20,23 @@ class QThread;
 
 namespace dimerec {
 
-// The comparison's entries by the test users' history length (analysis/HistoryLength.h), as
-// `dimerec export plot --kind by-history-length` draws them: a per-user metric (the hr, ndcg,
-// recall and mrr @K the runs have) in buckets of users by the items before their test target
-// (1-4, 5-9, 10-19, 20-49, 50+ by default; the buckets' first lengths are editable, as the
-// CLI's --edges), one line per entry with per-user test ranks (mean ± std over
-// its seeds; a readout entry is a line of its own). The buckets need the runs' dataset and
+// The comparison's entries by groups of test users (analysis/UserBuckets.h), as `dimerec
+// export plot --kind by-history-length` or `by-target-popularity` draws them: a per-user
+// metric (the hr, ndcg, recall and mrr @K the runs have) in buckets of users by the items
+// before their test target (1-4, 5-9, 10-19, 20-49, 50+ by default) or by how often the target
+// occurs in training (0-9, 10-99, 100-999, 1000+); where buckets start is editable, as the
+// CLI's --edges. One line per entry with per-user test ranks (mean ± std over its seeds; a
+// readout entry is a line of its own). The buckets need the runs' dataset and
 // split: they are read on a thread of their own, once per set of runs and only while the view
 // is shown (a comparison that never opens it loads no dataset); loading() meanwhile.
 // The note says which entries are left out and why (no per-user ranks, another dataset).
 // Right click exports the figure or its data (PlotExport).
-class HistoryLengthView : public QWidget {
+class UserBucketView : public QWidget {
     Q_OBJECT
 
 public:
-    explicit HistoryLengthView(std::string storePath, QWidget* parent = nullptr);
-    ~HistoryLengthView() override;
+    UserBucketView(std::string storePath, UserGrouping grouping, QWidget* parent = nullptr);
+    ~UserBucketView() override;
 
     void setEntries(const std::vector<ComparisonEntry>& entries);
     void setMetric(const QString& metric);
@@ -64,11 +65,12 @@ private:
 
     std::string storePath_;
     std::vector<ComparisonEntry> entries_;
-    std::vector<int64_t> edges_ = {5, 10, 20, 50};  // the CLI's default --edges
-    QString edgesError_;                            // why the typed edges do not parse
+    UserGrouping grouping_;
+    std::vector<int64_t> edges_;        // where buckets start
+    QString edgesError_;                // why the typed edges do not parse
     std::set<int64_t> bucketRuns_;      // the runs `buckets_` (or `bucketError_`) were read for
     std::vector<int64_t> bucketEdges_;  // and the edges
-    std::optional<HistoryLengthBuckets> buckets_;
+    std::optional<UserBuckets> buckets_;
     QString bucketError_;
     MetricGrid grid_;
     QThread* loader_ = nullptr;
