@@ -178,9 +178,13 @@ ComparisonView::ComparisonView(RunStore& store, QWidget* parent) : QWidget(paren
     curveLayout->addWidget(curves_, 1);
     views->addTab(curveBox, tr("Curves"));
     historyLength_ = new UserBucketView(store_.path(), UserGrouping::HistoryLength, views);
-    views->addTab(historyLength_, tr("By history length"));
+    views->setTabToolTip(views->addTab(historyLength_, tr("History length")),
+                         tr("The entries' per-user metric by how many items precede the test "
+                            "users' targets"));
     targetPopularity_ = new UserBucketView(store_.path(), UserGrouping::TargetPopularity, views);
-    views->addTab(targetPopularity_, tr("By target popularity"));
+    views->setTabToolTip(views->addTab(targetPopularity_, tr("Target popularity")),
+                         tr("The entries' per-user metric by how often the test users' targets "
+                            "occur in training: the long tail against the head"));
     outer->setStretchFactor(0, 1);
     outer->setStretchFactor(1, 4);
 

@@ -376,7 +376,7 @@ TEST_F(ComparisonViewTest, CurvesPerEpochLineUpRunsWhoseStepsDiffer) {
     EXPECT_EQ(view_->curves()->seriesNames().size(), 3);
 }
 
-// The "By history length" tab (and "By target popularity") reads the runs' dataset (the embedded
+// The "History length" tab (and "Target popularity") reads the runs' dataset (the embedded
 // MovieLens latest-small, every run's default, under leave-one-out: every user rated 20 films or
 // more, 14 exactly 20, so the buckets are 10-19 (14), 20-49 and 50+) only once it is shown, on a
 // thread of its own. A's seeds rank every one of the 610 test users' targets 1st, 11th and 1st:
