@@ -23,9 +23,11 @@ struct TableOptions {
     std::vector<std::string> metrics;
     std::string split = "test";
     bool groupSeeds = false;
-    bool readouts = false;  // a row per further readout a run stored (DimeRec, issue 19)
-    std::string baseline;   // id or uuid prefix; "" = none
-    std::string reference;  // row label of the study the others are tested against; "" = none
+    bool readouts = false;       // a row per further readout a run stored (DimeRec, issue 19)
+    std::string by;              // "", history-length or target-popularity: bucket columns
+    std::vector<int64_t> edges;  // with `by`: where the buckets start
+    std::string baseline;        // id or uuid prefix; "" = none
+    std::string reference;       // row label of the study the others are tested against; "" = none
     bool significance = false;
     std::string test = "t";          // t | wilcoxon: the paired test (per user, else per seed)
     std::vector<std::string> names;  // RUN=LABEL row labels
@@ -86,6 +88,11 @@ void exportTable(TableOptions options) {
     request.split = options.split;
     request.groupSeeds = options.groupSeeds;
     request.readouts = options.readouts;
+    if (!options.by.empty()) {
+        request.byUsers = options.by == "history-length" ? UserGrouping::HistoryLength
+                                                         : UserGrouping::TargetPopularity;
+        request.edges = options.edges;
+    }
     request.significance = options.significance;
     request.test = options.test == "wilcoxon" ? SeedTest::Wilcoxon : SeedTest::PairedT;
     if (!options.baseline.empty()) {
@@ -130,8 +137,9 @@ void exportTable(TableOptions options) {
         throw std::runtime_error("could not write " + options.output);
     }
     std::cout << "wrote a " << format << " table of " << tables.front().rows().size()
-              << " rows and " << tables.front().columns().size() << " metrics to " << options.output
-              << "\n";
+              << " rows and " << tables.front().columns().size()
+              << (options.by.empty() ? " metrics" : " buckets of test users") << " to "
+              << options.output << "\n";
     if (tables.size() > 1)
         std::cout << "followed by the same rows under the other eval.excludeHistory setting, "
                      "which the runs stored because some test targets are items of their own "
@@ -174,6 +182,19 @@ void addExportCommands(CLI::App& app) {
                     "After each row, a row per further readout its runs stored (DimeRec's "
                     "Algorithm 2, DAM samples, interests and fused readouts), labelled "
                     "\"<row> [<readout> readout]\"");
+    table
+        ->add_option("--by", options->by,
+                     "Columns of one per-user metric (--metrics) over buckets of test users: by "
+                     "history-length (items before the target) or target-popularity (the "
+                     "target's training interactions); deltas and --significance over each "
+                     "bucket's users")
+        ->check(CLI::IsMember({"history-length", "target-popularity"}));
+    table
+        ->add_option("--edges", options->edges,
+                     "With --by: where the buckets start (default 5,10,20,50 for history-length, "
+                     "10,100,1000 for target-popularity)")
+        ->delimiter(',')
+        ->needs("--by");
     table->add_option("--baseline", options->baseline,
                       "Run (grouped: its group) the others are compared with: relative deltas");
     CLI::Option* reference = table->add_option(

@@ -116,8 +116,57 @@ ResultTable buildRunTable(const RunStore& store, const RunTableRequest& request)
     return buildComparisonTable(input.entries, input.comparison);
 }
 
+namespace {
+
+// The table by user buckets: one column per bucket of the one metric, each built as
+// buildComparisonTable builds a column from the entries as the bucket sees them.
+ResultTable bucketTable(const RunStore& store, const RunTableRequest& request,
+                        const TableInput& input) {
+    if (request.metrics.size() != 1) {
+        throw std::invalid_argument(
+            "run table by user groups: give one per-user metric (e.g. "
+            "ndcg@10), not " +
+            std::to_string(request.metrics.size()));
+    }
+    if (request.split != "test") {
+        throw std::invalid_argument(
+            "run table by user groups: the buckets are of test users, "
+            "so the split is test, not " +
+            request.split);
+    }
+    std::vector<int64_t> runs;
+    for (const ComparisonEntry& entry : input.entries) {
+        for (const RunSummary& run : entry.runs) runs.push_back(run.id);
+    }
+    const UserBuckets buckets =
+        testUserBuckets(store, runs, *request.byUsers,
+                        request.edges.empty() ? defaultEdges(*request.byUsers) : request.edges);
+    const std::string& metric = request.metrics.front();
+    std::vector<ResultColumn> columns;
+    std::vector<ResultTable> perBucket;
+    for (size_t b = 0; b < buckets.labels.size(); ++b) {
+        perBucket.push_back(buildComparisonTable(bucketEntries(input.entries, buckets, b, metric),
+                                                 input.comparison));
+        ResultColumn column = perBucket.back().columns().front();
+        column.label = buckets.labels[b] + " (" + std::to_string(buckets.users[b]) + ")";
+        columns.push_back(std::move(column));
+    }
+    ResultTable table(columns);
+    for (size_t row = 0; row < input.entries.size(); ++row) {
+        std::vector<ResultCell> cells;
+        for (const ResultTable& bucket : perBucket) cells.push_back(bucket.cell(row, 0));
+        table.addRow(perBucket.front().rows()[row].label, std::move(cells),
+                     perBucket.front().rows()[row].excludeHistory);
+    }
+    table.setBaseline(perBucket.front().baseline());
+    return table;
+}
+
+}  // namespace
+
 std::vector<ResultTable> buildRunTables(const RunStore& store, const RunTableRequest& request) {
     TableInput input = tableInput(store, request);
+    if (request.byUsers) return {bucketTable(store, request, input)};
     std::vector<ResultTable> tables{buildComparisonTable(input.entries, input.comparison)};
     const std::string other = request.split == "test" ? otherHistoryOf(input.entries) : "";
     if (!other.empty()) {

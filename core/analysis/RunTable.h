@@ -2,6 +2,7 @@
 
 #include "analysis/Comparison.h"
 #include "analysis/ResultTable.h"
+#include "analysis/UserBuckets.h"
 
 #include <cstdint>
 #include <map>
@@ -27,6 +28,11 @@ struct RunTableRequest {
     // Each row followed by a row per further readout its runs stored (analysis/ReadoutRows.h),
     // labelled "<row label> [<readout> readout]".
     bool readouts = false;
+    // With a grouping the columns are buckets of test users (analysis/UserBuckets.h) of the one
+    // per-user metric `metrics` names: each cell the row's mean over its seeds of the bucket's
+    // mean, deltas and tests over the bucket's users (bucketEntries). Test split only.
+    std::optional<UserGrouping> byUsers;
+    std::vector<int64_t> edges;  // where the buckets start; empty: defaultEdges
 };
 
 // Builds the table of `request` from the store's final metrics. Rows are labelled by the
@@ -40,7 +46,8 @@ struct RunTableRequest {
 // outside the selection, and StoreError for runs the store does not have.
 ResultTable buildRunTable(const RunStore& store, const RunTableRequest& request);
 
-// buildRunTable's table, and for the split "test" when some selected run also stored its test
+// buildRunTable's table (by user buckets with `byUsers`), and for the split "test" when some
+// selected run also stored its test
 // under the history setting it was not configured with (Comparison's otherHistoryOf: data
 // whose test targets repeat history items, e.g. Yelp), the table of that setting after it,
 // with the same columns: comparisons on such data show both settings (issue 19, item 8).

@@ -188,4 +188,46 @@ MetricGrid userBucketGrid(const std::vector<ComparisonEntry>& entries, const Use
     return grid;
 }
 
+std::vector<ComparisonEntry> bucketEntries(const std::vector<ComparisonEntry>& entries,
+                                           const UserBuckets& buckets, size_t bucket,
+                                           const std::string& metric) {
+    if (!isPerUserMetric(metric)) {
+        throw std::invalid_argument("metric " + metric +
+                                    ": a table by user groups needs a metric of the per-user "
+                                    "ranks (hr@K, recall@K, ndcg@K or mrr@K)");
+    }
+    std::vector<ComparisonEntry> out;
+    for (const ComparisonEntry& entry : entries) {
+        ComparisonEntry view{entry.label, {}, entry.excludeHistory};
+        view.datasetFingerprint = entry.datasetFingerprint;
+        for (size_t r = 0; r < entry.runs.size(); ++r) {
+            const std::shared_ptr<const TargetRanks> ranks =
+                r < entry.ranks.size() ? entry.ranks[r] : nullptr;
+            if (!ranks) {
+                throw std::invalid_argument("'" + entry.label + "': run " +
+                                            std::to_string(entry.runs[r].id) +
+                                            " has no per-user test ranks (stored before they "
+                                            "were kept, or not evaluated yet)");
+            }
+            auto mine = std::make_shared<TargetRanks>();
+            for (size_t c = 0; c < ranks->cases(); ++c) {
+                const auto found = buckets.bucketOfUser.find(ranks->user(c));
+                if (found != buckets.bucketOfUser.end() && found->second == bucket)
+                    mine->addCase(ranks->user(c), {ranks->ranksBegin(c), ranks->ranksEnd(c)});
+            }
+            RunSummary run = entry.runs[r];
+            run.testMetrics.clear();
+            run.validMetrics.clear();
+            run.readoutMetrics.clear();
+            const std::optional<double> mean =
+                bucketMeans(*userValues(*ranks, metric), buckets).at(bucket);
+            if (mean) run.testMetrics[metric] = *mean;
+            view.runs.push_back(std::move(run));
+            view.ranks.push_back(std::move(mine));
+        }
+        out.push_back(std::move(view));
+    }
+    return out;
+}
+
 }  // namespace dimerec

@@ -73,4 +73,13 @@ UserBuckets testUserBuckets(const RunStore& store, const std::vector<int64_t>& r
 MetricGrid userBucketGrid(const std::vector<ComparisonEntry>& entries, const UserBuckets& buckets,
                           const std::string& metric, std::vector<std::string>* leftOut = nullptr);
 
+// The entries as one bucket sees them, for a comparison table of it (analysis/RunTable.h): each
+// run's test `metric` becomes its mean over the bucket's users and its per-user ranks only
+// theirs, so that buildComparisonTable's means, deltas and per-user tests are the bucket's;
+// other metrics, ranks and readouts are dropped. Throws std::invalid_argument for an entry
+// without per-user test ranks (naming it) or a metric that is not per user.
+std::vector<ComparisonEntry> bucketEntries(const std::vector<ComparisonEntry>& entries,
+                                           const UserBuckets& buckets, size_t bucket,
+                                           const std::string& metric);
+
 }  // namespace dimerec

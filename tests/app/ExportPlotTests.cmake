@@ -81,6 +81,18 @@ set(DIMEREC_PLOT_CHECK -DFIGURE=${DIMEREC_FIGURES}/by-target-popularity.csv -DFO
 dimerec_plot_test(by-target-popularity "${DIMEREC_TRAIN_DB}" cli-checkpoint
   "test users by training interactions of the test target:\n  0-9 [^\n]*\n  10-99 [^\n]*\n  100-999 [^\n]*\ncli-few-steps.*wrote CSV ndcg@10 by target popularity of 1 run"
   --runs 1 --kind by-target-popularity --out "${DIMEREC_FIGURES}/by-target-popularity.csv")
+# The same buckets as the columns of a table (export table --by), and its refusal of two
+# metrics: a table by user groups has one.
+add_test(NAME cli.table.by-target-popularity
+  COMMAND dimerec export table --db "${DIMEREC_TRAIN_DB}" --runs 1 --by target-popularity
+          --metrics ndcg@10 --format markdown)
+set_tests_properties(cli.table.by-target-popularity PROPERTIES FIXTURES_REQUIRED cli-checkpoint
+  PASS_REGULAR_EXPRESSION "\\| Model \\| 0-9 \\(138\\) \\| 10-99 \\(360\\) \\| 100-999 \\(112\\) \\|\n[^\n]*\n\\| cli-few-steps \\|")
+add_test(NAME cli.table.by-needs-one-metric
+  COMMAND dimerec export table --db "${DIMEREC_TRAIN_DB}" --runs 1 --by history-length
+          --metrics ndcg@10,hr@10 --format markdown)
+set_tests_properties(cli.table.by-needs-one-metric PROPERTIES FIXTURES_REQUIRED cli-checkpoint
+  PASS_REGULAR_EXPRESSION "run table by user groups: give one per-user metric \\(e\\.g\\. ndcg@10\\), not 2")
 add_test(NAME cli.plot.by-history-length-unknown-readout
   COMMAND dimerec export plot --db "${DIMEREC_TRAIN_DB}" --runs 1 --kind by-history-length
           --readouts interest --out "${DIMEREC_FIGURES}/never.csv")

@@ -114,6 +114,31 @@ TEST(UserBuckets, TargetPopularityBucketsByTheTargetsTrainingCount) {
     EXPECT_THROW(targetPopularityBuckets({test[0]}, counts, {0}), std::invalid_argument);
 }
 
+// One bucket's view of an entry, for a table column: users 0-3 with histories 1, 4, 5, 9 cut
+// at 5; the run ranks their targets 1, 3, 20, 2. Bucket 1-4 (users 0, 1): HR@1 mean 0.5 and
+// the ranks of users 0 and 1 only; bucket 5+ (users 2, 3): 0. Other metrics are dropped.
+TEST(UserBuckets, BucketEntriesKeepTheBucketsUsersAndTheirMean) {
+    const UserBuckets buckets =
+        historyLengthBuckets({caseOf(0, 1), caseOf(1, 4), caseOf(2, 5), caseOf(3, 9)}, {5});
+    RunSummary run;
+    run.id = 7;
+    run.testMetrics = {{"hr@1", 0.25}, {"coverage@10", 0.9}};
+    ComparisonEntry entry{"A", {run}};
+    entry.ranks = {ranksOf({1, 3, 20, 2})};
+    const std::vector<ComparisonEntry> first = bucketEntries({entry}, buckets, 0, "hr@1");
+    ASSERT_EQ(first.size(), 1u);
+    EXPECT_EQ(first[0].label, "A");
+    EXPECT_EQ(first[0].runs[0].id, 7);
+    EXPECT_EQ(first[0].runs[0].testMetrics, (std::map<std::string, double>{{"hr@1", 0.5}}));
+    ASSERT_EQ(first[0].ranks[0]->cases(), 2u);
+    EXPECT_EQ(first[0].ranks[0]->user(1), 1);
+    EXPECT_EQ(*first[0].ranks[0]->ranksBegin(1), 3);
+    EXPECT_DOUBLE_EQ(bucketEntries({entry}, buckets, 1, "hr@1")[0].runs[0].testMetrics.at("hr@1"),
+                     0.0);
+    entry.ranks = {nullptr};
+    EXPECT_THROW(bucketEntries({entry}, buckets, 0, "hr@1"), std::invalid_argument);
+}
+
 TEST(UserBuckets, RefusesSeveralCasesPerUserAndEdgesThatDoNotAscend) {
     EXPECT_THROW(historyLengthBuckets({caseOf(0, 3), caseOf(0, 4)}, {5}), std::invalid_argument);
     EXPECT_THROW(historyLengthBuckets({caseOf(0, 3)}, {10, 5}), std::invalid_argument);
