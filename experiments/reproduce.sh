@@ -70,6 +70,13 @@ table() {  # table STUDY REFERENCE METRICS [FILE-STEM]: seed groups, compared wi
   "$dimerec" export table --db "$db" --study "$1$suffix" --group-seeds "${reference[@]}" \
     --metrics "$3" --format markdown -o "$out/${4:-$1}.md"
 }
+by_users() {  # by_users STUDY GROUPING EDGES: NDCG@10 by buckets of test users, against SASRec
+  local reference=()
+  if [ -z "$(finished "$1")" ]; then return; fi
+  if grep -qx "SASRec seed 1" <<<"$(finished "$1")"; then reference=(--reference SASRec); fi
+  "$dimerec" export table --db "$db" --study "$1$suffix" --group-seeds --readouts --by "$2" \
+    --edges "$3" --metrics ndcg@10 "${reference[@]}" --format markdown -o "$out/$1-by-$2.md"
+}
 runs() {  # runs STUDY: each finished run's epochs, epoch of its best validation and wall time
   if [ -z "$(finished "$1")" ]; then return; fi
   "$dimerec" runs list --db "$db" --study "$1$suffix" --status finished --limit 0 --sort id --asc \
@@ -133,6 +140,8 @@ if [ "$profile" = full ]; then
       --study "compare-$dataset$suffix" --kind by-target-popularity --metric ndcg@10 \
       --readouts interests --edges 5,10,20,50,100,200,500,1000 \
       --width 17cm --height 10cm
+    by_users "compare-$dataset" history-length 5,10,20,50
+    by_users "compare-$dataset" target-popularity 5,10,20,50,100,200,500,1000
   done
   ablation_table ablation-beauty compare-beauty "DimeRec (recommended)" "$loo"
   table ablation-components-ml1m full "$loo"
