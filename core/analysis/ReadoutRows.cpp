@@ -19,11 +19,6 @@ std::string readoutOfSplit(const std::string& split) {
 
 }  // namespace
 
-const std::vector<std::string>& readoutNames() {
-    static const std::vector<std::string> names = {"algorithm2", "samples", "interests", "fused"};
-    return names;
-}
-
 std::vector<std::string> storedReadouts(const RunSummary& run) {
     std::set<std::string> names;
     for (const auto& [split, metrics] : run.readoutMetrics) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "analysis/Comparison.h"
+#include "eval/ReadoutNames.h"
 #include "store/RunRecords.h"
 
 #include <string>
@@ -13,9 +14,6 @@ namespace dimerec {
 // names, a DAM readout); each further readout gets a row of its own labelled by readoutLabel, so
 // that the interests and fused readouts are always shown as such and beside the run, never
 // instead of it.
-
-// DimeRec's readout names (eval/Readouts.h), in the order they are stored.
-const std::vector<std::string>& readoutNames();
 
 // The readouts of the run's final metrics ("test/interests" → "interests"), sorted by name.
 std::vector<std::string> storedReadouts(const RunSummary& run);

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "analysis/ReadoutRows.h"
+#include "eval/ReadoutNames.h"
 #include "util/TargetRanks.h"
 
 #include <torch/torch.h>
