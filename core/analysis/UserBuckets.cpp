@@ -68,6 +68,14 @@ void requireOneCasePerUser(const std::map<int32_t, int64_t>& valueOfUser, const 
     }
 }
 
+void requirePerUserMetric(const std::string& metric) {
+    if (!isPerUserMetric(metric)) {
+        throw std::invalid_argument("metric " + metric +
+                                    ": a figure or table by user groups needs a metric of the "
+                                    "per-user ranks (hr@K, recall@K, ndcg@K or mrr@K)");
+    }
+}
+
 }  // namespace
 
 std::vector<int64_t> defaultEdges(UserGrouping grouping) {
@@ -155,11 +163,7 @@ UserBuckets testUserBuckets(const RunStore& store, const std::vector<int64_t>& r
 
 MetricGrid userBucketGrid(const std::vector<ComparisonEntry>& entries, const UserBuckets& buckets,
                           const std::string& metric, std::vector<std::string>* leftOut) {
-    if (!isPerUserMetric(metric)) {
-        throw std::invalid_argument("metric " + metric +
-                                    ": a figure by user groups needs a metric of the per-user "
-                                    "ranks (hr@K, recall@K, ndcg@K or mrr@K)");
-    }
+    requirePerUserMetric(metric);
     MetricGrid grid;
     grid.x.field = buckets.title;
     for (size_t b = 0; b < buckets.labels.size(); ++b) {
@@ -191,11 +195,7 @@ MetricGrid userBucketGrid(const std::vector<ComparisonEntry>& entries, const Use
 std::vector<ComparisonEntry> bucketEntries(const std::vector<ComparisonEntry>& entries,
                                            const UserBuckets& buckets, size_t bucket,
                                            const std::string& metric) {
-    if (!isPerUserMetric(metric)) {
-        throw std::invalid_argument("metric " + metric +
-                                    ": a table by user groups needs a metric of the per-user "
-                                    "ranks (hr@K, recall@K, ndcg@K or mrr@K)");
-    }
+    requirePerUserMetric(metric);
     std::vector<ComparisonEntry> out;
     for (const ComparisonEntry& entry : entries) {
         ComparisonEntry view{entry.label, {}, entry.excludeHistory};

@@ -104,7 +104,7 @@ add_test(NAME cli.plot.by-history-length-needs-a-ranked-metric
           --metric coverage@10 --out "${DIMEREC_FIGURES}/never.csv")
 set_tests_properties(cli.plot.by-history-length-needs-a-ranked-metric PROPERTIES
   FIXTURES_REQUIRED "cli-checkpoint;plot-dir"
-  PASS_REGULAR_EXPRESSION "metric coverage@10: a figure by user groups needs a metric of the per-user ranks")
+  PASS_REGULAR_EXPRESSION "metric coverage@10: a figure or table by user groups needs a metric of the per-user ranks")
 add_test(NAME cli.plot.by-history-length-edges-ascend
   COMMAND dimerec export plot --db "${DIMEREC_TRAIN_DB}" --runs 1 --kind by-history-length
           --edges 10,5 --out "${DIMEREC_FIGURES}/never.csv")
