@@ -61,6 +61,21 @@ RunTableModel::RunTableModel(RunStore& store, QObject* parent)
     refresh();
 }
 
+QString RunTableModel::epochsText(const RunSummary& run) const {
+    const auto cached = epochs_.find(run.id);
+    if (cached != epochs_.end() && cached->second.first == run.steps) return cached->second.second;
+    QString text;
+    try {
+        const TrainingExtent extent = store_.trainingExtent(run.id);
+        if (extent.epochs > 0)
+            text = QStringLiteral("%1 (%2)").arg(extent.epochs).arg(extent.bestEpoch);
+    } catch (const std::exception&) {
+        // A run deleted since the page was read: nothing to show.
+    }
+    epochs_[run.id] = {run.steps, text};
+    return text;
+}
+
 std::vector<RunSummary> RunTableModel::query(int64_t offset, int64_t limit) const {
     RunQuery page = query_;
     page.offset = offset;
@@ -118,6 +133,7 @@ QVariant RunTableModel::data(const QModelIndex& index, int role) const {
             case Seed:
             case Steps:
             case Time:
+            case Epochs:
             case ValidNdcg:
             case TestNdcg:
             case TestHr:
@@ -148,6 +164,8 @@ QVariant RunTableModel::data(const QModelIndex& index, int role) const {
             return QVariant::fromValue<qlonglong>(run.steps);
         case Time:
             return run.elapsedSeconds > 0.0 ? formatDuration(run.elapsedSeconds) : QString();
+        case Epochs:
+            return epochsText(run);
         case ValidNdcg:
             return metric(run.validMetrics, "ndcg@10");
         case TestNdcg:
@@ -192,6 +210,8 @@ QVariant RunTableModel::headerData(int section, Qt::Orientation orientation, int
             return tr("Steps");
         case Time:
             return tr("Time");
+        case Epochs:
+            return tr("Epochs (best)");
         case ValidNdcg:
             return tr("Valid NDCG@10");
         case TestNdcg:

@@ -5,6 +5,7 @@
 #include <QAbstractTableModel>
 #include <QIcon>
 
+#include <map>
 #include <vector>
 
 namespace dimerec {
@@ -28,7 +29,8 @@ public:
         Protocol,
         Seed,
         Steps,
-        Time,  // wall time of the training (a resumed run's earlier sessions included)
+        Time,    // wall time of the training (a resumed run's earlier sessions included)
+        Epochs,  // epochs trained and, in brackets, the epoch of the best validation
         ValidNdcg,
         TestNdcg,
         TestHr,
@@ -60,11 +62,14 @@ public:
 
 private:
     std::vector<RunSummary> query(int64_t offset, int64_t limit) const;
+    // "20 (15)": RunStore::trainingExtent of a shown row, read once per run and step count.
+    QString epochsText(const RunSummary& run) const;
 
     RunStore& store_;
     RunQuery query_;
     std::vector<RunSummary> rows_;
     int64_t total_ = 0;
+    mutable std::map<int64_t, std::pair<int64_t, QString>> epochs_;  // run → (steps, text)
 };
 
 // A wall time as h:mm:ss, or m:ss under an hour: the run browser's Time, the progress bar.

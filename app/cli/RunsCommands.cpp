@@ -139,28 +139,6 @@ void addFilterOptions(CLI::App* command, RunQuery& query) {
     command->add_flag("--archived", query.includeArchived, "Include archived runs");
 }
 
-// How long a run trained: the epoch (counted from 1) of its last validation, the epoch of its
-// best one on its early-stopping metric (the first maximum, as the trainer keeps the first),
-// 0 for both where it did not train (MostPopular) or has not validated yet.
-struct TrainingExtent {
-    int64_t epochs = 0;
-    int64_t bestEpoch = 0;
-};
-
-TrainingExtent trainingExtent(const RunStore& store, const RunSummary& run) {
-    if (run.steps == 0) return {};
-    const json config = json::parse(store.run(run.id).configJson, nullptr, false);
-    const json::json_pointer metric("/train/earlyStopMetric");
-    const bool given = config.is_object() && config.contains(metric) && config[metric].is_string();
-    const std::vector<SeriesPoint> points = store.series(
-        run.id, "valid", given ? config[metric].get<std::string>() : TrainConfig{}.earlyStopMetric);
-    if (points.empty()) return {};
-    const auto best = std::max_element(
-        points.begin(), points.end(),
-        [](const SeriesPoint& a, const SeriesPoint& b) { return a.value < b.value; });
-    return {points.back().epoch + 1, best->epoch + 1};
-}
-
 std::string countCell(int64_t count) {
     return count > 0 ? std::to_string(count) : "";
 }
@@ -173,7 +151,7 @@ void listRuns(const std::string& db, ListOptions options, const Output& output) 
         json rows = json::array();
         for (const RunSummary& run : runs) {
             json row = toJson(run);
-            const TrainingExtent extent = trainingExtent(store, run);
+            const TrainingExtent extent = store.trainingExtent(run.id);
             row["epochs"] = extent.epochs;
             row["bestEpoch"] = extent.bestEpoch;
             rows.push_back(std::move(row));
@@ -198,7 +176,7 @@ void listRuns(const std::string& db, ListOptions options, const Output& output) 
                                         run.status,
                                         formatTime(run.startedAt),
                                         std::to_string(run.steps)};
-        const TrainingExtent extent = trainingExtent(store, run);
+        const TrainingExtent extent = store.trainingExtent(run.id);
         row.push_back(countCell(extent.epochs));
         row.push_back(countCell(extent.bestEpoch));
         row.push_back(run.elapsedSeconds > 0 ? duration(run.elapsedSeconds) : "");

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <stdexcept>
@@ -330,6 +331,21 @@ std::optional<int64_t> RunStore::stepsPerEpoch(int64_t run) const {
         if (query.getColumn(1).getInt() != 0) steps = std::llround(query.getColumn(0).getDouble());
         return steps;
     });
+}
+
+TrainingExtent RunStore::trainingExtent(int64_t run) const {
+    const RunDetails details = this->run(run);
+    if (details.summary.steps == 0) return {};
+    const nlohmann::json config = nlohmann::json::parse(details.configJson, nullptr, false);
+    const nlohmann::json::json_pointer metric("/train/earlyStopMetric");
+    const bool given = config.is_object() && config.contains(metric) && config[metric].is_string();
+    const std::vector<SeriesPoint> points = series(
+        run, "valid", given ? config[metric].get<std::string>() : TrainConfig{}.earlyStopMetric);
+    if (points.empty()) return {};
+    const auto best = std::max_element(
+        points.begin(), points.end(),
+        [](const SeriesPoint& a, const SeriesPoint& b) { return a.value < b.value; });
+    return {points.back().epoch + 1, best->epoch + 1};
 }
 
 std::vector<SeriesInfo> RunStore::seriesList(int64_t run) const {

@@ -85,6 +85,14 @@ struct SeriesPoint {
     double value = 0.0;
 };
 
+// How long a run trained: the epoch (counted from 1) of its last validation, the epoch of its
+// best one on its early-stopping metric (the first maximum, as the trainer keeps the first),
+// 0 for both where it did not train (MostPopular) or has not validated yet.
+struct TrainingExtent {
+    int64_t epochs = 0;
+    int64_t bestEpoch = 0;
+};
+
 struct SeriesInfo {
     std::string source;  // train | valid | test
     std::string name;    // loss term or metric ("total", "ndcg@10")

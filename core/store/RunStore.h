@@ -87,6 +87,8 @@ public:
     // keep each epoch's last one) and for every epoch whose end it validated. std::nullopt while
     // all of its points lie in one epoch.
     std::optional<int64_t> stepsPerEpoch(int64_t run) const;
+    // Its epochs and best epoch from its validations on its config's train.earlyStopMetric.
+    TrainingExtent trainingExtent(int64_t run) const;
     EmbeddingSnapshot embeddingSnapshot(int64_t snapshotId) const;
     // The target ranks of the run's evaluation on `split` (see TargetRanks); std::nullopt for
     // runs stored without them (before schema version 3, or not evaluated yet).

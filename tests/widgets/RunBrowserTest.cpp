@@ -79,6 +79,30 @@ TEST_F(RunBrowserTest, TimeColumnShowsAndSortsTheWallTime) {
     EXPECT_TRUE(model.index(2, RunTableModel::Time).data().toString().isEmpty());
 }
 
+// The Epochs column: run 4 validated NDCG@10 0.1, 0.3, 0.2, 0.3, 0.25 at the ends of epochs
+// 1-5, so it trained 5 epochs and its best is epoch 2 (the first maximum, as the trainer keeps
+// it): "5 (2)". A queued run that never trained shows nothing.
+TEST_F(RunBrowserTest, EpochsColumnShowsTheEpochsAndTheBestOne) {
+    const std::vector<double> ndcg = {0.1, 0.3, 0.2, 0.3, 0.25};
+    for (size_t epoch = 0; epoch < ndcg.size(); ++epoch) {
+        store_->appendEvaluation(4, {static_cast<int64_t>(epoch + 1) * 10,
+                                     static_cast<int64_t>(epoch),
+                                     "valid",
+                                     {{"ndcg@10", ndcg[epoch]}},
+                                     {}});
+    }
+    RunResult result;
+    result.status = "finished";
+    result.steps = 50;
+    store_->finishRun(4, result);
+    RunTableModel model(*store_);
+    model.sort(RunTableModel::Id, Qt::AscendingOrder);
+    EXPECT_EQ(model.headerData(RunTableModel::Epochs, Qt::Horizontal, Qt::DisplayRole).toString(),
+              QStringLiteral("Epochs (best)"));
+    EXPECT_EQ(model.index(3, RunTableModel::Epochs).data().toString(), QStringLiteral("5 (2)"));
+    EXPECT_TRUE(model.index(0, RunTableModel::Epochs).data().toString().isEmpty());
+}
+
 TEST_F(RunBrowserTest, TagsShowAfterARefreshThatKeepsTheSelection) {
     RunBrowser browser(*store_);
     browser.model()->sort(RunTableModel::Id, Qt::AscendingOrder);
