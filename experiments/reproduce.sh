@@ -85,8 +85,11 @@ runs() {  # runs STUDY: each finished run's epochs, epoch of its best validation
 plot() {  # plot FILE-STEM STUDY ARGS...: PNG for the report, PDF for papers, once STUDY has runs
   local stem="$1" study="$2"; shift 2
   if [ -z "$(finished "$study")" ]; then echo "$study$suffix: no finished runs yet, no $stem"; return; fi
-  "$dimerec" export plot --db "$db" "$@" -o "$out/$stem.png" --dpi 200
-  "$dimerec" export plot --db "$db" "$@" -o "$out/$stem.pdf"
+  "$dimerec" export plot --db "$db" "$@" -o "$out/$stem.png" --dpi 200 || return 1
+  "$dimerec" export plot --db "$db" "$@" -o "$out/$stem.pdf" || return 1
+}
+grid_plot() {  # grid_plot FILE-STEM STUDY ARGS...: plot, or a note while too few cells finished
+  plot "$@" || echo "$2$suffix: not enough of the grid finished for $1 yet (the error above)"
 }
 curves() {  # curves STUDY: validation NDCG@10 per epoch of each trained model's seed-1 run
   local ids
@@ -148,10 +151,10 @@ if [ "$profile" = full ]; then
   table sensitivity-lambda-mu-beauty "λ=1 μ=1" "$loo"
   table sensitivity-steps-schedule-beauty "T=100 schedule=linear" "$loo"
   for study in "${studies[@]}"; do runs "$study"; done
-  plot lambda-mu-heatmap-beauty sensitivity-lambda-mu-beauty \
+  grid_plot lambda-mu-heatmap-beauty sensitivity-lambda-mu-beauty \
     --study "sensitivity-lambda-mu-beauty$suffix" --kind heatmap --x model.lambda --y model.mu \
     --metric ndcg@10
-  plot steps-schedule-lines-beauty sensitivity-steps-schedule-beauty \
+  grid_plot steps-schedule-lines-beauty sensitivity-steps-schedule-beauty \
     --study "sensitivity-steps-schedule-beauty$suffix" --kind sweep --x model.diffusionSteps \
     --series model.schedule --metric ndcg@10
   echo "tables, run lists and figures in $out"
