@@ -320,8 +320,7 @@ MetricGrid userBucketLines(const RunStore& store, const std::vector<LoadedRun>& 
         ids.push_back(run.id);
         loadedRun[run.id] = &run;
     }
-    const UserBuckets buckets =
-        testUserBuckets(store, ids, grouping, edges.empty() ? defaultEdges(grouping) : edges);
+    const UserBuckets buckets = testUserBuckets(store, ids, grouping, edges);
     std::vector<ComparisonEntry> entries;
     for (std::vector<RunSummary>& group : seedGroupsOf(summaries)) {
         std::string label = group.size() > 1 ? seedGroupLabel(group.front())

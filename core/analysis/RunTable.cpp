@@ -138,9 +138,7 @@ ResultTable bucketTable(const RunStore& store, const RunTableRequest& request,
     for (const ComparisonEntry& entry : input.entries) {
         for (const RunSummary& run : entry.runs) runs.push_back(run.id);
     }
-    const UserBuckets buckets =
-        testUserBuckets(store, runs, *request.byUsers,
-                        request.edges.empty() ? defaultEdges(*request.byUsers) : request.edges);
+    const UserBuckets buckets = testUserBuckets(store, runs, *request.byUsers, request.edges);
     const std::string& metric = request.metrics.front();
     std::vector<ResultColumn> columns;
     std::vector<ResultTable> perBucket;
@@ -148,7 +146,7 @@ ResultTable bucketTable(const RunStore& store, const RunTableRequest& request,
         perBucket.push_back(buildComparisonTable(bucketEntries(input.entries, buckets, b, metric),
                                                  input.comparison));
         ResultColumn column = perBucket.back().columns().front();
-        column.label = buckets.labels[b] + " (" + std::to_string(buckets.users[b]) + ")";
+        column.label = bucketLabel(buckets, b);
         columns.push_back(std::move(column));
     }
     ResultTable table(columns);

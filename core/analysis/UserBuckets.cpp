@@ -132,9 +132,14 @@ std::vector<std::optional<double>> bucketMeans(const UserValues& values,
     return means;
 }
 
+std::string bucketLabel(const UserBuckets& buckets, size_t bucket) {
+    return buckets.labels.at(bucket) + " (" + std::to_string(buckets.users.at(bucket)) + ")";
+}
+
 UserBuckets testUserBuckets(const RunStore& store, const std::vector<int64_t>& runs,
                             UserGrouping grouping, const std::vector<int64_t>& edges) {
-    if (runs.empty()) throw std::invalid_argument("history length: no runs");
+    if (runs.empty()) throw std::invalid_argument("user groups: no runs");
+    const std::vector<int64_t>& cuts = edges.empty() ? defaultEdges(grouping) : edges;
     std::map<std::string, UserBuckets> bucketsOf;  // data config → its buckets
     std::optional<UserBuckets> buckets;
     for (const int64_t run : runs) {
@@ -146,9 +151,9 @@ UserBuckets testUserBuckets(const RunStore& store, const std::vector<int64_t>& r
             const Splits splits = makeSplits(loadDataset(config.data), config.data);
             cached = bucketsOf
                          .emplace(key, grouping == UserGrouping::HistoryLength
-                                           ? historyLengthBuckets(splits.test, edges)
+                                           ? historyLengthBuckets(splits.test, cuts)
                                            : targetPopularityBuckets(splits.test, splits.itemCounts,
-                                                                     edges))
+                                                                     cuts))
                          .first;
         }
         if (!buckets) buckets = cached->second;
@@ -157,6 +162,10 @@ UserBuckets testUserBuckets(const RunStore& store, const std::vector<int64_t>& r
                                         "or buckets than run " + std::to_string(runs.front()) +
                                         " (another dataset or split): one dataset per figure");
         }
+    }
+    if (buckets->labels.empty()) {
+        throw std::invalid_argument("run " + std::to_string(runs.front()) +
+                                    " was evaluated on no test users: no groups to draw");
     }
     return *buckets;
 }
@@ -167,8 +176,7 @@ MetricGrid userBucketGrid(const std::vector<ComparisonEntry>& entries, const Use
     MetricGrid grid;
     grid.x.field = buckets.title;
     for (size_t b = 0; b < buckets.labels.size(); ++b) {
-        grid.x.values.push_back(FieldValue::category(buckets.labels[b] + " (" +
-                                                     std::to_string(buckets.users[b]) + ")"));
+        grid.x.values.push_back(FieldValue::category(bucketLabel(buckets, b)));
     }
     grid.y.field = "run";
     for (const ComparisonEntry& entry : entries) {

@@ -56,7 +56,11 @@ UserBuckets targetPopularityBuckets(const std::vector<EvalCase>& test,
 std::vector<std::optional<double>> bucketMeans(const UserValues& values,
                                                const UserBuckets& buckets);
 
-// The buckets of the test users the runs were evaluated on: each run config's dataset loaded
+// A bucket's label with its users, as figures and tables head it: "1-4 (7162)".
+std::string bucketLabel(const UserBuckets& buckets, size_t bucket);
+
+// The buckets of the test users the runs were evaluated on (`edges` empty: defaultEdges): each
+// run config's dataset loaded
 // and split once per distinct data config (data.maxLength, e.g. SASRec+'s 200, changes neither
 // the users, their histories nor the training counts, so such runs join the others). Throws
 // std::invalid_argument when runs differ in their test users or buckets (another dataset or
