@@ -3,7 +3,6 @@
 #include "config/ConfigFields.h"
 #include "data/DatasetLoader.h"
 #include "data/Protocols.h"
-#include "model/DimeRec.h"
 #include "model/Recommender.h"
 #include "train/Checkpoint.h"
 #include "train/MemoryTuning.h"
@@ -72,6 +71,14 @@ CheckpointModel loadCheckpointModel(const std::string& checkpoint, const std::st
     loaded.config = readCheckpointConfig(checkpoint);
     for (const std::string& assignment : inferenceOverrides)
         applyInferenceOverride(loaded.config, assignment);
+    if (!readout.empty()) {
+        if (readoutOf(loaded.config).empty()) {
+            throw std::invalid_argument("--readout " + readout + ": '" + checkpoint + "' holds a " +
+                                        nameOf(loaded.config.model.model) +
+                                        " model, not DimeRec with its diffusion module");
+        }
+        applyInferenceOverride(loaded.config, "model.readout=" + readout);
+    }
     validate(loaded.config);
     configureThreads(threads);
     retainLargeAllocations();
@@ -83,15 +90,6 @@ CheckpointModel loadCheckpointModel(const std::string& checkpoint, const std::st
     loadCheckpoint(checkpoint, *loaded.model, nullptr);
     loaded.model->to(target);
     loaded.model->eval();
-    if (readout != "diffusion") {
-        auto* dimeRec = dynamic_cast<DimeRecRecommender*>(loaded.model.get());
-        if (dimeRec == nullptr) {
-            throw std::invalid_argument("--readout " + readout + ": '" + checkpoint + "' holds a " +
-                                        nameOf(loaded.config.model.model) +
-                                        " model, not DimeRec with its diffusion module");
-        }
-        dimeRec->setReadout(DimeRecRecommender::readoutFromName(readout));
-    }
     return loaded;
 }
 
@@ -99,9 +97,13 @@ void addReadoutOption(CLI::App& command, std::string& readout) {
     command
         .add_option("--readout", readout,
                     "DimeRec: score items against the reverse-process samples (diffusion, "
-                    "Algorithm 2) or the GEM's interests (interests, as ComiRec)")
-        ->capture_default_str()
+                    "Algorithm 2) or the GEM's interests (interests, as ComiRec); default: the "
+                    "run's own (model.readout)")
         ->check(CLI::IsMember({"diffusion", "interests"}));
+}
+
+std::string readoutOf(const RunConfig& config) {
+    return inScope(FieldScope::DimeRecDiffusion, config.model) ? nameOf(config.model.readout) : "";
 }
 
 std::string duration(double seconds) {

@@ -21,8 +21,8 @@ namespace dimerec::cli {
 // A checkpoint's model with the dataset and splits it was trained on, ready for inference on
 // `device` (auto, cpu, cuda, cuda:N) with `threads` LibTorch threads (0 = all cores);
 // `inferenceOverrides` ("eval.topK=[10]", "model.samplesPerUser=4") change how it is used, and
-// `readout` (diffusion | interests, see addReadoutOption) how DimeRec scores items; another
-// readout than diffusion for another model is refused, naming the checkpoint.
+// `readout` (diffusion | interests, see addReadoutOption; empty = the run's own model.readout)
+// how DimeRec scores items; a readout for another model is refused, naming the checkpoint.
 struct CheckpointModel {
     RunConfig config;
     Dataset dataset;
@@ -32,11 +32,15 @@ struct CheckpointModel {
 CheckpointModel loadCheckpointModel(const std::string& checkpoint, const std::string& device,
                                     int threads,
                                     const std::vector<std::string>& inferenceOverrides = {},
-                                    const std::string& readout = "diffusion");
+                                    const std::string& readout = "");
 
 // --readout of the commands that score with a checkpoint (evaluate, recommend): DimeRec's
-// reverse-process samples (diffusion, Algorithm 2) or its GEM's K interests (interests).
+// reverse-process samples (diffusion, Algorithm 2) or its GEM's K interests (interests); left
+// out, the run's own (model.readout, which --readout sets).
 void addReadoutOption(CLI::App& command, std::string& readout);
+
+// DimeRec's readout in `config` ("diffusion", "interests"); "" for a model without one.
+std::string readoutOf(const RunConfig& config);
 
 // Help of a --set option (from the config's field table): how to override a field and, for a
 // trained model (inferenceOnly), which fields may change.

@@ -29,7 +29,7 @@ struct RecommendArguments {
     bool json = false;
     std::string device = "auto";
     int threads = 0;
-    std::string readout = "diffusion";  // DimeRec: diffusion | interests
+    std::string readout;  // DimeRec: diffusion | interests ("" = the run's)
 };
 
 struct Recommendation {
@@ -147,7 +147,7 @@ void runRecommend(const RecommendArguments& args) {
                                     {"historyLength", dataset.sequences[user].size()},
                                     {"checkpoint", checkpoint},
                                     {"model", nameOf(loaded.config.model.model)},
-                                    {"readout", args.readout},
+                                    {"readout", readoutOf(loaded.config)},
                                     {"dataset", dataset.name},
                                     {"excludeHistory", args.excludeHistory},
                                     {"recommendations", list}}
@@ -158,7 +158,7 @@ void runRecommend(const RecommendArguments& args) {
     std::cout << "user " << args.user << " (" << dataset.sequences[user].size()
               << " interactions) in " << dataset.name << "; model "
               << nameOf(loaded.config.model.model) << " from " << checkpoint
-              << (args.readout != "diffusion" ? "; readout " + args.readout : "")
+              << (readoutOf(loaded.config).empty() ? "" : "; readout " + readoutOf(loaded.config))
               << (args.excludeHistory ? "; history excluded" : "") << "\n";
     constexpr size_t kTitleWidth = 52;
     constexpr size_t kCategoryWidth = 30;

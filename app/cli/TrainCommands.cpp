@@ -76,7 +76,7 @@ std::optional<DistributedContext> distributedContextFor(const TrainArguments& ar
 struct EvaluateArguments {
     std::string checkpoint;
     std::vector<std::string> overrides;  // inference-only fields, e.g. model.samplesPerUser=4
-    std::string readout = "diffusion";   // DimeRec: diffusion | interests
+    std::string readout;                 // DimeRec: diffusion | interests ("" = the run's)
     std::string device = "auto";
     int threads = 0;
     bool json = false;
@@ -248,7 +248,7 @@ void runTrain(const TrainArguments& args) {
 // under the other history setting (where that differs) and DimeRec's readouts — for the
 // checkpoint's run.
 void recordCheckpointExtras(const EvaluateArguments& args) {
-    if (!args.overrides.empty() || args.readout != "diffusion")
+    if (!args.overrides.empty() || !args.readout.empty())
         throw std::invalid_argument(
             "--record evaluates under the run's own settings: drop --set and --readout");
     RunStore store(args.db.empty() ? RunStore::defaultPath() : args.db);
@@ -313,7 +313,7 @@ void runEvaluate(const EvaluateArguments& args) {
     if (args.json) {
         std::cout << nlohmann::json{{"checkpoint", args.checkpoint},
                                     {"overrides", args.overrides},
-                                    {"readout", args.readout},
+                                    {"readout", readoutOf(config)},
                                     {"valid", valid},
                                     {"test", test}}
                          .dump(2)
@@ -324,7 +324,7 @@ void runEvaluate(const EvaluateArguments& args) {
               << " on " << dataset.name << " (" << nameOf(config.data.protocol) << ")\n";
     for (const std::string& assignment : args.overrides)
         std::cout << "inference setting " << assignment << "\n";
-    if (args.readout != "diffusion") std::cout << "readout " << args.readout << "\n";
+    if (!readoutOf(config).empty()) std::cout << "readout " << readoutOf(config) << "\n";
     printMetrics("valid", valid);
     printMetrics("test", test);
 }

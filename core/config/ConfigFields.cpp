@@ -368,6 +368,15 @@ std::vector<FieldDescriptor> buildTable() {
             .atLeast(1)
             .editor(1000)
             .flags(kInferenceOnly));
+    add(Field("model.readout", &RunConfig::model, &ModelConfig::readout)
+            .label("Readout",
+                   "What validation (early stopping, the best checkpoint) and test score the "
+                   "items against: the reverse-process samples (Algorithm 2, the paper's) or "
+                   "the GEM's K interests, an item scored by its best (as ComiRec). Every "
+                   "readout is stored with a finished run either way")
+            .group(G::Diffusion)
+            .scope(S::DimeRecDiffusion)
+            .flags(kInferenceOnly | kAddedAfterHashV1));
 
     // Losses & ablations
     add(Field("model.lambda", &RunConfig::model, &ModelConfig::lambda)

@@ -75,6 +75,13 @@ const std::vector<Choice<DenoiserKind>>& choices(DenoiserKind) {
     return table;
 }
 
+const std::vector<Choice<Readout>>& choices(Readout) {
+    static const std::vector<Choice<Readout>> table = {
+        {Readout::Diffusion, "diffusion", "diffusion (Algorithm 2)"},
+        {Readout::Interests, "interests", "the GEM's interests"}};
+    return table;
+}
+
 const std::vector<Choice<NegativeSampler>>& choices(NegativeSampler) {
     static const std::vector<Choice<NegativeSampler>> table = {
         {NegativeSampler::Uniform, "uniform", "uniform"},

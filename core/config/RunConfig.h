@@ -23,6 +23,10 @@ enum class ReverseNoise { Sqrt, Literal, None, SqrtOverD };
 // The DAM denoiser: mlp: MLP over [x_t; s_t; vec(g)] (spec §1.4) | attention: x_t and s_t
 // attend over the K guidance vectors, then a residual MLP (issue 19)
 enum class DenoiserKind { Mlp, Attention };
+// What DimeRec's retrieval scores items against, in validation (early stopping, best
+// checkpoint) and test: diffusion: the reverse-process samples (Algorithm 2) | interests: the
+// GEM's K interests, an item scored by its best (ComiRec's retrieval)
+enum class Readout { Diffusion, Interests };
 enum class NegativeSampler { Uniform, LogUniform };
 enum class OptimizerKind { Adam, AdamW };
 enum class DataFormat { Auto, MovieLens, Sequences, Csv };
@@ -42,6 +46,7 @@ const std::vector<Choice<NoiseGeometry>>& choices(NoiseGeometry);
 const std::vector<Choice<NoiseScale>>& choices(NoiseScale);
 const std::vector<Choice<ReverseNoise>>& choices(ReverseNoise);
 const std::vector<Choice<DenoiserKind>>& choices(DenoiserKind);
+const std::vector<Choice<Readout>>& choices(Readout);
 const std::vector<Choice<NegativeSampler>>& choices(NegativeSampler);
 const std::vector<Choice<OptimizerKind>>& choices(OptimizerKind);
 const std::vector<Choice<DataFormat>>& choices(DataFormat);
@@ -111,9 +116,10 @@ struct ModelConfig {
     // Reverse-process samples per user at inference; retrieval scores an item by its best inner
     // product over the samples, as ComiRec does over interests.
     int samplesPerUser = 1;
-    int layers = 2;        // SASRec blocks (also of the SASRec GEM) / GRU layers
-    int heads = 1;         // SASRec attention heads (also of the SASRec GEM)
-    double dropout = 0.2;  // SASRec (also the SASRec GEM) / GRU4Rec dropout
+    Readout readout = Readout::Diffusion;  // DimeRec: what validation and test score against
+    int layers = 2;                        // SASRec blocks (also of the SASRec GEM) / GRU layers
+    int heads = 1;                         // SASRec attention heads (also of the SASRec GEM)
+    double dropout = 0.2;                  // SASRec (also the SASRec GEM) / GRU4Rec dropout
 };
 
 struct TrainConfig {

@@ -196,15 +196,10 @@ torch::Tensor DimeRecRecommender::reverseProcess(
         visit);
 }
 
-DimeRecRecommender::Readout DimeRecRecommender::readoutFromName(const std::string& name) {
-    if (name == "diffusion") return Readout::Diffusion;
-    if (name == "interests") return Readout::Interests;
-    throw std::invalid_argument("readout: expected diffusion or interests, got '" + name + "'");
-}
-
 torch::Tensor DimeRecRecommender::userVectors(const torch::Tensor& history,
                                               const torch::Tensor& lengths) {
-    if (readout_ == Readout::Interests) return guidanceOf(history);
+    // model.readout: an item scores its best inner product over the vectors either way.
+    if (config_.readout == Readout::Interests) return guidanceOf(history);
     return sampleUserVectors(history, lengths, config_.samplesPerUser);
 }
 

@@ -103,14 +103,6 @@ public:
     torch::Tensor sampleUserVectors(const torch::Tensor& history, const torch::Tensor& lengths,
                                     int samples) override;
 
-    // What retrieval scores against the items: the reverse-process samples (Algorithm 2) or
-    // the GEM's K interests (as ComiRec: the diagnostic of what the DAM adds to its GEM); an
-    // item scores its best inner product over the vectors.
-    enum class Readout { Diffusion, Interests };
-    void setReadout(Readout readout) { readout_ = readout; }
-    // "diffusion" | "interests"; throws std::invalid_argument naming the value.
-    static Readout readoutFromName(const std::string& name);
-
     const DiffusionProcess& diffusion() const { return diffusion_; }
     // [B, K, d]: the GEM's interest vectors that guide the reverse process (sphere view);
     // random: the generator of the GEM's training draws (GuidanceModule::forward).
@@ -133,7 +125,6 @@ private:
     std::shared_ptr<DenoiserBase> denoiser_;
     DiffusionProcess diffusion_;
     const ModelConfig config_;  // the loss weights and switches, samples per user
-    Readout readout_ = Readout::Diffusion;
     bool gemOnly_ = false;
 };
 

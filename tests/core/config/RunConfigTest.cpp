@@ -301,7 +301,8 @@ TEST(RunConfig, InferenceOnlyAndDatasetFieldsComeFromTheTable) {
     }
     EXPECT_EQ(inference,
               (std::set<std::string>{"eval.topK", "eval.batchUsers", "eval.excludeHistory",
-                                     "model.reverseNoise", "model.samplesPerUser"}));
+                                     "model.reverseNoise", "model.samplesPerUser",
+                                     "model.readout"}));
     EXPECT_EQ(dataset, (std::set<std::string>{"data.dataset", "data.format", "data.minRating",
                                               "data.userCore", "data.itemCore"}));
     DataConfig a;

@@ -1,4 +1,7 @@
 #include "data/Dataset.h"
+#include "data/Protocols.h"
+#include "data/Splits.h"
+#include "eval/Evaluator.h"
 #include "model/Recommender.h"
 #include "train/Checkpoint.h"
 #include "train/Trainer.h"
@@ -341,6 +344,38 @@ TEST(Trainer, EarlyStopsWhenValidationStopsImproving) {
     EXPECT_EQ(result.status, "early-stopped") << result.message;
     EXPECT_EQ(result.steps, 6);  // best at step 2, then two validations without improvement
     EXPECT_FALSE(result.test.empty());
+}
+
+// model.readout = interests: validation, early stopping, the best checkpoint and the test
+// score the GEM's interests. The run's test is the interests evaluation of its best checkpoint
+// (deterministic, so equal), and differs from the same checkpoint's diffusion readout.
+TEST(Trainer, DimeRecTrainsOnTheReadoutItIsConfiguredWith) {
+    RunConfig config = smallRun("dimerec");
+    config.train.epochs = 3;
+    config.model.readout = Readout::Interests;
+    TrainerOptions options;
+    const auto dir = scratch("readout");
+    options.checkpointDir = dir.string();
+    Recorder recorder;
+    const TrainResult result = train(config, recorder, options);
+    ASSERT_EQ(result.status, "finished") << result.message;
+    const auto data = cyclicDataset();
+    const Splits splits = makeSplits(*data, config.data);
+    const Evaluator evaluator(config.eval, config.data.maxLength, {}, config.train.seed);
+    std::map<std::string, double> test[2];
+    for (const Readout readout : {Readout::Interests, Readout::Diffusion}) {
+        config.model.readout = readout;
+        auto model = makeRecommender(config.model, splits.numItems, config.data.maxLength,
+                                     splits.itemCounts);
+        loadCheckpoint(result.bestCheckpoint, *model, nullptr);
+        model->eval();
+        test[readout == Readout::Diffusion] = evaluator.evaluate(*model, splits.test);
+    }
+    for (const char* metric : {"hr@5", "hr@10", "ndcg@5", "ndcg@10", "mrr@10"}) {
+        EXPECT_DOUBLE_EQ(result.test.at(metric), test[0].at(metric)) << metric;
+    }
+    EXPECT_NE(test[0].at("ndcg@10"), test[1].at("ndcg@10"));
+    std::filesystem::remove_all(dir);
 }
 
 TEST(Trainer, FailuresBecomeAFailedResult) {
