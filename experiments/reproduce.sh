@@ -40,7 +40,7 @@ mkdir -p "$(dirname "$db")" "$out"
 
 if [ "$profile" = full ]; then
   studies=(compare-beauty compare-yelp compare-ml1m ablation-beauty sensitivity-lambda-mu-beauty
-           sensitivity-steps-schedule-beauty ablation-components-ml1m)
+           confirm-lambda-mu-beauty sensitivity-steps-schedule-beauty ablation-components-ml1m)
 else
   studies=(compare-ml1m ablation-components-ml1m ablation-gem-ml1m sensitivity-lambda-mu-ml1m
            sensitivity-steps-schedule-ml1m diversity-comirec-ml1m compare-beauty compare-yelp)
@@ -124,6 +124,27 @@ run_id() {  # run_id STUDY NAME: the id of the study's finished run with that na
   "$dimerec" runs list --db "$db" --study "$1$suffix" --status finished --csv --limit 0 |
     awk -F, -v name="$2" '$4 == name { print $1; exit }'
 }
+# confirm_table METRICS: the λ × μ grid's best cells with their further seeds
+# (confirm-lambda-mu-beauty; seed 1 is the grid's cell, the same config) against the
+# recommended λ = μ = 1, compare-beauty's three seeds: on validation, which chooses, and test.
+confirm_table() {
+  local ids=() id cell seed split
+  for seed in 1 2 3; do
+    id=$(run_id compare-beauty "DimeRec (recommended) seed $seed")
+    if [ -n "$id" ]; then ids+=("$id"); fi
+  done
+  if [ ${#ids[@]} = 0 ] || [ -z "$(finished confirm-lambda-mu-beauty)" ]; then return; fi
+  for cell in "λ=1 μ=5" "λ=0.2 μ=0.2"; do
+    ids+=($(run_id sensitivity-lambda-mu-beauty "$cell seed 1"))
+    for seed in 2 3; do ids+=($(run_id confirm-lambda-mu-beauty "$cell seed $seed")); done
+  done
+  for split in valid test; do
+    "$dimerec" export table --db "$db" --runs "${ids[@]}" --group-seeds --baseline "${ids[0]}" \
+      --significance --split "$split" --metrics "$1" --format markdown \
+      --name "${ids[0]}=λ=1 μ=1, recommended (compare-beauty$suffix)" \
+      -o "$out/confirm-lambda-mu-beauty-$split.md"
+  done
+}
 
 loo=hr@10,ndcg@10,hr@20,ndcg@20,hr@50,ndcg@50
 if [ "$profile" = full ]; then
@@ -149,6 +170,7 @@ if [ "$profile" = full ]; then
   ablation_table ablation-beauty compare-beauty "DimeRec (recommended)" "$loo"
   table ablation-components-ml1m full "$loo"
   table sensitivity-lambda-mu-beauty "λ=1 μ=1" "$loo"
+  confirm_table "$loo"
   table sensitivity-steps-schedule-beauty "T=100 schedule=linear" "$loo"
   for study in "${studies[@]}"; do runs "$study"; done
   grid_plot lambda-mu-heatmap-beauty sensitivity-lambda-mu-beauty \
