@@ -289,6 +289,14 @@ int drawSweepLines(QCustomPlot& plot, const MetricGrid& grid, const QString& met
             stds << stats.stdDev;
             low = std::min(low, stats.mean - stats.stdDev);
             high = std::max(high, stats.mean + stats.stdDev);
+            if (!grid.marked.empty() && grid.marked.at(y * xs.size() + x)) {
+                auto* dagger = new QCPItemText(&plot);
+                dagger->position->setType(QCPItemPosition::ptPlotCoords);
+                dagger->position->setCoords(keys.back(), stats.mean + stats.stdDev);
+                dagger->setPositionAlignment(Qt::AlignHCenter | Qt::AlignBottom);
+                dagger->setText(QStringLiteral("†"));
+                dagger->setColor(colour);
+            }
         }
         graph->setData(keys, means, true);
         bars->setDataPlottable(graph);

@@ -65,7 +65,8 @@ void drawCurves(QCustomPlot& plot, const QVector<Curve>& curves, const QString& 
 // std) against the values of grid.x, one line per value of grid.y (the series field; one line
 // without it). Numeric x values sit at their values (on a log axis when positive and spanning
 // two decades or more), categories evenly spaced. The plot's CSV data becomes the grid
-// (metricGridCsv) until another chart is drawn on it. Returns the number of points drawn.
+// (metricGridCsv) until another chart is drawn on it. A cell of grid.marked gets a dagger in
+// its line's colour above its error bar. Returns the number of points drawn.
 int drawSweepLines(QCustomPlot& plot, const MetricGrid& grid, const QString& metricLabel);
 
 // The diffusion inspector (analysis/DiffusionInspection.h). Forward process: mean cos(x_t, x0)

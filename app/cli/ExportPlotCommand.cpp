@@ -71,6 +71,7 @@ struct PlotCommandOptions {
     int topN = 10;
     std::vector<int64_t> edges;  // by-history-length, by-target-popularity: where buckets start
     std::vector<std::string> readouts;  // the same: further lines of stored readouts
+    std::string reference;  // the same: the line the others are tested against ("" = none)
 };
 
 struct LoadedRun {
@@ -307,11 +308,13 @@ MetricGrid studyGrid(const RunStore& store, const PlotCommandOptions& options,
 // The metric by groups of test users (analysis/UserBuckets.h): one line per seed group of the
 // runs (the mean over its seeds of each bucket's mean, error bars their std), from each run's
 // stored per-user test ranks, and below each group a line per readout of `readouts` its runs
-// stored (DimeRec's, eval/Readouts.h: split test/<name>). Prints the table.
+// stored (DimeRec's, eval/Readouts.h: split test/<name>). With a `reference` line, the cells
+// of the others that differ from it over the bucket's users (userBucketPValues, p < 0.05 after
+// Holm's correction) are marked. Prints the table, a dagger after each marked cell.
 MetricGrid userBucketLines(const RunStore& store, const std::vector<LoadedRun>& runs,
                            UserGrouping grouping, const std::string& metric,
                            const std::vector<int64_t>& edges,
-                           const std::vector<std::string>& readouts) {
+                           const std::vector<std::string>& readouts, const std::string& reference) {
     std::vector<RunSummary> summaries;
     std::vector<int64_t> ids;
     std::map<int64_t, const LoadedRun*> loadedRun;
@@ -332,7 +335,19 @@ MetricGrid userBucketLines(const RunStore& store, const std::vector<LoadedRun>& 
     if (entries.size() == groups && !readouts.empty())
         std::cout << "no run stored the readout(s) asked for\n";
     std::vector<std::string> leftOut;
-    const MetricGrid grid = userBucketGrid(entries, buckets, metric, &leftOut);
+    MetricGrid grid = userBucketGrid(entries, buckets, metric, &leftOut);
+    if (!reference.empty()) {
+        std::vector<std::string> labels;
+        for (const ComparisonEntry& entry : entries) labels.push_back(entry.label);
+        const auto found = std::find(labels.begin(), labels.end(), reference);
+        if (found == labels.end()) {
+            throw std::invalid_argument("--reference '" + reference + "': no line is labelled so " +
+                                        "(lines: " + joined(labels) + ")");
+        }
+        const std::vector<std::optional<double>> pValues = userBucketPValues(
+            entries, buckets, metric, static_cast<size_t>(found - labels.begin()));
+        for (const std::optional<double>& p : pValues) grid.marked.push_back(p && *p < 0.05);
+    }
     for (const std::string& label : leftOut) {
         std::cout << label << ": left out, some run has no per-user test ranks (stored before "
                   << "they were kept, or not evaluated yet)\n";
@@ -347,9 +362,15 @@ MetricGrid userBucketLines(const RunStore& store, const std::vector<LoadedRun>& 
         for (size_t x = 0; x < grid.x.values.size(); ++x)
             runsOfLine = std::max(runsOfLine, grid.at(x, y).n);
         std::cout << grid.y.values[y].label << " (" << runsOfLine << " run(s)), " << metric << ":";
-        for (size_t x = 0; x < grid.x.values.size(); ++x)
-            std::cout << "  " << formatMeanStd(grid.at(x, y));
+        for (size_t x = 0; x < grid.x.values.size(); ++x) {
+            const bool marked = !grid.marked.empty() && grid.marked[y * grid.x.values.size() + x];
+            std::cout << "  " << formatMeanStd(grid.at(x, y)) << (marked ? "†" : "");
+        }
         std::cout << "\n";
+    }
+    if (!reference.empty()) {
+        std::cout << "† p < 0.05 against " << reference
+                  << " over the bucket's users (paired t-test, Holm-corrected across the lines)\n";
     }
     return grid;
 }
@@ -424,7 +445,7 @@ void exportPlotCommand(const PlotCommandOptions& options) {
         const std::string metric = options.metric.empty() ? "ndcg@10" : options.metric;
         const MetricGrid grid = userBucketLines(
             store, runs, history ? UserGrouping::HistoryLength : UserGrouping::TargetPopularity,
-            metric, options.edges, options.readouts);
+            metric, options.edges, options.readouts, options.reference);
         drawSweepLines(plot, grid, axisTitle(metric) + QObject::tr(" (test)"));
         what = metric + (history ? " by history length" : " by target popularity");
     } else if (options.kind == "loss" || options.kind == "curve") {
@@ -572,6 +593,11 @@ void addExportPlotCommand(CLI::App& app) {
                          "--readouts interests")
         ->delimiter(',')
         ->check(CLI::IsMember(readoutNames()));
+    plot->add_option("--reference", options->reference,
+                     "by-history-length, by-target-popularity: the line (a seed group's or "
+                     "readout's label) the others are tested against in each bucket, over its "
+                     "users as `export table --by --significance` tests them; a dagger marks "
+                     "p < 0.05 after Holm's correction across the lines");
     plot->add_option("--config", options->config,
                      "forward-process: the process of this run config (JSON) instead of a run's")
         ->check(CLI::ExistingFile);

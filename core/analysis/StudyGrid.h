@@ -69,6 +69,9 @@ struct MetricGrid {
     FieldAxis x;
     FieldAxis y;                     // without a y field: one value labelled ""
     std::vector<MetricStats> cells;  // y.values.size() × x.values.size(), y-major; n = 0: no run
+    // Cells marked as differing significantly from a baseline series (drawn with a dagger),
+    // shaped as cells; empty: no marks.
+    std::vector<bool> marked;
 
     const MetricStats& at(size_t xIndex, size_t yIndex) const {
         return cells.at(yIndex * x.values.size() + xIndex);

@@ -76,6 +76,12 @@ void requirePerUserMetric(const std::string& metric) {
     }
 }
 
+// Whether every run of the entry has its per-user test ranks (what the bucket figures need).
+bool hasRanks(const ComparisonEntry& entry) {
+    return entry.ranks.size() == entry.runs.size() &&
+           std::all_of(entry.ranks.begin(), entry.ranks.end(), [](const auto& r) { return r; });
+}
+
 }  // namespace
 
 std::vector<int64_t> defaultEdges(UserGrouping grouping) {
@@ -180,10 +186,7 @@ MetricGrid userBucketGrid(const std::vector<ComparisonEntry>& entries, const Use
     }
     grid.y.field = "run";
     for (const ComparisonEntry& entry : entries) {
-        const bool ranked =
-            entry.ranks.size() == entry.runs.size() &&
-            std::all_of(entry.ranks.begin(), entry.ranks.end(), [](const auto& r) { return r; });
-        if (!ranked) {
+        if (!hasRanks(entry)) {
             if (leftOut != nullptr) leftOut->push_back(entry.label);
             continue;
         }
@@ -198,6 +201,31 @@ MetricGrid userBucketGrid(const std::vector<ComparisonEntry>& entries, const Use
         for (const std::vector<double>& values : perBucket) grid.cells.push_back(aggregate(values));
     }
     return grid;
+}
+
+std::vector<std::optional<double>> userBucketPValues(const std::vector<ComparisonEntry>& entries,
+                                                     const UserBuckets& buckets,
+                                                     const std::string& metric, size_t baseline) {
+    std::vector<ComparisonEntry> ranked;
+    std::optional<size_t> baselineRow;
+    for (size_t e = 0; e < entries.size(); ++e) {
+        if (!hasRanks(entries[e])) continue;
+        if (e == baseline) baselineRow = ranked.size();
+        ranked.push_back(entries[e]);
+    }
+    const size_t columns = buckets.labels.size();
+    std::vector<std::optional<double>> pValues(ranked.size() * columns);
+    if (!baselineRow) return pValues;
+    ComparisonRequest request;
+    request.metrics = {metric};
+    request.baseline = baselineRow;
+    for (size_t b = 0; b < columns; ++b) {
+        const ResultTable table =
+            buildComparisonTable(bucketEntries(ranked, buckets, b, metric), request);
+        for (size_t row = 0; row < ranked.size(); ++row)
+            pValues[row * columns + b] = table.cell(row, 0).pValue;
+    }
+    return pValues;
 }
 
 std::vector<ComparisonEntry> bucketEntries(const std::vector<ComparisonEntry>& entries,

@@ -77,6 +77,16 @@ UserBuckets testUserBuckets(const RunStore& store, const std::vector<int64_t>& r
 MetricGrid userBucketGrid(const std::vector<ComparisonEntry>& entries, const UserBuckets& buckets,
                           const std::string& metric, std::vector<std::string>* leftOut = nullptr);
 
+// userBucketGrid's cells tested against the series of entry `baseline` (an index into
+// `entries`), as `dimerec export table --by … --significance` tests them: in each bucket, every
+// other series' bucketEntries paired over the bucket's users (buildComparisonTable), the
+// p-values Holm-corrected across the series; y-major as MetricGrid::cells. std::nullopt for
+// the baseline's cells and those that could not be tested; all of them when the baseline
+// entry has no per-user ranks.
+std::vector<std::optional<double>> userBucketPValues(const std::vector<ComparisonEntry>& entries,
+                                                     const UserBuckets& buckets,
+                                                     const std::string& metric, size_t baseline);
+
 // The entries as one bucket sees them, for a comparison table of it (analysis/RunTable.h): each
 // run's test `metric` becomes its mean over the bucket's users and its per-user ranks only
 // theirs, so that buildComparisonTable's means, deltas and per-user tests are the bucket's;

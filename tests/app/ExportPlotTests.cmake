@@ -73,6 +73,21 @@ dimerec_plot_test(by-history-length-readouts "${DIMEREC_TRAIN_DB}" cli-checkpoin
   "cli-few-steps \\[interests readout\\] \\(1 run\\(s\\)\\), ndcg@10:"
   --runs 1 --kind by-history-length --readouts interests
   --out "${DIMEREC_FIGURES}/by-history-length-readouts.csv")
+# The readout's line tested against the run's own in each bucket (a dagger marks p < 0.05);
+# a reference that is no line's label is refused, naming the lines.
+add_test(NAME cli.plot.by-history-length-reference
+  COMMAND dimerec export plot --db "${DIMEREC_TRAIN_DB}" --runs 1 --kind by-history-length
+          --readouts interests --reference cli-few-steps
+          --out "${DIMEREC_FIGURES}/by-history-length-reference.png")
+set_tests_properties(cli.plot.by-history-length-reference PROPERTIES
+  FIXTURES_REQUIRED "cli-checkpoint;plot-dir"
+  PASS_REGULAR_EXPRESSION "† p < 0.05 against cli-few-steps over the bucket's users \\(paired t-test, Holm-corrected across the lines\\)\nwrote PNG")
+add_test(NAME cli.plot.by-history-length-unknown-reference
+  COMMAND dimerec export plot --db "${DIMEREC_TRAIN_DB}" --runs 1 --kind by-history-length
+          --readouts interests --reference nobody --out "${DIMEREC_FIGURES}/never.png")
+set_tests_properties(cli.plot.by-history-length-unknown-reference PROPERTIES
+  FIXTURES_REQUIRED "cli-checkpoint;plot-dir"
+  PASS_REGULAR_EXPRESSION "--reference 'nobody': no line is labelled so \\(lines: cli-few-steps, cli-few-steps \\[interests readout\\]\\)")
 # By how often each test target occurs in training: the few-step run over MovieLens
 # latest-small's 610 test users in the default buckets 0-9, 10-99, 100-999, 1000+ (no item
 # is rated 1,000 times there, so the last is empty and left out).

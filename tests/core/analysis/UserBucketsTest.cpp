@@ -139,6 +139,40 @@ TEST(UserBuckets, BucketEntriesKeepTheBucketsUsersAndTheirMean) {
     EXPECT_THROW(bucketEntries({entry}, buckets, 0, "hr@1"), std::invalid_argument);
 }
 
+// Each bucket's lines tested against a reference line over its users. 40 users, 0-19 with a
+// history of 1 item (bucket 1-4), 20-39 with 9 (bucket 5+). HR@1, one run per line:
+// the reference hits users 0-9 and 20-37, X hits users 10-19 and 38-39. In 1-4 the per-user
+// differences are ten −1 and ten +1: mean 0, p = 1. In 5+ eighteen −1 and two +1: mean −0.8,
+// sd 0.616 (by hand), t = −5.81 with 19 degrees of freedom, p ≈ 1.3e-5. The reference's own
+// cells are not tested; line C, without per-user ranks, is not a line of the grid.
+TEST(UserBuckets, PValuesTestEachBucketsLinesOverItsUsers) {
+    std::vector<EvalCase> cases;
+    std::vector<int32_t> reference(40, 2);
+    std::vector<int32_t> other(40, 2);
+    for (int32_t user = 0; user < 40; ++user) {
+        cases.push_back(caseOf(user, user < 20 ? 1 : 9));
+        if (user < 10 || (user >= 20 && user < 38)) reference[static_cast<size_t>(user)] = 1;
+        if ((user >= 10 && user < 20) || user >= 38) other[static_cast<size_t>(user)] = 1;
+    }
+    const UserBuckets buckets = historyLengthBuckets(cases, {5});
+    ComparisonEntry c{"C", {RunSummary{}}};
+    ComparisonEntry r{"R", {RunSummary{}}};
+    r.ranks = {ranksOf(reference)};
+    ComparisonEntry x{"X", {RunSummary{}}};
+    x.ranks = {ranksOf(other)};
+    const std::vector<std::optional<double>> p = userBucketPValues({c, r, x}, buckets, "hr@1", 1);
+    ASSERT_EQ(p.size(), 4u);  // lines R and X × buckets 1-4 and 5+, y-major
+    EXPECT_FALSE(p[0]);
+    EXPECT_FALSE(p[1]);
+    ASSERT_TRUE(p[2]);
+    EXPECT_NEAR(*p[2], 1.0, 1e-9);
+    ASSERT_TRUE(p[3]);
+    EXPECT_NEAR(*p[3], 1.3416e-5, 1e-8);  // two-sided, t = −5.81, 19 df
+    // A reference without ranks tests nothing.
+    for (const auto& untested : userBucketPValues({c, r, x}, buckets, "hr@1", 0))
+        EXPECT_FALSE(untested);
+}
+
 TEST(UserBuckets, RefusesSeveralCasesPerUserAndEdgesThatDoNotAscend) {
     EXPECT_THROW(historyLengthBuckets({caseOf(0, 3), caseOf(0, 4)}, {5}), std::invalid_argument);
     EXPECT_THROW(historyLengthBuckets({caseOf(0, 3)}, {10, 5}), std::invalid_argument);
