@@ -299,10 +299,9 @@ TEST(RunConfig, InferenceOnlyAndDatasetFieldsComeFromTheTable) {
         if (field.has(kInferenceOnly)) inference.insert(field.key);
         if (field.has(kChangesDataset)) dataset.insert(field.key);
     }
-    EXPECT_EQ(inference,
-              (std::set<std::string>{"eval.topK", "eval.batchUsers", "eval.excludeHistory",
-                                     "model.reverseNoise", "model.samplesPerUser",
-                                     "model.readout"}));
+    EXPECT_EQ(inference, (std::set<std::string>{"eval.topK", "eval.batchUsers",
+                                                "eval.excludeHistory", "model.reverseNoise",
+                                                "model.samplesPerUser", "model.readout"}));
     EXPECT_EQ(dataset, (std::set<std::string>{"data.dataset", "data.format", "data.minRating",
                                               "data.userCore", "data.itemCore"}));
     DataConfig a;
