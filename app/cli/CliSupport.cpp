@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <iomanip>
+#include <regex>
 #include <sstream>
 #include <stdexcept>
 
@@ -113,6 +114,19 @@ std::string duration(double seconds) {
     out << std::setfill('0') << std::setw(total >= 3600 ? 2 : 1) << (total / 60) % 60 << "m"
         << std::setw(2) << total % 60 << "s";
     return out.str();
+}
+
+double parseDuration(const std::string& text) {
+    static const std::regex format("^(?:([0-9]+)h)?(?:([0-9]+)m)?(?:([0-9]+)s)?$|^([0-9]+)$");
+    std::smatch parts;
+    if (text.empty() || !std::regex_match(text, parts, format)) {
+        throw std::invalid_argument("'" + text +
+                                    "' is not a duration; write e.g. 2h30m, 90m, 45s or 600");
+    }
+    double seconds = 0.0;
+    for (const auto& [group, unit] : {std::pair{1, 3600.0}, {2, 60.0}, {3, 1.0}, {4, 1.0}})
+        if (parts[group].matched) seconds += std::stod(parts[group].str()) * unit;
+    return seconds;
 }
 
 }  // namespace dimerec::cli

@@ -51,5 +51,8 @@ std::string configFieldsHelp();
 
 // "1h02m05s", "3m07s", "0m42s": elapsed and remaining times in progress lines.
 std::string duration(double seconds);
+// The reverse for options: "2h30m", "90m", "45s", "1h07m09s" or plain seconds ("600");
+// std::invalid_argument otherwise.
+double parseDuration(const std::string& text);
 
 }  // namespace dimerec::cli

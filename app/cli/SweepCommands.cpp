@@ -60,6 +60,7 @@ struct SweepArguments {
     std::string out;       // the job's folder: script, per-trial databases and logs
     SweepResources resources{0, "", "", ""};  // flags over the file's "resources" (0/"" = keep)
     int maxParallel = 0;                      // array tasks running at once (0 = Slurm's limit)
+    std::string timeLeft;  // start only trials expected to end within it ("" = no limit)
 };
 
 // Ctrl-C: the running trials stop after their batch (recorded as cancelled, resumable) and
@@ -147,6 +148,35 @@ Plan loadPlan(const SweepArguments& args, int threads) {
 std::string storePath(const SweepArguments& args) {
     return fs::absolute(args.db.empty() ? RunStore::defaultPath() : args.db).string();
 }
+
+// --time-left: a trial starts only when its estimated training time (TrialTimes, from the
+// study's finished runs) fits in what is left of the time given, so that a session or a job
+// with a time limit ends between trials instead of killing one half-way. A trial with no
+// estimate yet starts.
+class TimeBudget {
+public:
+    explicit TimeBudget(const SweepArguments& args) {
+        if (!args.timeLeft.empty())
+            end_ = Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                                      std::chrono::duration<double>(parseDuration(args.timeLeft)));
+    }
+    // "" when the trial may start now, else why not.
+    std::string refusal(const RunStore& store, const Plan& plan, const Trial& trial) const {
+        if (!end_) return "";
+        const double left =
+            std::max(0.0, std::chrono::duration<double>(*end_ - Clock::now()).count());
+        const std::optional<TrialTimes::Time> time =
+            TrialTimes(store, plan.experiment.study).of(trial);
+        // Without a finished run to estimate from, it starts: the study has to begin somewhere.
+        if (!time || time->seconds <= left) return "";
+        return "its estimated " + duration(time->seconds) + " does not fit in the " +
+               duration(left) + " left of --time-left";
+    }
+
+private:
+    using Clock = std::chrono::steady_clock;
+    std::optional<Clock::time_point> end_;
+};
 
 std::string valueList(const std::vector<nlohmann::json>& values) {
     std::string out;
@@ -246,10 +276,15 @@ std::string outcomeLine(const RunStore& store, int64_t run) {
 
 // Ends the sweep: what is left, and an error (non-zero exit) when trials failed or the user
 // stopped it.
-void finish(const RunStore& store, const Plan& plan, const std::vector<std::string>& failures) {
+void finish(const RunStore& store, const Plan& plan, const std::vector<std::string>& failures,
+            int notStarted) {
     const SweepState state = sweepState(store, plan.experiment.study, plan.trials);
     std::cout << "study " << plan.experiment.study << ": " << state.finished() << " of "
               << plan.trials.size() << " trials finished\n";
+    if (notStarted > 0) {
+        std::cout << notStarted
+                  << " trial(s) not started for want of time; run the same command again later\n";
+    }
     if (!failures.empty()) {
         std::string list;
         for (const std::string& label : failures) list += (list.empty() ? "" : "; ") + label;
@@ -300,13 +335,21 @@ TrialOutcome trainHere(RunStore& store, const Plan& plan, int index, DatasetCach
 void runSequential(const SweepArguments& args, RunStore& store, const Plan& plan,
                    const SweepState& state) {
     const std::vector<int> queue = toStart(state, args.maxTrials);
+    const TimeBudget budget(args);
     std::vector<std::string> failures;
     DatasetCache datasets;
     int started = 0;
+    int notStarted = 0;
     for (int index : queue) {
         if (stopRequested) break;
         if (!stillPending(store, plan, index)) continue;
         const Trial& trial = plan.trials[static_cast<size_t>(index)];
+        if (const std::string why = budget.refusal(store, plan, trial); !why.empty()) {
+            std::cout << "#" << index << " " << trial.label << ": not started, " << why
+                      << std::endl;
+            ++notStarted;
+            continue;
+        }
         const std::string prefix =
             "[" + std::to_string(++started) + "/" + std::to_string(queue.size()) + "] ";
         std::cout << prefix << "#" << index << " " << trial.label << std::endl;
@@ -315,7 +358,7 @@ void runSequential(const SweepArguments& args, RunStore& store, const Plan& plan
                   << outcomeLine(store, outcome.run) << std::endl;
         if (outcome.result.status == "failed") failures.push_back(trial.label);
     }
-    finish(store, plan, failures);
+    finish(store, plan, failures, notStarted);
 }
 
 void runOneTrial(const SweepArguments& args, RunStore& store, const Plan& plan) {
@@ -337,6 +380,10 @@ void runOneTrial(const SweepArguments& args, RunStore& store, const Plan& plan) 
         std::cout << "#" << args.trial << " " << trial.label << ": already "
                   << (t.finishedRun != 0 ? "finished" : "running") << " (run "
                   << (t.finishedRun != 0 ? t.finishedRun : t.runningRun) << ")\n";
+        return;
+    }
+    if (const std::string why = TimeBudget(args).refusal(store, plan, trial); !why.empty()) {
+        std::cout << "#" << args.trial << " " << trial.label << ": not started, " << why << "\n";
         return;
     }
     DatasetCache datasets;
@@ -363,8 +410,10 @@ void runParallel(const SweepArguments& args, RunStore& store, const Plan& plan,
     const fs::path logs =
         fs::path(store.path()).parent_path() / "logs" / fileSafe(plan.experiment.study);
     fs::create_directories(logs);
+    const TimeBudget budget(args);
     std::map<pid_t, int> running;  // child → trial
     std::vector<std::string> failures;
+    int notStarted = 0;
     size_t next = 0;
     bool forwarded = false;
     std::cout << "running " << queue.size() << " trial(s), " << args.jobs << " at a time, "
@@ -374,6 +423,13 @@ void runParallel(const SweepArguments& args, RunStore& store, const Plan& plan,
                next < queue.size()) {
             const int index = queue[next++];
             if (!stillPending(store, plan, index)) continue;
+            const Trial& trial = plan.trials[static_cast<size_t>(index)];
+            if (const std::string why = budget.refusal(store, plan, trial); !why.empty()) {
+                std::cout << "#" << index << " " << trial.label << ": not started, " << why
+                          << std::endl;
+                ++notStarted;
+                continue;
+            }
             const std::string log = (logs / ("trial-" + std::to_string(index) + ".log")).string();
             std::vector<std::string> argv = {"dimerec",
                                              "sweep",
@@ -385,7 +441,7 @@ void runParallel(const SweepArguments& args, RunStore& store, const Plan& plan,
                                              "--threads",
                                              std::to_string(threadsPerJob),
                                              "--trial-key",
-                                             trialKey(plan.trials[static_cast<size_t>(index)])};
+                                             trialKey(trial)};
             if (!args.profile.empty()) argv.insert(argv.end(), {"--profile", args.profile});
             if (!args.device.empty()) argv.insert(argv.end(), {"--device", args.device});
             std::vector<char*> raw;
@@ -400,7 +456,7 @@ void runParallel(const SweepArguments& args, RunStore& store, const Plan& plan,
             const int error =
                 posix_spawn(&child, "/proc/self/exe", &files, nullptr, raw.data(), environ);
             posix_spawn_file_actions_destroy(&files);
-            const std::string& label = plan.trials[static_cast<size_t>(index)].label;
+            const std::string& label = trial.label;
             if (error != 0) {
                 std::cout << "#" << index << " " << label
                           << ": could not start a process: " << std::strerror(error) << std::endl;
@@ -440,7 +496,7 @@ void runParallel(const SweepArguments& args, RunStore& store, const Plan& plan,
                   << std::endl;
         if (!ok && !stopRequested) failures.push_back(label);
     }
-    finish(store, plan, failures);
+    finish(store, plan, failures, notStarted);
 }
 
 // A missing dataset would fail every trial of it one after the other; say so once, up front.
@@ -568,6 +624,19 @@ void addSweepCommands(CLI::App& app) {
                      "N: cores / N)")
         ->check(CLI::NonNegativeNumber);
     sweep->add_option("--device", args->device, "auto, cpu, cuda or cuda:N for every trial");
+    sweep
+        ->add_option("--time-left", args->timeLeft,
+                     "Start a trial only when its estimated training time (from the study's "
+                     "finished runs, if any) fits in what is left of this time, e.g. 2h30m: for "
+                     "a session or a job with a time limit; the rest stay for later")
+        ->check([](const std::string& text) {
+            try {
+                parseDuration(text);
+                return std::string();
+            } catch (const std::invalid_argument& error) {
+                return std::string(error.what());
+            }
+        });
     sweep
         ->add_option("--max-trials", args->maxTrials,
                      "Start at most this many trials now (0 = all); the rest stay for later")

@@ -120,49 +120,51 @@ SweepState sweepState(const RunStore& store, const std::string& study,
     return state;
 }
 
+TrialTimes::TrialTimes(const RunStore& store, std::string study) : store_(store) {
+    for (const RunSummary& run : studyRuns(store, study)) {
+        if (run.status != "finished") continue;
+        for (Mean* mean : {&byConfig_[run.configHash], &byModel_[run.model], &all_}) {
+            mean->sum += run.elapsedSeconds;
+            ++mean->count;
+        }
+    }
+}
+
+std::optional<TrialTimes::Time> TrialTimes::of(const Trial& trial) const {
+    if (const auto same = byConfig_.find(configHash(trial.config)); same != byConfig_.end())
+        return Time{same->second.value(), EstimateBasis::Study};
+    if (const auto model = byModel_.find(nameOf(trial.config.model.model)); model != byModel_.end())
+        return Time{model->second.value(), EstimateBasis::Study};
+    if (const std::optional<Throughput> throughput = measuredThroughput(store_, trial)) {
+        double samples = throughput->samplesPerEpoch * trial.config.train.epochs;
+        if (trial.config.train.maxSteps > 0) {
+            samples = std::min(samples, static_cast<double>(trial.config.train.maxSteps) *
+                                            trial.config.train.batchSize);
+        }
+        return Time{samples / throughput->samplesPerSecond, EstimateBasis::Throughput};
+    }
+    if (all_.count > 0) return Time{all_.value(), EstimateBasis::Study};
+    return std::nullopt;
+}
+
 SweepEstimate estimateSweep(const RunStore& store, const std::string& study,
                             const std::vector<Trial>& trials, const SweepState& state) {
     SweepEstimate estimate;
     const std::vector<int> pending = state.pending();
     if (pending.empty()) return estimate;
-    std::map<std::string, std::pair<double, int>> byModel;  // model → (sum, count)
-    double sum = 0.0;
-    int count = 0;
-    for (const RunSummary& run : studyRuns(store, study)) {
-        if (run.status != "finished") continue;
-        auto& [modelSum, modelCount] = byModel[run.model];
-        modelSum += run.elapsedSeconds;
-        ++modelCount;
-        sum += run.elapsedSeconds;
-        ++count;
-    }
-    // Per trial: the study's runs of its model, else a measured run of its model on its dataset
-    // elsewhere, else the study's runs of any model.
+    const TrialTimes times(store, study);
     estimate.basis = SweepEstimate::Basis::Study;
     for (int index : pending) {
         const Trial& trial = trials.at(index);
-        const auto found = byModel.find(nameOf(trial.config.model.model));
-        if (found != byModel.end()) {
-            estimate.seconds += found->second.first / found->second.second;
-            continue;
-        }
-        if (const std::optional<Throughput> throughput = measuredThroughput(store, trial)) {
-            double samples = throughput->samplesPerEpoch * trial.config.train.epochs;
-            if (trial.config.train.maxSteps > 0) {
-                samples = std::min(samples, static_cast<double>(trial.config.train.maxSteps) *
-                                                trial.config.train.batchSize);
-            }
-            estimate.seconds += samples / throughput->samplesPerSecond;
-            estimate.basis = SweepEstimate::Basis::Throughput;
-            continue;
-        }
-        if (count == 0) {
+        const std::optional<TrialTimes::Time> time = times.of(trial);
+        if (!time) {
             estimate.basis = SweepEstimate::Basis::Unknown;
             estimate.unknownModel = nameOf(trial.config.model.model);
             estimate.seconds = 0.0;
             return estimate;
         }
-        estimate.seconds += sum / count;
+        estimate.seconds += time->seconds;
+        if (time->basis == EstimateBasis::Throughput) estimate.basis = time->basis;
     }
     return estimate;
 }

@@ -4,6 +4,7 @@
 #include "train/TrainObserver.h"
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -46,20 +47,47 @@ struct SweepState {
 SweepState sweepState(const RunStore& store, const std::string& study,
                       const std::vector<Trial>& trials);
 
+// What an estimate of training time rests on.
+enum class EstimateBasis {
+    None,        // nothing left to run
+    Study,       // the study's own finished runs: per trial the mean of its other seeds, else of
+                 // the runs of its model, else of all of them
+    Throughput,  // for some trial whose model the study has not finished yet: samples/s of a
+                 // finished run of its model on its dataset (any study) times the trial's
+                 // epochs of samples, an upper bound since early stopping shortens it
+    Unknown,     // a trial with neither, in a study with no finished run
+};
+
+// Expected training time of single trials of a study, in one process at the runs' own
+// thread counts (see EstimateBasis for the order of the sources).
+class TrialTimes {
+public:
+    TrialTimes(const RunStore& store, std::string study);
+    struct Time {
+        double seconds = 0.0;
+        EstimateBasis basis = EstimateBasis::Study;
+    };
+    // nullopt: no finished run to estimate from (basis Unknown)
+    std::optional<Time> of(const Trial& trial) const;
+
+private:
+    struct Mean {
+        double sum = 0.0;
+        int count = 0;
+        double value() const { return sum / count; }
+    };
+    const RunStore& store_;
+    std::map<std::string, Mean> byConfig_;  // config hash → the study's finished runs
+    std::map<std::string, Mean> byModel_;   // model → the same
+    Mean all_;
+};
+
 // How long the pending trials of a sweep will train, and what the figure rests on.
 struct SweepEstimate {
-    enum class Basis {
-        None,        // nothing left to run
-        Study,       // the study's own finished runs: per trial the mean of those of its
-                     // model, else of all of them
-        Throughput,  // for some trial whose model the study has not finished yet: samples/s of
-                     // a finished run of its model on its dataset (any study) times the trial's
-                     // epochs of samples, an upper bound since early stopping shortens it
-        Unknown,     // a trial with neither (unknownModel), in a study with no finished run
-    };
-    Basis basis = Basis::None;
-    double seconds = 0.0;      // in one process, at the runs' own thread counts
-    std::string unknownModel;  // Unknown: the first model without a measured run
+    using Basis = EstimateBasis;
+    Basis basis = Basis::None;  // Throughput when any trial's estimate is, Unknown when any is
+    double seconds = 0.0;       // in one process, at the runs' own thread counts
+    std::string unknownModel;   // Unknown: the first model without a measured run
 };
 
 // The estimate of the pending trials (the one the command line's dry run and the workbench's

@@ -14,8 +14,9 @@ endfunction()
 set(db "${DIMEREC_SWEEP_DIR}/one/runs.sqlite")
 dimerec_sweep_test(plan-empty "0 of 4 finished, 0 running elsewhere, 4 to run\nestimated[^\n]*unknown"
   sweep-clean sweep "${DIMEREC_SWEEP_FILE}" --db "${db}" --dry-run)
+# A trial with no estimate yet starts under --time-left (the study has to begin somewhere).
 dimerec_sweep_test(first-trial "\\[1/1\\] #0 full seed 1: finished[^\n]*ndcg@10[^\n]*\nstudy cli-sweep: 1 of 4 trials finished"
-  sweep-plan-empty sweep "${DIMEREC_SWEEP_FILE}" --db "${db}" --max-trials 1)
+  sweep-plan-empty sweep "${DIMEREC_SWEEP_FILE}" --db "${db}" --max-trials 1 --time-left 1h)
 # Results that survive the machine: the finished trial exported as bundles (a second export
 # keeps the file already there), imported into a fresh database (a second import skips it),
 # counts as finished there, so a sweep on that database would not train it again.
@@ -34,9 +35,14 @@ dimerec_sweep_test(plan-imported "1 of 4 finished, 0 running elsewhere, 3 to run
 # Trial 0 is done and the estimate comes from its run.
 dimerec_sweep_test(plan-partial "1 of 4 finished, 0 running elsewhere, 3 to run\nestimated[^\n]*in one process.*#0 +full seed 1  finished \\(run 1\\).*#3 +w/o L_ssm seed 2  to run"
   sweep-plan-imported sweep "${DIMEREC_SWEEP_FILE}" --db "${db}" --dry-run)
+# With no time left, no trial whose estimate (trial 0's time) exceeds it starts; nothing is lost.
+dimerec_sweep_test(time-left "#2 w/o L_ssm seed 1: not started, its estimated [0-9hms]+ does not fit in the 0m00s left of --time-left\n.*study cli-sweep: 1 of 4 trials finished\n3 trial\\(s\\) not started for want of time"
+  sweep-plan-partial sweep "${DIMEREC_SWEEP_FILE}" --db "${db}" --time-left 0s)
+dimerec_sweep_test(rejects-bad-time-left "--time-left: '2x' is not a duration; write e.g. 2h30m"
+  sweep-clean sweep "${DIMEREC_SWEEP_FILE}" --db "${db}" --time-left 2x)
 # Seeds first: w/o L_ssm's seed 1 (#2) before full's seed 2 (#1).
 dimerec_sweep_test(rest "\\[1/3\\] #2 w/o L_ssm seed 1.*\\[2/3\\] #1 full seed 2.*\\[3/3\\] #3 w/o L_ssm seed 2: finished.*4 of 4 trials finished"
-  sweep-plan-partial sweep "${DIMEREC_SWEEP_FILE}" --db "${db}")
+  sweep-time-left sweep "${DIMEREC_SWEEP_FILE}" --db "${db}")
 dimerec_sweep_test(nothing-left "0 to run.*4 of 4 trials finished"
   sweep-rest sweep "${DIMEREC_SWEEP_FILE}" --db "${db}")
 dimerec_sweep_test(each-once "\n4 of 4 runs"

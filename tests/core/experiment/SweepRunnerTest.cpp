@@ -124,6 +124,15 @@ TEST(SweepRunner, FinishedTrialsAreDoneOthersPendingOrResumed) {
     EXPECT_EQ(state.pending(), (std::vector<int>{2}));
     // Mean of the finished most-pop runs (30 s, 10 s) for the one pending trial.
     EXPECT_EQ(estimateSweep(store, "resume", trials, state).seconds, 20.0);
+
+    // Once b has a finished seed, its other seed is estimated from it (50 s) rather than from
+    // the model's mean (30 s): variants of one model can differ in time many-fold. a's from
+    // its own two seeds (20 s).
+    storeRun(store, trials[3], "finished", 50.0);
+    const TrialTimes times(store, "resume");
+    EXPECT_EQ(times.of(trials[2])->seconds, 50.0);
+    EXPECT_EQ(times.of(trials[2])->basis, EstimateBasis::Study);
+    EXPECT_EQ(times.of(trials[0])->seconds, 20.0);
 }
 
 // A study without finished runs is estimated from a finished run of the same model on the same
