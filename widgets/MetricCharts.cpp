@@ -289,7 +289,7 @@ int drawSweepLines(QCustomPlot& plot, const MetricGrid& grid, const QString& met
             stds << stats.stdDev;
             low = std::min(low, stats.mean - stats.stdDev);
             high = std::max(high, stats.mean + stats.stdDev);
-            if (!grid.marked.empty() && grid.marked.at(y * xs.size() + x)) {
+            if (grid.isMarked(x, y)) {
                 auto* dagger = new QCPItemText(&plot);
                 dagger->position->setType(QCPItemPosition::ptPlotCoords);
                 dagger->position->setCoords(keys.back(), stats.mean + stats.stdDev);

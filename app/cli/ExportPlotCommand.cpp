@@ -363,8 +363,7 @@ MetricGrid userBucketLines(const RunStore& store, const std::vector<LoadedRun>& 
             runsOfLine = std::max(runsOfLine, grid.at(x, y).n);
         std::cout << grid.y.values[y].label << " (" << runsOfLine << " run(s)), " << metric << ":";
         for (size_t x = 0; x < grid.x.values.size(); ++x) {
-            const bool marked = !grid.marked.empty() && grid.marked[y * grid.x.values.size() + x];
-            std::cout << "  " << formatMeanStd(grid.at(x, y)) << (marked ? "†" : "");
+            std::cout << "  " << formatMeanStd(grid.at(x, y)) << (grid.isMarked(x, y) ? "†" : "");
         }
         std::cout << "\n";
     }

@@ -76,6 +76,9 @@ struct MetricGrid {
     const MetricStats& at(size_t xIndex, size_t yIndex) const {
         return cells.at(yIndex * x.values.size() + xIndex);
     }
+    bool isMarked(size_t xIndex, size_t yIndex) const {
+        return !marked.empty() && marked.at(yIndex * x.values.size() + xIndex);
+    }
 };
 
 // The grid of `metric` (in `split`: test | valid) over xField and yField ("" = no y field).
