@@ -222,6 +222,12 @@ void printPlan(const Plan& plan, const RunStore& store, const SweepState& state,
                 << duration(estimate.seconds)
                 << " in one process (from this study's finished runs, at their thread counts)";
             break;
+        case SweepEstimate::Basis::Similar:
+            std::cout << duration(estimate.seconds)
+                      << " in one process (this study's finished runs and, for models it has not "
+                         "finished, their runs on the same dataset that trained as long in "
+                         "other studies)";
+            break;
         case SweepEstimate::Basis::Throughput:
             std::cout
                 << "at most " << duration(estimate.seconds)

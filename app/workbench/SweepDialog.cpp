@@ -169,6 +169,10 @@ QString SweepDialog::estimate() const {
             case SweepEstimate::Basis::Study:
                 return tr("%1 (from the finished runs of this study)")
                     .arg(durationText(estimate.seconds));
+            case SweepEstimate::Basis::Similar:
+                return tr("%1 (for models without a finished run in this study: their runs with "
+                          "the same dataset that trained as long in other studies)")
+                    .arg(durationText(estimate.seconds));
             case SweepEstimate::Basis::Throughput:
                 return tr("about %1 at most (for models without a finished run in this study: "
                           "samples/s of earlier runs on this dataset; early stopping shortens it)")

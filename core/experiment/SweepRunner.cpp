@@ -25,30 +25,59 @@ std::vector<RunSummary> studyRuns(const RunStore& store, const std::string& stud
     return store.listRuns(query);
 }
 
-// Samples per second and per epoch of a finished run of the trial's model on its dataset (the
-// newest of the store's last 20 of that model that has both).
+// Samples per second and per epoch of a finished run.
 struct Throughput {
     double samplesPerSecond = 0.0;
     double samplesPerEpoch = 0.0;
 };
 
-std::optional<Throughput> measuredThroughput(const RunStore& store, const Trial& trial) {
+// What the store's finished runs of the trial's model on its dataset, in any study (among the
+// last 200 of that model), say about its time: the mean wall time of those that trained as
+// long as the trial would (sameLength), and the throughput of the newest whose epoch size is
+// known.
+struct Elsewhere {
+    double similarSeconds = 0.0;
+    int similar = 0;
+    std::optional<Throughput> throughput;
+};
+
+// A run trained as long as `trial` would have: the same early stopping (patience, validation
+// interval, step cap) and either the same epoch cap or, stopped early after `epochsRun`
+// epochs, a stop the trial's cap would not have cut short.
+bool sameLength(const TrainConfig& run, int64_t epochsRun, const TrainConfig& trial) {
+    if (run.maxSteps != trial.maxSteps || run.patience != trial.patience ||
+        run.evalEvery != trial.evalEvery)
+        return false;
+    const bool stoppedEarly = run.patience > 0 && epochsRun < run.epochs;
+    return run.epochs == trial.epochs || (stoppedEarly && epochsRun <= trial.epochs);
+}
+
+Elsewhere measuredElsewhere(const RunStore& store, const Trial& trial) {
     RunQuery query;
     query.statuses = {"finished"};
     query.model = nameOf(trial.config.model.model);
-    query.limit = 20;
+    query.limit = 200;
+    Elsewhere found;
     for (const RunSummary& run : store.listRuns(query)) {
         if (run.elapsedSeconds <= 0.0 || run.steps <= 0) continue;
         const RunConfig config =
             runConfigFromJson(nlohmann::json::parse(store.run(run.id).configJson));
         if (config.data.dataset != trial.config.data.dataset) continue;
         const std::optional<int64_t> stepsPerEpoch = store.stepsPerEpoch(run.id);
-        if (!stepsPerEpoch) continue;
-        const double batch = static_cast<double>(config.train.batchSize);
-        return Throughput{static_cast<double>(run.steps) * batch / run.elapsedSeconds,
-                          static_cast<double>(*stepsPerEpoch) * batch};
+        if (!stepsPerEpoch || *stepsPerEpoch <= 0) continue;
+        const int64_t epochsRun = (run.steps + *stepsPerEpoch - 1) / *stepsPerEpoch;
+        if (sameLength(config.train, epochsRun, trial.config.train)) {
+            found.similarSeconds += run.elapsedSeconds;
+            ++found.similar;
+        }
+        if (!found.throughput) {
+            const double batch = static_cast<double>(config.train.batchSize);
+            found.throughput =
+                Throughput{static_cast<double>(run.steps) * batch / run.elapsedSeconds,
+                           static_cast<double>(*stepsPerEpoch) * batch};
+        }
     }
-    return std::nullopt;
+    return found;
 }
 
 }  // namespace
@@ -135,7 +164,10 @@ std::optional<TrialTimes::Time> TrialTimes::of(const Trial& trial) const {
         return Time{same->second.value(), EstimateBasis::Study};
     if (const auto model = byModel_.find(nameOf(trial.config.model.model)); model != byModel_.end())
         return Time{model->second.value(), EstimateBasis::Study};
-    if (const std::optional<Throughput> throughput = measuredThroughput(store_, trial)) {
+    const Elsewhere elsewhere = measuredElsewhere(store_, trial);
+    if (elsewhere.similar > 0)
+        return Time{elsewhere.similarSeconds / elsewhere.similar, EstimateBasis::Similar};
+    if (const std::optional<Throughput>& throughput = elsewhere.throughput) {
         double samples = throughput->samplesPerEpoch * trial.config.train.epochs;
         if (trial.config.train.maxSteps > 0) {
             samples = std::min(samples, static_cast<double>(trial.config.train.maxSteps) *
@@ -164,7 +196,7 @@ SweepEstimate estimateSweep(const RunStore& store, const std::string& study,
             return estimate;
         }
         estimate.seconds += time->seconds;
-        if (time->basis == EstimateBasis::Throughput) estimate.basis = time->basis;
+        estimate.basis = std::max(estimate.basis, time->basis);
     }
     return estimate;
 }

@@ -47,15 +47,20 @@ struct SweepState {
 SweepState sweepState(const RunStore& store, const std::string& study,
                       const std::vector<Trial>& trials);
 
-// What an estimate of training time rests on.
+// What an estimate of training time rests on, from the firmest to the weakest (an estimate
+// of several trials has the weakest basis of theirs).
 enum class EstimateBasis {
     None,        // nothing left to run
     Study,       // the study's own finished runs: per trial the mean of its other seeds, else of
-                 // the runs of its model, else of all of them
-    Throughput,  // for some trial whose model the study has not finished yet: samples/s of a
-                 // finished run of its model on its dataset (any study) times the trial's
-                 // epochs of samples, an upper bound since early stopping shortens it
-    Unknown,     // a trial with neither, in a study with no finished run
+                 // the runs of its model (else, where nothing below applies, of all of them)
+    Similar,     // for a trial whose model the study has not finished yet: the mean wall time
+                 // of finished runs of its model on its dataset in other studies that trained
+                 // as long as it would (its early stopping, and its epoch cap or a stop before
+                 // it)
+    Throughput,  // else samples/s of a finished run of its model on its dataset (any study)
+                 // times the trial's epochs of samples, an upper bound since early stopping
+                 // shortens it
+    Unknown,     // a trial with none of these, in a study with no finished run
 };
 
 // Expected training time of single trials of a study, in one process at the runs' own

@@ -47,6 +47,24 @@ int64_t storeRun(RunStore& store, const Trial& trial, const std::string& status,
     return id;
 }
 
+// A finished run of `config` in the study "elsewhere": 40 steps over two epochs of 20 steps,
+// 10 s of training.
+void storeMeasuredRun(RunStore& store, const RunConfig& config) {
+    NewRun measured;
+    measured.study = "elsewhere";
+    measured.config = config;
+    const int64_t id = store.createRun(measured);
+    std::vector<StepPoint> steps;
+    for (int64_t step = 1; step <= 40; ++step)
+        steps.push_back({step, (step - 1) / 20, {{"total", 1.0}}});
+    store.appendSteps(id, steps);
+    RunResult done;
+    done.status = "finished";
+    done.steps = 40;
+    done.elapsedSeconds = 10.0;
+    store.finishRun(id, done);
+}
+
 // The seeds' order is the file's, not their values': seeds [3, 1] run every seed 3 first.
 TEST(SweepRunner, PendingTrialsRunSeedBySeedInTheFilesOrder) {
     const test::TempDir dir;
@@ -137,9 +155,10 @@ TEST(SweepRunner, FinishedTrialsAreDoneOthersPendingOrResumed) {
 
 // A study without finished runs is estimated from a finished run of the same model on the same
 // dataset in another study: 40 steps of 64 samples in 10 s (256 samples/s), epochs of 20 steps
-// (its points span two epochs); a trial of 3 epochs of 20 × 64 samples then takes at most
-// 3,840 / 256 = 15 s, the four trials 60 s. With train.maxSteps = 10 a trial is 640 samples,
-// 2.5 s.
+// (its points span two epochs). Trained with other early stopping (patience 0 here, the
+// trials' 10), it gives only its throughput: a trial of 3 epochs of 20 × 64 samples then takes
+// at most 3,840 / 256 = 15 s, the four trials 60 s; with train.maxSteps = 10 a trial is 640
+// samples, 2.5 s.
 TEST(SweepRunner, WithoutFinishedRunsTheEstimateUsesAnotherStudysThroughput) {
     const test::TempDir dir;
     RunStore store(dir.file("runs.sqlite"));
@@ -148,19 +167,9 @@ TEST(SweepRunner, WithoutFinishedRunsTheEstimateUsesAnotherStudysThroughput) {
         trial.config.train.epochs = 3;
         trial.config.train.batchSize = 64;
     }
-    NewRun measured;
-    measured.study = "elsewhere";
-    measured.config = trials[0].config;
-    const int64_t id = store.createRun(measured);
-    std::vector<StepPoint> steps;
-    for (int64_t step = 1; step <= 40; ++step)
-        steps.push_back({step, (step - 1) / 20, {{"total", 1.0}}});
-    store.appendSteps(id, steps);
-    RunResult done;
-    done.status = "finished";
-    done.steps = 40;
-    done.elapsedSeconds = 10.0;
-    store.finishRun(id, done);
+    Trial other = trials[0];
+    other.config.train.patience = 0;
+    storeMeasuredRun(store, other.config);
 
     SweepState state = sweepState(store, "resume", trials);
     SweepEstimate estimate = estimateSweep(store, "resume", trials, state);
@@ -168,6 +177,32 @@ TEST(SweepRunner, WithoutFinishedRunsTheEstimateUsesAnotherStudysThroughput) {
     EXPECT_DOUBLE_EQ(estimate.seconds, 60.0);
     for (Trial& trial : trials) trial.config.train.maxSteps = 10;
     EXPECT_DOUBLE_EQ(estimateSweep(store, "resume", trials, state).seconds, 10.0);
+}
+
+// A run of another study that trained as long as a trial would is its estimate as it is: the
+// same run (10 s, early-stopped after 2 of its 100 epochs) stands for trials capped at 3
+// epochs, which would have stopped where it did (four trials: 40 s), not for trials capped at
+// 1 epoch, which it would have outlasted (its throughput then: 20 × 64 / 256 = 5 s a trial).
+TEST(SweepRunner, ARunOfTheSameLengthElsewhereIsTheEstimate) {
+    const test::TempDir dir;
+    RunStore store(dir.file("runs.sqlite"));
+    std::vector<Trial> trials = fourTrials();
+    for (Trial& trial : trials) {
+        trial.config.train.epochs = 3;
+        trial.config.train.batchSize = 64;
+    }
+    Trial stoppedEarly = trials[0];
+    stoppedEarly.config.train.epochs = 100;
+    storeMeasuredRun(store, stoppedEarly.config);
+
+    const SweepState state = sweepState(store, "resume", trials);
+    SweepEstimate estimate = estimateSweep(store, "resume", trials, state);
+    EXPECT_EQ(estimate.basis, SweepEstimate::Basis::Similar);
+    EXPECT_DOUBLE_EQ(estimate.seconds, 40.0);
+    for (Trial& trial : trials) trial.config.train.epochs = 1;
+    estimate = estimateSweep(store, "resume", trials, state);
+    EXPECT_EQ(estimate.basis, SweepEstimate::Basis::Throughput);
+    EXPECT_DOUBLE_EQ(estimate.seconds, 20.0);
 }
 
 TEST(SweepRunner, CheckpointsLiveBesideTheDatabase) {
