@@ -2,7 +2,8 @@
 # Runs the studies of docs/reproduction.md and exports every table and figure of that report.
 # Run from the repository root after building:
 #
-#   experiments/reproduce.sh [--db FILE] [--out DIR] [--profile NAME] [--jobs N] [--exports-only]
+#   experiments/reproduce.sh [--db FILE] [--out DIR] [--profile NAME] [--jobs N]
+#                            [--until TIME] [--exports-only]
 #
 # --db        run store (default runs/studies.sqlite); a restarted script continues the sweeps
 # --out       where the tables (.md), run lists (.csv) and figures (.png, .pdf) go
@@ -11,6 +12,10 @@
 #             comparisons on Beauty, Yelp and ML-1M, the ablations on Beauty and ML-1M);
 #             without it, the quick studies of sections 1-6
 # --jobs      trials trained at once (default 2, one LibTorch thread each on a 2-core machine)
+# --until     start a trial only when its estimated time fits before TIME (anything `date -d`
+#             reads: "23:30", "tomorrow 00:20", "150 minutes"), so that a working session or a
+#             job's time limit ends between trials (`dimerec sweep --time-left`); the exports
+#             follow
 # --exports-only  skip the sweeps, only export from the runs in --db
 # Finished runs committed as bundles under experiments/results/<study>[-<profile>]/ are
 # imported first (a run stored already is skipped), so the sweeps train only what is missing
@@ -24,12 +29,14 @@ out=docs/reproduction
 profile=""
 jobs=2
 sweeps=1
+deadline=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --db) db="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
     --profile) profile="$2"; shift 2 ;;
     --jobs) jobs="$2"; shift 2 ;;
+    --until) deadline=$(date -d "$2" +%s) || exit 2; shift 2 ;;
     --exports-only) sweeps=0; shift ;;
     *) echo "reproduce.sh: unknown argument '$1'" >&2; exit 2 ;;
   esac
@@ -40,7 +47,8 @@ mkdir -p "$(dirname "$db")" "$out"
 
 if [ "$profile" = full ]; then
   studies=(compare-beauty compare-yelp compare-ml1m ablation-beauty sensitivity-lambda-mu-beauty
-           confirm-lambda-mu-beauty sensitivity-steps-schedule-beauty ablation-components-ml1m)
+           confirm-lambda-mu-beauty confirm-lambda-mu-yelp sensitivity-steps-schedule-beauty
+           ablation-components-ml1m)
 else
   studies=(compare-ml1m ablation-components-ml1m ablation-gem-ml1m sensitivity-lambda-mu-ml1m
            sensitivity-steps-schedule-ml1m diversity-comirec-ml1m compare-beauty compare-yelp)
@@ -51,7 +59,10 @@ for study in "${studies[@]}"; do
 done
 if [ "$sweeps" = 1 ]; then
   for study in "${studies[@]}"; do
-    "$dimerec" sweep "experiments/$study.json" --db "$db" --jobs "$jobs" ${profile:+--profile "$profile"}
+    left=()
+    if [ -n "$deadline" ]; then left=(--time-left "$(( deadline > $(date +%s) ? deadline - $(date +%s) : 0 ))"); fi
+    "$dimerec" sweep "experiments/$study.json" --db "$db" --jobs "$jobs" \
+      ${profile:+--profile "$profile"} "${left[@]}"
   done
 fi
 
@@ -124,25 +135,30 @@ run_id() {  # run_id STUDY NAME: the id of the study's finished run with that na
   "$dimerec" runs list --db "$db" --study "$1$suffix" --status finished --csv --limit 0 |
     awk -F, -v name="$2" '$4 == name { print $1; exit }'
 }
-# confirm_table METRICS: the λ × μ grid's best cells with their further seeds
-# (confirm-lambda-mu-beauty; seed 1 is the grid's cell, the same config) against the
-# recommended λ = μ = 1, compare-beauty's three seeds: on validation, which chooses, and test.
+# confirm_table DATASET METRICS CELL…: the λ, μ cells CELL ("λ=0.2 μ=0.2") with three seeds
+# each (confirm-lambda-mu-DATASET; a seed it lacks is the λ × μ grid's run of the same config)
+# against the recommended λ = μ = 1, compare-DATASET's three seeds: on validation, which
+# chooses, and test.
 confirm_table() {
-  local ids=() id cell seed split
+  local dataset=$1 metrics=$2 ids=() id cell seed split
+  shift 2
   for seed in 1 2 3; do
-    id=$(run_id compare-beauty "DimeRec (recommended) seed $seed")
+    id=$(run_id "compare-$dataset" "DimeRec (recommended) seed $seed")
     if [ -n "$id" ]; then ids+=("$id"); fi
   done
-  if [ ${#ids[@]} = 0 ] || [ -z "$(finished confirm-lambda-mu-beauty)" ]; then return; fi
-  for cell in "λ=1 μ=5" "λ=0.2 μ=0.2"; do
-    ids+=($(run_id sensitivity-lambda-mu-beauty "$cell seed 1"))
-    for seed in 2 3; do ids+=($(run_id confirm-lambda-mu-beauty "$cell seed $seed")); done
+  if [ ${#ids[@]} = 0 ] || [ -z "$(finished "confirm-lambda-mu-$dataset")" ]; then return; fi
+  for cell in "$@"; do
+    for seed in 1 2 3; do
+      id=$(run_id "confirm-lambda-mu-$dataset" "$cell seed $seed")
+      if [ -z "$id" ]; then id=$(run_id "sensitivity-lambda-mu-$dataset" "$cell seed $seed"); fi
+      if [ -n "$id" ]; then ids+=("$id"); fi
+    done
   done
   for split in valid test; do
     "$dimerec" export table --db "$db" --runs "${ids[@]}" --group-seeds --baseline "${ids[0]}" \
-      --significance --split "$split" --metrics "$1" --format markdown \
-      --name "${ids[0]}=λ=1 μ=1, recommended (compare-beauty$suffix)" \
-      -o "$out/confirm-lambda-mu-beauty-$split.md"
+      --significance --split "$split" --metrics "$metrics" --format markdown \
+      --name "${ids[0]}=λ=1 μ=1, recommended (compare-$dataset$suffix)" \
+      -o "$out/confirm-lambda-mu-$dataset-$split.md"
   done
 }
 
@@ -170,7 +186,8 @@ if [ "$profile" = full ]; then
   ablation_table ablation-beauty compare-beauty "DimeRec (recommended)" "$loo"
   table ablation-components-ml1m full "$loo"
   table sensitivity-lambda-mu-beauty "λ=1 μ=1" "$loo"
-  confirm_table "$loo"
+  confirm_table beauty "$loo" "λ=1 μ=5" "λ=0.2 μ=0.2"
+  confirm_table yelp "$loo" "λ=0.2 μ=0.2"
   table sensitivity-steps-schedule-beauty "T=100 schedule=linear" "$loo"
   for study in "${studies[@]}"; do runs "$study"; done
   grid_plot lambda-mu-heatmap-beauty sensitivity-lambda-mu-beauty \
