@@ -231,7 +231,10 @@ ComparisonView::ComparisonView(RunStore& store, QWidget* parent) : QWidget(paren
         refreshTable();
     });
     connect(baseline_, &QComboBox::currentIndexChanged, this, [this] {
-        if (!updating_) refreshTable();
+        if (updating_) return;
+        refreshTable();
+        for (UserBucketView* buckets : {historyLength_, targetPopularity_})
+            buckets->setBaseline(baseline());
     });
     connect(test_, &QComboBox::currentIndexChanged, this, [this] {
         if (!updating_) refreshTable();
@@ -613,8 +616,10 @@ void ComparisonView::rebuild() {
     refreshTable();
     loadExtras();
     fillDiff();
-    historyLength_->setEntries(entries_);
-    targetPopularity_->setEntries(entries_);
+    for (UserBucketView* buckets : {historyLength_, targetPopularity_}) {
+        buckets->setBaseline(baseline());
+        buckets->setEntries(entries_);
+    }
     // The curve choice: every series any of the runs logged.
     const QString current = curveSeries_->currentText();
     std::set<QString> series;

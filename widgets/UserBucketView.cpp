@@ -13,6 +13,7 @@
 #include <QThread>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <utility>
 
 namespace dimerec {
@@ -92,6 +93,12 @@ void UserBucketView::setEntries(const std::vector<ComparisonEntry>& entries) {
     } else {
         draw();
     }
+}
+
+void UserBucketView::setBaseline(int entry) {
+    if (entry == baseline_) return;
+    baseline_ = entry;
+    draw();
 }
 
 void UserBucketView::showEvent(QShowEvent* event) {
@@ -210,6 +217,10 @@ void UserBucketView::draw() {
         std::vector<std::string> leftOut;
         const std::string metric = metric_->currentText().toStdString();
         grid_ = userBucketGrid(entries_, *buckets_, metric, &leftOut);
+        const bool tested = baseline_ >= 0 && static_cast<size_t>(baseline_) < entries_.size();
+        if (tested)
+            grid_.marked =
+                userBucketMarks(entries_, *buckets_, metric, static_cast<size_t>(baseline_));
         drawSweepLines(*plot_, grid_, axisTitle(metric) + tr(" (test)"));
         int64_t users = 0;
         for (int64_t count : buckets_->users) users += count;
@@ -221,6 +232,16 @@ void UserBucketView::draw() {
             for (const std::string& label : leftOut) labels << QString::fromStdString(label);
             text +=
                 tr(" Left out, without per-user ranks: %1.").arg(labels.join(QStringLiteral(", ")));
+        }
+        if (tested) {
+            const QString baseline =
+                QString::fromStdString(entries_[static_cast<size_t>(baseline_)].label);
+            text += std::find(leftOut.begin(), leftOut.end(),
+                              entries_[static_cast<size_t>(baseline_)].label) != leftOut.end()
+                        ? tr(" No tests: the baseline %1 has no per-user ranks.").arg(baseline)
+                        : tr(" † p < 0.05 against %1 over the bucket's users (paired t-test, "
+                             "Holm-corrected across the lines).")
+                              .arg(baseline);
         }
         note_->setText(text);
         note_->setToolTip(text);

@@ -30,6 +30,8 @@ namespace dimerec {
 // split: they are read on a thread of their own, once per set of runs and only while the view
 // is shown (a comparison that never opens it loads no dataset); loading() meanwhile.
 // The note says which entries are left out and why (no per-user ranks, another dataset).
+// With a baseline (the comparison's), each bucket tests the other lines against it over the
+// bucket's users, as `--reference` does on the command line; daggers mark p < 0.05.
 // Right click exports the figure or its data (PlotExport).
 class UserBucketView : public QWidget {
     Q_OBJECT
@@ -39,6 +41,9 @@ public:
     ~UserBucketView() override;
 
     void setEntries(const std::vector<ComparisonEntry>& entries);
+    // The entry (an index into the entries, -1: none) the others are tested against in each
+    // bucket, over its users (userBucketMarks): a dagger marks the cells with p < 0.05.
+    void setBaseline(int entry);
     void setMetric(const QString& metric);
     // Where the buckets start ("5, 10, 20, 50"), as typed in the view; a bad list shows in
     // the note.
@@ -65,6 +70,7 @@ private:
 
     std::string storePath_;
     std::vector<ComparisonEntry> entries_;
+    int baseline_ = -1;
     UserGrouping grouping_;
     std::vector<int64_t> edges_;        // where buckets start
     QString edgesError_;                // why the typed edges do not parse

@@ -344,9 +344,8 @@ MetricGrid userBucketLines(const RunStore& store, const std::vector<LoadedRun>& 
             throw std::invalid_argument("--reference '" + reference + "': no line is labelled so " +
                                         "(lines: " + joined(labels) + ")");
         }
-        const std::vector<std::optional<double>> pValues = userBucketPValues(
-            entries, buckets, metric, static_cast<size_t>(found - labels.begin()));
-        for (const std::optional<double>& p : pValues) grid.marked.push_back(p && *p < 0.05);
+        grid.marked =
+            userBucketMarks(entries, buckets, metric, static_cast<size_t>(found - labels.begin()));
     }
     for (const std::string& label : leftOut) {
         std::cout << label << ": left out, some run has no per-user test ranks (stored before "

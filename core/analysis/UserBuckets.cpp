@@ -228,6 +228,15 @@ std::vector<std::optional<double>> userBucketPValues(const std::vector<Compariso
     return pValues;
 }
 
+std::vector<bool> userBucketMarks(const std::vector<ComparisonEntry>& entries,
+                                  const UserBuckets& buckets, const std::string& metric,
+                                  size_t baseline) {
+    std::vector<bool> marks;
+    for (const std::optional<double>& p : userBucketPValues(entries, buckets, metric, baseline))
+        marks.push_back(p && *p < 0.05);
+    return marks;
+}
+
 std::vector<ComparisonEntry> bucketEntries(const std::vector<ComparisonEntry>& entries,
                                            const UserBuckets& buckets, size_t bucket,
                                            const std::string& metric) {

@@ -86,6 +86,11 @@ MetricGrid userBucketGrid(const std::vector<ComparisonEntry>& entries, const Use
 std::vector<std::optional<double>> userBucketPValues(const std::vector<ComparisonEntry>& entries,
                                                      const UserBuckets& buckets,
                                                      const std::string& metric, size_t baseline);
+// The cells whose p-value there is below 0.05, as MetricGrid::marked: the daggers of `dimerec
+// export plot --reference` and of the workbench's user-group tabs.
+std::vector<bool> userBucketMarks(const std::vector<ComparisonEntry>& entries,
+                                  const UserBuckets& buckets, const std::string& metric,
+                                  size_t baseline);
 
 // The entries as one bucket sees them, for a comparison table of it (analysis/RunTable.h): each
 // run's test `metric` becomes its mean over the bucket's users and its per-user ranks only

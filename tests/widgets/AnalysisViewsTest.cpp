@@ -456,6 +456,32 @@ TEST_F(ComparisonViewTest, ByUserGroupsDrawsEachRankedEntryOnceShown) {
     EXPECT_NEAR(popularity->grid().at(2, 0).mean, 2.0 / 3, 1e-12);
     tabs->setCurrentWidget(history);
 
+    // Tested against the comparison's baseline in each bucket: C, now with per-user ranks (1st
+    // for every third user, 11th for the others: HR@10 1/3 overall), against A (2/3 for every
+    // user). Over the 20-49 and 50+ buckets' hundreds of users the paired t-test's p is far
+    // below 0.05 (differences -1/3 and 2/3, mean about 1/3): C's cells there carry a dagger,
+    // the baseline's never; without a baseline, no marks.
+    TargetRanks everyThird;
+    for (int32_t user = 0; user < 610; ++user) everyThird.addCase(user, {user % 3 == 0 ? 1 : 11});
+    store_->appendEvaluation(c_, {30, 1, "test", store_->run(c_).summary.testMetrics, everyThird});
+    view_->clearEntries();
+    view_->addSeedGroups({a_[0]});
+    view_->addRuns({c_});
+    waitForEntries();
+    view_->setBaseline(0);
+    ASSERT_TRUE(QTest::qWaitFor([history] { return !history->loading(); }, 30000));
+    history->setMetric(QStringLiteral("hr@10"));
+    ASSERT_EQ(history->grid().y.values.size(), 2u);
+    ASSERT_EQ(history->grid().x.values.size(), 3u);
+    for (size_t x = 0; x < 3; ++x) EXPECT_FALSE(history->grid().isMarked(x, 0));
+    EXPECT_TRUE(history->grid().isMarked(1, 1));
+    EXPECT_TRUE(history->grid().isMarked(2, 1));
+    EXPECT_TRUE(history->note()->text().contains(QStringLiteral("† p < 0.05 against A")))
+        << history->note()->text().toStdString();
+    view_->setBaseline(-1);
+    EXPECT_TRUE(history->grid().marked.empty());
+    EXPECT_FALSE(history->note()->text().contains(QStringLiteral("†")));
+
     // A run on other data (ratings of 4 and more only: other histories) cannot share the
     // figure: the note says so instead of drawing.
     RunConfig fewer;
