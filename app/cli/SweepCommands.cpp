@@ -160,17 +160,20 @@ public:
             end_ = Clock::now() + std::chrono::duration_cast<Clock::duration>(
                                       std::chrono::duration<double>(parseDuration(args.timeLeft)));
     }
-    // "" when the trial may start now, else why not.
-    std::string refusal(const RunStore& store, const Plan& plan, const Trial& trial) const {
-        if (!end_) return "";
+    // Whether trial `index` may start now; if not, says why.
+    bool allows(const RunStore& store, const Plan& plan, int index) const {
+        if (!end_) return true;
         const double left =
             std::max(0.0, std::chrono::duration<double>(*end_ - Clock::now()).count());
+        const Trial& trial = plan.trials[static_cast<size_t>(index)];
         const std::optional<TrialTimes::Time> time =
             TrialTimes(store, plan.experiment.study).of(trial);
         // Without a finished run to estimate from, it starts: the study has to begin somewhere.
-        if (!time || time->seconds <= left) return "";
-        return "its estimated " + duration(time->seconds) + " does not fit in the " +
-               duration(left) + " left of --time-left";
+        if (!time || time->seconds <= left) return true;
+        std::cout << "#" << index << " " << trial.label << ": not started, its estimated "
+                  << duration(time->seconds) << " does not fit in the " << duration(left)
+                  << " left of --time-left" << std::endl;
+        return false;
     }
 
 private:
@@ -350,9 +353,7 @@ void runSequential(const SweepArguments& args, RunStore& store, const Plan& plan
         if (stopRequested) break;
         if (!stillPending(store, plan, index)) continue;
         const Trial& trial = plan.trials[static_cast<size_t>(index)];
-        if (const std::string why = budget.refusal(store, plan, trial); !why.empty()) {
-            std::cout << "#" << index << " " << trial.label << ": not started, " << why
-                      << std::endl;
+        if (!budget.allows(store, plan, index)) {
             ++notStarted;
             continue;
         }
@@ -388,10 +389,7 @@ void runOneTrial(const SweepArguments& args, RunStore& store, const Plan& plan) 
                   << (t.finishedRun != 0 ? t.finishedRun : t.runningRun) << ")\n";
         return;
     }
-    if (const std::string why = TimeBudget(args).refusal(store, plan, trial); !why.empty()) {
-        std::cout << "#" << args.trial << " " << trial.label << ": not started, " << why << "\n";
-        return;
-    }
+    if (!TimeBudget(args).allows(store, plan, args.trial)) return;
     DatasetCache datasets;
     const TrialOutcome outcome = trainHere(store, plan, args.trial, datasets, "");
     std::cout << "#" << args.trial << " " << trial.label << ": " << outcomeLine(store, outcome.run)
@@ -430,9 +428,7 @@ void runParallel(const SweepArguments& args, RunStore& store, const Plan& plan,
             const int index = queue[next++];
             if (!stillPending(store, plan, index)) continue;
             const Trial& trial = plan.trials[static_cast<size_t>(index)];
-            if (const std::string why = budget.refusal(store, plan, trial); !why.empty()) {
-                std::cout << "#" << index << " " << trial.label << ": not started, " << why
-                          << std::endl;
+            if (!budget.allows(store, plan, index)) {
                 ++notStarted;
                 continue;
             }

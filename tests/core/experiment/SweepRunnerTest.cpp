@@ -47,6 +47,16 @@ int64_t storeRun(RunStore& store, const Trial& trial, const std::string& status,
     return id;
 }
 
+// fourTrials of 3 epochs in batches of 64.
+std::vector<Trial> threeEpochTrials() {
+    std::vector<Trial> trials = fourTrials();
+    for (Trial& trial : trials) {
+        trial.config.train.epochs = 3;
+        trial.config.train.batchSize = 64;
+    }
+    return trials;
+}
+
 // A finished run of `config` in the study "elsewhere": 40 steps over two epochs of 20 steps,
 // 10 s of training.
 void storeMeasuredRun(RunStore& store, const RunConfig& config) {
@@ -162,11 +172,7 @@ TEST(SweepRunner, FinishedTrialsAreDoneOthersPendingOrResumed) {
 TEST(SweepRunner, WithoutFinishedRunsTheEstimateUsesAnotherStudysThroughput) {
     const test::TempDir dir;
     RunStore store(dir.file("runs.sqlite"));
-    std::vector<Trial> trials = fourTrials();
-    for (Trial& trial : trials) {
-        trial.config.train.epochs = 3;
-        trial.config.train.batchSize = 64;
-    }
+    std::vector<Trial> trials = threeEpochTrials();
     Trial other = trials[0];
     other.config.train.patience = 0;
     storeMeasuredRun(store, other.config);
@@ -186,11 +192,7 @@ TEST(SweepRunner, WithoutFinishedRunsTheEstimateUsesAnotherStudysThroughput) {
 TEST(SweepRunner, ARunOfTheSameLengthElsewhereIsTheEstimate) {
     const test::TempDir dir;
     RunStore store(dir.file("runs.sqlite"));
-    std::vector<Trial> trials = fourTrials();
-    for (Trial& trial : trials) {
-        trial.config.train.epochs = 3;
-        trial.config.train.batchSize = 64;
-    }
+    std::vector<Trial> trials = threeEpochTrials();
     Trial stoppedEarly = trials[0];
     stoppedEarly.config.train.epochs = 100;
     storeMeasuredRun(store, stoppedEarly.config);
