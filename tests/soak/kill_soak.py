@@ -285,8 +285,12 @@ class Soak:
                                (resumed_run,)).fetchone()[0]
             status = db.execute("SELECT status FROM runs WHERE id = ?",
                                 (resumed_run,)).fetchone()[0]
-        # The file may be one checkpoint ahead of the database (renamed, then recorded).
-        expected = {logged_step + 1, logged_step + TRAIN_SETTINGS["evalEvery"] + 1}
+        # The file may be one checkpoint ahead of the database (renamed, then recorded). A
+        # checkpoint of the last step (the kill came while the run was finishing: testing,
+        # storing its results) leaves nothing to train: the resumed run records no step.
+        checkpoint_steps = {logged_step, logged_step + TRAIN_SETTINGS["evalEvery"]}
+        expected = {step + 1 if step < TRAIN_SETTINGS["maxSteps"] else None
+                    for step in checkpoint_steps}
         if first not in expected or status != "finished":
             raise SoakFailure(f"run {resumed_run} resumed from {last} (step {logged_step} "
                               f"recorded) starts at step {first}, status {status}")
