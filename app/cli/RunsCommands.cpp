@@ -234,7 +234,9 @@ void showRun(const std::string& db, const std::string& reference, bool asJson) {
     field("tags", join(s.tags, ", "));
     field("program", p.programVersion + " (commit " + p.gitCommit + ")");
     field("LibTorch", p.libtorchVersion);
-    field("BLAS", p.blasLibrary);
+    field("BLAS",
+          p.blasLibrary + (p.blasKernels.empty() ? "" : " (kernels " + p.blasKernels + ")"));
+    if (!p.cpu.empty()) field("CPU", p.cpu);
     field("device", p.device + ", " + std::to_string(p.threads) + " threads");
     field("host", p.host + " (pid " + std::to_string(p.pid) + ")");
     field("best checkpoint", details.bestCheckpoint);

@@ -404,7 +404,13 @@ void MainWindow::buildStatusBar() {
     auto* database = new QLabel(tr("Runs: %1").arg(QDir::toNativeSeparators(storePath_)), this);
     database->setToolTip(tr("The run database (SQLite)"));
     database->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    device->setToolTip(tr("BLAS: %1").arg(QString::fromStdString(info.blasLibrary)));
+    device->setToolTip(
+        tr("BLAS: %1%2\nCPU: %3")
+            .arg(QString::fromStdString(info.blasLibrary),
+                 info.blasKernels.empty()
+                     ? QString()
+                     : tr(" (kernels %1)").arg(QString::fromStdString(info.blasKernels)),
+                 QString::fromStdString(info.cpu)));
     statusBar()->addPermanentWidget(device);
     statusBar()->addPermanentWidget(threads);
     statusBar()->addPermanentWidget(database);

@@ -21,6 +21,8 @@ struct Provenance {
     std::string gitCommit;        // commit the program was built from
     std::string libtorchVersion;  // LibTorch the program was built against
     std::string blasLibrary;      // BLAS library that served the matrix products
+    std::string blasKernels;      // its kernels for this CPU (BuildInfo), "" if unknown
+    std::string cpu;              // the CPU's model name
     std::string device;           // device the run trained on ("cpu", "cuda:0")
     int threads = 0;              // intra-op threads the run used
     std::string host;             // machine name; with pid, finds runs whose process died

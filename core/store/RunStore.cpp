@@ -130,6 +130,8 @@ nlohmann::json provenanceToJson(const Provenance& p) {
             {"gitCommit", p.gitCommit},
             {"libtorchVersion", p.libtorchVersion},
             {"blasLibrary", p.blasLibrary},
+            {"blasKernels", p.blasKernels},
+            {"cpu", p.cpu},
             {"device", p.device},
             {"threads", p.threads},
             {"host", p.host},
@@ -173,6 +175,8 @@ Provenance provenanceFromJson(const nlohmann::json& json) {
     p.gitCommit = json.value("gitCommit", "");
     p.libtorchVersion = json.value("libtorchVersion", "");
     p.blasLibrary = json.value("blasLibrary", "");
+    p.blasKernels = json.value("blasKernels", "");
+    p.cpu = json.value("cpu", "");
     p.device = json.value("device", "");
     p.threads = json.value("threads", 0);
     p.host = json.value("host", "");
@@ -187,6 +191,8 @@ Provenance currentProvenance(const std::string& device, int threads) {
     p.gitCommit = info.gitCommit;
     p.libtorchVersion = info.libtorchVersion;
     p.blasLibrary = info.blasLibrary;
+    p.blasKernels = info.blasKernels;
+    p.cpu = info.cpu;
     p.device = device;
     p.threads = threads;
     p.host = info.host;

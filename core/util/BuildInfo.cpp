@@ -8,6 +8,8 @@
 
 #include <climits>
 #include <cstdlib>
+#include <fstream>
+#include <string>
 #include <thread>
 
 namespace dimerec {
@@ -26,6 +28,25 @@ std::string resolveBlasLibrary() {
     return info.dli_fname;
 }
 
+std::string resolveBlasKernels() {
+    using CoreName = const char* (*)();
+    const auto coreName = reinterpret_cast<CoreName>(dlsym(RTLD_DEFAULT, "openblas_get_corename"));
+    const char* name = coreName != nullptr ? coreName() : nullptr;
+    return name != nullptr ? name : "";
+}
+
+std::string cpuModel() {
+    std::ifstream cpuinfo("/proc/cpuinfo");
+    std::string line;
+    while (std::getline(cpuinfo, line)) {
+        if (line.rfind("model name", 0) != 0) continue;
+        const size_t value = line.find_first_not_of(" \t", line.find(':') + 1);
+        if (line.find(':') != std::string::npos && value != std::string::npos)
+            return line.substr(value);
+    }
+    return "unknown";
+}
+
 std::string hostName() {
     char name[256] = {};
     if (gethostname(name, sizeof(name) - 1) != 0) return "unknown";
@@ -38,6 +59,8 @@ BuildInfo collect() {
     info.gitCommit = DIMEREC_GIT_COMMIT;
     info.libtorchVersion = DIMEREC_LIBTORCH_VERSION;
     info.blasLibrary = resolveBlasLibrary();
+    info.blasKernels = resolveBlasKernels();
+    info.cpu = cpuModel();
     info.host = hostName();
     info.hardwareThreads = static_cast<int>(std::thread::hardware_concurrency());
     return info;

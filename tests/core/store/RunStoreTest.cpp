@@ -2,6 +2,7 @@
 
 #include "store/RunStore.h"
 #include "store/StoreError.h"
+#include "util/BuildInfo.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -66,6 +67,9 @@ TEST(RunStoreTest, CreatesRunWithConfigProvenanceAndSeries) {
               ModelKind::DimeRec);
     EXPECT_EQ(details.provenance.pid, static_cast<int64_t>(getpid()));
     EXPECT_EQ(details.provenance.threads, 2);
+    // What decides whether another machine reproduces the run bit for bit.
+    EXPECT_EQ(details.provenance.cpu, buildInfo().cpu);
+    EXPECT_EQ(details.provenance.blasKernels, buildInfo().blasKernels);
     EXPECT_EQ(details.bestCheckpoint, "/tmp/ckpt/best.pt");
     EXPECT_EQ(details.lastCheckpoint, "/tmp/ckpt/last.pt");
     ASSERT_EQ(details.checkpoints.size(), 1u);
@@ -309,6 +313,8 @@ TEST(RunStoreTest, BundlesRoundTripPlainAndGzipAndImportIsIdempotent) {
         EXPECT_EQ(b.summary.readoutMetrics, a.summary.readoutMetrics);
         EXPECT_EQ(b.notes, "notes survive");
         EXPECT_EQ(b.provenance.gitCommit, a.provenance.gitCommit);
+        EXPECT_EQ(b.provenance.cpu, a.provenance.cpu);
+        EXPECT_EQ(b.provenance.blasKernels, a.provenance.blasKernels);
         const auto series = target.series(imported, "train", "total");
         ASSERT_EQ(series.size(), 2u);
         EXPECT_EQ(series[1].value, 1.0 / 3.0);

@@ -30,6 +30,12 @@ TEST(BuildInfo, ReportsVersionsAndBlas) {
     EXPECT_EQ(info.libtorchVersion, TORCH_VERSION);
     EXPECT_FALSE(info.blasLibrary.empty());
     EXPECT_NE(versionText().find("BLAS: "), std::string::npos);
+    EXPECT_FALSE(info.cpu.empty());
+    EXPECT_NE(versionText().find("CPU: " + info.cpu), std::string::npos);
+    // OpenBLAS (Debian's LibTorch) names the kernels it chose; another BLAS may say nothing.
+    if (info.blasLibrary.find("openblas") != std::string::npos) {
+        EXPECT_FALSE(info.blasKernels.empty());
+    }
 }
 
 }  // namespace
