@@ -39,10 +39,10 @@ std::string cpuModel() {
     std::ifstream cpuinfo("/proc/cpuinfo");
     std::string line;
     while (std::getline(cpuinfo, line)) {
-        if (line.rfind("model name", 0) != 0) continue;
-        const size_t value = line.find_first_not_of(" \t", line.find(':') + 1);
-        if (line.find(':') != std::string::npos && value != std::string::npos)
-            return line.substr(value);
+        const size_t colon = line.find(':');
+        if (line.rfind("model name", 0) != 0 || colon == std::string::npos) continue;
+        const size_t value = line.find_first_not_of(" \t", colon + 1);
+        if (value != std::string::npos) return line.substr(value);
     }
     return "unknown";
 }
