@@ -5,6 +5,7 @@
 #include "analysis/TableExport.h"
 #include "config/RunConfig.h"
 #include "store/RunStore.h"
+#include "util/BuildInfo.h"
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -234,8 +235,7 @@ void showRun(const std::string& db, const std::string& reference, bool asJson) {
     field("tags", join(s.tags, ", "));
     field("program", p.programVersion + " (commit " + p.gitCommit + ")");
     field("LibTorch", p.libtorchVersion);
-    field("BLAS",
-          p.blasLibrary + (p.blasKernels.empty() ? "" : " (kernels " + p.blasKernels + ")"));
+    field("BLAS", blasDescription(p.blasLibrary, p.blasKernels));
     if (!p.cpu.empty()) field("CPU", p.cpu);
     field("device", p.device + ", " + std::to_string(p.threads) + " threads");
     field("host", p.host + " (pid " + std::to_string(p.pid) + ")");

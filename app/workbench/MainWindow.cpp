@@ -405,11 +405,8 @@ void MainWindow::buildStatusBar() {
     database->setToolTip(tr("The run database (SQLite)"));
     database->setTextInteractionFlags(Qt::TextSelectableByMouse);
     device->setToolTip(
-        tr("BLAS: %1%2\nCPU: %3")
-            .arg(QString::fromStdString(info.blasLibrary),
-                 info.blasKernels.empty()
-                     ? QString()
-                     : tr(" (kernels %1)").arg(QString::fromStdString(info.blasKernels)),
+        tr("BLAS: %1\nCPU: %2")
+            .arg(QString::fromStdString(blasDescription(info.blasLibrary, info.blasKernels)),
                  QString::fromStdString(info.cpu)));
     statusBar()->addPermanentWidget(device);
     statusBar()->addPermanentWidget(threads);

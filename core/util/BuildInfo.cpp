@@ -68,6 +68,10 @@ BuildInfo collect() {
 
 }  // namespace
 
+std::string blasDescription(const std::string& library, const std::string& kernels) {
+    return kernels.empty() ? library : library + " (kernels " + kernels + ")";
+}
+
 const BuildInfo& buildInfo() {
     static const BuildInfo info = collect();
     return info;

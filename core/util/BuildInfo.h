@@ -22,4 +22,8 @@ struct BuildInfo {
 // Collects the build info once; cheap to call again. Needs no LibTorch (the store records it).
 const BuildInfo& buildInfo();
 
+// "/usr/lib/…/libblas.so.3 (kernels Haswell)", or the library alone when its kernels are
+// unknown: how --version, `runs show` and the workbench name a BLAS.
+std::string blasDescription(const std::string& library, const std::string& kernels);
+
 }  // namespace dimerec

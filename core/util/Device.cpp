@@ -51,8 +51,7 @@ std::string versionText() {
     std::ostringstream out;
     out << "dimerec " << info.programVersion << " (commit " << info.gitCommit << ")\n"
         << "LibTorch " << info.libtorchVersion << ", CUDA available: " << cudaAvailability() << "\n"
-        << "BLAS: " << info.blasLibrary
-        << (info.blasKernels.empty() ? "" : " (kernels " + info.blasKernels + ")") << "\n"
+        << "BLAS: " << blasDescription(info.blasLibrary, info.blasKernels) << "\n"
         << "CPU: " << info.cpu << ", " << info.hardwareThreads << " threads, host: " << info.host
         << "\n";
     return out.str();

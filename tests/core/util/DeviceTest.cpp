@@ -31,6 +31,9 @@ TEST(BuildInfo, ReportsVersionsAndBlas) {
     EXPECT_FALSE(info.blasLibrary.empty());
     EXPECT_NE(versionText().find("BLAS: "), std::string::npos);
     EXPECT_FALSE(info.cpu.empty());
+    EXPECT_EQ(blasDescription("/lib/libblas.so.3", "Haswell"),
+              "/lib/libblas.so.3 (kernels Haswell)");
+    EXPECT_EQ(blasDescription("/lib/libblas.so.3", ""), "/lib/libblas.so.3");
     EXPECT_NE(versionText().find("CPU: " + info.cpu), std::string::npos);
     // OpenBLAS (Debian's LibTorch) names the kernels it chose; another BLAS may say nothing.
     if (info.blasLibrary.find("openblas") != std::string::npos) {
