@@ -25,22 +25,6 @@ std::vector<RunSummary> studyRuns(const RunStore& store, const std::string& stud
     return store.listRuns(query);
 }
 
-// Samples per second and per epoch of a finished run.
-struct Throughput {
-    double samplesPerSecond = 0.0;
-    double samplesPerEpoch = 0.0;
-};
-
-// What the store's finished runs of the trial's model on its dataset, in any study (among the
-// last 200 of that model), say about its time: the mean wall time of those that trained as
-// long as the trial would (sameLength), and the throughput of the newest whose epoch size is
-// known.
-struct Elsewhere {
-    double similarSeconds = 0.0;
-    int similar = 0;
-    std::optional<Throughput> throughput;
-};
-
 // A run trained as long as `trial` would have: the same early stopping (patience, validation
 // interval, step cap) and either the same epoch cap or, stopped early after `epochsRun`
 // epochs, a stop the trial's cap would not have cut short.
@@ -50,34 +34,6 @@ bool sameLength(const TrainConfig& run, int64_t epochsRun, const TrainConfig& tr
         return false;
     const bool stoppedEarly = run.patience > 0 && epochsRun < run.epochs;
     return run.epochs == trial.epochs || (stoppedEarly && epochsRun <= trial.epochs);
-}
-
-Elsewhere measuredElsewhere(const RunStore& store, const Trial& trial) {
-    RunQuery query;
-    query.statuses = {"finished"};
-    query.model = nameOf(trial.config.model.model);
-    query.limit = 200;
-    Elsewhere found;
-    for (const RunSummary& run : store.listRuns(query)) {
-        if (run.elapsedSeconds <= 0.0 || run.steps <= 0) continue;
-        const RunConfig config =
-            runConfigFromJson(nlohmann::json::parse(store.run(run.id).configJson));
-        if (config.data.dataset != trial.config.data.dataset) continue;
-        const std::optional<int64_t> stepsPerEpoch = store.stepsPerEpoch(run.id);
-        if (!stepsPerEpoch || *stepsPerEpoch <= 0) continue;
-        const int64_t epochsRun = (run.steps + *stepsPerEpoch - 1) / *stepsPerEpoch;
-        if (sameLength(config.train, epochsRun, trial.config.train)) {
-            found.similarSeconds += run.elapsedSeconds;
-            ++found.similar;
-        }
-        if (!found.throughput) {
-            const double batch = static_cast<double>(config.train.batchSize);
-            found.throughput =
-                Throughput{static_cast<double>(run.steps) * batch / run.elapsedSeconds,
-                           static_cast<double>(*stepsPerEpoch) * batch};
-        }
-    }
-    return found;
 }
 
 }  // namespace
@@ -159,21 +115,54 @@ TrialTimes::TrialTimes(const RunStore& store, std::string study) : store_(store)
     }
 }
 
+// The finished runs of the trial's model on its dataset in any study (among the store's last
+// 200 of that model) whose epoch length is known, newest first; read once per model and
+// dataset.
+const std::vector<TrialTimes::MeasuredRun>& TrialTimes::measured(const Trial& trial) const {
+    const std::string model = nameOf(trial.config.model.model);
+    const auto [found, added] = measured_.try_emplace(model + '\n' + trial.config.data.dataset);
+    if (!added) return found->second;
+    RunQuery query;
+    query.statuses = {"finished"};
+    query.model = model;
+    query.limit = 200;
+    for (const RunSummary& run : store_.listRuns(query)) {
+        if (run.elapsedSeconds <= 0.0 || run.steps <= 0) continue;
+        const RunConfig config =
+            runConfigFromJson(nlohmann::json::parse(store_.run(run.id).configJson));
+        if (config.data.dataset != trial.config.data.dataset) continue;
+        const std::optional<int64_t> stepsPerEpoch = store_.stepsPerEpoch(run.id);
+        if (!stepsPerEpoch || *stepsPerEpoch <= 0) continue;
+        const double batch = static_cast<double>(config.train.batchSize);
+        found->second.push_back({config.train, (run.steps + *stepsPerEpoch - 1) / *stepsPerEpoch,
+                                 run.elapsedSeconds,
+                                 static_cast<double>(run.steps) * batch / run.elapsedSeconds,
+                                 static_cast<double>(*stepsPerEpoch) * batch});
+    }
+    return found->second;
+}
+
 std::optional<TrialTimes::Time> TrialTimes::of(const Trial& trial) const {
     if (const auto same = byConfig_.find(configHash(trial.config)); same != byConfig_.end())
         return Time{same->second.value(), EstimateBasis::Study};
     if (const auto model = byModel_.find(nameOf(trial.config.model.model)); model != byModel_.end())
         return Time{model->second.value(), EstimateBasis::Study};
-    const Elsewhere elsewhere = measuredElsewhere(store_, trial);
-    if (elsewhere.similar > 0)
-        return Time{elsewhere.similarSeconds / elsewhere.similar, EstimateBasis::Similar};
-    if (const std::optional<Throughput>& throughput = elsewhere.throughput) {
-        double samples = throughput->samplesPerEpoch * trial.config.train.epochs;
+    const std::vector<MeasuredRun>& runs = measured(trial);
+    Mean similar;
+    for (const MeasuredRun& run : runs) {
+        if (!sameLength(run.train, run.epochsRun, trial.config.train)) continue;
+        similar.sum += run.elapsedSeconds;
+        ++similar.count;
+    }
+    if (similar.count > 0) return Time{similar.value(), EstimateBasis::Similar};
+    if (!runs.empty()) {
+        const MeasuredRun& newest = runs.front();
+        double samples = newest.samplesPerEpoch * trial.config.train.epochs;
         if (trial.config.train.maxSteps > 0) {
             samples = std::min(samples, static_cast<double>(trial.config.train.maxSteps) *
                                             trial.config.train.batchSize);
         }
-        return Time{samples / throughput->samplesPerSecond, EstimateBasis::Throughput};
+        return Time{samples / newest.samplesPerSecond, EstimateBasis::Throughput};
     }
     if (all_.count > 0) return Time{all_.value(), EstimateBasis::Study};
     return std::nullopt;

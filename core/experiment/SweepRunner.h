@@ -81,10 +81,21 @@ private:
         int count = 0;
         double value() const { return sum / count; }
     };
+    // A finished run of a model on a dataset, in any study: what Similar and Throughput use.
+    struct MeasuredRun {
+        TrainConfig train;
+        int64_t epochsRun = 0;
+        double elapsedSeconds = 0.0;
+        double samplesPerSecond = 0.0;
+        double samplesPerEpoch = 0.0;
+    };
+    const std::vector<MeasuredRun>& measured(const Trial& trial) const;
+
     const RunStore& store_;
     std::map<std::string, Mean> byConfig_;  // config hash → the study's finished runs
     std::map<std::string, Mean> byModel_;   // model → the same
     Mean all_;
+    mutable std::map<std::string, std::vector<MeasuredRun>> measured_;  // model, dataset → runs
 };
 
 // How long the pending trials of a sweep will train, and what the figure rests on.
