@@ -234,14 +234,13 @@ void UserBucketView::draw() {
                 tr(" Left out, without per-user ranks: %1.").arg(labels.join(QStringLiteral(", ")));
         }
         if (tested) {
-            const QString baseline =
-                QString::fromStdString(entries_[static_cast<size_t>(baseline_)].label);
-            text += std::find(leftOut.begin(), leftOut.end(),
-                              entries_[static_cast<size_t>(baseline_)].label) != leftOut.end()
-                        ? tr(" No tests: the baseline %1 has no per-user ranks.").arg(baseline)
-                        : tr(" † p < 0.05 against %1 over the bucket's users (paired t-test, "
-                             "Holm-corrected across the lines).")
-                              .arg(baseline);
+            const std::string& baseline = entries_[static_cast<size_t>(baseline_)].label;
+            const bool unranked =
+                std::find(leftOut.begin(), leftOut.end(), baseline) != leftOut.end();
+            text += (unranked ? tr(" No tests: the baseline %1 has no per-user ranks.")
+                              : tr(" † p < 0.05 against %1 over the bucket's users (paired "
+                                   "t-test, Holm-corrected across the lines)."))
+                        .arg(QString::fromStdString(baseline));
         }
         note_->setText(text);
         note_->setToolTip(text);
