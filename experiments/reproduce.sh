@@ -48,7 +48,7 @@ mkdir -p "$(dirname "$db")" "$out"
 if [ "$profile" = full ]; then
   studies=(compare-beauty compare-yelp compare-ml1m ablation-beauty sensitivity-lambda-mu-beauty
            confirm-lambda-mu-beauty confirm-lambda-mu-yelp sensitivity-steps-schedule-beauty
-           ablation-components-ml1m)
+           confirm-steps-schedule-beauty ablation-components-ml1m)
 else
   studies=(compare-ml1m ablation-components-ml1m ablation-gem-ml1m sensitivity-lambda-mu-ml1m
            sensitivity-steps-schedule-ml1m diversity-comirec-ml1m compare-beauty compare-yelp)
@@ -135,30 +135,30 @@ run_id() {  # run_id STUDY NAME: the id of the study's finished run with that na
   "$dimerec" runs list --db "$db" --study "$1$suffix" --status finished --csv --limit 0 |
     awk -F, -v name="$2" '$4 == name { print $1; exit }'
 }
-# confirm_table DATASET METRICS CELL…: the λ, μ cells CELL ("λ=0.2 μ=0.2") with three seeds
-# each (confirm-lambda-mu-DATASET; a seed it lacks is the λ × μ grid's run of the same config)
-# against the recommended λ = μ = 1, compare-DATASET's three seeds: on validation, which
-# chooses, and test.
+# confirm_table STUDY GRID DATASET METRICS CELL…: the grid cells CELL ("λ=0.2 μ=0.2") with three
+# seeds each (the confirmation study STUDY; a seed it lacks is the grid study GRID's run of the
+# same config, GRID "" for none) against the recommended DimeRec, compare-DATASET's three
+# seeds: on validation, which chooses, and test.
 confirm_table() {
-  local dataset=$1 metrics=$2 ids=() id cell seed split
-  shift 2
+  local study=$1 grid=$2 dataset=$3 metrics=$4 ids=() id cell seed split
+  shift 4
   for seed in 1 2 3; do
     id=$(run_id "compare-$dataset" "DimeRec (recommended) seed $seed")
     if [ -n "$id" ]; then ids+=("$id"); fi
   done
-  if [ ${#ids[@]} = 0 ] || [ -z "$(finished "confirm-lambda-mu-$dataset")" ]; then return; fi
+  if [ ${#ids[@]} = 0 ] || [ -z "$(finished "$study")" ]; then return; fi
   for cell in "$@"; do
     for seed in 1 2 3; do
-      id=$(run_id "confirm-lambda-mu-$dataset" "$cell seed $seed")
-      if [ -z "$id" ]; then id=$(run_id "sensitivity-lambda-mu-$dataset" "$cell seed $seed"); fi
+      id=$(run_id "$study" "$cell seed $seed")
+      if [ -z "$id" ] && [ -n "$grid" ]; then id=$(run_id "$grid" "$cell seed $seed"); fi
       if [ -n "$id" ]; then ids+=("$id"); fi
     done
   done
   for split in valid test; do
     "$dimerec" export table --db "$db" --runs "${ids[@]}" --group-seeds --baseline "${ids[0]}" \
       --significance --split "$split" --metrics "$metrics" --format markdown \
-      --name "${ids[0]}=λ=1 μ=1, recommended (compare-$dataset$suffix)" \
-      -o "$out/confirm-lambda-mu-$dataset-$split.md"
+      --name "${ids[0]}=recommended (compare-$dataset$suffix)" \
+      -o "$out/$study-$split.md"
   done
 }
 
@@ -186,9 +186,12 @@ if [ "$profile" = full ]; then
   ablation_table ablation-beauty compare-beauty "DimeRec (recommended)" "$loo"
   table ablation-components-ml1m full "$loo"
   table sensitivity-lambda-mu-beauty "λ=1 μ=1" "$loo"
-  confirm_table beauty "$loo" "λ=1 μ=5" "λ=0.2 μ=0.2"
-  confirm_table yelp "$loo" "λ=0.2 μ=0.2"
+  confirm_table confirm-lambda-mu-beauty sensitivity-lambda-mu-beauty beauty "$loo" \
+    "λ=1 μ=5" "λ=0.2 μ=0.2"
+  confirm_table confirm-lambda-mu-yelp "" yelp "$loo" "λ=0.2 μ=0.2"
   table sensitivity-steps-schedule-beauty "T=100 schedule=linear" "$loo"
+  confirm_table confirm-steps-schedule-beauty sensitivity-steps-schedule-beauty beauty "$loo" \
+    "T=100 schedule=linear-scaled"
   for study in "${studies[@]}"; do runs "$study"; done
   grid_plot lambda-mu-heatmap-beauty sensitivity-lambda-mu-beauty \
     --study "sensitivity-lambda-mu-beauty$suffix" --kind heatmap --x model.lambda --y model.mu \
