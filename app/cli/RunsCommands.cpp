@@ -18,10 +18,12 @@
 #include <fstream>
 #include <iomanip>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <set>
 #include <sstream>
 #include <stdexcept>
+#include <utility>
 
 #include <unistd.h>
 
@@ -343,6 +345,7 @@ struct ExportOptions {
     std::string outDir;
     std::string snapshots = "all";
     int64_t trainPoints = 0;
+    bool resumable = false;
 };
 
 std::string formatSize(uintmax_t bytes) {
@@ -362,34 +365,73 @@ std::string fileNamePart(const std::string& text) {
 
 // One bundle per finished run of the study, named by study and run uuid: a file already there
 // holds that run, so it is kept and a rerun after more trials finished writes only the new ones.
+// With --resumable also the latest unfinished run of each trial that has not finished, with its
+// last checkpoint, as <study>-<uuid>.unfinished.json.gz: written again each time (the run may
+// have gone on), and removed once the run's finished bundle is there.
 void exportStudy(const RunStore& store, const std::string& db, const ExportOptions& options,
                  RunStore::Snapshots snapshots) {
     RunQuery query;
     query.study = options.study;
     query.statuses = {"finished"};
+    if (options.resumable)
+        query.statuses.insert(query.statuses.end(), {"cancelled", "interrupted"});
     query.includeArchived = true;  // as the sweep counts them
     query.sortBy = "id";
     query.descending = false;
     query.limit = 0;
     const std::vector<RunSummary> runs = store.listRuns(query);
-    if (runs.empty())
+    // The trials (config and seed) that finished, and each other trial's latest run.
+    std::set<std::pair<std::string, uint64_t>> finished;
+    std::map<std::pair<std::string, uint64_t>, const RunSummary*> unfinished;
+    for (const RunSummary& run : runs) {
+        const auto trial = std::make_pair(run.configHash, run.seed);
+        if (run.status == "finished") {
+            finished.insert(trial);
+        } else {
+            unfinished[trial] = &run;
+        }
+    }
+    if (finished.empty() && unfinished.empty())
         throw std::invalid_argument("no finished run of study '" + options.study + "' in " + db);
     std::filesystem::create_directories(options.outDir);
     int written = 0;
+    int kept = 0;
+    int carried = 0;
     uintmax_t bytes = 0;
     for (const RunSummary& run : runs) {
+        const std::string stem = fileNamePart(options.study) + "-" + run.uuid;
         const std::filesystem::path file =
-            std::filesystem::path(options.outDir) /
-            (fileNamePart(options.study) + "-" + run.uuid + ".json.gz");
-        if (!std::filesystem::exists(file)) {
-            store.exportBundle(run.id, file.string(), snapshots, options.trainPoints);
-            ++written;
+            std::filesystem::path(options.outDir) / (stem + ".json.gz");
+        const std::filesystem::path carriedFile =
+            std::filesystem::path(options.outDir) / (stem + ".unfinished.json.gz");
+        if (run.status == "finished") {
+            if (std::filesystem::exists(file)) {
+                ++kept;
+            } else {
+                store.exportBundle(run.id, file.string(), snapshots, options.trainPoints);
+                ++written;
+            }
+            std::filesystem::remove(carriedFile);  // it finished since
+            bytes += std::filesystem::file_size(file);
+            continue;
         }
-        bytes += std::filesystem::file_size(file);
+        const auto trial = std::make_pair(run.configHash, run.seed);
+        if (finished.count(trial) > 0 || unfinished.at(trial) != &run) {
+            std::filesystem::remove(carriedFile);  // superseded by a later run of the trial
+            continue;
+        }
+        const std::string last = store.run(run.id).lastCheckpoint;
+        std::error_code error;
+        if (last.empty() || !std::filesystem::is_regular_file(last, error)) continue;
+        store.exportBundle(run.id, carriedFile.string(), snapshots, options.trainPoints, true);
+        ++carried;
+        bytes += std::filesystem::file_size(carriedFile);
     }
     std::cout << "exported " << written << " run(s) of study " << options.study << " to "
-              << options.outDir << ", " << runs.size() - written << " already there; "
-              << runs.size() << " bundle(s), " << formatSize(bytes) << " in all\n";
+              << options.outDir << ", " << kept << " already there";
+    if (options.resumable) std::cout << ", " << carried << " unfinished with their last checkpoint";
+    std::cout << "; " << written + kept + carried << " bundle(s), " << formatSize(bytes)
+              << " in all\n";
 }
 
 void exportRuns(const std::string& db, const ExportOptions& options) {
@@ -417,7 +459,7 @@ void exportRuns(const std::string& db, const ExportOptions& options) {
         return;
     }
     const int64_t id = store.resolveRun(options.run);
-    store.exportBundle(id, options.out, snapshots, options.trainPoints);
+    store.exportBundle(id, options.out, snapshots, options.trainPoints, options.resumable);
     std::cout << "exported run " << id << " to " << options.out << " ("
               << formatSize(std::filesystem::file_size(options.out)) << ")\n";
 }
@@ -607,6 +649,11 @@ void addRunsCommands(CLI::App& app) {
                      "test series are always whole")
         ->check(CLI::NonNegativeNumber)
         ->capture_default_str();
+    exportCommand->add_flag(
+        "--resumable", exportOptions->resumable,
+        "A cancelled or interrupted run's bundle carries its last checkpoint (a few to tens of "
+        "MB), so that a sweep continues it where the bundle is imported; with --study, each "
+        "unfinished trial's latest run is exported too, as <study>-<run uuid>.unfinished.json.gz");
     exportCommand->callback([db, exportOptions] { exportRuns(*db, *exportOptions); });
 
     auto importPaths = std::make_shared<std::vector<std::string>>();

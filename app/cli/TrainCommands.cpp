@@ -254,7 +254,7 @@ void recordCheckpointExtras(const EvaluateArguments& args) {
     RunStore store(args.db.empty() ? RunStore::defaultPath() : args.db);
     int64_t run = 0;
     if (args.run.empty()) {
-        // A recorded run's checkpoints lie in a folder named by its uuid (checkpointDirFor).
+        // A recorded run's checkpoints lie in a folder named by its uuid (RunStore::checkpointDir).
         const std::string folder =
             std::filesystem::absolute(args.checkpoint).parent_path().filename().string();
         run = store.findRun(folder);

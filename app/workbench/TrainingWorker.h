@@ -38,7 +38,8 @@ public:
         std::string resumeFrom;         // that checkpoint's path
     };
 
-    // storePath: the run database (each run's checkpoints go into checkpointDirFor its uuid).
+    // storePath: the run database (each run's checkpoints go into RunStore::checkpointDir of its
+    // uuid).
     explicit TrainingWorker(QString storePath, QObject* parent = nullptr);
     ~TrainingWorker() override;
 

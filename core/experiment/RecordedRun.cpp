@@ -100,7 +100,7 @@ RecordedRun::RecordedRun(RunStore* store, RecordedRunSpec spec)
     // of its day put it.
     const bool continued = spec_.continueRun != 0 && !spec_.resumeFrom.empty();
     checkpointDir_ = continued ? fs::path(spec_.resumeFrom).parent_path().string()
-                               : checkpointDirFor(*store_, store_->run(id_).summary.uuid);
+                               : store_->checkpointDir(store_->run(id_).summary.uuid);
 }
 
 TrainResult RecordedRun::train(const std::vector<TrainObserver*>& observers,
@@ -155,11 +155,6 @@ void recordReadouts(RunStore& store, int64_t run, const RunConfig& config, const
         store.setFinalMetrics(run, split, metrics,
                               ranks == readouts.testRanks.end() ? nullptr : &ranks->second);
     }
-}
-
-std::string checkpointDirFor(const RunStore& store, const std::string& runUuid) {
-    const fs::path database = fs::absolute(store.path());
-    return (database.parent_path() / "checkpoints" / runUuid).string();
 }
 
 }  // namespace dimerec

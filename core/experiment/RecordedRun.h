@@ -27,7 +27,7 @@ struct RecordedRunSpec {
     std::string resumeFrom;   // checkpoint to continue training from ("" = a fresh start)
     // Where last.pt and best.pt go; "" writes none. Unset: the convention of
     // docs/architecture.md, "Starting a recorded run" — a new run writes into its own folder
-    // checkpointDirFor(store, uuid), a continued run into the folder of the checkpoint it
+    // store.checkpointDir(uuid), a continued run into the folder of the checkpoint it
     // continues from, a run that is not recorded writes none.
     std::optional<std::string> checkpointDir;
     std::optional<DistributedContext> distributed;  // data-parallel membership (none = alone)
@@ -82,9 +82,5 @@ void recordReadouts(RunStore& store, int64_t run, const RunConfig& config, const
 // Used at the end of training (every model) and by `dimerec evaluate --record`.
 bool recordOtherHistorySetting(RunStore& store, int64_t run, const RunConfig& config,
                                const Dataset& dataset, const Splits& splits, Recommender& model);
-
-// <folder of the database>/checkpoints/<run uuid>: the folder of a recorded run's last.pt
-// and best.pt.
-std::string checkpointDirFor(const RunStore& store, const std::string& runUuid);
 
 }  // namespace dimerec

@@ -119,8 +119,8 @@ struct TrialOutcome {
 // Trains one trial in this process as a recorded run (RecordedRun) in `study`, named by the
 // trial's label: with state.resumeFrom, the run state.resumeRun continues in place from that
 // checkpoint (so that its series, wall time and checkpoints span every session it trained
-// in); otherwise a new run, with its checkpoints in its own folder checkpointDirFor(store,
-// uuid). Every event goes to the store and to `observer` (may be nullptr).
+// in); otherwise a new run, with its checkpoints in its own folder store.checkpointDir(uuid).
+// Every event goes to the store and to `observer` (may be nullptr).
 TrialOutcome runTrial(RunStore& store, const std::string& study, const Trial& trial,
                       const TrialState& state, std::shared_ptr<const Dataset> dataset,
                       TrainObserver* observer, TrainControl& control);

@@ -16,6 +16,10 @@
 //              absent for runs stored without per-user data. Version 1 wrote every split in
 //              full with its users as they are ("users"), and only test and the other history
 //              setting; both are read.
+//   resume     {checkpoint: base64 of the run's last.pt}, only in bundles of unfinished runs
+//              exported with `carryCheckpoint`: the import writes it into the run's checkpoint
+//              folder there, so that a sweep or the workbench's Resume continues the run
+//              (older readers ignore it: the run imports, not resumable)
 #include "store/RunStore.h"
 
 #include "store/RunStoreImpl.h"
@@ -148,7 +152,8 @@ bool endsWith(const std::string& text, const std::string& suffix) {
 }
 
 // Written next to the target and renamed over it, so a failed export never leaves half a file.
-void writeFile(const std::string& path, const std::string& content) {
+void writeFile(const std::string& path, const std::string& content,
+               const char* what = "the bundle") {
     const std::string temporary = path + ".partial";
     bool ok = false;
     if (endsWith(path, ".gz")) {
@@ -168,8 +173,22 @@ void writeFile(const std::string& path, const std::string& content) {
     if (ok) std::filesystem::rename(temporary, path, error);
     if (!ok || error) {
         std::filesystem::remove(temporary, error);
-        throw StoreError(path, "cannot write the bundle (disk full, or no permission?)");
+        throw StoreError(path,
+                         std::string("cannot write ") + what + " (disk full, or no permission?)");
     }
+}
+
+// A run that stopped before its end, which a checkpoint continues (what sweepState resumes).
+bool isResumable(const std::string& status) {
+    return status == "cancelled" || status == "interrupted";
+}
+
+std::string readBinary(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream content;
+    content << in.rdbuf();
+    if (!in) throw StoreError(path, "cannot read the run's checkpoint (moved or deleted?)");
+    return content.str();
 }
 
 // Reads plain or gzip-compressed files alike (zlib passes plain files through).
@@ -192,7 +211,7 @@ std::string readFile(const std::string& path) {
 }  // namespace
 
 void RunStore::exportBundle(int64_t run, const std::string& path, Snapshots snapshots,
-                            int64_t trainPoints) const {
+                            int64_t trainPoints, bool carryCheckpoint) const {
     const RunDetails details = this->run(run);
     const RunSummary& s = details.summary;
     json bundle;
@@ -278,6 +297,12 @@ void RunStore::exportBundle(int64_t run, const std::string& path, Snapshots snap
             {"ranks", toBase64(packInt32(ranks->ranks()))}};
         written.emplace_back(split, std::move(*ranks));
     }
+    if (carryCheckpoint && isResumable(s.status) && !details.lastCheckpoint.empty()) {
+        const std::string checkpoint = readBinary(details.lastCheckpoint);
+        bundle["resume"] = {
+            {"checkpoint", toBase64(reinterpret_cast<const unsigned char*>(checkpoint.data()),
+                                    checkpoint.size())}};
+    }
     writeFile(path, bundle.dump());
 }
 
@@ -321,12 +346,35 @@ int64_t RunStore::importBundle(const std::string& path, const std::string& study
             status = "interrupted";
             message = "imported while it was still running elsewhere";
         }
+        const json resume = bundle.value("resume", json::object());
+        std::string lastCheckpoint = r.value("lastCheckpoint", "");
+        std::string carried;  // the bytes of last.pt, written into this store's folder
+        if (resume.contains("checkpoint") && isResumable(status)) {
+            const std::vector<unsigned char> bytes =
+                fromBase64(resume.at("checkpoint").get<std::string>(), path);
+            carried.assign(bytes.begin(), bytes.end());
+        }
         impl_->write("importing bundle " + path, [&] {
-            SQLite::Statement& existing = impl_->prepare("SELECT id FROM runs WHERE uuid = ?");
+            SQLite::Statement& existing =
+                impl_->prepare("SELECT id, status FROM runs WHERE uuid = ?");
             existing.bind(1, uuid);
             if (existing.executeStep()) {
                 id = existing.getColumn(0).getInt64();
-                return;
+                // Stored here unfinished (an earlier bundle of it, carried to continue it) and
+                // finished in this one: the finished run replaces it.
+                if (status != "finished" || !isResumable(existing.getColumn(1).getString())) return;
+                existing.reset();
+                SQLite::Statement& remove = impl_->prepare("DELETE FROM runs WHERE id = ?");
+                remove.bind(1, id);
+                remove.exec();
+            }
+            if (!carried.empty()) {
+                const std::filesystem::path folder = checkpointDir(uuid);
+                std::error_code error;
+                std::filesystem::create_directories(folder, error);
+                const std::string written = (folder / "last.pt").string();
+                writeFile(written, carried, "the run's checkpoint");
+                lastCheckpoint = written;
             }
             const int64_t studyId =
                 impl_->studyId(study.empty() ? r.value("study", std::string("imported")) : study);
@@ -353,7 +401,7 @@ int64_t RunStore::importBundle(const std::string& path, const std::string& study
             insert.bind(15, r.value("elapsedSeconds", 0.0));
             insert.bind(16, r.value("notes", ""));
             insert.bind(17, r.value("bestCheckpoint", ""));
-            insert.bind(18, r.value("lastCheckpoint", ""));
+            insert.bind(18, lastCheckpoint);
             insert.bind(19, r.value("archived", false) ? 1 : 0);
             insert.bind(20, provenance.pid);
             insert.bind(21, provenance.host);
@@ -377,7 +425,10 @@ int64_t RunStore::importBundle(const std::string& path, const std::string& study
                 SQLite::Statement& checkpoint = impl_->prepare(
                     "INSERT INTO checkpoints(run_id, path, step, best) VALUES(?, ?, ?, ?)");
                 checkpoint.bind(1, id);
-                checkpoint.bind(2, c.at("path").get<std::string>());
+                // The carried last.pt's entry names where it lies here.
+                const std::string listed = c.at("path").get<std::string>();
+                checkpoint.bind(2,
+                                listed == r.value("lastCheckpoint", "") ? lastCheckpoint : listed);
                 checkpoint.bind(3, wholeNumber(c, "step", path));
                 checkpoint.bind(4, c.value("best", false) ? 1 : 0);
                 checkpoint.exec();

@@ -378,6 +378,11 @@ std::string RunStore::defaultPath() {
 const std::string& RunStore::path() const {
     return impl_->path;
 }
+
+std::string RunStore::checkpointDir(const std::string& runUuid) const {
+    return (fs::absolute(path()).parent_path() / "checkpoints" / runUuid).string();
+}
+
 bool RunStore::readOnly() const {
     return impl_->readOnly;
 }

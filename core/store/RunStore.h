@@ -117,10 +117,14 @@ public:
     // (the first, every k-th, each epoch's last (see stepsPerEpoch) and the last, at their
     // exact values; a converged run logs a loss every step, most of its size once the
     // snapshots are left out); validation and test series are always whole.
+    // `carryCheckpoint`: a cancelled or interrupted run's bundle carries its last.pt, so that
+    // where it is imported a sweep (or the workbench's Resume) continues the run.
     void exportBundle(int64_t run, const std::string& path, Snapshots snapshots = Snapshots::All,
-                      int64_t trainPoints = 0) const;
-    // Imports a bundle into `study` ("" = the study named in the bundle). Importing a run
-    // whose uuid is already stored changes nothing and returns its id; `added` (if given)
+                      int64_t trainPoints = 0, bool carryCheckpoint = false) const;
+    // Imports a bundle into `study` ("" = the study named in the bundle); a carried checkpoint
+    // goes into checkpointDir(uuid). Importing a run whose uuid is already stored changes
+    // nothing and returns its id, except that a finished run replaces a cancelled or
+    // interrupted one (its carried, unfinished bundle imported before); `added` (if given)
     // says whether this call stored it.
     int64_t importBundle(const std::string& path, const std::string& study = "",
                          bool* added = nullptr);
@@ -130,6 +134,9 @@ public:
     // updated). Returns the ids of the runs this call added.
     std::vector<int64_t> importDatabase(const std::string& path, const std::string& study = "",
                                         bool completedOnly = false);
+    // <folder of the database>/checkpoints/<run uuid>: the folder of a recorded run's last.pt
+    // and best.pt.
+    std::string checkpointDir(const std::string& runUuid) const;
     // Whether the file starts with SQLite's header (a run database rather than a bundle).
     static bool isDatabaseFile(const std::string& path);
 

@@ -86,7 +86,7 @@ TEST(RecordedRun, CreatesRecordsAndTeesARunWithCheckpointsInItsOwnFolder) {
     // The documented convention: <folder of the database>/checkpoints/<run uuid>.
     const fs::path folder = fs::path(dir.file("checkpoints")) / created.summary.uuid;
     EXPECT_EQ(fs::path(run.checkpointDir()), folder);
-    EXPECT_EQ(run.checkpointDir(), checkpointDirFor(store, created.summary.uuid));
+    EXPECT_EQ(run.checkpointDir(), store.checkpointDir(created.summary.uuid));
 
     Listener listener(store, run.id());
     TrainControl control;

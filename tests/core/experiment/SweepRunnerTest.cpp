@@ -207,11 +207,15 @@ TEST(SweepRunner, ARunOfTheSameLengthElsewhereIsTheEstimate) {
     EXPECT_DOUBLE_EQ(estimate.seconds, 20.0);
 }
 
-TEST(SweepRunner, CheckpointsLiveBesideTheDatabase) {
-    const test::TempDir dir;
-    const RunStore store(dir.file("runs.sqlite"));
-    EXPECT_EQ(checkpointDirFor(store, "abc"),
-              (std::filesystem::path(dir.file("checkpoints")) / "abc").string());
+// The study "resume": one trial, 4 steps of a tiny DimeRec with seed 3.
+std::vector<Trial> resumeTrials() {
+    return expandTrials(experimentFromJson(json::parse(R"({
+        "study": "resume",
+        "base": { "model": { "dim": 8, "diffusionSteps": 5, "interests": 2 },
+                  "train": { "maxSteps": 4, "batchSize": 32, "threads": 1, "device": "cpu" },
+                  "eval": { "topK": [10] } },
+        "seeds": [3] })"),
+                                           "resume.json"));
 }
 
 // A trial stopped by the user is recorded as cancelled with a resumable checkpoint beside the
@@ -220,13 +224,7 @@ TEST(SweepRunner, CheckpointsLiveBesideTheDatabase) {
 TEST(SweepRunner, CancelledTrialResumesFromItsCheckpointAndFinishes) {
     const test::TempDir dir;
     RunStore store(dir.file("runs.sqlite"));
-    const std::vector<Trial> trials = expandTrials(experimentFromJson(json::parse(R"({
-        "study": "resume",
-        "base": { "model": { "dim": 8, "diffusionSteps": 5, "interests": 2 },
-                  "train": { "maxSteps": 4, "batchSize": 32, "threads": 1, "device": "cpu" },
-                  "eval": { "topK": [10] } },
-        "seeds": [3] })"),
-                                                                      "resume.json"));
+    const std::vector<Trial> trials = resumeTrials();
     const auto dataset = std::make_shared<const Dataset>(loadDataset(trials[0].config.data));
 
     TrainControl stop;
@@ -239,7 +237,7 @@ TEST(SweepRunner, CancelledTrialResumesFromItsCheckpointAndFinishes) {
     EXPECT_EQ(first.summary.name, "seed 3");
     EXPECT_EQ(first.summary.study, "resume");
     EXPECT_EQ(std::filesystem::path(first.lastCheckpoint).parent_path(),
-              std::filesystem::path(checkpointDirFor(store, first.summary.uuid)));
+              std::filesystem::path(store.checkpointDir(first.summary.uuid)));
 
     SweepState state = sweepState(store, "resume", trials);
     ASSERT_EQ(state.pending(), (std::vector<int>{0}));
@@ -257,11 +255,59 @@ TEST(SweepRunner, CancelledTrialResumesFromItsCheckpointAndFinishes) {
     EXPECT_FALSE(second.bestCheckpoint.empty());
     EXPECT_TRUE(std::filesystem::exists(second.bestCheckpoint));
     EXPECT_EQ(std::filesystem::path(second.bestCheckpoint).parent_path(),
-              std::filesystem::path(checkpointDirFor(store, second.summary.uuid)));
+              std::filesystem::path(store.checkpointDir(second.summary.uuid)));
     EXPECT_TRUE(second.summary.testMetrics.count("ndcg@10"));
     state = sweepState(store, "resume", trials);
     EXPECT_EQ(state.trials[0].finishedRun, finished.run);
     EXPECT_TRUE(state.pending().empty());
+}
+
+// Results that survive the machine, for a run cut short too: cancelled in one database, carried
+// with its last checkpoint in a bundle (`runs export --resumable`) to a database on a machine
+// that never saw its folder, the trial continues there in place and trains exactly the steps
+// of a run that never stopped (resuming is bit-identical, TrainerTest).
+TEST(SweepRunner, ACarriedCheckpointContinuesTheTrialInAnotherDatabase) {
+    const test::TempDir dir;
+    const std::vector<Trial> trials = resumeTrials();
+    const auto dataset = std::make_shared<const Dataset>(loadDataset(trials[0].config.data));
+    const std::string bundle = dir.file("carried.json.gz");
+    {
+        RunStore first(dir.file("first/runs.sqlite"));
+        TrainControl stop;
+        test::CancelAfter twoSteps(stop, 2);
+        const TrialOutcome cancelled =
+            runTrial(first, "resume", trials[0], TrialState{}, dataset, &twoSteps, stop);
+        ASSERT_EQ(cancelled.result.status, "cancelled");
+        first.exportBundle(cancelled.run, bundle, RunStore::Snapshots::None, 0, true);
+    }
+    std::filesystem::remove_all(dir.file("first"));  // the machine is gone
+
+    RunStore second(dir.file("second/runs.sqlite"));
+    const int64_t imported = second.importBundle(bundle);
+    const SweepState state = sweepState(second, "resume", trials);
+    ASSERT_EQ(state.trials[0].resumeRun, imported);
+    EXPECT_EQ(std::filesystem::path(state.trials[0].resumeFrom).parent_path(),
+              std::filesystem::path(second.checkpointDir(second.run(imported).summary.uuid)));
+    TrainControl go;
+    const TrialOutcome finished =
+        runTrial(second, "resume", trials[0], state.trials[0], dataset, nullptr, go);
+    EXPECT_EQ(finished.result.status, "finished") << finished.result.message;
+    EXPECT_EQ(finished.run, imported);
+
+    RunStore whole(dir.file("whole/runs.sqlite"));
+    TrainControl once;
+    const TrialOutcome uninterrupted =
+        runTrial(whole, "resume", trials[0], TrialState{}, dataset, nullptr, once);
+    const auto losses = [](const RunStore& store, int64_t run) {
+        std::vector<double> values;
+        for (const SeriesPoint& point : store.series(run, "train", "total"))
+            values.push_back(point.value);
+        return values;
+    };
+    EXPECT_EQ(losses(second, finished.run).size(), 4u);
+    EXPECT_EQ(losses(second, finished.run), losses(whole, uninterrupted.run));
+    EXPECT_EQ(second.run(finished.run).summary.testMetrics,
+              whole.run(uninterrupted.run).summary.testMetrics);
 }
 
 }  // namespace

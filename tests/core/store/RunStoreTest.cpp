@@ -545,6 +545,57 @@ TEST(RunStoreTest, ImportSaysWhetherItAddedTheRun) {
     EXPECT_EQ(target.countRuns(RunQuery{}), 1);
 }
 
+// A run cut short on one machine (cancelled at a session's end) travels with its last.pt and
+// continues where it is imported; its finished bundle later replaces it there.
+TEST(RunStoreTest, UnfinishedRunsCarryTheirLastCheckpointWhenAsked) {
+    TempDir dir;
+    RunStore source(dir.file("a/runs.sqlite"));
+    const int64_t id = source.createRun(makeRun("sasrec", 2));
+    const std::string last =
+        (std::filesystem::path(source.checkpointDir("x")) / "last.pt").string();
+    std::filesystem::create_directories(std::filesystem::path(last).parent_path());
+    std::string bytes = "PK\x03\x04 not parsed by the store";
+    bytes += {'\0', '\xff'};  // binary, as a checkpoint is
+    std::ofstream(last, std::ios::binary) << bytes;
+    source.addCheckpoint(id, {last, 400, false});
+    RunResult cancelled;
+    cancelled.status = "cancelled";
+    cancelled.steps = 400;
+    source.finishRun(id, cancelled);
+    source.exportBundle(id, dir.file("plain.json.gz"), RunStore::Snapshots::None);
+    source.exportBundle(id, dir.file("carried.json.gz"), RunStore::Snapshots::None, 0, true);
+
+    RunStore without(dir.file("b/runs.sqlite"));
+    EXPECT_EQ(without.run(without.importBundle(dir.file("plain.json.gz"))).lastCheckpoint, last);
+
+    RunStore target(dir.file("c/runs.sqlite"));
+    const int64_t imported = target.importBundle(dir.file("carried.json.gz"));
+    const RunDetails details = target.run(imported);
+    const std::string here =
+        (std::filesystem::path(target.checkpointDir(details.summary.uuid)) / "last.pt").string();
+    EXPECT_EQ(details.summary.status, "cancelled");
+    EXPECT_EQ(details.lastCheckpoint, here);
+    ASSERT_EQ(details.checkpoints.size(), 1u);
+    EXPECT_EQ(details.checkpoints[0].path, here);
+    std::ifstream in(here, std::ios::binary);
+    EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), {}), bytes);
+
+    // Finished elsewhere (here: in the source store): its bundle replaces the unfinished run;
+    // an unfinished bundle never replaces a stored run.
+    source.setStatus(id, "finished");
+    source.exportBundle(id, dir.file("finished.json.gz"), RunStore::Snapshots::None);
+    bool added = false;
+    EXPECT_EQ(target.importBundle(dir.file("carried.json.gz"), "", &added), imported);
+    EXPECT_FALSE(added);
+    const int64_t replaced = target.importBundle(dir.file("finished.json.gz"), "", &added);
+    EXPECT_TRUE(added);
+    EXPECT_EQ(target.run(replaced).summary.status, "finished");
+    EXPECT_EQ(target.countRuns(RunQuery{}), 1);
+    EXPECT_EQ(target.importBundle(dir.file("carried.json.gz"), "", &added), replaced);
+    EXPECT_FALSE(added);
+    EXPECT_EQ(target.run(replaced).summary.status, "finished");
+}
+
 TEST(RunStoreTest, ReadoutSplitsAreKeptApartFromTestAndValid) {
     TempDir dir;
     RunStore store(dir.file("runs.sqlite"));
