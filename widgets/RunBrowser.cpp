@@ -5,6 +5,7 @@
 #include "store/RunStore.h"
 
 #include <QAction>
+#include <QFileDialog>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QItemSelectionModel>
@@ -18,6 +19,7 @@
 #include <QVBoxLayout>
 
 #include <exception>
+#include <filesystem>
 
 namespace dimerec {
 namespace {
@@ -70,8 +72,20 @@ RunBrowser::RunBrowser(RunStore& store, QWidget* parent) : QWidget(parent), stor
     connect(compareGroups, &QAction::triggered, this, [this] {
         if (!selectedRuns().isEmpty()) Q_EMIT compareSeedGroupsRequested(selectedRuns());
     });
+    auto* exportBundles = new QAction(tr("Export bundles…"), table_);
+    exportBundles->setObjectName(QStringLiteral("exportBundles"));
+    exportBundles->setToolTip(
+        tr("Write each selected run to a bundle file that File → Import runs (or dimerec runs "
+           "import) reads on another machine"));
+    connect(exportBundles, &QAction::triggered, this, [this] {
+        if (selectedRuns().isEmpty()) return;
+        const QString folder =
+            QFileDialog::getExistingDirectory(this, tr("Folder for the run bundles"));
+        if (!folder.isEmpty()) exportSelected(folder);
+    });
     table_->addAction(compareRuns);
     table_->addAction(compareGroups);
+    table_->addAction(exportBundles);
 
     auto* side = new QWidget(splitter);
     side->setMaximumWidth(240);
@@ -263,6 +277,23 @@ void RunBrowser::saveNotes() {
     const QVector<qint64> runs = selectedRuns();
     if (runs.size() != 1) return;
     guarded([&] { store_.setNotes(runs.front(), notes_->toPlainText().toStdString()); });
+}
+
+QStringList RunBrowser::exportSelected(const QString& folder) {
+    QStringList written;
+    guarded([&] {
+        for (qint64 id : selectedRuns()) {
+            const RunSummary run = store_.run(id).summary;
+            const std::string file = (std::filesystem::path(folder.toStdString()) /
+                                      RunStore::bundleFileName(run.study, run.uuid))
+                                         .string();
+            store_.exportBundle(id, file, RunStore::Snapshots::All, 0, true);
+            written << QString::fromStdString(file);
+        }
+    });
+    Q_EMIT statusMessage(
+        tr("%n bundle(s) written to %1.", nullptr, static_cast<int>(written.size())).arg(folder));
+    return written;
 }
 
 void RunBrowser::deleteSelected(bool confirm) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QStringList>
 #include <QVector>
 #include <QWidget>
 
@@ -33,6 +34,10 @@ public:
     void setFilterText(const QString& text);
     // Deletes the selected runs after asking (or without asking when `confirm` is false).
     void deleteSelected(bool confirm = true);
+    // Writes each selected run as a bundle into `folder` (RunStore::bundleFileName; a cancelled
+    // or interrupted run's carries its last checkpoint, so that Resume continues it where it
+    // is imported) and says so in statusMessage; returns the files written.
+    QStringList exportSelected(const QString& folder);
 
 Q_SIGNALS:
     void selectionChanged(const QVector<qint64>& runs);
@@ -41,6 +46,8 @@ Q_SIGNALS:
     // The selected runs, to be compared as single runs or as their seed groups (context menu).
     void compareRunsRequested(const QVector<qint64>& runs);
     void compareSeedGroupsRequested(const QVector<qint64>& runs);
+    // What an action did, for the window's status bar.
+    void statusMessage(const QString& message);
 
 private:
     void updateDetails();

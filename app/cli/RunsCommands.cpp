@@ -352,17 +352,6 @@ std::string formatSize(uintmax_t bytes) {
     return formatNumber(static_cast<double>(bytes) / (1024.0 * 1024.0), 2) + " MiB";
 }
 
-// A study name as part of a file name: characters other than letters, digits, '.', '-' and
-// '_' become '_' ("w/o L_ssm" → "w_o_L_ssm").
-std::string fileNamePart(const std::string& text) {
-    std::string part = text;
-    for (char& c : part) {
-        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-' && c != '_')
-            c = '_';
-    }
-    return part;
-}
-
 // One bundle per finished run of the study, named by study and run uuid: a file already there
 // holds that run, so it is kept and a rerun after more trials finished writes only the new ones.
 // With --resumable also the latest unfinished run of each trial that has not finished, with its
@@ -399,11 +388,11 @@ void exportStudy(const RunStore& store, const std::string& db, const ExportOptio
     int carried = 0;
     uintmax_t bytes = 0;
     for (const RunSummary& run : runs) {
-        const std::string stem = fileNamePart(options.study) + "-" + run.uuid;
-        const std::filesystem::path file =
-            std::filesystem::path(options.outDir) / (stem + ".json.gz");
+        const std::filesystem::path file = std::filesystem::path(options.outDir) /
+                                           RunStore::bundleFileName(options.study, run.uuid);
         const std::filesystem::path carriedFile =
-            std::filesystem::path(options.outDir) / (stem + ".unfinished.json.gz");
+            std::filesystem::path(options.outDir) /
+            RunStore::bundleFileName(options.study, run.uuid, true);
         if (run.status == "finished") {
             if (std::filesystem::exists(file)) {
                 ++kept;
@@ -464,52 +453,22 @@ void exportRuns(const std::string& db, const ExportOptions& options) {
               << formatSize(std::filesystem::file_size(options.out)) << ")\n";
 }
 
-// A folder stands for its bundles (*.json, *.json.gz), in name order.
-std::vector<std::string> bundlesIn(const std::string& folder) {
-    std::vector<std::string> files;
-    for (const auto& entry : std::filesystem::directory_iterator(folder)) {
-        const std::string name = entry.path().filename().string();
-        const auto endsWith = [&](const std::string& suffix) {
-            return name.size() >= suffix.size() &&
-                   name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
-        };
-        if (entry.is_regular_file() && (endsWith(".json") || endsWith(".json.gz")))
-            files.push_back(entry.path().string());
-    }
-    std::sort(files.begin(), files.end());
-    if (files.empty())
-        throw std::invalid_argument(folder + " holds no run bundles (*.json, *.json.gz)");
-    return files;
-}
-
 void importRuns(const std::string& db, const std::vector<std::string>& paths,
                 const std::string& study) {
     RunStore store(db);
-    std::vector<std::string> files;
-    for (const std::string& path : paths) {
-        if (!std::filesystem::is_directory(path)) {
-            files.push_back(path);
-            continue;
-        }
-        const std::vector<std::string> found = bundlesIn(path);
-        files.insert(files.end(), found.begin(), found.end());
-    }
+    const std::vector<std::string> files = RunStore::runFilesIn(paths);
     int added = 0;
     int stored = 0;
     for (const std::string& path : files) {
-        if (RunStore::isDatabaseFile(path)) {
-            const std::vector<int64_t> ids = store.importDatabase(path, study);
-            std::cout << "imported " << ids.size() << " new run(s) from " << path << "\n";
-            added += static_cast<int>(ids.size());
-            continue;
-        }
-        bool isNew = false;
-        const int64_t id = store.importBundle(path, study, &isNew);
-        if (isNew) {
-            std::cout << "imported run " << id << " from " << path << "\n";
-            ++added;
+        const RunStore::FileImport result = store.importFile(path, study);
+        added += static_cast<int>(result.added.size());
+        if (result.database) {
+            std::cout << "imported " << result.added.size() << " new run(s) from " << path << "\n";
+        } else if (result.storedAs == 0) {
+            std::cout << "imported run " << result.added.front() << " from " << path << "\n";
         } else {
-            std::cout << "skipped " << path << ": its run is stored already as run " << id << "\n";
+            std::cout << "skipped " << path << ": its run is stored already as run "
+                      << result.storedAs << "\n";
             ++stored;
         }
     }

@@ -39,6 +39,7 @@
 #include <QMessageBox>
 #include <QMimeData>
 #include <QProgressBar>
+#include <QProgressDialog>
 #include <QPushButton>
 #include <QScreen>
 #include <QSettings>
@@ -180,6 +181,31 @@ void MainWindow::buildActions() {
     QMenu* file = menuBar()->addMenu(tr("&File"));
     importAction_ = file->addAction(tr("&Import dataset…"), this, [this] { importDataset(); });
     importAction_->setShortcut(QKeySequence::Open);
+    const auto importRunsFrom = [this](const QStringList& paths) {
+        if (paths.isEmpty()) return;
+        const RunImportReport report = importRuns(paths);
+        if (report.failures.isEmpty()) return;
+        QMessageBox::warning(this, tr("Import runs"),
+                             tr("%n file(s) could not be imported; the other runs are in the "
+                                "store.",
+                                nullptr, static_cast<int>(report.failures.size())) +
+                                 QStringLiteral("\n\n") + report.failures.join(QLatin1Char('\n')));
+    };
+    QAction* importRunFiles = file->addAction(tr("Import &runs…"), this, [importRunsFrom, this] {
+        importRunsFrom(QFileDialog::getOpenFileNames(
+            this, tr("Import runs"), QString(),
+            tr("Run bundles and run databases (*.json *.json.gz *.sqlite);;All files (*)")));
+    });
+    importRunFiles->setToolTip(
+        tr("Add runs that dimerec runs export wrote (bundles) or another run database"));
+    QAction* importRunFolder =
+        file->addAction(tr("Import runs from &folder…"), this, [importRunsFrom, this] {
+            const QString folder = QFileDialog::getExistingDirectory(
+                this, tr("Folder of run bundles"), QStringLiteral("experiments/results"));
+            if (!folder.isEmpty()) importRunsFrom({folder});
+        });
+    importRunFolder->setToolTip(
+        tr("Add every bundle of a folder, e.g. experiments/results/compare-beauty-full"));
     file->addAction(tr("Run s&weep…"), this, [this] { runSweep(); });
     file->addAction(tr("&Watch cluster results…"), this, [this] { watchTrialFolder(); });
     file->addSeparator();
@@ -442,6 +468,8 @@ void MainWindow::buildAnalysisDocks() {
                 comparison_->addRuns(runs);
                 showComparison();
             });
+    connect(browser_, &RunBrowser::statusMessage, this,
+            [this](const QString& message) { statusBar()->showMessage(message, 8000); });
     connect(browser_, &RunBrowser::compareSeedGroupsRequested, this,
             [this, showComparison](const QVector<qint64>& runs) {
                 comparison_->addSeedGroups(runs);
@@ -474,6 +502,44 @@ void MainWindow::runSweep(const QString& path) {
             .arg(QString::fromStdString(dialog.experiment().study)),
         8000);
     updateRunControls();
+}
+
+MainWindow::RunImportReport MainWindow::importRuns(const QStringList& paths) {
+    RunImportReport report;
+    std::vector<std::string> files;
+    for (const QString& path : paths) {
+        try {
+            const std::vector<std::string> found = RunStore::runFilesIn({path.toStdString()});
+            files.insert(files.end(), found.begin(), found.end());
+        } catch (const std::exception& error) {
+            report.failures << QString::fromUtf8(error.what());
+        }
+    }
+    QProgressDialog progress(tr("Importing runs…"), tr("Stop"), 0, static_cast<int>(files.size()),
+                             this);
+    progress.setWindowModality(Qt::WindowModal);
+    progress.setMinimumDuration(500);
+    for (size_t i = 0; i < files.size() && !progress.wasCanceled(); ++i) {
+        progress.setValue(static_cast<int>(i));
+        try {
+            const RunStore::FileImport result = store_->importFile(files[i]);
+            report.added += static_cast<int>(result.added.size());
+            if (result.storedAs != 0) ++report.alreadyStored;
+        } catch (const std::exception& error) {
+            report.failures << QString::fromUtf8(error.what());
+        }
+    }
+    progress.setValue(static_cast<int>(files.size()));
+    browser_->refresh();
+    studies_->refresh();
+    QString message = tr("%n run(s) imported, %1 already stored", nullptr, report.added)
+                          .arg(report.alreadyStored);
+    if (!report.failures.isEmpty()) {
+        message += tr("; %n file(s) could not be imported", nullptr,
+                      static_cast<int>(report.failures.size()));
+    }
+    statusBar()->showMessage(message + QLatin1Char('.'), 8000);
+    return report;
 }
 
 void MainWindow::watchTrialFolder(const QString& folder) {

@@ -3,8 +3,9 @@
 #include "config/RunConfig.h"
 #include "data/DatasetLoader.h"
 
-#include <QMainWindow>
 #include <QHash>
+#include <QMainWindow>
+#include <QStringList>
 #include <QVector>
 
 #include <memory>
@@ -59,6 +60,15 @@ public:
     // File → Watch cluster results…: imports the runs that cluster jobs (dimerec sweep
     // --slurm) write into a folder as they end ("" asks for the folder).
     void watchTrialFolder(const QString& folder = QString());
+    // File → Import runs… / Import runs from folder…: run bundles (`dimerec runs export`; a
+    // folder stands for its bundles, e.g. experiments/results/compare-beauty-full) and run
+    // databases into the store, each file on its own, so one bad file loses nothing else.
+    struct RunImportReport {
+        int added = 0;
+        int alreadyStored = 0;
+        QStringList failures;  // one line per file (or folder) that could not be imported
+    };
+    RunImportReport importRuns(const QStringList& paths);
     // View → Reset layout: the docks and splitters as on a first start, the window filling
     // the screen.
     void resetLayout();

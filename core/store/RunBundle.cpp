@@ -28,6 +28,7 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <cstdio>
 #include <cstring>
@@ -517,6 +518,54 @@ int64_t RunStore::importBundle(const std::string& path, const std::string& study
     }
     if (added != nullptr) *added = stored;
     return id;
+}
+
+RunStore::FileImport RunStore::importFile(const std::string& path, const std::string& study) {
+    FileImport result;
+    result.database = isDatabaseFile(path);
+    if (result.database) {
+        result.added = importDatabase(path, study);
+        return result;
+    }
+    bool added = false;
+    const int64_t id = importBundle(path, study, &added);
+    if (added) {
+        result.added.push_back(id);
+    } else {
+        result.storedAs = id;
+    }
+    return result;
+}
+
+std::vector<std::string> RunStore::runFilesIn(const std::vector<std::string>& paths) {
+    std::vector<std::string> files;
+    for (const std::string& path : paths) {
+        std::error_code error;
+        if (!std::filesystem::is_directory(path, error)) {
+            files.push_back(path);
+            continue;
+        }
+        std::vector<std::string> bundles;
+        for (const auto& entry : std::filesystem::directory_iterator(path)) {
+            const std::string name = entry.path().filename().string();
+            if (entry.is_regular_file() && (endsWith(name, ".json") || endsWith(name, ".json.gz")))
+                bundles.push_back(entry.path().string());
+        }
+        if (bundles.empty()) throw StoreError(path, "holds no run bundles (*.json, *.json.gz)");
+        std::sort(bundles.begin(), bundles.end());
+        files.insert(files.end(), bundles.begin(), bundles.end());
+    }
+    return files;
+}
+
+std::string RunStore::bundleFileName(const std::string& study, const std::string& uuid,
+                                     bool unfinished) {
+    std::string name = study;
+    for (char& c : name) {
+        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-' && c != '_')
+            c = '_';
+    }
+    return name + "-" + uuid + (unfinished ? ".unfinished.json.gz" : ".json.gz");
 }
 
 bool RunStore::isDatabaseFile(const std::string& path) {

@@ -137,6 +137,23 @@ public:
     // <folder of the database>/checkpoints/<run uuid>: the folder of a recorded run's last.pt
     // and best.pt.
     std::string checkpointDir(const std::string& runUuid) const;
+    // What importFile did with one file.
+    struct FileImport {
+        bool database = false;       // a run database (every run of it) rather than a bundle
+        std::vector<int64_t> added;  // the runs this call stored
+        int64_t storedAs = 0;        // a bundle whose run was stored already: that run
+    };
+    // Imports a bundle or a run database (told apart by isDatabaseFile) into `study` as
+    // importBundle and importDatabase do.
+    FileImport importFile(const std::string& path, const std::string& study = "");
+    // The run bundles and run databases that `paths` name, in order: a file stands for itself,
+    // a folder for its bundles (*.json, *.json.gz) in name order (none there is an error).
+    static std::vector<std::string> runFilesIn(const std::vector<std::string>& paths);
+    // "<study>-<run uuid>.json.gz", the study's characters other than letters, digits, '.', '-'
+    // and '_' as '_' ("w/o L_ssm" → "w_o_L_ssm"); "….unfinished.json.gz" for the bundle of an
+    // unfinished run that carries its checkpoint.
+    static std::string bundleFileName(const std::string& study, const std::string& uuid,
+                                      bool unfinished = false);
     // Whether the file starts with SQLite's header (a run database rather than a bundle).
     static bool isDatabaseFile(const std::string& path);
 

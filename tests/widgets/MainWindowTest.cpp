@@ -11,12 +11,15 @@
 
 #include <QAbstractButton>
 #include <QCheckBox>
+#include <QDir>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QLabel>
 #include <QMessageBox>
 #include <QProgressBar>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QStatusBar>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
@@ -325,6 +328,48 @@ TEST_F(MainWindowTest, EventLoopNeverStallsWhileTraining) {
               << " ms\n";
     EXPECT_LT(longestStall, 100.0) << "the window stalled for " << longestStall << " ms (longest "
                                    << "wall-clock gap " << longestGap << " ms)";
+}
+
+// File → Import runs: a folder stands for its bundles; a file that is not a bundle is reported
+// with its name and loses nothing (the other runs go in); importing again stores nothing twice.
+TEST_F(MainWindowTest, ImportsRunBundlesFromFilesAndFoldersAndReportsBadOnes) {
+    const QString folder = dir_.filePath(QStringLiteral("bundles"));
+    QDir().mkpath(folder);
+    {
+        RunStore source(dir_.filePath(QStringLiteral("source.sqlite")).toStdString());
+        for (int seed : {1, 2}) {
+            NewRun run;
+            run.config.train.seed = static_cast<uint64_t>(seed);
+            run.study = "shared";
+            const int64_t id = source.createRun(run);
+            source.exportBundle(
+                id, (folder + QStringLiteral("/run-%1.json.gz").arg(seed)).toStdString());
+        }
+    }
+    const QString bad = dir_.filePath(QStringLiteral("notes.json"));
+    QFile file(bad);
+    ASSERT_TRUE(file.open(QIODevice::WriteOnly));
+    file.write("{\"not\": \"a bundle\"}");
+    file.close();
+
+    MainWindow window(storePath());
+    MainWindow::RunImportReport report = window.importRuns({folder, bad});
+    EXPECT_EQ(report.added, 2);
+    EXPECT_EQ(report.alreadyStored, 0);
+    ASSERT_EQ(report.failures.size(), 1);
+    EXPECT_TRUE(
+        report.failures.front().startsWith(bad + QStringLiteral(": is not a DimeRec run bundle")))
+        << report.failures.front().toStdString();
+    EXPECT_EQ(window.runBrowser()->model()->totalRuns(), 2);
+    EXPECT_EQ(
+        window.statusBar()->currentMessage(),
+        QStringLiteral("2 run(s) imported, 0 already stored; 1 file(s) could not be imported."));
+
+    report = window.importRuns({folder});
+    EXPECT_EQ(report.added, 0);
+    EXPECT_EQ(report.alreadyStored, 2);
+    EXPECT_TRUE(report.failures.isEmpty());
+    EXPECT_EQ(window.runBrowser()->model()->totalRuns(), 2);
 }
 
 }  // namespace

@@ -3,6 +3,8 @@
 #include "RunTableModel.h"
 #include "store/RunStore.h"
 
+#include <QDir>
+#include <QFileInfo>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -124,6 +126,32 @@ TEST_F(RunBrowserTest, DeletesTheSelectedRuns) {
     EXPECT_EQ(store_->countRuns(RunQuery{}), kRuns - 2);
     EXPECT_EQ(browser.model()->rowOfRun(5), -1);
     EXPECT_TRUE(browser.selectedRuns().isEmpty());
+}
+
+// "Export bundles…" writes one bundle per selected run, named <study>-<uuid>.json.gz as
+// `dimerec runs export --study` names them, that another store imports as the same runs.
+TEST_F(RunBrowserTest, ExportsTheSelectedRunsAsBundlesAnotherStoreImports) {
+    RunBrowser browser(*store_);
+    browser.model()->sort(RunTableModel::Id, Qt::AscendingOrder);
+    browser.selectRuns({2, 3});
+    QSignalSpy said(&browser, &RunBrowser::statusMessage);
+    const QString folder = dir_.filePath(QStringLiteral("bundles"));
+    QDir().mkpath(folder);
+    const QStringList written = browser.exportSelected(folder);
+    ASSERT_EQ(written.size(), 2);
+    ASSERT_EQ(said.count(), 1);
+    EXPECT_EQ(said.front().front().toString(),
+              QStringLiteral("2 bundle(s) written to %1.").arg(folder));
+    RunStore other(dir_.filePath(QStringLiteral("other.sqlite")).toStdString());
+    for (int i = 0; i < written.size(); ++i) {
+        const QString& file = written[i];
+        const RunSummary original = store_->run(2 + i).summary;  // in the selection's order
+        EXPECT_EQ(QFileInfo(file).fileName().toStdString(),
+                  RunStore::bundleFileName(original.study, original.uuid));
+        const RunStore::FileImport imported = other.importFile(file.toStdString());
+        ASSERT_EQ(imported.added.size(), 1u);
+        EXPECT_EQ(other.run(imported.added.front()).summary.uuid, original.uuid);
+    }
 }
 
 }  // namespace
