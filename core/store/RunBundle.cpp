@@ -351,8 +351,14 @@ int64_t RunStore::importBundle(const std::string& path, const std::string& study
         std::string lastCheckpoint = r.value("lastCheckpoint", "");
         std::string carried;  // the bytes of last.pt, written into this store's folder
         if (resume.contains("checkpoint") && isResumable(status)) {
-            const std::vector<unsigned char> bytes =
-                fromBase64(resume.at("checkpoint").get<std::string>(), path);
+            const json& text = resume.at("checkpoint");
+            if (!text.is_string()) {
+                throw StoreError(path,
+                                 "is not a valid run bundle: resume.checkpoint must be the "
+                                 "checkpoint as base64 text, got " +
+                                     std::string(text.type_name()) + kExportAgain);
+            }
+            const std::vector<unsigned char> bytes = fromBase64(text.get<std::string>(), path);
             carried.assign(bytes.begin(), bytes.end());
         }
         impl_->write("importing bundle " + path, [&] {

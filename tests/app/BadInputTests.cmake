@@ -136,6 +136,12 @@ bad_bundle(short-embedding short-embedding.json
   "embedding snapshot 'best' does not hold rows × dim floats; export the run again with dimerec runs export")
 bad_bundle(damaged-gzip binary.json.gz "the bundle is damaged (gzip error); export the run again with dimerec runs export")
 bad_bundle(missing missing.json "cannot open the bundle (no such file, or no permission)")
+bad_bundle(resume-not-text resume-not-text.json
+  "is not a valid run bundle: resume.checkpoint must be the checkpoint as base64 text, got number; export the run again with dimerec runs export")
+# A folder stands for its bundles; one without any (here the bad checkpoints' folder) is named.
+dimerec_bad_input(bundle folder-without-bundles
+  "${BAD}/checkpoints: holds no run bundles (*.json, *.json.gz)" DB "${DIMEREC_BAD_DB}"
+  ARGS runs import --db "${DIMEREC_BAD_DB}" "${BAD}/checkpoints")
 
 # Checkpoints (`dimerec evaluate --checkpoint`, `dimerec train --resume`); the truncated one is
 # the first half of the checkpoint that cli.train-few-steps writes.
