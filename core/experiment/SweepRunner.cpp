@@ -2,6 +2,7 @@
 
 #include "experiment/RecordedRun.h"
 #include "store/RunStore.h"
+#include "util/BuildInfo.h"
 
 #include <nlohmann/json.hpp>
 
@@ -34,6 +35,12 @@ bool sameLength(const TrainConfig& run, int64_t epochsRun, const TrainConfig& tr
         return false;
     const bool stoppedEarly = run.patience > 0 && epochsRun < run.epochs;
     return run.epochs == trial.epochs || (stoppedEarly && epochsRun <= trial.epochs);
+}
+
+// Whether a run trained on this machine's CPU (runs recorded before 2026-12-05 name none).
+bool onThisCpu(const Provenance& provenance) {
+    static const std::string here = buildInfo().cpu;
+    return !provenance.cpu.empty() && provenance.cpu != "unknown" && provenance.cpu == here;
 }
 
 }  // namespace
@@ -105,13 +112,20 @@ SweepState sweepState(const RunStore& store, const std::string& study,
     return state;
 }
 
+void TrialTimes::Mean::add(double seconds, bool here) {
+    sum += seconds;
+    ++count;
+    if (!here) return;
+    hereSum += seconds;
+    ++hereCount;
+}
+
 TrialTimes::TrialTimes(const RunStore& store, std::string study) : store_(store) {
     for (const RunSummary& run : studyRuns(store, study)) {
         if (run.status != "finished") continue;
-        for (Mean* mean : {&byConfig_[run.configHash], &byModel_[run.model], &all_}) {
-            mean->sum += run.elapsedSeconds;
-            ++mean->count;
-        }
+        const bool here = onThisCpu(store.run(run.id).provenance);
+        for (Mean* mean : {&byConfig_[run.configHash], &byModel_[run.model], &all_})
+            mean->add(run.elapsedSeconds, here);
     }
 }
 
@@ -128,16 +142,16 @@ const std::vector<TrialTimes::MeasuredRun>& TrialTimes::measured(const Trial& tr
     query.limit = 200;
     for (const RunSummary& run : store_.listRuns(query)) {
         if (run.elapsedSeconds <= 0.0 || run.steps <= 0) continue;
-        const RunConfig config =
-            runConfigFromJson(nlohmann::json::parse(store_.run(run.id).configJson));
+        const RunDetails details = store_.run(run.id);
+        const RunConfig config = runConfigFromJson(nlohmann::json::parse(details.configJson));
         if (config.data.dataset != trial.config.data.dataset) continue;
         const std::optional<int64_t> stepsPerEpoch = store_.stepsPerEpoch(run.id);
         if (!stepsPerEpoch || *stepsPerEpoch <= 0) continue;
         const double batch = static_cast<double>(config.train.batchSize);
-        found->second.push_back({config.train, (run.steps + *stepsPerEpoch - 1) / *stepsPerEpoch,
-                                 run.elapsedSeconds,
-                                 static_cast<double>(run.steps) * batch / run.elapsedSeconds,
-                                 static_cast<double>(*stepsPerEpoch) * batch});
+        found->second.push_back(
+            {config.train, (run.steps + *stepsPerEpoch - 1) / *stepsPerEpoch, run.elapsedSeconds,
+             static_cast<double>(run.steps) * batch / run.elapsedSeconds,
+             static_cast<double>(*stepsPerEpoch) * batch, onThisCpu(details.provenance)});
     }
     return found->second;
 }
@@ -150,13 +164,14 @@ std::optional<TrialTimes::Time> TrialTimes::of(const Trial& trial) const {
     const std::vector<MeasuredRun>& runs = measured(trial);
     Mean similar;
     for (const MeasuredRun& run : runs) {
-        if (!sameLength(run.train, run.epochsRun, trial.config.train)) continue;
-        similar.sum += run.elapsedSeconds;
-        ++similar.count;
+        if (sameLength(run.train, run.epochsRun, trial.config.train))
+            similar.add(run.elapsedSeconds, run.here);
     }
     if (similar.count > 0) return Time{similar.value(), EstimateBasis::Similar};
     if (!runs.empty()) {
-        const MeasuredRun& newest = runs.front();
+        const auto hereFirst =
+            std::find_if(runs.begin(), runs.end(), [](const MeasuredRun& run) { return run.here; });
+        const MeasuredRun& newest = hereFirst != runs.end() ? *hereFirst : runs.front();
         double samples = newest.samplesPerEpoch * trial.config.train.epochs;
         if (trial.config.train.maxSteps > 0) {
             samples = std::min(samples, static_cast<double>(trial.config.train.maxSteps) *

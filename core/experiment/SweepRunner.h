@@ -64,7 +64,8 @@ enum class EstimateBasis {
 };
 
 // Expected training time of single trials of a study, in one process at the runs' own
-// thread counts (see EstimateBasis for the order of the sources).
+// thread counts (see EstimateBasis for the order of the sources; within a source, the runs
+// timed on this machine's CPU where there are any).
 class TrialTimes {
 public:
     TrialTimes(const RunStore& store, std::string study);
@@ -76,10 +77,16 @@ public:
     std::optional<Time> of(const Trial& trial) const;
 
 private:
+    // The mean wall time of some runs; of those trained on this machine's CPU where there
+    // are any (the provenance's cpu: another machine's times, or an earlier one's under other
+    // load, say little about this one's).
     struct Mean {
         double sum = 0.0;
         int count = 0;
-        double value() const { return sum / count; }
+        double hereSum = 0.0;
+        int hereCount = 0;
+        void add(double seconds, bool here);
+        double value() const { return hereCount > 0 ? hereSum / hereCount : sum / count; }
     };
     // A finished run of a model on a dataset, in any study: what Similar and Throughput use.
     struct MeasuredRun {
@@ -88,6 +95,7 @@ private:
         double elapsedSeconds = 0.0;
         double samplesPerSecond = 0.0;
         double samplesPerEpoch = 0.0;
+        bool here = false;  // trained on this machine's CPU
     };
     const std::vector<MeasuredRun>& measured(const Trial& trial) const;
 

@@ -7,6 +7,7 @@
 #include "data/Dataset.h"
 #include "data/DatasetLoader.h"
 #include "store/RunStore.h"
+#include "util/BuildInfo.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -30,13 +31,15 @@ std::vector<Trial> fourTrials() {
 }
 
 // A stored run of `trial` that ended with `status` after `seconds` of training.
+// It trained on this machine's CPU, or on `cpu` where given.
 int64_t storeRun(RunStore& store, const Trial& trial, const std::string& status, double seconds,
-                 const std::string& lastCheckpoint = "") {
+                 const std::string& lastCheckpoint = "", const std::string& cpu = "") {
     NewRun run;
     run.study = "resume";
     run.config = trial.config;
     run.datasetName = "fixture";
     run.provenance = currentProvenance("cpu", 1);
+    if (!cpu.empty()) run.provenance.cpu = cpu;
     const int64_t id = store.createRun(run);
     if (status == "running") return id;
     RunResult result;
@@ -161,6 +164,22 @@ TEST(SweepRunner, FinishedTrialsAreDoneOthersPendingOrResumed) {
     EXPECT_EQ(times.of(trials[2])->seconds, 50.0);
     EXPECT_EQ(times.of(trials[2])->basis, EstimateBasis::Study);
     EXPECT_EQ(times.of(trials[0])->seconds, 20.0);
+}
+
+// Runs timed on another CPU (another machine, or one that was busier) say less about this
+// machine than runs timed here: where a trial's basis has runs of both, the estimate is the mean
+// of this CPU's; where it has only others', theirs.
+TEST(SweepRunner, RunsTimedOnThisCpuMakeTheEstimate) {
+    if (buildInfo().cpu == "unknown") GTEST_SKIP() << "this machine does not name its CPU";
+    const test::TempDir dir;
+    RunStore store(dir.file("runs.sqlite"));
+    const std::vector<Trial> trials = fourTrials();  // a seed 1, a seed 2, b seed 1, b seed 2
+    storeRun(store, trials[0], "finished", 90.0, "", "Another CPU @ 2.0GHz");
+    storeRun(store, trials[0], "finished", 30.0);  // a seed 1 again, on this CPU
+    storeRun(store, trials[2], "finished", 60.0, "Another CPU @ 2.0GHz");
+    const TrialTimes times(store, "resume");
+    EXPECT_EQ(times.of(trials[1])->seconds, 30.0);  // not the mean of both, 60 s
+    EXPECT_EQ(times.of(trials[3])->seconds, 60.0);  // only another CPU's run
 }
 
 // A study without finished runs is estimated from a finished run of the same model on the same
