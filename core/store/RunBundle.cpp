@@ -184,19 +184,13 @@ bool isResumable(const std::string& status) {
     return status == "cancelled" || status == "interrupted";
 }
 
-std::string readBinary(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream content;
-    content << in.rdbuf();
-    if (!in) throw StoreError(path, "cannot read the run's checkpoint (moved or deleted?)");
-    return content.str();
-}
-
-// Reads plain or gzip-compressed files alike (zlib passes plain files through).
-std::string readFile(const std::string& path) {
+// Reads plain or gzip-compressed files alike (zlib passes plain files through, a checkpoint
+// too).
+std::string readFile(const std::string& path, const char* what = "the bundle") {
     gzFile file = gzopen(path.c_str(), "rb");
     if (file == nullptr)
-        throw StoreError(path, "cannot open the bundle (no such file, or no permission)");
+        throw StoreError(path,
+                         std::string("cannot open ") + what + " (no such file, or no permission)");
     std::string content;
     char buffer[1 << 16];
     int read = 0;
@@ -299,7 +293,7 @@ void RunStore::exportBundle(int64_t run, const std::string& path, Snapshots snap
         written.emplace_back(split, std::move(*ranks));
     }
     if (carryCheckpoint && isResumable(s.status) && !details.lastCheckpoint.empty()) {
-        const std::string checkpoint = readBinary(details.lastCheckpoint);
+        const std::string checkpoint = readFile(details.lastCheckpoint, "the run's checkpoint");
         bundle["resume"] = {
             {"checkpoint", toBase64(reinterpret_cast<const unsigned char*>(checkpoint.data()),
                                     checkpoint.size())}};
