@@ -184,6 +184,7 @@ struct RunNorms {
     const LoadedRun* run = nullptr;
     EmbeddingSnapshot snapshot;  // without data
     std::vector<NormBucket> buckets;
+    double meanCosine = 0.0;  // meanPairwiseCosine of the snapshot's rows
 };
 
 std::vector<RunNorms> normsByFrequency(const RunStore& store, const std::vector<LoadedRun>& runs) {
@@ -204,6 +205,7 @@ std::vector<RunNorms> normsByFrequency(const RunStore& store, const std::vector<
         const RunConfig config = runConfigFromJson(nlohmann::json::parse(run.details.configJson));
         const Splits splits = makeSplits(loadDataset(config.data), config.data);
         norms.buckets = normByFrequency(snapshot.data, snapshot.dim, splits.itemCounts);
+        norms.meanCosine = meanPairwiseCosine(snapshot.data, snapshot.dim);
         result.push_back(std::move(norms));
     }
     return result;
@@ -222,7 +224,8 @@ void drawNormsByFrequency(QCustomPlot& plot, const std::vector<RunNorms>& norms)
         ticker->addTick(position[lowest], QString::fromStdString(label));
     }
     QVector<Curve> curves;
-    QString csv = QStringLiteral("run,label,snapshot_step,bucket,items,mean_norm,median_norm\n");
+    QString csv = QStringLiteral(
+        "run,label,snapshot_step,bucket,items,mean_norm,median_norm,run_mean_pairwise_cosine\n");
     for (const RunNorms& run : norms) {
         Curve curve;
         curve.name = run.run->label;
@@ -230,14 +233,15 @@ void drawNormsByFrequency(QCustomPlot& plot, const std::vector<RunNorms>& norms)
         for (const NormBucket& bucket : run.buckets) {
             curve.x.push_back(position[bucket.lowest]);
             curve.y.push_back(bucket.meanNorm);
-            csv += QStringLiteral("%1,%2,%3,%4,%5,%6,%7\n")
+            csv += QStringLiteral("%1,%2,%3,%4,%5,%6,%7,%8\n")
                        .arg(run.run->id)
                        .arg(QString::fromStdString(csvField(run.run->label.toStdString())))
                        .arg(run.snapshot.step)
                        .arg(QString::fromStdString(bucketLabel(bucket)))
                        .arg(bucket.items)
                        .arg(bucket.meanNorm, 0, 'g', 6)
-                       .arg(bucket.medianNorm, 0, 'g', 6);
+                       .arg(bucket.medianNorm, 0, 'g', 6)
+                       .arg(run.meanCosine, 0, 'g', 6);
         }
         curves.push_back(curve);
     }
@@ -502,6 +506,8 @@ void exportPlotCommand(const PlotCommandOptions& options) {
                           << std::setw(11) << bucket.meanNorm << std::setw(13) << bucket.medianNorm
                           << std::defaultfloat << "\n";
             }
+            std::cout << "  mean pairwise cosine of the item directions: " << std::fixed
+                      << std::setprecision(3) << run.meanCosine << std::defaultfloat << "\n";
         }
         what = "item-embedding norms by training frequency";
     } else if (options.kind == "forward-process") {
@@ -567,7 +573,8 @@ void addExportPlotCommand(CLI::App& app) {
                      "run's best checkpoint's reverse chain for --user, each state's cos to the "
                      "chain's output and to the true next item; norm-by-frequency: mean L2 norm "
                      "of the item embeddings by how often the items occur in training (0, 1-9, "
-                     "10-99, ...), from each run's last stored embedding snapshot; "
+                     "10-99, ...), from each run's last stored embedding snapshot, with the "
+                     "mean pairwise cosine of the item directions; "
                      "by-history-length: a per-user metric (default ndcg@10) over the test users "
                      "grouped by their history length (--edges), one line per seed group (mean "
                      "± std over its seeds), from the runs' per-user test ranks; "

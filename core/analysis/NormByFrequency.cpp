@@ -12,14 +12,32 @@ std::string bucketLabel(const NormBucket& bucket) {
     return std::to_string(bucket.lowest) + "-" + std::to_string(bucket.highest);
 }
 
-std::vector<NormBucket> normByFrequency(const std::vector<float>& embeddings, int64_t dim,
-                                        const std::vector<int64_t>& itemCounts) {
-    if (dim < 1) throw std::invalid_argument("norm by frequency: dim must be >= 1");
+namespace {
+
+// The number of rows of `embeddings`; throws when they are not rows × dim.
+size_t rowsOf(const std::vector<float>& embeddings, int64_t dim, const char* what) {
+    if (dim < 1) throw std::invalid_argument(std::string(what) + ": dim must be >= 1");
     if (embeddings.size() % static_cast<size_t>(dim) != 0) {
-        throw std::invalid_argument("norm by frequency: " + std::to_string(embeddings.size()) +
+        throw std::invalid_argument(std::string(what) + ": " + std::to_string(embeddings.size()) +
                                     " values are not rows of " + std::to_string(dim));
     }
-    const size_t rows = embeddings.size() / static_cast<size_t>(dim);
+    return embeddings.size() / static_cast<size_t>(dim);
+}
+
+double rowNorm(const std::vector<float>& embeddings, size_t row, size_t dim) {
+    double squares = 0.0;
+    for (size_t j = 0; j < dim; ++j) {
+        const double value = embeddings[row * dim + j];
+        squares += value * value;
+    }
+    return std::sqrt(squares);
+}
+
+}  // namespace
+
+std::vector<NormBucket> normByFrequency(const std::vector<float>& embeddings, int64_t dim,
+                                        const std::vector<int64_t>& itemCounts) {
+    const size_t rows = rowsOf(embeddings, dim, "norm by frequency");
     if (rows != itemCounts.size()) {
         throw std::invalid_argument("norm by frequency: " + std::to_string(rows) +
                                     " embedding rows for " + std::to_string(itemCounts.size()) +
@@ -36,12 +54,8 @@ std::vector<NormBucket> normByFrequency(const std::vector<float>& embeddings, in
     // The top decade is open, so that "1000+" reads as "seen 1,000 times or more".
     std::vector<std::vector<double>> norms(static_cast<size_t>(top) + 1);
     for (size_t i = 0; i < rows; ++i) {
-        double squares = 0.0;
-        for (size_t j = 0; j < static_cast<size_t>(dim); ++j) {
-            const double value = embeddings[i * static_cast<size_t>(dim) + j];
-            squares += value * value;
-        }
-        norms[static_cast<size_t>(decadeOf(itemCounts[i]))].push_back(std::sqrt(squares));
+        norms[static_cast<size_t>(decadeOf(itemCounts[i]))].push_back(
+            rowNorm(embeddings, i, static_cast<size_t>(dim)));
     }
     std::vector<NormBucket> buckets;
     for (int decade = 0; decade <= top; ++decade) {
@@ -63,6 +77,23 @@ std::vector<NormBucket> normByFrequency(const std::vector<float>& embeddings, in
         buckets.push_back(bucket);
     }
     return buckets;
+}
+
+double meanPairwiseCosine(const std::vector<float>& embeddings, int64_t dim) {
+    const size_t rows = rowsOf(embeddings, dim, "mean pairwise cosine");
+    const size_t width = static_cast<size_t>(dim);
+    std::vector<double> sum(width, 0.0);
+    double directions = 0.0;
+    for (size_t i = 0; i < rows; ++i) {
+        const double norm = rowNorm(embeddings, i, width);
+        if (norm == 0.0) continue;
+        for (size_t j = 0; j < width; ++j) sum[j] += embeddings[i * width + j] / norm;
+        directions += 1.0;
+    }
+    if (directions < 2.0) return std::nan("");
+    double squares = 0.0;
+    for (double value : sum) squares += value * value;
+    return (squares - directions) / (directions * (directions - 1.0));
 }
 
 }  // namespace dimerec

@@ -140,7 +140,8 @@ dimerec_plot_test(sphere "${DIMEREC_TRAIN_DB}" cli-checkpoint "wrote PNG sphere 
   --runs 1 --kind sphere --out "${DIMEREC_FIGURES}/sphere.png" --width 6in --height 4.5in
   --dpi 100)
 # The same run's item-embedding norms by training frequency, from its last snapshot (step 3),
-# as PDF, and as CSV: one row per bucket of training counts. The embedded ML latest-small under
+# as PDF, and as CSV: one row per bucket of training counts, each with the run's mean pairwise
+# cosine of the item directions. The embedded ML latest-small under
 # leave-one-out has 43 items never in training, 7,428 seen 1-9 times, 2,119 10-99 times and 134
 # 100 times or more (counted apart from the program from resources/datasets/ml-latest-small/
 # ratings.csv: each user's ratings in timestamp order, ties in file order, less the last two).
@@ -150,7 +151,7 @@ dimerec_plot_test(norm-by-frequency "${DIMEREC_TRAIN_DB}" cli-checkpoint
   --runs 1 --kind norm-by-frequency --out "${DIMEREC_FIGURES}/norms.pdf" --width 8.5cm
   --height 6cm)
 set(DIMEREC_PLOT_CHECK -DFIGURE=${DIMEREC_FIGURES}/norms.csv -DFORMAT=csv
-  "-DROWS=run,label,snapshot_step,bucket,items,mean_norm,median_norm|1,cli-few-steps,3,0,43,*,*|1,cli-few-steps,3,1-9,7428,*,*|1,cli-few-steps,3,10-99,2119,*,*|1,cli-few-steps,3,100+,134,*,*")
+  "-DROWS=run,label,snapshot_step,bucket,items,mean_norm,median_norm,run_mean_pairwise_cosine|1,cli-few-steps,3,0,43,*,*,*|1,cli-few-steps,3,1-9,7428,*,*,*|1,cli-few-steps,3,10-99,2119,*,*,*|1,cli-few-steps,3,100+,134,*,*,*")
 dimerec_plot_test(norm-by-frequency-csv "${DIMEREC_TRAIN_DB}" cli-checkpoint "wrote CSV"
   --runs 1 --kind norm-by-frequency --out "${DIMEREC_FIGURES}/norms.csv")
 

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <stdexcept>
 #include <vector>
 
@@ -49,6 +50,34 @@ TEST(NormByFrequency, RejectsMismatchedShapes) {
     EXPECT_THROW(normByFrequency(kRows, 3, kCounts), std::invalid_argument);  // 14 values
     EXPECT_THROW(normByFrequency(kRows, 2, {1, 2}), std::invalid_argument);
     EXPECT_THROW(normByFrequency(kRows, 0, kCounts), std::invalid_argument);
+}
+
+TEST(MeanPairwiseCosine, HandComputedOverNonZeroRows) {
+    // Rows (1,0), (0,1), (2,0), (0,0): the zero row has no direction and is left out; the unit
+    // rows (1,0), (0,1), (1,0) give the pair cosines 0, 1, 0, mean 1/3.
+    EXPECT_NEAR(meanPairwiseCosine({1, 0, 0, 1, 2, 0, 0, 0}, 2), 1.0 / 3.0, 1e-12);
+    // Opposite directions: -1; every row the same direction, whatever its norm: 1.
+    EXPECT_NEAR(meanPairwiseCosine({3, 0, -0.5f, 0}, 2), -1.0, 1e-12);
+    EXPECT_NEAR(meanPairwiseCosine({1, 1, 2, 2, 5, 5}, 2), 1.0, 1e-12);
+    // Equals the mean over the pairs computed one by one (kRows: 21 pairs).
+    double sum = 0.0;
+    int pairs = 0;
+    for (size_t a = 0; a < 7; ++a) {
+        for (size_t b = a + 1; b < 7; ++b) {
+            const double dot = kRows[2 * a] * kRows[2 * b] + kRows[2 * a + 1] * kRows[2 * b + 1];
+            const double na = std::hypot(kRows[2 * a], kRows[2 * a + 1]);
+            const double nb = std::hypot(kRows[2 * b], kRows[2 * b + 1]);
+            sum += dot / (na * nb);
+            ++pairs;
+        }
+    }
+    EXPECT_NEAR(meanPairwiseCosine(kRows, 2), sum / pairs, 1e-6);
+}
+
+TEST(MeanPairwiseCosine, UndefinedBelowTwoDirectionsAndRejectsBadShapes) {
+    EXPECT_TRUE(std::isnan(meanPairwiseCosine({1, 0, 0, 0}, 2)));
+    EXPECT_THROW(meanPairwiseCosine({1, 0, 0}, 2), std::invalid_argument);
+    EXPECT_THROW(meanPairwiseCosine({1, 0}, 0), std::invalid_argument);
 }
 
 }  // namespace
