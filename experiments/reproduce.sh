@@ -9,7 +9,8 @@
 # --out       where the tables (.md), run lists (.csv) and figures (.png, .pdf) go
 #             (default docs/reproduction)
 # --profile   an experiment-file profile: full is the converged report (issue 20: the model
-#             comparisons on Beauty, Yelp and ML-1M, the ablations on Beauty and ML-1M);
+#             comparisons on Beauty, Yelp and ML-1M, the ablations on Beauty and ML-1M, the
+#             paper's protocol on ML-1M);
 #             without it, the quick studies of sections 1-6
 # --jobs      trials trained at once (default 2, one LibTorch thread each on a 2-core machine)
 # --until     start a trial only when its estimated time fits before TIME (anything `date -d`
@@ -48,7 +49,8 @@ mkdir -p "$(dirname "$db")" "$out"
 if [ "$profile" = full ]; then
   studies=(compare-beauty compare-yelp compare-ml1m ablation-beauty sensitivity-lambda-mu-beauty
            confirm-lambda-mu-beauty confirm-lambda-mu-yelp sensitivity-steps-schedule-beauty
-           confirm-steps-schedule-beauty ablation-components-ml1m)
+           confirm-steps-schedule-beauty confirm-steps-schedule-yelp ablation-components-ml1m
+           dreamrec-protocol-ml1m)
 else
   studies=(compare-ml1m ablation-components-ml1m ablation-gem-ml1m sensitivity-lambda-mu-ml1m
            sensitivity-steps-schedule-ml1m diversity-comirec-ml1m compare-beauty compare-yelp)
@@ -192,6 +194,25 @@ if [ "$profile" = full ]; then
   table sensitivity-steps-schedule-beauty "T=100 schedule=linear" "$loo"
   confirm_table confirm-steps-schedule-beauty sensitivity-steps-schedule-beauty beauty "$loo" \
     "T=100 schedule=linear-scaled"
+  confirm_table confirm-steps-schedule-yelp "" yelp "$loo" "T=100 schedule=linear-scaled"
+  # The paper's protocol (item 3): every run against DimeRec (recommended); the item-embedding
+  # norms by training frequency of each diffusion variant's seed-1 run (the baselines' tables
+  # are not what the question is about; MostPopular has none).
+  table dreamrec-protocol-ml1m "DimeRec (recommended)" "$loo"
+  norm_runs=()
+  for variant in "DimeRec (recommended)" "DimeRec w/o L_ssm" \
+      "DreamRec-like (Euclidean DDPM, MSE only)" "DreamRec-like on the sphere (geodesic, MSE only)" \
+      "DreamRec-like + L_ssm (Euclidean DDPM, MSE + sampled softmax)"; do
+    id=$(run_id dreamrec-protocol-ml1m "$variant seed 1")
+    if [ -n "$id" ]; then norm_runs+=("$id"); fi
+  done
+  if [ ${#norm_runs[@]} -gt 0 ]; then
+    ids=$(IFS=,; echo "${norm_runs[*]}")
+    plot dreamrec-protocol-norms dreamrec-protocol-ml1m --runs "$ids" --kind norm-by-frequency \
+      --width 17cm --height 10cm
+    "$dimerec" export plot --db "$db" --runs "$ids" --kind norm-by-frequency \
+      -o "$out/dreamrec-protocol-norms.csv"
+  fi
   for study in "${studies[@]}"; do runs "$study"; done
   grid_plot lambda-mu-heatmap-beauty sensitivity-lambda-mu-beauty \
     --study "sensitivity-lambda-mu-beauty$suffix" --kind heatmap --x model.lambda --y model.mu \
