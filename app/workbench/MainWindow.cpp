@@ -490,11 +490,13 @@ void MainWindow::runSweep(const QString& path) {
     }
     SweepDialog dialog(*store_, file, this);
     if (dialog.exec() != QDialog::Accepted) return;
-    const std::vector<Trial> trials = dialog.pendingTrials();
-    for (const Trial& trial : trials) {
+    const std::vector<PendingTrial> trials = dialog.pendingTrials();
+    for (const PendingTrial& pending : trials) {
         TrainingWorker::Job job;
-        job.config = trial.config;
+        job.config = pending.trial.config;
         job.study = dialog.experiment().study;
+        job.resumeRun = pending.state.resumeRun;
+        job.resumeFrom = pending.state.resumeFrom;
         worker_->enqueue(std::move(job));
     }
     statusBar()->showMessage(

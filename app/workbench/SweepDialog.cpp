@@ -131,9 +131,12 @@ bool SweepDialog::load(const QString& path, const QString& profile) {
     return loaded_;
 }
 
-std::vector<Trial> SweepDialog::pendingTrials() const {
-    std::vector<Trial> pending;
-    for (int index : state_.pending()) pending.push_back(trials_.at(static_cast<size_t>(index)));
+std::vector<PendingTrial> SweepDialog::pendingTrials() const {
+    std::vector<PendingTrial> pending;
+    for (int index : state_.pending()) {
+        const auto i = static_cast<size_t>(index);
+        pending.push_back({trials_.at(i), state_.trials.at(i)});
+    }
     return pending;
 }
 
@@ -197,6 +200,8 @@ void SweepDialog::fillTable() {
             status = tr("finished (run %1)").arg(state.finishedRun);
         } else if (state.runningRun != 0) {
             status = tr("running (run %1)").arg(state.runningRun);
+        } else if (!state.resumeFrom.empty()) {
+            status = tr("to resume run %1 from its last checkpoint").arg(state.resumeRun);
         } else if (state.unfinishedRuns > 0) {
             status = tr("to run (%n earlier attempt(s) stopped)", nullptr, state.unfinishedRuns);
         }

@@ -17,6 +17,13 @@ namespace dimerec {
 
 class RunStore;
 
+// A trial to train, where the run store stands with it: state.resumeFrom set, the cancelled or
+// interrupted run state.resumeRun continues from that checkpoint (as `dimerec sweep` does).
+struct PendingTrial {
+    Trial trial;
+    TrialState state;
+};
+
 // File → Run sweep…: shows an experiment file's trials (variants × grid × seeds) with what the
 // run store already holds of them, the number of runs left and an estimate of their time, and
 // lets the user pick a profile. On OK the window queues pendingTrials().
@@ -34,8 +41,9 @@ public:
     const std::vector<Trial>& trials() const { return trials_; }
     int finishedCount() const { return state_.finished(); }
     int runningCount() const { return state_.running(); }
-    // The trials neither finished nor running elsewhere, in trial order.
-    std::vector<Trial> pendingTrials() const;
+    // The trials neither finished nor running elsewhere, in the order they run (SweepState::
+    // pending: every trial's first seed first).
+    std::vector<PendingTrial> pendingTrials() const;
     // "0:42:00 (mean of 4 finished runs of this study)", or "unknown (…)".
     QString estimateText() const { return estimate_; }
     QString summaryText() const;

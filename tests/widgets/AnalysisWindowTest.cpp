@@ -7,7 +7,10 @@
 #include "RunConfigForm.h"
 #include "SweepDialog.h"
 #include "TrialFolderWatcher.h"
+#include "CancelAfter.h"
+#include "data/Dataset.h"
 #include "experiment/Sweep.h"
+#include "experiment/SweepRunner.h"
 #include "store/RunStore.h"
 
 #include <QAction>
@@ -22,8 +25,11 @@
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 
 #include <gtest/gtest.h>
+
+#include <memory>
 
 namespace dimerec {
 namespace {
@@ -193,12 +199,12 @@ TEST_F(AnalysisWindowTest, SweepDialogCountsTrialsAndFinishedTrials) {
     EXPECT_EQ(dialog.trials().size(), 12u);
     EXPECT_EQ(dialog.trialTable()->rowCount(), 12);
     EXPECT_EQ(dialog.finishedCount(), 2);
-    const std::vector<Trial> pending = dialog.pendingTrials();
+    const std::vector<PendingTrial> pending = dialog.pendingTrials();
     ASSERT_EQ(pending.size(), 10u);
     // Queued seeds first (trial i is grid point i / 3, seed i % 3 + 1): the seed-1 trials left,
     // then seed 2's, then seed 3's.
     std::vector<int> order;
-    for (const Trial& trial : pending) order.push_back(trial.index);
+    for (const PendingTrial& trial : pending) order.push_back(trial.trial.index);
     EXPECT_EQ(order, (std::vector<int>{3, 6, 9, 1, 4, 7, 10, 2, 8, 11}));
     EXPECT_TRUE(dialog.summaryText().contains(QStringLiteral("12 runs")));
     EXPECT_TRUE(dialog.summaryText().contains(QStringLiteral("10 to run")));
@@ -222,6 +228,53 @@ TEST_F(AnalysisWindowTest, SweepDialogReportsABadFile) {
     EXPECT_TRUE(dialog.trials().empty());
     EXPECT_EQ(dialog.trialTable()->rowCount(), 0);
     EXPECT_FALSE(dialog.load(path));
+}
+
+// A sweep stopped half-way continues in the window as `dimerec sweep` continues it: the trial's
+// cancelled run (here stopped after 2 of its 4 steps) is listed as to resume and, queued, goes
+// on from its last checkpoint in place; the study keeps one run with every step's loss.
+TEST_F(AnalysisWindowTest, SweepResumesACancelledTrialFromItsCheckpoint) {
+    const QString path = dir_.filePath(QStringLiteral("resume.json"));
+    QFile file(path);
+    ASSERT_TRUE(file.open(QIODevice::WriteOnly));
+    file.write(R"({"study": "resume",
+                   "base": {"model": {"dim": 8, "diffusionSteps": 5, "interests": 2},
+                            "train": {"maxSteps": 4, "batchSize": 32, "threads": 1,
+                                      "device": "cpu"},
+                            "eval": {"topK": [10]}},
+                   "seeds": [3]})");
+    file.close();
+    const std::vector<Trial> trials = expandTrials(loadExperimentFile(path.toStdString()));
+    int64_t cancelled = 0;
+    {
+        RunStore store(storePath());
+        const auto dataset = std::make_shared<const Dataset>(loadDataset(trials[0].config.data));
+        TrainControl stop;
+        test::CancelAfter twoSteps(stop, 2);
+        const TrialOutcome outcome =
+            runTrial(store, "resume", trials[0], TrialState{}, dataset, &twoSteps, stop);
+        ASSERT_EQ(outcome.result.status, "cancelled");
+        cancelled = outcome.run;
+    }
+
+    MainWindow window(QString::fromStdString(storePath()));
+    QString status;
+    QTimer::singleShot(200, [&status] {
+        auto* dialog = qobject_cast<SweepDialog*>(QApplication::activeModalWidget());
+        ASSERT_NE(dialog, nullptr);
+        status = dialog->trialTable()->item(0, dialog->trialTable()->columnCount() - 1)->text();
+        dialog->accept();
+    });
+    window.runSweep(path);
+    EXPECT_EQ(status, QStringLiteral("to resume run %1 from its last checkpoint").arg(cancelled));
+    const RunStore view(storePath(), RunStore::Mode::ReadOnly);
+    ASSERT_TRUE(
+        QTest::qWaitFor([&] { return view.run(cancelled).summary.status == "finished"; }, 120000));
+    EXPECT_EQ(view.run(cancelled).summary.steps, 4);
+    EXPECT_EQ(view.series(cancelled, "train", "total").size(), 4u);
+    RunQuery study;
+    study.study = "resume";
+    EXPECT_EQ(view.countRuns(study), 1);
 }
 
 // A cluster job's database (dimerec sweep --slurm) in a watched folder: its ended runs come
