@@ -23,7 +23,9 @@
 namespace dimerec {
 namespace {
 
-enum Column { Index, Variant, Settings, Seed, Name, Status, ColumnCount };
+// Where each trial stands comes before its run name, which repeats the variant and the seed:
+// with long variant names the last column is the one cut off at 1366 pixels.
+enum Column { Index, Variant, Settings, Seed, Status, Name, ColumnCount };
 
 QString durationText(double seconds) {
     const auto total = static_cast<qint64>(seconds + 0.5);
@@ -70,7 +72,7 @@ SweepDialog::SweepDialog(RunStore& store, const QString& path, QWidget* parent)
     layout->addWidget(summary_);
     table_ = new QTableWidget(0, ColumnCount, this);
     table_->setHorizontalHeaderLabels(
-        {tr("#"), tr("Variant"), tr("Grid point"), tr("Seed"), tr("Run name"), tr("In the store")});
+        {tr("#"), tr("Variant"), tr("Grid point"), tr("Seed"), tr("In the store"), tr("Run name")});
     table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
     table_->verticalHeader()->hide();
     table_->verticalHeader()->setDefaultSectionSize(table_->fontMetrics().height() + 6);
@@ -209,8 +211,8 @@ void SweepDialog::fillTable() {
                                    QString::fromStdString(trial.variant),
                                    settingsText(trial),
                                    QString::number(trial.seed),
-                                   QString::fromStdString(trial.label),
-                                   status};
+                                   status,
+                                   QString::fromStdString(trial.label)};
         for (int c = 0; c < ColumnCount; ++c) {
             auto* item = new QTableWidgetItem(cells[c]);
             if (state.finishedRun != 0) item->setForeground(Qt::darkGreen);
