@@ -149,10 +149,9 @@ std::string storePath(const SweepArguments& args) {
     return fs::absolute(args.db.empty() ? RunStore::defaultPath() : args.db).string();
 }
 
-// --time-left: a trial starts only when its estimated training time (TrialTimes, from the
-// study's finished runs) fits in what is left of the time given, so that a session or a job
-// with a time limit ends between trials instead of killing one half-way. A trial with no
-// estimate yet starts.
+// --time-left: a trial starts only when its estimated training time fits in what is left of
+// the time given (TrialTimes::fits), so that a session or a job with a time limit ends between
+// trials instead of killing one half-way.
 class TimeBudget {
 public:
     explicit TimeBudget(const SweepArguments& args) {
@@ -166,12 +165,10 @@ public:
         const double left =
             std::max(0.0, std::chrono::duration<double>(*end_ - Clock::now()).count());
         const Trial& trial = plan.trials[static_cast<size_t>(index)];
-        const std::optional<TrialTimes::Time> time =
-            TrialTimes(store, plan.experiment.study).of(trial);
-        // Without a finished run to estimate from, it starts: the study has to begin somewhere.
-        if (!time || time->seconds <= left) return true;
+        const TrialTimes times(store, plan.experiment.study);
+        if (times.fits(trial, left)) return true;
         std::cout << "#" << index << " " << trial.label << ": not started, its estimated "
-                  << duration(time->seconds) << " does not fit in the " << duration(left)
+                  << duration(times.of(trial)->seconds) << " does not fit in the " << duration(left)
                   << " left of --time-left" << std::endl;
         return false;
     }

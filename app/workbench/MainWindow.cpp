@@ -142,6 +142,15 @@ MainWindow::MainWindow(const QString& storePath, QWidget* parent)
     connect(worker_, &TrainingWorker::runFinished, this, &MainWindow::onRunFinished);
     connect(worker_, &TrainingWorker::idle, this, &MainWindow::onIdle);
     connect(worker_, &TrainingWorker::queueChanged, this, [this](int) { updateRunControls(); });
+    connect(worker_, &TrainingWorker::trialSkipped, this,
+            [this](const QString& label, double seconds, const QDateTime& startBefore) {
+                statusBar()->showMessage(
+                    tr("%1 not started: its estimated %2 min of training would not end "
+                       "before %3.")
+                        .arg(label)
+                        .arg(seconds / 60.0, 0, 'f', 0)
+                        .arg(startBefore.toString(QStringLiteral("yyyy-MM-dd HH:mm"))));
+            });
     workerThread_->start();
 
     buildActions();
@@ -497,6 +506,8 @@ void MainWindow::runSweep(const QString& path) {
         job.study = dialog.experiment().study;
         job.resumeRun = pending.state.resumeRun;
         job.resumeFrom = pending.state.resumeFrom;
+        job.trial = std::make_shared<const Trial>(pending.trial);
+        job.startBefore = dialog.startBefore();
         worker_->enqueue(std::move(job));
     }
     statusBar()->showMessage(

@@ -4,7 +4,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <QCheckBox>
 #include <QComboBox>
+#include <QDateTimeEdit>
 #include <QDialogButtonBox>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -65,6 +67,20 @@ SweepDialog::SweepDialog(RunStore& store, const QString& path, QWidget* parent)
         tr("A profile of the file overrides its settings (e.g. full-size runs "
            "for a bigger machine); its runs go to a study of their own"));
     form->addRow(tr("Profile"), profile_);
+    auto* budgetRow = new QHBoxLayout;
+    budget_ = new QCheckBox(tr("Start trials only until"), this);
+    budget_->setToolTip(
+        tr("A trial starts only when its estimated training time ends before this time, so "
+           "that a working session or a booked machine ends between trials instead of "
+           "cutting one short (a trial without an estimate yet starts)"));
+    until_ = new QDateTimeEdit(QDateTime::currentDateTime().addSecs(3 * 3600), this);
+    until_->setDisplayFormat(QStringLiteral("yyyy-MM-dd HH:mm"));
+    until_->setCalendarPopup(true);
+    until_->setEnabled(false);
+    budgetRow->addWidget(budget_);
+    budgetRow->addWidget(until_);
+    budgetRow->addStretch(1);
+    form->addRow(tr("Time budget"), budgetRow);
     layout->addLayout(form);
     summary_ = new QLabel(this);
     summary_->setWordWrap(true);
@@ -86,6 +102,7 @@ SweepDialog::SweepDialog(RunStore& store, const QString& path, QWidget* parent)
     connect(profile_, &QComboBox::currentIndexChanged, this, [this] {
         if (!updating_) load(path_->text(), profile_->currentData().toString());
     });
+    connect(budget_, &QCheckBox::toggled, until_, &QWidget::setEnabled);
     connect(buttons_, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(buttons_, &QDialogButtonBox::rejected, this, &QDialog::reject);
     load(path);
@@ -140,6 +157,10 @@ std::vector<PendingTrial> SweepDialog::pendingTrials() const {
         pending.push_back({trials_.at(i), state_.trials.at(i)});
     }
     return pending;
+}
+
+QDateTime SweepDialog::startBefore() const {
+    return budget_->isChecked() ? until_->dateTime() : QDateTime();
 }
 
 QString SweepDialog::summaryText() const {

@@ -3,11 +3,14 @@
 #include "experiment/Sweep.h"
 #include "experiment/SweepRunner.h"
 
+#include <QDateTime>
 #include <QDialog>
 
 #include <vector>
 
+class QCheckBox;
 class QComboBox;
+class QDateTimeEdit;
 class QDialogButtonBox;
 class QLabel;
 class QLineEdit;
@@ -49,6 +52,11 @@ public:
     QString summaryText() const;
     QTableWidget* trialTable() const { return table_; }
     QComboBox* profileChooser() const { return profile_; }
+    // "Start trials only until": a trial starts only when its estimate ends before this time
+    // (TrainingWorker::Job::startBefore); invalid when the box is not ticked.
+    QDateTime startBefore() const;
+    QCheckBox* budgetBox() const { return budget_; }
+    QDateTimeEdit* budgetEnd() const { return until_; }
 
 private:
     void chooseFile();
@@ -66,6 +74,8 @@ private:
     QLineEdit* path_ = nullptr;
     QLabel* description_ = nullptr;
     QComboBox* profile_ = nullptr;
+    QCheckBox* budget_ = nullptr;
+    QDateTimeEdit* until_ = nullptr;
     QLabel* summary_ = nullptr;
     QTableWidget* table_ = nullptr;
     QDialogButtonBox* buttons_ = nullptr;

@@ -2,6 +2,7 @@
 
 #include "TrainingWorker.h"
 #include "experiment/RecordedRun.h"
+#include "experiment/SweepRunner.h"
 
 #include "data/Dataset.h"
 #include "data/DatasetLoader.h"
@@ -17,6 +18,7 @@
 #include <unistd.h>
 #endif
 
+#include <algorithm>
 #include <chrono>
 #include <exception>
 #include <utility>
@@ -170,7 +172,7 @@ void TrainingWorker::processQueue() {
         }
         Q_EMIT queueChanged(remaining);
         if (jobTakenHook_) jobTakenHook_();
-        runJob(job);
+        if (fitsItsBudget(job)) runJob(job);
         busy_ = false;
     }
     Q_EMIT idle();
@@ -184,6 +186,21 @@ std::shared_ptr<const Dataset> TrainingWorker::datasetFor(const Job& job) {
         cachedDataKey_ = key;
     }
     return cachedData_;
+}
+
+bool TrainingWorker::fitsItsBudget(const Job& job) {
+    if (!job.trial || !job.startBefore.isValid()) return true;
+    const double left = std::max<qint64>(0, QDateTime::currentDateTime().secsTo(job.startBefore));
+    try {
+        if (!store_) store_ = std::make_unique<RunStore>(storePath_.toStdString());
+        const TrialTimes times(*store_, job.study);
+        if (times.fits(*job.trial, left)) return true;
+        Q_EMIT trialSkipped(QString::fromStdString(job.trial->label), times.of(*job.trial)->seconds,
+                            job.startBefore);
+        return false;
+    } catch (const std::exception&) {
+        return true;  // no estimate to go by: the run itself reports what is wrong
+    }
 }
 
 void TrainingWorker::runJob(Job& job) {

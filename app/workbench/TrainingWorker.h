@@ -1,9 +1,11 @@
 #pragma once
 
 #include "config/RunConfig.h"
+#include "experiment/Sweep.h"
 #include "train/TrainObserver.h"
 #include "TrainingTypes.h"
 
+#include <QDateTime>
 #include <QObject>
 
 #include <atomic>
@@ -36,6 +38,12 @@ public:
         std::string study = "default";  // study the new run belongs to (a sweep's own)
         qint64 resumeRun = 0;           // continue this stored run from its last checkpoint
         std::string resumeFrom;         // that checkpoint's path
+        // A sweep's trial (its config is `config`) with a time budget: it starts only when its
+        // estimated training time (TrialTimes of `study`, as the store stands when it comes up)
+        // ends before `startBefore`; otherwise it is dropped with trialSkipped. Invalid
+        // startBefore: no budget.
+        std::shared_ptr<const Trial> trial;
+        QDateTime startBefore;
     };
 
     // storePath: the run database (each run's checkpoints go into RunStore::checkpointDir of its
@@ -63,12 +71,17 @@ Q_SIGNALS:
     void curvePoints(const dimerec::CurveBatch& batch);
     void runFinished(const dimerec::RunOutcome& outcome);
     void queueChanged(int queued);
+    // A sweep trial was not started: its estimated training time does not end before the
+    // job's startBefore.
+    void trialSkipped(const QString& label, double estimatedSeconds, const QDateTime& startBefore);
     // The queue is empty and nothing runs.
     void idle();
 
 private:
     void processQueue();
     void runJob(Job& job);
+    // Whether a job with a time budget may start now (see Job::startBefore); if not, says so.
+    bool fitsItsBudget(const Job& job);
     std::shared_ptr<const Dataset> datasetFor(const Job& job);
 
     QString storePath_;

@@ -156,6 +156,11 @@ const std::vector<TrialTimes::MeasuredRun>& TrialTimes::measured(const Trial& tr
     return found->second;
 }
 
+bool TrialTimes::fits(const Trial& trial, double seconds) const {
+    const std::optional<Time> time = of(trial);
+    return !time || time->seconds <= seconds;
+}
+
 std::optional<TrialTimes::Time> TrialTimes::of(const Trial& trial) const {
     if (const auto same = byConfig_.find(configHash(trial.config)); same != byConfig_.end())
         return Time{same->second.value(), EstimateBasis::Study};

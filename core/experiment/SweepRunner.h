@@ -75,6 +75,10 @@ public:
     };
     // nullopt: no finished run to estimate from (basis Unknown)
     std::optional<Time> of(const Trial& trial) const;
+    // Whether the trial may start with `seconds` left of a time budget (`dimerec sweep
+    // --time-left`, the workbench's "start trials only until"): its estimate fits, or it has
+    // none yet (the study has to begin somewhere).
+    bool fits(const Trial& trial, double seconds) const;
 
 private:
     // The mean wall time of some runs; of those trained on this machine's CPU where there

@@ -14,7 +14,9 @@
 #include "store/RunStore.h"
 
 #include <QAction>
+#include <QCheckBox>
 #include <QComboBox>
+#include <QDateTimeEdit>
 #include <QCoreApplication>
 #include <QFile>
 #include <QDockWidget>
@@ -211,6 +213,15 @@ TEST_F(AnalysisWindowTest, SweepDialogCountsTrialsAndFinishedTrials) {
     // Both finished runs took 60 s: 10 pending trials ≈ 600 s.
     EXPECT_TRUE(dialog.estimateText().startsWith(QStringLiteral("0:10:00")))
         << dialog.estimateText().toStdString();
+
+    // No time budget unless the box is ticked; ticked, the chosen end.
+    EXPECT_FALSE(dialog.startBefore().isValid());
+    EXPECT_FALSE(dialog.budgetEnd()->isEnabled());
+    dialog.budgetBox()->setChecked(true);
+    EXPECT_TRUE(dialog.budgetEnd()->isEnabled());
+    const QDateTime end = QDateTime::currentDateTime().addSecs(5400);
+    dialog.budgetEnd()->setDateTime(end);
+    EXPECT_EQ(dialog.startBefore().toSecsSinceEpoch() / 60, end.toSecsSinceEpoch() / 60);
 
     ASSERT_GE(dialog.profileChooser()->count(), 2);
     ASSERT_TRUE(dialog.load(path, QStringLiteral("quick")));

@@ -1,6 +1,7 @@
 #include "QtTestApp.h"
 #include "TrainingWorker.h"
 #include "data/Dataset.h"
+#include "store/RunStore.h"
 
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -69,6 +70,61 @@ TEST(TrainingWorker, CancelAllBetweenTakingAJobAndStartingItCancelsThatJob) {
     EXPECT_EQ(outcome.status.toStdString(), "cancelled") << outcome.message.toStdString();
     EXPECT_EQ(outcome.steps, 0);
     EXPECT_EQ(worker.queuedCount(), 0);
+}
+
+// A sweep's trial with a time budget starts only when its estimate (here the 10 minutes of the
+// study's finished run of the same config) ends before the budget's end: with a minute left it
+// is dropped, trialSkipped names it and no run is recorded; with an hour left it trains.
+TEST(TrainingWorker, ASweepTrialStartsOnlyWhenItsEstimateFitsTheTimeBudget) {
+    qtTestApp();
+    QTemporaryDir dir;
+    ASSERT_TRUE(dir.isValid());
+    const std::string storePath = dir.filePath(QStringLiteral("runs.sqlite")).toStdString();
+    TrainingWorker::Job job = smallJob();
+    job.study = "budget";
+    Trial trial;
+    trial.config = job.config;
+    trial.label = "mean pooling seed 1";
+    job.trial = std::make_shared<const Trial>(trial);
+    RunQuery study;
+    study.study = "budget";
+    {
+        RunStore store(storePath);
+        NewRun earlier;
+        earlier.study = "budget";
+        earlier.config = job.config;
+        earlier.datasetName = "stairs";
+        earlier.provenance = currentProvenance("cpu", 1);
+        const int64_t id = store.createRun(earlier);
+        RunResult result;
+        result.status = "finished";
+        result.steps = 20;
+        result.elapsedSeconds = 600.0;
+        store.finishRun(id, result);
+    }
+
+    TrainingWorker worker(QString::fromStdString(storePath));
+    QSignalSpy skipped(&worker, &TrainingWorker::trialSkipped);
+    QSignalSpy finished(&worker, &TrainingWorker::runFinished);
+    QSignalSpy idle(&worker, &TrainingWorker::idle);
+    TrainingWorker::Job tight = job;
+    tight.startBefore = QDateTime::currentDateTime().addSecs(60);
+    worker.enqueue(std::move(tight));
+    ASSERT_TRUE(idle.wait(kWaitMs));
+    ASSERT_EQ(skipped.size(), 1);
+    EXPECT_EQ(skipped.at(0).at(0).toString().toStdString(), "mean pooling seed 1");
+    EXPECT_DOUBLE_EQ(skipped.at(0).at(1).toDouble(), 600.0);
+    EXPECT_TRUE(finished.isEmpty());
+    EXPECT_EQ(RunStore(storePath, RunStore::Mode::ReadOnly).countRuns(study), 1);
+
+    job.startBefore = QDateTime::currentDateTime().addSecs(3600);
+    worker.enqueue(std::move(job));
+    ASSERT_TRUE(idle.wait(kWaitMs));
+    EXPECT_EQ(skipped.size(), 1);
+    ASSERT_EQ(finished.size(), 1);
+    const auto outcome = finished.at(0).at(0).value<RunOutcome>();
+    EXPECT_EQ(outcome.status.toStdString(), "finished") << outcome.message.toStdString();
+    EXPECT_EQ(RunStore(storePath, RunStore::Mode::ReadOnly).countRuns(study), 2);
 }
 
 }  // namespace
