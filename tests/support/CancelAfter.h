@@ -1,8 +1,11 @@
 #pragma once
 
+#include "experiment/SweepRunner.h"
 #include "train/TrainObserver.h"
 
 #include <cstdint>
+#include <memory>
+#include <string>
 
 namespace dimerec::test {
 
@@ -19,5 +22,14 @@ private:
     TrainControl& control_;
     int64_t steps_;
 };
+
+// Trains `trial` as a new run of `study` and cancels it after `steps` steps: the run a later
+// sweep resumes from its last checkpoint.
+inline TrialOutcome cancelledTrial(RunStore& store, const std::string& study, const Trial& trial,
+                                   std::shared_ptr<const Dataset> dataset, int64_t steps) {
+    TrainControl stop;
+    CancelAfter after(stop, steps);
+    return runTrial(store, study, trial, TrialState{}, std::move(dataset), &after, stop);
+}
 
 }  // namespace dimerec::test

@@ -8,6 +8,7 @@
 #include "SweepDialog.h"
 #include "TrialFolderWatcher.h"
 #include "CancelAfter.h"
+#include "StoredRuns.h"
 #include "data/Dataset.h"
 #include "experiment/Sweep.h"
 #include "experiment/SweepRunner.h"
@@ -56,19 +57,7 @@ protected:
     // A finished run of `config` in `study` with the given test NDCG@10.
     static int64_t addFinished(RunStore& store, const RunConfig& config, const std::string& study,
                                double ndcg) {
-        NewRun run;
-        run.study = study;
-        run.config = config;
-        run.datasetName = "ml-latest-small";
-        run.provenance = currentProvenance("cpu", 1);
-        const int64_t id = store.createRun(run);
-        RunResult result;
-        result.status = "finished";
-        result.steps = 10;
-        result.elapsedSeconds = 60.0;
-        result.test = {{"ndcg@10", ndcg}};
-        store.finishRun(id, result);
-        return id;
+        return test::addFinishedRun(store, config, study, 60.0, {{"ndcg@10", ndcg}});
     }
 
     QTemporaryDir dir_;
@@ -260,10 +249,7 @@ TEST_F(AnalysisWindowTest, SweepResumesACancelledTrialFromItsCheckpoint) {
     {
         RunStore store(storePath());
         const auto dataset = std::make_shared<const Dataset>(loadDataset(trials[0].config.data));
-        TrainControl stop;
-        test::CancelAfter twoSteps(stop, 2);
-        const TrialOutcome outcome =
-            runTrial(store, "resume", trials[0], TrialState{}, dataset, &twoSteps, stop);
+        const TrialOutcome outcome = test::cancelledTrial(store, "resume", trials[0], dataset, 2);
         ASSERT_EQ(outcome.result.status, "cancelled");
         cancelled = outcome.run;
     }

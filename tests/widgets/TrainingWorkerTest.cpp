@@ -1,4 +1,5 @@
 #include "QtTestApp.h"
+#include "StoredRuns.h"
 #include "TrainingWorker.h"
 #include "data/Dataset.h"
 #include "store/RunStore.h"
@@ -90,17 +91,7 @@ TEST(TrainingWorker, ASweepTrialStartsOnlyWhenItsEstimateFitsTheTimeBudget) {
     study.study = "budget";
     {
         RunStore store(storePath);
-        NewRun earlier;
-        earlier.study = "budget";
-        earlier.config = job.config;
-        earlier.datasetName = "stairs";
-        earlier.provenance = currentProvenance("cpu", 1);
-        const int64_t id = store.createRun(earlier);
-        RunResult result;
-        result.status = "finished";
-        result.steps = 20;
-        result.elapsedSeconds = 600.0;
-        store.finishRun(id, result);
+        test::addFinishedRun(store, job.config, "budget", 600.0);
     }
 
     TrainingWorker worker(QString::fromStdString(storePath));

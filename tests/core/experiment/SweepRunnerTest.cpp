@@ -246,10 +246,7 @@ TEST(SweepRunner, CancelledTrialResumesFromItsCheckpointAndFinishes) {
     const std::vector<Trial> trials = resumeTrials();
     const auto dataset = std::make_shared<const Dataset>(loadDataset(trials[0].config.data));
 
-    TrainControl stop;
-    test::CancelAfter twoSteps(stop, 2);
-    const TrialOutcome cancelled =
-        runTrial(store, "resume", trials[0], TrialState{}, dataset, &twoSteps, stop);
+    const TrialOutcome cancelled = test::cancelledTrial(store, "resume", trials[0], dataset, 2);
     EXPECT_EQ(cancelled.result.status, "cancelled");
     EXPECT_EQ(cancelled.result.steps, 2);
     const RunDetails first = store.run(cancelled.run);
@@ -292,10 +289,7 @@ TEST(SweepRunner, ACarriedCheckpointContinuesTheTrialInAnotherDatabase) {
     const std::string bundle = dir.file("carried.json.gz");
     {
         RunStore first(dir.file("first/runs.sqlite"));
-        TrainControl stop;
-        test::CancelAfter twoSteps(stop, 2);
-        const TrialOutcome cancelled =
-            runTrial(first, "resume", trials[0], TrialState{}, dataset, &twoSteps, stop);
+        const TrialOutcome cancelled = test::cancelledTrial(first, "resume", trials[0], dataset, 2);
         ASSERT_EQ(cancelled.result.status, "cancelled");
         first.exportBundle(cancelled.run, bundle, RunStore::Snapshots::None, 0, true);
     }
