@@ -68,9 +68,17 @@ if [ "$sweeps" = 1 ]; then
   done
 fi
 
-finished() {  # finished STUDY: the names of the study's finished runs, one a line
+id_names() {  # id_names STUDY: "<id><TAB><name>" of each of the study's finished runs
+  # (the CSV quotes a name that holds a comma, "DreamRec-like (Euclidean DDPM, MSE only) seed 1")
   "$dimerec" runs list --db "$db" --study "$1$suffix" --status finished --csv --limit 0 |
-    awk -F, 'NR > 1 { print $4 }'
+    awk -F, 'NR > 1 {
+      name = $4
+      for (i = 5; name ~ /^"/ && name !~ /"$/ && i <= NF; i++) name = name "," $i
+      if (name ~ /^".*"$/) name = substr(name, 2, length(name) - 2)
+      print $1 "\t" name }'
+}
+finished() {  # finished STUDY: the names of the study's finished runs, one a line
+  id_names "$1" | cut -f 2
 }
 table() {  # table STUDY REFERENCE METRICS [FILE-STEM]: seed groups, compared with REFERENCE
   local names reference=()
@@ -134,8 +142,7 @@ ablation_table() {
     --metrics "$4" --format markdown -o "$out/$1.md"
 }
 run_id() {  # run_id STUDY NAME: the id of the study's finished run with that name
-  "$dimerec" runs list --db "$db" --study "$1$suffix" --status finished --csv --limit 0 |
-    awk -F, -v name="$2" '$4 == name { print $1; exit }'
+  id_names "$1" | awk -F '\t' -v name="$2" '$2 == name { print $1; exit }'
 }
 # confirm_table STUDY GRID DATASET METRICS CELL…: the grid cells CELL ("λ=0.2 μ=0.2") with three
 # seeds each (the confirmation study STUDY; a seed it lacks is the grid study GRID's run of the
