@@ -215,7 +215,7 @@ if [ "$profile" = full ]; then
   done
   if [ ${#norm_runs[@]} -gt 0 ]; then
     ids=$(IFS=,; echo "${norm_runs[*]}")
-    plot dreamrec-protocol-norms dreamrec-protocol-ml1m --runs "$ids" --kind norm-by-frequency \
+    plot dreamrec-protocol-norms dreamrec-protocol-ml1m --runs "$ids" --kind norm-by-frequency --log-y \
       --width 17cm --height 10cm
     "$dimerec" export plot --db "$db" --runs "$ids" --kind norm-by-frequency \
       -o "$out/dreamrec-protocol-norms.csv"

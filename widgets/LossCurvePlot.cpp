@@ -221,14 +221,7 @@ void LossCurvePlot::setLogScale(bool on) {
     logScale_ = on;
     const QSignalBlocker block(logBox_);
     logBox_->setChecked(on);
-    plot_->yAxis->setScaleType(on ? QCPAxis::stLogarithmic : QCPAxis::stLinear);
-    if (on) {
-        plot_->yAxis->setTicker(QSharedPointer<QCPAxisTickerLog>::create());
-        plot_->yAxis->setNumberFormat(QStringLiteral("gb"));
-    } else {
-        plot_->yAxis->setTicker(QSharedPointer<QCPAxisTicker>::create());
-        plot_->yAxis->setNumberFormat(QStringLiteral("gb"));
-    }
+    setLogY(*plot_, on);
     autoRange_ = true;
     scheduleRefresh();
 }

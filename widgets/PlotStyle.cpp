@@ -139,6 +139,16 @@ void setLegendShown(QCustomPlot& plot, bool shown) {
     }
 }
 
+void setLogY(QCustomPlot& plot, bool on) {
+    plot.yAxis->setScaleType(on ? QCPAxis::stLogarithmic : QCPAxis::stLinear);
+    if (on) {
+        plot.yAxis->setTicker(QSharedPointer<QCPAxisTickerLog>::create());
+    } else {
+        plot.yAxis->setTicker(QSharedPointer<QCPAxisTicker>::create());
+    }
+    plot.yAxis->setNumberFormat(QStringLiteral("gb"));
+}
+
 void fitLegend(QCustomPlot& plot) {
     const LegendCells cells = legendCells(*plot.legend);
     // The viewport: the widget, or the page while the plot is exported at another size.

@@ -34,5 +34,8 @@ bool legendWanted(const QCustomPlot& plot);
 // for a placed legend, whether it fits (setLegendShown). Called before every replot of a plot
 // whose legend was placed; call it after changing the entries of any other.
 void fitLegend(QCustomPlot& plot);
+// The y axis on a logarithmic scale (decade ticks) or back on a linear one; the range is the
+// caller's to set.
+void setLogY(QCustomPlot& plot, bool on);
 
 }  // namespace dimerec

@@ -14,6 +14,7 @@
 #include "HammerMap.h"
 #include "MetricCharts.h"
 #include "PlotExport.h"
+#include "PlotStyle.h"
 #include "QCustomPlotInclude.h"
 #include "SphereView.h"
 #include "StudyHeatMap.h"
@@ -72,6 +73,7 @@ struct PlotCommandOptions {
     std::vector<int64_t> edges;  // by-history-length, by-target-popularity: where buckets start
     std::vector<std::string> readouts;  // the same: further lines of stored readouts
     std::string reference;  // the same: the line the others are tested against ("" = none)
+    bool logY = false;      // loss, curve, norm-by-frequency: a logarithmic y axis
 };
 
 struct LoadedRun {
@@ -388,6 +390,13 @@ void exportPlotCommand(const PlotCommandOptions& options) {
     figure.fontSize = options.fontSize;
     const QString output = QString::fromStdString(options.output);
     const PlotFormat format = plotFormatForPath(output);
+    if (options.logY && options.kind != "loss" && options.kind != "curve" &&
+        options.kind != "norm-by-frequency") {
+        throw std::invalid_argument(
+            "--log-y applies to --kind loss, curve and norm-by-frequency, "
+            "not '" +
+            options.kind + "'");
+    }
 
     // Qt only here: the rest of `dimerec` stays usable without a display.
     qputenv("QT_QPA_PLATFORM", "offscreen");
@@ -540,6 +549,11 @@ void exportPlotCommand(const PlotCommandOptions& options) {
                   << runs.front().id << " to " << options.output << "\n";
         return;
     }
+    if (options.logY) {
+        setLogY(plot, true);
+        plot.yAxis->rescale();  // the positive values only, on a logarithmic axis
+        plot.yAxis->scaleRange(1.2);
+    }
     exportPlot(plot, output, figure);
     std::cout << "wrote " << formatName(format).toStdString() << " " << what << " of "
               << runs.size() << " run(s) to " << options.output << "\n";
@@ -629,6 +643,9 @@ void addExportPlotCommand(CLI::App& app) {
         ->capture_default_str();
     plot->add_option("--height", options->height, "Figure height: cm, mm, in or pt")
         ->capture_default_str();
+    plot->add_flag("--log-y", options->logY,
+                   "loss, curve, norm-by-frequency: a logarithmic y axis (e.g. norms that "
+                   "span 0.04 to 11)");
     plot->add_option("--dpi", options->dpi, "PNG resolution")
         ->capture_default_str()
         ->check(CLI::Range(36, 2400));

@@ -233,6 +233,15 @@ dimerec_pgfplots_checked_test(hammer "only marks" "wrote pgfplots Hammer map"
   --kind hammer --user 3 --samples 8)
 dimerec_pgfplots_checked_test(sphere "axis equal image" "wrote pgfplots sphere view of run 1"
   --kind sphere --user 3 --samples 8)
+# The norms on a logarithmic y axis (--log-y): pgfplots' ymode=log. Kinds without a y axis of
+# positive values refuse it.
+dimerec_pgfplots_checked_test(norms-log-y "ymode=log" "wrote pgfplots item-embedding norms"
+  --kind norm-by-frequency --log-y)
+add_test(NAME cli.plot.log-y-bars
+  COMMAND dimerec export plot --db "${DIMEREC_EXPORT_DB}" --runs 1,2 --kind metric --log-y
+          --out "${DIMEREC_FIGURES}/never.png")
+set_tests_properties(cli.plot.log-y-bars PROPERTIES FIXTURES_REQUIRED "export-db;plot-dir"
+  PASS_REGULAR_EXPRESSION "--log-y applies to --kind loss, curve and norm-by-frequency, not 'metric'")
 dimerec_pgfplots_test(heatmap "${DIMEREC_GRID_DB}" grid-db "wrote pgfplots ndcg@10 heat map"
   --study cli-grid --kind heatmap --x model.diffusionSteps --y model.schedule)
 dimerec_pgfplots_test(sweep "${DIMEREC_GRID_DB}" grid-db "wrote pgfplots hr@10 sweep plot"
