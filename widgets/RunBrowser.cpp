@@ -283,10 +283,12 @@ QStringList RunBrowser::exportSelected(const QString& folder) {
     QStringList written;
     guarded([&] {
         for (qint64 id : selectedRuns()) {
-            const RunSummary run = store_.run(id).summary;
-            const std::string file = (std::filesystem::path(folder.toStdString()) /
-                                      RunStore::bundleFileName(run.study, run.uuid))
-                                         .string();
+            const RunDetails run = store_.run(id);
+            const bool carries = !RunStore::resumableCheckpoint(run).empty();
+            const std::string file =
+                (std::filesystem::path(folder.toStdString()) /
+                 RunStore::bundleFileName(run.summary.study, run.summary.uuid, carries))
+                    .string();
             store_.exportBundle(id, file, RunStore::Snapshots::All, 0, true);
             written << QString::fromStdString(file);
         }

@@ -35,8 +35,10 @@ public:
     // Deletes the selected runs after asking (or without asking when `confirm` is false).
     void deleteSelected(bool confirm = true);
     // Writes each selected run as a bundle into `folder` (RunStore::bundleFileName; a cancelled
-    // or interrupted run's carries its last checkpoint, so that Resume continues it where it
-    // is imported) and says so in statusMessage; returns the files written.
+    // or interrupted run's carries its last checkpoint where it has one on this machine, as
+    // <study>-<uuid>.unfinished.json.gz like `runs export --resumable`, so that Resume
+    // continues it where it is imported) and says so in statusMessage; returns the files
+    // written.
     QStringList exportSelected(const QString& folder);
 
 Q_SIGNALS:

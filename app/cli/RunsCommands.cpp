@@ -409,9 +409,7 @@ void exportStudy(const RunStore& store, const std::string& db, const ExportOptio
             std::filesystem::remove(carriedFile);  // superseded by a later run of the trial
             continue;
         }
-        const std::string last = store.run(run.id).lastCheckpoint;
-        std::error_code error;
-        if (last.empty() || !std::filesystem::is_regular_file(last, error)) continue;
+        if (RunStore::resumableCheckpoint(store.run(run.id)).empty()) continue;
         store.exportBundle(run.id, carriedFile.string(), snapshots, options.trainPoints, true);
         ++carried;
         bytes += std::filesystem::file_size(carriedFile);

@@ -292,8 +292,9 @@ void RunStore::exportBundle(int64_t run, const std::string& path, Snapshots snap
             {"ranks", toBase64(packInt32(ranks->ranks()))}};
         written.emplace_back(split, std::move(*ranks));
     }
-    if (carryCheckpoint && isResumable(s.status) && !details.lastCheckpoint.empty()) {
-        const std::string checkpoint = readFile(details.lastCheckpoint, "the run's checkpoint");
+    if (const std::string last = carryCheckpoint ? resumableCheckpoint(details) : "";
+        !last.empty()) {
+        const std::string checkpoint = readFile(last, "the run's checkpoint");
         bundle["resume"] = {
             {"checkpoint", toBase64(reinterpret_cast<const unsigned char*>(checkpoint.data()),
                                     checkpoint.size())}};
@@ -566,6 +567,15 @@ std::string RunStore::bundleFileName(const std::string& study, const std::string
             c = '_';
     }
     return name + "-" + uuid + (unfinished ? ".unfinished.json.gz" : ".json.gz");
+}
+
+std::string RunStore::resumableCheckpoint(const RunDetails& details) {
+    std::error_code error;
+    if (!isResumable(details.summary.status) || details.lastCheckpoint.empty() ||
+        !std::filesystem::is_regular_file(details.lastCheckpoint, error)) {
+        return "";
+    }
+    return details.lastCheckpoint;
 }
 
 bool RunStore::isDatabaseFile(const std::string& path) {

@@ -154,6 +154,10 @@ public:
     // unfinished run that carries its checkpoint.
     static std::string bundleFileName(const std::string& study, const std::string& uuid,
                                       bool unfinished = false);
+    // The checkpoint a bundle of the run carries with carryCheckpoint: its last.pt when it was
+    // cancelled or interrupted and that file is on this machine, else "" (a run imported
+    // without its checkpoint names one on the machine it came from).
+    static std::string resumableCheckpoint(const RunDetails& details);
     // Whether the file starts with SQLite's header (a run database rather than a bundle).
     static bool isDatabaseFile(const std::string& path);
 

@@ -11,6 +11,9 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+
 namespace dimerec {
 namespace {
 
@@ -129,8 +132,17 @@ TEST_F(RunBrowserTest, DeletesTheSelectedRuns) {
 }
 
 // "Export bundles…" writes one bundle per selected run, named <study>-<uuid>.json.gz as
-// `dimerec runs export --study` names them, that another store imports as the same runs.
+// `dimerec runs export --study` names them, that another store imports as the same runs; a
+// cancelled run with its checkpoint on disk (run 3) as <study>-<uuid>.unfinished.json.gz,
+// carrying it (`runs export --resumable`).
 TEST_F(RunBrowserTest, ExportsTheSelectedRunsAsBundlesAnotherStoreImports) {
+    const std::string last = dir_.filePath(QStringLiteral("last.pt")).toStdString();
+    std::ofstream(last, std::ios::binary) << "checkpoint bytes";
+    store_->addCheckpoint(3, {last, 40, false});
+    RunResult cancelled;
+    cancelled.status = "cancelled";
+    cancelled.steps = 40;
+    store_->finishRun(3, cancelled);
     RunBrowser browser(*store_);
     browser.model()->sort(RunTableModel::Id, Qt::AscendingOrder);
     browser.selectRuns({2, 3});
@@ -146,11 +158,17 @@ TEST_F(RunBrowserTest, ExportsTheSelectedRunsAsBundlesAnotherStoreImports) {
     for (int i = 0; i < written.size(); ++i) {
         const QString& file = written[i];
         const RunSummary original = store_->run(2 + i).summary;  // in the selection's order
+        const bool unfinished = i == 1;
         EXPECT_EQ(QFileInfo(file).fileName().toStdString(),
-                  RunStore::bundleFileName(original.study, original.uuid));
+                  RunStore::bundleFileName(original.study, original.uuid, unfinished));
         const RunStore::FileImport imported = other.importFile(file.toStdString());
         ASSERT_EQ(imported.added.size(), 1u);
-        EXPECT_EQ(other.run(imported.added.front()).summary.uuid, original.uuid);
+        const RunDetails copy = other.run(imported.added.front());
+        EXPECT_EQ(copy.summary.uuid, original.uuid);
+        if (unfinished) {
+            EXPECT_EQ(std::filesystem::path(copy.lastCheckpoint).parent_path(),
+                      std::filesystem::path(other.checkpointDir(original.uuid)));
+        }
     }
 }
 

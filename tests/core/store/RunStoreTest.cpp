@@ -566,7 +566,8 @@ TEST(RunStoreTest, UnfinishedRunsCarryTheirLastCheckpointWhenAsked) {
     source.exportBundle(id, dir.file("carried.json.gz"), RunStore::Snapshots::None, 0, true);
 
     RunStore without(dir.file("b/runs.sqlite"));
-    EXPECT_EQ(without.run(without.importBundle(dir.file("plain.json.gz"))).lastCheckpoint, last);
+    const int64_t withoutId = without.importBundle(dir.file("plain.json.gz"));
+    EXPECT_EQ(without.run(withoutId).lastCheckpoint, last);
 
     RunStore target(dir.file("c/runs.sqlite"));
     const int64_t imported = target.importBundle(dir.file("carried.json.gz"));
@@ -594,6 +595,19 @@ TEST(RunStoreTest, UnfinishedRunsCarryTheirLastCheckpointWhenAsked) {
     EXPECT_EQ(target.importBundle(dir.file("carried.json.gz"), "", &added), replaced);
     EXPECT_FALSE(added);
     EXPECT_EQ(target.run(replaced).summary.status, "finished");
+    EXPECT_EQ(RunStore::resumableCheckpoint(target.run(replaced)), "");  // finished
+
+    // The run imported without its checkpoint names the source's file; on a machine without
+    // it (here: deleted) a bundle asked to carry it (as the workbench's "Export bundles…"
+    // always asks) is written without it instead of failing.
+    EXPECT_EQ(RunStore::resumableCheckpoint(without.run(withoutId)), last);
+    std::filesystem::remove(last);
+    EXPECT_EQ(RunStore::resumableCheckpoint(without.run(withoutId)), "");
+    without.exportBundle(withoutId, dir.file("again.json.gz"), RunStore::Snapshots::None, 0, true);
+    RunStore fourth(dir.file("d/runs.sqlite"));
+    const RunDetails again = fourth.run(fourth.importBundle(dir.file("again.json.gz")));
+    EXPECT_EQ(again.summary.status, "cancelled");
+    EXPECT_EQ(again.lastCheckpoint, last);  // not carried: still the source's name for it
 }
 
 TEST(RunStoreTest, ReadoutSplitsAreKeptApartFromTestAndValid) {
