@@ -159,17 +159,18 @@ public:
             end_ = Clock::now() + std::chrono::duration_cast<Clock::duration>(
                                       std::chrono::duration<double>(parseDuration(args.timeLeft)));
     }
-    // Whether trial `index` may start now; if not, says why.
-    bool allows(const RunStore& store, const Plan& plan, int index) const {
+    // Whether the trial `state` stands for may start now; if not, says why.
+    bool allows(const RunStore& store, const Plan& plan, const TrialState& state) const {
         if (!end_) return true;
         const double left =
             std::max(0.0, std::chrono::duration<double>(*end_ - Clock::now()).count());
-        const Trial& trial = plan.trials[static_cast<size_t>(index)];
+        const Trial& trial = plan.trials[static_cast<size_t>(state.index)];
         const TrialTimes times(store, plan.experiment.study);
-        if (times.fits(trial, left)) return true;
-        std::cout << "#" << index << " " << trial.label << ": not started, its estimated "
-                  << duration(times.of(trial)->seconds) << " does not fit in the " << duration(left)
-                  << " left of --time-left" << std::endl;
+        if (times.fits(trial, state.resumeRun, left)) return true;
+        std::cout << "#" << state.index << " " << trial.label << ": not started, its estimated "
+                  << duration(*times.toGo(trial, state.resumeRun))
+                  << (state.resumeRun != 0 ? " still to train" : "") << " does not fit in the "
+                  << duration(left) << " left of --time-left" << std::endl;
         return false;
     }
 
@@ -350,7 +351,7 @@ void runSequential(const SweepArguments& args, RunStore& store, const Plan& plan
         if (stopRequested) break;
         if (!stillPending(store, plan, index)) continue;
         const Trial& trial = plan.trials[static_cast<size_t>(index)];
-        if (!budget.allows(store, plan, index)) {
+        if (!budget.allows(store, plan, state.trials[static_cast<size_t>(index)])) {
             ++notStarted;
             continue;
         }
@@ -386,7 +387,7 @@ void runOneTrial(const SweepArguments& args, RunStore& store, const Plan& plan) 
                   << (t.finishedRun != 0 ? t.finishedRun : t.runningRun) << ")\n";
         return;
     }
-    if (!TimeBudget(args).allows(store, plan, args.trial)) return;
+    if (!TimeBudget(args).allows(store, plan, t)) return;
     DatasetCache datasets;
     const TrialOutcome outcome = trainHere(store, plan, args.trial, datasets, "");
     std::cout << "#" << args.trial << " " << trial.label << ": " << outcomeLine(store, outcome.run)
@@ -425,7 +426,7 @@ void runParallel(const SweepArguments& args, RunStore& store, const Plan& plan,
             const int index = queue[next++];
             if (!stillPending(store, plan, index)) continue;
             const Trial& trial = plan.trials[static_cast<size_t>(index)];
-            if (!budget.allows(store, plan, index)) {
+            if (!budget.allows(store, plan, state.trials[static_cast<size_t>(index)])) {
                 ++notStarted;
                 continue;
             }

@@ -194,9 +194,9 @@ bool TrainingWorker::fitsItsBudget(const Job& job) {
     try {
         if (!store_) store_ = std::make_unique<RunStore>(storePath_.toStdString());
         const TrialTimes times(*store_, job.study);
-        if (times.fits(*job.trial, left)) return true;
-        Q_EMIT trialSkipped(QString::fromStdString(job.trial->label), times.of(*job.trial)->seconds,
-                            job.startBefore);
+        if (times.fits(*job.trial, job.resumeRun, left)) return true;
+        Q_EMIT trialSkipped(QString::fromStdString(job.trial->label),
+                            *times.toGo(*job.trial, job.resumeRun), job.startBefore);
         return false;
     } catch (const std::exception&) {
         return true;  // no estimate to go by: the run itself reports what is wrong

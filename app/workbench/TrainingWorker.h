@@ -38,10 +38,10 @@ public:
         std::string study = "default";  // study the new run belongs to (a sweep's own)
         qint64 resumeRun = 0;           // continue this stored run from its last checkpoint
         std::string resumeFrom;         // that checkpoint's path
-        // A sweep's trial (its config is `config`) with a time budget: it starts only when its
-        // estimated training time (TrialTimes of `study`, as the store stands when it comes up)
-        // ends before `startBefore`; otherwise it is dropped with trialSkipped. Invalid
-        // startBefore: no budget.
+        // A sweep's trial (its config is `config`) with a time budget: it starts only when the
+        // training it still needs (TrialTimes::toGo of `study`, as the store stands when it
+        // comes up; less what resumeRun trained already) ends before `startBefore`; otherwise
+        // it is dropped with trialSkipped. Invalid startBefore: no budget.
         std::shared_ptr<const Trial> trial;
         QDateTime startBefore;
     };
@@ -71,8 +71,8 @@ Q_SIGNALS:
     void curvePoints(const dimerec::CurveBatch& batch);
     void runFinished(const dimerec::RunOutcome& outcome);
     void queueChanged(int queued);
-    // A sweep trial was not started: its estimated training time does not end before the
-    // job's startBefore.
+    // A sweep trial was not started: the training it still needs (estimatedSeconds) would not
+    // end before the job's startBefore.
     void trialSkipped(const QString& label, double estimatedSeconds, const QDateTime& startBefore);
     // The queue is empty and nothing runs.
     void idle();

@@ -156,9 +156,16 @@ const std::vector<TrialTimes::MeasuredRun>& TrialTimes::measured(const Trial& tr
     return found->second;
 }
 
-bool TrialTimes::fits(const Trial& trial, double seconds) const {
+std::optional<double> TrialTimes::toGo(const Trial& trial, int64_t resumedRun) const {
     const std::optional<Time> time = of(trial);
-    return !time || time->seconds <= seconds;
+    if (!time) return std::nullopt;
+    const double trained = resumedRun != 0 ? store_.run(resumedRun).summary.elapsedSeconds : 0.0;
+    return std::max(0.0, time->seconds - trained);
+}
+
+bool TrialTimes::fits(const Trial& trial, int64_t resumedRun, double seconds) const {
+    const std::optional<double> needed = toGo(trial, resumedRun);
+    return !needed || *needed <= seconds;
 }
 
 std::optional<TrialTimes::Time> TrialTimes::of(const Trial& trial) const {

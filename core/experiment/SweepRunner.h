@@ -75,10 +75,13 @@ public:
     };
     // nullopt: no finished run to estimate from (basis Unknown)
     std::optional<Time> of(const Trial& trial) const;
+    // The training time the trial still needs: its estimate, less what `resumedRun` (the
+    // stopped run it continues, 0 for none) has trained already; nullopt without an estimate.
+    std::optional<double> toGo(const Trial& trial, int64_t resumedRun = 0) const;
     // Whether the trial may start with `seconds` left of a time budget (`dimerec sweep
-    // --time-left`, the workbench's "start trials only until"): its estimate fits, or it has
-    // none yet (the study has to begin somewhere).
-    bool fits(const Trial& trial, double seconds) const;
+    // --time-left`, the workbench's "start trials only until"): what it still needs fits, or
+    // it has no estimate yet (the study has to begin somewhere).
+    bool fits(const Trial& trial, int64_t resumedRun, double seconds) const;
 
 private:
     // The mean wall time of some runs; of those trained on this machine's CPU where there

@@ -182,6 +182,26 @@ TEST(SweepRunner, RunsTimedOnThisCpuMakeTheEstimate) {
     EXPECT_EQ(times.of(trials[3])->seconds, 60.0);  // only another CPU's run
 }
 
+// A trial that continues a stopped run needs only the rest of its estimate: a seed 1 took 100 s,
+// so a seed 2 is estimated at 100 s; its cancelled run trained 70 s of it, 30 s to go, which
+// fits a budget of 40 s that a fresh start does not (and a run that trained longer than the
+// estimate needs nothing, not less than nothing).
+TEST(SweepRunner, AResumedTrialNeedsOnlyWhatItsRunHasNotTrained) {
+    const test::TempDir dir;
+    RunStore store(dir.file("runs.sqlite"));
+    const std::vector<Trial> trials = fourTrials();
+    storeRun(store, trials[0], "finished", 100.0);
+    const int64_t stopped = storeRun(store, trials[1], "cancelled", 70.0);
+    const int64_t overrun = storeRun(store, trials[1], "cancelled", 130.0);
+    const TrialTimes times(store, "resume");
+    EXPECT_DOUBLE_EQ(*times.toGo(trials[1]), 100.0);
+    EXPECT_DOUBLE_EQ(*times.toGo(trials[1], stopped), 30.0);
+    EXPECT_DOUBLE_EQ(*times.toGo(trials[1], overrun), 0.0);
+    EXPECT_TRUE(times.fits(trials[1], stopped, 40.0));
+    EXPECT_FALSE(times.fits(trials[1], 0, 40.0));
+    EXPECT_TRUE(times.fits(trials[1], 0, 100.0));
+}
+
 // A study without finished runs is estimated from a finished run of the same model on the same
 // dataset in another study: 40 steps of 64 samples in 10 s (256 samples/s), epochs of 20 steps
 // (its points span two epochs). Trained with other early stopping (patience 0 here, the
