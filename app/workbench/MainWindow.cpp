@@ -151,7 +151,6 @@ MainWindow::MainWindow(const QString& storePath, QWidget* parent)
                         .arg(seconds / 60.0, 0, 'f', 0)
                         .arg(startBefore.toString(QStringLiteral("yyyy-MM-dd HH:mm"))));
             });
-    workerThread_->start();
 
     buildActions();
     buildCentre();
@@ -165,6 +164,10 @@ MainWindow::MainWindow(const QString& storePath, QWidget* parent)
     restoreSettings();
     refreshDatasetList();
     updateRunControls();
+    // Only now: a store that opens but fails on its first query (a damaged page) throws from
+    // the panes above, and a thread already running would abort the program as the window's
+    // children are destroyed, instead of main() showing the store's message.
+    workerThread_->start();
 
     // The dataset of the last configuration (the embedded default on the first start).
     openDataset(form_->config().data);

@@ -214,9 +214,10 @@ TEST_F(WorkbenchBadInputTest, ImportDialogRefusesWhatItCannotRead) {
     }
 }
 
-// `dimerec-workbench --store` given a file that is no run database, a folder, or a database of
-// a newer DimeRec: the window refuses it with the store's message (main() shows it and exits)
-// and leaves the file as it was.
+// `dimerec-workbench --store` given a file that is no run database, a damaged one, a folder, or
+// a database of a newer DimeRec: the window refuses it with the store's message (main() shows
+// it and exits; the damaged store aborted the program before: the training thread was already
+// running when the first query failed) and leaves the file as it was.
 TEST_F(WorkbenchBadInputTest, BadStoreIsRefusedAndLeftUntouched) {
     const QString newer = dir_.filePath(QStringLiteral("newer.sqlite"));
     {
@@ -224,6 +225,23 @@ TEST_F(WorkbenchBadInputTest, BadStoreIsRefusedAndLeftUntouched) {
         store.importBundle(fixture(QStringLiteral("store/run-bundle-seed1.json")).toStdString());
     }
     SQLite::Database(newer.toStdString(), SQLite::OPEN_READWRITE).exec("PRAGMA user_version = 99");
+    // A store that opens (header and schema intact) but whose runs table's first page is
+    // garbage: the first query of the window's panes fails.
+    const QString damaged = dir_.filePath(QStringLiteral("damaged.sqlite"));
+    {
+        RunStore store(damaged.toStdString());
+        store.importBundle(fixture(QStringLiteral("store/run-bundle-seed1.json")).toStdString());
+    }
+    {
+        SQLite::Database db(damaged.toStdString(), SQLite::OPEN_READWRITE);
+        db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+        const int root = db.execAndGet("SELECT rootpage FROM sqlite_master WHERE name = 'runs'");
+        const int page = db.execAndGet("PRAGMA page_size");
+        QFile file(damaged);
+        ASSERT_TRUE(file.open(QIODevice::ReadWrite));
+        ASSERT_TRUE(file.seek(static_cast<qint64>(root - 1) * page));
+        file.write(QByteArray(page, '\x5a'));
+    }
     struct Case {
         QString path;
         std::string message;
@@ -237,6 +255,10 @@ TEST_F(WorkbenchBadInputTest, BadStoreIsRefusedAndLeftUntouched) {
         {dir_.path(),
          "{dir}: is a folder, not a database file; give a file in it, e.g. "
          "{dir}/runs.sqlite"},
+        {damaged,
+         "{dir}/damaged.sqlite: is not a DimeRec run database (not an SQLite file, or damaged: "
+         "database disk image is malformed) — found while counting runs; give another file, or "
+         "restore this one from a backup"},
         {newer,
          "{dir}/newer.sqlite: was written by a newer DimeRec (schema version 99; this program "
          "knows up to 3); upgrade DimeRec to open it. The file was left untouched"},
