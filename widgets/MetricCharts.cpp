@@ -5,6 +5,7 @@
 #include "QCustomPlotInclude.h"
 #include "analysis/DiffusionInspection.h"
 #include "analysis/ResultTable.h"
+#include "analysis/TableExport.h"
 
 #include <QCoreApplication>
 #include <QLocale>
@@ -12,6 +13,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <map>
 #include <numeric>
 #include <set>
 
@@ -42,6 +44,7 @@ void reset(QCustomPlot& plot) {
     plot.xAxis->setTicker(QSharedPointer<QCPAxisTicker>(new QCPAxisTicker));
     plot.xAxis->setTickLabelRotation(0);
     plot.xAxis->setRangeReversed(false);
+    setLogY(plot, false);
     setLegendShown(plot, false);
     for (QCPAxis* axis : {plot.xAxis, plot.yAxis}) {
         axis->grid()->setVisible(true);
@@ -399,6 +402,55 @@ void drawCurves(QCustomPlot& plot, const QVector<Curve>& curves, const QString& 
     plot.yAxis->setLabel(yLabel);
     plot.rescaleAxes();
     if (!curves.isEmpty()) showLegend(plot);
+    plot.replot();
+}
+
+void drawNormsByFrequency(QCustomPlot& plot, const std::vector<NormCurve>& curves) {
+    std::map<int64_t, std::string> byLowest;  // every bucket of any curve, by its lower bound
+    for (const NormCurve& curve : curves)
+        for (const NormBucket& bucket : curve.shape.norms)
+            byLowest[bucket.lowest] = bucketLabel(bucket);
+    std::map<int64_t, double> position;
+    auto ticker = QSharedPointer<QCPAxisTickerText>::create();
+    for (const auto& [lowest, label] : byLowest) {
+        position[lowest] = static_cast<double>(position.size() + 1);
+        ticker->addTick(position[lowest], QString::fromStdString(label));
+    }
+    std::set<qint64> runs;
+    for (const NormCurve& curve : curves) runs.insert(curve.runId);
+    const bool runColoured = curves.size() > 1 && runs.size() == curves.size();
+    QVector<Curve> lines;
+    QString csv = QStringLiteral(
+        "run,label,snapshot_step,bucket,items,mean_norm,median_norm,run_mean_pairwise_cosine\n");
+    double largest = 0.0;  // the axis from 0, with room above the highest mark
+    for (const NormCurve& curve : curves) {
+        Curve line;
+        line.name = curve.name;
+        if (runColoured) line.runId = curve.runId;
+        for (const NormBucket& bucket : curve.shape.norms) {
+            line.x.push_back(position[bucket.lowest]);
+            line.y.push_back(bucket.meanNorm);
+            largest = std::max(largest, bucket.meanNorm);
+            csv += QStringLiteral("%1,%2,%3,%4,%5,%6,%7,%8\n")
+                       .arg(curve.runId)
+                       .arg(QString::fromStdString(csvField(curve.name.toStdString())))
+                       .arg(curve.step)
+                       .arg(QString::fromStdString(bucketLabel(bucket)))
+                       .arg(bucket.items)
+                       .arg(bucket.meanNorm, 0, 'g', 6)
+                       .arg(bucket.medianNorm, 0, 'g', 6)
+                       .arg(curve.shape.meanCosine, 0, 'g', 6);
+        }
+        lines.push_back(line);
+    }
+    drawCurves(plot, lines, tr("training occurrences of the item"),
+               tr("mean L2 norm of its embedding"));
+    for (int i = 0; i < plot.graphCount(); ++i)
+        plot.graph(i)->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, 5));
+    plot.xAxis->setTicker(ticker);
+    plot.xAxis->setRange(0.5, static_cast<double>(position.size()) + 0.5);
+    plot.yAxis->setRange(0.0, largest > 0.0 ? largest * 1.08 : 1.0);
+    setPlotDataTable(plot, [csv] { return csv; });
     plot.replot();
 }
 

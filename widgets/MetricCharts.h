@@ -1,5 +1,6 @@
 #pragma once
 
+#include "analysis/NormByFrequency.h"
 #include "analysis/StudyGrid.h"
 
 #include <QString>
@@ -56,6 +57,18 @@ int drawTradeoff(QCustomPlot& plot, const QVector<RunMetrics>& runs, const std::
 void drawCategoryShares(QCustomPlot& plot, const QStringList& categories,
                         const std::vector<double>& history,
                         const std::vector<double>& recommendations, const QString& recLabel);
+
+// One line of drawNormsByFrequency: an item table's shape (a run's snapshot or checkpoint).
+struct NormCurve {
+    QString name;
+    qint64 runId = 0;  // the CSV's run column; distinct runs take their run colours
+    qint64 step = 0;   // the snapshot's training step (the CSV's snapshot_step)
+    ItemTableShape shape;
+};
+// Mean L2 norm of the item embeddings against their training-frequency buckets, one line per
+// curve, the y axis from 0; its CSV holds every bucket (items, mean and median norm) with the
+// curve's mean pairwise cosine of the item directions.
+void drawNormsByFrequency(QCustomPlot& plot, const std::vector<NormCurve>& curves);
 
 // Line plot of curves with a legend.
 void drawCurves(QCustomPlot& plot, const QVector<Curve>& curves, const QString& xLabel,

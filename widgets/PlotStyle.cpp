@@ -149,6 +149,13 @@ void setLogY(QCustomPlot& plot, bool on) {
     plot.yAxis->setNumberFormat(QStringLiteral("gb"));
 }
 
+void fitLogY(QCustomPlot& plot) {
+    setLogY(plot, true);
+    plot.yAxis->rescale();  // the positive values only, on a logarithmic axis
+    plot.yAxis->scaleRange(1.2);
+    plot.replot();
+}
+
 void fitLegend(QCustomPlot& plot) {
     const LegendCells cells = legendCells(*plot.legend);
     // The viewport: the widget, or the page while the plot is exported at another size.

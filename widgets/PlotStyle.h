@@ -37,5 +37,7 @@ void fitLegend(QCustomPlot& plot);
 // The y axis on a logarithmic scale (decade ticks) or back on a linear one; the range is the
 // caller's to set.
 void setLogY(QCustomPlot& plot, bool on);
+// A drawn plot's y axis made logarithmic and fitted to its positive values with a margin.
+void fitLogY(QCustomPlot& plot);
 
 }  // namespace dimerec

@@ -180,17 +180,11 @@ EmbeddingAnalysis analyseFirst(const RunStore& store, const std::vector<LoadedRu
     return analyseCheckpoint(request);
 }
 
-// Item-embedding norms by training frequency (normByFrequency) of each run's last stored
-// item-embedding snapshot, its item counts from the run's own dataset and split.
-struct RunNorms {
-    const LoadedRun* run = nullptr;
-    EmbeddingSnapshot snapshot;  // without data
-    std::vector<NormBucket> buckets;
-    double meanCosine = 0.0;  // meanPairwiseCosine of the snapshot's rows
-};
-
-std::vector<RunNorms> normsByFrequency(const RunStore& store, const std::vector<LoadedRun>& runs) {
-    std::vector<RunNorms> result;
+// Item-embedding norms by training frequency and the mean pairwise cosine (itemTableShape) of
+// each run's last stored item-embedding snapshot, its item counts from the run's own dataset
+// and split; printed as a table.
+std::vector<NormCurve> normsByFrequency(const RunStore& store, const std::vector<LoadedRun>& runs) {
+    std::vector<NormCurve> result;
     for (const LoadedRun& run : runs) {
         const std::vector<EmbeddingSnapshot>& listed = run.details.embeddings;
         if (listed.empty()) {
@@ -198,67 +192,30 @@ std::vector<RunNorms> normsByFrequency(const RunStore& store, const std::vector<
                                         " has no item-embedding snapshot (its model has no item "
                                         "table, or its bundle was exported with --snapshots none)");
         }
-        RunNorms norms;
-        norms.run = &run;
-        norms.snapshot = *std::max_element(
+        const EmbeddingSnapshot& last = *std::max_element(
             listed.begin(), listed.end(),
             [](const EmbeddingSnapshot& a, const EmbeddingSnapshot& b) { return a.step < b.step; });
-        const EmbeddingSnapshot snapshot = store.embeddingSnapshot(norms.snapshot.id);
+        const EmbeddingSnapshot snapshot = store.embeddingSnapshot(last.id);
         const RunConfig config = runConfigFromJson(nlohmann::json::parse(run.details.configJson));
         const Splits splits = makeSplits(loadDataset(config.data), config.data);
-        norms.buckets = normByFrequency(snapshot.data, snapshot.dim, splits.itemCounts);
-        norms.meanCosine = meanPairwiseCosine(snapshot.data, snapshot.dim);
-        result.push_back(std::move(norms));
+        NormCurve curve;
+        curve.name = run.label;
+        curve.runId = run.id;
+        curve.step = last.step;
+        curve.shape = itemTableShape(snapshot.data, snapshot.dim, splits.itemCounts);
+        std::cout << run.label.toStdString() << " (run " << run.id << ", snapshot " << last.label
+                  << ")\n  bucket      items  mean norm  median norm\n";
+        for (const NormBucket& bucket : curve.shape.norms) {
+            std::cout << "  " << std::left << std::setw(11) << bucketLabel(bucket) << std::right
+                      << std::setw(6) << bucket.items << std::fixed << std::setprecision(3)
+                      << std::setw(11) << bucket.meanNorm << std::setw(13) << bucket.medianNorm
+                      << std::defaultfloat << "\n";
+        }
+        std::cout << "  mean pairwise cosine of the item directions: " << std::fixed
+                  << std::setprecision(3) << curve.shape.meanCosine << std::defaultfloat << "\n";
+        result.push_back(std::move(curve));
     }
     return result;
-}
-
-// One line per run: mean norm against the frequency buckets; the CSV holds the whole table.
-void drawNormsByFrequency(QCustomPlot& plot, const std::vector<RunNorms>& norms) {
-    std::vector<std::string> labels;  // every bucket of any run, by its lower bound
-    std::map<int64_t, std::string> byLowest;
-    for (const RunNorms& run : norms)
-        for (const NormBucket& bucket : run.buckets) byLowest[bucket.lowest] = bucketLabel(bucket);
-    std::map<int64_t, double> position;
-    auto ticker = QSharedPointer<QCPAxisTickerText>::create();
-    for (const auto& [lowest, label] : byLowest) {
-        position[lowest] = static_cast<double>(position.size() + 1);
-        ticker->addTick(position[lowest], QString::fromStdString(label));
-    }
-    QVector<Curve> curves;
-    QString csv = QStringLiteral(
-        "run,label,snapshot_step,bucket,items,mean_norm,median_norm,run_mean_pairwise_cosine\n");
-    for (const RunNorms& run : norms) {
-        Curve curve;
-        curve.name = run.run->label;
-        if (norms.size() > 1) curve.runId = run.run->id;
-        for (const NormBucket& bucket : run.buckets) {
-            curve.x.push_back(position[bucket.lowest]);
-            curve.y.push_back(bucket.meanNorm);
-            csv += QStringLiteral("%1,%2,%3,%4,%5,%6,%7,%8\n")
-                       .arg(run.run->id)
-                       .arg(QString::fromStdString(csvField(run.run->label.toStdString())))
-                       .arg(run.snapshot.step)
-                       .arg(QString::fromStdString(bucketLabel(bucket)))
-                       .arg(bucket.items)
-                       .arg(bucket.meanNorm, 0, 'g', 6)
-                       .arg(bucket.medianNorm, 0, 'g', 6)
-                       .arg(run.meanCosine, 0, 'g', 6);
-        }
-        curves.push_back(curve);
-    }
-    drawCurves(plot, curves, QObject::tr("training occurrences of the item"),
-               QObject::tr("mean L2 norm of its embedding"));
-    for (int i = 0; i < plot.graphCount(); ++i)
-        plot.graph(i)->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, 5));
-    plot.xAxis->setTicker(ticker);
-    plot.xAxis->setRange(0.5, static_cast<double>(position.size()) + 0.5);
-    double largest = 0.0;  // the axis from 0, with room above the highest mark
-    for (const RunNorms& run : norms)
-        for (const NormBucket& bucket : run.buckets) largest = std::max(largest, bucket.meanNorm);
-    plot.yAxis->setRange(0.0, largest > 0.0 ? largest * 1.08 : 1.0);
-    setPlotDataTable(plot, [csv] { return csv; });
-    plot.replot();
 }
 
 std::string joined(const std::vector<std::string>& names) {
@@ -504,20 +461,7 @@ void exportPlotCommand(const PlotCommandOptions& options) {
             what = "category distribution";
         }
     } else if (options.kind == "norm-by-frequency") {
-        const std::vector<RunNorms> norms = normsByFrequency(store, runs);
-        drawNormsByFrequency(plot, norms);
-        for (const RunNorms& run : norms) {
-            std::cout << run.run->label.toStdString() << " (run " << run.run->id << ", snapshot "
-                      << run.snapshot.label << ")\n  bucket      items  mean norm  median norm\n";
-            for (const NormBucket& bucket : run.buckets) {
-                std::cout << "  " << std::left << std::setw(11) << bucketLabel(bucket) << std::right
-                          << std::setw(6) << bucket.items << std::fixed << std::setprecision(3)
-                          << std::setw(11) << bucket.meanNorm << std::setw(13) << bucket.medianNorm
-                          << std::defaultfloat << "\n";
-            }
-            std::cout << "  mean pairwise cosine of the item directions: " << std::fixed
-                      << std::setprecision(3) << run.meanCosine << std::defaultfloat << "\n";
-        }
+        drawNormsByFrequency(plot, normsByFrequency(store, runs));
         what = "item-embedding norms by training frequency";
     } else if (options.kind == "forward-process") {
         const RunConfig config =
@@ -549,11 +493,7 @@ void exportPlotCommand(const PlotCommandOptions& options) {
                   << runs.front().id << " to " << options.output << "\n";
         return;
     }
-    if (options.logY) {
-        setLogY(plot, true);
-        plot.yAxis->rescale();  // the positive values only, on a logarithmic axis
-        plot.yAxis->scaleRange(1.2);
-    }
+    if (options.logY) fitLogY(plot);
     exportPlot(plot, output, figure);
     std::cout << "wrote " << formatName(format).toStdString() << " " << what << " of "
               << runs.size() << " run(s) to " << options.output << "\n";

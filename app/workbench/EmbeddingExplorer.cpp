@@ -2,13 +2,16 @@
 
 #include "DiversityView.h"
 #include "HammerMap.h"
+#include "MetricCharts.h"
 #include "PlotExport.h"
+#include "PlotStyle.h"
 #include "QCustomPlotInclude.h"
 #include "RunBrowser.h"
 #include "RunTableModel.h"
 #include "SphereView.h"
 #include "store/RunStore.h"
 
+#include <QCheckBox>
 #include <QDockWidget>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -18,6 +21,7 @@
 #include <QSlider>
 #include <QSpinBox>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QThread>
 #include <QVBoxLayout>
 
@@ -68,11 +72,34 @@ EmbeddingExplorer::EmbeddingExplorer(const QString& storePath, QWidget* parent)
     split->setObjectName(QStringLiteral("embeddingSplitter"));
     sphere_ = new SphereView(split);
     sphere_->setRotation(SphereView::obliqueView());
-    hammer_ = new QCustomPlot(split);
+    auto* views = new QTabWidget(split);
+    views->setMinimumWidth(420);  // the map and its category legend side by side
+    hammer_ = new QCustomPlot(views);
     hammer_->setObjectName(QStringLiteral("hammerMap"));
-    hammer_->setMinimumWidth(420);  // the map and its category legend side by side
     hammer_->setToolTip(tr("Right click: export the figure (PDF, SVG, PNG) or its data"));
     enablePlotExport(hammer_);
+    views->addTab(hammer_, tr("Hammer map"));
+    // Does the item table collapse as it trains (issue 20, item 3)? Its norms by how often the
+    // items occur in training, and how close together its directions lie.
+    auto* normsPage = new QWidget(views);
+    auto* normsLayout = new QVBoxLayout(normsPage);
+    normsLayout->setContentsMargins(0, 0, 0, 0);
+    auto* normsRow = new QHBoxLayout;
+    normsLog_ = new QCheckBox(tr("Log scale"), normsPage);
+    normsRow->addWidget(normsLog_);
+    cosines_ = new QLabel(normsPage);
+    cosines_->setWordWrap(true);
+    cosines_->setToolTip(
+        tr("Mean cosine between the directions of two items: near 0 for spread-out items, "
+           "towards 1 when the table collapses to one point"));
+    normsRow->addWidget(cosines_, 1);
+    normsLayout->addLayout(normsRow);
+    norms_ = new QCustomPlot(normsPage);
+    norms_->setObjectName(QStringLiteral("normsByFrequency"));
+    norms_->setToolTip(tr("Right click: export the figure (PDF, SVG, PNG) or its data"));
+    enablePlotExport(norms_);
+    normsLayout->addWidget(norms_, 1);
+    views->addTab(normsPage, tr("Norms by frequency"));
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 2);
     layout->addWidget(split, 1);
@@ -83,6 +110,7 @@ EmbeddingExplorer::EmbeddingExplorer(const QString& storePath, QWidget* parent)
         ensureAnalysed();
     });
     connect(snapshot_, &QSlider::valueChanged, this, &EmbeddingExplorer::showSnapshot);
+    connect(normsLog_, &QCheckBox::toggled, this, &EmbeddingExplorer::drawNorms);
 }
 
 EmbeddingExplorer::~EmbeddingExplorer() {
@@ -204,6 +232,36 @@ void EmbeddingExplorer::showSnapshot(int index) {
         sphere_->setItemPoints(analysis_->scene.items);
         snapshotLabel_->setText(tr("best checkpoint"));
     }
+    drawNorms();
+}
+
+QString EmbeddingExplorer::cosineText() const {
+    return cosines_->text();
+}
+
+void EmbeddingExplorer::drawNorms() {
+    if (analysis_->tableShape.norms.empty()) return;  // nothing analysed yet
+    std::vector<NormCurve> curves;
+    NormCurve best;
+    best.name = tr("best checkpoint");
+    best.runId = analysedRun_;
+    best.shape = analysis_->tableShape;
+    curves.push_back(best);
+    const auto index = static_cast<size_t>(snapshot_->value());
+    if (index < analysis_->snapshotShapes.size()) {
+        NormCurve snapshot;
+        snapshot.name = QString::fromStdString(analysis_->snapshotLabels[index]);
+        snapshot.runId = analysedRun_;
+        snapshot.step = analysis_->snapshotSteps[index];
+        snapshot.shape = analysis_->snapshotShapes[index];
+        curves.push_back(snapshot);
+    }
+    drawNormsByFrequency(*norms_, curves);
+    if (normsLog_->isChecked()) fitLogY(*norms_);
+    QStringList cosines;
+    for (const NormCurve& curve : curves)
+        cosines << tr("%1 %2").arg(curve.name).arg(curve.shape.meanCosine, 0, 'f', 3);
+    cosines_->setText(tr("Mean pairwise cosine: %1").arg(cosines.join(QStringLiteral(", "))));
 }
 
 void addEmbeddingDocks(QMainWindow* window, QMenu* viewMenu, RunBrowser* browser,

@@ -7,6 +7,7 @@
 
 #include <memory>
 
+class QCheckBox;
 class QCustomPlot;
 class QLabel;
 class QMainWindow;
@@ -41,6 +42,11 @@ public:
 
     SphereView* sphere() const { return sphere_; }
     QCustomPlot* hammerMap() const { return hammer_; }
+    // The item table's norms by training frequency: the best checkpoint's and the snapshot's
+    // chosen with the slider; their mean pairwise cosines in cosineText().
+    QCustomPlot* normsPlot() const { return norms_; }
+    QString cosineText() const;
+    QCheckBox* normsLogScale() const { return normsLog_; }
     QString statusText() const;
     // The latest analysis (empty scene before the first one).
     const EmbeddingAnalysis& analysis() const { return *analysis_; }
@@ -58,6 +64,7 @@ private:
     void finished(qint64 runId, int generation, const std::shared_ptr<EmbeddingAnalysis>& result,
                   const QString& error);
     void showSnapshot(int index);
+    void drawNorms();
 
     QString storePath_;
     qint64 runId_ = 0;
@@ -76,6 +83,9 @@ private:
     QLabel* snapshotLabel_ = nullptr;
     SphereView* sphere_ = nullptr;
     QCustomPlot* hammer_ = nullptr;
+    QCustomPlot* norms_ = nullptr;
+    QCheckBox* normsLog_ = nullptr;
+    QLabel* cosines_ = nullptr;
 };
 
 // Adds the "Embeddings" (EmbeddingExplorer) and "Diversity" (DiversityView) docks to the

@@ -68,6 +68,7 @@ EmbeddingAnalysis analyseCheckpoint(const EmbeddingRequest& request) {
     const std::vector<float> itemData = toVector(items);
     const SphereBasis basis = fitSphereBasis(itemData, dim);
     scene.items = projectToSphere(basis, itemData);
+    result.tableShape = itemTableShape(itemData, dim, splits.itemCounts);
     scene.explainedVariance = basis.explainedVariance;
     scene.principalAxes = dim != 3;
     scene.categoryNames = data.categoryNames;
@@ -87,7 +88,9 @@ EmbeddingAnalysis analyseCheckpoint(const EmbeddingRequest& request) {
     for (const EmbeddingSnapshot& snapshot : request.snapshots) {
         if (snapshot.rows != numItems || snapshot.dim != dim) continue;
         result.snapshotLabels.push_back(snapshot.label);
+        result.snapshotSteps.push_back(snapshot.step);
         result.snapshotItems.push_back(projectToSphere(basis, snapshot.data));
+        result.snapshotShapes.push_back(itemTableShape(snapshot.data, dim, splits.itemCounts));
     }
 
     const std::vector<EvalCase>& cases = splits.test;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "analysis/NormByFrequency.h"
 #include "analysis/SphereScene.h"
 #include "store/RunRecords.h"
 
@@ -29,7 +30,12 @@ struct EmbeddingAnalysis {
     // Snapshot labels and their item points (rows × 3 on the same basis as scene.items);
     // snapshots whose shape differs from the checkpoint's item table are left out.
     std::vector<std::string> snapshotLabels;
+    std::vector<int64_t> snapshotSteps;
     std::vector<std::vector<float>> snapshotItems;
+    // The item table's norms by training frequency and mean pairwise cosine: of the
+    // checkpoint, and of each snapshot above (in snapshotLabels' order).
+    ItemTableShape tableShape;
+    std::vector<ItemTableShape> snapshotShapes;
     // Category shares (categoryShares) of the histories and of the top-N lists of the first
     // distributionUsers test users; empty when the dataset has no categories.
     std::vector<double> historyShares;

@@ -96,4 +96,9 @@ double meanPairwiseCosine(const std::vector<float>& embeddings, int64_t dim) {
     return (squares - directions) / (directions * (directions - 1.0));
 }
 
+ItemTableShape itemTableShape(const std::vector<float>& embeddings, int64_t dim,
+                              const std::vector<int64_t>& itemCounts) {
+    return {normByFrequency(embeddings, dim, itemCounts), meanPairwiseCosine(embeddings, dim)};
+}
+
 }  // namespace dimerec

@@ -40,4 +40,13 @@ std::vector<NormBucket> normByFrequency(const std::vector<float>& embeddings, in
 // than two non-zero rows. Throws std::invalid_argument when dim < 1 or the data is not rows × dim.
 double meanPairwiseCosine(const std::vector<float>& embeddings, int64_t dim);
 
+// An item table's shape as issue 20's item 3 reads it: its norms by training frequency and the
+// mean pairwise cosine of its directions (a collapse of the norms, or of the directions).
+struct ItemTableShape {
+    std::vector<NormBucket> norms;
+    double meanCosine = 0.0;
+};
+ItemTableShape itemTableShape(const std::vector<float>& embeddings, int64_t dim,
+                              const std::vector<int64_t>& itemCounts);
+
 }  // namespace dimerec

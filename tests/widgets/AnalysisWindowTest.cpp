@@ -1,5 +1,6 @@
 #include "ComparisonView.h"
 #include "DiffusionInspector.h"
+#include "EmbeddingExplorer.h"
 #include "MainWindow.h"
 #include "QCustomPlotInclude.h"
 #include "QtTestApp.h"
@@ -23,6 +24,7 @@
 #include <QDockWidget>
 #include <QListWidget>
 #include <QPushButton>
+#include <QSlider>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QTableWidget>
@@ -31,6 +33,7 @@
 #include <QTimer>
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <memory>
 
@@ -272,6 +275,57 @@ TEST_F(AnalysisWindowTest, SweepResumesACancelledTrialFromItsCheckpoint) {
     RunQuery study;
     study.study = "resume";
     EXPECT_EQ(view.countRuns(study), 1);
+}
+
+// The Embeddings dock's "Norms by frequency" tab: the best checkpoint's item table by training
+// frequency, and with the slider on a snapshot that snapshot's too, each line's mean pairwise
+// cosine above; "Log scale" puts the norms on a logarithmic axis.
+TEST_F(AnalysisWindowTest, EmbeddingExplorerShowsTheItemTablesNormsBySnapshot) {
+    const std::vector<Trial> trials = expandTrials(experimentFromJson(nlohmann::json::parse(R"({
+        "study": "norms",
+        "base": {"model": {"dim": 8, "diffusionSteps": 5, "interests": 2},
+                 "train": {"maxSteps": 4, "evalEvery": 2, "batchSize": 32, "threads": 1,
+                           "device": "cpu"},
+                 "eval": {"topK": [10]}},
+        "seeds": [1]})"),
+                                                                      "norms.json"));
+    int64_t run = 0;
+    {
+        RunStore store(storePath());
+        TrainControl go;
+        const TrialOutcome outcome = runTrial(
+            store, "norms", trials[0], TrialState{},
+            std::make_shared<const Dataset>(loadDataset(trials[0].config.data)), nullptr, go);
+        ASSERT_EQ(outcome.result.status, "finished") << outcome.result.message;
+        run = outcome.run;
+        ASSERT_EQ(store.run(run).embeddings.size(), 2u);  // snapshots at steps 2 and 4
+    }
+    EmbeddingExplorer explorer(QString::fromStdString(storePath()));
+    QSignalSpy analysed(&explorer, &EmbeddingExplorer::analysed);
+    explorer.showRun(run);
+    explorer.show();
+    ASSERT_TRUE(analysed.wait(120000)) << explorer.statusText().toStdString();
+    QCustomPlot* norms = explorer.normsPlot();
+    ASSERT_EQ(norms->graphCount(), 1);  // the slider starts on the best checkpoint
+    EXPECT_EQ(norms->graph(0)->name(), QStringLiteral("best checkpoint"));
+    EXPECT_TRUE(
+        explorer.cosineText().startsWith(QStringLiteral("Mean pairwise cosine: best checkpoint ")));
+    auto* slider = explorer.findChild<QSlider*>(QStringLiteral("snapshotSlider"));
+    ASSERT_NE(slider, nullptr);
+    slider->setValue(0);  // the first snapshot, step 2
+    ASSERT_EQ(norms->graphCount(), 2);
+    EXPECT_EQ(
+        norms->graph(1)->name(),
+        QString::fromStdString(
+            RunStore(storePath(), RunStore::Mode::ReadOnly).run(run).embeddings.front().label));
+    EXPECT_TRUE(explorer.cosineText().contains(norms->graph(1)->name()));
+    EXPECT_EQ(norms->yAxis->scaleType(), QCPAxis::stLinear);
+    explorer.normsLogScale()->setChecked(true);
+    EXPECT_EQ(norms->yAxis->scaleType(), QCPAxis::stLogarithmic);
+    EXPECT_GT(norms->yAxis->range().lower, 0.0);
+    explorer.normsLogScale()->setChecked(false);
+    EXPECT_EQ(norms->yAxis->scaleType(), QCPAxis::stLinear);
+    EXPECT_EQ(norms->yAxis->range().lower, 0.0);
 }
 
 // A cluster job's database (dimerec sweep --slurm) in a watched folder: its ended runs come

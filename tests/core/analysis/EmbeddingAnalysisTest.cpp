@@ -60,13 +60,22 @@ TEST(EmbeddingAnalysis, ProjectsACheckpointsItemsUserAndCategoryShares) {
     wrongShape.rows = 2;
     wrongShape.dim = 8;
     wrongShape.data.assign(16, 0.5f);
-    request.snapshots = {wrongShape};
+    // A snapshot of the model's shape (9,724 items × 8) whose rows all point the same way with
+    // norm 2: its shape has every bucket's norms at 2 and a mean pairwise cosine of 1.
+    EmbeddingSnapshot collapsed;
+    collapsed.label = "epoch 1";
+    collapsed.step = 2;
+    collapsed.rows = 9724;
+    collapsed.dim = 8;
+    for (int64_t row = 0; row < collapsed.rows; ++row)
+        collapsed.data.insert(collapsed.data.end(), {2, 0, 0, 0, 0, 0, 0, 0});
+    request.snapshots = {wrongShape, collapsed};
 
     const EmbeddingAnalysis analysis = analyseCheckpoint(request);
     const SphereScene& scene = analysis.scene;
     EXPECT_EQ(analysis.modelName, "dimerec");
     const size_t items = scene.itemTitles.size();
-    ASSERT_GT(items, 0u);
+    ASSERT_EQ(items, 9724u);  // ml-latest-small: 9,724 items
     EXPECT_EQ(scene.items.size(), items * 3);
     expectUnitRows(scene.items);
     EXPECT_TRUE(scene.principalAxes);  // 8-dim embeddings: shown along their principal axes
@@ -76,7 +85,22 @@ TEST(EmbeddingAnalysis, ProjectsACheckpointsItemsUserAndCategoryShares) {
     EXPECT_EQ(scene.samples.size(), 3u * 3u);  // three reverse-process samples, rows × 3
     expectUnitRows(scene.samples);
     EXPECT_FALSE(scene.historyItems.empty());
-    EXPECT_TRUE(analysis.snapshotLabels.empty());  // the 2-row snapshot is not this model's
+    // The 2-row snapshot is not this model's; the collapsed one is.
+    ASSERT_EQ(analysis.snapshotLabels, std::vector<std::string>{"epoch 1"});
+    EXPECT_EQ(analysis.snapshotSteps, std::vector<int64_t>{2});
+    ASSERT_EQ(analysis.snapshotShapes.size(), 1u);
+    EXPECT_NEAR(analysis.snapshotShapes[0].meanCosine, 1.0, 1e-9);
+    int64_t bucketed = 0;
+    for (const NormBucket& bucket : analysis.snapshotShapes[0].norms) {
+        EXPECT_NEAR(bucket.meanNorm, 2.0, 1e-9);
+        bucketed += bucket.items;
+    }
+    EXPECT_EQ(bucketed, static_cast<int64_t>(items));
+    // The checkpoint's own table: every item in a bucket, a cosine of a spread-out table.
+    bucketed = 0;
+    for (const NormBucket& bucket : analysis.tableShape.norms) bucketed += bucket.items;
+    EXPECT_EQ(bucketed, static_cast<int64_t>(items));
+    EXPECT_LT(std::abs(analysis.tableShape.meanCosine), 0.5);
 
     // ml-latest-small has genres: both distributions are shares that sum to 1 (Diversity.h).
     EXPECT_EQ(analysis.distributionUsers, 20);
