@@ -443,8 +443,7 @@ void drawNormsByFrequency(QCustomPlot& plot, const std::vector<NormCurve>& curve
         }
         lines.push_back(line);
     }
-    drawCurves(plot, lines, tr("training occurrences of the item"),
-               tr("mean L2 norm of its embedding"));
+    drawCurves(plot, lines, tr("training occurrences of the item"), tr("mean item-embedding norm"));
     for (int i = 0; i < plot.graphCount(); ++i)
         plot.graph(i)->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, 5));
     plot.xAxis->setTicker(ticker);
