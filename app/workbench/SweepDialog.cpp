@@ -103,6 +103,11 @@ SweepDialog::SweepDialog(RunStore& store, const QString& path, QWidget* parent)
         if (!updating_) load(path_->text(), profile_->currentData().toString());
     });
     connect(budget_, &QCheckBox::toggled, until_, &QWidget::setEnabled);
+    const auto budgetChanged = [this] {
+        if (loaded_) summary_->setText(summaryText());
+    };
+    connect(budget_, &QCheckBox::toggled, this, budgetChanged);
+    connect(until_, &QDateTimeEdit::dateTimeChanged, this, budgetChanged);
     connect(buttons_, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(buttons_, &QDialogButtonBox::rejected, this, &QDialog::reject);
     load(path);
@@ -163,6 +168,27 @@ QDateTime SweepDialog::startBefore() const {
     return budget_->isChecked() ? until_->dateTime() : QDateTime();
 }
 
+int SweepDialog::trialsWithinBudget() const {
+    const std::vector<int> pending = state_.pending();
+    if (!startBefore().isValid()) return static_cast<int>(pending.size());
+    const double budget = static_cast<double>(QDateTime::currentDateTime().secsTo(startBefore()));
+    try {
+        const TrialTimes times(store_, experiment_.study);
+        double spent = 0.0;
+        int started = 0;
+        for (int index : pending) {
+            const Trial& trial = trials_.at(static_cast<size_t>(index));
+            const int64_t resumed = state_.trials.at(static_cast<size_t>(index)).resumeRun;
+            if (!times.fits(trial, resumed, budget - spent)) continue;
+            spent += times.toGo(trial, resumed).value_or(0.0);
+            ++started;
+        }
+        return started;
+    } catch (const std::exception&) {
+        return static_cast<int>(pending.size());  // no estimates: the worker starts them all
+    }
+}
+
 QString SweepDialog::summaryText() const {
     QStringList shape;
     if (!experiment_.variants.empty()) {
@@ -177,13 +203,20 @@ QString SweepDialog::summaryText() const {
     const int pending = static_cast<int>(state_.pending().size());
     return tr("Study <b>%1</b>: %2 runs (%3); %4 finished in the store, %5 running elsewhere, "
               "<b>%6 to run</b>. Estimated time: %7.")
-        .arg(QString::fromStdString(experiment_.study).toHtmlEscaped())
-        .arg(trials_.size())
-        .arg(shape.join(QStringLiteral(" × ")))
-        .arg(finishedCount())
-        .arg(runningCount())
-        .arg(pending)
-        .arg(estimate_.toHtmlEscaped());
+               .arg(QString::fromStdString(experiment_.study).toHtmlEscaped())
+               .arg(trials_.size())
+               .arg(shape.join(QStringLiteral(" × ")))
+               .arg(finishedCount())
+               .arg(runningCount())
+               .arg(pending)
+               .arg(estimate_.toHtmlEscaped()) +
+           (startBefore().isValid()
+                ? tr(" With the time budget <b>%1 of %2 start</b> before %3, if each trains as "
+                     "long as estimated.")
+                      .arg(trialsWithinBudget())
+                      .arg(pending)
+                      .arg(startBefore().toString(QStringLiteral("HH:mm")))
+                : QString());
 }
 
 QString SweepDialog::estimate() const {

@@ -55,6 +55,10 @@ public:
     // "Start trials only until": a trial starts only when its estimate ends before this time
     // (TrainingWorker::Job::startBefore); invalid when the box is not ticked.
     QDateTime startBefore() const;
+    // How many of the pending trials start before startBefore() if each trains as long as
+    // estimated (at each one's turn, TrialTimes::fits, as the training worker decides; a trial
+    // without an estimate starts and counts no time); all of them without a budget.
+    int trialsWithinBudget() const;
     QCheckBox* budgetBox() const { return budget_; }
     QDateTimeEdit* budgetEnd() const { return until_; }
 

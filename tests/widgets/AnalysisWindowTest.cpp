@@ -214,6 +214,14 @@ TEST_F(AnalysisWindowTest, SweepDialogCountsTrialsAndFinishedTrials) {
     const QDateTime end = QDateTime::currentDateTime().addSecs(5400);
     dialog.budgetEnd()->setDateTime(end);
     EXPECT_EQ(dialog.startBefore().toSecsSinceEpoch() / 60, end.toSecsSinceEpoch() / 60);
+    EXPECT_EQ(dialog.trialsWithinBudget(), 10);  // 10 × 60 s in 90 minutes
+    // About 4 minutes: as many 60-s trials as whole minutes are left.
+    dialog.budgetEnd()->setDateTime(QDateTime::currentDateTime().addSecs(270));
+    const qint64 left = QDateTime::currentDateTime().secsTo(dialog.startBefore());
+    EXPECT_EQ(dialog.trialsWithinBudget(), left / 60);
+    EXPECT_TRUE(dialog.summaryText().contains(
+        QStringLiteral("With the time budget <b>%1 of 10 start</b>").arg(left / 60)))
+        << dialog.summaryText().toStdString();
 
     ASSERT_GE(dialog.profileChooser()->count(), 2);
     ASSERT_TRUE(dialog.load(path, QStringLiteral("quick")));
