@@ -295,8 +295,9 @@ std::vector<FieldDescriptor> buildTable() {
             .editor(10000));
     add(Field("model.schedule", &RunConfig::model, &ModelConfig::schedule)
             .label("β schedule",
-                   "How the noise level β_t grows from step 1 to T; linear-scaled multiplies both "
-                   "ends by 1000/T and cosine ignores them, so that ᾱ_T ≈ 0 at any T")
+                   "How the noise level β_t grows from step 1 to T; linear-scaled (the default) "
+                   "multiplies both ends by 1000/T and cosine ignores them, so that ᾱ_T ≈ 0 at "
+                   "any T (both cap β at 0.999); linear is the paper's printed schedule")
             .group(G::Diffusion)
             .scope(S::DimeRecDiffusion));
     add(Field("model.betaStart", &RunConfig::model, &ModelConfig::betaStart)

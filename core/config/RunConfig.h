@@ -95,9 +95,11 @@ struct ModelConfig {
     int dim = 64;                          // embedding size d
     int interests = 4;                     // guidance length K
     int diffusionSteps = 100;              // T
-    BetaSchedule schedule = BetaSchedule::Linear;
-    double betaStart = 1e-4;                            // first β of the linear / exp schedule
-    double betaEnd = 0.02;                              // last β of the linear / exp schedule
+    // Linear β ending at ᾱ_T ≈ 0 for any T (both ends × 1000/T): validated at convergence on
+    // Beauty and Yelp against the printed linear β (docs/reproduction.md, T × schedule).
+    BetaSchedule schedule = BetaSchedule::LinearScaled;
+    double betaStart = 1e-4;  // first β of the linear / exp schedule (linear-scaled: × 1000/T)
+    double betaEnd = 0.02;    // last β of the linear / exp schedule (linear-scaled: × 1000/T)
     NoiseGeometry geometry = NoiseGeometry::Geodesic;   // sphere random walk | Euclidean DDPM
     NoiseScale noiseScale = NoiseScale::Literal;        // the forward process on the sphere
     double thetaMaxDegrees = 90.0;                      // monotone process: angle from x0 at T

@@ -15,9 +15,9 @@ namespace dimerec {
 namespace {
 
 constexpr double kCosineOffset = 0.008;  // Nichol & Dhariwal's s
-constexpr double kMaxBeta = 0.999;       // keeps the cosine schedule's last step finite
-constexpr double kMinNorm = 1e-12;       // below this a vector counts as zero
-constexpr double kMinAngle = 1e-6;       // sin(r)/r is taken as 1 below this angle
+constexpr double kMaxBeta = 0.999;  // keeps cosine's, and linear-scaled's at T <= 20, β below 1
+constexpr double kMinNorm = 1e-12;  // below this a vector counts as zero
+constexpr double kMinAngle = 1e-6;  // sin(r)/r is taken as 1 below this angle
 constexpr double kScaledSteps = 1000.0;  // linear-scaled: the T its ends were made for
 // Small-step walk: mean cos(x_T, x0) it is calibrated to. "≈ 0" within what 20,000 draws can
 // tell in d = 64: a mean cos m shifts the law of cos(x_T, x0) from the uniform one's by a
@@ -71,8 +71,11 @@ DiffusionSchedule DiffusionSchedule::make(BetaSchedule kind, int steps, double b
             betas = torch::linspace(betaStart, betaEnd, steps, f64);
             break;
         case BetaSchedule::LinearScaled: {
+            // Capped as cosine is, so that small T (the default schedule's smoke runs) is a
+            // valid schedule; with the default ends no β reaches the cap for T > 20.
             const double scale = kScaledSteps / steps;
-            betas = torch::linspace(betaStart * scale, betaEnd * scale, steps, f64);
+            betas =
+                torch::linspace(betaStart * scale, betaEnd * scale, steps, f64).clamp_max(kMaxBeta);
             break;
         }
         case BetaSchedule::Exp:

@@ -141,17 +141,20 @@ TEST(RunConfig, HashesOfStoredConfigsStayPinned) {
         return configHash(config);
     };
     // Stored configs hold every field, so those written while eval.excludeHistory defaulted
-    // to false and model.reverseNoise to sqrt say so and keep their hashes; the overrides below
-    // spell that out. model.protectGem=false is its first default, left out of the hash.
+    // to false, model.reverseNoise to sqrt and model.schedule to linear say so and keep their
+    // hashes; the overrides below spell that out. model.protectGem=false is its first default,
+    // left out of the hash.
+    EXPECT_EQ(hashOf({"eval.excludeHistory=false", "model.reverseNoise=sqrt",
+                      "model.protectGem=false", "model.schedule=linear"}),
+              "2a7514402954100174eb8bc9a7a48c135b8594986392b553d9e758458f232517");
     EXPECT_EQ(
-        hashOf({"eval.excludeHistory=false", "model.reverseNoise=sqrt", "model.protectGem=false"}),
-        "2a7514402954100174eb8bc9a7a48c135b8594986392b553d9e758458f232517");
-    EXPECT_EQ(hashOf({"model.model=comirec-sa", "eval.excludeHistory=false",
-                      "model.reverseNoise=sqrt", "model.protectGem=false"}),
-              "fa93e996062ec5f8e2368b8ad27e8a7572204273d4f3a34538361310394039e0");
-    EXPECT_EQ(hashOf({"model.lambda=0.5", "data.protocol=comirec", "eval.excludeHistory=false",
-                      "model.reverseNoise=sqrt", "model.protectGem=false"}),
-              "ee7572e32845607d746bbe642e586beaf33eaac325568e7f3b308c682fb1237c");
+        hashOf({"model.model=comirec-sa", "eval.excludeHistory=false", "model.reverseNoise=sqrt",
+                "model.protectGem=false", "model.schedule=linear"}),
+        "fa93e996062ec5f8e2368b8ad27e8a7572204273d4f3a34538361310394039e0");
+    EXPECT_EQ(
+        hashOf({"model.lambda=0.5", "data.protocol=comirec", "eval.excludeHistory=false",
+                "model.reverseNoise=sqrt", "model.protectGem=false", "model.schedule=linear"}),
+        "ee7572e32845607d746bbe642e586beaf33eaac325568e7f3b308c682fb1237c");
     EXPECT_EQ(hashOf({"eval.excludeHistory=false", "model.protectGem=false", "data.minRating=3.5",
                       "model.gem=dr", "train.optimizer=adamw", "eval.topK=[10,20]",
                       "train.earlyStopMetric=recall@20", "model.reverseNoise=none",
@@ -174,11 +177,15 @@ TEST(RunConfig, FieldsAddedAfterHashV1CountOnlyAwayFromTheirDefault) {
     // The default config changed on purpose twice in issue 19: eval.excludeHistory became true,
     // as RecBole evaluates (so the default hashes differently from hash v1's 2a7514…, kept by
     // stored configs, see HashesOfStoredConfigsStayPinned), then the study chose
-    // model.reverseNoise=literal and model.protectGem=true. The previous default keeps its hash
-    // 30aeb4…: protectGem is left out at its first default, false.
+    // model.reverseNoise=literal and model.protectGem=true; in issue 20 the T × schedule check
+    // chose model.schedule=linear-scaled. Each previous default keeps its hash (62a38…, 30aeb4…):
+    // protectGem is left out at its first default, false.
     EXPECT_EQ(configHash(RunConfig{}),
-              "62a38cb408840a69a1eb29b912475bb6990cdf57a5eed9d49871d3b63305756f");
+              "4117490f751169c7ce4b7b6c6b2316822db96dca6dbbc580293acf53c1063853");
     RunConfig previous;
+    applyOverride(previous, "model.schedule=linear");
+    EXPECT_EQ(configHash(previous),
+              "62a38cb408840a69a1eb29b912475bb6990cdf57a5eed9d49871d3b63305756f");
     applyOverride(previous, "model.reverseNoise=sqrt");
     applyOverride(previous, "model.protectGem=false");
     EXPECT_EQ(configHash(previous),

@@ -56,8 +56,9 @@ TEST(TrainingLoopReference, DefaultDimeRecRunIsBitIdenticalToCommit7bbad2f) {
     }
     RunConfig config;  // the default DimeRec config on the embedded MovieLens latest-small
     // 7bbad2f's defaults, which the losses and metrics below were computed with: history items
-    // ranked, the GEM trained by every loss, DDPM's reverse noise sqrt(β̃_t).
+    // ranked, the GEM trained by every loss, DDPM's reverse noise sqrt(β̃_t), the printed linear β.
     config.eval.excludeHistory = false;
+    config.model.schedule = BetaSchedule::Linear;
     config.model.protectGem = false;
     config.model.reverseNoise = ReverseNoise::Sqrt;
     config.train.threads = 1;
