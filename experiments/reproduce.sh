@@ -171,13 +171,44 @@ confirm_table() {
   done
 }
 
+# compare_table DATASET: compare-DATASET's converged table against SASRec, with the current
+# preset (linear-scaled β since the T × schedule check) beside the earlier one (linear β), which
+# the comparison trained as "DimeRec (recommended)": on Beauty and Yelp the current preset's runs
+# are the T = 100 linear-scaled cell of confirm-steps-schedule-DATASET (Beauty's seed 1: of the
+# grid), the same config; on ML-1M the comparison's own variant.
+compare_table() {
+  local study=compare-$1 ids=() labels=() id seed sasrec earlier current
+  mapfile -t ids < <("$dimerec" runs list --db "$db" --study "$study$suffix" --status finished \
+    --csv --limit 0 --sort id --asc | awk -F, 'NR > 1 { print $1 }')
+  if [ ${#ids[@]} = 0 ]; then echo "$study$suffix: no finished runs yet, no table"; return; fi
+  for seed in 1 2 3; do
+    id=$(run_id "confirm-steps-schedule-$1" "T=100 schedule=linear-scaled seed $seed")
+    if [ -z "$id" ] && [ "$1" = beauty ]; then  # Beauty's seed 1 is the grid's cell
+      id=$(run_id sensitivity-steps-schedule-beauty "T=100 schedule=linear-scaled seed $seed")
+    fi
+    if [ -n "$id" ]; then ids+=("$id"); current=${current:-$id}; fi
+  done
+  current=${current:-$(run_id "$study" "DimeRec (recommended, linear-scaled β) seed 1")}
+  earlier=$(run_id "$study" "DimeRec (recommended) seed 1")
+  sasrec=$(run_id "$study" "SASRec seed 1")
+  if [ -n "$earlier" ]; then labels+=(--name "$earlier=DimeRec (earlier preset, linear β)"); fi
+  id=$(run_id "$study" "DimeRec (recommended), stopped on its interests seed 1")
+  if [ -n "$id" ]; then
+    labels+=(--name "$id=DimeRec (earlier preset, linear β), stopped on its interests")
+  fi
+  if [ -n "$current" ]; then labels+=(--name "$current=DimeRec (recommended, linear-scaled β)"); fi
+  "$dimerec" export table --db "$db" --runs "${ids[@]}" --group-seeds \
+    ${sasrec:+--baseline "$sasrec" --significance} "${labels[@]}" --metrics "$loo" \
+    --format markdown -o "$out/$study.md"
+}
+
 loo=hr@10,ndcg@10,hr@20,ndcg@20,hr@50,ndcg@50
 if [ "$profile" = full ]; then
   # Converged (issue 20): every model against SASRec, the strongest baseline, per dataset
   # (Yelp's table is followed by the other history setting's); the ablations against the full
   # recommended DimeRec; each study's runs with their epochs and wall time.
   for dataset in beauty yelp ml1m; do
-    table "compare-$dataset" SASRec "$loo"
+    compare_table "$dataset"
     plot "compare-$dataset-ndcg10" "compare-$dataset" --study "compare-$dataset$suffix" \
       --kind metric --metric ndcg@10 --width 17cm --height 10cm
     curves "compare-$dataset"
