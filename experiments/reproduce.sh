@@ -146,8 +146,9 @@ run_id() {  # run_id STUDY NAME: the id of the study's finished run with that na
 }
 # confirm_table STUDY GRID DATASET METRICS CELL…: the grid cells CELL ("λ=0.2 μ=0.2") with three
 # seeds each (the confirmation study STUDY; a seed it lacks is the grid study GRID's run of the
-# same config, GRID "" for none) against the recommended DimeRec, compare-DATASET's three
-# seeds: on validation, which chooses, and test.
+# same config, GRID "" for none) against the preset they were chosen against (linear β, the
+# recommended DimeRec until the T × schedule check), compare-DATASET's three seeds: on
+# validation, which chooses, and test.
 confirm_table() {
   local study=$1 grid=$2 dataset=$3 metrics=$4 ids=() id cell seed split
   shift 4
@@ -166,7 +167,7 @@ confirm_table() {
   for split in valid test; do
     "$dimerec" export table --db "$db" --runs "${ids[@]}" --group-seeds --baseline "${ids[0]}" \
       --significance --split "$split" --metrics "$metrics" --format markdown \
-      --name "${ids[0]}=recommended (compare-$dataset$suffix)" \
+      --name "${ids[0]}=earlier preset, linear β (compare-$dataset$suffix)" \
       -o "$out/$study-$split.md"
   done
 }
