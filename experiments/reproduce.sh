@@ -59,6 +59,18 @@ for study in "${studies[@]}"; do
   bundles="experiments/results/$study$suffix"
   if [ -d "$bundles" ]; then "$dimerec" runs import --db "$db" "$bundles" | tail -n 1; fi
 done
+# A finished run that no trial of its file claims any more (a changed default or field changed
+# the trial's config hash) would be trained again by the sweep below: say so before it does.
+for study in "${studies[@]}"; do
+  stored=$("$dimerec" runs list --db "$db" --study "$study$suffix" --status finished --csv \
+    --limit 0 | tail -n +2 | wc -l)
+  claimed=$("$dimerec" sweep "experiments/$study.json" --db "$db" ${profile:+--profile "$profile"} \
+    --dry-run | grep -c 'finished (run' || true)
+  if [ "$claimed" -lt "$stored" ]; then
+    echo "reproduce.sh: $((stored - claimed)) of the $stored finished runs of $study$suffix are" \
+      "no trial of experiments/$study.json any more (its config hashes changed)" >&2
+  fi
+done
 if [ "$sweeps" = 1 ]; then
   for study in "${studies[@]}"; do
     left=()
