@@ -32,6 +32,7 @@ constexpr double kMaxZoom = 8.0;
 constexpr int kBackAlpha = 45;  // dimmed hemisphere facing away
 constexpr int kFrontAlpha = 210;
 constexpr int kGreatCircleSegments = 96;
+constexpr double kLegendLine = 1.35;  // legend line height, in font pixels
 
 struct MarkStyle {
     SphereMark mark;
@@ -188,15 +189,75 @@ QStringList SphereView::legendCategories() const {
     return palette_.legendNames();
 }
 
+QStringList SphereView::legendLines(const QSize& size, int fontPixels) const {
+    QStringList names = legendCategories();
+    const Geometry g = geometry(size, fontPixels);
+    const double line = fontPixels * kLegendLine;
+    // Lines below the title whose dot and text end above the legend's bottom (the key's line).
+    const auto fit =
+        static_cast<qsizetype>(std::max(0.0, std::floor((g.legend.height() - line) / line)));
+    if (names.size() <= fit) return names;
+    const qsizetype kept = std::max<qsizetype>(0, fit - 1);
+    const qsizetype left = names.size() - kept;
+    names = names.mid(0, kept);
+    names << tr("+ %1 more").arg(left);
+    return names;
+}
+
 QColor SphereView::categoryColor(int32_t category) const {
     return palette_.colour(category);
+}
+
+SphereView::Key SphereView::keyLayout(const QSize& size, int fontPixels) const {
+    const std::pair<SphereMark, bool> present[] = {
+        {SphereMark::History, !scene_.historyItems.empty()},
+        {SphereMark::Guidance, !scene_.guidance.empty()},
+        {SphereMark::Sample, !scene_.samples.empty()},
+        {SphereMark::Recommendation, !scene_.recommendations.empty()},
+        {SphereMark::Target, !scene_.targets.empty()}};
+    const QFontMetricsF metrics(fontOfPixels(fontPixels));
+    const double right = size.width() - fontPixels * 0.5;
+    Key key;
+    std::vector<int> rowOf;
+    double x = fontPixels;
+    int row = 0;
+    for (const auto& [mark, shown] : present) {
+        if (!shown) continue;
+        const double width = fontPixels * 1.3 + metrics.horizontalAdvance(markName(mark));
+        if (x > fontPixels && x + width > right) {
+            x = fontPixels;
+            ++row;
+        }
+        key.entries.push_back({mark, QPointF(x + fontPixels * 0.5, 0.0)});
+        rowOf.push_back(row);
+        x += width + fontPixels * 1.2;
+    }
+    key.hasNote = !scene_.samples.empty() || !scene_.items.empty();
+    if (key.hasNote) {
+        const double width = metrics.horizontalAdvance(tr("faint: far hemisphere"));
+        if (x > fontPixels && x + width > right) {
+            x = fontPixels;
+            ++row;
+        }
+        key.note.setX(std::max(x, right - width));
+    }
+    key.rows = row + 1;
+    // Rows from the bottom up: the last one where the single row always was.
+    const auto rowY = [&](int r) {
+        return size.height() - fontPixels * 1.2 - (key.rows - 1 - r) * fontPixels * kLegendLine;
+    };
+    for (size_t i = 0; i < key.entries.size(); ++i) key.entries[i].second.setY(rowY(rowOf[i]));
+    key.note.setY(rowY(row));  // the note is on the last row
+    return key;
 }
 
 SphereView::Geometry SphereView::geometry(const QSize& size, int fontPixels) const {
     Geometry g;
     const double line = fontPixels * 1.5;
     const double legendWidth = palette_.legendIds().empty() ? 0.0 : fontPixels * 10.0;
-    const QRectF area(0, line * 1.2, size.width() - legendWidth, size.height() - line * 2.4);
+    const double keyHeight = (keyRows(size, fontPixels) - 1) * fontPixels * kLegendLine;
+    const QRectF area(0, line * 1.2, size.width() - legendWidth,
+                      size.height() - line * 2.4 - keyHeight);
     g.centre = area.center();
     g.radius = std::max(1.0, 0.47 * std::min(area.width(), area.height()) * zoom_);
     g.legend = QRectF(size.width() - legendWidth, line * 1.2, legendWidth, area.height());
@@ -340,36 +401,21 @@ void SphereView::render(QPainter& painter, const QSize& size, int fontPixels) co
         drawMarks(painter, g, fontPixels, frontPass);
     }
 
-    drawLegend(painter, g, fontPixels);
+    drawLegend(painter, size, fontPixels);
 
-    // Marker key along the bottom, only for the sets the scene has.
-    const std::pair<SphereMark, bool> present[] = {
-        {SphereMark::History, !scene_.historyItems.empty()},
-        {SphereMark::Guidance, !scene_.guidance.empty()},
-        {SphereMark::Sample, !scene_.samples.empty()},
-        {SphereMark::Recommendation, !scene_.recommendations.empty()},
-        {SphereMark::Target, !scene_.targets.empty()}};
-    double x = fontPixels;
-    const double y = size.height() - fontPixels * 1.2;
-    painter.setPen(Qt::black);
-    const QFontMetricsF metrics(font, painter.device());
-    for (const auto& [mark, shown] : present) {
-        if (!shown) continue;
+    // The marker key along the bottom, only for the sets the scene has.
+    const Key key = keyLayout(size, fontPixels);
+    for (const auto& [mark, at] : key.entries) {
         const auto style =
             std::find_if(std::begin(kMarks), std::end(kMarks),
                          [mark = mark](const MarkStyle& s) { return s.mark == mark; });
-        drawMarker(painter, mark, QPointF(x + fontPixels * 0.5, y), fontPixels * 0.4,
-                   style->colour);
+        drawMarker(painter, mark, at, fontPixels * 0.4, style->colour);
         painter.setPen(Qt::black);
-        const QString name = markName(mark);
-        painter.drawText(QPointF(x + fontPixels * 1.3, y + fontPixels * 0.35), name);
-        x += fontPixels * 2.5 + metrics.horizontalAdvance(name);
+        painter.drawText(at + QPointF(fontPixels * 0.8, fontPixels * 0.35), markName(mark));
     }
-    if (!scene_.samples.empty() || !scene_.items.empty()) {
+    if (key.hasNote) {
         painter.setPen(QColor(110, 110, 110));
-        painter.drawText(
-            QRectF(0, y - fontPixels * 0.7, size.width() - fontPixels * 0.5, fontPixels * 1.4),
-            Qt::AlignRight | Qt::AlignVCenter, tr("faint: far hemisphere"));
+        painter.drawText(key.note + QPointF(0.0, fontPixels * 0.35), tr("faint: far hemisphere"));
     }
     painter.restore();
 }
@@ -406,10 +452,14 @@ void SphereView::drawMarks(QPainter& painter, const Geometry& g, int fontPixels,
         scene_.guidance.size() / 3);
 }
 
-void SphereView::drawLegend(QPainter& painter, const Geometry& g, int fontPixels) const {
-    const QStringList names = legendCategories();
-    if (names.isEmpty()) return;
-    const double line = fontPixels * 1.35;
+void SphereView::drawLegend(QPainter& painter, const QSize& size, int fontPixels) const {
+    if (legendCategories().isEmpty()) return;
+    const Geometry g = geometry(size, fontPixels);
+    const QStringList names = legendLines(size, fontPixels);
+    const auto& ids = palette_.legendIds();
+    const qsizetype named =
+        names.size() < legendCategories().size() ? names.size() - 1 : names.size();
+    const double line = fontPixels * kLegendLine;
     double y = g.legend.top() + line * 0.5;
     painter.setPen(Qt::black);
     QFont bold = painter.font();
@@ -420,15 +470,16 @@ void SphereView::drawLegend(QPainter& painter, const Geometry& g, int fontPixels
                      tr("primary category"));
     painter.restore();
     y += line;
-    for (int i = 0; i < names.size(); ++i) {
-        const auto& ids = palette_.legendIds();
-        const QColor colour = i < static_cast<int>(ids.size())
-                                  ? categoryColor(ids[static_cast<size_t>(i)])
-                                  : CategoryPalette::otherColour();
-        painter.setPen(Qt::NoPen);
-        painter.setBrush(colour);
-        painter.drawEllipse(QPointF(g.legend.left() + fontPixels * 0.8, y), fontPixels * 0.35,
-                            fontPixels * 0.35);
+    for (qsizetype i = 0; i < names.size(); ++i) {
+        if (i < named) {
+            const QColor colour = i < static_cast<qsizetype>(ids.size())
+                                      ? categoryColor(ids[static_cast<size_t>(i)])
+                                      : CategoryPalette::otherColour();
+            painter.setPen(Qt::NoPen);
+            painter.setBrush(colour);
+            painter.drawEllipse(QPointF(g.legend.left() + fontPixels * 0.8, y), fontPixels * 0.35,
+                                fontPixels * 0.35);
+        }
         painter.setPen(Qt::black);
         painter.drawText(QPointF(g.legend.left() + fontPixels * 1.5, y + fontPixels * 0.35),
                          names[i]);

@@ -55,6 +55,14 @@ public:
     // Legend entries: names of the categories that occur as primary categories (in id order),
     // plus "other" when more than the palette's colours occur.
     QStringList legendCategories() const;
+    // The legend's lines below its title when drawn into `size`: every category while they fit
+    // above the marker key, otherwise those that fit and a last line "+ N more" (a dot's hover
+    // text names its category).
+    QStringList legendLines(const QSize& size, int fontPixels) const;
+    // How many rows the marker key along the bottom takes at this size (see keyLayout).
+    int keyRows(const QSize& size, int fontPixels) const {
+        return keyLayout(size, fontPixels).rows;
+    }
     QColor categoryColor(int32_t category) const;
     static QString markName(SphereMark mark);
 
@@ -89,13 +97,23 @@ private:
         double radius = 0.0;
         QRectF legend;
     };
+    // The marker key along the bottom: an entry per set the scene has, flowed left to right
+    // into as many rows as the width needs, then the note on the far hemisphere (on the last
+    // row when it fits there, else on a row of its own).
+    struct Key {
+        std::vector<std::pair<SphereMark, QPointF>> entries;  // marker centres
+        QPointF note;                                         // the note's left end ("" none)
+        bool hasNote = false;
+        int rows = 1;
+    };
+    Key keyLayout(const QSize& size, int fontPixels) const;
     Geometry geometry(const QSize& size, int fontPixels) const;
     QPointF projectWith(const Geometry& g, const QVector3D& point, bool* front) const;
     QVector3D itemPoint(int item) const;
     int fontPixels() const;      // the widget font's size in pixels
     QString headerText() const;  // what the three axes are, and the user shown
     void drawMarks(QPainter& painter, const Geometry& g, int fontPixels, bool front) const;
-    void drawLegend(QPainter& painter, const Geometry& g, int fontPixels) const;
+    void drawLegend(QPainter& painter, const QSize& size, int fontPixels) const;
 
     SphereScene scene_;
     CategoryPalette palette_;

@@ -84,6 +84,48 @@ TEST(SphereView, LegendListsThePrimaryCategoriesThatOccur) {
     EXPECT_EQ(view.categoryColor(-1), view.categoryColor(1));  // both the shared grey
 }
 
+// ML-1M's 18 genres in a dock 1366 × 768 leaves short (the Embeddings dock, 260 px): the legend
+// names those that fit above the marker key and says how many it leaves out; a tall view names
+// them all.
+TEST(SphereView, LegendNamesTheCategoriesThatFitAndCountsTheRest) {
+    qtTestApp();
+    SphereView view;
+    SphereScene scene;
+    for (int c = 0; c < 18; ++c) {
+        scene.items.insert(scene.items.end(), {1, 0, 0});
+        scene.itemCategory.push_back(c);
+        scene.categoryNames.push_back("genre " + std::to_string(c));
+    }
+    view.setScene(scene);
+    const QStringList all = view.legendCategories();
+    const int font = 12;
+    EXPECT_EQ(view.legendLines(QSize(600, 800), font), all);
+    // 260 px: the legend runs from 1.2 to 260 − 1.2 lines of 1.5 × 12 px, 216.8 px; with the
+    // title and lines of 1.35 × 12 = 16.2 px, floor(216.8 / 16.2 − 1) = 12 lines fit below it.
+    const QStringList shown = view.legendLines(QSize(600, 260), font);
+    ASSERT_EQ(shown.size(), 12);
+    EXPECT_EQ(shown.mid(0, 11), all.mid(0, 11));
+    EXPECT_EQ(shown.last(), QStringLiteral("+ %1 more").arg(all.size() - 11));
+}
+
+// The marker key wraps where the view is narrow (the Embeddings dock at 1366 × 768: about 320
+// px) instead of running its entries over each other, and the globe gives it the room.
+TEST(SphereView, MarkerKeyWrapsIntoRowsWhereTheViewIsNarrow) {
+    qtTestApp();
+    SphereView view;
+    SphereScene scene = threeItems();
+    scene.historyItems = {0};
+    scene.guidance = {1, 0, 0};
+    scene.samples = {0, 1, 0};
+    scene.recommendations = {1};
+    scene.targets = {2};
+    view.setScene(scene);
+    EXPECT_EQ(view.keyRows(QSize(1200, 500), 12), 1);
+    const int narrow = view.keyRows(QSize(320, 500), 12);
+    EXPECT_GE(narrow, 2);
+    EXPECT_LE(narrow, 5);  // one entry a row at worst
+}
+
 TEST(SphereView, RendersTheFrontItemInItsCategoryColour) {
     qtTestApp();
     SphereView view;
