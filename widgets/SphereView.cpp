@@ -350,8 +350,11 @@ void SphereView::render(QPainter& painter, const QSize& size, int fontPixels) co
     painter.setFont(font);
 
     painter.setPen(Qt::black);
-    painter.drawText(QRectF(fontPixels * 0.5, 0, size.width() - fontPixels, fontPixels * 1.8),
-                     Qt::AlignLeft | Qt::AlignVCenter, headerText());
+    // Elided ("…") where the view is too narrow for the whole line.
+    const double headerWidth = size.width() - fontPixels;
+    painter.drawText(QRectF(fontPixels * 0.5, 0, headerWidth, fontPixels * 1.8),
+                     Qt::AlignLeft | Qt::AlignVCenter,
+                     QFontMetricsF(font).elidedText(headerText(), Qt::ElideRight, headerWidth));
 
     // The globe with its three coordinate great circles.
     QRadialGradient shade(g.centre - QPointF(g.radius * 0.35, g.radius * 0.35), g.radius * 1.4);
