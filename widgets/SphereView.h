@@ -102,7 +102,7 @@ private:
     // row when it fits there, else on a row of its own).
     struct Key {
         std::vector<std::pair<SphereMark, QPointF>> entries;  // marker centres
-        QPointF note;                                         // the note's left end ("" none)
+        QPointF note;  // where the note's text starts, on its row's centre line (with hasNote)
         bool hasNote = false;
         int rows = 1;
     };
