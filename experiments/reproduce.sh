@@ -246,6 +246,9 @@ if [ "$profile" = full ]; then
   confirm_table confirm-steps-schedule-beauty sensitivity-steps-schedule-beauty beauty "$loo" \
     "T=100 schedule=linear-scaled"
   confirm_table confirm-steps-schedule-yelp "" yelp "$loo" "T=100 schedule=linear-scaled"
+  # The same check on ML-1M, where the current preset is a variant of the comparison itself
+  # (compare-ml1m-valid.md, compare-ml1m-test.md).
+  confirm_table compare-ml1m "" ml1m "$loo" "DimeRec (recommended, linear-scaled β)"
   # The paper's protocol (item 3): every run against DimeRec (recommended); the item-embedding
   # norms by training frequency of each diffusion variant's seed-1 run (the baselines' tables
   # are not what the question is about; MostPopular has none).
