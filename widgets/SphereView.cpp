@@ -190,12 +190,15 @@ QStringList SphereView::legendCategories() const {
 }
 
 QStringList SphereView::legendLines(const QSize& size, int fontPixels) const {
+    return legendLinesIn(geometry(size, fontPixels).legend, fontPixels);
+}
+
+QStringList SphereView::legendLinesIn(const QRectF& legend, int fontPixels) const {
     QStringList names = legendCategories();
-    const Geometry g = geometry(size, fontPixels);
     const double line = fontPixels * kLegendLine;
     // Lines below the title whose dot and text end above the legend's bottom (the key's line).
     const auto fit =
-        static_cast<qsizetype>(std::max(0.0, std::floor((g.legend.height() - line) / line)));
+        static_cast<qsizetype>(std::max(0.0, std::floor((legend.height() - line) / line)));
     if (names.size() <= fit) return names;
     const qsizetype kept = std::max<qsizetype>(0, fit - 1);
     const qsizetype left = names.size() - kept;
@@ -404,7 +407,7 @@ void SphereView::render(QPainter& painter, const QSize& size, int fontPixels) co
         drawMarks(painter, g, fontPixels, frontPass);
     }
 
-    drawLegend(painter, size, fontPixels);
+    drawLegend(painter, g, fontPixels);
 
     // The marker key along the bottom, only for the sets the scene has.
     const Key key = keyLayout(size, fontPixels);
@@ -455,13 +458,12 @@ void SphereView::drawMarks(QPainter& painter, const Geometry& g, int fontPixels,
         scene_.guidance.size() / 3);
 }
 
-void SphereView::drawLegend(QPainter& painter, const QSize& size, int fontPixels) const {
-    if (legendCategories().isEmpty()) return;
-    const Geometry g = geometry(size, fontPixels);
-    const QStringList names = legendLines(size, fontPixels);
+void SphereView::drawLegend(QPainter& painter, const Geometry& g, int fontPixels) const {
+    const qsizetype categories = legendCategories().size();
+    if (categories == 0) return;
+    const QStringList names = legendLinesIn(g.legend, fontPixels);
     const auto& ids = palette_.legendIds();
-    const qsizetype named =
-        names.size() < legendCategories().size() ? names.size() - 1 : names.size();
+    const qsizetype named = names.size() < categories ? names.size() - 1 : names.size();
     const double line = fontPixels * kLegendLine;
     double y = g.legend.top() + line * 0.5;
     painter.setPen(Qt::black);

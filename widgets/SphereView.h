@@ -113,7 +113,8 @@ private:
     int fontPixels() const;      // the widget font's size in pixels
     QString headerText() const;  // what the three axes are, and the user shown
     void drawMarks(QPainter& painter, const Geometry& g, int fontPixels, bool front) const;
-    void drawLegend(QPainter& painter, const QSize& size, int fontPixels) const;
+    void drawLegend(QPainter& painter, const Geometry& g, int fontPixels) const;
+    QStringList legendLinesIn(const QRectF& legend, int fontPixels) const;  // see legendLines
 
     SphereScene scene_;
     CategoryPalette palette_;
