@@ -1,27 +1,30 @@
 // Run bundles: one JSON document (optionally gzip-compressed) that carries a run from one
-// database to another. Format "dimerec-run-bundle", version 1:
+// database to another. Format "dimerec-run-bundle", version 3:
 //   run        identity, names, status, times, notes, checkpoint paths
 //   config     the full run config;  provenance, tags, finalMetrics {test, valid, readout splits}
 //   series     [{source, name, steps[], epochs[], values[]}]  (columns keep files small); the
 //              training losses may be every k-th point and each epoch's last only
 //              (exportBundle's trainPoints)
-//   embeddings [{step, label, rows, dim, data}]  data: base64 of little-endian float32;
-//              every snapshot, the last one, or none (Snapshots: they are most of a run's size)
+//   embeddings [{step, label, rows, dim, data}]  data: little-endian float32, packed
+//              (packColumn: byte planes, deflated, base64); every snapshot, the last one, or
+//              none (Snapshots: they are most of a run's size)
 //   targetRanks {test: {usersDelta, targetCounts, ranks}, and the same for otherHistorySplit's
 //              split and the readouts' test splits ("test/interests", …) where the run has
-//              them}  each base64 of little-endian int32 (TargetRanks' columns, the users as
+//              them}  each little-endian int32, packed (TargetRanks' columns, the users as
 //              differences to the previous one, which compress to almost nothing;
-//              targetCounts "" when every case has one target), or {sameAs: split} for ranks
-//              equal to another split's (a fused readout whose w is 0 ranks as the interests);
-//              absent for runs stored without per-user data. Version 1 wrote every split in
-//              full with its users as they are ("users"), and only test and the other history
-//              setting; both are read.
+//              targetCounts empty when every case has one target), or {sameAs: split} for
+//              ranks equal to another split's (a fused readout whose w is 0 ranks as the
+//              interests); absent for runs stored without per-user data.
 //   resume     {checkpoint: base64 of the run's last.pt}, only in bundles of unfinished runs
 //              exported with `carryCheckpoint`: the import writes it into the run's checkpoint
 //              folder there, so that a sweep or the workbench's Resume continues the run
 //              (older readers ignore it: the run imports, not resumable)
+// Older versions are read: version 2 wrote the same with plain base64 columns; version 1 also
+// wrote every split in full with its users as they are ("users"), and only test and the other
+// history setting.
 #include "store/RunStore.h"
 
+#include "store/BundleColumn.h"
 #include "store/RunStoreImpl.h"
 
 #include <nlohmann/json.hpp>
@@ -53,10 +56,9 @@ int32_t wrappingAdd(int32_t a, int32_t b) {
 using nlohmann::json;
 
 constexpr const char* kBundleFormat = "dimerec-run-bundle";
-constexpr int kBundleVersion = 2;
+constexpr int kBundleVersion = 3;
 // What to do about a damaged or hand-edited bundle.
 constexpr const char* kExportAgain = "; export the run again with dimerec runs export";
-constexpr const char* kBase64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 // A required member of the bundle's "run" object; missing or of another type, the error
 // names it (nlohmann's own message does not say which key).
@@ -105,46 +107,23 @@ std::vector<int64_t> wholeNumbers(const json& list, const char* key, const std::
     return out;
 }
 
-std::string toBase64(const unsigned char* bytes, size_t size) {
-    std::string out;
-    out.reserve((size + 2) / 3 * 4);
-    for (size_t i = 0; i < size; i += 3) {
-        const uint32_t chunk = (uint32_t{bytes[i]} << 16) |
-                               (i + 1 < size ? uint32_t{bytes[i + 1]} << 8 : 0) |
-                               (i + 2 < size ? uint32_t{bytes[i + 2]} : 0);
-        out += kBase64[(chunk >> 18) & 63];
-        out += kBase64[(chunk >> 12) & 63];
-        out += i + 1 < size ? kBase64[(chunk >> 6) & 63] : '=';
-        out += i + 2 < size ? kBase64[chunk & 63] : '=';
+// Binary data of the bundle: an embedding snapshot's floats or a target-rank column, packed
+// (packColumn) since version 3, or the checkpoint, plain base64 in every version. Damaged, it
+// is refused naming the file and `what`.
+std::string binaryData(const json& text, bool packed, size_t width, const std::string& what,
+                       const std::string& path) {
+    if (!text.is_string()) {
+        throw StoreError(path, "is not a valid run bundle: " + what + " must be base64 text, got " +
+                                   std::string(text.type_name()) + kExportAgain);
     }
-    return out;
-}
-
-std::string toBase64(const std::string& bytes) {
-    return toBase64(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
-}
-
-std::vector<unsigned char> fromBase64(const std::string& text, const std::string& file) {
-    int value[256];
-    std::fill(std::begin(value), std::end(value), -1);
-    for (int i = 0; i < 64; ++i) value[static_cast<unsigned char>(kBase64[i])] = i;
-    std::vector<unsigned char> out;
-    uint32_t chunk = 0;
-    int bits = 0;
-    for (char c : text) {
-        if (c == '=') break;
-        const int v = value[static_cast<unsigned char>(c)];
-        if (v < 0)
-            throw StoreError(file,
-                             std::string("holds binary data that is not base64") + kExportAgain);
-        chunk = (chunk << 6) | static_cast<uint32_t>(v);
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            out.push_back(static_cast<unsigned char>((chunk >> bits) & 0xFF));
-        }
+    if (text.get<std::string>().empty()) return {};  // no values (a column may be empty)
+    try {
+        return packed ? unpackColumn(text.get<std::string>(), width)
+                      : fromBase64(text.get<std::string>());
+    } catch (const std::invalid_argument& error) {
+        throw StoreError(path,
+                         "is not a valid run bundle: " + what + ": " + error.what() + kExportAgain);
     }
-    return out;
 }
 
 bool endsWith(const std::string& text, const std::string& suffix) {
@@ -265,8 +244,9 @@ void RunStore::exportBundle(int64_t run, const std::string& path, Snapshots snap
              {"label", e.label},
              {"rows", e.rows},
              {"dim", e.dim},
-             {"data", toBase64(reinterpret_cast<const unsigned char*>(e.data.data()),
-                               e.data.size() * sizeof(float))}});
+             {"data", packColumn(std::string(reinterpret_cast<const char*>(e.data.data()),
+                                             e.data.size() * sizeof(float)),
+                                 sizeof(float))}});
     }
     std::vector<std::string> rankSplits = {"test", otherHistorySplit(true),
                                            otherHistorySplit(false)};
@@ -287,17 +267,15 @@ void RunStore::exportBundle(int64_t run, const std::string& path, Snapshots snap
         std::vector<int32_t> deltas = ranks->users();
         for (size_t i = deltas.size(); i-- > 1;) deltas[i] = wrappingAdd(deltas[i], -deltas[i - 1]);
         bundle["targetRanks"][split] = {
-            {"usersDelta", toBase64(packInt32(deltas))},
-            {"targetCounts", toBase64(packInt32(ranks->targetCounts()))},
-            {"ranks", toBase64(packInt32(ranks->ranks()))}};
+            {"usersDelta", packColumn(packInt32(deltas), 4)},
+            {"targetCounts", packColumn(packInt32(ranks->targetCounts()), 4)},
+            {"ranks", packColumn(packInt32(ranks->ranks()), 4)}};
         written.emplace_back(split, std::move(*ranks));
     }
     if (const std::string last = carryCheckpoint ? resumableCheckpoint(details) : "";
         !last.empty()) {
         const std::string checkpoint = readFile(last, "the run's checkpoint");
-        bundle["resume"] = {
-            {"checkpoint", toBase64(reinterpret_cast<const unsigned char*>(checkpoint.data()),
-                                    checkpoint.size())}};
+        bundle["resume"] = {{"checkpoint", toBase64(checkpoint)}};
     }
     writeFile(path, bundle.dump());
 }
@@ -328,6 +306,7 @@ int64_t RunStore::importBundle(const std::string& path, const std::string& study
         throw StoreError(path, "was written by a newer DimeRec (bundle version " + version.dump() +
                                    "); upgrade DimeRec to import it");
     }
+    const bool packed = version.get<int64_t>() >= 3;  // binary columns as packColumn writes
     int64_t id = 0;
     bool stored = false;  // false: the run was here already
     try {
@@ -353,8 +332,7 @@ int64_t RunStore::importBundle(const std::string& path, const std::string& study
                                  "checkpoint as base64 text, got " +
                                      std::string(text.type_name()) + kExportAgain);
             }
-            const std::vector<unsigned char> bytes = fromBase64(text.get<std::string>(), path);
-            carried.assign(bytes.begin(), bytes.end());
+            carried = binaryData(text, false, 1, "resume.checkpoint", path);
         }
         impl_->write("importing bundle " + path, [&] {
             SQLite::Statement& existing =
@@ -450,8 +428,9 @@ int64_t RunStore::importBundle(const std::string& path, const std::string& study
                 }
             }
             for (const json& e : bundle.value("embeddings", json::array())) {
-                const std::vector<unsigned char> bytes =
-                    fromBase64(e.at("data").get<std::string>(), path);
+                const std::string bytes =
+                    binaryData(e.at("data"), packed, sizeof(float),
+                               "embedding snapshot '" + e.value("label", "") + "'", path);
                 const int64_t rows = wholeNumber(e, "rows", path);
                 const int64_t dim = wholeNumber(e, "dim", path);
                 if (static_cast<int64_t>(bytes.size()) != rows * dim * int64_t{sizeof(float)}) {
@@ -477,8 +456,8 @@ int64_t RunStore::importBundle(const std::string& path, const std::string& study
                 const json& columns = item.value();
                 if (columns.contains("sameAs")) continue;  // once the others are read
                 const auto column = [&](const char* key) {
-                    const std::vector<unsigned char> bytes =
-                        fromBase64(columns.value(key, std::string()), path);
+                    const std::string bytes = binaryData(columns.value(key, json("")), packed, 4,
+                                                         "targetRanks." + split + "." + key, path);
                     return unpackInt32(bytes.data(), bytes.size(),
                                        "the " + split + " target ranks' " + key);
                 };

@@ -134,6 +134,8 @@ bad_bundle(seed-as-text seed-text.json "is not a valid run bundle: run.seed must
 bad_bundle(ragged-series ragged-series.json "series total has columns of different lengths; export the run again with dimerec runs export")
 bad_bundle(short-embedding short-embedding.json
   "embedding snapshot 'best' does not hold rows × dim floats; export the run again with dimerec runs export")
+bad_bundle(damaged-column damaged-ranks.json
+  "is not a valid run bundle: targetRanks.test.ranks: its data is not deflated data (damaged); export the run again with dimerec runs export")
 bad_bundle(damaged-gzip binary.json.gz "the bundle is damaged (gzip error); export the run again with dimerec runs export")
 bad_bundle(missing missing.json "cannot open the bundle (no such file, or no permission)")
 bad_bundle(resume-not-text resume-not-text.json

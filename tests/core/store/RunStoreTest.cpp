@@ -1,8 +1,10 @@
 #include "StoreTestSupport.h"
 
+#include "store/BundleColumn.h"
 #include "store/RunStore.h"
 #include "store/StoreError.h"
 #include "util/BuildInfo.h"
+#include "util/TargetRanks.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -324,6 +326,18 @@ TEST(RunStoreTest, BundlesRoundTripPlainAndGzipAndImportIsIdempotent) {
     }
     std::ifstream gz(dir.file("run.json.gz"), std::ios::binary);
     EXPECT_EQ(gz.get(), 0x1f);  // gzip magic
+    // Version 2 wrote snapshots as plain base64: 0.6f, 0.8f, 1.0f, 0.0f are 0x3F19999A,
+    // 0x3F4CCCCD, 0x3F800000, 0 → little-endian bytes 9A 99 19 3F CD CC 4C 3F 00 00 80 3F 00 00
+    // 00 00 → "mpkZP83MTD8AAIA/AAAAAA==" (by hand).
+    nlohmann::json v2 = nlohmann::json::parse(std::ifstream(dir.file("run.json")));
+    v2["formatVersion"] = 2;
+    v2["embeddings"][0]["data"] = "mpkZP83MTD8AAIA/AAAAAA==";
+    std::ofstream(dir.file("v2.json")) << v2.dump();
+    RunStore target(dir.file("v2.sqlite"));
+    const RunDetails fromV2 = target.run(target.importBundle(dir.file("v2.json")));
+    ASSERT_EQ(fromV2.embeddings.size(), 1u);
+    EXPECT_EQ(target.embeddingSnapshot(fromV2.embeddings[0].id).data,
+              (std::vector<float>{0.6f, 0.8f, 1.0f, 0.0f}));
 }
 
 // ComiRec-like ranks: several targets for some cases.
@@ -379,21 +393,33 @@ TEST(RunStoreTest, TestEvaluationKeepsTargetRanksAndBundlesCarryThem) {
         EXPECT_FALSE(
             target.targetRanks(target.importBundle(dir.file("without-" + name))).has_value());
     }
-    // Compact: base64 of little-endian int32, not JSON number arrays, the users as differences
-    // (all of a run's test users in order become a run of ones). Users 4, 0, 9 → 4, −4, 9 →
-    // bytes 04 00 00 00 FC FF FF FF 09 00 00 00 → "BAAAAPz///8JAAAA". Equal ranks are named once.
+    // Compact: packed little-endian int32 (BundleColumnTest), not JSON number arrays, the users
+    // as differences (all of a run's test users in order become a run of ones): users 4, 0, 9 →
+    // 4, −4, 9. Equal ranks are named once.
     nlohmann::json bundle = nlohmann::json::parse(std::ifstream(dir.file("run.json")));
     const nlohmann::json& ranks = bundle.at("targetRanks");
-    EXPECT_EQ(ranks.at("test").at("usersDelta"), "BAAAAPz///8JAAAA");
+    EXPECT_EQ(unpackColumn(ranks.at("test").at("usersDelta"), 4), packInt32({4, -4, 9}));
     EXPECT_EQ(ranks.at("test/algorithm2"), (nlohmann::json{{"sameAs", "test"}}));
     EXPECT_EQ(ranks.at("test/interests"), (nlohmann::json{{"sameAs", otherHistorySplit(false)}}));
-    // Version 1 wrote the users as they are ("users": 4, 0, 9) and no readout ranks.
-    bundle["formatVersion"] = 1;
-    nlohmann::json& v1Test = bundle["targetRanks"]["test"];
-    v1Test["users"] = "BAAAAAAAAAAJAAAA";
-    v1Test.erase("usersDelta");
+    // Version 2 wrote the same columns as plain base64: 4, −4, 9 → bytes 04 00 00 00 FC FF FF
+    // FF 09 00 00 00 → "BAAAAPz///8JAAAA"; the targets per case 1, 3, 1 and the ranks 1 | 2,
+    // 17, 3706 | 250 likewise (RFC 4648 by hand).
+    bundle["formatVersion"] = 2;
+    nlohmann::json& v2Test = bundle["targetRanks"]["test"];
+    v2Test["usersDelta"] = "BAAAAPz///8JAAAA";
+    v2Test["targetCounts"] = "AQAAAAMAAAABAAAA";
+    v2Test["ranks"] = "AQAAAAIAAAARAAAAeg4AAPoAAAA=";
+    bundle["targetRanks"].erase(otherHistorySplit(false));
     bundle["targetRanks"].erase("test/algorithm2");
     bundle["targetRanks"].erase("test/interests");
+    std::ofstream(dir.file("v2.json")) << bundle.dump();
+    source.deleteRun(id);
+    id = source.importBundle(dir.file("v2.json"));
+    EXPECT_EQ(*source.targetRanks(id), sampleRanks());
+    // Version 1 wrote the users as they are ("users": 4, 0, 9) and no readout ranks.
+    bundle["formatVersion"] = 1;
+    v2Test["users"] = "BAAAAAAAAAAJAAAA";
+    v2Test.erase("usersDelta");
     std::ofstream(dir.file("v1.json")) << bundle.dump();
     source.deleteRun(id);
     const int64_t fromV1 = source.importBundle(dir.file("v1.json"));
@@ -419,8 +445,8 @@ TEST(RunStoreTest, TestEvaluationKeepsTargetRanksAndBundlesCarryThem) {
     EXPECT_FALSE(source.targetRanks(id).has_value());
 }
 
-// Three snapshots of a 50 × 8 item table: 1,600 bytes of float32 each, 2,136 base64 characters
-// (4 per 3 bytes, rounded up). Every mode keeps metrics, readouts and target ranks.
+// Three snapshots of a 50 × 8 item table, 1,600 bytes of float32 each, packed (packColumn).
+// Every mode keeps metrics, readouts and target ranks.
 TEST(RunStoreTest, BundlesCarryAllTheFinalOrNoSnapshotsAndAlwaysTheEvaluation) {
     TempDir dir;
     RunStore source(dir.file("a.sqlite"));
@@ -444,11 +470,16 @@ TEST(RunStoreTest, BundlesCarryAllTheFinalOrNoSnapshotsAndAlwaysTheEvaluation) {
     const auto size = [&](const char* name) {
         return static_cast<int64_t>(std::filesystem::file_size(dir.file(name)));
     };
-    // Each snapshot adds its base64 text plus a few dozen characters of step, label, rows, dim.
-    EXPECT_GT(size("final.json") - size("none.json"), 2136);
-    EXPECT_LT(size("final.json") - size("none.json"), 2136 + 100);
-    EXPECT_GT(size("all.json") - size("final.json"), 2 * 2136);
-    EXPECT_LT(size("all.json") - size("final.json"), 2 * (2136 + 100));
+    // Each snapshot adds its packed text plus a few dozen characters of step, label, rows, dim.
+    const auto text = [](float value) {
+        const std::vector<float> data(400, value);
+        return static_cast<int64_t>(
+            packColumn(std::string(reinterpret_cast<const char*>(data.data()), 1600), 4).size());
+    };
+    EXPECT_GT(size("final.json") - size("none.json"), text(3));
+    EXPECT_LT(size("final.json") - size("none.json"), text(3) + 100);
+    EXPECT_GT(size("all.json") - size("final.json"), text(1) + text(2));
+    EXPECT_LT(size("all.json") - size("final.json"), text(1) + text(2) + 200);
 
     const std::pair<const char*, std::vector<int64_t>> kept[] = {
         {"all.json", {100, 200, 300}}, {"final.json", {300}}, {"none.json", {}}};
