@@ -63,10 +63,12 @@ EmbeddingExplorer::EmbeddingExplorer(const QString& storePath, QWidget* parent)
     controls->addWidget(snapshot_);
     snapshot_->hide();
     snapshotLabel_->hide();
-    status_ = new QLabel(this);
-    status_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
-    controls->addWidget(status_, 1);
+    controls->addStretch(1);
     layout->addLayout(controls);
+    // Its own line, wrapped: beside the controls a narrow dock (1366 × 768) cut the run's name.
+    status_ = new QLabel(this);
+    status_->setWordWrap(true);
+    layout->addWidget(status_);
 
     auto* split = new QSplitter(Qt::Horizontal, this);
     split->setObjectName(QStringLiteral("embeddingSplitter"));
