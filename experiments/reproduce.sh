@@ -49,8 +49,8 @@ mkdir -p "$(dirname "$db")" "$out"
 if [ "$profile" = full ]; then
   studies=(compare-beauty compare-yelp compare-ml1m ablation-beauty sensitivity-lambda-mu-beauty
            confirm-lambda-mu-beauty confirm-lambda-mu-yelp sensitivity-steps-schedule-beauty
-           confirm-steps-schedule-beauty confirm-steps-schedule-yelp ablation-components-ml1m
-           dreamrec-protocol-ml1m)
+           confirm-steps-schedule-beauty confirm-steps-schedule-yelp confirm-protection-yelp
+           ablation-components-ml1m dreamrec-protocol-ml1m)
 else
   studies=(compare-ml1m ablation-components-ml1m ablation-gem-ml1m sensitivity-lambda-mu-ml1m
            sensitivity-steps-schedule-ml1m diversity-comirec-ml1m compare-beauty compare-yelp)
@@ -156,19 +156,38 @@ ablation_table() {
 run_id() {  # run_id STUDY NAME: the id of the study's finished run with that name
   id_names "$1" | awk -F '\t' -v name="$2" '$2 == name { print $1; exit }'
 }
-# confirm_table STUDY GRID DATASET METRICS CELL…: the grid cells CELL ("λ=0.2 μ=0.2") with three
-# seeds each (the confirmation study STUDY; a seed it lacks is the grid study GRID's run of the
-# same config, GRID "" for none) against the preset they were chosen against (linear β, the
-# recommended DimeRec until the T × schedule check), compare-DATASET's three seeds: on
-# validation, which chooses, and test.
-confirm_table() {
-  local study=$1 grid=$2 dataset=$3 metrics=$4 ids=() id cell seed split
-  shift 4
+# preset_ids DATASET earlier|current: the run ids of the recommended DimeRec's three seeds on
+# DATASET as it was until the T × schedule check (linear β: compare-DATASET's "DimeRec
+# (recommended)") or as it stands (linear-scaled β: on Beauty and Yelp the T = 100 linear-scaled
+# cell of confirm-steps-schedule-DATASET, Beauty's seed 1 the grid's; on ML-1M the comparison's
+# own variant), the same config.
+preset_ids() {
+  local seed id
   for seed in 1 2 3; do
-    id=$(run_id "compare-$dataset" "DimeRec (recommended) seed $seed")
-    if [ -n "$id" ]; then ids+=("$id"); fi
+    if [ "$2" = earlier ]; then
+      id=$(run_id "compare-$1" "DimeRec (recommended) seed $seed")
+    elif [ "$1" = ml1m ]; then
+      id=$(run_id compare-ml1m "DimeRec (recommended, linear-scaled β) seed $seed")
+    else
+      id=$(run_id "confirm-steps-schedule-$1" "T=100 schedule=linear-scaled seed $seed")
+      if [ -z "$id" ] && [ "$1" = beauty ]; then
+        id=$(run_id sensitivity-steps-schedule-beauty "T=100 schedule=linear-scaled seed $seed")
+      fi
+    fi
+    if [ -n "$id" ]; then echo "$id"; fi
   done
+}
+# confirm_table STUDY GRID DATASET METRICS PRESET CELL…: the cells CELL ("λ=0.2 μ=0.2") with
+# three seeds each (the confirmation study STUDY; a seed it lacks is the grid study GRID's run of
+# the same config, GRID "" for none) against the preset they were chosen against (PRESET: the
+# earlier or the current recommended DimeRec, preset_ids): on validation, which chooses, and test.
+confirm_table() {
+  local study=$1 grid=$2 dataset=$3 metrics=$4 preset=$5 ids=() id cell seed split label
+  shift 5
+  mapfile -t ids < <(preset_ids "$dataset" "$preset")
   if [ ${#ids[@]} = 0 ] || [ -z "$(finished "$study")" ]; then return; fi
+  label="DimeRec (recommended, linear-scaled β)"
+  if [ "$preset" = earlier ]; then label="earlier preset, linear β (compare-$dataset$suffix)"; fi
   for cell in "$@"; do
     for seed in 1 2 3; do
       id=$(run_id "$study" "$cell seed $seed")
@@ -179,29 +198,21 @@ confirm_table() {
   for split in valid test; do
     "$dimerec" export table --db "$db" --runs "${ids[@]}" --group-seeds --baseline "${ids[0]}" \
       --significance --split "$split" --metrics "$metrics" --format markdown \
-      --name "${ids[0]}=earlier preset, linear β (compare-$dataset$suffix)" \
-      -o "$out/$study-$split.md"
+      --name "${ids[0]}=$label" -o "$out/$study-$split.md"
   done
 }
 
 # compare_table DATASET: compare-DATASET's converged table against SASRec, with the current
-# preset (linear-scaled β since the T × schedule check) beside the earlier one (linear β), which
-# the comparison trained as "DimeRec (recommended)": on Beauty and Yelp the current preset's runs
-# are the T = 100 linear-scaled cell of confirm-steps-schedule-DATASET (Beauty's seed 1: of the
-# grid), the same config; on ML-1M the comparison's own variant.
+# preset (preset_ids) beside the earlier one, which the comparison trained as "DimeRec
+# (recommended)".
 compare_table() {
-  local study=compare-$1 ids=() labels=() id seed sasrec earlier current
+  local study=compare-$1 ids=() labels=() presets=() id current earlier sasrec
   mapfile -t ids < <("$dimerec" runs list --db "$db" --study "$study$suffix" --status finished \
     --csv --limit 0 --sort id --asc | awk -F, 'NR > 1 { print $1 }')
   if [ ${#ids[@]} = 0 ]; then echo "$study$suffix: no finished runs yet, no table"; return; fi
-  for seed in 1 2 3; do
-    id=$(run_id "confirm-steps-schedule-$1" "T=100 schedule=linear-scaled seed $seed")
-    if [ -z "$id" ] && [ "$1" = beauty ]; then  # Beauty's seed 1 is the grid's cell
-      id=$(run_id sensitivity-steps-schedule-beauty "T=100 schedule=linear-scaled seed $seed")
-    fi
-    if [ -n "$id" ]; then ids+=("$id"); current=${current:-$id}; fi
-  done
-  current=${current:-$(run_id "$study" "DimeRec (recommended, linear-scaled β) seed 1")}
+  mapfile -t presets < <(preset_ids "$1" current)
+  current=${presets[0]:-}
+  if [ "$1" != ml1m ]; then ids+=("${presets[@]}"); fi
   earlier=$(run_id "$study" "DimeRec (recommended) seed 1")
   sasrec=$(run_id "$study" "SASRec seed 1")
   if [ -n "$earlier" ]; then labels+=(--name "$earlier=DimeRec (earlier preset, linear β)"); fi
@@ -239,16 +250,19 @@ if [ "$profile" = full ]; then
   ablation_table ablation-beauty compare-beauty "DimeRec (recommended)" "$loo"
   table ablation-components-ml1m full "$loo"
   table sensitivity-lambda-mu-beauty "λ=1 μ=1" "$loo"
-  confirm_table confirm-lambda-mu-beauty sensitivity-lambda-mu-beauty beauty "$loo" \
+  confirm_table confirm-lambda-mu-beauty sensitivity-lambda-mu-beauty beauty "$loo" earlier \
     "λ=1 μ=5" "λ=0.2 μ=0.2"
-  confirm_table confirm-lambda-mu-yelp "" yelp "$loo" "λ=0.2 μ=0.2"
+  confirm_table confirm-lambda-mu-yelp "" yelp "$loo" earlier "λ=0.2 μ=0.2"
   table sensitivity-steps-schedule-beauty "T=100 schedule=linear" "$loo"
   confirm_table confirm-steps-schedule-beauty sensitivity-steps-schedule-beauty beauty "$loo" \
-    "T=100 schedule=linear-scaled"
-  confirm_table confirm-steps-schedule-yelp "" yelp "$loo" "T=100 schedule=linear-scaled"
+    earlier "T=100 schedule=linear-scaled"
+  confirm_table confirm-steps-schedule-yelp "" yelp "$loo" earlier "T=100 schedule=linear-scaled"
   # The same check on ML-1M, where the current preset is a variant of the comparison itself
   # (compare-ml1m-valid.md, compare-ml1m-test.md).
-  confirm_table compare-ml1m "" ml1m "$loo" "DimeRec (recommended, linear-scaled β)"
+  confirm_table compare-ml1m "" ml1m "$loo" earlier "DimeRec (recommended, linear-scaled β)"
+  # Without the GEM's protection, against the current preset (the Beauty ablation's w/o
+  # protection, of the earlier preset, was ahead on validation).
+  confirm_table confirm-protection-yelp "" yelp "$loo" current "w/o protection"
   # The paper's protocol (item 3): every run against DimeRec (recommended); the item-embedding
   # norms by training frequency of each diffusion variant's seed-1 run (the baselines' tables
   # are not what the question is about; MostPopular has none).
