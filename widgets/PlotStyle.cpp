@@ -139,6 +139,26 @@ void setLegendShown(QCustomPlot& plot, bool shown) {
     }
 }
 
+void fitValueTicks(QCustomPlot& plot) {
+    // The layout has placed the ticks by then: a changed count takes effect in one more replot.
+    QObject::connect(&plot, &QCustomPlot::afterLayout, &plot, [&plot] {
+        bool changed = false;
+        for (QCPAxisRect* rect : plot.axisRects()) {
+            for (QCPAxis* axis : rect->axes(QCPAxis::atLeft | QCPAxis::atRight)) {
+                const int line = QFontMetrics(axis->tickLabelFont()).height();
+                const int count = std::clamp(rect->height() / (3 * line), 2, 5);
+                if (axis->ticker()->tickCount() == count) continue;
+                axis->ticker()->setTickCount(count);
+                // Few ticks: steps such as 0.0008 rather than one lone tick at 0.001.
+                axis->ticker()->setTickStepStrategy(count < 5 ? QCPAxisTicker::tssMeetTickCount
+                                                              : QCPAxisTicker::tssReadability);
+                changed = true;
+            }
+        }
+        if (changed) plot.replot(QCustomPlot::rpQueuedReplot);
+    });
+}
+
 void setLogY(QCustomPlot& plot, bool on) {
     plot.yAxis->setScaleType(on ? QCPAxis::stLogarithmic : QCPAxis::stLinear);
     if (on) {

@@ -34,6 +34,11 @@ bool legendWanted(const QCustomPlot& plot);
 // for a placed legend, whether it fits (setLegendShown). Called before every replot of a plot
 // whose legend was placed; call it after changing the entries of any other.
 void fitLegend(QCustomPlot& plot);
+// Keeps the value axes' tick labels apart however short the plot gets: about one tick per three
+// label heights of the axis rect, between 2 and QCustomPlot's default 5 (below it steps are
+// chosen to meet the count, so two ticks show rather than one), fitted at every layout (a plot
+// squeezed by the docks at 1366 × 768 drew seven labels into 40 pixels).
+void fitValueTicks(QCustomPlot& plot);
 // The y axis on a logarithmic scale (decade ticks) or back on a linear one; the range is the
 // caller's to set.
 void setLogY(QCustomPlot& plot, bool on);

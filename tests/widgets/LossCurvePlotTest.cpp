@@ -125,6 +125,32 @@ TEST(LossCurvePlot, ALegendTooTallForThePlotMakesWayForTheData) {
     EXPECT_FALSE(inner.legend->visible());  // no entries: no stray box
 }
 
+// Squeezed to its minimum height (docks open at 1366 × 768) the value axis keeps its labels
+// apart: consecutive ticks at least a label's height from each other. With QCustomPlot's
+// default of 5 ticks a 0 … 0.0016 range took 7 labels into about 40 pixels.
+TEST(LossCurvePlot, ValueTicksStayApartWhenThePlotIsShort) {
+    qtTestApp();
+    LossCurvePlot plot;
+    plot.show();
+    plot.addPoints(QStringLiteral("valid · hr@20"), {1, 2, 3}, {0.0016, 0.0003, 0.0011});
+    plot.addPoints(QStringLiteral("valid · ndcg@20"), {1, 2, 3}, {0.0004, 0.0001, 0.0003});
+    QCustomPlot& inner = *plot.plot();
+    for (const int height : {150, 600}) {
+        SCOPED_TRACE(height);
+        plot.resize(300, height);
+        settle();
+        QCPAxis& y = *inner.yAxis;
+        const QVector<double> ticks = y.tickVector();
+        ASSERT_GE(ticks.size(), 2);  // two labels at least: a lone tick gives no scale
+        const int line = QFontMetrics(y.tickLabelFont()).height();
+        for (int i = 1; i < ticks.size(); ++i)
+            EXPECT_GE(std::abs(y.coordToPixel(ticks[i]) - y.coordToPixel(ticks[i - 1])), line);
+        if (height == 600) {
+            EXPECT_EQ(y.ticker()->tickCount(), 5);  // the default where it fits
+        }
+    }
+}
+
 TEST(LossCurvePlot, RemovingAndClearingSeries) {
     qtTestApp();
     LossCurvePlot plot;
