@@ -45,6 +45,16 @@ std::string inflateBytes(const std::string& bytes) {
     return out;
 }
 
+// The bytes as a rows × columns table, read out column by column: the values' bytes (count ×
+// width) become the byte planes (width × count), and the planes transposed the values again.
+std::string transposeBytes(const std::string& bytes, size_t rows, size_t columns) {
+    std::string out(bytes.size(), '\0');
+    for (size_t r = 0; r < rows; ++r) {
+        for (size_t c = 0; c < columns; ++c) out[c * rows + r] = bytes[r * columns + c];
+    }
+    return out;
+}
+
 }  // namespace
 
 std::string toBase64(const std::string& text) {
@@ -91,12 +101,7 @@ std::string packColumn(const std::string& bytes, size_t width) {
         throw std::invalid_argument("a column of " + std::to_string(bytes.size()) +
                                     " bytes is no whole number of " + std::to_string(width) +
                                     "-byte values");
-    const size_t count = bytes.size() / width;
-    std::string planes(bytes.size(), '\0');
-    for (size_t i = 0; i < count; ++i) {
-        for (size_t b = 0; b < width; ++b) planes[b * count + i] = bytes[i * width + b];
-    }
-    return toBase64(deflateBytes(planes));
+    return toBase64(deflateBytes(transposeBytes(bytes, bytes.size() / width, width)));
 }
 
 std::string unpackColumn(const std::string& text, size_t width) {
@@ -106,12 +111,7 @@ std::string unpackColumn(const std::string& text, size_t width) {
                                     " bytes are not a whole number of " + std::to_string(width) +
                                     "-byte values");
     }
-    const size_t count = planes.size() / width;
-    std::string bytes(planes.size(), '\0');
-    for (size_t i = 0; i < count; ++i) {
-        for (size_t b = 0; b < width; ++b) bytes[i * width + b] = planes[b * count + i];
-    }
-    return bytes;
+    return transposeBytes(planes, width, planes.size() / width);
 }
 
 }  // namespace dimerec
