@@ -49,8 +49,8 @@ mkdir -p "$(dirname "$db")" "$out"
 if [ "$profile" = full ]; then
   studies=(compare-beauty compare-yelp compare-ml1m ablation-beauty sensitivity-lambda-mu-beauty
            confirm-lambda-mu-beauty confirm-lambda-mu-yelp sensitivity-steps-schedule-beauty
-           confirm-steps-schedule-beauty confirm-steps-schedule-yelp confirm-protection-yelp
-           ablation-components-ml1m dreamrec-protocol-ml1m)
+           confirm-steps-schedule-beauty confirm-steps-schedule-yelp confirm-protection-beauty
+           confirm-protection-yelp ablation-components-ml1m dreamrec-protocol-ml1m)
 else
   studies=(compare-ml1m ablation-components-ml1m ablation-gem-ml1m sensitivity-lambda-mu-ml1m
            sensitivity-steps-schedule-ml1m diversity-comirec-ml1m compare-beauty compare-yelp)
@@ -262,6 +262,7 @@ if [ "$profile" = full ]; then
   confirm_table compare-ml1m "" ml1m "$loo" earlier "DimeRec (recommended, linear-scaled β)"
   # Without the GEM's protection, against the current preset (the Beauty ablation's w/o
   # protection, of the earlier preset, was ahead on validation).
+  confirm_table confirm-protection-beauty "" beauty "$loo" current "w/o protection"
   confirm_table confirm-protection-yelp "" yelp "$loo" current "w/o protection"
   # The paper's protocol (item 3): every run against DimeRec (recommended); the item-embedding
   # norms by training frequency of each diffusion variant's seed-1 run (the baselines' tables
