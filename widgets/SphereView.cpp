@@ -258,7 +258,8 @@ SphereView::Geometry SphereView::geometry(const QSize& size, int fontPixels) con
     Geometry g;
     const double line = fontPixels * 1.5;
     const double legendWidth = palette_.legendIds().empty() ? 0.0 : fontPixels * 10.0;
-    const double keyHeight = (keyRows(size, fontPixels) - 1) * fontPixels * kLegendLine;
+    g.key = keyLayout(size, fontPixels);
+    const double keyHeight = (g.key.rows - 1) * fontPixels * kLegendLine;
     const QRectF area(0, line * 1.2, size.width() - legendWidth,
                       size.height() - line * 2.4 - keyHeight);
     g.centre = area.center();
@@ -410,7 +411,7 @@ void SphereView::render(QPainter& painter, const QSize& size, int fontPixels) co
     drawLegend(painter, g, fontPixels);
 
     // The marker key along the bottom, only for the sets the scene has.
-    const Key key = keyLayout(size, fontPixels);
+    const Key& key = g.key;
     for (const auto& [mark, at] : key.entries) {
         const auto style =
             std::find_if(std::begin(kMarks), std::end(kMarks),

@@ -92,11 +92,6 @@ protected:
     void contextMenuEvent(QContextMenuEvent* event) override;
 
 private:
-    struct Geometry {
-        QPointF centre;
-        double radius = 0.0;
-        QRectF legend;
-    };
     // The marker key along the bottom: an entry per set the scene has, flowed left to right
     // into as many rows as the width needs, then the note on the far hemisphere (on the last
     // row when it fits there, else on a row of its own).
@@ -105,6 +100,12 @@ private:
         QPointF note;  // where the note's text starts, on its row's centre line (with hasNote)
         bool hasNote = false;
         int rows = 1;
+    };
+    struct Geometry {
+        QPointF centre;
+        double radius = 0.0;
+        QRectF legend;
+        Key key;  // the globe makes room for its rows
     };
     Key keyLayout(const QSize& size, int fontPixels) const;
     Geometry geometry(const QSize& size, int fontPixels) const;
