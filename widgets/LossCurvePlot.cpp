@@ -97,7 +97,7 @@ LossCurvePlot::LossCurvePlot(QWidget* parent) : QWidget(parent) {
     plot_->legend->setFont(font());
     placeLegendBelow(*plot_);
     setLegendShown(*plot_, true);  // once there is a series and where it fits
-    fitValueTicks(*plot_);
+    fitValueAxes(*plot_);
     plot_->xAxis->setLabel(tr("step"));
     plot_->installEventFilter(this);
     layout->addWidget(plot_, 1);

@@ -420,8 +420,8 @@ private:
             o << QStringLiteral("hide %1 axis").arg(letter);
             return;
         }
-        if (!axis->label().isEmpty())
-            o << QStringLiteral("%1label={%2}").arg(letter, latex(axis->label()));
+        if (const QString title = axisTitle(*axis); !title.isEmpty())
+            o << QStringLiteral("%1label={%2}").arg(letter, latex(title));
         o << QStringLiteral("%1min=%2").arg(letter, number(axis->range().lower))
           << QStringLiteral("%1max=%2").arg(letter, number(axis->range().upper));
         if (axis->scaleType() == QCPAxis::stLogarithmic)

@@ -139,12 +139,25 @@ void setLegendShown(QCustomPlot& plot, bool shown) {
     }
 }
 
-void fitValueTicks(QCustomPlot& plot) {
+QString axisTitle(const QCPAxis& axis) {
+    return axis.label() == axis.property("shownTitle").toString()
+               ? axis.property("fullTitle").toString()
+               : axis.label();
+}
+
+void fitValueAxes(QCustomPlot& plot) {
     // The layout has placed the ticks by then: a changed count takes effect in one more replot.
+    // A title is drawn after the layout, so its elision shows in this one.
     QObject::connect(&plot, &QCustomPlot::afterLayout, &plot, [&plot] {
         bool changed = false;
         for (QCPAxisRect* rect : plot.axisRects()) {
             for (QCPAxis* axis : rect->axes(QCPAxis::atLeft | QCPAxis::atRight)) {
+                const QString full = axisTitle(*axis);
+                axis->setProperty("fullTitle", full);
+                const QString title = QFontMetrics(axis->labelFont())
+                                          .elidedText(full, Qt::ElideRight, rect->height());
+                axis->setProperty("shownTitle", title);
+                axis->setLabel(title);
                 const int line = QFontMetrics(axis->tickLabelFont()).height();
                 const int count = std::clamp(rect->height() / (3 * line), 2, 5);
                 if (axis->ticker()->tickCount() == count) continue;

@@ -4,7 +4,9 @@
 #include <QVector>
 #include <QtGlobal>
 
+class QCPAxis;
 class QCustomPlot;
+class QString;
 
 namespace dimerec {
 
@@ -37,8 +39,12 @@ void fitLegend(QCustomPlot& plot);
 // Keeps the value axes' tick labels apart however short the plot gets: about one tick per three
 // label heights of the axis rect, between 2 and QCustomPlot's default 5 (below it steps are
 // chosen to meet the count, so two ticks show rather than one), fitted at every layout (a plot
-// squeezed by the docks at 1366 × 768 drew seven labels into 40 pixels).
-void fitValueTicks(QCustomPlot& plot);
+// squeezed by the docks at 1366 × 768 drew seven labels into 40 pixels), and their titles
+// elided to the axis rect's height (shown whole again where they fit).
+void fitValueAxes(QCustomPlot& plot);
+// The axis's title as its owner set it, where fitValueAxes draws it elided (label() is the
+// title as drawn).
+QString axisTitle(const QCPAxis& axis);
 // The y axis on a logarithmic scale (decade ticks) or back on a linear one; the range is the
 // caller's to set.
 void setLogY(QCustomPlot& plot, bool on);

@@ -151,6 +151,33 @@ TEST(LossCurvePlot, ValueTicksStayApartWhenThePlotIsShort) {
     }
 }
 
+TEST(LossCurvePlot, ValueAxisTitleIsElidedToTheAxisHeightAndExportedWhole) {
+    qtTestApp();
+    LossCurvePlot plot;
+    plot.show();
+    plot.addPoints(QStringLiteral("valid · hr@10"), {1, 2, 3}, {0.1, 0.2, 0.15});
+    const QString title = QStringLiteral("HR@K, NDCG@K (validation, best checkpoint)");
+    plot.setAxisLabels(QStringLiteral("epoch"), title);
+    QCustomPlot& inner = *plot.plot();
+    const QFontMetrics metrics(inner.yAxis->labelFont());
+    for (const int height : {130, 600}) {
+        SCOPED_TRACE(height);
+        plot.resize(300, height);
+        settle();
+        const int room = inner.axisRect()->height();
+        if (height == 130) ASSERT_LT(room, metrics.horizontalAdvance(title));  // it must elide
+        // The title is drawn along the axis: as drawn it is no longer than the axis rect...
+        EXPECT_LE(metrics.horizontalAdvance(inner.yAxis->label()), room);
+        // ...whole where it fits (about 290 px at the default font), elided where it does not.
+        EXPECT_EQ(inner.yAxis->label() == title, metrics.horizontalAdvance(title) <= room);
+        EXPECT_EQ(axisTitle(*inner.yAxis), title);  // what exports and pgfplots print
+    }
+    plot.setAxisLabels(QStringLiteral("epoch"), QStringLiteral("loss"));  // a new title replaces it
+    settle();
+    EXPECT_EQ(inner.yAxis->label(), QStringLiteral("loss"));
+    EXPECT_EQ(axisTitle(*inner.yAxis), QStringLiteral("loss"));
+}
+
 TEST(LossCurvePlot, RemovingAndClearingSeries) {
     qtTestApp();
     LossCurvePlot plot;
