@@ -50,7 +50,8 @@ if [ "$profile" = full ]; then
   studies=(compare-beauty compare-yelp compare-ml1m ablation-beauty sensitivity-lambda-mu-beauty
            confirm-lambda-mu-beauty confirm-lambda-mu-yelp sensitivity-steps-schedule-beauty
            confirm-steps-schedule-beauty confirm-steps-schedule-yelp confirm-protection-beauty
-           confirm-protection-yelp ablation-components-ml1m dreamrec-protocol-ml1m)
+           confirm-protection-yelp ablation-beauty-linear-scaled ablation-components-ml1m
+           dreamrec-protocol-ml1m)
 else
   studies=(compare-ml1m ablation-components-ml1m ablation-gem-ml1m sensitivity-lambda-mu-ml1m
            sensitivity-steps-schedule-ml1m diversity-comirec-ml1m compare-beauty compare-yelp)
@@ -264,6 +265,10 @@ if [ "$profile" = full ]; then
   # protection, of the earlier preset, was ahead on validation).
   confirm_table confirm-protection-beauty "" beauty "$loo" current "w/o protection"
   confirm_table confirm-protection-yelp "" yelp "$loo" current "w/o protection"
+  # The Beauty ablation once more with the current preset (ablation-beauty is of the earlier one;
+  # w/o diffusion does not depend on the schedule, w/o protection is the table above).
+  confirm_table ablation-beauty-linear-scaled "" beauty "$loo" current "w/o L_gem" "w/o L_ssm" \
+    "w/o L_recon" "w/o sphere (Euclidean)" "GEM=rule" "GEM=DR" "GEM=SASRec"
   # The paper's protocol (item 3): every run against DimeRec (recommended); the item-embedding
   # norms by training frequency of each diffusion variant's seed-1 run (the baselines' tables
   # are not what the question is about; MostPopular has none).
