@@ -50,8 +50,8 @@ if [ "$profile" = full ]; then
   studies=(compare-beauty compare-yelp compare-ml1m ablation-beauty sensitivity-lambda-mu-beauty
            confirm-lambda-mu-beauty confirm-lambda-mu-yelp sensitivity-steps-schedule-beauty
            confirm-steps-schedule-beauty confirm-steps-schedule-yelp confirm-protection-beauty
-           confirm-protection-yelp ablation-beauty-linear-scaled ablation-components-ml1m
-           dreamrec-protocol-ml1m)
+           confirm-protection-yelp ablation-beauty-linear-scaled
+           sensitivity-lambda-mu-beauty-linear-scaled ablation-components-ml1m dreamrec-protocol-ml1m)
 else
   studies=(compare-ml1m ablation-components-ml1m ablation-gem-ml1m sensitivity-lambda-mu-ml1m
            sensitivity-steps-schedule-ml1m diversity-comirec-ml1m compare-beauty compare-yelp)
@@ -259,6 +259,7 @@ if [ "$profile" = full ]; then
   ablation_table ablation-beauty compare-beauty "DimeRec (recommended)" "$loo"
   table ablation-components-ml1m full "$loo"
   table sensitivity-lambda-mu-beauty "λ=1 μ=1" "$loo"
+  table sensitivity-lambda-mu-beauty-linear-scaled "λ=1 μ=1" "$loo"
   confirm_table confirm-lambda-mu-beauty sensitivity-lambda-mu-beauty beauty "$loo" earlier \
     "λ=1 μ=5" "λ=0.2 μ=0.2"
   confirm_table confirm-lambda-mu-yelp "" yelp "$loo" earlier "λ=0.2 μ=0.2"
@@ -317,6 +318,9 @@ if [ "$profile" = full ]; then
   grid_plot lambda-mu-heatmap-beauty sensitivity-lambda-mu-beauty \
     --study "sensitivity-lambda-mu-beauty$suffix" --kind heatmap --x model.lambda --y model.mu \
     --metric ndcg@10
+  grid_plot lambda-mu-heatmap-beauty-linear-scaled sensitivity-lambda-mu-beauty-linear-scaled \
+    --study "sensitivity-lambda-mu-beauty-linear-scaled$suffix" --kind heatmap --x model.lambda \
+    --y model.mu --metric ndcg@10
   grid_plot steps-schedule-lines-beauty sensitivity-steps-schedule-beauty \
     --study "sensitivity-steps-schedule-beauty$suffix" --kind sweep --x model.diffusionSteps \
     --series model.schedule --metric ndcg@10
