@@ -165,7 +165,9 @@ TEST(LossCurvePlot, ValueAxisTitleIsElidedToTheAxisHeightAndExportedWhole) {
         plot.resize(300, height);
         settle();
         const int room = inner.axisRect()->height();
-        if (height == 130) ASSERT_LT(room, metrics.horizontalAdvance(title));  // it must elide
+        if (height == 130) {
+            ASSERT_LT(room, metrics.horizontalAdvance(title));  // it must elide
+        }
         // The title is drawn along the axis: as drawn it is no longer than the axis rect...
         EXPECT_LE(metrics.horizontalAdvance(inner.yAxis->label()), room);
         // ...whole where it fits (about 290 px at the default font), elided where it does not.
