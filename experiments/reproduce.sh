@@ -56,36 +56,28 @@ else
   studies=(compare-ml1m ablation-components-ml1m ablation-gem-ml1m sensitivity-lambda-mu-ml1m
            sensitivity-steps-schedule-ml1m diversity-comirec-ml1m compare-beauty compare-yelp)
 fi
-# Every study as FILE:PROFILE, stored as study FILE-PROFILE (FILE without a profile). Besides
-# --profile full's: SASRec on the paper's protocol with a cap of 100 epochs, another profile of
-# its file (the full profile's three SASRec seeds peaked at the 40-epoch cap).
-entries=("${studies[@]/%/:$profile}")
-if [ "$profile" = full ]; then entries+=(dreamrec-protocol-ml1m:sasrec-100-epochs); fi
-for entry in "${entries[@]}"; do
-  file=${entry%:*} prof=${entry#*:}
-  bundles="experiments/results/$file${prof:+-$prof}"
+for study in "${studies[@]}"; do
+  bundles="experiments/results/$study$suffix"
   if [ -d "$bundles" ]; then "$dimerec" runs import --db "$db" "$bundles" | tail -n 1; fi
 done
 # A finished run that no trial of its file claims any more (a changed default or field changed
 # the trial's config hash) would be trained again by the sweep below: say so before it does.
-for entry in "${entries[@]}"; do
-  file=${entry%:*} prof=${entry#*:}
-  stored=$("$dimerec" runs list --db "$db" --study "$file${prof:+-$prof}" --status finished --csv \
+for study in "${studies[@]}"; do
+  stored=$("$dimerec" runs list --db "$db" --study "$study$suffix" --status finished --csv \
     --limit 0 | tail -n +2 | wc -l)
-  claimed=$("$dimerec" sweep "experiments/$file.json" --db "$db" ${prof:+--profile "$prof"} \
+  claimed=$("$dimerec" sweep "experiments/$study.json" --db "$db" ${profile:+--profile "$profile"} \
     --dry-run | grep -c 'finished (run' || true)
   if [ "$claimed" -lt "$stored" ]; then
-    echo "reproduce.sh: $((stored - claimed)) of the $stored finished runs of $file${prof:+-$prof}" \
-      "are no trial of experiments/$file.json any more (its config hashes changed)" >&2
+    echo "reproduce.sh: $((stored - claimed)) of the $stored finished runs of $study$suffix are" \
+      "no trial of experiments/$study.json any more (its config hashes changed)" >&2
   fi
 done
 if [ "$sweeps" = 1 ]; then
-  for entry in "${entries[@]}"; do
-    file=${entry%:*} prof=${entry#*:}
+  for study in "${studies[@]}"; do
     left=()
     if [ -n "$deadline" ]; then left=(--time-left "$(( deadline > $(date +%s) ? deadline - $(date +%s) : 0 ))"); fi
-    "$dimerec" sweep "experiments/$file.json" --db "$db" --jobs "$jobs" \
-      ${prof:+--profile "$prof"} "${left[@]}"
+    "$dimerec" sweep "experiments/$study.json" --db "$db" --jobs "$jobs" \
+      ${profile:+--profile "$profile"} "${left[@]}"
   done
 fi
 
@@ -282,24 +274,6 @@ if [ "$profile" = full ]; then
   # norms by training frequency of each diffusion variant's seed-1 run (the baselines' tables
   # are not what the question is about; MostPopular has none).
   table dreamrec-protocol-ml1m "DimeRec (recommended)" "$loo"
-  # SASRec with a cap of 100 epochs beside the full profile's SASRec (capped at 40) and DimeRec.
-  long=dreamrec-protocol-ml1m-sasrec-100-epochs
-  long_id=$("$dimerec" runs list --db "$db" --study "$long" --status finished --csv --limit 0 |
-    awk -F, 'NR == 2 { print $1 }')
-  if [ -n "$long_id" ]; then
-    ids=()
-    for variant in "DimeRec (recommended)" SASRec; do
-      for seed in 1 2 3; do
-        id=$(run_id dreamrec-protocol-ml1m "$variant seed $seed")
-        if [ -n "$id" ]; then ids+=("$id"); fi
-      done
-    done
-    "$dimerec" export table --db "$db" --runs "${ids[@]}" "$long_id" --group-seeds \
-      --baseline "${ids[0]}" --significance --metrics "$loo" --format markdown \
-      --name "$long_id=SASRec, up to 100 epochs" -o "$out/$long.md"
-    "$dimerec" runs list --db "$db" --study "$long" --status finished --limit 0 --csv \
-      >"$out/$long-runs.csv"
-  fi
   norm_runs=()
   for variant in "DimeRec (recommended)" "DimeRec w/o L_ssm" \
       "DreamRec-like (Euclidean DDPM, MSE only)" "DreamRec-like on the sphere (geodesic, MSE only)" \
