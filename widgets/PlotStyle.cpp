@@ -15,6 +15,9 @@ const char* const kLegendGrid = "dimerecLegendGrid";
 const char* const kLegendCell = "dimerecLegendCell";  // QPoint(column, row)
 const char* const kLegendBelow = "dimerecLegendBelow";
 const char* const kLegendWanted = "dimerecLegendWanted";
+// Where fitValueAxes keeps a value axis's title as its owner set it and as it draws it.
+const char* const kFullTitle = "dimerecFullTitle";
+const char* const kShownTitle = "dimerecShownTitle";
 
 QCPLayoutGrid* legendGrid(const QCustomPlot& plot) {
     return qobject_cast<QCPLayoutGrid*>(plot.property(kLegendGrid).value<QObject*>());
@@ -140,8 +143,8 @@ void setLegendShown(QCustomPlot& plot, bool shown) {
 }
 
 QString axisTitle(const QCPAxis& axis) {
-    return axis.label() == axis.property("shownTitle").toString()
-               ? axis.property("fullTitle").toString()
+    return axis.label() == axis.property(kShownTitle).toString()
+               ? axis.property(kFullTitle).toString()
                : axis.label();
 }
 
@@ -153,10 +156,10 @@ void fitValueAxes(QCustomPlot& plot) {
         for (QCPAxisRect* rect : plot.axisRects()) {
             for (QCPAxis* axis : rect->axes(QCPAxis::atLeft | QCPAxis::atRight)) {
                 const QString full = axisTitle(*axis);
-                axis->setProperty("fullTitle", full);
+                axis->setProperty(kFullTitle, full);
                 const QString title = QFontMetrics(axis->labelFont())
                                           .elidedText(full, Qt::ElideRight, rect->height());
-                axis->setProperty("shownTitle", title);
+                axis->setProperty(kShownTitle, title);
                 axis->setLabel(title);
                 const int line = QFontMetrics(axis->tickLabelFont()).height();
                 const int count = std::clamp(rect->height() / (3 * line), 2, 5);
